@@ -1,0 +1,26 @@
+import type { Command } from 'commander';
+import { CONFIG_FIELDS, type ConfigKey } from '../../config.js';
+import { type CliContext, addFormatOptions, formatOf } from '../context.js';
+
+export function register(program: Command, ctx: CliContext): void {
+  const config = program.command('config').description('show the effective configuration and where each value came from');
+  addFormatOptions(config.command('show').description('print each value and its source (flag, env, file, default)'), ['json']).action(
+    (opts: { json?: boolean }) => {
+      const resolved = ctx.config();
+      const keys = Object.keys(CONFIG_FIELDS) as ConfigKey[];
+      const secret = (k: ConfigKey) => k.endsWith('secret');
+      const shown = (k: ConfigKey) => (secret(k) && resolved.values[k] !== undefined ? '(set, hidden)' : resolved.values[k]);
+      if (formatOf(opts) === 'json') {
+        ctx.out.json({
+          config_file: resolved.file ?? null,
+          values: Object.fromEntries(keys.map((k) => [k, { value: shown(k) ?? null, source: resolved.sources[k], env: CONFIG_FIELDS[k].env }])),
+        });
+        return;
+      }
+      ctx.out.table(
+        ['key', 'value', 'source', 'env'],
+        keys.map((k) => [k, JSON.stringify(shown(k) ?? null), resolved.sources[k], CONFIG_FIELDS[k].env]),
+      );
+    },
+  );
+}

@@ -1,0 +1,131 @@
+/** What every command receives: I/O streams, lazily resolved config, a lazily opened catalog. */
+import type { Command } from 'commander';
+import type * as ConfigModule from '../config.js';
+import type { ConfigKey, ResolvedConfig } from '../config.js';
+import { LuckyError } from '../errors.js';
+import type { Catalog } from '../store/catalog.js';
+import { type Format, Output, type Stream } from './output.js';
+
+export interface CliIo {
+  stdout: Stream;
+  stderr: Stream;
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+  /** aborted on Ctrl-C; long commands stop cleanly when it fires */
+  signal?: AbortSignal;
+}
+
+export interface GlobalFlags {
+  dataDir?: string;
+  color?: boolean;
+  quiet?: boolean;
+}
+
+export class CliContext {
+  private resolved: ResolvedConfig | undefined;
+  private openedCatalog: Catalog | undefined;
+  private readonly cleanups: Array<() => void | Promise<void>> = [];
+  private outputInstance: Output | undefined;
+  private readonly fallbackAbort = new AbortController();
+  /** Exit code the command asks for when it returns normally (0 unless set). */
+  exitCode = 0;
+
+  /** set by runCli once a command is known, so `--version` and `--help` never load zod */
+  configModule: typeof ConfigModule | undefined;
+
+  constructor(
+    readonly io: CliIo,
+    private readonly globals: () => GlobalFlags,
+  ) {}
+
+  get signal(): AbortSignal {
+    return this.io.signal ?? this.fallbackAbort.signal;
+  }
+
+  /** Flags > env > file > defaults, resolved once; command-level flags can be passed in. */
+  config(flags: Partial<Record<ConfigKey, unknown>> = {}): ResolvedConfig {
+    if (this.resolved && Object.keys(flags).length === 0) return this.resolved;
+    const g = this.globals();
+    const merged: Partial<Record<ConfigKey, unknown>> = { ...flags };
+    if (g.dataDir !== undefined) merged.data_dir = g.dataDir;
+    if (g.color === false) merged.color = false;
+    const m = this.configModule;
+    if (!m) throw new Error('configuration module not loaded');
+    const resolved = m.buildConfig({ flags: merged, env: this.io.env, file: m.readConfigFile(this.io.cwd) }, this.io.cwd);
+    if (Object.keys(flags).length === 0) this.resolved = resolved;
+    return resolved;
+  }
+
+  get out(): Output {
+    if (!this.outputInstance) {
+      const g = this.globals();
+      let color = g.color !== false && !(this.io.env.NO_COLOR ?? '').length;
+      try {
+        if (this.configModule) color = color && this.config().values.color;
+      } catch {
+        // a broken config file is reported by the command that needs it
+      }
+      this.outputInstance = new Output(this.io.stdout, this.io.stderr, color, g.quiet === true);
+    }
+    return this.outputInstance;
+  }
+
+  /** The catalog, opened (and migrated) on first use and closed when the command ends. */
+  async catalog(): Promise<Catalog> {
+    if (!this.openedCatalog) {
+      const { openCatalog } = await import('../store/catalog.js');
+      this.openedCatalog = openCatalog(this.config().values.data_dir);
+      const c = this.openedCatalog;
+      this.onCleanup(() => c.close());
+    }
+    return this.openedCatalog;
+  }
+
+  onCleanup(fn: () => void | Promise<void>): void {
+    this.cleanups.push(fn);
+  }
+
+  async cleanup(): Promise<void> {
+    for (const fn of this.cleanups.splice(0).reverse()) {
+      try {
+        await fn();
+      } catch {
+        // cleanup must not mask the command's own outcome
+      }
+    }
+  }
+}
+
+/** Adds the output-format flags a command supports. */
+export function addFormatOptions(cmd: Command, formats: ReadonlyArray<Exclude<Format, 'table'>>): Command {
+  if (formats.includes('json')) cmd.option('--json', 'print one JSON document on stdout');
+  if (formats.includes('ndjson')) cmd.option('--ndjson', 'print one JSON object per line on stdout');
+  if (formats.includes('csv')) cmd.option('--csv', 'print CSV on stdout');
+  return cmd;
+}
+
+export function formatOf(opts: { json?: boolean; ndjson?: boolean; csv?: boolean }): Format {
+  const chosen = (['json', 'ndjson', 'csv'] as const).filter((f) => opts[f] === true);
+  if (chosen.length > 1) throw new LuckyError('E_USAGE', `choose one output format, not ${chosen.map((f) => `--${f}`).join(' and ')}`);
+  return chosen[0] ?? 'table';
+}
+
+/** Parses a flag that must be a whole number within bounds. */
+export function parseIntFlag(name: string, value: string | undefined, min = 1, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^-?\d+$/.test(value.trim())) throw new LuckyError('E_USAGE', `--${name} must be a whole number, got "${value}"`);
+  const n = Number(value);
+  if (n < min || n > max) throw new LuckyError('E_USAGE', `--${name} must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+/** Parses an ISO date flag (YYYY-MM-DD) that must exist on the calendar. */
+export function parseDateFlag(name: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
+  if (m) {
+    const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+    if (d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3])) return value.trim();
+  }
+  throw new LuckyError('E_USAGE', `--${name} must be a real date as YYYY-MM-DD, got "${value}"`);
+}

@@ -1,0 +1,122 @@
+/**
+ * Output: data to stdout (table | json | ndjson | csv), messages and progress to stderr.
+ * Human tables are plain when stdout is not a TTY, with NO_COLOR or --no-color.
+ */
+import Table from 'cli-table3';
+
+export interface Stream {
+  write(chunk: string): unknown;
+  isTTY?: boolean | undefined;
+}
+
+export type Format = 'table' | 'json' | 'ndjson' | 'csv';
+
+export interface Spinner {
+  update(text: string): void;
+  succeed(text?: string): void;
+  fail(text?: string): void;
+  stop(): void;
+}
+
+export class Output {
+  constructor(
+    readonly stdout: Stream,
+    readonly stderr: Stream,
+    readonly color: boolean,
+    readonly quiet = false,
+  ) {}
+
+  /** One JSON document on stdout. */
+  json(value: unknown): void {
+    this.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  }
+
+  /** One JSON object per line on stdout. */
+  ndjson(value: unknown): void {
+    this.stdout.write(`${JSON.stringify(value)}\n`);
+  }
+
+  /** RFC 4180 CSV on stdout. */
+  csv(head: readonly string[], rows: ReadonlyArray<readonly unknown[]>): void {
+    this.stdout.write(`${head.map(csvCell).join(',')}\n`);
+    for (const row of rows) this.stdout.write(`${row.map(csvCell).join(',')}\n`);
+  }
+
+  /** A human table on stdout; plain (no ANSI) unless stdout is a colour TTY. */
+  table(head: readonly string[], rows: ReadonlyArray<readonly unknown[]>, options: { align?: Array<'left' | 'right'> } = {}): void {
+    const styled = this.color && this.stdout.isTTY === true;
+    const t = new Table({
+      head: [...head],
+      style: styled ? { head: ['cyan'], border: ['grey'] } : { head: [], border: [] },
+      colAligns: options.align,
+      ...(styled ? {} : { chars: plainChars }),
+    });
+    for (const row of rows) t.push(row.map(cellText));
+    this.stdout.write(`${t.toString()}\n`);
+  }
+
+  /** Plain text on stdout. */
+  text(line: string): void {
+    this.stdout.write(`${line}\n`);
+  }
+
+  /** A message for the human on stderr. */
+  info(message: string): void {
+    if (!this.quiet) this.stderr.write(`${message}\n`);
+  }
+
+  warn(message: string): void {
+    this.stderr.write(`${this.paint('warning:', 33)} ${message}\n`);
+  }
+
+  error(message: string): void {
+    this.stderr.write(`${this.paint('error:', 31)} ${message}\n`);
+  }
+
+  paint(text: string, ansi: number): string {
+    return this.color && this.stderr.isTTY === true ? `\u001b[${ansi}m${text}\u001b[0m` : text;
+  }
+
+  /** A spinner on stderr when it is a TTY; otherwise a no-op (progress must never pollute pipes). */
+  async spinner(text: string): Promise<Spinner> {
+    if (this.quiet || this.stderr.isTTY !== true) return noopSpinner;
+    const { default: ora } = await import('ora');
+    const s = ora({ text, stream: this.stderr as NodeJS.WritableStream, color: 'cyan', isEnabled: true }).start();
+    return {
+      update: (t) => void (s.text = t),
+      succeed: (t) => void s.succeed(t),
+      fail: (t) => void s.fail(t),
+      stop: () => void s.stop(),
+    };
+  }
+}
+
+const noopSpinner: Spinner = { update() {}, succeed() {}, fail() {}, stop() {} };
+
+const plainChars = {
+  top: '-', 'top-mid': '+', 'top-left': '+', 'top-right': '+',
+  bottom: '-', 'bottom-mid': '+', 'bottom-left': '+', 'bottom-right': '+',
+  left: '|', 'left-mid': '+', mid: '-', 'mid-mid': '+',
+  right: '|', 'right-mid': '+', middle: '|',
+};
+
+function cellText(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (Array.isArray(v)) return v.map(cellText).join(' ');
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return v.toString();
+  return JSON.stringify(v) ?? '';
+}
+
+export function csvCell(v: unknown): string {
+  const s = cellText(v);
+  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+/** Formats integer centavos for humans: `R$ 1.234,56`. JSON carries plain `*_cents` integers. */
+export function formatBRL(cents: number): string {
+  const sign = cents < 0 ? '-' : '';
+  const abs = Math.abs(cents);
+  const reais = Math.trunc(abs / 100).toString().replace(/\B(?=(\d{3})+(?!\d))/g, '.');
+  return `${sign}R$ ${reais},${(abs % 100).toString().padStart(2, '0')}`;
+}

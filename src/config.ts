@@ -1,0 +1,144 @@
+/**
+ * Configuration: flags > LUCKYFIVE_* environment > luckyfive.config.json in the working
+ * directory > defaults. This module is the only reader of `process.env`; everything else
+ * receives a frozen {@link Config}. Reading (I/O) and validating (pure) are separate steps.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { LuckyError, formatIssues } from './errors.js';
+
+export type Source = 'flag' | 'env' | 'file' | 'default';
+
+interface Field {
+  /** environment variable name */
+  env: string;
+  /** parses a string (env) or JSON value (file) */
+  schema: z.ZodType;
+  default: () => unknown;
+  doc: string;
+}
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const bool = z.union([z.boolean(), z.enum(['1', '0', 'true', 'false']).transform((v) => v === '1' || v === 'true')]);
+
+/** Every configurable value. Add new keys here: they get env, file and `config show` for free. */
+export const CONFIG_FIELDS = {
+  data_dir: { env: 'LUCKYFIVE_DATA_DIR', schema: z.string().min(1), default: () => './data', doc: 'where the catalog and run files live' },
+  threads: { env: 'LUCKYFIVE_THREADS', schema: int(1, 256), default: () => availableParallelism(), doc: 'worker threads for simulate and sweep' },
+  color: { env: 'LUCKYFIVE_COLOR', schema: bool, default: () => true, doc: 'colour in human output (NO_COLOR also disables)' },
+  host: { env: 'LUCKYFIVE_HOST', schema: z.string().min(1), default: () => '127.0.0.1', doc: 'serve: bind address' },
+  port: { env: 'LUCKYFIVE_PORT', schema: int(0, 65535), default: () => 8080, doc: 'serve: TCP port' },
+  server_secret: { env: 'LUCKYFIVE_SERVER_SECRET', schema: z.string().min(32), default: () => undefined, doc: 'serve: HMAC secret for API keys (generated into the catalog when unset)' },
+  jwt_secret: { env: 'LUCKYFIVE_JWT_SECRET', schema: z.string(), default: () => undefined, doc: 'serve: HS256 secret; JWT is enabled when set (at least 32 bytes)' },
+  cors_origins: { env: 'LUCKYFIVE_CORS_ORIGINS', schema: z.union([z.array(z.string()), z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))]), default: () => [], doc: 'serve: allowed CORS origins' },
+  rate_limit_read: { env: 'LUCKYFIVE_RATE_LIMIT_READ', schema: int(1, 1_000_000), default: () => 300, doc: 'serve: read requests per minute per key' },
+  rate_limit_write: { env: 'LUCKYFIVE_RATE_LIMIT_WRITE', schema: int(1, 1_000_000), default: () => 60, doc: 'serve: write requests per minute per key' },
+  rate_limit_heavy: { env: 'LUCKYFIVE_RATE_LIMIT_HEAVY', schema: int(1, 1_000_000), default: () => 10, doc: 'serve: simulate/sweep/import requests per minute per key' },
+  rate_limit_ip: { env: 'LUCKYFIVE_RATE_LIMIT_IP', schema: int(1, 10_000_000), default: () => 1200, doc: 'serve: requests per minute per client IP' },
+  public_metrics: { env: 'LUCKYFIVE_PUBLIC_METRICS', schema: bool, default: () => false, doc: 'serve: /metrics without a key' },
+  public_docs: { env: 'LUCKYFIVE_PUBLIC_DOCS', schema: bool, default: () => true, doc: 'serve: /docs and the OpenAPI document without a key' },
+  log_level: { env: 'LUCKYFIVE_LOG_LEVEL', schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), default: () => 'info', doc: 'serve: log level' },
+} satisfies Record<string, Field>;
+
+export type ConfigKey = keyof typeof CONFIG_FIELDS;
+
+export interface Config {
+  data_dir: string;
+  threads: number;
+  color: boolean;
+  host: string;
+  port: number;
+  server_secret: string | undefined;
+  jwt_secret: string | undefined;
+  cors_origins: string[];
+  rate_limit_read: number;
+  rate_limit_write: number;
+  rate_limit_heavy: number;
+  rate_limit_ip: number;
+  public_metrics: boolean;
+  public_docs: boolean;
+  log_level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export interface ResolvedConfig {
+  readonly values: Readonly<Config>;
+  readonly sources: Readonly<Record<ConfigKey, Source>>;
+  /** the config file that was read, if any */
+  readonly file: string | undefined;
+}
+
+export interface ConfigInputs {
+  flags: Partial<Record<ConfigKey, unknown>>;
+  env: Readonly<Record<string, string | undefined>>;
+  file: { path: string; data: unknown } | undefined;
+}
+
+export const CONFIG_FILE_NAME = 'luckyfive.config.json';
+
+/** I/O: reads the config file (if present) from `cwd`. */
+export function readConfigFile(cwd: string): ConfigInputs['file'] {
+  const path = resolve(cwd, CONFIG_FILE_NAME);
+  if (!existsSync(path)) return undefined;
+  try {
+    return { path, data: JSON.parse(readFileSync(path, 'utf8')) as unknown };
+  } catch (e) {
+    throw new LuckyError('E_INPUT_INVALID', `${CONFIG_FILE_NAME} is not valid JSON`, [`${path}: ${(e as Error).message}`], { cause: e });
+  }
+}
+
+/** Pure: merges the sources in precedence order and validates every value. */
+export function buildConfig(inputs: ConfigInputs, cwd: string): ResolvedConfig {
+  const values: Record<string, unknown> = {};
+  const sources: Record<string, Source> = {};
+  const problems: string[] = [];
+  const fileData = inputs.file?.data;
+  if (fileData !== undefined && (typeof fileData !== 'object' || fileData === null || Array.isArray(fileData))) {
+    throw new LuckyError('E_INPUT_INVALID', `${CONFIG_FILE_NAME} must hold a JSON object`);
+  }
+  const fileObj = (fileData ?? {}) as Record<string, unknown>;
+  for (const key of Object.keys(fileObj)) {
+    if (!(key in CONFIG_FIELDS)) problems.push(`${CONFIG_FILE_NAME}: ${key}: unknown key`);
+  }
+  for (const [key, field] of Object.entries(CONFIG_FIELDS) as Array<[ConfigKey, Field]>) {
+    const candidates: Array<[Source, unknown, string]> = [];
+    if (inputs.flags[key] !== undefined) candidates.push(['flag', inputs.flags[key], `--${key.replaceAll('_', '-')}`]);
+    const envValue = inputs.env[field.env];
+    if (envValue !== undefined && envValue !== '') candidates.push(['env', envValue, field.env]);
+    if (fileObj[key] !== undefined) candidates.push(['file', fileObj[key], `${CONFIG_FILE_NAME}: ${key}`]);
+    const chosen = candidates[0];
+    if (!chosen) {
+      values[key] = field.default();
+      sources[key] = 'default';
+      continue;
+    }
+    const parsed = field.schema.safeParse(chosen[1]);
+    if (!parsed.success) {
+      problems.push(...formatIssues(parsed.error.issues).map((line) => `${chosen[2]}: ${line.replace(/^\(root\): /, '')}`));
+      continue;
+    }
+    values[key] = parsed.data;
+    sources[key] = chosen[0];
+  }
+  if (hasNoColor(inputs.env) && sources.color !== 'flag') {
+    values.color = false;
+    sources.color = 'env';
+  }
+  if (problems.length) throw new LuckyError('E_INPUT_INVALID', 'invalid configuration', problems);
+  values.data_dir = resolve(cwd, values.data_dir as string);
+  return Object.freeze({
+    values: Object.freeze(values as unknown as Config),
+    sources: Object.freeze(sources as Record<ConfigKey, Source>),
+    file: inputs.file?.path,
+  });
+}
+
+function hasNoColor(env: ConfigInputs['env']): boolean {
+  return env.NO_COLOR !== undefined && env.NO_COLOR !== '';
+}
+
+/** Reads the process environment; the one place that touches `process.env`. */
+export function processEnv(): Readonly<Record<string, string | undefined>> {
+  return process.env;
+}

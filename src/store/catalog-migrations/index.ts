@@ -1,0 +1,5 @@
+import type { Migration } from '../sqlite.js';
+import { m001Draws } from './001-draws.js';
+
+/** Every catalog migration, in order. A new feature adds its file and one line here. */
+export const CATALOG_MIGRATIONS: readonly Migration[] = [m001Draws];

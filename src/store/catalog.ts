@@ -1,0 +1,48 @@
+/**
+ * The catalog: one SQLite file in the data dir holding draws, imports, the run index, the
+ * real ledger and everything else that is not a per-run file.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { CATALOG_MIGRATIONS } from './catalog-migrations/index.js';
+import { type Db, migrate, openDatabase } from './sqlite.js';
+
+export const CATALOG_FILE = 'catalog.sqlite';
+
+export interface Catalog {
+  readonly db: Db;
+  readonly file: string;
+  readonly dataDir: string;
+  close(): void;
+}
+
+/** Opens the catalog in `dataDir`, creating the folder and migrating the schema as needed. */
+export function openCatalog(dataDir: string, options: { readonly?: boolean } = {}): Catalog {
+  if (!options.readonly) mkdirSync(dataDir, { recursive: true });
+  const file = join(dataDir, CATALOG_FILE);
+  const db = openDatabase(file, { readonly: options.readonly ?? false });
+  try {
+    if (!options.readonly) migrate(db, CATALOG_MIGRATIONS, file);
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+  return {
+    db,
+    file,
+    dataDir,
+    close: () => {
+      if (db.open) db.close();
+    },
+  };
+}
+
+/** Reads a value from the catalog's key/value `meta` table. */
+export function readMeta(db: Db, key: string): string | undefined {
+  const row = db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+  return row?.value;
+}
+
+export function writeMeta(db: Db, key: string, value: string): void {
+  db.prepare('INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+}

@@ -1,0 +1,96 @@
+/**
+ * Opening SQLite files the one way luckyfive does: WAL, foreign keys, busy timeout,
+ * synchronous=NORMAL, a sized cache, in-memory temp store and mmap. Schema versions live in
+ * `PRAGMA user_version`; each migration runs in its own transaction.
+ */
+import Database from 'better-sqlite3';
+import { LuckyError } from '../errors.js';
+
+export type Db = Database.Database;
+
+export interface OpenOptions {
+  readonly?: boolean;
+  /** fail instead of creating a missing file */
+  mustExist?: boolean;
+  /** milliseconds to wait on a locked database before SQLITE_BUSY */
+  busyTimeoutMs?: number;
+  /** KiB of page cache (default 64 MiB) */
+  cacheKiB?: number;
+}
+
+/** Opens (or creates) a database file with luckyfive's pragmas. `close()` it when done. */
+export function openDatabase(file: string, options: OpenOptions = {}): Db {
+  let db: Db;
+  try {
+    db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.mustExist ?? options.readonly ?? false });
+  } catch (e) {
+    throw wrapSqliteError(e, file);
+  }
+  try {
+    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    if (!options.readonly) {
+      db.pragma('journal_mode = WAL');
+    }
+    db.pragma('foreign_keys = ON');
+    db.pragma('synchronous = NORMAL');
+    db.pragma(`cache_size = -${options.cacheKiB ?? 65536}`);
+    db.pragma('temp_store = MEMORY');
+    db.pragma('mmap_size = 268435456');
+    // Touch the schema so a file that is not a database fails here, with a clear message.
+    db.pragma('user_version');
+  } catch (e) {
+    db.close();
+    throw wrapSqliteError(e, file);
+  }
+  return db;
+}
+
+/** Maps better-sqlite3 errors to luckyfive errors (busy -> E_BUSY, not a database -> E_DATA_INVALID). */
+export function wrapSqliteError(e: unknown, file: string): LuckyError {
+  if (e instanceof LuckyError) return e;
+  const code = (e as { code?: string }).code ?? '';
+  const message = (e as Error).message ?? String(e);
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') return new LuckyError('E_BUSY', `${file} is locked by another process`, [], { cause: e });
+  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') return new LuckyError('E_DATA_INVALID', `${file} is not a healthy SQLite database`, [message], { cause: e });
+  if (code === 'SQLITE_CANTOPEN') return new LuckyError('E_NOT_FOUND', `cannot open ${file}`, [message], { cause: e });
+  if (code === 'SQLITE_READONLY') return new LuckyError('E_DATA_INVALID', `${file} is read-only`, [message], { cause: e });
+  return new LuckyError('E_INTERNAL', `database error on ${file}: ${message}`, [], { cause: e });
+}
+
+export interface Migration {
+  /** 1, 2, 3...: the `user_version` after this migration */
+  version: number;
+  name: string;
+  up(db: Db): void;
+}
+
+export interface MigrationReport {
+  from: number;
+  to: number;
+  applied: string[];
+}
+
+/**
+ * Brings `db` to the latest version in `migrations`, one transaction per step.
+ * A file whose user_version is newer than the code is refused with E_SCHEMA_TOO_NEW.
+ */
+export function migrate(db: Db, migrations: readonly Migration[], label: string): MigrationReport {
+  const sorted = [...migrations].sort((a, b) => a.version - b.version);
+  sorted.forEach((m, i) => {
+    if (m.version !== i + 1) throw new Error(`migrations for ${label} are not numbered 1..n (found ${m.version} at ${i + 1})`);
+  });
+  const latest = sorted.length;
+  const from = db.pragma('user_version', { simple: true }) as number;
+  if (from > latest) {
+    throw new LuckyError('E_SCHEMA_TOO_NEW', `${label} has schema version ${from}, this luckyfive knows up to ${latest}: upgrade luckyfive`);
+  }
+  const applied: string[] = [];
+  for (const m of sorted.slice(from)) {
+    db.transaction(() => {
+      m.up(db);
+      db.pragma(`user_version = ${m.version}`);
+    }).immediate();
+    applied.push(`${m.version}-${m.name}`);
+  }
+  return { from, to: latest, applied };
+}

@@ -1,0 +1,20 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+/** `../shared/` beside the project: present in CI, absent on a user's fresh clone. */
+export const SHARED_DIR = resolve(import.meta.dirname, '../../../shared');
+export const QUINA_XLSX = resolve(SHARED_DIR, 'quina/Quina.xlsx');
+export const QUINA_CSV = resolve(SHARED_DIR, 'quina/quina-draws.csv');
+
+/**
+ * True when the shared fixtures are present. When they are absent the caller's tests skip
+ * with a message, unless LUCKYFIVE_REQUIRE_SHARED=1 (set by .ci/run), which makes it a failure.
+ */
+export function haveShared(): boolean {
+  const present = existsSync(QUINA_XLSX) && existsSync(QUINA_CSV);
+  if (!present && process.env.LUCKYFIVE_REQUIRE_SHARED === '1') {
+    throw new Error(`LUCKYFIVE_REQUIRE_SHARED=1 but the shared fixtures are missing at ${SHARED_DIR}`);
+  }
+  if (!present) console.warn(`skipping tests that need ../shared/quina (not found at ${SHARED_DIR})`);
+  return present;
+}
