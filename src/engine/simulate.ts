@@ -23,6 +23,9 @@ import { type RunTotals, summarizeRows } from './summarize.js';
 /** Bumped whenever the engine or predictor changes what a run produces. */
 export const ENGINE_VERSION = 'luckyfive-engine/1';
 
+/** Contests per write transaction. */
+const WRITE_BATCH = 16;
+
 export type RunEvent =
   | { type: 'run_start'; run_id: string; file: string; first_contest: number; last_contest: number; contests: number; remaining: number; missing_contests: number[]; synthetic_data: boolean }
   | { type: 'contest'; run_id: string; contest: number; draw: number[]; best_hits: number; best_ticket: number; hits: number[]; cost_cents: number; prize_cents: number }
@@ -185,20 +188,24 @@ async function execute(
   let nextToWrite = 0;
   let written = done.size;
   let failure: unknown;
+  // Results are written in contest order, at most WRITE_BATCH contests per transaction, and
+  // nothing more after Ctrl-C: the file always stops at a clean contest boundary.
   const flush = () => {
-    const batch: ContestResult[] = [];
-    while (nextToWrite < todo.length && ready.has(todo[nextToWrite]!.draw.contest)) {
-      const c = todo[nextToWrite]!.draw.contest;
-      batch.push(ready.get(c)!);
-      ready.delete(c);
-      nextToWrite++;
-    }
-    if (batch.length === 0) return;
-    write(batch);
-    written += batch.length;
-    updateRun(env.catalog.db, runId, { contests_done: written });
-    for (const r of batch) {
-      env.onEvent?.({ type: 'contest', run_id: runId, contest: r.contest, draw: [...r.balls], best_hits: r.best_hits, best_ticket: r.best_ticket, hits: r.tickets.map((t) => t.hits), cost_cents: r.cost_cents, prize_cents: r.prize_cents });
+    while (!env.signal?.aborted) {
+      const batch: ContestResult[] = [];
+      while (batch.length < WRITE_BATCH && nextToWrite < todo.length && ready.has(todo[nextToWrite]!.draw.contest)) {
+        const c = todo[nextToWrite]!.draw.contest;
+        batch.push(ready.get(c)!);
+        ready.delete(c);
+        nextToWrite++;
+      }
+      if (batch.length === 0) return;
+      write(batch);
+      written += batch.length;
+      updateRun(env.catalog.db, runId, { contests_done: written });
+      for (const r of batch) {
+        env.onEvent?.({ type: 'contest', run_id: runId, contest: r.contest, draw: [...r.balls], best_hits: r.best_hits, best_ticket: r.best_ticket, hits: r.tickets.map((t) => t.hits), cost_cents: r.cost_cents, prize_cents: r.prize_cents });
+      }
     }
   };
 
@@ -216,6 +223,7 @@ async function execute(
 
   const byContest = new Map(todo.map((t) => [t.draw.contest, t.draw]));
   const accept = (results: PredictResult[]) => {
+    if (env.signal?.aborted) return;
     for (const r of results) {
       const draw = byContest.get(r.contest)!;
       const tickets: number[][] = [];
