@@ -9,7 +9,7 @@ import { LuckyError } from '../errors.js';
 import { BALLS_PER_DRAW } from './draw.js';
 import { expectedHits, hitsSd, probBestAtLeast, probExactly } from './odds.js';
 import { binomialTest, zTestMean } from './stats.js';
-import type { HitCounts } from './baseline.js';
+import type { HitCounts } from './hit-counts.js';
 
 export const METRIC_NAMES = [
   'mean_hits',
