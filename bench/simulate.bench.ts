@@ -33,7 +33,7 @@ for (const t of [1, 2] as const) {
 }
 await bench.run();
 console.table(bench.table());
-const mean = (i: number) => bench.tasks[i]!.result?.latency?.mean ?? Number.NaN;
+const mean = (i: number) => (bench.tasks[i]!.result as { latency?: { mean: number } } | undefined)?.latency?.mean ?? Number.NaN;
 console.log(`speed-up 1 -> 2 threads: ${(mean(0) / mean(1)).toFixed(2)}x`);
 console.log(`run file: ${statSync(lastFile).size} bytes for ${lastTickets} tickets = ${(statSync(lastFile).size / lastTickets).toFixed(1)} bytes/ticket`);
 await Promise.all(Object.values(pools).map((p) => p.close()));

@@ -10,11 +10,9 @@ export function printRunReport(out: Output, r: RunReport): void {
     ['hits', '0', '1', '2', '3', '4', '5'],
     [['tickets', ...r.summary.hit_distribution]],
   );
-  const b = r.summary.baseline as Record<string, unknown>;
-  for (const v of Object.values(b)) {
-    if (v && typeof v === 'object' && 'sentence' in v && typeof (v).sentence === 'string') out.text(`- ${(v as { sentence: string }).sentence}`);
-  }
-  if (typeof b.verdict === 'string') out.text(b.verdict);
+  const b = r.summary.baseline;
+  for (const fig of Object.values(b.figures)) out.text(`- ${fig.sentence}`);
+  out.text(b.verdict);
   const f = r.finance;
   out.table(
     ['cost', 'prizes', 'net', 'ROI', 'max drawdown', 'best prize', 'break-even'],

@@ -1,6 +1,270 @@
-// TEMPORARY SHIM for the simulate branch: replaced by the stats branch's baseline at merge.
-export interface HitCounts { tickets: number; numbers_per_ticket: number; distribution: number[]; contests: number; best_at_least: { 2: number; 3: number; 4: number; 5: number }; tickets_per_contest: number }
-export interface BaselineReport { verdict: string; too_short: boolean; [k: string]: unknown }
+/**
+ * The honesty layer: every figure a backtest produces, next to its exact expectation under
+ * uniform draws, with a p-value, a confidence interval, the smallest effect the run could have
+ * revealed, and a plain sentence. The sentences never claim skill: a figure above the baseline is
+ * what chance alone produces in 1 of 20 comparisons, so the most they say is "confirm on a
+ * holdout range".
+ *
+ * The null hypothesis is "each ticket is independently uniform". Under it the per-ticket hit
+ * counts are independent hypergeometric draws (exact binomial tests over tickets) and contests are
+ * independent (exact binomial tests over contests). A real strategy's tickets in one contest share
+ * the draw and often share numbers; their per-ticket rates still have the exact expectations
+ * below, but the spread is wider than binomial, so treat per-ticket p-values with many tickets
+ * per contest as optimistic and prefer the per-contest (best-of) figures.
+ */
+import { validateHitCounts, type HitCounts } from './hit-counts.js';
+import { expectedHits, hitProbabilities, hitsSd, probAtLeast, probBestAtLeast } from './odds.js';
+import {
+  binomialTest,
+  formatCount,
+  formatInteger,
+  formatNumber,
+  formatPValue,
+  formatRate,
+  holm,
+  meanInterval,
+  minDetectableLift,
+  minDetectableLiftMean,
+  roundUp2,
+  trialsToDetect,
+  trialsToDetectMean,
+  wilsonInterval,
+  zTestMean,
+} from './stats.js';
+
+export type { HitCounts } from './hit-counts.js';
+
+export type BaselineFigureName =
+  | 'mean_hits'
+  | 'tickets_2plus'
+  | 'tickets_3plus'
+  | 'tickets_4plus'
+  | 'tickets_5'
+  | 'best_2plus'
+  | 'best_3plus'
+  | 'best_4plus';
+
+export interface BaselineFigure {
+  /** what is counted, for tables: "tickets with 2+ hits" */
+  label: string;
+  /** tickets or contests the figure is measured over */
+  trials: number;
+  observed: number;
+  /** exact expectation under uniform draws */
+  expected: number;
+  /** events counted (null for the mean) */
+  observed_count: number | null;
+  expected_count: number | null;
+  /** 95% interval of the observed figure (Wilson for rates, normal for the mean) */
+  ci95: [number, number];
+  /** two-sided: exact binomial for rates, z-test with the exact hypergeometric sd for the mean */
+  p_value: number;
+  /** Holm-adjusted over the figures that are not too short (null for those that are) */
+  p_adjusted: number | null;
+  /** smallest relative lift (0.2 = +20%) this run could detect (5% two-sided, 80% power); null = not even a doubling */
+  min_detectable_lift: number | null;
+  /** fewer than 5 expected events (or non-events): the figure cannot be judged */
+  too_short: boolean;
+  sentence: string;
+}
+
+export interface BaselineReport {
+  numbers_per_ticket: number;
+  tickets: number;
+  contests: number;
+  tickets_per_contest: number;
+  /** observed and expected tickets per hit count 0..5 */
+  distribution: Array<{ hits: number; observed: number; expected: number; probability: number }>;
+  figures: Record<BaselineFigureName, BaselineFigure>;
+  /** true when even the commonest prize tier (2+ hits per ticket) is expected fewer than 5 times */
+  too_short: boolean;
+  verdict: string;
+}
+
+/** The minimum expected count (events and non-events) for a figure to be judged at all. */
+export const MIN_EXPECTED_EVENTS = 5;
+
+type Unit = 'tickets' | 'contests';
+
+interface RateSpec {
+  label: string;
+  unit: Unit;
+  trials: number;
+  count: number;
+  p0: number;
+  /** "3.1% of tickets hit 2+" / "0 tickets hit 4+" */
+  describeRate: (rate: string) => string;
+  describeCount: (count: string) => string;
+}
+
+/** Trials at which a doubling would be detected (5%, 80% power) and 5 events are expected. */
+function trialsNeeded(p0: number): number {
+  const floor = Math.ceil(MIN_EXPECTED_EVENTS / Math.min(p0, 1 - p0));
+  return roundUp2(p0 < 0.5 ? Math.max(floor, trialsToDetect(p0, 1)) : floor);
+}
+
+function judge(observed: number, expected: number, p: number): string {
+  const ps = formatPValue(p);
+  if (p >= 0.05) return `, p = ${ps}: no evidence of skill`;
+  if (observed > expected) return `: above the baseline (p = ${ps}), which is what chance alone does in 1 of 20 comparisons; confirm on a holdout range`;
+  return `: below the baseline (p = ${ps}), which chance alone also does in 1 of 20 comparisons`;
+}
+
+function rateFigure(s: RateSpec): BaselineFigure {
+  const observed = s.count / s.trials;
+  const expectedCount = s.p0 * s.trials;
+  const tooShort = Math.min(expectedCount, s.trials - expectedCount) < MIN_EXPECTED_EVENTS;
+  const p = binomialTest(s.count, s.trials, s.p0);
+  const mdl = s.p0 < 1 ? minDetectableLift(s.p0, s.trials) : { lift: Number.POSITIVE_INFINITY, detectable: false };
+  const sentence = tooShort
+    ? `${s.describeCount(formatInteger(s.count))}, expected ${formatCount(expectedCount)}: far too few ${s.unit} to tell (this needs ~${formatInteger(trialsNeeded(s.p0))} ${s.unit})`
+    : `${s.describeRate(formatRate(observed))}, expected ${formatRate(s.p0)}${judge(observed, s.p0, p)}`;
+  return {
+    label: s.label,
+    trials: s.trials,
+    observed,
+    expected: s.p0,
+    observed_count: s.count,
+    expected_count: expectedCount,
+    ci95: wilsonInterval(s.count, s.trials),
+    p_value: p,
+    p_adjusted: null,
+    min_detectable_lift: mdl.detectable ? mdl.lift : null,
+    too_short: tooShort,
+    sentence,
+  };
+}
+
+function meanFigure(c: HitCounts): BaselineFigure {
+  const k = c.numbers_per_ticket;
+  const n = c.tickets;
+  const mean0 = expectedHits(k);
+  const sd0 = hitsSd(k);
+  let total = 0;
+  let squares = 0;
+  c.distribution.forEach((count, h) => {
+    total += count * h;
+    squares += count * h * h;
+  });
+  const observed = total / n;
+  // The interval uses the observed spread (sample sd); the test uses the null's exact sd.
+  const sampleSd = n > 1 ? Math.sqrt(Math.max(0, (squares - n * observed * observed) / (n - 1))) : sd0;
+  const p = zTestMean(observed, mean0, sd0, n).p_value;
+  const tooShort = n * mean0 < MIN_EXPECTED_EVENTS;
+  const mdl = minDetectableLiftMean(mean0, sd0, n);
+  const needed = roundUp2(Math.max(Math.ceil(MIN_EXPECTED_EVENTS / mean0), trialsToDetectMean(mean0, sd0, 1)));
+  const sentence = tooShort
+    ? `${formatInteger(n)} ${n === 1 ? 'ticket' : 'tickets'} with ${formatInteger(total)} hits in all, expected ${formatCount(n * mean0)}: far too few tickets to tell (this needs ~${formatInteger(needed)} tickets)`
+    : `${formatNumber(observed)} hits per ticket on average, expected ${formatNumber(mean0)}${judge(observed, mean0, p)}`;
+  return {
+    label: 'hits per ticket (mean)',
+    trials: n,
+    observed,
+    expected: mean0,
+    observed_count: null,
+    expected_count: null,
+    ci95: meanInterval(observed, sampleSd, n),
+    p_value: p,
+    p_adjusted: null,
+    min_detectable_lift: mdl.detectable ? mdl.lift : null,
+    too_short: tooShort,
+    sentence,
+  };
+}
+
+const plural = (n: string, one: string, many: string): string => `${n} ${n === '1' ? one : many}`;
+
+function buildVerdict(figures: Record<BaselineFigureName, BaselineFigure>, reportTooShort: boolean): string {
+  if (reportTooShort) {
+    const f = figures.tickets_2plus;
+    return `Far too few tickets to tell anything: even 2+ hits, the commonest prize tier, is expected only ${formatCount(f.expected_count ?? 0)} times (this needs ~${formatInteger(trialsNeeded(f.expected))} tickets).`;
+  }
+  const tested = Object.values(figures).filter((f) => !f.too_short);
+  const m = tested.length;
+  const sig = tested.filter((f) => f.p_value < 0.05);
+  const minP = Math.min(...tested.map((f) => f.p_value));
+  const minAdj = Math.min(...tested.map((f) => f.p_adjusted ?? 1));
+  if (sig.length === 0) {
+    return `No figure differs from the exact baseline beyond chance (smallest p = ${formatPValue(minP)} over ${m} figures): no evidence of skill, as expected when draws are uniform.`;
+  }
+  const above = sig.filter((f) => f.observed > f.expected).length;
+  const below = sig.length - above;
+  const verb = (n: number): string => (n === 1 ? 'is' : 'are');
+  const lead =
+    above && below
+      ? `${above} of ${m} figures ${verb(above)} above and ${below} below`
+      : `${sig.length} of ${m} figures ${verb(sig.length)} ${above ? 'above' : 'below'}`;
+  const adj = `smallest p = ${formatPValue(minP)}, ${formatPValue(minAdj)} after Holm's correction for ${m} figures`;
+  const tail = above
+    ? 'which is what chance alone does in 1 of 20 comparisons per figure; confirm on a holdout range before reading anything into it.'
+    : 'which chance alone also does in 1 of 20 comparisons per figure; on uniform draws no strategy can lower the odds either.';
+  return `${lead} the baseline at p < 0.05 (${adj}), ${tail}`;
+}
+
+/**
+ * Compares a run's hit counts with the exact odds. Figures: mean hits per ticket; share of
+ * tickets with 2+, 3+, 4+ and exactly 5 hits; share of contests whose best ticket reached 2+, 3+,
+ * 4+ (expected 1 - (1 - P(>=h))^tickets_per_contest: exact for independently uniform tickets,
+ * which is what the null hypothesis is; see {@link probBestAtLeast}). Throws E_INPUT_INVALID on
+ * inconsistent counts.
+ */
 export function compareToBaseline(c: HitCounts): BaselineReport {
-  return { verdict: `shim: ${c.tickets} tickets`, too_short: true };
+  validateHitCounts(c);
+  const k = c.numbers_per_ticket;
+  const probs = hitProbabilities(k);
+  const atLeast = (h: number): number => c.distribution.slice(h).reduce((s, d) => s + d, 0);
+  const ticketRate = (h: 2 | 3 | 4): BaselineFigure =>
+    rateFigure({
+      label: `tickets with ${h}+ hits`,
+      unit: 'tickets',
+      trials: c.tickets,
+      count: atLeast(h),
+      p0: probAtLeast(k, h),
+      describeRate: (r) => `${r} of tickets hit ${h}+`,
+      describeCount: (n) => `${plural(n, 'ticket', 'tickets')} hit ${h}+`,
+    });
+  const bestRate = (h: 2 | 3 | 4): BaselineFigure =>
+    rateFigure({
+      label: `contests whose best ticket hit ${h}+`,
+      unit: 'contests',
+      trials: c.contests,
+      count: c.best_at_least[h],
+      p0: probBestAtLeast(k, h, c.tickets_per_contest),
+      describeRate: (r) => `${r} of contests had a ticket with ${h}+ hits`,
+      describeCount: (n) => `${plural(n, 'contest', 'contests')} had a ticket with ${h}+ hits`,
+    });
+  const figures: Record<BaselineFigureName, BaselineFigure> = {
+    mean_hits: meanFigure(c),
+    tickets_2plus: ticketRate(2),
+    tickets_3plus: ticketRate(3),
+    tickets_4plus: ticketRate(4),
+    tickets_5: rateFigure({
+      label: 'tickets with all 5 hits',
+      unit: 'tickets',
+      trials: c.tickets,
+      count: c.distribution[5]!,
+      p0: probs[5]!,
+      describeRate: (r) => `${r} of tickets hit all 5`,
+      describeCount: (n) => `${plural(n, 'ticket', 'tickets')} hit all 5`,
+    }),
+    best_2plus: bestRate(2),
+    best_3plus: bestRate(3),
+    best_4plus: bestRate(4),
+  };
+  // Holm over the figures that can be judged: valid under any dependence (2+ contains 3+, ...).
+  const tested = Object.values(figures).filter((f) => !f.too_short);
+  holm(tested.map((f) => f.p_value)).forEach((adj, i) => {
+    tested[i]!.p_adjusted = adj;
+  });
+  const tooShort = figures.tickets_2plus.too_short;
+  return {
+    numbers_per_ticket: k,
+    tickets: c.tickets,
+    contests: c.contests,
+    tickets_per_contest: c.tickets_per_contest,
+    distribution: probs.map((probability, hits) => ({ hits, observed: c.distribution[hits]!, expected: probability * c.tickets, probability })),
+    figures,
+    too_short: tooShort,
+    verdict: buildVerdict(figures, tooShort),
+  };
 }

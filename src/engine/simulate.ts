@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { relative } from 'node:path';
+import type { BaselineReport } from '../core/baseline.js';
 import { buildHistory } from '../core/draw.js';
 import { DEFAULT_PRICE_TABLE, type PricePeriod } from '../core/finance/prices.js';
 import { DEFAULT_PAYOUT_RULE, type PayoutRule } from '../core/finance/prizes.js';
@@ -311,7 +312,7 @@ async function execute(
   return report;
 }
 
-function pValueOf(b: unknown): number | null {
-  const mean = (b as { mean_hits?: { p_value?: unknown } }).mean_hits;
-  return typeof mean?.p_value === 'number' ? mean.p_value : null;
+/** The run index keeps the mean-hits p-value: the headline test of "did this beat chance". */
+function pValueOf(b: BaselineReport): number | null {
+  return Number.isFinite(b.figures.mean_hits.p_value) ? b.figures.mean_hits.p_value : null;
 }

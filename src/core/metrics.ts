@@ -1,0 +1,225 @@
+/**
+ * The one definition of every run metric. Sweeps, compare and leaderboards all sort and filter by
+ * these names, and the README's metric table is generated from {@link METRIC_DOCS}, so a metric
+ * means the same thing everywhere. Hit metrics have an exact baseline under uniform draws
+ * ({@link metricBaseline}) and a p-value ({@link metricPValue}); money metrics depend on the
+ * prizes actually paid and have none.
+ */
+import { LuckyError } from '../errors.js';
+import { BALLS_PER_DRAW } from './draw.js';
+import { expectedHits, hitsSd, probBestAtLeast, probExactly } from './odds.js';
+import { binomialTest, zTestMean } from './stats.js';
+import type { HitCounts } from './hit-counts.js';
+
+export const METRIC_NAMES = [
+  'mean_hits',
+  'rate_2',
+  'rate_3',
+  'rate_4',
+  'rate_5',
+  'best_2plus',
+  'best_3plus',
+  'best_4plus',
+  'net_cents',
+  'roi_pct',
+  'max_drawdown_cents',
+  'win_rate',
+] as const;
+export type MetricName = (typeof METRIC_NAMES)[number];
+
+export interface MetricDoc {
+  description: string;
+  higher_is_better: boolean;
+  unit: 'hits' | 'share' | 'cents' | 'percent';
+  /** true when the metric has an exact expectation under uniform draws */
+  has_baseline: boolean;
+}
+
+/** What each metric means, for help texts and the README. */
+export const METRIC_DOCS: Readonly<Record<MetricName, MetricDoc>> = {
+  mean_hits: { description: 'mean hits per ticket (expected 5k/80: 0.3125 for 5 numbers)', higher_is_better: true, unit: 'hits', has_baseline: true },
+  rate_2: { description: 'share of tickets with exactly 2 hits', higher_is_better: true, unit: 'share', has_baseline: true },
+  rate_3: { description: 'share of tickets with exactly 3 hits', higher_is_better: true, unit: 'share', has_baseline: true },
+  rate_4: { description: 'share of tickets with exactly 4 hits', higher_is_better: true, unit: 'share', has_baseline: true },
+  rate_5: { description: 'share of tickets with exactly 5 hits', higher_is_better: true, unit: 'share', has_baseline: true },
+  best_2plus: { description: 'share of contests whose best ticket had 2 or more hits', higher_is_better: true, unit: 'share', has_baseline: true },
+  best_3plus: { description: 'share of contests whose best ticket had 3 or more hits', higher_is_better: true, unit: 'share', has_baseline: true },
+  best_4plus: { description: 'share of contests whose best ticket had 4 or more hits', higher_is_better: true, unit: 'share', has_baseline: true },
+  net_cents: { description: 'prizes minus cost over the run, in centavos', higher_is_better: true, unit: 'cents', has_baseline: false },
+  roi_pct: { description: 'net / cost x 100 (-100 = lost everything; null when nothing was spent)', higher_is_better: true, unit: 'percent', has_baseline: false },
+  max_drawdown_cents: {
+    description: 'largest fall of the running balance (prizes minus cost, contest by contest, from 0) below its previous peak, in centavos',
+    higher_is_better: false,
+    unit: 'cents',
+    has_baseline: false,
+  },
+  win_rate: { description: 'share of contests where the tickets won any prize (prize > 0)', higher_is_better: true, unit: 'share', has_baseline: false },
+};
+
+/** One contest of a run, as the engine summarises it. */
+export interface ContestSummary {
+  /** tickets of this contest with 0..5 hits (6 counts) */
+  hits: readonly number[];
+  /** the most hits any of its tickets had */
+  best_hits: number;
+  cost_cents: number;
+  prize_cents: number;
+}
+
+export interface MetricsInput {
+  numbers_per_ticket: number;
+  /** in contest order (the drawdown depends on it) */
+  contests: readonly ContestSummary[];
+}
+
+/** All metrics of a run; null where undefined (no tickets, no cost). */
+export type Metrics = Record<MetricName, number | null>;
+
+function checkContest(c: ContestSummary, i: number): string[] {
+  const p: string[] = [];
+  const at = `contests[${i}]`;
+  if (!Array.isArray(c.hits) || c.hits.length !== BALLS_PER_DRAW + 1 || !c.hits.every((n) => Number.isSafeInteger(n) && n >= 0)) {
+    p.push(`${at}.hits: must be 6 non-negative integer counts (tickets with 0..5 hits)`);
+    return p;
+  }
+  let top = -1;
+  c.hits.forEach((n, h) => {
+    if (n > 0) top = h;
+  });
+  if (top >= 0 && c.best_hits !== top) p.push(`${at}.best_hits: ${c.best_hits}, but the hit counts say ${top}`);
+  if (!Number.isSafeInteger(c.cost_cents) || c.cost_cents < 0) p.push(`${at}.cost_cents: must be a non-negative integer`);
+  if (!Number.isSafeInteger(c.prize_cents) || c.prize_cents < 0) p.push(`${at}.prize_cents: must be a non-negative integer`);
+  return p;
+}
+
+function validateSummary(input: MetricsInput): void {
+  const problems = input.contests.flatMap(checkContest);
+  if (problems.length) throw new LuckyError('E_INPUT_INVALID', 'invalid run summary', problems.slice(0, 20));
+}
+
+/**
+ * Computes every metric of {@link METRIC_DOCS} from a run's per-contest summary. Throws
+ * E_INPUT_INVALID on inconsistent input (best_hits disagreeing with the counts, negative money).
+ */
+export function computeMetrics(input: MetricsInput): Metrics {
+  validateSummary(input);
+  const dist = [0, 0, 0, 0, 0, 0];
+  const best = [0, 0, 0, 0, 0, 0];
+  let cost = 0;
+  let prize = 0;
+  let wins = 0;
+  let balance = 0;
+  let peak = 0;
+  let drawdown = 0;
+  for (const c of input.contests) {
+    c.hits.forEach((n, h) => {
+      dist[h]! += n;
+    });
+    if (c.hits.some((n) => n > 0)) for (let h = 0; h <= c.best_hits; h++) best[h]!++;
+    cost += c.cost_cents;
+    prize += c.prize_cents;
+    if (c.prize_cents > 0) wins++;
+    balance += c.prize_cents - c.cost_cents;
+    peak = Math.max(peak, balance);
+    drawdown = Math.max(drawdown, peak - balance);
+  }
+  const tickets = dist.reduce((s, n) => s + n, 0);
+  const contests = input.contests.length;
+  const perTicket = (n: number): number | null => (tickets > 0 ? n / tickets : null);
+  const perContest = (n: number): number | null => (contests > 0 ? n / contests : null);
+  return {
+    mean_hits: perTicket(dist.reduce((s, n, h) => s + n * h, 0)),
+    rate_2: perTicket(dist[2]!),
+    rate_3: perTicket(dist[3]!),
+    rate_4: perTicket(dist[4]!),
+    rate_5: perTicket(dist[5]!),
+    best_2plus: perContest(best[2]!),
+    best_3plus: perContest(best[3]!),
+    best_4plus: perContest(best[4]!),
+    net_cents: prize - cost,
+    roi_pct: cost > 0 ? ((prize - cost) / cost) * 100 : null,
+    max_drawdown_cents: drawdown,
+    win_rate: perContest(wins),
+  };
+}
+
+/**
+ * The counts the baseline report needs, from the same summary. tickets_per_contest is the
+ * rounded mean when contests carry different numbers of tickets (the best-of expectation then
+ * becomes an approximation).
+ */
+export function buildHitCounts(input: MetricsInput): HitCounts {
+  validateSummary(input);
+  const distribution = [0, 0, 0, 0, 0, 0];
+  const best = { 2: 0, 3: 0, 4: 0, 5: 0 };
+  for (const c of input.contests) {
+    c.hits.forEach((n, h) => {
+      distribution[h]! += n;
+    });
+    const any = c.hits.some((n) => n > 0);
+    for (const h of [2, 3, 4, 5] as const) if (any && c.best_hits >= h) best[h]++;
+  }
+  const tickets = distribution.reduce((s, n) => s + n, 0);
+  const contests = input.contests.length;
+  return {
+    tickets,
+    numbers_per_ticket: input.numbers_per_ticket,
+    distribution,
+    contests,
+    best_at_least: best,
+    tickets_per_contest: Math.max(1, Math.round(tickets / Math.max(1, contests))),
+  };
+}
+
+/** True for the metrics with an exact baseline. */
+export function hasBaseline(name: MetricName): boolean {
+  return METRIC_DOCS[name].has_baseline;
+}
+
+/**
+ * The exact expected value of a hit metric for k-number tickets under uniform draws, or null for
+ * money metrics (and win_rate, which depends on which tiers paid in the range).
+ */
+export function metricBaseline(name: MetricName, k: number, ticketsPerContest: number): number | null {
+  switch (name) {
+    case 'mean_hits':
+      return expectedHits(k);
+    case 'rate_2':
+    case 'rate_3':
+    case 'rate_4':
+    case 'rate_5':
+      return probExactly(k, Number(name.slice(5)));
+    case 'best_2plus':
+    case 'best_3plus':
+    case 'best_4plus':
+      return probBestAtLeast(k, Number(name[5]), ticketsPerContest);
+    default:
+      return null;
+  }
+}
+
+/**
+ * Two-sided p-value of an observed hit metric against its baseline: exact binomial over tickets
+ * (rate_h) or contests (best_hplus) with the count recovered as round(observed x trials), z-test
+ * with the exact hypergeometric sd for mean_hits; null for metrics without a baseline or no trials.
+ */
+export function metricPValue(
+  name: MetricName,
+  observed: number,
+  counts: Pick<HitCounts, 'tickets' | 'contests' | 'numbers_per_ticket' | 'tickets_per_contest'>,
+): number | null {
+  const expected = metricBaseline(name, counts.numbers_per_ticket, counts.tickets_per_contest);
+  if (expected === null || !Number.isFinite(observed)) return null;
+  if (name === 'mean_hits') return counts.tickets > 0 ? zTestMean(observed, expected, hitsSd(counts.numbers_per_ticket), counts.tickets).p_value : null;
+  const trials = name.startsWith('best_') ? counts.contests : counts.tickets;
+  if (!(trials > 0)) return null;
+  const successes = Math.round(observed * trials);
+  if (successes < 0 || successes > trials) throw new LuckyError('E_INPUT_INVALID', `${name} must be a share in [0, 1]`, [`${name}: ${observed}`]);
+  return binomialTest(successes, trials, expected);
+}
+
+/** Parses a metric name (for --sort-by and friends); E_USAGE listing the valid names otherwise. */
+export function parseMetricName(s: string): MetricName {
+  if ((METRIC_NAMES as readonly string[]).includes(s)) return s as MetricName;
+  throw new LuckyError('E_USAGE', `unknown metric "${s}"`, [`metric: one of ${METRIC_NAMES.join(', ')}`]);
+}
