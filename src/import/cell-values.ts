@@ -65,6 +65,12 @@ export function parseDate(text: string | undefined, options: { excelSerial?: boo
   return iso;
 }
 
+/** Brazilian style first (`.` groups, `,` decimals), then the international one. */
+const MONEY_STYLES = [
+  { group: '.', re: /^(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{1,2}))?$/ },
+  { group: ',', re: /^(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?$/ },
+] as const;
+
 /**
  * Money as integer centavos, or null when blank. Accepts `R$1.234,56`, `1.234,56`, `1234,56`,
  * `1234.56`, `1,234.56`, `1234`: a separator followed by 1-2 digits at the end is the decimal
@@ -78,13 +84,8 @@ export function parseMoneyCents(text: string | undefined, what: string): number 
   if (t.startsWith('-')) throw new CellProblem(`${what} is negative: "${original}"`);
   let whole: string | undefined;
   let frac = '';
-  for (const [group, decimal] of [
-    ['.', ','],
-    [',', '.'],
-  ] as const) {
-    const g = group === '.' ? '\\.' : ',';
-    const d = decimal === '.' ? '\\.' : ',';
-    const m = new RegExp(`^(\\d{1,3}(?:${g}\\d{3})+|\\d+)(?:${d}(\\d{1,2}))?$`).exec(t);
+  for (const { group, re } of MONEY_STYLES) {
+    const m = re.exec(t);
     if (m) {
       whole = m[1]!.replaceAll(group, '');
       frac = m[2] ?? '';

@@ -69,8 +69,10 @@ export interface ImportResult {
 }
 
 /** Thrown inside the transaction to roll a dry run back after computing its exact result. */
-class DryRunRollback {
-  constructor(readonly result: ImportResult) {}
+class DryRunRollback extends Error {
+  constructor(readonly result: ImportResult) {
+    super('dry run: rolled back');
+  }
 }
 
 /** Reads `file` from disk and imports it. */

@@ -66,7 +66,8 @@ const TIERS: readonly TierKey[] = [5, 4, 3, 2];
 export function parseDrawRows(rows: readonly string[][], options: ParseRowsOptions): ParsedRows {
   const columns = detectColumns(rows, options.label);
   const { index, cents } = columns;
-  const keys = rawKeys(columns.header);
+  // JSON-encoded once; each row's raw JSON is then a cheap concatenation
+  const keys = rawKeys(columns.header).map((k) => `${JSON.stringify(k)}:`);
   const lineOf = (i: number) => options.lines?.[i] ?? i + 1;
   const draws: ParsedDraw[] = [];
   const rejected: RejectedRow[] = [];
@@ -127,7 +128,7 @@ export function parseDrawRows(rows: readonly string[][], options: ParseRowsOptio
     }
     draws.push({
       row,
-      raw: JSON.stringify(Object.fromEntries(keys.map((k, c) => [k, cells[c] ?? '']))),
+      raw: `{${keys.map((k, c) => k + JSON.stringify(cells[c] ?? '')).join(',')}}`,
       draw: {
         contest,
         date,

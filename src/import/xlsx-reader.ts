@@ -6,9 +6,12 @@
  * - ignores `<dimension>` (it claims A1:U1 on a 6,883-row sheet);
  * - places rows and cells by order when they carry no `r=` attribute, and honours `r=` when present;
  * - resolves shared strings, inline strings (`t="inlineStr"`), formula strings (`t="str"`) and numbers;
- * - ignores extra zip entries such as `[trash]/*.dat`.
+ * - ignores extra zip entries such as `[trash]/*.dat`;
+ * - checks each part it reads against the CRC-32 in the zip's central directory (fflate does not),
+ *   so a damaged copy is refused instead of yielding wrong numbers.
  * It returns raw cell text; deciding what the text means is the job of `parse-rows.ts`.
  */
+import { crc32 } from 'node:zlib';
 import { unzipSync } from 'fflate';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { LuckyError } from '../errors.js';
@@ -58,6 +61,13 @@ function unzipParts(bytes: Uint8Array, label: string): Record<string, Uint8Array
       },
     });
     if (tooBig !== undefined) throw new LuckyError('E_DATA_INVALID', `${label}: part ${tooBig} is larger than ${MAX_PART_BYTES / 1024 / 1024} MiB`);
+    const crcs = centralDirectoryCrcs(bytes);
+    for (const [name, data] of Object.entries(parts)) {
+      const expected = crcs.get(name);
+      if (expected !== undefined && crc32(data) !== expected) {
+        throw new LuckyError('E_DATA_INVALID', `${label} is damaged: part ${name} fails its CRC-32 check`);
+      }
+    }
     return parts;
   } catch (e) {
     if (e instanceof LuckyError) throw e;
@@ -65,6 +75,30 @@ function unzipParts(bytes: Uint8Array, label: string): Record<string, Uint8Array
       cause: e,
     });
   }
+}
+
+/**
+ * CRC-32 of each entry, from the zip's central directory. Empty when the directory cannot be
+ * walked (zip64 and other rarities): unzipping then proceeds without the extra check.
+ */
+export function centralDirectoryCrcs(bytes: Uint8Array): Map<string, number> {
+  const crcs = new Map<string, number>();
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let end = bytes.length - 22;
+  const stop = Math.max(0, bytes.length - 22 - 0xffff);
+  while (end >= stop && dv.getUint32(end, true) !== 0x06054b50) end--;
+  if (end < stop) return crcs;
+  const count = dv.getUint16(end + 10, true);
+  let off = dv.getUint32(end + 16, true);
+  const utf8 = new TextDecoder('utf-8');
+  for (let i = 0; i < count; i++) {
+    if (off + 46 > bytes.length || dv.getUint32(off, true) !== 0x02014b50) return new Map();
+    const nameLength = dv.getUint16(off + 28, true);
+    const name = utf8.decode(bytes.subarray(off + 46, off + 46 + nameLength));
+    crcs.set(name, dv.getUint32(off + 16, true));
+    off += 46 + nameLength + dv.getUint16(off + 30, true) + dv.getUint16(off + 32, true);
+  }
+  return crcs;
 }
 
 function decodeXml(bytes: Uint8Array): string {
