@@ -114,7 +114,7 @@ export function parseDrawRows(rows: readonly string[][], options: ParseRowsOptio
 
     if (contest > 0 && !problems.length) {
       const first = firstRowOf.get(contest);
-      if (first !== undefined) problems.push(`contest ${contest} appears again (first on row ${first}); the later row is ignored`);
+      if (first !== undefined) problems.push(`appears again (first on row ${first}); the later row is ignored`);
       else firstRowOf.set(contest, row);
     }
     if (problems.length || balls === undefined) {

@@ -6,7 +6,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { LuckyError } from '../errors.js';
 import { parseCsv } from './csv-reader.js';
-import { looksLikeZip, parseXlsx } from './xlsx-reader.js';
+import { parseXlsx } from './xlsx-reader.js';
+import { looksLikeZip } from './zip-parts.js';
 
 /** Results files are a few MB; anything past this is not one. */
 export const MAX_RESULTS_FILE_BYTES = 200 * 1024 * 1024;

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LuckyError } from '../../src/errors.js';
 import { importDraws } from '../../src/import/import-draws.js';
@@ -85,8 +86,16 @@ describe('import service', () => {
   it('an unusable file changes nothing: unrecognisable columns, or every row rejected', () => {
     const c = catalog();
     importDraws(c.db, A, { fileName: 'a.csv' });
-    for (const bad of [new TextEncoder().encode('a,b\n1,2\n'), csv('6001,31/02/2023,1,2,3,4,5,,,\n'), new TextEncoder().encode(HEADER)]) {
-      expect(() => importDraws(c.db, bad, { fileName: 'bad.csv' })).toThrow(LuckyError);
+    const expected: Record<string, RegExp> = {
+      'no-recognisable-columns.csv': /no recognisable draw columns/,
+      'all-rows-bad.csv': /none of its 2 rows is a valid draw/,
+      'header-only.csv': /has a header but no draws/,
+      'not-a-workbook.xlsx': /not an \.xlsx workbook/,
+    };
+    for (const [name, message] of Object.entries(expected)) {
+      const bytes = readFileSync(new URL(`../fixtures/import/${name}`, import.meta.url));
+      expect(() => importDraws(c.db, bytes, { fileName: name }), name).toThrow(LuckyError);
+      expect(() => importDraws(c.db, bytes, { fileName: name }), name).toThrow(message);
     }
     expect(count(c)).toBe(2);
     expect(count(c, 'SELECT COUNT(*) AS n FROM imports')).toBe(1);

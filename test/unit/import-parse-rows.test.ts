@@ -67,7 +67,7 @@ describe('row validation (one fixture per rule)', () => {
   it('duplicate-contest: the later row is rejected', () => {
     const p = parseFixture('duplicate-contest.csv');
     expect(p.draws.map((d) => d.draw.date)).toEqual(['2023-01-02', '2023-01-03']);
-    expect(p.rejected).toEqual([{ row: 4, reason: 'contest 6001: contest 6001 appears again (first on row 2); the later row is ignored' }]);
+    expect(p.rejected).toEqual([{ row: 4, reason: 'contest 6001: appears again (first on row 2); the later row is ignored' }]);
   });
 
   it('winners-not-integer: winners are non-negative whole numbers', () => {
