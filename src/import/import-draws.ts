@@ -122,7 +122,7 @@ export function importDraws(db: Db, bytes: Uint8Array, options: ImportOptions): 
     if (synthetic && counts.total > counts.synthetic) {
       throw new LuckyError(
         'E_CONFLICT',
-        `the catalog holds ${counts.total - counts.synthetic} real draws: the synthetic sample is only loaded into an empty catalog`,
+        `the catalog holds ${counts.total - counts.synthetic} real draws: the synthetic sample is only loaded into a catalog without real draws`,
       );
     }
     const removedSynthetic = synthetic ? 0 : db.prepare('DELETE FROM draws WHERE synthetic = 1').run().changes;
@@ -163,7 +163,12 @@ export function importDraws(db: Db, bytes: Uint8Array, options: ImportOptions): 
       }
     }
 
-    const contests = parsed.draws.map((p) => p.draw.contest);
+    let fileFirst = Infinity;
+    let fileLast = -Infinity;
+    for (const p of parsed.draws) {
+      fileFirst = Math.min(fileFirst, p.draw.contest);
+      fileLast = Math.max(fileLast, p.draw.contest);
+    }
     db.prepare(
       `UPDATE imports SET rows_read = ?, inserted = ?, unchanged = ?, replaced = ?, conflicts = ?, rejected = ?,
          first_contest = ?, last_contest = ?, finished_at = ? WHERE id = ?`,
@@ -174,8 +179,8 @@ export function importDraws(db: Db, bytes: Uint8Array, options: ImportOptions): 
       replaced,
       conflicts.length,
       parsed.rejected.length,
-      Math.min(...contests),
-      Math.max(...contests),
+      fileFirst,
+      fileLast,
       now().toISOString(),
       importId,
     );
