@@ -48,7 +48,8 @@ export class Output {
     const t = new Table({
       head: [...head],
       style: styled ? { head: ['cyan'], border: ['grey'] } : { head: [], border: [] },
-      colAligns: options.align,
+      // cli-table3 reads colAligns[x] unconditionally: never pass undefined
+      ...(options.align ? { colAligns: options.align } : {}),
       ...(styled ? {} : { chars: plainChars }),
     });
     for (const row of rows) t.push(row.map(cellText));

@@ -15,6 +15,7 @@ export interface CommandEntry {
 }
 
 export const COMMANDS: Record<string, CommandEntry> = {
+  import: { description: 'import official results (.xlsx workbook or CSV), or the bundled synthetic sample', load: () => import('./import.js') },
   draws: { description: 'show, list and summarise imported draws', load: () => import('./draws.js') },
   config: { description: 'show the effective configuration and where each value came from', load: () => import('./config.js') },
 };
