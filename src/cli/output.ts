@@ -48,6 +48,7 @@ export class Output {
     const t = new Table({
       head: [...head],
       style: styled ? { head: ['cyan'], border: ['grey'] } : { head: [], border: [] },
+      // cli-table3 reads colAligns[x] unconditionally: never pass undefined
       ...(options.align ? { colAligns: options.align } : {}),
       ...(styled ? {} : { chars: plainChars }),
     });

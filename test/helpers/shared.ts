@@ -1,8 +1,18 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
-/** `../shared/` beside the project: present in CI, absent on a user's fresh clone. */
-export const SHARED_DIR = resolve(import.meta.dirname, '../../../shared');
+/**
+ * `../shared/` beside the project: present in CI, absent on a user's fresh clone. A git worktree
+ * sits deeper (`wt/<name>/`), so the nearest ancestor holding `shared/quina` wins.
+ */
+export const SHARED_DIR = findSharedDir(resolve(import.meta.dirname, '../..'));
+
+function findSharedDir(projectRoot: string): string {
+  for (let dir = dirname(projectRoot); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'shared/quina'))) return join(dir, 'shared');
+    if (dirname(dir) === dir) return resolve(projectRoot, '../shared');
+  }
+}
 export const QUINA_XLSX = resolve(SHARED_DIR, 'quina/Quina.xlsx');
 export const QUINA_CSV = resolve(SHARED_DIR, 'quina/quina-draws.csv');
 

@@ -15,6 +15,7 @@ export interface CommandEntry {
 }
 
 export const COMMANDS: Record<string, CommandEntry> = {
+  import: { description: 'import official results (.xlsx workbook or CSV), or the bundled synthetic sample', load: () => import('./import.js') },
   draws: { description: 'show, list and summarise imported draws', load: () => import('./draws.js') },
   simulate: { description: 'walk-forward backtest of a recipe over a contest range, into its own run file', load: () => import('./simulate.js') },
   runs: { description: 'list, show, export, verify, delete and import run files', load: () => import('./runs.js') },

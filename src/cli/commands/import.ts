@@ -1,0 +1,84 @@
+import type { Command } from 'commander';
+import { LuckyError } from '../../errors.js';
+import type { ImportResult } from '../../import/import-draws.js';
+import { type CliContext, addFormatOptions, formatOf } from '../context.js';
+
+/** How many rejected rows / conflicts the human summary lists before "(N more, use --json)". */
+const LIST_LIMIT = 10;
+
+export function register(program: Command, ctx: CliContext): void {
+  addFormatOptions(
+    program
+      .command('import [file]')
+      .description('import official results from the operator\'s .xlsx workbook or a CSV (columns found by name)')
+      .option('--replace', 'overwrite stored contests whose values differ (default: report them and keep the stored values)')
+      .option('--dry-run', 'validate and report what would change; write nothing')
+      .option('--sample', 'load the bundled SYNTHETIC sample (2,000 generated contests) into an empty catalog'),
+    ['json'],
+  ).action(async (file: string | undefined, opts: { replace?: boolean; dryRun?: boolean; sample?: boolean; json?: boolean }) => {
+    const format = formatOf(opts);
+    if (opts.sample && file !== undefined) throw new LuckyError('E_USAGE', 'give either FILE or --sample, not both');
+    if (opts.sample && opts.replace) throw new LuckyError('E_USAGE', '--replace does not apply to --sample');
+    if (!opts.sample && file === undefined) throw new LuckyError('E_USAGE', 'missing FILE: luckyfive import FILE (or --sample for the synthetic sample)');
+
+    let result: ImportResult;
+    if (opts.sample) {
+      const { importSample } = await import('../../import/sample.js');
+      const catalog = await ctx.catalog();
+      result = importSample(catalog.db, { dryRun: opts.dryRun === true });
+    } else {
+      const { importDraws } = await import('../../import/import-draws.js');
+      const { readResultsFile } = await import('../../import/read-results-file.js');
+      // Read before opening the catalog: a missing file must not create an empty data dir.
+      const bytes = readResultsFile(file!);
+      const catalog = await ctx.catalog();
+      const spinner = await ctx.out.spinner(`importing ${file}`);
+      try {
+        result = importDraws(catalog.db, bytes, { fileName: file!, replace: opts.replace === true, dryRun: opts.dryRun === true });
+        spinner.stop();
+      } catch (e) {
+        spinner.fail(`import of ${file} failed`);
+        throw e;
+      }
+    }
+
+    const kept = result.conflicts.filter((c) => c.action === 'kept');
+    if (kept.length) {
+      ctx.out.warn(`${kept.length} contest(s) differ from the stored values and were left alone; re-run with --replace to overwrite them`);
+    }
+    if (result.rejected.length) ctx.out.warn(`${result.rejected.length} row(s) rejected: they were not imported`);
+    if (format === 'json') return ctx.out.json(result);
+    printSummary(ctx, result);
+  });
+}
+
+function plural(n: number, word: string): string {
+  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function printSummary(ctx: CliContext, r: ImportResult): void {
+  const out = ctx.out;
+  const kind = r.synthetic ? 'the SYNTHETIC sample' : r.file;
+  out.text(`${r.dry_run ? 'dry run (nothing written): ' : ''}${kind} (${r.format}, ${plural(r.rows_read, 'row')}, sha256 ${r.sha256.slice(0, 12)})`);
+  if (r.already_imported_at && r.inserted === 0 && r.replaced === 0) out.text(`already imported on ${r.already_imported_at.slice(0, 10)}, nothing new`);
+  out.text(
+    `inserted ${r.inserted}, unchanged ${r.unchanged}, replaced ${r.replaced}, conflicts ${r.conflicts.filter((c) => c.action === 'kept').length}, rejected ${r.rejected.length}`,
+  );
+  if (r.removed_synthetic) out.text(`removed ${plural(r.removed_synthetic, 'synthetic sample draw')}: real data replaces the sample`);
+  for (const c of r.corrections) out.text(`corrected contest ${c.contest}: ${c.field} ${c.from} -> ${c.to} (${c.reason})`);
+  const range = r.first_contest === null ? 'empty' : `${plural(r.catalog_draws, 'draw')}, contests ${r.first_contest}..${r.last_contest}`;
+  out.text(`catalog: ${range}`);
+  out.text(r.gaps.length ? `gaps: ${r.gaps.map((g) => (g.from === g.to ? `${g.from}` : `${g.from}-${g.to}`)).join(', ')}` : 'gaps: none');
+  list(ctx, 'rejected rows', r.rejected, (x) => `row ${x.row}: ${x.reason}`);
+  list(ctx, r.conflicts.some((c) => c.action === 'replaced') ? 'conflicts (replaced)' : 'conflicts (stored values kept)', r.conflicts, (c) =>
+    `contest ${c.contest}: ${c.fields.map((f) => `${f} ${JSON.stringify(c.stored[f])} -> ${JSON.stringify(c.incoming[f])}`).join(', ')}`,
+  );
+  if (r.synthetic) out.text('note: these are SYNTHETIC draws for trying luckyfive out; import real results with `luckyfive import FILE`');
+}
+
+function list<T>(ctx: CliContext, title: string, items: readonly T[], line: (x: T) => string): void {
+  if (!items.length) return;
+  ctx.out.text(`${title}:`);
+  for (const x of items.slice(0, LIST_LIMIT)) ctx.out.text(`  ${line(x)}`);
+  if (items.length > LIST_LIMIT) ctx.out.text(`  (${items.length - LIST_LIMIT} more, use --json)`);
+}

@@ -1,0 +1,221 @@
+/**
+ * The import service: a results file's bytes -> draws in the catalog, in ONE immediate
+ * transaction, so an import lands whole or not at all. New contests are inserted; identical ones
+ * are counted as unchanged; different ones are conflicts, left alone unless `replace`. Real data
+ * always wins over the bundled synthetic sample: importing a real file deletes the sample rows in
+ * the same transaction.
+ */
+import { createHash } from 'node:crypto';
+import { basename } from 'node:path';
+import type { Draw } from '../core/draw.js';
+import { LuckyError } from '../errors.js';
+import { UPSERT_DRAW_SQL, drawToParams, listDraws, readDrawBounds, readGaps } from '../store/draws-repo.js';
+import { type Db, wrapSqliteError } from '../store/sqlite.js';
+import { diffDraws, mergeAbsentFields } from './draw-diff.js';
+import { type Correction, type ParsedRows, type RejectedRow, parseDrawRows } from './parse-rows.js';
+import { type ResultsFormat, parseResultsBytes, readResultsFile } from './read-results-file.js';
+
+/** Written to `imports.parser_version`; bump when parsing rules change what a file means. */
+export const PARSER_VERSION = 'luckyfive-import/1';
+
+export interface ImportOptions {
+  /** the file's name as the user gave it (reported, and its base name stored) */
+  fileName: string;
+  /** overwrite stored contests whose values differ */
+  replace?: boolean;
+  /** validate and report; write nothing */
+  dryRun?: boolean;
+  /** rows are the synthetic sample, not official results */
+  synthetic?: boolean;
+  /** `draws.source`; default `file:<base name>` */
+  source?: string;
+  /** injectable clock for imported_at */
+  now?: () => Date;
+}
+
+export interface ImportConflict {
+  contest: number;
+  fields: string[];
+  stored: Record<string, unknown>;
+  incoming: Record<string, unknown>;
+  /** `kept`: stored values left alone; `replaced`: overwritten (--replace) */
+  action: 'kept' | 'replaced';
+}
+
+/** The stable JSON result of an import (snake_case). */
+export interface ImportResult {
+  file: string;
+  format: ResultsFormat;
+  sha256: string;
+  rows_read: number;
+  inserted: number;
+  unchanged: number;
+  replaced: number;
+  conflicts: ImportConflict[];
+  rejected: RejectedRow[];
+  corrections: Correction[];
+  removed_synthetic: number;
+  /** contest range and draw count of the catalog after the import */
+  first_contest: number | null;
+  last_contest: number | null;
+  catalog_draws: number;
+  gaps: Array<{ from: number; to: number }>;
+  dry_run: boolean;
+  synthetic: boolean;
+  /** when a file with the same sha256 was imported before (finished_at of the latest), else null */
+  already_imported_at: string | null;
+  /** the `imports` row written (null on a dry run) */
+  import_id: number | null;
+}
+
+/** Thrown inside the transaction to roll a dry run back after computing its exact result. */
+class DryRunRollback extends Error {
+  constructor(readonly result: ImportResult) {
+    super('dry run: rolled back');
+  }
+}
+
+/** Reads `file` from disk and imports it. */
+export function importDrawsFile(db: Db, file: string, options: Omit<ImportOptions, 'fileName'> & { fileName?: string } = {}): ImportResult {
+  return importDraws(db, readResultsFile(file), { ...options, fileName: options.fileName ?? file });
+}
+
+/** Parses a file's bytes fully (no database), throwing E_DATA_INVALID when it is unusable. */
+export function parseImportBytes(bytes: Uint8Array, options: ImportOptions): { format: ResultsFormat; parsed: ParsedRows } {
+  const name = basename(options.fileName);
+  const table = parseResultsBytes(bytes, options.fileName);
+  const parsed = parseDrawRows(table.rows, {
+    ...(table.lines ? { lines: table.lines } : {}),
+    source: options.source ?? `file:${name}`,
+    synthetic: options.synthetic === true,
+    excelSerialDates: table.format === 'xlsx',
+    label: name,
+  });
+  if (parsed.draws.length === 0) {
+    const why = parsed.rejected.slice(0, 5).map((r) => `row ${r.row}: ${r.reason}`);
+    throw new LuckyError(
+      'E_DATA_INVALID',
+      parsed.rowsRead === 0 ? `${name} has a header but no draws` : `${name}: none of its ${parsed.rowsRead} rows is a valid draw`,
+      why,
+    );
+  }
+  return { format: table.format, parsed };
+}
+
+/**
+ * Imports a results file's bytes into the catalog. Everything is parsed before the transaction
+ * starts; the transaction is `BEGIN IMMEDIATE`, so a concurrent writer fails fast with E_BUSY
+ * instead of deadlocking halfway.
+ */
+export function importDraws(db: Db, bytes: Uint8Array, options: ImportOptions): ImportResult {
+  const { format, parsed } = parseImportBytes(bytes, options);
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const now = options.now ?? (() => new Date());
+  const synthetic = options.synthetic === true;
+  const startedAt = now().toISOString();
+
+  const run = db.transaction((): ImportResult => {
+    const previous = db.prepare('SELECT finished_at FROM imports WHERE sha256 = ? ORDER BY id DESC LIMIT 1').get(sha256) as
+      | { finished_at: string }
+      | undefined;
+    const counts = db.prepare('SELECT COUNT(*) AS total, COALESCE(SUM(synthetic), 0) AS synthetic FROM draws').get() as { total: number; synthetic: number };
+    if (synthetic && counts.total > counts.synthetic) {
+      throw new LuckyError(
+        'E_CONFLICT',
+        `the catalog holds ${counts.total - counts.synthetic} real draws: the synthetic sample is only loaded into a catalog without real draws`,
+      );
+    }
+    const removedSynthetic = synthetic ? 0 : db.prepare('DELETE FROM draws WHERE synthetic = 1').run().changes;
+    const stored = new Map(listDraws(db).map((d) => [d.contest, d]));
+
+    const importId = Number(
+      db
+        .prepare(
+          `INSERT INTO imports (file_name, sha256, format, parser_version, rows_read, inserted, unchanged, replaced, conflicts, rejected,
+             first_contest, last_contest, synthetic, started_at, finished_at) VALUES (?, ?, ?, ?, 0, 0, 0, 0, 0, 0, NULL, NULL, ?, ?, ?)`,
+        )
+        .run(basename(options.fileName), sha256, format, PARSER_VERSION, synthetic ? 1 : 0, startedAt, startedAt).lastInsertRowid,
+    );
+    const upsert = db.prepare(UPSERT_DRAW_SQL);
+    const importedAt = now().toISOString();
+    const write = (d: Draw, raw: string) => upsert.run(drawToParams(d, importId, importedAt, raw));
+
+    let inserted = 0;
+    let unchanged = 0;
+    let replaced = 0;
+    const conflicts: ImportConflict[] = [];
+    for (const { draw, raw } of parsed.draws) {
+      const old = stored.get(draw.contest);
+      if (!old) {
+        write(draw, raw);
+        inserted++;
+        continue;
+      }
+      const diff = diffDraws(old, draw, parsed.present);
+      if (!diff) {
+        unchanged++;
+        continue;
+      }
+      conflicts.push({ contest: draw.contest, ...diff, action: options.replace ? 'replaced' : 'kept' });
+      if (options.replace) {
+        write(mergeAbsentFields(old, draw, parsed.present), raw);
+        replaced++;
+      }
+    }
+
+    let fileFirst = Infinity;
+    let fileLast = -Infinity;
+    for (const p of parsed.draws) {
+      fileFirst = Math.min(fileFirst, p.draw.contest);
+      fileLast = Math.max(fileLast, p.draw.contest);
+    }
+    db.prepare(
+      `UPDATE imports SET rows_read = ?, inserted = ?, unchanged = ?, replaced = ?, conflicts = ?, rejected = ?,
+         first_contest = ?, last_contest = ?, finished_at = ? WHERE id = ?`,
+    ).run(
+      parsed.rowsRead,
+      inserted,
+      unchanged,
+      replaced,
+      conflicts.length,
+      parsed.rejected.length,
+      fileFirst,
+      fileLast,
+      now().toISOString(),
+      importId,
+    );
+    const bounds = readDrawBounds(db);
+    const result: ImportResult = {
+      file: options.fileName,
+      format,
+      sha256,
+      rows_read: parsed.rowsRead,
+      inserted,
+      unchanged,
+      replaced,
+      conflicts,
+      rejected: parsed.rejected,
+      corrections: parsed.corrections,
+      removed_synthetic: removedSynthetic,
+      first_contest: bounds.first_contest,
+      last_contest: bounds.last_contest,
+      catalog_draws: bounds.count,
+      gaps: readGaps(db),
+      dry_run: options.dryRun === true,
+      synthetic,
+      already_imported_at: previous?.finished_at ?? null,
+      import_id: options.dryRun ? null : importId,
+    };
+    // A dry run computes the exact outcome inside the transaction, then rolls it all back.
+    if (options.dryRun) throw new DryRunRollback(result);
+    return result;
+  });
+
+  try {
+    return run.immediate();
+  } catch (e) {
+    if (e instanceof DryRunRollback) return e.result;
+    if (e instanceof LuckyError) throw e;
+    throw wrapSqliteError(e, 'the catalog');
+  }
+}
