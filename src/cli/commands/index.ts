@@ -17,4 +17,7 @@ export interface CommandEntry {
 export const COMMANDS: Record<string, CommandEntry> = {
   draws: { description: 'show, list and summarise imported draws', load: () => import('./draws.js') },
   config: { description: 'show the effective configuration and where each value came from', load: () => import('./config.js') },
+  ledger: { description: 'the real ledger: record bets, prizes and cash, reverse, settle, check, list and report', load: () => import('./ledger.js') },
+  budget: { description: 'spending budgets over date windows (spent and status derived from the ledger)', load: () => import('./budget.js') },
+  finance: { description: 'price table, prizes per contest, payout rule, expected value and ROI analysis', load: () => import('./finance.js') },
 };
