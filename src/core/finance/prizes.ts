@@ -56,8 +56,17 @@ export function estimateTierPrize(draw: Pick<Draw, 'contest' | 'revenue_cents' |
   const revenue = draw.revenue_cents;
   if (revenue === null || revenue <= 0) return MEDIAN_PRIZE_CENTS[tier];
   const winners = draw.tiers[tier].winners ?? 0;
-  const gross = Math.floor((revenue * poolShare(draw.contest) * TIER_SPLIT[tier]) / (winners + 1));
-  return gross > TAX_EXEMPTION_CENTS ? Math.floor(gross * (1 - PRIZE_TAX_RATE)) : gross;
+  // Exact integer arithmetic (basis points, BigInt): a float product such as 121379999.99999999
+  // would otherwise floor one centavo short.
+  const shareBp = BigInt(Math.round(poolShare(draw.contest) * 10_000));
+  const splitPct = BigInt(Math.round(TIER_SPLIT[tier] * 100));
+  const gross = Number((BigInt(revenue) * shareBp * splitPct) / (1_000_000n * BigInt(winners + 1)));
+  return gross > TAX_EXEMPTION_CENTS ? afterTax(gross) : gross;
+}
+
+/** A gross prize less the income tax, rounded down to the centavo (exact: integer percent). */
+export function afterTax(grossCents: number): number {
+  return Math.floor((grossCents * Math.round((1 - PRIZE_TAX_RATE) * 100)) / 100);
 }
 
 /** Where a tier's prize came from: the draw's published value, or which estimate. */

@@ -64,7 +64,8 @@ export interface RoiRow {
   real: RealMoney;
 }
 
-const round2 = (x: number) => Math.round(x * 100) / 100;
+// `|| 0` turns -0 into 0 so JSON and equality checks never see a negative zero
+const round2 = (x: number) => Math.round(x * 100) / 100 || 0;
 
 /** Draw dates by contest, for pricing contests; contests without a date use the newest price. */
 export type DrawDates = ReadonlyMap<number, string>;
