@@ -66,14 +66,12 @@ export function recordEntry(db: Db, entry: NewEntry, clock: Clock, options: { ov
  * Records a real bet: cost `auto` is the catalog's price on the contest's draw date (or on the
  * booking date for a contest not drawn yet) x C(k,5) x tickets. A known run fills in the recipe hash.
  */
-export function recordBet(db: Db, input: BetInput, clock: Clock, options: { overBudget?: boolean } = {}): RecordResult & { plan: BetPlan } {
+export function recordBet(db: Db, input: BetInput, clock: Clock, options: { overBudget?: boolean } = {}): RecordResult & { plan: BetPlan; run_known: boolean } {
   const drawDate = (db.prepare('SELECT draw_date FROM draws WHERE contest = ?').get(input.contest) as { draw_date: string } | undefined)?.draw_date ?? null;
   const plan = buildBetEntry(input, { draw_date: drawDate, last_contest: readDrawBounds(db).last_contest ?? 0, prices: readPriceTable(db), today: clock.today });
-  if (input.run_id !== undefined && input.recipe_hash === undefined) {
-    const run = db.prepare('SELECT recipe_hash FROM runs WHERE run_id = ?').get(input.run_id) as { recipe_hash: string } | undefined;
-    if (run) plan.entry.recipe_hash = run.recipe_hash;
-  }
-  return { ...recordEntry(db, plan.entry, clock, options), plan };
+  const run = input.run_id === undefined ? undefined : (db.prepare('SELECT recipe_hash FROM runs WHERE run_id = ?').get(input.run_id) as { recipe_hash: string } | undefined);
+  if (run && input.recipe_hash === undefined) plan.entry.recipe_hash = run.recipe_hash;
+  return { ...recordEntry(db, plan.entry, clock, options), plan, run_known: input.run_id === undefined || run !== undefined };
 }
 
 /**
@@ -101,7 +99,10 @@ export interface SettleResult {
   contest: number;
   draw_date: string;
   payout_rule: ReturnType<typeof readPayoutRule>;
+  /** bets of the contest with their tickets (settled) */
   bets: number;
+  /** bets of the contest recorded without tickets: they cannot be settled */
+  bets_without_tickets: number;
   lines: Array<Omit<SettlementLine, 'entry'> & { entry_id: number; status: RecordResult['status'] }>;
   recorded_cents: number;
 }
@@ -118,6 +119,14 @@ export function settleContest(db: Db, contest: number, clock: Clock): SettleResu
     .transaction((): SettleResult => {
       const rule = readPayoutRule(db);
       const bets = readSettleableBets(db, contest);
+      const withoutTickets = (
+        db
+          .prepare(
+            `SELECT COUNT(*) AS n FROM ledger_entries e WHERE e.type = 'bet' AND e.contest = ? AND e.tickets_json IS NULL
+             AND NOT EXISTS (SELECT 1 FROM ledger_entries r WHERE r.reverses_id = e.id)`,
+          )
+          .get(contest) as { n: number }
+      ).n;
       const lines: SettleResult['lines'] = [];
       let recorded = 0;
       for (const line of buildSettlement(draw, bets, rule)) {
@@ -132,7 +141,7 @@ export function settleContest(db: Db, contest: number, clock: Clock): SettleResu
         recorded += stored.amount_cents;
         lines.push({ ...rest, entry_id: stored.id, status: 'recorded' });
       }
-      return { contest, draw_date: draw.date, payout_rule: rule, bets: bets.length, lines, recorded_cents: recorded };
+      return { contest, draw_date: draw.date, payout_rule: rule, bets: bets.length, bets_without_tickets: withoutTickets, lines, recorded_cents: recorded };
     })
     .immediate();
 }

@@ -44,6 +44,7 @@ export function registerLedgerAdd(ledger: Command, ctx: CliContext): void {
     };
     const { recordBet } = await import('../../store/books.js');
     const r = recordBet((await ctx.catalog()).db, input, readClock(), { overBudget: o.overBudget === true });
+    if (!r.run_known) ctx.out.warn(`run ${input.run_id} is not in the catalog's run index (recorded anyway; \`finance roi\` will not list it)`);
     const price = r.plan.base_price_cents !== null ? `; price ${formatBRL(r.plan.base_price_cents)} on ${r.plan.price_date}` : '';
     printRecorded(ctx, r.status, r.entry, formatOf(o) === 'json', { cost_source: r.plan.cost_source, base_price_cents: r.plan.base_price_cents, price_date: r.plan.price_date }, price);
   });

@@ -45,6 +45,7 @@ export function register(program: Command, ctx: CliContext): void {
     if (formatOf(o) === 'json') return ctx.out.json(r);
     const added = r.lines.filter((l) => l.status === 'recorded');
     ctx.out.text(`contest ${r.contest} (${r.draw_date}), payout rule ${r.payout_rule}: ${r.bets} bet(s) with tickets, ${added.length} prize entr${added.length === 1 ? 'y' : 'ies'} recorded (${formatBRL(r.recorded_cents)}), ${r.lines.length - added.length} already recorded`);
+    if (r.bets_without_tickets) ctx.out.warn(`${r.bets_without_tickets} bet(s) of contest ${contest} were recorded without tickets and cannot be settled: record their prizes with \`ledger add prize\``);
     if (r.lines.length) {
       ctx.out.table(
         ['entry', 'bet', 'tier', 'combinations', 'each', 'amount', 'source', 'status'],
