@@ -18,4 +18,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   import: { description: 'import official results (.xlsx workbook or CSV), or the bundled synthetic sample', load: () => import('./import.js') },
   draws: { description: 'show, list and summarise imported draws', load: () => import('./draws.js') },
   config: { description: 'show the effective configuration and where each value came from', load: () => import('./config.js') },
+  ledger: { description: 'the real ledger: record bets, prizes and cash, reverse, settle, check, list and report', load: () => import('./ledger.js') },
+  budget: { description: 'spending budgets over date windows (spent and status derived from the ledger)', load: () => import('./budget.js') },
+  finance: { description: 'price table, prizes per contest, payout rule, expected value and ROI analysis', load: () => import('./finance.js') },
 };
