@@ -115,9 +115,4 @@ export function csvCell(v: unknown): string {
 }
 
 /** Formats integer centavos for humans: `R$ 1.234,56`. JSON carries plain `*_cents` integers. */
-export function formatBRL(cents: number): string {
-  const sign = cents < 0 ? '-' : '';
-  const abs = Math.abs(cents);
-  const reais = Math.trunc(abs / 100).toString().replace(/\B(?=(\d{3})+(?!\d))/g, '.');
-  return `${sign}R$ ${reais},${(abs % 100).toString().padStart(2, '0')}`;
-}
+export { formatBRL } from '../core/finance/money.js';

@@ -11,8 +11,17 @@
 import { type Draw, FIRST_DUQUE_CONTEST, LAST_CRUZEIRO_REAL_CONTEST, type TierHits } from '../draw.js';
 import { choose } from './prices.js';
 
-export type PayoutRule = 'subcombinations' | 'highest-tier';
+export const PAYOUT_RULES = ['subcombinations', 'highest-tier'] as const;
+/**
+ * How a k>5 ticket with h hits is paid: `subcombinations` counts every winning 5-number
+ * sub-combination, C(h,j)·C(k-h,5-j) at each tier j; `highest-tier` pays one prize at its best tier.
+ */
+export type PayoutRule = (typeof PAYOUT_RULES)[number];
 export const DEFAULT_PAYOUT_RULE: PayoutRule = 'subcombinations';
+
+export function isPayoutRule(value: unknown): value is PayoutRule {
+  return typeof value === 'string' && (PAYOUT_RULES as readonly string[]).includes(value);
+}
 
 /** Share of revenue that goes to the prize pool (FACTS.md). */
 export function poolShare(contest: number): number {
@@ -47,21 +56,44 @@ export function estimateTierPrize(draw: Pick<Draw, 'contest' | 'revenue_cents' |
   const revenue = draw.revenue_cents;
   if (revenue === null || revenue <= 0) return MEDIAN_PRIZE_CENTS[tier];
   const winners = draw.tiers[tier].winners ?? 0;
-  const gross = Math.floor((revenue * poolShare(draw.contest) * TIER_SPLIT[tier]) / (winners + 1));
-  return gross > TAX_EXEMPTION_CENTS ? Math.floor(gross * (1 - PRIZE_TAX_RATE)) : gross;
+  // Exact integer arithmetic (basis points, BigInt): a float product such as 121379999.99999999
+  // would otherwise floor one centavo short.
+  const shareBp = BigInt(Math.round(poolShare(draw.contest) * 10_000));
+  const splitPct = BigInt(Math.round(TIER_SPLIT[tier] * 100));
+  const gross = Number((BigInt(revenue) * shareBp * splitPct) / (1_000_000n * BigInt(winners + 1)));
+  return gross > TAX_EXEMPTION_CENTS ? afterTax(gross) : gross;
 }
+
+/** A gross prize less the income tax, rounded down to the centavo (exact: integer percent). */
+export function afterTax(grossCents: number): number {
+  return Math.floor((grossCents * Math.round((1 - PRIZE_TAX_RATE) * 100)) / 100);
+}
+
+/** Where a tier's prize came from: the draw's published value, or which estimate. */
+export type PrizeSource = 'published' | 'pool-share' | 'median';
+
+/** One sentence per {@link PrizeSource}, printed next to estimated figures. */
+export const PRIZE_SOURCE_RULES: Record<PrizeSource, string> = {
+  published: 'the net prize per winning ticket published for this contest',
+  'pool-share':
+    "estimate: the tier's share of the pool (revenue x pool share x tier split) divided among winners + 1, less 30% income tax above R$ 2.259,20",
+  median: 'estimate: the median net prize per winning ticket over the last two years (FACTS.md), because the contest has no revenue figure',
+};
 
 export interface TierPrize {
   /** centavos per winning 5-number combination */
   cents: number;
   estimated: boolean;
+  /** published, or the estimate rule used */
+  source: PrizeSource;
 }
 
 /** Prize per winning ticket at `tier` for this draw: published when there were winners, else estimated. */
 export function tierPrize(draw: Pick<Draw, 'contest' | 'revenue_cents' | 'tiers'>, tier: TierHits): TierPrize {
   const t = draw.tiers[tier];
-  if (t.prize_cents !== null && t.prize_cents > 0 && (t.winners ?? 1) > 0) return { cents: t.prize_cents, estimated: false };
-  return { cents: estimateTierPrize(draw, tier), estimated: true };
+  if (t.prize_cents !== null && t.prize_cents > 0 && (t.winners ?? 1) > 0) return { cents: t.prize_cents, estimated: false, source: 'published' };
+  const source: PrizeSource = draw.revenue_cents !== null && draw.revenue_cents > 0 ? 'pool-share' : 'median';
+  return { cents: estimateTierPrize(draw, tier), estimated: true, source };
 }
 
 /** How many winning 5-number combinations a k-number ticket with h hits holds at each tier. */

@@ -1,0 +1,119 @@
+import type { Command } from 'commander';
+import type { LedgerEntryView, NewEntry, TierName } from '../../core/finance/ledger.js';
+import { TIER_NAMES } from '../../core/finance/ledger.js';
+import { LuckyError } from '../../errors.js';
+import { parseIdFlag, parseMoneyFlag, parseTextFlag, readTicketsFile } from '../books-flags.js';
+import { readClock } from '../clock.js';
+import { type CliContext, addFormatOptions, formatOf, parseDateFlag, parseIntFlag } from '../context.js';
+import { describeEntry, entryJson } from '../ledger-view.js';
+import { formatBRL } from '../output.js';
+
+type Json = { json?: boolean };
+const MAX_CONTEST = 1_000_000;
+
+/** `ledger add bet|prize|deposit|withdrawal|adjustment` (part of the `ledger` command). */
+export function registerLedgerAdd(ledger: Command, ctx: CliContext): void {
+  const add = ledger.command('add').description('record a bet, prize, deposit, withdrawal or adjustment');
+
+  addFormatOptions(
+    add
+      .command('bet')
+      .description('record a real bet; cost auto = price on the contest date x C(k,5) x tickets')
+      .requiredOption('--contest <n>', 'contest number')
+      .option('--tickets <n>', 'how many tickets (default: the count in --tickets-file)')
+      .option('--numbers <k>', 'numbers per ticket, 5..15 (default 5, or the size in --tickets-file)')
+      .option('--cost <auto|amount>', 'total cost of the entry, or auto from the price table', 'auto')
+      .option('--date <date>', 'booking date (default: the draw date, or today for a contest not drawn yet)')
+      .option('--run <run_id>', 'the simulated run these tickets came from')
+      .option('--tickets-file <file>', 'JSON array of the actual tickets (needed for `ledger settle`)')
+      .option('--key <key>', 'idempotency key: the same key records one entry only')
+      .option('--over-budget', 'record even if it overspends a budget')
+      .option('--note <text>', 'free note'),
+    ['json'],
+  ).action(async (o: { contest: string; tickets?: string; numbers?: string; cost: string; date?: string; run?: string; ticketsFile?: string; key?: string; overBudget?: boolean; note?: string } & Json) => {
+    const input = {
+      contest: parseIntFlag('contest', o.contest, 1, MAX_CONTEST)!,
+      tickets: parseIntFlag('tickets', o.tickets, 1, 100_000),
+      numbers: parseIntFlag('numbers', o.numbers, 5, 15),
+      cost_cents: o.cost.trim().toLowerCase() === 'auto' ? undefined : parseMoneyFlag('cost', o.cost, { allowZero: false }),
+      date: parseDateFlag('date', o.date),
+      run_id: parseIdFlag('run', o.run),
+      key: parseIdFlag('key', o.key),
+      note: parseTextFlag('note', o.note),
+      ticket_list: o.ticketsFile === undefined ? undefined : readTicketsFile(o.ticketsFile),
+    };
+    const { recordBet } = await import('../../store/books.js');
+    const r = recordBet((await ctx.catalog()).db, input, readClock(), { overBudget: o.overBudget === true });
+    if (!r.run_known) ctx.out.warn(`run ${input.run_id} is not in the catalog's run index (recorded anyway; \`finance roi\` will not list it)`);
+    const price = r.plan.base_price_cents !== null ? `; price ${formatBRL(r.plan.base_price_cents)} on ${r.plan.price_date}` : '';
+    printRecorded(ctx, r.status, r.entry, formatOf(o) === 'json', { cost_source: r.plan.cost_source, base_price_cents: r.plan.base_price_cents, price_date: r.plan.price_date }, price);
+  });
+
+  addFormatOptions(
+    add
+      .command('prize')
+      .description('record a prize received')
+      .requiredOption('--contest <n>', 'contest number')
+      .requiredOption('--tier <tier>', `prize tier: ${TIER_NAMES.join('|')}`)
+      .requiredOption('--amount <amount>', 'amount received, e.g. 123.45 or 123,45')
+      .option('--tickets <n>', 'winning tickets (combinations) this amount covers')
+      .option('--date <date>', 'date received (default: the draw date, or today)')
+      .option('--run <run_id>', 'the simulated run the winning ticket came from')
+      .option('--key <key>', 'idempotency key')
+      .option('--note <text>', 'free note'),
+    ['json'],
+  ).action(async (o: { contest: string; tier: string; amount: string; tickets?: string; date?: string; run?: string; key?: string; note?: string } & Json) => {
+    if (!(TIER_NAMES as readonly string[]).includes(o.tier)) throw new LuckyError('E_INPUT_INVALID', `--tier must be one of ${TIER_NAMES.join(', ')}, got "${o.tier}"`);
+    const contest = parseIntFlag('contest', o.contest, 1, MAX_CONTEST)!;
+    const fields = {
+      amount_cents: parseMoneyFlag('amount', o.amount, { allowZero: false })!,
+      tickets: parseIntFlag('tickets', o.tickets, 1, 1_000_000) ?? null,
+      date: parseDateFlag('date', o.date),
+      run_id: parseIdFlag('run', o.run) ?? null,
+      key: parseIdFlag('key', o.key) ?? null,
+      note: parseTextFlag('note', o.note) ?? null,
+    };
+    const db = (await ctx.catalog()).db;
+    const clock = readClock();
+    const drawDate = (db.prepare('SELECT draw_date FROM draws WHERE contest = ?').get(contest) as { draw_date: string } | undefined)?.draw_date;
+    const { amount_cents, tickets, run_id, note } = fields;
+    const entry: NewEntry = { entry_date: fields.date ?? drawDate ?? clock.today, type: 'prize', amount_cents, contest, tickets, tier: o.tier as TierName, run_id, idempotency_key: fields.key, note };
+    await record(ctx, entry, o);
+  });
+
+  for (const type of ['deposit', 'withdrawal', 'adjustment'] as const) {
+    addFormatOptions(
+      add
+        .command(type)
+        .description(type === 'adjustment' ? 'record a correction of the balance (may be negative)' : `record a ${type} of cash`)
+        .requiredOption('--amount <amount>', type === 'adjustment' ? 'signed amount, e.g. -5.00' : 'amount, e.g. 100 or 1.234,56')
+        .option('--date <date>', 'date (default today)')
+        .option('--key <key>', 'idempotency key')
+        .option('--note <text>', 'free note'),
+      ['json'],
+    ).action(async (o: { amount: string; date?: string; key?: string; note?: string } & Json) => {
+      const amount = parseMoneyFlag('amount', o.amount, { allowNegative: type === 'adjustment', allowZero: false })!;
+      const signed = type === 'withdrawal' ? -amount : amount;
+      const entry: NewEntry = {
+        entry_date: parseDateFlag('date', o.date) ?? readClock().today,
+        type,
+        amount_cents: signed,
+        idempotency_key: parseIdFlag('key', o.key) ?? null,
+        note: parseTextFlag('note', o.note) ?? null,
+      };
+      await record(ctx, entry, o);
+    });
+  }
+}
+
+async function record(ctx: CliContext, entry: NewEntry, o: Json): Promise<void> {
+  const { recordEntry } = await import('../../store/books.js');
+  const r = recordEntry((await ctx.catalog()).db, entry, readClock());
+  printRecorded(ctx, r.status, r.entry, formatOf(o) === 'json');
+}
+
+/** Prints a recorded (or already recorded) entry: one line, or `{status, entry, ...}` with --json. */
+export function printRecorded(ctx: CliContext, status: 'recorded' | 'already_recorded', entry: LedgerEntryView, json: boolean, extra: Record<string, unknown> = {}, suffix = ''): void {
+  if (json) return ctx.out.json({ status, entry: entryJson(entry), ...extra });
+  ctx.out.text(`${status === 'recorded' ? 'recorded' : 'already recorded'}: ${describeEntry(entry)}${suffix}`);
+}

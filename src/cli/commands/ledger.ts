@@ -1,0 +1,163 @@
+import type { Command } from 'commander';
+import { ENTRY_TYPES, type EntryType } from '../../core/finance/ledger.js';
+import { GROUP_BYS, type GroupBy } from '../../core/finance/report.js';
+import { LuckyError } from '../../errors.js';
+import { parseIdFlag, parseMoneyFlag, parseTextFlag } from '../books-flags.js';
+import { readClock } from '../clock.js';
+import { type CliContext, addFormatOptions, formatOf, parseDateFlag, parseIntFlag } from '../context.js';
+import { ENTRY_CSV_HEAD, entryCsvRow, entryJson, printEntries, printReport, REPORT_CSV_HEAD, reportCsvRow } from '../ledger-view.js';
+import { printRecorded, registerLedgerAdd } from './ledger-add.js';
+import { formatBRL } from '../output.js';
+
+type Json = { json?: boolean };
+const MAX_CONTEST = 1_000_000;
+
+export function register(program: Command, ctx: CliContext): void {
+  const ledger = program.command('ledger').description('the real ledger: append-only bets, prizes and cash, reversals, settlement, balance checks');
+  registerLedgerAdd(ledger, ctx);
+
+  addFormatOptions(
+    ledger
+      .command('reverse <id>')
+      .description('cancel an entry by appending its reversal (nothing is ever edited or deleted)')
+      .requiredOption('--reason <text>', 'why the entry is wrong')
+      .option('--date <date>', 'date of the reversal (default today)'),
+    ['json'],
+  ).action(async (idArg: string, o: { reason: string; date?: string } & Json) => {
+    const id = parseIntFlag('id', idArg, 1)!;
+    const reason = parseTextFlag('reason', o.reason)!;
+    const date = parseDateFlag('date', o.date);
+    const { reverseEntry } = await import('../../store/books.js');
+    const r = reverseEntry((await ctx.catalog()).db, id, reason, readClock(), date);
+    if (r.settlements.length) {
+      ctx.out.warn(`bet ${id} has settled prize entries ${r.settlements.map((s) => `#${s.id}`).join(', ')}; reverse them too if they were not won`);
+    }
+    printRecorded(ctx, r.status, r.entry, formatOf(o) === 'json', { unreversed_settlements: r.settlements.map((s) => s.id) });
+  });
+
+  addFormatOptions(
+    ledger.command('settle').description("record the prizes won by a contest's bets recorded with their tickets (idempotent)").requiredOption('--contest <n>', 'contest number'),
+    ['json'],
+  ).action(async (o: { contest: string } & Json) => {
+    const contest = parseIntFlag('contest', o.contest, 1, MAX_CONTEST)!;
+    const { settleContest } = await import('../../store/books.js');
+    const r = settleContest((await ctx.catalog()).db, contest, readClock());
+    if (formatOf(o) === 'json') return ctx.out.json(r);
+    const added = r.lines.filter((l) => l.status === 'recorded');
+    ctx.out.text(`contest ${r.contest} (${r.draw_date}), payout rule ${r.payout_rule}: ${r.bets} bet(s) with tickets, ${added.length} prize entr${added.length === 1 ? 'y' : 'ies'} recorded (${formatBRL(r.recorded_cents)}), ${r.lines.length - added.length} already recorded`);
+    if (r.bets_without_tickets) ctx.out.warn(`${r.bets_without_tickets} bet(s) of contest ${contest} were recorded without tickets and cannot be settled: record their prizes with \`ledger add prize\``);
+    if (r.lines.length) {
+      ctx.out.table(
+        ['entry', 'bet', 'tier', 'combinations', 'each', 'amount', 'source', 'status'],
+        r.lines.map((l) => [l.entry_id, l.bet_id, { 5: 'quina', 4: 'quadra', 3: 'terno', 2: 'duque' }[l.tier], l.combinations, formatBRL(l.prize_per_combination_cents), formatBRL(l.amount_cents), l.source, l.status]),
+      );
+    }
+  });
+
+  addFormatOptions(
+    ledger
+      .command('assert')
+      .description('record a balance assertion: the balance of all entries dated on or before DATE')
+      .requiredOption('--balance <amount>', 'expected balance (may be negative)')
+      .requiredOption('--date <date>', 'YYYY-MM-DD')
+      .option('--note <text>', 'free note'),
+    ['json'],
+  ).action(async (o: { balance: string; date: string; note?: string } & Json) => {
+    const balance = parseMoneyFlag('balance', o.balance, { allowNegative: true })!;
+    const date = parseDateFlag('date', o.date)!;
+    const note = parseTextFlag('note', o.note) ?? null;
+    const { recordAssertion } = await import('../../store/books.js');
+    const { describeDifference } = await import('../../core/finance/books-check.js');
+    const r = recordAssertion((await ctx.catalog()).db, date, balance, note, readClock());
+    const holds = r.actual_cents === balance;
+    if (formatOf(o) === 'json') return ctx.out.json({ assertion: r.assertion, actual_cents: r.actual_cents, holds });
+    ctx.out.text(`assertion ${r.assertion.id}: balance on ${date} = ${formatBRL(balance)}`);
+    if (!holds) ctx.out.warn(`it does not hold now: ${describeDifference(balance, r.actual_cents)} (\`ledger check\` will fail until it does)`);
+  });
+
+  addFormatOptions(ledger.command('check').description('verify the hash chain, reversals, signs and balance assertions; silent and exit 0 when sound, exit 4 otherwise'), ['json']).action(
+    async (o: Json) => {
+      const { checkBooks } = await import('../../store/books.js');
+      const problems = checkBooks((await ctx.catalog()).db);
+      if (formatOf(o) === 'json') {
+        ctx.out.json({ sound: problems.length === 0, problems });
+        if (problems.length) ctx.exitCode = 4;
+        return;
+      }
+      if (problems.length) throw new LuckyError('E_BOOKS_UNSOUND', `the books are not sound: ${problems.length} problem${problems.length === 1 ? '' : 's'}`, problems.map((p) => p.message));
+    },
+  );
+
+  addFormatOptions(withFilters(ledger.command('list').description('list entries (oldest first)')).option('--limit <n>', 'at most this many entries'), ['json', 'ndjson', 'csv']).action(
+    async (o: Filters & { limit?: string; json?: boolean; ndjson?: boolean; csv?: boolean }) => {
+      const format = formatOf(o);
+      const { readEntries } = await import('../../store/ledger-repo.js');
+      const entries = readEntries((await ctx.catalog()).db, { ...parseFilters(o), limit: parseIntFlag('limit', o.limit, 1) });
+      if (format === 'json') return ctx.out.json({ entries: entries.map(entryJson), count: entries.length });
+      if (format === 'ndjson') return entries.forEach((e) => ctx.out.ndjson(entryJson(e)));
+      if (format === 'csv') return ctx.out.csv(ENTRY_CSV_HEAD, entries.map(entryCsvRow));
+      if (entries.length === 0) return ctx.out.info('no entries');
+      printEntries(ctx.out, entries);
+    },
+  );
+
+  addFormatOptions(
+    withFilters(ledger.command('report').description('invested, won, net and ROI per group, per-tier wins and cumulative profit (reversals netted out)')).option(
+      '--group-by <key>',
+      `${GROUP_BYS.join('|')}`,
+      'month',
+    ),
+    ['json', 'csv'],
+  ).action(async (o: Filters & { groupBy: string; json?: boolean; csv?: boolean }) => {
+    const format = formatOf(o);
+    if (!(GROUP_BYS as readonly string[]).includes(o.groupBy)) throw new LuckyError('E_USAGE', `--group-by must be one of ${GROUP_BYS.join(', ')}, got "${o.groupBy}"`);
+    const { readEntries } = await import('../../store/ledger-repo.js');
+    const { buildLedgerReport } = await import('../../core/finance/report.js');
+    const report = buildLedgerReport(readEntries((await ctx.catalog()).db, parseFilters(o)), o.groupBy as GroupBy);
+    if (format === 'json') return ctx.out.json(report);
+    if (format === 'csv') return ctx.out.csv(REPORT_CSV_HEAD, [...report.rows, report.total].map(reportCsvRow));
+    if (report.rows.length === 0) return ctx.out.info('no entries');
+    printReport(ctx.out, report);
+  });
+
+  addFormatOptions(ledger.command('balance').description('the balance of all entries (dated on or before --date)').option('--date <date>', 'YYYY-MM-DD'), ['json']).action(
+    async (o: { date?: string } & Json) => {
+      const date = parseDateFlag('date', o.date);
+      const { readBalance } = await import('../../store/ledger-repo.js');
+      const balance = readBalance((await ctx.catalog()).db, date);
+      if (formatOf(o) === 'json') return ctx.out.json({ date: date ?? null, balance_cents: balance });
+      ctx.out.text(`${formatBRL(balance)}${date ? ` on ${date}` : ''}`);
+    },
+  );
+}
+
+interface Filters {
+  type?: string;
+  from?: string;
+  to?: string;
+  since?: string;
+  until?: string;
+  run?: string;
+}
+
+function withFilters(cmd: Command): Command {
+  return cmd
+    .option('--type <type>', ENTRY_TYPES.join('|'))
+    .option('--from <contest>', 'first contest')
+    .option('--to <contest>', 'last contest')
+    .option('--since <date>', 'first entry date (YYYY-MM-DD)')
+    .option('--until <date>', 'last entry date (YYYY-MM-DD)')
+    .option('--run <run_id>', 'only entries linked to this run');
+}
+
+function parseFilters(o: Filters) {
+  if (o.type !== undefined && !(ENTRY_TYPES as readonly string[]).includes(o.type)) throw new LuckyError('E_USAGE', `--type must be one of ${ENTRY_TYPES.join(', ')}, got "${o.type}"`);
+  return {
+    type: o.type as EntryType | undefined,
+    from_contest: parseIntFlag('from', o.from, 1),
+    to_contest: parseIntFlag('to', o.to, 1),
+    since: parseDateFlag('since', o.since),
+    until: parseDateFlag('until', o.until),
+    run_id: parseIdFlag('run', o.run),
+  };
+}

@@ -1,0 +1,162 @@
+/**
+ * Writing the books: every operation that reads rules or balances and then appends runs in one
+ * immediate transaction, so a budget check, an idempotency check or a "not reversed yet" check
+ * cannot be raced by a second writer. Validation happens before anything is written.
+ */
+import { type BookProblem, balanceOn, findBookProblems } from '../core/finance/books-check.js';
+import type { BalanceAssertion } from '../core/finance/books-check.js';
+import { type BetInput, type BetPlan, buildBetEntry } from '../core/finance/bet.js';
+import { checkBudgets } from '../core/finance/budget.js';
+import { type LedgerEntry, type LedgerEntryView, type NewEntry, buildReversal, signProblem } from '../core/finance/ledger.js';
+import { buildSettlement, type SettlementLine } from '../core/finance/settle.js';
+import { LuckyError } from '../errors.js';
+import { readBudgetSpends } from './budgets-repo.js';
+import { getDraw, readDrawBounds } from './draws-repo.js';
+import { appendAssertion, appendEntry, readAssertions, readChain, readChainHead, readEntry, readEntryByKey, readSettleableBets, readSettlementsOf } from './ledger-repo.js';
+import { readPayoutRule, readPriceTable } from './prices-repo.js';
+import type { Db } from './sqlite.js';
+
+/** Time as the CLI sees it: the core and the store never read a clock. */
+export interface Clock {
+  /** ISO timestamp for created_at */
+  now: string;
+  /** local calendar day, YYYY-MM-DD */
+  today: string;
+}
+
+export interface RecordResult {
+  status: 'recorded' | 'already_recorded';
+  entry: LedgerEntryView;
+}
+
+/** Fields that must agree when an idempotency key is used again. */
+const SAME_REQUEST: ReadonlyArray<keyof NewEntry & keyof LedgerEntry> = ['type', 'amount_cents', 'contest', 'tickets', 'numbers_per_ticket', 'tier', 'run_id'];
+
+/**
+ * Appends `entry` after checking its sign, its idempotency key (a key already used returns the
+ * stored entry; used for a different entry is E_CONFLICT) and, for bets, every budget whose
+ * window holds its date (E_BUDGET_EXCEEDED unless `overBudget`).
+ */
+export function recordEntry(db: Db, entry: NewEntry, clock: Clock, options: { overBudget?: boolean } = {}): RecordResult {
+  const sign = signProblem(entry.type, entry.amount_cents);
+  if (sign) throw new LuckyError('E_INPUT_INVALID', sign);
+  return db
+    .transaction((): RecordResult => {
+      if (entry.idempotency_key) {
+        const existing = readEntryByKey(db, entry.idempotency_key);
+        if (existing) {
+          const differs = SAME_REQUEST.filter((k) => (entry[k] ?? null) !== existing[k]);
+          if (differs.length) {
+            throw new LuckyError('E_CONFLICT', `idempotency key "${entry.idempotency_key}" was already used for entry ${existing.id}, a different entry`, [
+              ...differs.map((k) => `${k}: stored ${String(existing[k])}, now ${String(entry[k] ?? null)}`),
+              'use a new key for a new entry',
+            ]);
+          }
+          return { status: 'already_recorded', entry: existing };
+        }
+      }
+      if (entry.type === 'bet') checkBudgets(readBudgetSpends(db), entry.entry_date, -entry.amount_cents, options.overBudget === true);
+      const stored = appendEntry(db, entry, clock.now);
+      return { status: 'recorded', entry: { ...stored, reversed_by: null } };
+    })
+    .immediate();
+}
+
+/**
+ * Records a real bet: cost `auto` is the catalog's price on the contest's draw date (or on the
+ * booking date for a contest not drawn yet) x C(k,5) x tickets. A known run fills in the recipe hash.
+ */
+export function recordBet(db: Db, input: BetInput, clock: Clock, options: { overBudget?: boolean } = {}): RecordResult & { plan: BetPlan; run_known: boolean } {
+  const drawDate = (db.prepare('SELECT draw_date FROM draws WHERE contest = ?').get(input.contest) as { draw_date: string } | undefined)?.draw_date ?? null;
+  const plan = buildBetEntry(input, { draw_date: drawDate, last_contest: readDrawBounds(db).last_contest ?? 0, prices: readPriceTable(db), today: clock.today });
+  const run = input.run_id === undefined ? undefined : (db.prepare('SELECT recipe_hash FROM runs WHERE run_id = ?').get(input.run_id) as { recipe_hash: string } | undefined);
+  if (run && input.recipe_hash === undefined) plan.entry.recipe_hash = run.recipe_hash;
+  return { ...recordEntry(db, plan.entry, clock, options), plan, run_known: input.run_id === undefined || run !== undefined };
+}
+
+/**
+ * Appends the reversal of entry `id` (amount negated): the only way to correct the books.
+ * A reversal cannot itself be reversed and an entry is reversed at most once (E_CONFLICT).
+ */
+export function reverseEntry(db: Db, id: number, reason: string, clock: Clock, date?: string): RecordResult & { settlements: LedgerEntry[] } {
+  if (!reason.trim()) throw new LuckyError('E_INPUT_INVALID', 'a reversal needs a --reason');
+  return db
+    .transaction(() => {
+      const original = readEntry(db, id);
+      if (!original) throw new LuckyError('E_NOT_FOUND', `ledger entry ${id} does not exist`);
+      if (original.type === 'reversal') {
+        throw new LuckyError('E_CONFLICT', `entry ${id} is a reversal and cannot be reversed`, ['to restore the original, record it again as a new entry']);
+      }
+      if (original.reversed_by !== null) throw new LuckyError('E_CONFLICT', `entry ${id} is already reversed by entry ${original.reversed_by}`);
+      const stored = appendEntry(db, buildReversal(original, date ?? clock.today, reason.trim()), clock.now);
+      const settlements = original.type === 'bet' ? readSettlementsOf(db, id).filter((s) => readEntry(db, s.id)?.reversed_by === null) : [];
+      return { status: 'recorded' as const, entry: { ...stored, reversed_by: null }, settlements };
+    })
+    .immediate();
+}
+
+export interface SettleResult {
+  contest: number;
+  draw_date: string;
+  payout_rule: ReturnType<typeof readPayoutRule>;
+  /** bets of the contest with their tickets (settled) */
+  bets: number;
+  /** bets of the contest recorded without tickets: they cannot be settled */
+  bets_without_tickets: number;
+  lines: Array<Omit<SettlementLine, 'entry'> & { entry_id: number; status: RecordResult['status'] }>;
+  recorded_cents: number;
+}
+
+/**
+ * Records the prizes earned by the contest's bets that carry their tickets (reversed bets
+ * excluded). Idempotent: each (bet, tier) has a fixed key, so a second run records nothing.
+ * The draw must be imported (E_DATA_MISSING otherwise).
+ */
+export function settleContest(db: Db, contest: number, clock: Clock): SettleResult {
+  const draw = getDraw(db, contest);
+  if (!draw) throw new LuckyError('E_DATA_MISSING', `contest ${contest} is not imported yet: import its result before settling`);
+  return db
+    .transaction((): SettleResult => {
+      const rule = readPayoutRule(db);
+      const bets = readSettleableBets(db, contest);
+      const withoutTickets = (
+        db
+          .prepare(
+            `SELECT COUNT(*) AS n FROM ledger_entries e WHERE e.type = 'bet' AND e.contest = ? AND e.tickets_json IS NULL
+             AND NOT EXISTS (SELECT 1 FROM ledger_entries r WHERE r.reverses_id = e.id)`,
+          )
+          .get(contest) as { n: number }
+      ).n;
+      const lines: SettleResult['lines'] = [];
+      let recorded = 0;
+      for (const line of buildSettlement(draw, bets, rule)) {
+        const key = line.entry.idempotency_key!;
+        const existing = readEntryByKey(db, key);
+        const { entry, ...rest } = line;
+        if (existing) {
+          lines.push({ ...rest, entry_id: existing.id, status: 'already_recorded' });
+          continue;
+        }
+        const stored = appendEntry(db, entry, clock.now);
+        recorded += stored.amount_cents;
+        lines.push({ ...rest, entry_id: stored.id, status: 'recorded' });
+      }
+      return { contest, draw_date: draw.date, payout_rule: rule, bets: bets.length, bets_without_tickets: withoutTickets, lines, recorded_cents: recorded };
+    })
+    .immediate();
+}
+
+/** Records a balance assertion and says whether it holds right now. */
+export function recordAssertion(db: Db, date: string, balanceCents: number, note: string | null, clock: Clock): { assertion: BalanceAssertion; actual_cents: number } {
+  return db
+    .transaction(() => {
+      const assertion = appendAssertion(db, date, balanceCents, note, clock.now);
+      return { assertion, actual_cents: balanceOn(readChain(db), date) };
+    })
+    .immediate();
+}
+
+/** Every problem in the books (empty when sound). */
+export function checkBooks(db: Db): BookProblem[] {
+  return db.transaction(() => findBookProblems(readChain(db), readAssertions(db), readChainHead(db)))();
+}

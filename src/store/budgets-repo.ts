@@ -1,0 +1,45 @@
+/**
+ * Budgets in the catalog. Only the definition is stored; spent, remaining and status are
+ * computed from the ledger each time they are read.
+ */
+import { type Budget, type BudgetView, buildBudgetView } from '../core/finance/budget.js';
+import { LuckyError } from '../errors.js';
+import type { Db } from './sqlite.js';
+
+export function createBudget(db: Db, b: Omit<Budget, 'id'>): Budget {
+  if (db.prepare('SELECT 1 FROM budgets WHERE name = ?').get(b.name)) throw new LuckyError('E_CONFLICT', `a budget named "${b.name}" already exists`);
+  const info = db
+    .prepare('INSERT INTO budgets (name, amount_cents, from_date, to_date, note, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+    .run(b.name, b.amount_cents, b.from_date, b.to_date, b.note, b.created_at);
+  return { id: Number(info.lastInsertRowid), ...b };
+}
+
+export function readBudgets(db: Db): Budget[] {
+  return db.prepare('SELECT id, name, amount_cents, from_date, to_date, note, created_at FROM budgets ORDER BY from_date, name').all() as Budget[];
+}
+
+export function readBudget(db: Db, name: string): Budget | undefined {
+  return db.prepare('SELECT id, name, amount_cents, from_date, to_date, note, created_at FROM budgets WHERE name = ?').get(name) as Budget | undefined;
+}
+
+/** Cost of the bets dated in [from, to] that have not been reversed (a reversal refunds its bet's window). */
+export function readBetSpend(db: Db, from: string, to: string | null): number {
+  const row = db
+    .prepare(
+      `SELECT COALESCE(SUM(-e.amount_cents), 0) AS spent FROM ledger_entries e
+       WHERE e.type = 'bet' AND e.entry_date >= ? AND (? IS NULL OR e.entry_date <= ?)
+       AND NOT EXISTS (SELECT 1 FROM ledger_entries r WHERE r.reverses_id = e.id)`,
+    )
+    .get(from, to, to) as { spent: number };
+  return row.spent;
+}
+
+/** Every budget with what it has spent (for the budget check on a new bet). */
+export function readBudgetSpends(db: Db): Array<{ budget: Budget; spent_cents: number }> {
+  return readBudgets(db).map((budget) => ({ budget, spent_cents: readBetSpend(db, budget.from_date, budget.to_date) }));
+}
+
+/** Budgets as shown to a user, status derived on `today`. */
+export function readBudgetViews(db: Db, today: string): BudgetView[] {
+  return readBudgetSpends(db).map(({ budget, spent_cents }) => buildBudgetView(budget, spent_cents, today));
+}

@@ -1,0 +1,134 @@
+/**
+ * The real ledger's rows in the catalog. Appends only (the table's triggers refuse UPDATE and
+ * DELETE): each row carries the previous row's hash and its own, and the catalog's meta table
+ * keeps the chain head so removing the last row is noticed too. Callers append inside an
+ * immediate transaction so the chain cannot fork between two writers.
+ */
+import type { BalanceAssertion, ChainHead } from '../core/finance/books-check.js';
+import { GENESIS_HASH, type EntryType, type LedgerEntry, type LedgerEntryView, type NewEntry, chainHash } from '../core/finance/ledger.js';
+import { readMeta, writeMeta } from './catalog.js';
+import type { Db } from './sqlite.js';
+
+export const CHAIN_HEAD_KEY = 'ledger_head';
+
+const COLUMNS = `id, created_at, entry_date, type, amount_cents, contest, tickets, numbers_per_ticket, tickets_json, run_id,
+  recipe_hash, tier, idempotency_key, reverses_id, reason, note, prev_hash, hash`;
+const VIEW = `SELECT e.*, (SELECT r.id FROM ledger_entries r WHERE r.reverses_id = e.id) AS reversed_by FROM ledger_entries e`;
+
+/**
+ * Appends one entry: assigns the next id, chains its hash to the last row and moves the head.
+ * Must run inside the caller's `db.transaction(...).immediate()`.
+ */
+export function appendEntry(db: Db, entry: NewEntry, now: string): LedgerEntry {
+  const last = db.prepare('SELECT id, hash FROM ledger_entries ORDER BY id DESC LIMIT 1').get() as { id: number; hash: string } | undefined;
+  const row: Omit<LedgerEntry, 'prev_hash' | 'hash'> = {
+    id: (last?.id ?? 0) + 1,
+    created_at: now,
+    entry_date: entry.entry_date,
+    type: entry.type,
+    amount_cents: entry.amount_cents,
+    contest: entry.contest ?? null,
+    tickets: entry.tickets ?? null,
+    numbers_per_ticket: entry.numbers_per_ticket ?? null,
+    tickets_json: entry.tickets_json ?? null,
+    run_id: entry.run_id ?? null,
+    recipe_hash: entry.recipe_hash ?? null,
+    tier: entry.tier ?? null,
+    idempotency_key: entry.idempotency_key ?? null,
+    reverses_id: entry.reverses_id ?? null,
+    reason: entry.reason ?? null,
+    note: entry.note ?? null,
+  };
+  const prevHash = last?.hash ?? GENESIS_HASH;
+  const full: LedgerEntry = { ...row, prev_hash: prevHash, hash: chainHash(prevHash, row) };
+  db.prepare(
+    `INSERT INTO ledger_entries (${COLUMNS}) VALUES (@id, @created_at, @entry_date, @type, @amount_cents, @contest, @tickets,
+      @numbers_per_ticket, @tickets_json, @run_id, @recipe_hash, @tier, @idempotency_key, @reverses_id, @reason, @note, @prev_hash, @hash)`,
+  ).run(full);
+  writeMeta(db, CHAIN_HEAD_KEY, `${full.id}:${full.hash}`);
+  return full;
+}
+
+export function readEntry(db: Db, id: number): LedgerEntryView | undefined {
+  return db.prepare(`${VIEW} WHERE e.id = ?`).get(id) as LedgerEntryView | undefined;
+}
+
+export function readEntryByKey(db: Db, key: string): LedgerEntryView | undefined {
+  return db.prepare(`${VIEW} WHERE e.idempotency_key = ?`).get(key) as LedgerEntryView | undefined;
+}
+
+export interface EntryFilter {
+  type?: EntryType | undefined;
+  from_contest?: number | undefined;
+  to_contest?: number | undefined;
+  since?: string | undefined;
+  until?: string | undefined;
+  run_id?: string | undefined;
+  limit?: number | undefined;
+}
+
+/** Entries matching the filter, oldest first, each with the id of its reversal (if any). */
+export function readEntries(db: Db, f: EntryFilter = {}): LedgerEntryView[] {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: string, value: unknown) => {
+    if (value === undefined) return;
+    where.push(sql);
+    params.push(value);
+  };
+  add('e.type = ?', f.type);
+  add('e.contest >= ?', f.from_contest);
+  add('e.contest <= ?', f.to_contest);
+  add('e.entry_date >= ?', f.since);
+  add('e.entry_date <= ?', f.until);
+  add('e.run_id = ?', f.run_id);
+  let sql = `${VIEW} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY e.entry_date, e.id`;
+  if (f.limit !== undefined) {
+    sql += ' LIMIT ?';
+    params.push(f.limit);
+  }
+  return db.prepare(sql).all(...params) as LedgerEntryView[];
+}
+
+/** Every row in id (chain) order, as stored, for `ledger check`. */
+export function readChain(db: Db): LedgerEntry[] {
+  return db.prepare(`SELECT ${COLUMNS} FROM ledger_entries ORDER BY id`).all() as LedgerEntry[];
+}
+
+/** The head luckyfive last wrote, or undefined before the first entry. */
+export function readChainHead(db: Db): ChainHead | undefined {
+  const v = readMeta(db, CHAIN_HEAD_KEY);
+  if (v === undefined) return undefined;
+  const [id, hash] = v.split(':');
+  return { id: Number(id), hash: hash ?? '' };
+}
+
+/** Balance of every entry dated on or before `date` (all entries without a date). */
+export function readBalance(db: Db, date?: string): number {
+  const row = db.prepare('SELECT COALESCE(SUM(amount_cents), 0) AS b FROM ledger_entries WHERE ? IS NULL OR entry_date <= ?').get(date ?? null, date ?? null) as { b: number };
+  return row.b;
+}
+
+/** Bets of one contest that carry their tickets and have not been reversed. */
+export function readSettleableBets(db: Db, contest: number): LedgerEntry[] {
+  return db
+    .prepare(
+      `SELECT ${COLUMNS} FROM ledger_entries e WHERE e.type = 'bet' AND e.contest = ? AND e.tickets_json IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM ledger_entries r WHERE r.reverses_id = e.id) ORDER BY e.id`,
+    )
+    .all(contest) as LedgerEntry[];
+}
+
+/** Entries created by settling `betId` (keys `settle:<betId>:<tier>`). */
+export function readSettlementsOf(db: Db, betId: number): LedgerEntry[] {
+  return db.prepare(`SELECT ${COLUMNS} FROM ledger_entries WHERE idempotency_key LIKE ? ORDER BY id`).all(`settle:${betId}:%`) as LedgerEntry[];
+}
+
+export function appendAssertion(db: Db, date: string, balanceCents: number, note: string | null, now: string): BalanceAssertion {
+  const info = db.prepare('INSERT INTO ledger_assertions (created_at, assert_date, balance_cents, note) VALUES (?, ?, ?, ?)').run(now, date, balanceCents, note);
+  return db.prepare('SELECT * FROM ledger_assertions WHERE id = ?').get(info.lastInsertRowid) as BalanceAssertion;
+}
+
+export function readAssertions(db: Db): BalanceAssertion[] {
+  return db.prepare('SELECT * FROM ledger_assertions ORDER BY id').all() as BalanceAssertion[];
+}
