@@ -8,12 +8,13 @@ import { mkdirSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { BaselineReport } from '../core/baseline.js';
 import { buildHistory } from '../core/draw.js';
-import { DEFAULT_PRICE_TABLE, type PricePeriod } from '../core/finance/prices.js';
+import type { PricePeriod } from '../core/finance/prices.js';
 import { DEFAULT_PAYOUT_RULE, type PayoutRule } from '../core/finance/prizes.js';
 import { type Recipe, canonicalRecipeJson, parseRecipe, recipeHash } from '../core/recipe/schema.js';
 import { scoreContest } from '../core/scoring.js';
 import { LuckyError } from '../errors.js';
 import type { Catalog } from '../store/catalog.js';
+import { readPayoutRule, readPriceTable } from '../store/prices-repo.js';
 import { type ContestResult, createResultWriter, openRunFile, readContestRows, readDoneContests, readRunMeta, runFilePath, runsDir, writeRunMeta, writeSummary } from '../store/run-file.js';
 import { type RunRow, getRun, insertRun, requireRun, updateRun } from '../store/runs-repo.js';
 import { type RangeRequest, type RunPlan, planRun } from './plan.js';
@@ -83,8 +84,10 @@ export async function simulate(env: RunEnv, req: SimulateRequest): Promise<RunRe
   const file = runFilePath(env.catalog.dataDir, runId);
   if (getRun(env.catalog.db, runId)) throw new LuckyError('E_CONFLICT', `run ${runId} already exists`);
   mkdirSync(runsDir(env.catalog.dataDir), { recursive: true });
-  const prices = env.prices ?? DEFAULT_PRICE_TABLE;
-  const rule = env.payoutRule ?? DEFAULT_PAYOUT_RULE;
+  // The run freezes the catalog's price table and payout rule in its file, so a resume or a
+  // later edit of the table never changes what this run charged.
+  const prices = env.prices ?? readPriceTable(env.catalog.db);
+  const rule = env.payoutRule ?? readPayoutRule(env.catalog.db);
   const rf = openRunFile(file);
   try {
     writeRunMeta(rf.db, {
