@@ -16,5 +16,7 @@ export interface CommandEntry {
 
 export const COMMANDS: Record<string, CommandEntry> = {
   draws: { description: 'show, list and summarise imported draws', load: () => import('./draws.js') },
+  recipes: { description: 'list, show, validate and create strategy recipes', load: () => import('./recipes.js') },
+  predict: { description: 'tickets for the next contest (or --for-contest N) from a recipe or preset', load: () => import('./predict.js') },
   config: { description: 'show the effective configuration and where each value came from', load: () => import('./config.js') },
 };

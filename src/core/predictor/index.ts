@@ -32,6 +32,13 @@ export { createPredictorCache, type PredictorCache } from './cache.js';
  */
 export function predictTickets(window: History, recipe: Recipe, contest: number, cache?: PredictorCache): Ticket[] {
   if (!Number.isInteger(contest) || contest < 1) throw new LuckyError('E_RANGE_INVALID', `contest must be a positive whole number, got ${contest}`);
+  // the window must be chronological in numeric contest order (the legacy tool sorted contests
+  // as text) and end before the contest (no look-ahead); both are caller bugs, not user errors
+  for (let i = 1; i < window.count; i++) {
+    if (window.contests[i]! <= window.contests[i - 1]!) {
+      throw new LuckyError('E_INTERNAL', `history window out of order: contest ${window.contests[i]!} after ${window.contests[i - 1]!}`);
+    }
+  }
   const last = window.count > 0 ? window.contests[window.count - 1]! : undefined;
   if (last !== undefined && last >= contest) {
     throw new LuckyError('E_INTERNAL', `look-ahead: the history window for contest ${contest} ends at contest ${last}`);

@@ -60,7 +60,7 @@ export function detectRecipeFormat(input: unknown): RecipeFormat {
 /** Converts a legacy recipe (see {@link detectRecipeFormat}) to the version-2 shape. */
 export function convertLegacyRecipe(input: Record<string, unknown>, format: Exclude<RecipeFormat, 'v2'>): LegacyConversion {
   const issues: string[] = [];
-  const notes: string[] = [`converted from the legacy ${format === 'legacy-v1' ? `"version": "${String(input.version ?? '1.0')}"` : 'flat preset'} format; the old presets ran the advanced strategy`];
+  const notes: string[] = [`converted from the legacy ${format === 'legacy-v1' ? `"version": "${typeof input.version === 'string' ? input.version : '1.0'}"` : 'flat preset'} format; the old presets ran the advanced strategy`];
   const pathMap = new Map<string, string>();
   const recipe: Record<string, unknown> = { version: '2', strategy: 'advanced' };
   const params: Record<string, unknown> = {};

@@ -30,8 +30,8 @@ export function describeValue(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
   if (typeof v === 'string') return `"${v.length > 40 ? `${v.slice(0, 40)}...` : v}"`;
-  if (typeof v === 'object') return 'an object';
-  return String(v as number | boolean | bigint | symbol | undefined);
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  return typeof v === 'undefined' ? 'nothing' : `a ${typeof v}`;
 }
 
 /** The legacy filters' settings (`smart_filters: true`). */

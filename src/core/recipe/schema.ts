@@ -91,7 +91,6 @@ export const RecipeSchema = z
     if (f.min_odd + f.min_even > k) {
       ctx.addIssue({ code: 'custom', path: ['params', 'smart_filters', 'min_odd'], message: `min_odd + min_even (${f.min_odd + f.min_even}) exceeds numbers_per_ticket (${k})` });
     }
-    if (f.min_odd > 40 || f.min_even > 40) ctx.addIssue({ code: 'custom', path: ['params', 'smart_filters'], message: 'there are only 40 odd and 40 even numbers' });
   })
   .transform(({ $schema: _schema, ...recipe }) => recipe);
 
