@@ -83,7 +83,7 @@ export const AdvancedParamsSchema = z.strictObject({
   gamma: num(0, 1000).default(1.0).describe('weight of the positional score (how often each number falls at its sorted position)'),
   cluster_penalty: num(0, 1000).default(2.0).describe('penalty per extra number in the same decade (legacy "delta")'),
   smart_filters: SmartFiltersSchema,
-  evolutionary: bool().default(true).describe('run the genetic search over the best candidates'),
+  evolutionary: bool().default(true).describe('run the genetic search over the best candidates; its cards join the coverage selection, where they win once the tickets cover all 80 numbers and the score decides'),
   generations: int(1, 1000).default(40).describe('genetic search generations'),
   mutation_rate: num(0, 1).default(0.15).describe('probability that a child swaps one number for a random one'),
   population_size: int(2, 10000).default(100).describe('genetic population, seeded with the best-ranked candidates; must exceed elites'),
