@@ -9,6 +9,23 @@ export interface Ticket {
   score: number;
 }
 
+/**
+ * Sorts a small card ascending in place (insertion sort: for 5..15 numbers it is several times
+ * faster than Array.prototype.sort with a comparator, and it runs once per candidate and child).
+ */
+export function sortCard(card: number[]): number[] {
+  for (let i = 1; i < card.length; i++) {
+    const v = card[i]!;
+    let j = i - 1;
+    while (j >= 0 && card[j]! > v) {
+      card[j + 1] = card[j]!;
+      j--;
+    }
+    card[j + 1] = v;
+  }
+  return card;
+}
+
 /** A compact identity for a sorted card (one char per number). */
 export function cardKey(numbers: ArrayLike<number>): string {
   let s = '';

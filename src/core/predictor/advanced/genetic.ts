@@ -7,6 +7,7 @@
  */
 import { BALL_MAX } from '../../draw.js';
 import type { Rng } from '../../rng.js';
+import { sortCard } from '../ticket-set.js';
 import { type ScoreModel, scoreCard } from './score.js';
 
 export interface Individual {
@@ -45,7 +46,7 @@ export function evolve(seeds: readonly Individual[], p: GeneticParams, m: ScoreM
       const p2 = ranked[rng.int(size)]!.card;
       const child = crossover(p1, p2, k, rng, union, mark);
       if (rng.next() < p.mutation_rate) mutate(child, rng, mark);
-      child.sort((a, b) => a - b);
+      sortCard(child);
       next.push({ card: child, score: scoreCard(m, child) });
     }
     population = next;

@@ -16,7 +16,7 @@ import { candidateCount } from '../../recipe/params.js';
 import type { AdvancedRecipe } from '../../recipe/schema.js';
 import type { Rng } from '../../rng.js';
 import { type PredictorCache, windowKey } from '../cache.js';
-import { TicketSet, cardKey, fillUniform, type Ticket } from '../ticket-set.js';
+import { TicketSet, cardKey, fillUniform, sortCard, type Ticket } from '../ticket-set.js';
 import { baseStatsOf, pairStatsOf, recencyWeightsOf } from '../window-stats.js';
 import { type Individual, byScoreDesc, evolve } from './genetic.js';
 import { Roulette, computeNumberWeights } from './number-weights.js';
@@ -93,7 +93,7 @@ function topUp(out: TicketSet, target: number, k: number, roulette: Roulette, rn
         card.push(n);
       }
     }
-    card.sort((a, b) => a - b);
+    sortCard(card);
     if (accept(card)) out.add(card, score(card));
   }
   fillUniform(out, rng, k, target, score);

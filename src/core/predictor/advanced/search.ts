@@ -4,6 +4,7 @@
  */
 import { BALL_MAX } from '../../draw.js';
 import type { Rng } from '../../rng.js';
+import { sortCard } from '../ticket-set.js';
 import { STRIDE } from '../window-stats.js';
 import type { Roulette } from './number-weights.js';
 import { type ScoreModel, scoreCard } from './score.js';
@@ -62,7 +63,7 @@ export function buildCandidate(k: number, cond: Float64Array, freqFactor: Float6
       }
     }
   }
-  return card.sort((a, b) => a - b);
+  return sortCard(card);
 }
 
 /**
