@@ -131,6 +131,38 @@ describe('hill-climb', () => {
       expect(card).toEqual([...card].sort((a, b) => a - b));
     }
   });
+
+  it('scores moves by their difference exactly as a full rescoring would (same moves kept, k = 5 and 12)', () => {
+    const m5 = createScoreModel(5, base, pairs, weights);
+    const m12 = createScoreModel(12, base, pairs, weights);
+    // the plain version: rebuild the card, rescore it, keep it if strictly better
+    const naive = (m: typeof m5, card: number[], iterations: number, rng: Rng) => {
+      let score = scoreCard(m, card);
+      for (let it = 0; it < iterations; it++) {
+        const pos = rng.int(card.length);
+        const y = roulette.pick(rng);
+        if (card.includes(y)) continue;
+        const next = [...card.slice(0, pos), ...card.slice(pos + 1), y].sort((a, b) => a - b);
+        const s = scoreCard(m, next);
+        if (s > score + 1e-12) {
+          card.splice(0, card.length, ...next);
+          score = s;
+        }
+      }
+      return score;
+    };
+    for (const m of [m5, m12]) {
+      for (let seed = 0; seed < 30; seed++) {
+        const start = createRng(seed, 99).distinct(m.k, 1, 80);
+        const a = [...start];
+        const b = [...start];
+        const sa = hillClimb(m, a, scoreCard(m, a), 80, roulette, createRng(seed, 1), createSearchScratch(m.k));
+        const sb = naive(m, b, 80, createRng(seed, 1));
+        expect(a).toEqual(b);
+        expect(sa).toBeCloseTo(sb, 12);
+      }
+    }
+  });
 });
 
 describe('genetic search', () => {
