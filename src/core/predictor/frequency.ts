@@ -16,6 +16,7 @@ import { recencyWeightsOf } from './window-stats.js';
 /** Consecutive duplicate samples that make the pool grow by one number. */
 const GROW_AFTER = 20;
 
+/** Hot or cold tickets; the score is the mean strength of the ticket's numbers in the ranking (1 = top). */
 export function predictFrequency(w: History, recipe: FrequencyRecipe, rng: Rng, cache: PredictorCache): Ticket[] {
   const p = recipe.params;
   const k = recipe.numbers_per_ticket;

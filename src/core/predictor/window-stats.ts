@@ -26,6 +26,7 @@ export interface PairStats {
   sym: Float64Array;
 }
 
+/** One pass over the window: counts, last sighting and sorted position of every number. */
 export function computeBaseStats(w: History): BaseStats {
   const freq = new Float64Array(STRIDE);
   const lastIndex = new Int32Array(STRIDE).fill(-1);

@@ -27,6 +27,7 @@ import { passesFilters, selectByCoverage } from './selection.js';
 /** Attempts per missing ticket when the candidates cannot supply enough distinct ones. */
 const FALLBACK_ATTEMPTS = 200;
 
+/** The advanced strategy's tickets, in the order the coverage selection chose them. */
 export function predictAdvanced(w: History, recipe: AdvancedRecipe, rng: Rng, cache: PredictorCache): Ticket[] {
   const p = recipe.params;
   const k = recipe.numbers_per_ticket;

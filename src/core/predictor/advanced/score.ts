@@ -36,6 +36,7 @@ export function positionSlot(i: number, k: number): number {
   return k === BALLS_PER_DRAW ? i : Math.round((i * (BALLS_PER_DRAW - 1)) / (k - 1));
 }
 
+/** The score's tables for one recipe's weights over one window (the weights are folded in once). */
 export function createScoreModel(k: number, base: BaseStats, pairs: PairStats, w: ScoreWeights): ScoreModel {
   const pair = new Float64Array(STRIDE * STRIDE);
   for (let i = 0; i < pair.length; i++) pair[i] = w.alpha * pairs.sym[i]!;
