@@ -17,6 +17,8 @@ export interface CommandEntry {
 export const COMMANDS: Record<string, CommandEntry> = {
   import: { description: 'import official results (.xlsx workbook or CSV), or the bundled synthetic sample', load: () => import('./import.js') },
   draws: { description: 'show, list and summarise imported draws', load: () => import('./draws.js') },
+  recipes: { description: 'list, show, validate and create strategy recipes', load: () => import('./recipes.js') },
+  predict: { description: 'tickets for the next contest (or --for-contest N) from a recipe or preset', load: () => import('./predict.js') },
   config: { description: 'show the effective configuration and where each value came from', load: () => import('./config.js') },
   ledger: { description: 'the real ledger: record bets, prizes and cash, reverse, settle, check, list and report', load: () => import('./ledger.js') },
   budget: { description: 'spending budgets over date windows (spent and status derived from the ledger)', load: () => import('./budget.js') },
