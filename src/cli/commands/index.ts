@@ -17,6 +17,8 @@ export interface CommandEntry {
 export const COMMANDS: Record<string, CommandEntry> = {
   import: { description: 'import official results (.xlsx workbook or CSV), or the bundled synthetic sample', load: () => import('./import.js') },
   draws: { description: 'show, list and summarise imported draws', load: () => import('./draws.js') },
+  recipes: { description: 'list, show, validate and create strategy recipes', load: () => import('./recipes.js') },
+  predict: { description: 'tickets for the next contest (or --for-contest N) from a recipe or preset', load: () => import('./predict.js') },
   simulate: { description: 'walk-forward backtest of a recipe over a contest range, into its own run file', load: () => import('./simulate.js') },
   runs: { description: 'list, show, export, verify, delete and import run files', load: () => import('./runs.js') },
   config: { description: 'show the effective configuration and where each value came from', load: () => import('./config.js') },
