@@ -10,12 +10,16 @@ const ROOT = resolve(import.meta.dirname, '../..');
 let dir: string;
 let cleanup: () => void;
 let recipeFile: string;
+/** advanced, ~10 ms a contest: slow enough that a kill lands mid-run */
+let slow: string;
 
 beforeAll(() => {
   ({ dir, cleanup } = tempDir());
   seedDraws(dir, makeDraws(4001, 4400));
   recipeFile = join(dir, 'quick.json');
   writeFileSync(recipeFile, JSON.stringify({ version: '2', name: 'quick', strategy: 'random', tickets: 6, numbers_per_ticket: 5, history: 50, seed: 7 }));
+  slow = join(dir, 'slow.json');
+  writeFileSync(slow, JSON.stringify({ version: '2', name: 'slow', strategy: 'advanced', tickets: 10, numbers_per_ticket: 5, history: 50, seed: 3, params: { cands_mult: 10, hill_iter: 60 } }));
 });
 afterAll(() => cleanup());
 
@@ -54,6 +58,12 @@ describe('simulate', () => {
     expect(contestsOf(a.run_id)).toEqual(contestsOf(b.run_id));
     expect(a.summary).toEqual(b.summary);
     expect(a.finance).toEqual(b.finance);
+    // and with the advanced generator (genetic search, hill-climb): still identical
+    const adv = (t: string) => cli(['simulate', '--recipe', slow, '--last', '24', '--threads', t, '--json'], { dataDir: dir });
+    const x = (await adv('1')).json();
+    const y = (await adv('2')).json();
+    expect(await exportCsv(x.run_id)).toBe(await exportCsv(y.run_id));
+    expect(contestsOf(x.run_id)).toEqual(contestsOf(y.run_id));
   });
 
   it('--ndjson streams run_start, one contest line per contest, then summary', async () => {
@@ -137,7 +147,7 @@ describe('interrupt and resume', () => {
   });
 
   it('kill -9 mid-run leaves a file that passes integrity_check and resumes', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/helpers/run-cli.ts'), 'simulate', '--recipe', recipeFile, '--from', '4051', '--to', '4400', '--threads', '2', '--ndjson'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/helpers/run-cli.ts'), 'simulate', '--recipe', slow, '--from', '4051', '--to', '4400', '--threads', '2', '--ndjson'], {
       env: { ...process.env, LUCKYFIVE_DATA_DIR: dir, NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
