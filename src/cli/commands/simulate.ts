@@ -1,0 +1,50 @@
+import type { Command } from 'commander';
+import { type CliContext, addFormatOptions, formatOf, parseIntFlag } from '../context.js';
+
+interface SimulateFlags {
+  recipe?: string;
+  preset?: string;
+  from?: string;
+  to?: string;
+  last?: string;
+  threads?: string;
+  seed?: string;
+  name?: string;
+  resume?: string;
+  json?: boolean;
+  ndjson?: boolean;
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  addFormatOptions(
+    program
+      .command('simulate')
+      .description('walk-forward backtest of a recipe over a contest range, into its own run file')
+      .option('--recipe <file>', 'recipe JSON file')
+      .option('--preset <name>', 'a bundled preset (conservative, balanced, aggressive)')
+      .option('--from <contest>', 'first contest to predict')
+      .option('--to <contest>', 'last contest to predict')
+      .option('--last <n>', 'the last n contests in the catalog')
+      .option('--threads <n>', 'worker threads (default: number of cores; env LUCKYFIVE_THREADS)')
+      .option('--seed <n>', "random seed (overrides the recipe's)")
+      .option('--name <text>', 'a name for the run')
+      .option('--resume <run_id>', 'finish the missing contests of an interrupted run'),
+    ['json', 'ndjson'],
+  ).action(async (opts: SimulateFlags) => {
+    const format = formatOf(opts);
+    const { runSimulateCommand } = await import('../simulate-command.js');
+    await runSimulateCommand(ctx, {
+      recipeFile: opts.recipe,
+      preset: opts.preset,
+      from: parseIntFlag('from', opts.from),
+      to: parseIntFlag('to', opts.to),
+      last: parseIntFlag('last', opts.last, 1, 10_000_000),
+      threads: parseIntFlag('threads', opts.threads, 1, 256),
+      seed: parseIntFlag('seed', opts.seed, 0, 4294967295),
+      name: opts.name,
+      resume: opts.resume,
+      format,
+    });
+  });
+}
+

@@ -1,0 +1,170 @@
+/**
+ * Run-level operations beside simulate: show, export, delete, import (re-register a copied
+ * file) and verify (recompute contests and compare).
+ */
+import { copyFileSync, existsSync, rmSync } from 'node:fs';
+import { basename, relative } from 'node:path';
+import { buildHistory, historyWindow } from '../core/draw.js';
+import { predictTickets } from '../core/predictor/index.js';
+import { parseRecipe, recipeHash } from '../core/recipe/schema.js';
+import { LuckyError } from '../errors.js';
+import type { Catalog } from '../store/catalog.js';
+import { openRunFile, parseRunId, readRunMeta, readSummary, runFilePath } from '../store/run-file.js';
+import { deleteRunRow, getRun, insertRun, requireRun, updateRun } from '../store/runs-repo.js';
+import { planRun } from './plan.js';
+import type { RunReport } from './simulate.js';
+
+export interface TicketRow {
+  contest: number;
+  ticket: number;
+  numbers: number[];
+  hits: number;
+  score: number;
+}
+
+/** Streams every ticket of a run in (contest, ticket) order. */
+export function* iterateTickets(catalog: Catalog, runId: string): Generator<TicketRow> {
+  requireRun(catalog.db, runId);
+  const rf = openRunFile(runFilePath(catalog.dataDir, runId), { mustExist: true, readonly: true });
+  try {
+    const stmt = rf.db.prepare('SELECT contest, ticket, numbers, hits, score FROM tickets ORDER BY contest, ticket');
+    for (const r of stmt.iterate() as Iterable<{ contest: number; ticket: number; numbers: string; hits: number; score: number }>) {
+      yield { contest: r.contest, ticket: r.ticket, numbers: r.numbers.split(' ').map(Number), hits: r.hits, score: r.score };
+    }
+  } finally {
+    rf.close();
+  }
+}
+
+/** The stored report of a run (from its file), with the index row's current status. */
+export function readRunReport(catalog: Catalog, runId: string): RunReport | undefined {
+  const row = requireRun(catalog.db, runId);
+  const file = runFilePath(catalog.dataDir, runId);
+  if (!existsSync(file)) throw new LuckyError('E_DATA_MISSING', `the file of run ${runId} is missing (${file}); \`luckyfive maintain --repair\` marks it`);
+  const rf = openRunFile(file, { mustExist: true, readonly: true });
+  try {
+    const s = readSummary(rf.db) as RunReport | undefined;
+    return s ? { ...s, status: row.status, file } : undefined;
+  } finally {
+    rf.close();
+  }
+}
+
+/** Deletes a run's file and index row together. */
+export function deleteRun(catalog: Catalog, runId: string): void {
+  const row = requireRun(catalog.db, parseRunId(runId));
+  if (row.status === 'running') throw new LuckyError('E_BUSY', `run ${runId} is running; stop it first`);
+  const file = runFilePath(catalog.dataDir, runId);
+  catalog.db.transaction(() => {
+    deleteRunRow(catalog.db, runId);
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+  })();
+}
+
+/** Re-registers a run file copied from elsewhere: validates it, copies it into the data dir, indexes it. */
+export function importRunFile(catalog: Catalog, source: string): string {
+  if (!existsSync(source)) throw new LuckyError('E_NOT_FOUND', `no such file: ${source}`);
+  const probe = openRunFile(source, { mustExist: true, readonly: true });
+  let meta: Record<string, string>;
+  let summary: RunReport | undefined;
+  try {
+    const ok = probe.db.pragma('integrity_check', { simple: true });
+    if (ok !== 'ok') throw new LuckyError('E_DATA_INVALID', `${basename(source)} fails its integrity check: ${String(ok)}`);
+    meta = readRunMeta(probe.db);
+    summary = readSummary(probe.db) as RunReport | undefined;
+  } catch (e) {
+    probe.close();
+    if (e instanceof LuckyError) throw e;
+    throw new LuckyError('E_DATA_INVALID', `${basename(source)} is not a luckyfive run file`, [(e as Error).message]);
+  }
+  probe.close();
+  const runId = parseRunId(meta.run_id ?? '');
+  const recipe = parseRecipe(JSON.parse(meta.recipe_json ?? 'null'));
+  if (recipeHash(recipe) !== meta.recipe_hash) throw new LuckyError('E_DATA_INVALID', `run ${runId}: recipe hash does not match its recipe`);
+  if (getRun(catalog.db, runId)) throw new LuckyError('E_CONFLICT', `run ${runId} is already in the catalog`);
+  const target = runFilePath(catalog.dataDir, runId);
+  if (existsSync(target)) throw new LuckyError('E_CONFLICT', `a file for run ${runId} already exists at ${target}`);
+  copyFileSync(source, target);
+  const status = (meta.status ?? 'cancelled') as RunReport['status'];
+  insertRun(catalog.db, {
+    run_id: runId,
+    name: meta.name ?? null,
+    sweep_id: null,
+    recipe_hash: meta.recipe_hash,
+    recipe_json: meta.recipe_json!,
+    strategy: recipe.strategy,
+    seed: recipe.seed,
+    numbers_per_ticket: recipe.numbers_per_ticket,
+    tickets_per_contest: recipe.tickets,
+    dataset_hash: meta.dataset_hash ?? null,
+    engine_version: meta.engine_version ?? 'unknown',
+    first_contest: Number(meta.first_contest),
+    last_contest: Number(meta.last_contest),
+    status: status === 'running' ? 'cancelled' : status,
+    contests_planned: summary?.contests ?? 0,
+    synthetic: meta.synthetic === '1' ? 1 : 0,
+    file: relative(catalog.dataDir, target),
+    created_at: meta.created_at ?? new Date(0).toISOString(),
+    started_at: meta.created_at ?? null,
+  });
+  if (summary) {
+    updateRun(catalog.db, runId, {
+      finished_at: meta.finished_at ?? null,
+      contests_done: summary.contests,
+      tickets: summary.tickets,
+      mean_hits: summary.summary.mean_hits,
+      ...summary.summary.rates,
+      ...summary.summary.best_rates,
+      cost_cents: summary.finance.cost_cents,
+      prize_cents: summary.finance.prize_cents,
+      net_cents: summary.finance.net_cents,
+      roi_pct: summary.finance.roi_pct,
+      max_drawdown_cents: summary.finance.max_drawdown_cents,
+      win_rate: summary.finance.win_rate,
+    });
+  }
+  return runId;
+}
+
+export interface VerifyReport {
+  run_id: string;
+  checked: number;
+  differences: Array<{ contest: number; ticket: number; stored: string; recomputed: string }>;
+  dataset_changed: boolean;
+  ok: boolean;
+}
+
+/**
+ * Recomputes `sample` contests of a run (all when undefined) from the catalog's draws and the
+ * stored recipe and compares every ticket. Deterministic sample: evenly spaced contests.
+ */
+export function verifyRun(catalog: Catalog, runId: string, sample?: number): VerifyReport {
+  requireRun(catalog.db, runId);
+  const rf = openRunFile(runFilePath(catalog.dataDir, runId), { mustExist: true, readonly: true });
+  try {
+    const meta = readRunMeta(rf.db);
+    const recipe = parseRecipe(JSON.parse(meta.recipe_json ?? 'null'));
+    const plan = planRun(catalog.db, { from: Number(meta.first_contest), to: Number(meta.last_contest) }, recipe.history);
+    const history = buildHistory(plan.draws);
+    const stored = rf.db.prepare('SELECT contest FROM contests ORDER BY contest').pluck().all() as number[];
+    const pick = sample === undefined || sample >= stored.length ? stored : Array.from({ length: sample }, (_, i) => stored[Math.floor((i * stored.length) / sample)]!);
+    const ticketsOf = rf.db.prepare('SELECT ticket, numbers FROM tickets WHERE contest = ? ORDER BY ticket');
+    const indexOf = new Map(plan.targets.map((d, i) => [d.contest, plan.target_index[i]!]));
+    const differences: VerifyReport['differences'] = [];
+    for (const contest of pick) {
+      const end = indexOf.get(contest);
+      const rows = ticketsOf.all(contest) as Array<{ ticket: number; numbers: string }>;
+      const fresh = end === undefined ? [] : predictTickets(historyWindow(history, end, recipe.history), recipe, contest);
+      const n = Math.max(rows.length, fresh.length);
+      for (let i = 0; i < n; i++) {
+        const a = rows[i]?.numbers ?? '(none)';
+        const b = fresh[i]?.numbers.join(' ') ?? '(none)';
+        if (a !== b) differences.push({ contest, ticket: i, stored: a, recomputed: b });
+      }
+    }
+    const dataset_changed = plan.dataset_hash !== meta.dataset_hash;
+    return { run_id: runId, checked: pick.length, differences, dataset_changed, ok: differences.length === 0 && !dataset_changed };
+  } finally {
+    rf.close();
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * A run's summary, derived only from what the run file holds (so a resumed run summarises
+ * exactly like an uninterrupted one): hit figures beside the exact baseline, and the
+ * simulated books.
+ */
+import { type BaselineReport, compareToBaseline } from '../core/baseline.js';
+import type { ContestRow } from '../store/run-file.js';
+
+export interface FinanceSummary {
+  cost_cents: number;
+  prize_cents: number;
+  net_cents: number;
+  roi_pct: number | null;
+  break_even_contest: number | null;
+  max_drawdown_cents: number;
+  best_prize: { contest: number; prize_cents: number } | null;
+  win_rate: number;
+  prizes_estimated: boolean;
+  contests_outside_money_era: number;
+}
+
+export interface HitSummary {
+  tickets_per_contest: number;
+  numbers_per_ticket: number;
+  hit_distribution: number[];
+  mean_hits: number;
+  rates: { rate_2: number; rate_3: number; rate_4: number; rate_5: number };
+  best_hits_at_least: { 2: number; 3: number; 4: number; 5: number };
+  best_rates: { best_2plus: number; best_3plus: number; best_4plus: number };
+  baseline: BaselineReport;
+}
+
+export interface RunTotals {
+  contests: number;
+  tickets: number;
+  summary: HitSummary;
+  finance: FinanceSummary;
+}
+
+export function summarizeRows(rows: readonly ContestRow[], k: number, ticketsPerContest: number): RunTotals {
+  const dist = [0, 0, 0, 0, 0, 0];
+  const bestAtLeast = { 2: 0, 3: 0, 4: 0, 5: 0 };
+  let cost = 0;
+  let prize = 0;
+  let peak = 0;
+  let maxDrawdown = 0;
+  let breakEven: number | null = null;
+  let best: FinanceSummary['best_prize'] = null;
+  let wins = 0;
+  let estimated = false;
+  let outside = 0;
+  for (const r of rows) {
+    r.hits_histogram.split(' ').forEach((v, h) => (dist[h]! += Number(v)));
+    for (const h of [2, 3, 4, 5] as const) if (r.best_hits >= h) bestAtLeast[h]++;
+    if (r.cost_cents === 0 && r.prize_cents === 0) outside++;
+    cost += r.cost_cents;
+    prize += r.prize_cents;
+    const net = prize - cost;
+    peak = Math.max(peak, net);
+    maxDrawdown = Math.max(maxDrawdown, peak - net);
+    if (breakEven === null && cost > 0 && prize >= cost) breakEven = r.contest;
+    if (r.prize_cents > 0) {
+      wins++;
+      if (!best || r.prize_cents > best.prize_cents) best = { contest: r.contest, prize_cents: r.prize_cents };
+    }
+    estimated ||= r.prize_estimated === 1;
+  }
+  const tickets = dist.reduce((a, b) => a + b, 0);
+  const contests = rows.length;
+  const rate = (n: number, d: number) => (d > 0 ? n / d : 0);
+  const meanHits = rate(dist.reduce((s, n, h) => s + n * h, 0), tickets);
+  const baseline = compareToBaseline({
+    tickets,
+    numbers_per_ticket: k,
+    distribution: dist,
+    contests,
+    best_at_least: bestAtLeast,
+    tickets_per_contest: ticketsPerContest,
+  });
+  return {
+    contests,
+    tickets,
+    summary: {
+      tickets_per_contest: ticketsPerContest,
+      numbers_per_ticket: k,
+      hit_distribution: dist,
+      mean_hits: meanHits,
+      rates: { rate_2: rate(dist[2]!, tickets), rate_3: rate(dist[3]!, tickets), rate_4: rate(dist[4]!, tickets), rate_5: rate(dist[5]!, tickets) },
+      best_hits_at_least: bestAtLeast,
+      best_rates: { best_2plus: rate(bestAtLeast[2], contests), best_3plus: rate(bestAtLeast[3], contests), best_4plus: rate(bestAtLeast[4], contests) },
+      baseline,
+    },
+    finance: {
+      cost_cents: cost,
+      prize_cents: prize,
+      net_cents: prize - cost,
+      roi_pct: cost > 0 ? ((prize - cost) / cost) * 100 : null,
+      break_even_contest: breakEven,
+      max_drawdown_cents: maxDrawdown,
+      best_prize: best,
+      win_rate: rate(wins, contests),
+      prizes_estimated: estimated,
+      contests_outside_money_era: outside,
+    },
+  };
+}
