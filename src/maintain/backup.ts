@@ -130,7 +130,9 @@ function reasonOf(e: unknown): string {
 async function backupFile(f: DbFile, staging: string): Promise<ManifestFile | undefined> {
   const dest = join(staging, f.rel);
   if (!existsSync(f.abs)) return undefined;
-  const src = openMaintenanceDb(f.abs, { readonly: true });
+  // Read-write handle used only for reading: as the last connection to close it checkpoints and
+  // removes the -wal/-shm it created, where a read-only one would leave them behind.
+  const src = openMaintenanceDb(f.abs);
   try {
     // One step for all pages: one read transaction, one consistent snapshot (see module comment).
     await src.backup(dest, { progress: () => 0x7fffffff });

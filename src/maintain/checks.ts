@@ -107,7 +107,14 @@ export function maintainFile(f: DbFile, options: { vacuum: boolean }): FileRepor
   let db: Db | undefined;
   try {
     db = openMaintenanceDb(f.abs);
-    report.checks.integrity = readIntegrity(db);
+    try {
+      report.checks.integrity = readIntegrity(db);
+    } catch (e) {
+      // SQLite gives up on a badly damaged file instead of listing problems: that is the answer.
+      const code = (e as { code?: string }).code ?? '';
+      if (code !== 'SQLITE_CORRUPT' && code !== 'SQLITE_NOTADB') throw e;
+      report.checks.integrity = [(e as Error).message];
+    }
     const fk = db.pragma('foreign_key_check') as Array<{ table: string; rowid: number | null; parent: string }>;
     report.checks.foreign_keys = fk.length === 0 ? 'ok' : fk.slice(0, 100).map((r) => ({ table: r.table, rowid: r.rowid, parent: r.parent }));
     if (report.checks.integrity !== 'ok' || report.checks.foreign_keys !== 'ok') {

@@ -31,7 +31,8 @@ export interface DataDigest {
 /** Reads every database file of `dataDir` (read-only) and digests its content. */
 export function readDataDigest(dataDir: string): DataDigest {
   const files = listDbFiles(dataDir).map((f) => {
-    const db = openMaintenanceDb(f.abs, { readonly: true });
+    // Read-write only so that closing cleans up the -wal/-shm files; nothing is written.
+    const db = openMaintenanceDb(f.abs);
     try {
       const schema = db
         .prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY type, name")
