@@ -25,7 +25,8 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-read -r -a cli <<< "${LUCKYFIVE_CLI:-node $here/../bin/luckyfive.js}"
+# LUCKYFIVE_CLI is split on spaces ("npx luckyfive"); the default keeps a path with spaces whole.
+if [ -n "${LUCKYFIVE_CLI:-}" ]; then read -r -a cli <<< "$LUCKYFIVE_CLI"; else cli=(node "$here/../bin/luckyfive.js"); fi
 data_dir=${LUCKYFIVE_DATA_DIR:?set LUCKYFIVE_DATA_DIR to the data dir to maintain}
 backup_dir=${LUCKYFIVE_BACKUP_DIR:-$data_dir/../luckyfive-backups}
 retention_days=${LUCKYFIVE_BACKUP_RETENTION_DAYS:-14}

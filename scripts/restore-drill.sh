@@ -14,7 +14,8 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-read -r -a cli <<< "${LUCKYFIVE_CLI:-node $here/../bin/luckyfive.js}"
+# LUCKYFIVE_CLI is split on spaces ("npx luckyfive"); the default keeps a path with spaces whole.
+if [ -n "${LUCKYFIVE_CLI:-}" ]; then read -r -a cli <<< "$LUCKYFIVE_CLI"; else cli=(node "$here/../bin/luckyfive.js"); fi
 data_dir=${1:-${LUCKYFIVE_DATA_DIR:-./data}}
 [ -f "$data_dir/catalog.sqlite" ] || { echo "restore-drill: no catalog in $data_dir" >&2; exit 2; }
 
