@@ -132,13 +132,16 @@ export function listDraws(db: Db, f: DrawFilter = {}): Draw[] {
     where.push('contest <= ?');
     params.push(f.to);
   }
+  // A date bound also becomes the contest bound it implies (exactly: MIN/MAX over the matching
+  // dates), so SQLite reads a contest range instead of scanning from the first or last contest.
+  // The subqueries read only the (draw_date, contest) index.
   if (f.since !== undefined) {
-    where.push('draw_date >= ?');
-    params.push(f.since);
+    where.push('draw_date >= ?', 'contest >= (SELECT MIN(contest) FROM draws INDEXED BY draws_date WHERE draw_date >= ?)');
+    params.push(f.since, f.since);
   }
   if (f.until !== undefined) {
-    where.push('draw_date <= ?');
-    params.push(f.until);
+    where.push('draw_date <= ?', 'contest <= (SELECT MAX(contest) FROM draws INDEXED BY draws_date WHERE draw_date <= ?)');
+    params.push(f.until, f.until);
   }
   if (f.after !== undefined) {
     where.push(order === 'asc' ? 'contest > ?' : 'contest < ?');

@@ -109,7 +109,13 @@ export function listRuns(db: Db, f: RunFilter = {}): RunRow[] {
     params.push(v);
   };
   if (f.name !== undefined) add("name LIKE ? ESCAPE '\\'", `%${f.name.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-  if (f.recipe_hash !== undefined) add('recipe_hash LIKE ?', `${f.recipe_hash.replace(/[^0-9a-f]/g, '')}%`);
+  if (f.recipe_hash !== undefined) {
+    // A prefix as a range, so the recipe_hash index answers it (LIKE cannot use a BINARY index).
+    // Hashes are lowercase hex, all below 'g'.
+    const prefix = f.recipe_hash.toLowerCase().replace(/[^0-9a-f]/g, '');
+    add('recipe_hash >= ?', prefix);
+    add('recipe_hash < ?', `${prefix}g`);
+  }
   if (f.status !== undefined) add('status = ?', f.status);
   if (f.sweep_id !== undefined) add('sweep_id = ?', f.sweep_id);
   if (f.from !== undefined) add('first_contest >= ?', f.from);

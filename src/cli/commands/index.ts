@@ -21,6 +21,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   predict: { description: 'tickets for the next contest (or --for-contest N) from a recipe or preset', load: () => import('./predict.js') },
   simulate: { description: 'walk-forward backtest of a recipe over a contest range, into its own run file', load: () => import('./simulate.js') },
   runs: { description: 'list, show, export, verify, delete and import run files', load: () => import('./runs.js') },
+  maintain: { description: 'check and tidy the catalog and run files; online backup, verified restore, rollback', load: () => import('./maintain.js') },
   config: { description: 'show the effective configuration and where each value came from', load: () => import('./config.js') },
   ledger: { description: 'the real ledger: record bets, prizes and cash, reverse, settle, check, list and report', load: () => import('./ledger.js') },
   budget: { description: 'spending budgets over date windows (spent and status derived from the ledger)', load: () => import('./budget.js') },

@@ -1,0 +1,132 @@
+import type { Command } from 'commander';
+import { ERROR_TABLE, LuckyError } from '../../errors.js';
+import type { FileReport, MaintainReport } from '../../maintain/checks.js';
+import { type CliContext, addFormatOptions, formatOf } from '../context.js';
+import type { Output } from '../output.js';
+
+interface MaintainFlags {
+  vacuum?: boolean;
+  only?: string;
+  repair?: boolean;
+  json?: boolean;
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  const maintain = program
+    .command('maintain')
+    .description('check and tidy the catalog and every run file; back up and restore the data dir');
+
+  // The checks are the default subcommand, so `maintain --vacuum --json` works while the flags of
+  // `maintain backup DIR --json` still reach `backup` (no flag lives on `maintain` itself).
+  addFormatOptions(
+    maintain
+      .command('check', { isDefault: true })
+      .description('(default) integrity and foreign-key checks, ANALYZE, optimize and a WAL checkpoint on every file')
+      .option('--vacuum', 'also VACUUM each file not in use by another process (reports bytes before/after)')
+      .option('--only <what>', 'catalog or runs')
+      .option('--repair', 're-register orphan run files; mark runs whose file is missing as failed'),
+    ['json'],
+  ).action(async (opts: MaintainFlags) => {
+    const format = formatOf(opts);
+    if (opts.only !== undefined && opts.only !== 'catalog' && opts.only !== 'runs') throw new LuckyError('E_USAGE', '--only must be catalog or runs');
+    const { runMaintenance } = await import('../../maintain/checks.js');
+    const report = runMaintenance(ctx.config().values.data_dir, {
+      vacuum: opts.vacuum === true,
+      only: opts.only,
+      repair: opts.repair === true,
+      onWarn: (m) => ctx.out.warn(m),
+    });
+    if (format === 'json') ctx.out.json(report);
+    else printMaintainReport(ctx.out, report);
+    const failed = report.files.filter((f) => f.status === 'failed');
+    if (failed.length) {
+      ctx.out.error(`${failed.length} file(s) failed their checks: ${failed.map((f) => f.file).join(', ')}`);
+      ctx.exitCode = ERROR_TABLE.E_DATA_INVALID.exit;
+    }
+  });
+
+  addFormatOptions(maintain.command('backup <dir>').description('online, consistent backup of the catalog and every run file into DIR/luckyfive-backup-<UTC time>/'), ['json']).action(
+    async (dir: string, opts: { json?: boolean }) => {
+      const { backupDataDir } = await import('../../maintain/backup.js');
+      const { readVersion } = await import('../main.js');
+      const report = await backupDataDir(ctx.config().values.data_dir, dir, { version: readVersion(), onWarn: (m) => ctx.out.warn(m) });
+      if (formatOf(opts) === 'json') ctx.out.json(report);
+      else {
+        ctx.out.text(`backup ${report.dir}: ${report.manifest.files.length} file(s), ${report.bytes} bytes in ${report.duration_ms} ms`);
+        for (const x of report.manifest.excluded) ctx.out.text(`  left out ${x.path}: ${x.reason}`);
+      }
+      if (!report.ok) {
+        ctx.out.error('some run files are damaged and were left out of the backup (see `luckyfive maintain`)');
+        ctx.exitCode = ERROR_TABLE.E_DATA_INVALID.exit;
+      }
+    },
+  );
+
+  addFormatOptions(
+    maintain
+      .command('restore [backup]')
+      .description('verify a backup folder, set the current data aside and restore it (or --rollback the last restore)')
+      .option('--rollback', 'put the data set aside by the last restore back in place'),
+    ['json'],
+  ).action(async (backup: string | undefined, opts: { rollback?: boolean; json?: boolean }) => {
+    const format = formatOf(opts);
+    const dataDir = ctx.config().values.data_dir;
+    const { restoreBackup, rollbackRestore } = await import('../../maintain/restore.js');
+    const onWarn = (m: string) => ctx.out.warn(m);
+    if (opts.rollback) {
+      if (backup !== undefined) throw new LuckyError('E_USAGE', 'give a backup folder or --rollback, not both');
+      const r = rollbackRestore(dataDir, { onWarn });
+      if (format === 'json') return ctx.out.json(r);
+      return ctx.out.text(`rolled back: the data from ${r.restored_previous} is in place again; the replaced data is in ${r.set_aside}`);
+    }
+    if (backup === undefined) throw new LuckyError('E_USAGE', 'give the backup folder to restore (a luckyfive-backup-* folder), or --rollback');
+    const r = restoreBackup(dataDir, backup, { onWarn });
+    if (format === 'json') return ctx.out.json(r);
+    ctx.out.text(`restored ${r.files} file(s) (${r.bytes} bytes) from ${r.restored_from}, taken ${r.backup_created_at}`);
+    ctx.out.text(`the previous data is in ${r.previous} (undo with \`luckyfive maintain restore --rollback\`)`);
+    if (r.interrupted_runs.length) ctx.out.warn(`${r.interrupted_runs.length} run(s) were mid-simulate in the backup and are now cancelled; finish them with \`luckyfive simulate --resume <run_id>\`: ${r.interrupted_runs.join(', ')}`);
+  });
+
+  addFormatOptions(maintain.command('digest').description('per-table row counts and SHA-256 of the data (compare two data dirs, e.g. after a restore)'), ['json']).action(
+    async (opts: { json?: boolean }) => {
+      const { readDataDigest } = await import('../../maintain/digest.js');
+      const d = readDataDigest(ctx.config().values.data_dir);
+      if (formatOf(opts) === 'json') return ctx.out.json(d);
+      ctx.out.table(
+        ['file', 'table', 'rows', 'sha256'],
+        d.files.flatMap((f) => Object.entries(f.tables).map(([t, v]) => [f.file, t, v.rows, v.sha256.slice(0, 16)])),
+        { align: ['left', 'left', 'right', 'left'] },
+      );
+      ctx.out.text(`digest ${d.sha256}`);
+    },
+  );
+}
+
+function printMaintainReport(out: Output, r: MaintainReport): void {
+  const problems = (f: FileReport) =>
+    f.error ?? f.note ?? (Array.isArray(f.checks.integrity) ? f.checks.integrity[0] : Array.isArray(f.checks.foreign_keys) ? `${f.checks.foreign_keys.length} foreign key problem(s)` : '');
+  out.table(
+    ['file', 'status', 'integrity', 'foreign keys', 'checkpoint', 'bytes before', 'bytes after', 'ms', 'note'],
+    r.files.map((f) => [
+      f.file,
+      f.status,
+      f.checks.integrity === null ? '-' : f.checks.integrity === 'ok' ? 'ok' : 'PROBLEMS',
+      f.checks.foreign_keys === null ? '-' : f.checks.foreign_keys === 'ok' ? 'ok' : 'PROBLEMS',
+      f.steps.checkpoint,
+      f.bytes_before,
+      f.bytes_after,
+      f.duration_ms,
+      problems(f),
+    ]),
+    { align: ['left', 'left', 'left', 'left', 'left', 'right', 'right', 'right', 'left'] },
+  );
+  const o = r.orphans;
+  if (!o) out.warn('orphans not checked: the catalog could not be read');
+  else {
+    for (const f of o.files_without_row) out.warn(`orphan file ${f.file}: no catalog row (\`luckyfive maintain --repair\` re-registers it)`);
+    for (const row of o.rows_without_file) out.warn(`run ${row.run_id} (${row.status}): its file is missing (\`--repair\` marks it failed)`);
+    for (const u of o.unknown_files) out.warn(`unexpected file ${u} in runs/ (left alone)`);
+    for (const x of o.repaired) out.info(`repair ${x.run_id}: ${x.action}${x.error ? ` (${x.error})` : ''}`);
+  }
+  out.info(`${r.files.length} file(s) in ${r.duration_ms} ms: ${r.ok ? 'all healthy' : 'PROBLEMS FOUND'}`);
+}

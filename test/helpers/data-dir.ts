@@ -1,0 +1,41 @@
+import { createHash } from 'node:crypto';
+import { cpSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { cli, tempDir } from './cli.js';
+import { makeDraws, seedDraws } from './draws.js';
+
+/** A data dir with draws 4001..4400 and `runs` small completed runs (each simulate costs ~2-3 s). */
+export async function createDataDirWithRuns(runs: number): Promise<{ dir: string; cleanup: () => void; runIds: string[]; recipeFile: string }> {
+  const { dir, cleanup } = tempDir('luckyfive-base-');
+  seedDraws(dir, makeDraws(4001, 4400));
+  const recipeFile = join(dir, 'q.json');
+  writeFileSync(recipeFile, JSON.stringify({ version: '2', name: 'q', strategy: 'random', tickets: 5, numbers_per_ticket: 5, history: 50, seed: 1 }));
+  const runIds: string[] = [];
+  for (let i = 0; i < runs; i++) {
+    const r = await cli(['simulate', '--recipe', recipeFile, '--last', '20', '--json'], { dataDir: dir });
+    if (r.code !== 0) throw new Error(`simulate failed: ${r.stderr}`);
+    runIds.push(r.json().run_id as string);
+  }
+  return { dir, cleanup, runIds, recipeFile };
+}
+
+/** A private copy of a data dir (its databases must be closed). */
+export function copyDataDir(from: string): { dir: string; cleanup: () => void } {
+  const t = tempDir('luckyfive-copy-');
+  cpSync(from, t.dir, { recursive: true });
+  return t;
+}
+
+/** Every file under `dir` (recursively) with its SHA-256, sorted: equal trees give equal lists. */
+export function hashTree(dir: string): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out.push([relative(dir, p), createHash('sha256').update(readFileSync(p)).digest('hex')]);
+    }
+  };
+  walk(dir);
+  return out.sort((a, b) => a[0].localeCompare(b[0]));
+}
