@@ -48,7 +48,7 @@ export class Output {
     const t = new Table({
       head: [...head],
       style: styled ? { head: ['cyan'], border: ['grey'] } : { head: [], border: [] },
-      colAligns: options.align,
+      ...(options.align ? { colAligns: options.align } : {}),
       ...(styled ? {} : { chars: plainChars }),
     });
     for (const row of rows) t.push(row.map(cellText));

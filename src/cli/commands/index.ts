@@ -16,5 +16,7 @@ export interface CommandEntry {
 
 export const COMMANDS: Record<string, CommandEntry> = {
   draws: { description: 'show, list and summarise imported draws', load: () => import('./draws.js') },
+  serve: { description: 'serve the HTTP API (loopback by default, HTTPS with a certificate)', load: () => import('./serve.js') },
+  auth: { description: 'create, list and revoke API keys; mint tokens', load: () => import('./auth.js') },
   config: { description: 'show the effective configuration and where each value came from', load: () => import('./config.js') },
 };
