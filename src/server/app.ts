@@ -26,6 +26,9 @@ import { type RouteEntry, installRouteGuard } from './route-table.js';
 import { API_PREFIX, RESOURCES } from './routes/index.js';
 import { installSecurityHeaders, setSecurityHeaders } from './security-headers.js';
 
+/** Pending-connection queue for `listen`: a burst of 1,000+ clients must not overflow it (Node's default is 511). */
+export const LISTEN_BACKLOG = 2048;
+
 /** Largest JSON body accepted (uploads have their own limit, `upload_max_mb`). */
 export const JSON_BODY_LIMIT = 1024 * 1024;
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;

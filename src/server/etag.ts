@@ -22,7 +22,9 @@ export function installEtag(app: FastifyInstance): void {
   app.addHook('onSend', (request, reply, payload, done) => {
     if ((request.method !== 'GET' && request.method !== 'HEAD') || reply.statusCode !== 200) return done(null, payload);
     if (!(typeof payload === 'string' || Buffer.isBuffer(payload))) return done(null, payload);
-    const tag = tagOf(payload);
+    // A route may set the tag itself (cached answers carry theirs); otherwise hash the body.
+    const preset = reply.getHeader('etag');
+    const tag = typeof preset === 'string' ? preset : tagOf(payload);
     reply.header('etag', tag);
     const inm = request.headers['if-none-match'];
     if (inm !== undefined && matches(inm, tag)) {

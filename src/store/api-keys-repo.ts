@@ -1,6 +1,6 @@
 /** Rows of the `api_keys` table. The key itself never reaches this module: only its HMAC. */
 import type { Role } from '../auth/roles.js';
-import type { Db } from './sqlite.js';
+import { type Db, prepareCached } from './sqlite.js';
 
 export interface ApiKeyRecord {
   id: number;
@@ -37,7 +37,7 @@ export function getApiKey(db: Db, id: number): ApiKeyRecord | undefined {
 
 /** The key whose HMAC is `keyHmac`, through the unique index (one indexed read). */
 export function findApiKeyByHmac(db: Db, keyHmac: Buffer): (ApiKeyRecord & { key_hmac: Buffer }) | undefined {
-  return db.prepare(`SELECT ${COLUMNS}, key_hmac FROM api_keys WHERE key_hmac = ?`).get(keyHmac) as
+  return prepareCached(db, `SELECT ${COLUMNS}, key_hmac FROM api_keys WHERE key_hmac = ?`).get(keyHmac) as
     | (ApiKeyRecord & { key_hmac: Buffer })
     | undefined;
 }
@@ -54,5 +54,5 @@ export function revokeApiKey(db: Db, id: number, at: string): ApiKeyRecord | und
 }
 
 export function touchApiKey(db: Db, id: number, at: string): void {
-  db.prepare('UPDATE api_keys SET last_used_at = ? WHERE id = ?').run(at, id);
+  prepareCached(db, 'UPDATE api_keys SET last_used_at = ? WHERE id = ?').run(at, id);
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drawJson } from '../../src/cli/commands/draws.js';
@@ -7,8 +7,10 @@ import { ROUTE_ROLES } from '../../src/auth/roles.js';
 import { LuckyError } from '../../src/errors.js';
 import { buildOpenApiDocument } from '../../src/server/openapi-document.js';
 import { RATE_CLASSES, installRouteGuard } from '../../src/server/route-table.js';
-import { getDraw } from '../../src/store/draws-repo.js';
-import { insertSyntheticDraws } from '../helpers/synthetic-draws.js';
+import { CATALOG_FILE } from '../../src/store/catalog.js';
+import { UPSERT_DRAW_SQL, drawToParams, getDraw } from '../../src/store/draws-repo.js';
+import { openDatabase } from '../../src/store/sqlite.js';
+import { insertSyntheticDraws, syntheticDraw } from '../helpers/synthetic-draws.js';
 import { type TestServer, startTestServer } from '../helpers/server.js';
 
 function multipart(fileName: string, content: Buffer | string, field = 'file'): { payload: Buffer; headers: Record<string, string> } {
@@ -52,6 +54,24 @@ describe('server routes: draws', () => {
       const expected = Array.from({ length: 130 }, (_, i) => i + 1);
       expect(seen).toEqual(order === 'asc' ? expected : expected.reverse());
     }
+  });
+
+  it('cached pages never outlive a write, from this connection or another process', async () => {
+    const url = '/api/v1/draws?order=desc&limit=1';
+    expect((await s.get(url, s.keys.viewer)).json().items[0].contest).toBe(130);
+    expect((await s.get(url, s.keys.viewer)).json().items[0].contest).toBe(130);
+    const stmt = s.catalog.db.prepare(UPSERT_DRAW_SQL);
+    stmt.run(drawToParams(syntheticDraw(131), null, '2026-01-01T00:00:00Z', null));
+    expect((await s.get(url, s.keys.viewer)).json().items[0].contest).toBe(131);
+    const other = openDatabase(join(s.dir, CATALOG_FILE));
+    try {
+      other.prepare('DELETE FROM draws WHERE contest = 131').run();
+    } finally {
+      other.close();
+    }
+    const after = await s.get(url, s.keys.viewer);
+    expect(after.json().items[0].contest).toBe(130);
+    expect(after.headers.etag).toBe((await s.get(url, s.keys.viewer)).headers.etag);
   });
 
   it('filters by contest and date range', async () => {

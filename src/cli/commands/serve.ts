@@ -36,11 +36,11 @@ export function register(program: Command, ctx: CliContext): void {
       const config = ctx.config({ ...(opts.host !== undefined ? { host: opts.host } : {}), ...(port !== undefined ? { port } : {}) }).values;
       const tls = opts.tlsCert !== undefined && opts.tlsKey !== undefined ? { cert: readPem('--tls-cert', opts.tlsCert), key: readPem('--tls-key', opts.tlsKey) } : undefined;
       const catalog = await ctx.catalog();
-      const { buildApp } = await import('../../server/app.js');
+      const { LISTEN_BACKLOG, buildApp } = await import('../../server/app.js');
       const app = await buildApp({ catalog, config, tls, logger: { stream: { write: (line) => void ctx.io.stdout.write(line) } } });
       let address: string;
       try {
-        address = await app.listen({ host: config.host, port: config.port });
+        address = await app.listen({ host: config.host, port: config.port, backlog: LISTEN_BACKLOG });
       } catch (e) {
         await app.close();
         const code = (e as NodeJS.ErrnoException).code;

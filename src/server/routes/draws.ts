@@ -8,6 +8,7 @@ import { LuckyError } from '../../errors.js';
 import { getDraw, listDraws } from '../../store/draws-repo.js';
 import type { ResourcePlugin } from '../context.js';
 import { COMMON_ERRORS, errorResponses } from '../error-envelope.js';
+import { ResponseCache } from '../response-cache.js';
 import {
   ContestParam,
   CursorParam,
@@ -65,7 +66,11 @@ const ListQuery = z.strictObject({
   cursor: CursorParam,
 });
 
+const DrawPageSchema = pageSchema(DrawSchema);
+
 const drawsRoutes: ResourcePlugin = (app, { ctx }, done) => {
+  // Draws change only on import: pages are served from a cache keyed by the catalog's version.
+  const pages = new ResponseCache(ctx.catalog.db);
   app.get(
     '/draws',
     {
@@ -74,10 +79,10 @@ const drawsRoutes: ResourcePlugin = (app, { ctx }, done) => {
         summary: 'List draws by contest or date range, one page at a time',
         tags: ['draws'],
         querystring: ListQuery,
-        response: { 200: pageSchema(DrawSchema), ...COMMON_ERRORS },
+        response: { 200: DrawPageSchema, ...COMMON_ERRORS },
       },
     },
-    (request) => {
+    (request, reply) => {
       const q = request.query;
       checkContestRange(q.from, q.to);
       if (q.since !== undefined && q.until !== undefined && q.since > q.until) {
@@ -86,19 +91,16 @@ const drawsRoutes: ResourcePlugin = (app, { ctx }, done) => {
       const order = q.order ?? 'asc';
       const tag = `draws.${order}`;
       const limit = q.limit ?? DEFAULT_PAGE;
-      // One query per page: ask for one more row than the page to know whether another follows.
-      const rows = listDraws(ctx.catalog.db, {
-        from: q.from,
-        to: q.to,
-        since: q.since,
-        until: q.until,
-        order,
-        after: q.cursor === undefined ? undefined : decodeCursor(tag, q.cursor),
-        limit: limit + 1,
+      const after = q.cursor === undefined ? undefined : decodeCursor(tag, q.cursor);
+      const key = [q.from, q.to, q.since, q.until, order, limit, after].join('|');
+      const entry = pages.get(key, DrawPageSchema, () => {
+        // One query per page: ask for one more row than the page to know whether another follows.
+        const rows = listDraws(ctx.catalog.db, { from: q.from, to: q.to, since: q.since, until: q.until, order, after, limit: limit + 1 });
+        const page = rows.slice(0, limit);
+        const last = page.at(-1);
+        return { items: page.map(toDrawJson), next_cursor: rows.length > limit && last ? encodeCursor(tag, last.contest) : null };
       });
-      const page = rows.slice(0, limit);
-      const last = page.at(-1);
-      return { items: page.map(toDrawJson), next_cursor: rows.length > limit && last ? encodeCursor(tag, last.contest) : null };
+      ResponseCache.send(reply, entry);
     },
   );
 

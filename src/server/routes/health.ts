@@ -4,7 +4,7 @@
  * envelope). Never cached (`no-store`).
  */
 import { z } from 'zod';
-import type { Db } from '../../store/sqlite.js';
+import { type Db, prepareCached } from '../../store/sqlite.js';
 import type { ResourcePlugin } from '../context.js';
 
 export const HealthSchema = z
@@ -18,7 +18,7 @@ export const HealthSchema = z
 
 function check(db: Db): 'ok' | 'error' {
   try {
-    db.prepare('SELECT 1 FROM sqlite_schema LIMIT 1').get();
+    prepareCached(db, 'SELECT 1 FROM sqlite_schema LIMIT 1').get();
     return 'ok';
   } catch {
     return 'error';
