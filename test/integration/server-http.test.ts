@@ -132,6 +132,46 @@ describe('server http: headers, CORS, compression, ETag, envelope', () => {
   });
 });
 
+describe('server http: graceful close', () => {
+  it('close() stops accepting, finishes the request in flight, then resolves', async () => {
+    let release: () => void = () => {};
+    let started: () => void = () => {};
+    const inHandler = new Promise<void>((r) => (started = r));
+    const s = await startTestServer({}, {
+      importFile: async () => {
+        started();
+        await new Promise<void>((r) => (release = r));
+        return { ok: true };
+      },
+    });
+    try {
+      const url = await s.app.listen({ host: '127.0.0.1', port: 0 });
+      const boundary = 'b0undary';
+      const body = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\nx\r\n--${boundary}--\r\n`;
+      const inFlight = fetch(`${url}/api/v1/imports`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${s.keys.analyst}`, 'content-type': `multipart/form-data; boundary=${boundary}`, connection: 'close' },
+        body,
+      });
+      await inHandler;
+      let closed = false;
+      const closing = s.app.close().then(() => (closed = true));
+      await new Promise((r) => setTimeout(r, 50));
+      expect(closed).toBe(false);
+      await expect(fetch(`${url}/api/v1/health`)).rejects.toThrow();
+      release();
+      const res = await inFlight;
+      expect(res.status).toBe(201);
+      expect(await res.json()).toEqual({ ok: true });
+      await closing;
+      expect(closed).toBe(true);
+    } finally {
+      release();
+      await s.close();
+    }
+  });
+});
+
 describe('server http: rate limits', () => {
   it('429 with Retry-After and X-RateLimit-* per key and class; headers on normal answers too', async () => {
     const s = await startTestServer({ rate_limit_read: 3, rate_limit_write: 2 });
