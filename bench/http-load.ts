@@ -5,7 +5,10 @@
  * rate limits raised out of the way) and a bare fastify instance (`GET /bare`), both on
  * 127.0.0.1 only; this process drives autocannon against each in turn, bounded in time, and
  * prints p50/p95/p99, errors, non-2xx and req/s, with throughput as a ratio of the bare route.
- * Server and load generator share the machine's cores: read the numbers as a floor.
+ * Server and load generator share the machine's cores: read the numbers as a floor. When one
+ * server process is CPU-bound, Node accepts new connections slowly (plain node:http with 0.3 ms
+ * of work per request shows it too): connections still in the accept queue when autocannon's
+ * 10 s timeout fires are counted as errors/timeouts.
  */
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
