@@ -39,6 +39,7 @@ export const CONFIG_FIELDS = {
   rate_limit_ip: { env: 'LUCKYFIVE_RATE_LIMIT_IP', schema: int(1, 10_000_000), default: () => 1200, doc: 'serve: requests per minute per client IP' },
   public_metrics: { env: 'LUCKYFIVE_PUBLIC_METRICS', schema: bool, default: () => false, doc: 'serve: /metrics without a key' },
   public_docs: { env: 'LUCKYFIVE_PUBLIC_DOCS', schema: bool, default: () => true, doc: 'serve: /docs and the OpenAPI document without a key' },
+  upload_max_mb: { env: 'LUCKYFIVE_UPLOAD_MAX_MB', schema: int(1, 1024), default: () => 20, doc: 'serve: largest import upload, in MiB' },
   log_level: { env: 'LUCKYFIVE_LOG_LEVEL', schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), default: () => 'info', doc: 'serve: log level' },
 } satisfies Record<string, Field>;
 
@@ -59,6 +60,7 @@ export interface Config {
   rate_limit_ip: number;
   public_metrics: boolean;
   public_docs: boolean;
+  upload_max_mb: number;
   log_level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 

@@ -23,6 +23,7 @@ export const ERROR_TABLE = {
   E_FORBIDDEN: { exit: 7, http: 403, message: 'not allowed for this role' },
   E_RATE_LIMITED: { exit: 5, http: 429, message: 'too many requests' },
   E_PAYLOAD_TOO_LARGE: { exit: 2, http: 413, message: 'request body too large' },
+  E_NOT_CONFIGURED: { exit: 2, http: 501, message: 'not configured on this server' },
   E_INTERRUPTED: { exit: 130, http: 503, message: 'interrupted' },
 } as const satisfies Record<string, { exit: number; http: number; message: string }>;
 

@@ -1,6 +1,6 @@
 /** Reading and writing draws in the catalog. Every query is prepared once per call site. */
 import type { Draw } from '../core/draw.js';
-import type { Db } from './sqlite.js';
+import { type Db, prepareCached } from './sqlite.js';
 
 interface DrawRow {
   contest: number;
@@ -104,7 +104,7 @@ export const UPSERT_DRAW_SQL = `INSERT INTO draws (${COLUMNS}, raw, import_id, i
   imported_at = excluded.imported_at`;
 
 export function getDraw(db: Db, contest: number): Draw | undefined {
-  const row = db.prepare(`SELECT ${COLUMNS} FROM draws WHERE contest = ?`).get(contest) as DrawRow | undefined;
+  const row = prepareCached(db, `SELECT ${COLUMNS} FROM draws WHERE contest = ?`).get(contest) as DrawRow | undefined;
   return row ? rowToDraw(row) : undefined;
 }
 
@@ -150,7 +150,7 @@ export function listDraws(db: Db, f: DrawFilter = {}): Draw[] {
   const sql = `SELECT ${COLUMNS} FROM draws ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
     ORDER BY contest ${order === 'asc' ? 'ASC' : 'DESC'} ${f.limit !== undefined ? 'LIMIT ?' : ''}`;
   if (f.limit !== undefined) params.push(f.limit);
-  return (db.prepare(sql).all(...params) as DrawRow[]).map(rowToDraw);
+  return (prepareCached(db, sql).all(...params) as DrawRow[]).map(rowToDraw);
 }
 
 export interface DrawBounds {

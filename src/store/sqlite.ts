@@ -57,6 +57,28 @@ export function wrapSqliteError(e: unknown, file: string): LuckyError {
   return new LuckyError('E_INTERNAL', `database error on ${file}: ${message}`, [], { cause: e });
 }
 
+const STATEMENTS = new WeakMap<Db, Map<string, Database.Statement>>();
+
+/**
+ * The prepared statement for `sql` on `db`, prepared once per connection and reused: hot paths
+ * (the HTTP API answers thousands of requests a second) should not re-prepare their SQL. Only
+ * for SQL text from a bounded set (constants or combinations of fixed clauses), never for text
+ * built from input.
+ */
+export function prepareCached(db: Db, sql: string): Database.Statement {
+  let byText = STATEMENTS.get(db);
+  if (!byText) {
+    byText = new Map();
+    STATEMENTS.set(db, byText);
+  }
+  let stmt = byText.get(sql);
+  if (!stmt) {
+    stmt = db.prepare(sql);
+    byText.set(sql, stmt);
+  }
+  return stmt;
+}
+
 export interface Migration {
   /** 1, 2, 3...: the `user_version` after this migration */
   version: number;

@@ -1,0 +1,174 @@
+/**
+ * HTTP load test: `npx tsx bench/http-load.ts [--duration 10] [--connections 1000] [--log] [--only bare|id|list] [--profile DIR]`.
+ *
+ * A child process serves the real app (temp catalog, ~2,000 synthetic draws, one viewer key,
+ * rate limits raised out of the way) and a bare fastify instance (`GET /bare`), both on
+ * 127.0.0.1 only; this process drives autocannon against each in turn, bounded in time, and
+ * prints p50/p95/p99, errors, non-2xx and req/s, with throughput as a ratio of the bare route.
+ * Server and load generator share the machine's cores: read the numbers as a floor. When one
+ * server process is CPU-bound, Node accepts new connections slowly (plain node:http with 0.3 ms
+ * of work per request shows it too): connections still in the accept queue when autocannon's
+ * 10 s timeout fires are counted as errors/timeouts.
+ */
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import Fastify from 'fastify';
+import { createApiKey } from '../src/auth/api-keys.js';
+import { readServerSecret } from '../src/auth/server-secret.js';
+import { buildConfig } from '../src/config.js';
+import { LISTEN_BACKLOG, buildApp } from '../src/server/app.js';
+import { openCatalog } from '../src/store/catalog.js';
+import { insertSyntheticDraws } from '../test/helpers/server-draws.js';
+
+const DRAWS = 2000;
+const HOST = '127.0.0.1';
+
+interface Ready {
+  api: string;
+  bare: string;
+  key: string;
+}
+
+function flag(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+/** Child: serve the app and the bare instance until told to stop. */
+async function serve(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'luckyfive-load-'));
+  const withLogs = process.argv.includes('--log');
+  const config = buildConfig(
+    {
+      flags: {
+        data_dir: dir,
+        log_level: withLogs ? 'info' : 'silent',
+        rate_limit_read: 1_000_000,
+        rate_limit_write: 1_000_000,
+        rate_limit_heavy: 1_000_000,
+        rate_limit_ip: 10_000_000,
+      },
+      env: {},
+      file: undefined,
+    },
+    dir,
+  ).values;
+  const catalog = openCatalog(dir);
+  insertSyntheticDraws(catalog.db, DRAWS);
+  const { key } = createApiKey(catalog.db, readServerSecret(catalog.db, undefined), { name: 'load', role: 'viewer' }, Date.now());
+  // With --log, JSON lines are produced and serialised as in production but thrown away.
+  const app = await buildApp({ catalog, config, logger: { stream: { write: () => {} } } });
+  const bare = Fastify();
+  bare.get('/bare', () => ({ ok: true }));
+  // The same backlog as `luckyfive serve`: 1,000 clients connecting at once must not overflow the accept queue.
+  const api = await app.listen({ host: HOST, port: 0, backlog: LISTEN_BACKLOG });
+  const bareUrl = await bare.listen({ host: HOST, port: 0, backlog: LISTEN_BACKLOG });
+  process.send!({ api, bare: bareUrl, key } satisfies Ready);
+  process.on('message', (m) => {
+    if (m === 'stop') {
+      void Promise.all([app.close(), bare.close()]).then(() => {
+        catalog.close();
+        rmSync(dir, { recursive: true, force: true });
+        process.exit(0);
+      });
+    }
+  });
+}
+
+interface Row {
+  name: string;
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  requests: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+async function load(name: string, url: string, opts: { headers?: Record<string, string>; paths?: () => string; duration: number; connections: number }): Promise<Row> {
+  const times: number[] = [];
+  const r = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url,
+        connections: opts.connections,
+        duration: opts.duration,
+        timeout: 10,
+        headers: opts.headers ?? {},
+        ...(opts.paths ? { requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, path: opts.paths!() }) }] } : {}),
+      },
+      (err, result) => (err ? reject(err as Error) : resolve(result)),
+    );
+    instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => void times.push(responseTime));
+  });
+  times.sort((a, b) => a - b);
+  return {
+    name,
+    rps: Math.round(r.requests.total / opts.duration),
+    p50: percentile(times, 50),
+    p95: percentile(times, 95),
+    p99: percentile(times, 99),
+    max: times.at(-1) ?? NaN,
+    requests: r.requests.total,
+    errors: r.errors,
+    timeouts: r.timeouts,
+    non2xx: r.non2xx,
+  };
+}
+
+async function main(): Promise<void> {
+  const duration = flag('duration', 10);
+  const connections = flag('connections', 1000);
+  // --profile DIR: write a CPU profile of the server process there (open it in Chrome DevTools).
+  const profileAt = process.argv.indexOf('--profile');
+  const profile = profileAt >= 0 ? ['--cpu-prof', `--cpu-prof-dir=${process.argv[profileAt + 1]}`] : [];
+  const child = fork(fileURLToPath(import.meta.url), ['--child', ...process.argv.slice(2)], { execArgv: ['--import', 'tsx', ...profile] });
+  const ready = await new Promise<Ready>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as Ready));
+    child.once('exit', (code) => reject(new Error(`server process exited with ${code}`)));
+  });
+  const auth = { authorization: `Bearer ${ready.key}` };
+  let n = 0;
+  const rows: Row[] = [];
+  const common = { duration, connections };
+  console.error(`load: ${connections} connections, ${duration} s per target, ${DRAWS} draws, logs ${process.argv.includes('--log') ? 'on' : 'off'}`);
+  const onlyAt = process.argv.indexOf('--only');
+  const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
+  if (!only || only === 'bare') rows.push(await load('GET /bare (plain fastify)', `${ready.bare}/bare`, common));
+  if (!only || only === 'id') rows.push(await load('GET /api/v1/draws/{id}', ready.api, { ...common, headers: auth, paths: () => `/api/v1/draws/${(n++ % DRAWS) + 1}` }));
+  if (!only || only === 'list') rows.push(await load('GET /api/v1/draws?limit=50', ready.api, { ...common, headers: auth, paths: () => '/api/v1/draws?limit=50' }));
+  child.send('stop');
+  const bare = rows.find((r) => r.name.startsWith('GET /bare'))?.rps ?? NaN;
+  console.table(
+    rows.map((r) => ({
+      target: r.name,
+      'req/s': r.rps,
+      'vs bare': (r.rps / bare).toFixed(2),
+      'p50 ms': r.p50,
+      'p95 ms': r.p95,
+      'p99 ms': r.p99,
+      'max ms': r.max,
+      requests: r.requests,
+      errors: r.errors,
+      timeouts: r.timeouts,
+      'non-2xx': r.non2xx,
+    })),
+  );
+  const failed = rows.filter((r) => r.errors > 0 || r.non2xx > 0 || r.timeouts > 0 || !(r.p99 < 100));
+  console.error(failed.length ? `target missed (zero errors, p99 < 100 ms) by: ${failed.map((r) => r.name).join(', ')}` : 'target met: zero errors, p99 < 100 ms');
+}
+
+if (process.argv.includes('--child')) await serve();
+else await main();

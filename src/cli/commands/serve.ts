@@ -1,0 +1,64 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { LuckyError } from '../../errors.js';
+import { type CliContext, parseIntFlag } from '../context.js';
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+function readPem(flag: string, file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    throw new LuckyError('E_NOT_FOUND', `cannot read ${flag} ${file}`, [`${flag}: ${(e as Error).message}`], { cause: e });
+  }
+}
+
+function waitForAbort(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('serve')
+    .description('serve the HTTP API (loopback by default; HTTPS with --tls-cert and --tls-key)')
+    .option('--host <address>', 'bind address (default 127.0.0.1; env LUCKYFIVE_HOST)')
+    .option('--port <n>', 'TCP port (default 8080; 0 picks a free one; env LUCKYFIVE_PORT)')
+    .option('--tls-cert <file>', 'PEM certificate chain: serve HTTPS (needs --tls-key)')
+    .option('--tls-key <file>', 'PEM private key for --tls-cert')
+    .action(async (opts: { host?: string; port?: string; tlsCert?: string; tlsKey?: string }) => {
+      if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) {
+        throw new LuckyError('E_USAGE', '--tls-cert and --tls-key go together: give both or neither');
+      }
+      const port = parseIntFlag('port', opts.port, 0, 65535);
+      const config = ctx.config({ ...(opts.host !== undefined ? { host: opts.host } : {}), ...(port !== undefined ? { port } : {}) }).values;
+      const tls = opts.tlsCert !== undefined && opts.tlsKey !== undefined ? { cert: readPem('--tls-cert', opts.tlsCert), key: readPem('--tls-key', opts.tlsKey) } : undefined;
+      const catalog = await ctx.catalog();
+      const { LISTEN_BACKLOG, buildApp } = await import('../../server/app.js');
+      const app = await buildApp({ catalog, config, tls, logger: { stream: { write: (line) => void ctx.io.stdout.write(line) } } });
+      let address: string;
+      try {
+        address = await app.listen({ host: config.host, port: config.port, backlog: LISTEN_BACKLOG });
+      } catch (e) {
+        await app.close();
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'EADDRINUSE') throw new LuckyError('E_BUSY', `${config.host}:${config.port} is already in use`, [], { cause: e });
+        if (code === 'EACCES' || code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
+          throw new LuckyError('E_INPUT_INVALID', `cannot listen on ${config.host}:${config.port}`, [`host: ${(e as Error).message}`], { cause: e });
+        }
+        throw e;
+      }
+      ctx.out.info(`luckyfive listening on ${address}`);
+      if (!tls && !LOOPBACK.has(config.host)) {
+        ctx.out.warn('plain HTTP on a non-loopback address: keys and tokens travel in clear; use --tls-cert/--tls-key or a TLS proxy');
+      }
+      await waitForAbort(ctx.signal);
+      ctx.out.info('stopping: no new connections, finishing requests in flight');
+      // close() stops accepting, waits for in-flight requests and runs onClose hooks; the
+      // catalog is closed by the CLI context afterwards.
+      await app.close();
+      ctx.out.info('stopped');
+    });
+}

@@ -1,0 +1,139 @@
+/**
+ * `buildApp`: the whole HTTP API as a fastify instance that is ready but not listening (tests
+ * call `app.inject()`; `luckyfive serve` calls `listen`). Assembly order matters and is:
+ * route guard, OpenAPI generator, error envelope, request hooks (security headers, CORS, the
+ * gate, observation), response hooks (ETag, then compression), docs, then the resources.
+ */
+import { randomUUID } from 'node:crypto';
+import compress from '@fastify/compress';
+import type { Server } from 'node:https';
+import Fastify, { LogController, type FastifyHttpsOptions, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
+import { type ZodTypeProvider, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { checkJwtSecret } from '../auth/jwt.js';
+import { readServerSecret } from '../auth/server-secret.js';
+import type { Config } from '../config.js';
+import type { Catalog } from '../store/catalog.js';
+import type { ImportFileFn, ServerContext } from './context.js';
+import { installCors, parseCorsOrigins } from './cors.js';
+import { envelope, installErrorEnvelope } from './error-envelope.js';
+import { installEtag } from './etag.js';
+import { installGate } from './gate.js';
+import { MetricsRegistry } from './metrics.js';
+import { REDACT_PATHS, installObserve } from './observe.js';
+import { registerDocsRoutes, registerOpenApi } from './openapi.js';
+import { readPackageVersion } from './package-version.js';
+import { type RouteEntry, installRouteGuard } from './route-table.js';
+import { API_PREFIX, RESOURCES } from './routes/index.js';
+import { installSecurityHeaders, setSecurityHeaders } from './security-headers.js';
+
+/** Pending-connection queue for `listen`: a burst of 1,000+ clients must not overflow it (Node's default is 511). */
+export const LISTEN_BACKLOG = 2048;
+
+/** Largest JSON body accepted (uploads have their own limit, `upload_max_mb`). */
+export const JSON_BODY_LIMIT = 1024 * 1024;
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+export interface ServerDeps {
+  catalog: Catalog;
+  config: Readonly<Config>;
+  /** milliseconds since the epoch (default Date.now) */
+  now?: () => number;
+  /** where JSON log lines go (default stdout); the level is `config.log_level` */
+  logger?: { stream: { write(line: string): void } };
+  /** serve HTTPS with this certificate and key (PEM); enables HSTS */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** the import service (`src/import/import-draws.ts`); without it POST /imports answers 501 */
+  importFile?: ImportFileFn;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** every route with its role and rate class, in registration order */
+    routeTable: readonly RouteEntry[];
+    /** the metrics registry: `app.metrics.registerGauge(...)` adds a gauge */
+    metrics: MetricsRegistry;
+  }
+}
+
+function buildPrettyMeta(route: { store?: { config?: { role?: unknown; rateClass?: unknown } } }): Record<string, unknown> {
+  return { role: route.store?.config?.role ?? null, rateClass: route.store?.config?.rateClass ?? null };
+}
+
+function fastifyOptions(deps: ServerDeps): FastifyServerOptions {
+  const level = deps.config.log_level;
+  return {
+    logger:
+      level === 'silent'
+        ? false
+        : { level, redact: { paths: REDACT_PATHS, censor: '[REDACTED]' }, ...(deps.logger ? { stream: deps.logger.stream } : {}) },
+    // One line per request is written by observe.ts (with route, status, duration, principal).
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    bodyLimit: JSON_BODY_LIMIT,
+    trustProxy: false,
+    requestTimeout: 120_000,
+    keepAliveTimeout: 5_000,
+    return503OnClosing: true,
+    routerOptions: {
+      maxParamLength: 128,
+      caseSensitive: true,
+      ignoreTrailingSlash: false,
+      // find-my-way option (not in fastify's types): `printRoutes({ includeMeta: ['role', 'rateClass'] })`
+      // then shows what the router really holds, for the route-walk test.
+      ...{ buildPrettyMeta },
+    },
+    // Malformed URLs and over-long parameters are refused before routing (no hooks run): same envelope.
+    frameworkErrors: (_err, request, reply) => {
+      setSecurityHeaders(request, reply, deps.tls !== undefined);
+      void (reply as FastifyReply).code(400).type('application/json; charset=utf-8').send(envelope('E_INPUT_INVALID', 'malformed URL'));
+    },
+  };
+}
+
+/** Builds the API. Throws E_INPUT_INVALID on unsafe configuration (short JWT secret, bad CORS list). */
+export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
+  const { config, catalog } = deps;
+  const jwtSecret = config.jwt_secret === undefined ? undefined : checkJwtSecret(config.jwt_secret);
+  const corsOrigins = parseCorsOrigins(config.cors_origins);
+  const now = deps.now ?? Date.now;
+  const ctx: ServerContext = {
+    catalog,
+    config,
+    now,
+    metrics: new MetricsRegistry(),
+    version: readPackageVersion(),
+    startedAtMs: now(),
+    serverSecret: readServerSecret(catalog.db, config.server_secret),
+    jwtSecret,
+    importFile: deps.importFile,
+  };
+
+  const options = fastifyOptions(deps);
+  const app = (
+    deps.tls ? Fastify({ ...options, https: { cert: deps.tls.cert, key: deps.tls.key } } as FastifyHttpsOptions<Server>) : Fastify(options)
+  ) as unknown as FastifyInstance;
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorate('routeTable', installRouteGuard(app));
+  app.decorate('metrics', ctx.metrics);
+  await registerOpenApi(app, ctx);
+  installErrorEnvelope(app);
+
+  installSecurityHeaders(app, { tls: deps.tls !== undefined });
+  installCors(app, corsOrigins);
+  installGate(app, ctx);
+  installObserve(app, ctx.metrics);
+
+  installEtag(app);
+  await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip'] });
+
+  await registerDocsRoutes(app, ctx);
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  for (const [, plugin] of RESOURCES) await typed.register(plugin, { prefix: API_PREFIX, ctx });
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,38 @@
+/**
+ * What every resource plugin receives. A resource is one file in `routes/` exporting a
+ * {@link ResourcePlugin}, listed once in `routes/index.ts`.
+ */
+import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
+import type { Config } from '../config.js';
+import type { Catalog } from '../store/catalog.js';
+import type { MetricsRegistry } from './metrics.js';
+
+/**
+ * The import service the CLI uses (`src/import/import-draws.ts`), injected so the route and the
+ * CLI run the same code. Returns the import report (JSON-serialisable).
+ */
+export type ImportFileFn = (bytes: Buffer, fileName: string, opts: { replace: boolean; dryRun: boolean }) => unknown;
+
+export interface ServerContext {
+  readonly catalog: Catalog;
+  readonly config: Readonly<Config>;
+  /** milliseconds since the epoch; injected so tests control expiry and rate limits */
+  readonly now: () => number;
+  readonly metrics: MetricsRegistry;
+  /** package version, for health and the OpenAPI document */
+  readonly version: string;
+  readonly startedAtMs: number;
+  /** HMAC key for API keys */
+  readonly serverSecret: Buffer;
+  /** HS256 key; undefined when JWT is disabled */
+  readonly jwtSecret: Buffer | undefined;
+  readonly importFile: ImportFileFn | undefined;
+}
+
+/** Options every resource plugin is registered with. */
+export interface ResourceOptions {
+  ctx: ServerContext;
+}
+
+/** One resource: a fastify plugin whose routes use zod schemas and declare `config.role`/`rateClass`. */
+export type ResourcePlugin = FastifyPluginCallbackZod<ResourceOptions>;

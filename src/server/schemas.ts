@@ -1,0 +1,78 @@
+/**
+ * Request building blocks shared by the resources. Everything from a request is a string
+ * checked against a strict pattern before it becomes a number or a date, so `1 OR 1=1`,
+ * `0x10` or `../../etc/passwd` never get past validation (and nothing reaches SQL except as a
+ * bound parameter anyway).
+ */
+import { z } from 'zod';
+import { LuckyError } from '../errors.js';
+
+/** Longest contest range one request may ask for. */
+export const MAX_CONTEST_SPAN = 10_000;
+export const MAX_CONTEST = 9_999_999;
+export const DEFAULT_PAGE = 50;
+export const MAX_PAGE = 500;
+
+/** A whole number in [min, max], given as a query or path string. */
+export function intParam(min: number, max: number, what = 'a whole number') {
+  return z
+    .string()
+    .regex(/^(0|[1-9][0-9]{0,8})$/, `must be ${what}`)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `must be between ${min} and ${max}`)
+    .meta({ description: `${what} from ${min} to ${max}` });
+}
+
+export const ContestParam = intParam(1, MAX_CONTEST, 'a contest number');
+
+/** `YYYY-MM-DD` that exists on the calendar. */
+export const IsoDateParam = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
+  .refine((s) => {
+    const d = new Date(`${s}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+  }, 'must be a real calendar date')
+  .meta({ description: 'date as YYYY-MM-DD' });
+
+export const LimitParam = intParam(1, MAX_PAGE, 'a page size').optional().meta({ description: `page size from 1 to ${MAX_PAGE} (default ${DEFAULT_PAGE})` });
+
+export const CursorParam = z
+  .string()
+  .max(128)
+  .regex(/^[A-Za-z0-9_-]+$/, 'must be a cursor from a previous page')
+  .optional()
+  .meta({ description: 'opaque cursor: the `next_cursor` of the previous page' });
+
+export const BoolParam = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1')
+  .optional();
+
+/**
+ * Opaque cursors: base64url of `<tag>:<integer>`, where the tag ties the cursor to the list
+ * (and sort order) that issued it, so a cursor from another list is refused, not misread.
+ */
+export function encodeCursor(tag: string, position: number): string {
+  return Buffer.from(`${tag}:${position}`, 'utf8').toString('base64url');
+}
+
+export function decodeCursor(tag: string, cursor: string): number {
+  const m = /^([a-z.]+):(0|[1-9][0-9]{0,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!m || m[1] !== tag) throw new LuckyError('E_INPUT_INVALID', 'invalid cursor', ['query.cursor: not a cursor from this list; start again without it']);
+  return Number(m[2]);
+}
+
+/** A list page: the items and the cursor of the next page (null on the last). */
+export function pageSchema<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), next_cursor: z.string().nullable() });
+}
+
+/** Checks a contest range: ordered and at most {@link MAX_CONTEST_SPAN} contests. */
+export function checkContestRange(from: number | undefined, to: number | undefined): void {
+  if (from === undefined || to === undefined) return;
+  if (from > to) throw new LuckyError('E_RANGE_INVALID', 'invalid contest range', [`query.from: ${from} is after query.to ${to}`]);
+  if (to - from + 1 > MAX_CONTEST_SPAN) {
+    throw new LuckyError('E_RANGE_INVALID', 'contest range too large', [`query.to: at most ${MAX_CONTEST_SPAN} contests per request (asked ${to - from + 1})`]);
+  }
+}

@@ -1,0 +1,63 @@
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { createApiKey } from '../../src/auth/api-keys.js';
+import type { Role } from '../../src/auth/roles.js';
+import { readServerSecret } from '../../src/auth/server-secret.js';
+import { type Config, buildConfig } from '../../src/config.js';
+import { type ServerDeps, buildApp } from '../../src/server/app.js';
+import { type Catalog, openCatalog } from '../../src/store/catalog.js';
+import { tempDir } from './cli.js';
+
+export const T0 = Date.parse('2026-01-01T00:00:00Z');
+
+export interface TestServer {
+  app: FastifyInstance;
+  catalog: Catalog;
+  dir: string;
+  config: Readonly<Config>;
+  /** one active key per role */
+  keys: Record<Role, string>;
+  /** creates another key */
+  newKey(role: Role, expiresInSeconds?: number): { id: number; key: string };
+  /** moves the injected clock forward */
+  advance(ms: number): void;
+  get(url: string, key?: string, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+}
+
+/** A built app over a fresh temp catalog, a controllable clock and silent logs. */
+export async function startTestServer(flags: Partial<Record<keyof Config, unknown>> = {}, deps: Partial<ServerDeps> = {}): Promise<TestServer> {
+  const { dir, cleanup } = tempDir('luckyfive-server-');
+  const config = buildConfig({ flags: { data_dir: dir, log_level: 'silent', ...flags }, env: {}, file: undefined }, dir).values;
+  const catalog = openCatalog(dir);
+  let clock = T0;
+  const now = () => clock;
+  let app: FastifyInstance;
+  try {
+    app = await buildApp({ catalog, config, now, ...deps });
+  } catch (e) {
+    catalog.close();
+    cleanup();
+    throw e;
+  }
+  const secret = readServerSecret(catalog.db, config.server_secret);
+  const newKey = (role: Role, expiresInSeconds?: number) => {
+    const { record, key } = createApiKey(catalog.db, secret, { name: `${role} key`, role, expiresInSeconds }, clock);
+    return { id: record.id, key };
+  };
+  const keys = { viewer: newKey('viewer').key, analyst: newKey('analyst').key, admin: newKey('admin').key };
+  return {
+    app,
+    catalog,
+    dir,
+    config,
+    keys,
+    newKey,
+    advance: (ms) => void (clock += ms),
+    get: (url, key, headers = {}) => app.inject({ method: 'GET', url, headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...headers } }),
+    close: async () => {
+      await app.close();
+      catalog.close();
+      cleanup();
+    },
+  };
+}
