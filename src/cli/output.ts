@@ -2,7 +2,16 @@
  * Output: data to stdout (table | json | ndjson | csv), messages and progress to stderr.
  * Human tables are plain when stdout is not a TTY, with NO_COLOR or --no-color.
  */
-import Table from 'cli-table3';
+import { createRequire } from 'node:module';
+import type TableType from 'cli-table3';
+
+// cli-table3 is loaded on first use: importing it costs ~25 ms that `--version` and JSON output never need.
+const require = createRequire(import.meta.url);
+let TableClass: typeof TableType | undefined;
+function loadTable(): typeof TableType {
+  TableClass ??= require('cli-table3') as typeof TableType;
+  return TableClass;
+}
 
 export interface Stream {
   write(chunk: string): unknown;
@@ -45,6 +54,7 @@ export class Output {
   /** A human table on stdout; plain (no ANSI) unless stdout is a colour TTY. */
   table(head: readonly string[], rows: ReadonlyArray<readonly unknown[]>, options: { align?: Array<'left' | 'right'> } = {}): void {
     const styled = this.color && this.stdout.isTTY === true;
+    const Table = loadTable();
     const t = new Table({
       head: [...head],
       style: styled ? { head: ['cyan'], border: ['grey'] } : { head: [], border: [] },
