@@ -39,17 +39,18 @@ export function register(program: Command, ctx: CliContext): void {
   ).action(async (opts: { from?: string; to?: string; since?: string; until?: string; limit: string; desc?: boolean; json?: boolean; ndjson?: boolean; csv?: boolean }) => {
     const format = formatOf(opts);
     const limit = parseIntFlag('limit', opts.limit, 0);
-    const { listDraws } = await import('../../store/draws-repo.js');
-    const catalog = await ctx.catalog();
-    await ensureDraws(ctx);
-    const rows = listDraws(catalog.db, {
+    const filter = {
       from: parseIntFlag('from', opts.from),
       to: parseIntFlag('to', opts.to),
       since: parseDateFlag('since', opts.since),
       until: parseDateFlag('until', opts.until),
       limit: limit === 0 ? undefined : limit,
-      order: opts.desc ? 'desc' : 'asc',
-    });
+      order: opts.desc ? ('desc' as const) : ('asc' as const),
+    };
+    const { listDraws } = await import('../../store/draws-repo.js');
+    const catalog = await ctx.catalog();
+    await ensureDraws(ctx);
+    const rows = listDraws(catalog.db, filter);
     if (format === 'json') return ctx.out.json({ draws: rows.map(drawJson), count: rows.length });
     if (format === 'ndjson') return rows.forEach((d) => ctx.out.ndjson(drawJson(d)));
     const head = ['contest', 'date', 'b1', 'b2', 'b3', 'b4', 'b5', 'winners_5', 'prize_5_cents', 'winners_4', 'prize_4_cents', 'winners_3', 'prize_3_cents', 'winners_2', 'prize_2_cents', 'synthetic'];
@@ -78,10 +79,11 @@ export function register(program: Command, ctx: CliContext): void {
     const format = formatOf(opts);
     const { computeDrawStats } = await import('../../core/draw-stats.js');
     const { listDraws, readGaps } = await import('../../store/draws-repo.js');
+    const last = parseIntFlag('last', opts.last);
+    const range = { from: parseIntFlag('from', opts.from), to: parseIntFlag('to', opts.to) };
     const catalog = await ctx.catalog();
     await ensureDraws(ctx);
-    const last = parseIntFlag('last', opts.last);
-    let rows = listDraws(catalog.db, { from: parseIntFlag('from', opts.from), to: parseIntFlag('to', opts.to) });
+    let rows = listDraws(catalog.db, range);
     if (last !== undefined) rows = rows.slice(-last);
     if (rows.length === 0) throw new LuckyError('E_DATA_MISSING', 'no draws in that range');
     const first = rows[0]!.contest;
