@@ -3,6 +3,7 @@ import { m001Draws } from './001-draws.js';
 import { m002Runs } from './002-runs.js';
 import { m003Books } from './003-books.js';
 import { m004Indexes } from './004-indexes.js';
+import { m005Sweeps } from './005-sweeps.js';
 
 /** Every catalog migration, in order. A new feature adds its file and one line here. */
-export const CATALOG_MIGRATIONS: readonly Migration[] = [m001Draws, m002Runs, m003Books, m004Indexes];
+export const CATALOG_MIGRATIONS: readonly Migration[] = [m001Draws, m002Runs, m003Books, m004Indexes, m005Sweeps];
