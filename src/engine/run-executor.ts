@@ -270,6 +270,6 @@ function finishRun(env: RunEnv, s: JobState): RunOutcome {
 }
 
 /** The run index keeps the mean-hits p-value: the headline test of "did this beat chance". */
-function pValueOf(b: BaselineReport): number | null {
-  return Number.isFinite(b.figures.mean_hits.p_value) ? b.figures.mean_hits.p_value : null;
+function pValueOf(b: BaselineReport | null): number | null {
+  return b && Number.isFinite(b.figures.mean_hits.p_value) ? b.figures.mean_hits.p_value : null;
 }
