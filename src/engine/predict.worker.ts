@@ -41,6 +41,11 @@ function recipeOf(json: string): Recipe {
   return recipe;
 }
 
+/** Lookups of this thread's window-statistics cache so far (tests and benchmarks read the sharing here). */
+export function predictorCacheStats(): { hits: number; misses: number } {
+  return { hits: cache.hits, misses: cache.misses };
+}
+
 export function runPredictTask(task: PredictTask): PredictResult[] {
   const history = { count: task.contests.length, contests: task.contests, balls: task.balls };
   const parsed: Array<Recipe | Error> = task.recipes.map((json) => {
