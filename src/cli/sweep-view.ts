@@ -42,9 +42,10 @@ function metricOrDefault(name: string | undefined): MetricName | undefined {
   return name === undefined ? undefined : parseMetricName(name);
 }
 
-function cellJson(c: CellResult): Record<string, unknown> {
+function cellJson(c: CellResult, best: SweepResults['best']): Record<string, unknown> {
   return {
     rank: c.rank,
+    flag: best && best.cell_index === c.cell_index ? `best of ${best.of}` : null,
     cell_index: c.cell_index,
     params: c.params,
     status: c.status,
@@ -88,7 +89,7 @@ export async function showSweepCommand(ctx: CliContext, a: { id: string; top: nu
       cells_failed: r.cells_failed,
       adjustment: { methods: ['holm', 'benjamini_hochberg'], family_size: family, note: 'adjusted over every finished cell of the sweep, not only those shown' },
       best: r.best,
-      cells: shown.map(cellJson),
+      cells: shown.map((c) => cellJson(c, r.best)),
     });
   }
   const out = ctx.out;
@@ -98,7 +99,7 @@ export async function showSweepCommand(ctx: CliContext, a: { id: string; top: nu
   out.table(
     ['rank', 'cell', 'params', r.metric, 'expected', 'p', 'p Holm', 'p BH', ...(hasHoldout ? ['holdout', 'holdout p'] : []), 'run'],
     shown.map((c) => [
-      c.rank ?? '-',
+      r.best?.cell_index === c.cell_index ? `${c.rank} (best of ${r.best.of})` : (c.rank ?? '-'),
       c.cell_index,
       cellLabel(c.params),
       c.status === 'completed' ? formatMetric(r.metric, c.value) : c.status,
@@ -111,7 +112,8 @@ export async function showSweepCommand(ctx: CliContext, a: { id: string; top: nu
     ]),
   );
   if (r.cells.length > shown.length) {
-    out.text(`(${r.cells.length - shown.length} more cells${family > 0 ? `; adjusted p-values cover all ${family} finished cells` : ''})`);
+    const more = r.cells.length - shown.length;
+    out.text(`(${more} more cell${more === 1 ? '' : 's'}${family > 0 ? `; adjusted p-values cover all ${family} finished cells` : ''})`);
   }
   if (r.best) out.text(r.best.sentence);
   const h = r.best?.holdout;

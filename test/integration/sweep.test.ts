@@ -61,6 +61,8 @@ describe('sweep', () => {
     const h = holm(ps);
     expect(top1.cells[0].p_holm).toBeCloseTo(h[0]!, 12);
     expect(top1.cells[0].rank).toBe(1);
+    expect(top1.cells[0].flag).toBe('best of 4');
+    expect(all.cells.filter((c: any) => c.flag !== null)).toHaveLength(1);
     expect(top1.cells[0].baseline).toBeCloseTo(0.3125, 12);
     for (const c of all.cells) {
       expect(c.p_holm).toBeGreaterThanOrEqual(c.p_value);
@@ -74,6 +76,7 @@ describe('sweep', () => {
     expect(text).toMatch(/p Holm/);
     expect(text).toMatch(/p BH/);
     expect(text).toMatch(/best of 4 cells/);
+    expect(text).toMatch(/\| 1 \(best of 4\) +\|/);
     expect(text).toMatch(/2 more cells; adjusted p-values cover all 4 finished cells/);
     const byBest = (await run(['sweep', 'show', main.sweep_id, '--by', 'best_2plus', '--json'])).json();
     expect(byBest.metric).toBe('best_2plus');

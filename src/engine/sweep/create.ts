@@ -75,7 +75,7 @@ export function createSweep(catalog: Catalog, def: SweepDefinition, options: Cre
   const seen = new Map<string, number>();
   const cells: Array<Omit<CellRow, 'sweep_id'>> = built.map(({ cell, recipe, error }) => {
     const params_json = JSON.stringify(cell.params);
-    if (!recipe) return { cell_index: cell.index, params_json, recipe_json: null, recipe_hash: null, cell_key: null, run_id: null, status: 'failed', error: `${error.message}: ${error.details.join('; ')}`, holdout_run_id: null };
+    if (!recipe) return { cell_index: cell.index, params_json, recipe_json: null, recipe_hash: null, cell_key: null, run_id: null, status: 'failed', error: `${error.message}: ${error.details.map((d) => d.replace(/^cell \d+: /, '')).join('; ')}`, holdout_run_id: null };
     const key = cellKey(recipe, plans.get(recipe.history)!.dataset_hash, range);
     const twin = seen.get(key);
     if (twin !== undefined) {
