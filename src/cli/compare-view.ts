@@ -13,6 +13,7 @@ function parseMetricList(list: string | undefined): MetricName[] {
   return [...new Set(names.map(parseMetricName))];
 }
 
+/** `compare`: validates the metric list, compares, prints. */
 export async function runCompareCommand(ctx: CliContext, a: { ids: string[]; metrics?: string | undefined; format: Format }): Promise<void> {
   const metrics = parseMetricList(a.metrics);
   const { compareRuns } = await import('../engine/compare.js');

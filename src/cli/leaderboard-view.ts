@@ -5,6 +5,7 @@ import { formatPValue } from '../core/stats.js';
 import type { CliContext } from './context.js';
 import type { Format } from './output.js';
 
+/** `leaderboard`: ranks, then prints the shown rows and how big the family behind them is. */
 export async function runLeaderboardCommand(ctx: CliContext, a: { metric: string; filter?: string | undefined; since?: string | undefined; limit: number; format: Format }): Promise<void> {
   const metric = parseMetricName(a.metric);
   const { buildLeaderboard } = await import('../engine/leaderboard.js');

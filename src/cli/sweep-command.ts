@@ -59,6 +59,7 @@ function rangeOf(a: SweepArgs) {
   };
 }
 
+/** Creates (or picks, with --resume) a sweep, runs it on one pool, prints the outcome; exit 6 with failed cells, 130 on Ctrl-C. */
 export async function runSweepCommand(ctx: CliContext, a: SweepArgs): Promise<void> {
   const { parseDuration } = await import('../core/duration.js');
   const { parseMetricName } = await import('../core/metrics.js');
@@ -86,6 +87,7 @@ export async function runSweepCommand(ctx: CliContext, a: SweepArgs): Promise<vo
       seed: a.seed,
       name: a.name,
     });
+    if (a.holdoutTop !== undefined && !def.holdout) throw new LuckyError('E_USAGE', '--holdout-top needs a holdout range (--holdout-from A --holdout-to B, or "holdout" in the spec)');
     for (const n of def.notes) ctx.out.warn(n);
     await ensureDraws(ctx);
     const { createSweep } = await import('../engine/sweep/create.js');

@@ -11,6 +11,7 @@ import type { Format } from './output.js';
 
 const SWEEP_STATUSES = ['pending', 'running', 'completed', 'completed_with_failures', 'stopped', 'failed'];
 
+/** `sweep list`: newest first, with progress. */
 export async function listSweepsCommand(ctx: CliContext, a: { status?: string | undefined; limit: number; format: Format }): Promise<void> {
   if (a.status !== undefined && !SWEEP_STATUSES.includes(a.status)) throw new LuckyError('E_USAGE', `--status must be one of ${SWEEP_STATUSES.join(', ')}`);
   const { listSweeps } = await import('../store/sweeps-repo.js');
@@ -64,6 +65,7 @@ function cellJson(c: CellResult, best: SweepResults['best']): Record<string, unk
 
 const p = (v: number | null) => (v === null ? '-' : formatPValue(v));
 
+/** `sweep show`: the top cells by a metric; every adjusted p-value covers all finished cells. */
 export async function showSweepCommand(ctx: CliContext, a: { id: string; top: number; by?: string | undefined; format: Format }): Promise<void> {
   const metric = metricOrDefault(a.by);
   const { readSweepResults } = await import('../engine/sweep/results.js');
@@ -81,6 +83,7 @@ export async function showSweepCommand(ctx: CliContext, a: { id: string; top: nu
       first_contest: s.first_contest,
       last_contest: s.last_contest,
       holdout: s.holdout_from === null ? null : { from: s.holdout_from, to: s.holdout_to, top: s.holdout_top },
+      spec: JSON.parse(s.spec_json) as unknown,
       metric: r.metric,
       metric_description: METRIC_DOCS[r.metric].description,
       higher_is_better: r.higher_is_better,
@@ -125,6 +128,7 @@ export async function showSweepCommand(ctx: CliContext, a: { id: string; top: nu
 
 const SHADES = [' ', '░', '▒', '▓', '█'];
 
+/** `sweep heatmap`: grid data as JSON, or a table (shaded on a TTY). */
 export async function heatmapCommand(ctx: CliContext, a: { id: string; x: string; y: string; metric?: string | undefined; format: Format }): Promise<void> {
   const metric = metricOrDefault(a.metric);
   const { readSweepResults } = await import('../engine/sweep/results.js');

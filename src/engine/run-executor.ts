@@ -8,8 +8,7 @@
  * at a clean contest boundary and resumes from there.
  */
 import type { BaselineReport } from '../core/baseline.js';
-import { type History, buildHistory } from '../core/draw.js';
-import type { Draw } from '../core/draw.js';
+import { type Draw, type History, buildHistory } from '../core/draw.js';
 import type { PricePeriod } from '../core/finance/prices.js';
 import type { PayoutRule } from '../core/finance/prizes.js';
 import { type Recipe, canonicalRecipeJson } from '../core/recipe/schema.js';

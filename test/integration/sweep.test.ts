@@ -97,6 +97,17 @@ describe('sweep', () => {
     expect(contestsOf(s.json().run_id)).toEqual(contestsOf(cell.run_id));
   });
 
+  it('the spec stored with a sweep reproduces it: same cells, same recipes, same results', async () => {
+    const show = (await run(['sweep', 'show', main.sweep_id, '--json'])).json();
+    expect(show.spec).toMatchObject({ version: '1', range: { from: 4281, to: 4295 }, seed: 3 });
+    const file = join(dir, 'again.json');
+    writeFileSync(file, JSON.stringify(show.spec));
+    const again = await run(['sweep', file, '--json']);
+    expect(again.code, again.stderr).toBe(0);
+    const hashes = async (id: string) => (await run(['runs', 'list', '--sweep', id, '--json'])).json().runs.map((r: any) => `${r.recipe_hash}:${r.mean_hits}:${r.net_cents}`).sort();
+    expect(await hashes(again.json().sweep_id)).toEqual(await hashes(main.sweep_id));
+  });
+
   it('sweep heatmap: grid data as JSON, a table for people, E_USAGE for a parameter not swept', async () => {
     const hm = (await run(['sweep', 'heatmap', main.sweep_id, '--x', 'alpha', '--y', 'history', '--json'])).json();
     expect(hm.x).toEqual({ name: 'alpha', values: [0.2, 0.5] });
@@ -190,5 +201,6 @@ describe('sweep', () => {
     expect((await run(['sweep', '--resume', main.sweep_id, '--param', 'alpha=1'])).code).toBe(2);
     expect((await run(['sweep', '--resume', 'sw-missing-0000'])).code).toBe(3);
     expect((await run(['sweep', join(dir, 'no-such-spec.json')])).code).toBe(3);
+    expect((await run(['sweep', '--recipe', recipe, '--param', 'alpha=0.1', '--last', '5', '--holdout-top', '2'])).code).toBe(2);
   });
 });

@@ -11,8 +11,7 @@
  */
 import { hostname } from 'node:os';
 import { parseRecipe } from '../../core/recipe/schema.js';
-import { cellKey } from '../../core/sweep/apply-params.js';
-import { cellLabel } from '../../core/sweep/apply-params.js';
+import { cellKey, cellLabel } from '../../core/sweep/apply-params.js';
 import type { ParamValue } from '../../core/sweep/values.js';
 import { LuckyError } from '../../errors.js';
 import { type CellRow, type SweepRow, type SweepStatus, countCells, listCells, requireSweep, updateCell, updateSweep } from '../../store/sweeps-repo.js';
