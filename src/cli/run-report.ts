@@ -11,8 +11,10 @@ export function printRunReport(out: Output, r: RunReport): void {
     [['tickets', ...r.summary.hit_distribution]],
   );
   const b = r.summary.baseline;
-  for (const fig of Object.values(b.figures)) out.text(`- ${fig.sentence}`);
-  out.text(b.verdict);
+  if (b) {
+    for (const fig of Object.values(b.figures)) out.text(`- ${fig.sentence}`);
+    out.text(b.verdict);
+  } else out.text('no contest simulated yet: nothing to compare with the baseline');
   const f = r.finance;
   out.table(
     ['cost', 'prizes', 'net', 'ROI', 'max drawdown', 'best prize', 'break-even'],

@@ -22,5 +22,6 @@ export {
 } from './stats/estimates.js';
 export { holm, benjaminiHochberg } from './stats/multiple-testing.js';
 export { signTest, pairedPermutationTest, type SignTestResult, type PermutationOptions, type PermutationResult } from './stats/paired.js';
+export { unpairedPermutationTest } from './stats/unpaired.js';
 export { mean, median, stdPopulation, stdSample, min, max, describe, type Description } from './stats/descriptive.js';
 export { formatPValue, formatInteger, formatRate, formatCount, formatNumber, roundUp2 } from './stats/format.js';

@@ -1,47 +1,86 @@
 /**
  * The piscina worker: a thin adapter around the pure predictor. It receives a slice of the
- * compact history and the contests to predict; it returns tickets as flat typed arrays.
+ * compact history, one or more recipes and the contests to predict; it returns tickets as flat
+ * typed arrays.
+ *
+ * Several recipes in one task is how a sweep shares window statistics: for each contest the
+ * worker predicts every recipe that needs it back to back, through one PredictorCache, so the
+ * window's counts, pair conditionals and recency weights are computed once per (contest, knobs
+ * that shape them) and reused by every other recipe of the task that sees the same window.
  */
 import { historyWindow } from '../core/draw.js';
-import { createPredictorCache, predictTickets } from '../core/predictor/index.js';
+import { type PredictorCache, createPredictorCache, predictTickets } from '../core/predictor/index.js';
 import { type Recipe, parseRecipe } from '../core/recipe/schema.js';
 
 export interface PredictTask {
-  recipe_json: string;
+  /** canonical recipe JSON; targets refer to recipes by index */
+  recipes: string[];
   contests: Int32Array;
   balls: Uint8Array;
-  /** for each target: its contest number and the history index it sees up to (exclusive) */
-  targets: Array<{ contest: number; end: number }>;
+  /** for each target: its contest number, the history index it sees up to (exclusive), and the recipes to predict */
+  targets: Array<{ contest: number; end: number; recipes: number[] }>;
+  /** false: compute every window's statistics afresh (benchmarks measure the sharing this way) */
+  share_stats?: boolean;
 }
 
-export interface PredictResult {
-  contest: number;
-  numbers: Uint8Array;
-  scores: Float64Array;
-}
+export type PredictResult =
+  | { contest: number; recipe: number; numbers: Uint8Array; scores: Float64Array }
+  /** a recipe that threw: the other recipes of the task are unaffected */
+  | { contest: number; recipe: number; error: string };
 
 const recipes = new Map<string, Recipe>();
 const cache = createPredictorCache();
 
-export function runPredictTask(task: PredictTask): PredictResult[] {
-  let recipe = recipes.get(task.recipe_json);
+function recipeOf(json: string): Recipe {
+  let recipe = recipes.get(json);
   if (!recipe) {
-    recipe = parseRecipe(JSON.parse(task.recipe_json));
-    if (recipes.size > 64) recipes.clear();
-    recipes.set(task.recipe_json, recipe);
+    recipe = parseRecipe(JSON.parse(json));
+    if (recipes.size > 256) recipes.clear();
+    recipes.set(json, recipe);
   }
+  return recipe;
+}
+
+/** Lookups of this thread's window-statistics cache so far (tests and benchmarks read the sharing here). */
+export function predictorCacheStats(): { hits: number; misses: number } {
+  return { hits: cache.hits, misses: cache.misses };
+}
+
+export function runPredictTask(task: PredictTask): PredictResult[] {
   const history = { count: task.contests.length, contests: task.contests, balls: task.balls };
-  const k = recipe.numbers_per_ticket;
-  return task.targets.map(({ contest, end }) => {
-    const tickets = predictTickets(historyWindow(history, end, recipe.history), recipe, contest, cache);
-    const numbers = new Uint8Array(tickets.length * k);
-    const scores = new Float64Array(tickets.length);
-    tickets.forEach((t, i) => {
-      numbers.set(t.numbers, i * k);
-      scores[i] = t.score;
-    });
-    return { contest, numbers, scores };
+  const parsed: Array<Recipe | Error> = task.recipes.map((json) => {
+    try {
+      return recipeOf(json);
+    } catch (e) {
+      return e instanceof Error ? e : new Error(String(e));
+    }
   });
+  const shared: PredictorCache | undefined = task.share_stats === false ? undefined : cache;
+  const out: PredictResult[] = [];
+  // Contest-major order: every recipe of a contest runs while its window's statistics are hot.
+  for (const { contest, end, recipes: which } of task.targets) {
+    for (const i of which) {
+      const recipe = parsed[i]!;
+      if (recipe instanceof Error) {
+        out.push({ contest, recipe: i, error: recipe.message });
+        continue;
+      }
+      try {
+        const tickets = predictTickets(historyWindow(history, end, recipe.history), recipe, contest, shared);
+        const k = recipe.numbers_per_ticket;
+        const numbers = new Uint8Array(tickets.length * k);
+        const scores = new Float64Array(tickets.length);
+        tickets.forEach((t, j) => {
+          numbers.set(t.numbers, j * k);
+          scores[j] = t.score;
+        });
+        out.push({ contest, recipe: i, numbers, scores });
+      } catch (e) {
+        out.push({ contest, recipe: i, error: e instanceof Error ? e.message : String(e) });
+      }
+    }
+  }
+  return out;
 }
 
 export default runPredictTask;

@@ -27,7 +27,8 @@ export interface HitSummary {
   rates: { rate_2: number; rate_3: number; rate_4: number; rate_5: number };
   best_hits_at_least: { 2: number; 3: number; 4: number; 5: number };
   best_rates: { best_2plus: number; best_3plus: number; best_4plus: number };
-  baseline: BaselineReport;
+  /** null while the run has no contest (cancelled before its first write) */
+  baseline: BaselineReport | null;
 }
 
 export interface RunTotals {
@@ -69,7 +70,7 @@ export function summarizeRows(rows: readonly ContestRow[], k: number, ticketsPer
   const contests = rows.length;
   const rate = (n: number, d: number) => (d > 0 ? n / d : 0);
   const meanHits = rate(dist.reduce((s, n, h) => s + n * h, 0), tickets);
-  const baseline = compareToBaseline({
+  const baseline = tickets === 0 ? null : compareToBaseline({
     tickets,
     numbers_per_ticket: k,
     distribution: dist,

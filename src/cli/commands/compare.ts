@@ -1,0 +1,16 @@
+import type { Command } from 'commander';
+import { type CliContext, addFormatOptions, formatOf } from '../context.js';
+
+export function register(program: Command, ctx: CliContext): void {
+  addFormatOptions(
+    program
+      .command('compare <run_ids...>')
+      .description('runs side by side: each metric ranked with its spread and winner, and a paired per-contest test for every pair of runs')
+      .option('--metrics <list>', 'comma-separated metrics (default: all)'),
+    ['json'],
+  ).action(async (ids: string[], opts: { metrics?: string; json?: boolean }) => {
+    const format = formatOf(opts);
+    const { runCompareCommand } = await import('../compare-view.js');
+    await runCompareCommand(ctx, { ids, metrics: opts.metrics, format });
+  });
+}

@@ -1,0 +1,34 @@
+import type { Command } from 'commander';
+import { type CliContext, addFormatOptions, formatOf, parseDateFlag, parseIntFlag } from '../context.js';
+
+interface LeaderboardFlags {
+  metric: string;
+  filter?: string;
+  since?: string;
+  limit: string;
+  json?: boolean;
+  csv?: boolean;
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  addFormatOptions(
+    program
+      .command('leaderboard')
+      .description('completed runs ranked by a metric; adjusted p-values cover every run matching the filter, not just those shown')
+      .option('--metric <metric>', 'the metric to rank by', 'mean_hits')
+      .option('--filter <expr>', "e.g. 'history>=200 and strategy=advanced' (recipe knobs, run fields and metrics)")
+      .option('--since <date>', 'runs created on or after YYYY-MM-DD')
+      .option('--limit <n>', 'show the top n (0 for all; the adjustment still covers every match)', '20'),
+    ['json', 'csv'],
+  ).action(async (opts: LeaderboardFlags) => {
+    const format = formatOf(opts);
+    const { runLeaderboardCommand } = await import('../leaderboard-view.js');
+    await runLeaderboardCommand(ctx, {
+      metric: opts.metric,
+      filter: opts.filter,
+      since: parseDateFlag('since', opts.since),
+      limit: parseIntFlag('limit', opts.limit, 0)!,
+      format,
+    });
+  });
+}

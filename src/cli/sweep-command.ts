@@ -1,0 +1,161 @@
+/** The `sweep` command's body: define and record a sweep (or pick one to resume), run it, report. */
+import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { LuckyError } from '../errors.js';
+import type { SweepOutcome } from '../engine/sweep/run.js';
+import type { CliContext } from './context.js';
+import { ensureDraws } from './ensure-draws.js';
+import type { Format } from './output.js';
+
+export interface SweepArgs {
+  specFile?: string | undefined;
+  recipeFile?: string | undefined;
+  preset?: string | undefined;
+  params: string[];
+  from?: number | undefined;
+  to?: number | undefined;
+  last?: number | undefined;
+  holdoutFrom?: number | undefined;
+  holdoutTo?: number | undefined;
+  holdoutTop?: number | undefined;
+  by?: string | undefined;
+  seed?: number | undefined;
+  name?: string | undefined;
+  threads?: number | undefined;
+  maxCells?: number | undefined;
+  deadline?: string | undefined;
+  resume?: string | undefined;
+  format: Format;
+}
+
+function readSpecFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new LuckyError('E_NOT_FOUND', `sweep spec not found: ${path}`);
+    throw new LuckyError('E_INPUT_INVALID', `cannot read ${path}: ${(e as Error).message}`);
+  }
+  try {
+    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch (e) {
+    throw new LuckyError('E_INPUT_INVALID', `${path} is not valid JSON`, [`(root): ${(e as Error).message}`]);
+  }
+}
+
+function checkResumeFlags(a: SweepArgs): void {
+  const defining = [a.specFile, a.recipeFile, a.preset, a.from, a.to, a.last, a.holdoutFrom, a.holdoutTo, a.holdoutTop, a.by, a.seed, a.name].some((v) => v !== undefined) || a.params.length > 0;
+  if (defining) throw new LuckyError('E_USAGE', '--resume takes the sweep id only (with --threads, --max-cells, --deadline, --json): the spec, range and seed come from the catalog');
+}
+
+function rangeOf(a: SweepArgs) {
+  const hasFromTo = a.from !== undefined || a.to !== undefined;
+  if (hasFromTo && a.last !== undefined) throw new LuckyError('E_USAGE', 'give --from/--to or --last, not both');
+  if (hasFromTo && (a.from === undefined || a.to === undefined)) throw new LuckyError('E_USAGE', '--from and --to go together');
+  if ((a.holdoutFrom === undefined) !== (a.holdoutTo === undefined)) throw new LuckyError('E_USAGE', '--holdout-from and --holdout-to go together');
+  return {
+    range: a.last !== undefined ? { last: a.last } : hasFromTo ? { from: a.from!, to: a.to! } : undefined,
+    holdout: a.holdoutFrom !== undefined ? { from: a.holdoutFrom, to: a.holdoutTo! } : undefined,
+  };
+}
+
+/** Creates (or picks, with --resume) a sweep, runs it on one pool, prints the outcome; exit 6 with failed cells, 130 on Ctrl-C. */
+export async function runSweepCommand(ctx: CliContext, a: SweepArgs): Promise<void> {
+  const { parseDuration } = await import('../core/duration.js');
+  const { parseMetricName } = await import('../core/metrics.js');
+  const deadlineMs = a.deadline === undefined ? undefined : parseDuration('deadline', a.deadline);
+  const threads = a.threads ?? ctx.config().values.threads;
+  let sweepId: string;
+  const catalog = await ctx.catalog();
+  const now = () => new Date();
+  if (a.resume) {
+    checkResumeFlags(a);
+    const { parseSweepId, requireSweep } = await import('../store/sweeps-repo.js');
+    sweepId = requireSweep(catalog.db, parseSweepId(a.resume)).sweep_id;
+  } else {
+    const metric = parseMetricName(a.by ?? 'mean_hits');
+    const { range, holdout } = rangeOf(a);
+    const { defineSweep } = await import('../engine/sweep/define.js');
+    const def = defineSweep({
+      spec: a.specFile === undefined ? undefined : readSpecFile(a.specFile),
+      specDir: a.specFile === undefined ? undefined : dirname(a.specFile),
+      recipeFile: a.recipeFile,
+      preset: a.preset,
+      params: a.params,
+      range,
+      holdout,
+      seed: a.seed,
+      name: a.name,
+    });
+    if (a.holdoutTop !== undefined && !def.holdout) throw new LuckyError('E_USAGE', '--holdout-top needs a holdout range (--holdout-from A --holdout-to B, or "holdout" in the spec)');
+    for (const n of def.notes) ctx.out.warn(n);
+    await ensureDraws(ctx);
+    const { createSweep } = await import('../engine/sweep/create.js');
+    const created = createSweep(catalog, def, { metric, holdout_top: a.holdoutTop ?? 3, now });
+    sweepId = created.sweep_id;
+    if (created.cells_invalid > 0) {
+      const { listCells } = await import('../store/sweeps-repo.js');
+      const bad = listCells(catalog.db, sweepId).filter((c) => c.status === 'failed');
+      ctx.out.warn(`${bad.length} of ${created.cells_total} cells are not valid recipes and are recorded as failed:`);
+      for (const c of bad.slice(0, 5)) ctx.out.info(`  ${c.error}`);
+    }
+    ctx.out.info(`sweep ${sweepId}: ${created.cells_total} cells`);
+  }
+  const { createPredictPool } = await import('../engine/pool.js');
+  const { runSweep } = await import('../engine/sweep/run.js');
+  const pool = createPredictPool(threads);
+  ctx.onCleanup(() => pool.close());
+  const spinner = a.format === 'table' ? await ctx.out.spinner(`sweep ${sweepId}`) : undefined;
+  let outcome: SweepOutcome;
+  try {
+    outcome = await runSweep({ catalog, pool, now, signal: ctx.signal }, sweepId, {
+      max_cells: a.maxCells,
+      deadline_ms: deadlineMs,
+      onProgress: (p) => spinner?.update(`sweep ${sweepId}: ${p.cells_done + p.cells_failed}/${p.cells_total} cells`),
+    });
+  } catch (e) {
+    spinner?.fail('sweep failed');
+    throw e;
+  }
+  spinner?.stop();
+  report(ctx, outcome, a.format);
+}
+
+function report(ctx: CliContext, o: SweepOutcome, format: Format): void {
+  if (format === 'json') {
+    ctx.out.json({
+      sweep_id: o.sweep_id,
+      name: o.name,
+      status: o.status,
+      complete: o.complete,
+      cells_total: o.cells_total,
+      cells_done: o.cells_done,
+      cells_failed: o.cells_failed,
+      cells_skipped: o.cells_skipped,
+      cells_run: o.cells_run,
+      stop_reason: o.stop_reason,
+      elapsed_ms: o.elapsed_ms,
+      best: o.best,
+    });
+  } else {
+    ctx.out.text(`sweep ${o.sweep_id} "${o.name}": ${o.status}, ${o.cells_done}/${o.cells_total} cells done, ${o.cells_failed} failed, ${o.cells_skipped} already done before, ${(o.elapsed_ms / 1000).toFixed(1)} s`);
+    if (o.best) ctx.out.text(o.best.sentence);
+    if (o.best?.holdout) ctx.out.text(`holdout of the best cell: see \`luckyfive sweep show ${o.sweep_id}\``);
+    ctx.out.text(`details: luckyfive sweep show ${o.sweep_id}`);
+  }
+  for (const e of o.holdout_errors) ctx.out.warn(e);
+  if (o.stop_reason === 'interrupted') {
+    ctx.out.warn(`sweep ${o.sweep_id} stopped; continue it with: luckyfive sweep --resume ${o.sweep_id}`);
+    ctx.exitCode = 130;
+    return;
+  }
+  if (!o.complete) {
+    ctx.out.info(`stopped by ${o.stop_reason === 'max_cells' ? '--max-cells' : '--deadline'} after starting ${o.cells_run} cell(s); continue with: luckyfive sweep --resume ${o.sweep_id}`);
+    return;
+  }
+  if (o.status === 'completed_with_failures') {
+    throw new LuckyError('E_CELLS_FAILED', `sweep ${o.sweep_id} completed with ${o.cells_failed} failed cell(s)${o.holdout_errors.length ? ' and holdout failures' : ''}`, [
+      `see: luckyfive sweep show ${o.sweep_id}`,
+    ]);
+  }
+}

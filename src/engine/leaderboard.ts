@@ -1,0 +1,132 @@
+/**
+ * The leaderboard: completed runs ranked by one metric, each beside its exact baseline with a raw
+ * p-value and Holm and Benjamini-Hochberg adjusted p-values computed over EVERY run that matches
+ * the filter (and date), not just the rows shown: `--limit` trims the display, never the family.
+ *
+ * The filter (src/core/filter-expr.ts) sees the run (run_id, name, sweep_id, first_contest,
+ * last_contest, contests, tickets_total, created_at, synthetic), its recipe flattened (strategy,
+ * tickets, numbers_per_ticket, history, seed, recipe_name, and every knob both bare and as
+ * `params.x`: alpha, lambda, smart_filters.enabled...) and every metric (plus p_value, the mean-hits
+ * p-value). A knob a run's strategy does not have is null for that run.
+ */
+import { type FilterValue, compileFilter } from '../core/filter-expr.js';
+import { METRIC_DOCS, METRIC_NAMES, type MetricName } from '../core/metrics.js';
+import { rankEntries } from '../core/ranking.js';
+import type { Catalog } from '../store/catalog.js';
+import type { RunRow } from '../store/runs-repo.js';
+import { type MetricFigure, metricFigure, readRunMetrics } from './run-metrics.js';
+
+export interface LeaderboardOptions {
+  metric: MetricName;
+  filter?: string | undefined;
+  /** YYYY-MM-DD: runs created on or after */
+  since?: string | undefined;
+  /** rows to show (all when undefined) */
+  limit?: number | undefined;
+}
+
+export interface LeaderboardRow extends MetricFigure {
+  rank: number | null;
+  run_id: string;
+  name: string | null;
+  strategy: string;
+  sweep_id: string | null;
+  recipe_hash: string;
+  first_contest: number;
+  last_contest: number;
+  contests: number;
+  created_at: string;
+  p_holm: number | null;
+  p_bh: number | null;
+}
+
+export interface Leaderboard {
+  metric: MetricName;
+  higher_is_better: boolean;
+  filter: string | null;
+  since: string | null;
+  /** completed runs matching the filter and date: the family every adjusted p-value covers */
+  matching: number;
+  /** matching runs with a p-value for this metric */
+  tested: number;
+  shown: number;
+  rows: LeaderboardRow[];
+}
+
+const RUN_FIELDS = ['run_id', 'name', 'sweep_id', 'first_contest', 'last_contest', 'contests', 'tickets_total', 'created_at', 'synthetic', 'recipe_hash', 'recipe_name', 'p_value'] as const;
+const RECIPE_FIELDS = ['strategy', 'tickets', 'numbers_per_ticket', 'history', 'seed'] as const;
+
+function flatten(prefix: string, v: unknown, out: Record<string, FilterValue>): void {
+  if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
+    for (const [k, x] of Object.entries(v)) flatten(prefix ? `${prefix}.${k}` : k, x, out);
+  } else if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' || v === null) {
+    out[prefix] = v;
+  }
+}
+
+/** A run as the filter sees it. */
+export function filterRowOf(r: RunRow, metrics: Record<MetricName, number | null>): Record<string, FilterValue> {
+  const recipe = JSON.parse(r.recipe_json) as Record<string, unknown>;
+  const row: Record<string, FilterValue> = {
+    run_id: r.run_id,
+    name: r.name,
+    sweep_id: r.sweep_id,
+    first_contest: r.first_contest,
+    last_contest: r.last_contest,
+    contests: r.contests_done,
+    tickets_total: r.tickets,
+    created_at: r.created_at,
+    synthetic: r.synthetic === 1,
+    recipe_hash: r.recipe_hash,
+    recipe_name: typeof recipe.name === 'string' ? recipe.name : null,
+    p_value: r.p_value,
+  };
+  for (const f of RECIPE_FIELDS) row[f] = (recipe[f] as FilterValue | undefined) ?? null;
+  const params: Record<string, FilterValue> = {};
+  flatten('', recipe.params ?? {}, params);
+  for (const [k, v] of Object.entries(params)) {
+    row[`params.${k}`] = v;
+    if (!(k in row)) row[k] = v;
+  }
+  for (const m of METRIC_NAMES) row[m] = metrics[m];
+  return row;
+}
+
+export function buildLeaderboard(catalog: Catalog, o: LeaderboardOptions): Leaderboard {
+  const sql = `SELECT * FROM runs WHERE status = 'completed' ${o.since ? 'AND created_at >= ?' : ''} ORDER BY status, created_at, run_id`;
+  const runs = catalog.db.prepare(sql).all(...(o.since ? [o.since] : [])) as RunRow[];
+  const candidates = runs.map((r) => {
+    const m = readRunMetrics(catalog, r);
+    return { r, m, row: filterRowOf(r, m.metrics) };
+  });
+  // Every field any run has, plus the fixed ones, so a misspelt field fails even on an empty catalog.
+  const fields = new Set<string>([...RUN_FIELDS, ...RECIPE_FIELDS, ...METRIC_NAMES]);
+  for (const c of candidates) for (const k of Object.keys(c.row)) fields.add(k);
+  const keep = o.filter ? compileFilter(o.filter, [...fields]) : () => true;
+  // A field a run lacks reads as null (compileFilter checked the names against `fields`).
+  const matching = candidates.filter((c) => keep(c.row));
+  const entries = matching.map(({ r, m }) => ({
+    run_id: r.run_id,
+    name: r.name,
+    strategy: r.strategy,
+    sweep_id: r.sweep_id,
+    recipe_hash: r.recipe_hash,
+    first_contest: r.first_contest,
+    last_contest: r.last_contest,
+    contests: r.contests_done,
+    created_at: r.created_at,
+    ...metricFigure(o.metric, m),
+  }));
+  const ranked = rankEntries(entries, METRIC_DOCS[o.metric].higher_is_better);
+  const rows = o.limit === undefined ? ranked : ranked.slice(0, o.limit);
+  return {
+    metric: o.metric,
+    higher_is_better: METRIC_DOCS[o.metric].higher_is_better,
+    filter: o.filter ?? null,
+    since: o.since ?? null,
+    matching: matching.length,
+    tested: entries.filter((e) => e.p_value !== null).length,
+    shown: rows.length,
+    rows,
+  };
+}

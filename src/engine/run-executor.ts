@@ -1,0 +1,274 @@
+/**
+ * The multi-run executor behind both `simulate` (one run) and `sweep` (many cells). Runs that see
+ * the same history windows (same range, same `history`, same draws) form a group; each pool task
+ * is one chunk of the group's contests times every run of the group that still needs them, so the
+ * worker computes each window's statistics once for all of them (see predict.worker.ts). The main
+ * thread scores results and routes each run's contests to its own file, in contest order, at most
+ * WRITE_BATCH contests per transaction; after Ctrl-C nothing more is written, so every file stops
+ * at a clean contest boundary and resumes from there.
+ */
+import type { BaselineReport } from '../core/baseline.js';
+import { type Draw, type History, buildHistory } from '../core/draw.js';
+import type { PricePeriod } from '../core/finance/prices.js';
+import type { PayoutRule } from '../core/finance/prizes.js';
+import { type Recipe, canonicalRecipeJson } from '../core/recipe/schema.js';
+import { scoreContest } from '../core/scoring.js';
+import { type ContestResult, type RunFile, createResultWriter, readContestRows, readDoneContests, readRunMeta, writeRunMeta, writeSummary } from '../store/run-file.js';
+import { type RunRow, updateRun } from '../store/runs-repo.js';
+import type { RunPlan } from './plan.js';
+import type { PredictResult, PredictTask } from './predict.worker.js';
+import { ENGINE_VERSION, type RunEnv, type RunReport } from './run-types.js';
+import { summarizeRows } from './summarize.js';
+
+/** Contests per write transaction. */
+const WRITE_BATCH = 16;
+/** Predictions (contests x runs) per task: enough to amortise messaging, small enough to balance threads. */
+const PREDICTIONS_PER_TASK = 16;
+
+/** A run ready to execute: its file is open and its index row exists. */
+export interface RunJob {
+  run_id: string;
+  rf: RunFile;
+  recipe: Recipe;
+  plan: RunPlan;
+  prices: readonly PricePeriod[];
+  rule: PayoutRule;
+}
+
+export interface RunOutcome {
+  report: RunReport;
+  /** set when the run failed (status `failed`) */
+  failure?: unknown;
+  error?: string;
+}
+
+export interface ExecuteOptions {
+  /** group runs that see the same windows into shared tasks (default true) */
+  share_stats?: boolean;
+}
+
+interface Unit {
+  draw: Draw;
+  end: number;
+}
+
+interface JobState {
+  job: RunJob;
+  recipeJson: string;
+  todo: Unit[];
+  byContest: Map<number, Draw>;
+  ready: Map<number, ContestResult>;
+  nextToWrite: number;
+  written: number;
+  write: (batch: readonly ContestResult[]) => void;
+  failure: unknown;
+}
+
+interface Group {
+  states: JobState[];
+  history: History;
+  depth: number;
+  /** the union of the group's contests still to do, in contest order, with the states needing each */
+  units: Array<Unit & { who: number[] }>;
+}
+
+function groupKey(j: RunJob): string {
+  return `${j.plan.first_contest}:${j.plan.last_contest}:${j.recipe.history}:${j.plan.dataset_hash}`;
+}
+
+function buildGroups(states: JobState[], share: boolean): Group[] {
+  const byKey = new Map<string, JobState[]>();
+  states.forEach((s, i) => {
+    const key = share ? groupKey(s.job) : String(i);
+    byKey.set(key, [...(byKey.get(key) ?? []), s]);
+  });
+  return [...byKey.values()].map((members) => {
+    const need = new Map<number, Unit & { who: number[] }>();
+    members.forEach((s, i) => {
+      for (const u of s.todo) {
+        const entry = need.get(u.draw.contest) ?? { ...u, who: [] };
+        entry.who.push(i);
+        need.set(u.draw.contest, entry);
+      }
+    });
+    return {
+      states: members,
+      history: buildHistory(members[0]!.job.plan.draws),
+      depth: Math.max(...members.map((s) => s.job.recipe.history)),
+      units: [...need.values()].sort((a, b) => a.end - b.end),
+    };
+  });
+}
+
+/** Executes runs to completion (or cancellation) on the shared pool; never throws for a failed run. */
+export async function executeRuns(env: RunEnv, jobs: readonly RunJob[], options: ExecuteOptions = {}): Promise<RunOutcome[]> {
+  const states: JobState[] = jobs.map((job) => {
+    const done = readDoneContests(job.rf.db);
+    const todo = job.plan.targets.map((d, i) => ({ draw: d, end: job.plan.target_index[i]! })).filter((t) => !done.has(t.draw.contest));
+    const byContest = new Map(todo.map((t) => [t.draw.contest, t.draw]));
+    return { job, recipeJson: canonicalRecipeJson(job.recipe), todo, byContest, ready: new Map(), nextToWrite: 0, written: done.size, write: createResultWriter(job.rf.db), failure: undefined };
+  });
+  for (const s of states) {
+    const p = s.job.plan;
+    env.onEvent?.({ type: 'run_start', run_id: s.job.run_id, file: s.job.rf.file, first_contest: p.first_contest, last_contest: p.last_contest, contests: p.targets.length, remaining: s.todo.length, missing_contests: p.missing, synthetic_data: p.synthetic });
+  }
+  const groups = buildGroups(states, options.share_stats !== false);
+
+  const flush = (s: JobState) => {
+    while (!env.signal?.aborted) {
+      const batch: ContestResult[] = [];
+      while (batch.length < WRITE_BATCH && s.nextToWrite < s.todo.length && s.ready.has(s.todo[s.nextToWrite]!.draw.contest)) {
+        const c = s.todo[s.nextToWrite]!.draw.contest;
+        batch.push(s.ready.get(c)!);
+        s.ready.delete(c);
+        s.nextToWrite++;
+      }
+      if (batch.length === 0) return;
+      s.write(batch);
+      s.written += batch.length;
+      updateRun(env.catalog.db, s.job.run_id, { contests_done: s.written });
+      for (const r of batch) {
+        env.onEvent?.({ type: 'contest', run_id: s.job.run_id, contest: r.contest, draw: [...r.balls], best_hits: r.best_hits, best_ticket: r.best_ticket, hits: r.tickets.map((t) => t.hits), cost_cents: r.cost_cents, prize_cents: r.prize_cents });
+      }
+    }
+  };
+
+  // A task is built when it is submitted, so runs that failed meanwhile are left out.
+  const taskOf = (g: Group, chunk: Group['units']): { task: PredictTask; used: number[] } | undefined => {
+    const live = chunk.map((u) => ({ u, who: u.who.filter((i) => g.states[i]!.failure === undefined) })).filter((x) => x.who.length > 0);
+    if (live.length === 0) return undefined;
+    const used = [...new Set(live.flatMap((x) => x.who))].sort((a, b) => a - b);
+    const slot = new Map(used.map((s, i) => [s, i]));
+    // Send only the slice of history this chunk can see.
+    const lo = Math.max(0, live[0]!.u.end - g.depth);
+    const hi = live.at(-1)!.u.end;
+    return {
+      used,
+      task: {
+        recipes: used.map((i) => g.states[i]!.recipeJson),
+        contests: g.history.contests.slice(lo, hi),
+        balls: g.history.balls.slice(lo * 5, hi * 5),
+        targets: live.map((x) => ({ contest: x.u.draw.contest, end: x.u.end - lo, recipes: x.who.map((i) => slot.get(i)!) })),
+        share_stats: options.share_stats !== false,
+      },
+    };
+  };
+
+  const accept = (g: Group, used: number[], results: PredictResult[]) => {
+    if (env.signal?.aborted) return;
+    const touched = new Set<JobState>();
+    for (const r of results) {
+      const s = g.states[used[r.recipe]!]!;
+      if ('error' in r) {
+        s.failure ??= new Error(r.error);
+        continue;
+      }
+      if (s.failure !== undefined) continue;
+      const draw = s.byContest.get(r.contest);
+      if (!draw) continue;
+      const k = s.job.recipe.numbers_per_ticket;
+      const tickets: number[][] = [];
+      for (let i = 0; i < r.scores.length; i++) tickets.push(Array.from(r.numbers.subarray(i * k, (i + 1) * k)));
+      const sc = scoreContest(draw, tickets, k, s.job.prices, s.job.rule);
+      s.ready.set(r.contest, {
+        contest: r.contest,
+        draw_date: draw.date,
+        balls: draw.balls,
+        tickets: tickets.map((numbers, i) => ({ numbers, score: r.scores[i]!, hits: sc.hits[i]! })),
+        best_hits: sc.best_hits,
+        best_ticket: sc.best_ticket,
+        hits_histogram: sc.histogram,
+        cost_cents: sc.cost_cents,
+        prize_cents: sc.prize_cents,
+        prize_estimated: sc.prize_estimated,
+      });
+      touched.add(s);
+    }
+    for (const s of touched) flush(s);
+  };
+
+  // Chunks per group; a lone run keeps simulate's sizing (a quarter of a thread's share, at most 16).
+  const chunks: Array<{ g: Group; units: Group['units'] }> = [];
+  for (const g of groups) {
+    const per = Math.max(1, Math.min(16, Math.ceil(g.units.length / (env.pool.threads * 4)), Math.ceil(PREDICTIONS_PER_TASK / g.states.length)));
+    for (let i = 0; i < g.units.length; i += per) chunks.push({ g, units: g.units.slice(i, i + per) });
+  }
+
+  // Keep a bounded number of tasks in flight; each run's results are written in contest order.
+  const inFlight = new Set<Promise<void>>();
+  const maxInFlight = env.pool.threads * 2;
+  for (const { g, units } of chunks) {
+    if (env.signal?.aborted) break;
+    const built = taskOf(g, units);
+    if (!built) continue;
+    const p: Promise<void> = env.pool
+      .run(built.task)
+      .then((results) => accept(g, built.used, results))
+      .catch((e: unknown) => {
+        for (const i of built.used) g.states[i]!.failure ??= e;
+      })
+      .finally(() => inFlight.delete(p));
+    inFlight.add(p);
+    if (inFlight.size >= maxInFlight) await Promise.race(inFlight);
+  }
+  await Promise.all(inFlight);
+  for (const s of states) flush(s);
+  return states.map((s) => finishRun(env, s));
+}
+
+/** Summarises a run from its file, records the outcome in the file and the index, closes the file. */
+function finishRun(env: RunEnv, s: JobState): RunOutcome {
+  const { job } = s;
+  const { rf, recipe, plan } = job;
+  const status: RunRow['status'] = s.failure !== undefined ? 'failed' : s.written < plan.targets.length ? 'cancelled' : 'completed';
+  const totals = summarizeRows(readContestRows(rf.db), recipe.numbers_per_ticket, recipe.tickets);
+  const meta = readRunMeta(rf.db);
+  const report: RunReport = {
+    run_id: job.run_id,
+    file: rf.file,
+    status,
+    name: meta.name ?? null,
+    recipe_hash: meta.recipe_hash!,
+    strategy: recipe.strategy,
+    seed: recipe.seed,
+    first_contest: plan.first_contest,
+    last_contest: plan.last_contest,
+    missing_contests: plan.missing,
+    short_history_contests: plan.short_history,
+    synthetic_data: plan.synthetic,
+    dataset_hash: plan.dataset_hash,
+    engine_version: ENGINE_VERSION,
+    ...totals,
+  };
+  const finishedAt = env.now().toISOString();
+  const f = s.failure;
+  const errorText = f === undefined ? null : f instanceof Error ? f.message : JSON.stringify(f);
+  writeRunMeta(rf.db, { status, finished_at: finishedAt, ...(errorText ? { error: errorText } : {}) });
+  writeSummary(rf.db, report, finishedAt);
+  rf.db.pragma('wal_checkpoint(TRUNCATE)');
+  rf.close();
+  updateRun(env.catalog.db, job.run_id, {
+    status,
+    finished_at: finishedAt,
+    error: errorText,
+    contests_done: totals.contests,
+    tickets: totals.tickets,
+    mean_hits: totals.summary.mean_hits,
+    ...totals.summary.rates,
+    ...totals.summary.best_rates,
+    p_value: pValueOf(totals.summary.baseline),
+    cost_cents: totals.finance.cost_cents,
+    prize_cents: totals.finance.prize_cents,
+    net_cents: totals.finance.net_cents,
+    roi_pct: totals.finance.roi_pct,
+    max_drawdown_cents: totals.finance.max_drawdown_cents,
+    win_rate: totals.finance.win_rate,
+  });
+  env.onEvent?.({ type: 'summary', ...report });
+  return f === undefined ? { report } : { report, failure: f, error: errorText ?? 'failed' };
+}
+
+/** The run index keeps the mean-hits p-value: the headline test of "did this beat chance". */
+function pValueOf(b: BaselineReport | null): number | null {
+  return b && Number.isFinite(b.figures.mean_hits.p_value) ? b.figures.mean_hits.p_value : null;
+}

@@ -1,0 +1,234 @@
+/**
+ * Running a recorded sweep to completion, or as far as its limits allow. Cells are taken in index
+ * order in waves of cells that share a history value, so each wave's runs share window statistics
+ * in the pool's tasks (see run-executor.ts); two waves are in flight so the pool never idles while
+ * one wave closes its files.
+ *
+ * Limits (`max_cells`, `deadline_ms`) stop new cells from STARTING; cells already in flight run
+ * to the end, so a limit never leaves a half-done run. Ctrl-C (the signal) stops every run in
+ * flight at a contest boundary: those cells go back to pending and `--resume` continues their run
+ * files where they stopped. A cell whose run is already complete is skipped.
+ */
+import { hostname } from 'node:os';
+import { parseRecipe } from '../../core/recipe/schema.js';
+import { cellKey, cellLabel } from '../../core/sweep/apply-params.js';
+import type { ParamValue } from '../../core/sweep/values.js';
+import { LuckyError } from '../../errors.js';
+import { type CellRow, type SweepRow, type SweepStatus, countCells, listCells, requireSweep, updateCell, updateSweep } from '../../store/sweeps-repo.js';
+import { type RunJob, executeRuns } from '../run-executor.js';
+import type { RunEnv } from '../run-types.js';
+import { cellRunState, prepareCellRun } from './cell-runs.js';
+import { planByHistory } from './create.js';
+import { runHoldout } from './holdout.js';
+import { type BestCell, readSweepResults } from './results.js';
+
+export interface RunSweepOptions {
+  /** start at most this many cells in this invocation */
+  max_cells?: number | undefined;
+  /** start no cell after this many milliseconds */
+  deadline_ms?: number | undefined;
+  /** cells per wave (default 16) */
+  wave_size?: number | undefined;
+  /** share window statistics between cells (default true; false only to measure the difference) */
+  share_stats?: boolean | undefined;
+  onProgress?: ((p: { cells_done: number; cells_failed: number; cells_total: number }) => void) | undefined;
+}
+
+export type StopReason = 'max_cells' | 'deadline' | 'interrupted';
+
+export interface SweepOutcome {
+  sweep_id: string;
+  name: string;
+  status: SweepStatus;
+  complete: boolean;
+  cells_total: number;
+  cells_done: number;
+  cells_failed: number;
+  /** cells found already complete when this invocation started */
+  cells_skipped: number;
+  /** cells this invocation started */
+  cells_run: number;
+  elapsed_ms: number;
+  stop_reason: StopReason | null;
+  holdout_errors: string[];
+  best: BestCell | null;
+}
+
+const MAX_WAVES_IN_FLIGHT = 2;
+
+function ownerTag(): string {
+  return `${process.pid}@${hostname()}`;
+}
+
+/** True when `owner` names a live process (on another host we cannot tell, so we assume it is). */
+function ownerAlive(owner: string): boolean {
+  const at = owner.indexOf('@');
+  const pid = Number(owner.slice(0, at));
+  if (owner.slice(at + 1) !== hostname()) return true;
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Marks the sweep as ours; E_BUSY when another live process is running it. */
+function claim(env: RunEnv, sweepId: string): SweepRow {
+  const db = env.catalog.db;
+  return db
+    .transaction(() => {
+      const s = requireSweep(db, sweepId);
+      if (s.status === 'running' && s.owner && ownerAlive(s.owner)) {
+        throw new LuckyError('E_BUSY', `sweep ${sweepId} is being run by process ${s.owner}`, ['wait for it to finish, or stop it (Ctrl-C) and resume it here']);
+      }
+      updateSweep(db, sweepId, { status: 'running', owner: ownerTag(), started_at: s.started_at ?? env.now().toISOString(), error: null });
+      return s;
+    })
+    .immediate();
+}
+
+interface Todo {
+  cell: CellRow;
+  recipe: ReturnType<typeof parseRecipe>;
+}
+
+/** Runs (or resumes) a sweep; see the module comment for limits and interruption. */
+export async function runSweep(env: RunEnv, sweepId: string, options: RunSweepOptions = {}): Promise<SweepOutcome> {
+  const db = env.catalog.db;
+  const started = env.now().getTime();
+  const sweep = claim(env, sweepId);
+  try {
+    return await drive(env, sweep, options, started);
+  } catch (e) {
+    updateSweep(db, sweepId, { status: 'failed', owner: null, error: e instanceof Error ? e.message : String(e) });
+    throw e;
+  }
+}
+
+async function drive(env: RunEnv, sweep: SweepRow, options: RunSweepOptions, started: number): Promise<SweepOutcome> {
+  const db = env.catalog.db;
+  const id = sweep.sweep_id;
+  const range = { from: sweep.first_contest, to: sweep.last_contest };
+  const progress = () => {
+    const c = countCells(db, id);
+    options.onProgress?.({ cells_done: c.completed, cells_failed: c.failed, cells_total: sweep.cells_total });
+  };
+
+  // What is left: cells without a complete run. A cell marked complete whose run was deleted runs again.
+  let skipped = 0;
+  const todo: Todo[] = [];
+  for (const cell of listCells(db, id)) {
+    if (cell.recipe_json === null) continue;
+    if (cellRunState(env, cell.run_id).kind === 'done') {
+      if (cell.status !== 'completed') updateCell(db, id, cell.cell_index, { status: 'completed', error: null });
+      skipped++;
+      continue;
+    }
+    todo.push({ cell, recipe: parseRecipe(JSON.parse(cell.recipe_json)) });
+  }
+  // One plan per history; a cell's key recomputed from today's draws must match the recorded one.
+  const plans = planByHistory(env.catalog, range, todo.map((t) => t.recipe));
+  for (const t of todo) {
+    if (cellKey(t.recipe, plans.get(t.recipe.history)!.dataset_hash, { first_contest: range.from, last_contest: range.to }) !== t.cell.cell_key) {
+      throw new LuckyError('E_CONFLICT', `the draws behind sweep ${id} changed since it was created (cell ${t.cell.cell_index} no longer has its key); start a new sweep`);
+    }
+  }
+
+  const deadline = options.deadline_ms === undefined ? Number.POSITIVE_INFINITY : started + options.deadline_ms;
+  const maxCells = options.max_cells ?? Number.POSITIVE_INFINITY;
+  const waveSize = Math.max(1, options.wave_size ?? 16);
+  let startedCells = 0;
+  let stop: StopReason | null = null;
+  const limit = (): StopReason | null => (env.signal?.aborted ? 'interrupted' : startedCells >= maxCells ? 'max_cells' : env.now().getTime() >= deadline ? 'deadline' : null);
+
+  const runWave = async (wave: Todo[]): Promise<void> => {
+    const jobs: Array<{ t: Todo; job: RunJob }> = [];
+    for (const t of wave) {
+      const i = t.cell.cell_index;
+      try {
+        const label = cellLabel(JSON.parse(t.cell.params_json) as Record<string, ParamValue>);
+        const job = prepareCellRun(env, { run_id: t.cell.run_id, recipe: t.recipe, range, plan: plans.get(t.recipe.history)!, name: `${sweep.name} #${i} ${label}`.slice(0, 200), sweep_id: id }, (runId) =>
+          updateCell(db, id, i, { run_id: runId, status: 'running', error: null }),
+        );
+        if (job) jobs.push({ t, job });
+        else updateCell(db, id, i, { status: 'completed' });
+      } catch (e) {
+        updateCell(db, id, i, { status: 'failed', error: e instanceof Error ? e.message : String(e) });
+      }
+    }
+    const outcomes = await executeRuns(env, jobs.map((j) => j.job), { share_stats: options.share_stats !== false });
+    outcomes.forEach((o, k) => {
+      const i = jobs[k]!.t.cell.cell_index;
+      if (o.report.status === 'completed') updateCell(db, id, i, { status: 'completed', error: null });
+      else if (o.report.status === 'failed') updateCell(db, id, i, { status: 'failed', error: o.error ?? 'failed' });
+      else updateCell(db, id, i, { status: 'pending' });
+    });
+    progress();
+  };
+
+  const queue = [...todo];
+  const inFlight = new Set<Promise<void>>();
+  let fatal: Error | undefined;
+  while (queue.length > 0 && fatal === undefined) {
+    stop = limit();
+    if (stop) break;
+    // The next wave: the first waiting cell and the next cells with its history, up to the limits.
+    const history = queue[0]!.recipe.history;
+    const room = Math.min(waveSize, maxCells - startedCells);
+    const wave: Todo[] = [];
+    for (let k = 0; k < queue.length && wave.length < room; ) {
+      if (queue[k]!.recipe.history === history) wave.push(queue.splice(k, 1)[0]!);
+      else k++;
+    }
+    startedCells += wave.length;
+    const p: Promise<void> = runWave(wave)
+      .catch((e: unknown) => {
+        fatal ??= e instanceof Error ? e : new Error(JSON.stringify(e));
+      })
+      .finally(() => inFlight.delete(p));
+    inFlight.add(p);
+    if (inFlight.size >= MAX_WAVES_IN_FLIGHT) await Promise.race(inFlight);
+  }
+  await Promise.all(inFlight);
+  if (fatal !== undefined) throw fatal;
+  if (env.signal?.aborted) stop = 'interrupted';
+
+  let holdoutLeft = false;
+  let holdoutFailed = 0;
+  const holdoutErrors: string[] = [];
+  const counts = countCells(db, id);
+  if (!stop && counts.pending + counts.running === 0 && sweep.holdout_from !== null && sweep.holdout_top > 0) {
+    stop = limit() === 'deadline' ? 'deadline' : null;
+    if (!stop) {
+      const h = await runHoldout(env, requireSweep(db, id), { share_stats: options.share_stats !== false });
+      holdoutFailed = h.failed;
+      holdoutErrors.push(...h.errors);
+      holdoutLeft = h.pending > 0;
+      if (env.signal?.aborted) stop = 'interrupted';
+    } else holdoutLeft = true;
+  }
+
+  const final = countCells(db, id);
+  const unfinished = final.pending + final.running > 0 || holdoutLeft || stop !== null;
+  const status: SweepStatus = unfinished ? 'stopped' : final.failed > 0 || holdoutFailed > 0 ? 'completed_with_failures' : 'completed';
+  const complete = status === 'completed' || status === 'completed_with_failures';
+  updateSweep(db, id, { status, owner: null, finished_at: complete ? env.now().toISOString() : null, error: holdoutErrors.length ? holdoutErrors.join('; ') : null });
+  const results = readSweepResults(env.catalog, id);
+  return {
+    sweep_id: id,
+    name: sweep.name,
+    status,
+    complete,
+    cells_total: sweep.cells_total,
+    cells_done: final.completed,
+    cells_failed: final.failed,
+    cells_skipped: skipped,
+    cells_run: startedCells,
+    elapsed_ms: env.now().getTime() - started,
+    stop_reason: complete ? null : (stop ?? 'interrupted'),
+    holdout_errors: holdoutErrors,
+    best: results.best,
+  };
+}

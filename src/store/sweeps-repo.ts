@@ -1,0 +1,133 @@
+/** The catalog's sweeps and their cells. Prepared statements; each list is one query. */
+import { LuckyError } from '../errors.js';
+import { RUN_ID_PATTERN } from './run-file.js';
+import type { Db } from './sqlite.js';
+
+export type SweepStatus = 'pending' | 'running' | 'completed' | 'completed_with_failures' | 'stopped' | 'failed';
+export type CellStatus = 'pending' | 'running' | 'completed' | 'failed';
+
+export interface SweepRow {
+  sweep_id: string;
+  name: string;
+  spec_json: string;
+  base_recipe_json: string;
+  first_contest: number;
+  last_contest: number;
+  holdout_from: number | null;
+  holdout_to: number | null;
+  seed: number;
+  /** the metric that ranks cells and picks the holdout candidates */
+  metric: string;
+  /** how many of the best cells are evaluated on the holdout range */
+  holdout_top: number;
+  status: SweepStatus;
+  cells_total: number;
+  /** `pid@host` of the process running the sweep, while it runs */
+  owner: string | null;
+  error: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+export interface CellRow {
+  sweep_id: string;
+  cell_index: number;
+  params_json: string;
+  recipe_json: string | null;
+  recipe_hash: string | null;
+  cell_key: string | null;
+  run_id: string | null;
+  status: CellStatus;
+  error: string | null;
+  holdout_run_id: string | null;
+}
+
+/** Validates a sweep id before it is used (same alphabet as run ids). */
+export function parseSweepId(id: string): string {
+  if (!RUN_ID_PATTERN.test(id)) throw new LuckyError('E_INPUT_INVALID', `"${id}" is not a sweep id (expected lowercase letters, digits and dashes, 6-64 characters)`);
+  return id;
+}
+
+/** Inserts a sweep and all its cells in one transaction: a sweep never exists half-recorded. */
+export function insertSweep(db: Db, sweep: Omit<SweepRow, 'owner' | 'error' | 'started_at' | 'finished_at'>, cells: ReadonlyArray<Omit<CellRow, 'sweep_id'>>): void {
+  const insSweep = db.prepare(
+    `INSERT INTO sweeps (sweep_id, name, spec_json, base_recipe_json, first_contest, last_contest, holdout_from, holdout_to, seed, metric, holdout_top,
+       status, cells_total, created_at)
+     VALUES (@sweep_id, @name, @spec_json, @base_recipe_json, @first_contest, @last_contest, @holdout_from, @holdout_to, @seed, @metric, @holdout_top,
+       @status, @cells_total, @created_at)`,
+  );
+  const insCell = db.prepare(
+    `INSERT INTO sweep_cells (sweep_id, cell_index, params_json, recipe_json, recipe_hash, cell_key, run_id, status, error, holdout_run_id)
+     VALUES (@sweep_id, @cell_index, @params_json, @recipe_json, @recipe_hash, @cell_key, @run_id, @status, @error, @holdout_run_id)`,
+  );
+  db.transaction(() => {
+    insSweep.run(sweep);
+    for (const c of cells) insCell.run({ ...c, sweep_id: sweep.sweep_id });
+  })();
+}
+
+export function getSweep(db: Db, sweepId: string): SweepRow | undefined {
+  return db.prepare('SELECT * FROM sweeps WHERE sweep_id = ?').get(sweepId) as SweepRow | undefined;
+}
+
+export function requireSweep(db: Db, sweepId: string): SweepRow {
+  const s = getSweep(db, parseSweepId(sweepId));
+  if (!s) throw new LuckyError('E_NOT_FOUND', `sweep ${sweepId} is not in the catalog (see \`luckyfive sweep list\`)`);
+  return s;
+}
+
+export type SweepUpdate = Partial<Pick<SweepRow, 'status' | 'owner' | 'error' | 'started_at' | 'finished_at'>>;
+
+export function updateSweep(db: Db, sweepId: string, values: SweepUpdate): void {
+  const keys = Object.keys(values).filter((k) => /^[a-z_]+$/.test(k));
+  if (keys.length === 0) return;
+  db.prepare(`UPDATE sweeps SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE sweep_id = @sweep_id`).run({ ...values, sweep_id: sweepId });
+}
+
+export type CellUpdate = Partial<Pick<CellRow, 'run_id' | 'status' | 'error' | 'holdout_run_id'>>;
+
+export function updateCell(db: Db, sweepId: string, cellIndex: number, values: CellUpdate): void {
+  const keys = Object.keys(values).filter((k) => /^[a-z_]+$/.test(k));
+  if (keys.length === 0) return;
+  db.prepare(`UPDATE sweep_cells SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE sweep_id = @sweep_id AND cell_index = @cell_index`).run({
+    ...values,
+    sweep_id: sweepId,
+    cell_index: cellIndex,
+  });
+}
+
+/** Every cell of a sweep in index order. */
+export function listCells(db: Db, sweepId: string): CellRow[] {
+  return db.prepare('SELECT * FROM sweep_cells WHERE sweep_id = ? ORDER BY cell_index').all(sweepId) as CellRow[];
+}
+
+export interface CellCounts {
+  pending: number;
+  running: number;
+  completed: number;
+  failed: number;
+}
+
+export function countCells(db: Db, sweepId: string): CellCounts {
+  const rows = db.prepare('SELECT status, COUNT(*) AS n FROM sweep_cells WHERE sweep_id = ? GROUP BY status').all(sweepId) as Array<{ status: CellStatus; n: number }>;
+  const out: CellCounts = { pending: 0, running: 0, completed: 0, failed: 0 };
+  for (const r of rows) out[r.status] = r.n;
+  return out;
+}
+
+export type SweepListRow = SweepRow & { cells_completed: number; cells_failed: number };
+
+/** Sweeps, newest first, with their progress. */
+export function listSweeps(db: Db, options: { status?: SweepStatus | undefined; limit?: number | undefined } = {}): SweepListRow[] {
+  const where = options.status ? 'WHERE s.status = ?' : '';
+  const params: unknown[] = options.status ? [options.status] : [];
+  return db
+    .prepare(
+      `SELECT s.*,
+         (SELECT COUNT(*) FROM sweep_cells c WHERE c.sweep_id = s.sweep_id AND c.status = 'completed') AS cells_completed,
+         (SELECT COUNT(*) FROM sweep_cells c WHERE c.sweep_id = s.sweep_id AND c.status = 'failed') AS cells_failed
+       FROM sweeps s ${where} ORDER BY s.created_at DESC, s.sweep_id DESC LIMIT ?`,
+    )
+    .all(...params, options.limit ?? -1) as SweepListRow[];
+}
