@@ -4,6 +4,7 @@ import { m002Runs } from './002-runs.js';
 import { m003Books } from './003-books.js';
 import { m004Indexes } from './004-indexes.js';
 import { m005Auth } from './005-auth.js';
+import { m006Jobs } from './006-jobs.js';
 
 /** Every catalog migration, in order. A new feature adds its file and one line here. */
-export const CATALOG_MIGRATIONS: readonly Migration[] = [m001Draws, m002Runs, m003Books, m004Indexes, m005Auth];
+export const CATALOG_MIGRATIONS: readonly Migration[] = [m001Draws, m002Runs, m003Books, m004Indexes, m005Auth, m006Jobs];
