@@ -44,8 +44,8 @@ export const SimulationBodySchema = z
 export type SimulationBody = z.infer<typeof SimulationBodySchema>;
 
 /** `tickets: must be...` -> `body.recipe.tickets: must be...` (and `(root): ...` -> `body.recipe: ...`). */
-export function bodyRecipeDetail(detail: string, where = 'body.recipe'): string {
-  return detail.startsWith('(root)') ? `${where}${detail.slice('(root)'.length)}` : `${where}.${detail}`;
+function bodyRecipeDetail(detail: string): string {
+  return detail.startsWith('(root)') ? `body.recipe${detail.slice('(root)'.length)}` : `body.recipe.${detail}`;
 }
 
 /** Parses a recipe given in a request body; problems are E_RECIPE_INVALID with `body.recipe.` paths. */

@@ -97,6 +97,17 @@ describe('POST /simulations', () => {
     expect((s.catalog.db.prepare('SELECT COUNT(*) AS n FROM jobs').get() as { n: number }).n).toBe(0);
   });
 
+  it('a saved recipe by name, or the default one when the body names none', async () => {
+    const saved = (await s.post('/api/v1/recipes', s.keys.analyst, { name: 'tiny', recipe: TINY })).json();
+    const byName = (await s.post('/api/v1/simulations', s.keys.analyst, { recipe_name: 'tiny', last: 5 })).json();
+    expect(byName.recipe_hash).toBe(saved.recipe_hash);
+    await s.post('/api/v1/recipes/tiny/default', s.keys.analyst);
+    const byDefault = await s.post('/api/v1/simulations', s.keys.analyst, { last: 5, seed: 12 });
+    expect(byDefault.statusCode, byDefault.body).toBe(200);
+    expect(byDefault.json().seed).toBe(12);
+    expect(byDefault.json().summary.tickets_per_contest).toBe(3);
+  });
+
   it('viewers may not simulate (403), anonymous callers are 401', async () => {
     expect((await s.post('/api/v1/simulations', s.keys.viewer, { recipe: TINY, last: 5 })).statusCode).toBe(403);
     expect((await s.post('/api/v1/simulations', undefined, { recipe: TINY, last: 5 })).statusCode).toBe(401);

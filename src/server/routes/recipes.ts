@@ -23,7 +23,7 @@ import type { ResourcePlugin } from '../context.js';
 import { COMMON_ERRORS, errorResponses } from '../error-envelope.js';
 import { RecipeObjectSchema } from '../run-schemas.js';
 import { DEFAULT_PAGE, KeyCursorParam, LimitParam, decodeKeyCursor, encodeKeyCursor, pageSchema } from '../schemas.js';
-import { PRESET_NAME, bodyRecipeDetail, parseBodyRecipe } from '../simulation-request.js';
+import { PRESET_NAME, parseBodyRecipe } from '../simulation-request.js';
 
 const RecipeName = z.string().regex(SAVED_RECIPE_NAME, 'must be 1-64 letters, digits, dots, dashes or underscores, starting with a letter or digit');
 
@@ -46,7 +46,7 @@ const PresetSchema = z
 const ValidationSchema = z
   .object({
     valid: z.boolean(),
-    errors: z.array(z.string()).meta({ description: '`path: problem` lines; empty when valid' }),
+    errors: z.array(z.string()).meta({ description: '`path: problem` lines, paths inside the recipe (as `luckyfive recipes validate`); empty when valid' }),
     format: z.string().nullable().meta({ description: 'v2, legacy-v1 or legacy-flat' }),
     notes: z.array(z.string()).meta({ description: 'what a legacy conversion assumed or dropped' }),
     recipe_hash: z.string().nullable(),
@@ -138,7 +138,8 @@ const recipesRoutes: ResourcePlugin = (app, { ctx }, done) => {
         return { valid: true, errors: [], format: parsed.format, notes: parsed.notes, recipe_hash: recipeHash(parsed.recipe), recipe: parsed.recipe as unknown as Record<string, unknown> };
       } catch (e) {
         if (!isLuckyError(e)) throw e;
-        return { valid: false, errors: e.details.map((d) => bodyRecipeDetail(d, 'recipe')), format: null, notes: [], recipe_hash: null, recipe: null };
+        // Paths relative to the recipe, as `luckyfive recipes validate` prints them.
+        return { valid: false, errors: e.details.length ? e.details : [e.message], format: null, notes: [], recipe_hash: null, recipe: null };
       }
     },
   );
