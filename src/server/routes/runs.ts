@@ -17,6 +17,7 @@ import { RUN_METRIC_COLUMNS, RUN_STATUSES, type RunRow, listRuns, requireRun, ru
 import type { Catalog } from '../../store/catalog.js';
 import type { ResourcePlugin } from '../context.js';
 import { COMMON_ERRORS, errorResponses } from '../error-envelope.js';
+import { ResponseCache } from '../response-cache.js';
 import { ContestResultSchema, RunReportSchema, RunSchema, publicReport } from '../run-schemas.js';
 import {
   BoolParam,
@@ -83,8 +84,14 @@ function* ticketsCsv(catalog: Catalog, runId: string): Generator<string> {
   if (chunk) yield chunk;
 }
 
+const RunPageSchema = pageSchema(RunSchema);
+
 const runsRoutes: ResourcePlugin = (app, { ctx }, done) => {
   const db = ctx.catalog.db;
+  // Pages are served from a cache keyed by the catalog's version: a list of 50 runs costs a few
+  // milliseconds to encode and validate, a cache hit a few microseconds; any write (a run
+  // finishing, or a contest written by a running one) makes the next request rebuild it.
+  const pages = new ResponseCache(db);
 
   app.get(
     '/runs',
@@ -94,35 +101,39 @@ const runsRoutes: ResourcePlugin = (app, { ctx }, done) => {
         summary: 'List runs, filtered and ordered by any headline metric, one page at a time',
         tags: ['runs'],
         querystring: ListQuery,
-        response: { 200: pageSchema(RunSchema), ...COMMON_ERRORS },
+        response: { 200: RunPageSchema, ...COMMON_ERRORS },
       },
     },
-    (request) => {
+    (request, reply) => {
       const q = request.query;
       const { column, desc } = runOrder({ order_by: q.order_by, desc: q.desc });
       const tag = `runs.${column}.${desc ? 'desc' : 'asc'}`;
       const kind = column === 'created_at' ? 'string' : 'nullable-number';
       const after = q.cursor === undefined ? undefined : decodeKeyCursor(tag, q.cursor, [kind, 'string']);
       const limit = q.limit ?? DEFAULT_PAGE;
-      // One query per page: one row more than the page says whether another follows.
-      const rows = listRuns(db, {
-        name: q.name,
-        status: q.status,
-        recipe_hash: q.recipe_hash,
-        sweep_id: q.sweep_id,
-        from: q.from,
-        to: q.to,
-        order_by: column,
-        desc,
-        limit: limit + 1,
-        after: after === undefined ? undefined : { value: after[0]!, run_id: after[1] as string },
+      const key = JSON.stringify([q.name, q.status, q.recipe_hash, q.sweep_id, q.from, q.to, column, desc, limit, after]);
+      const entry = pages.get(key, RunPageSchema, () => {
+        // One query per page: one row more than the page says whether another follows.
+        const rows = listRuns(db, {
+          name: q.name,
+          status: q.status,
+          recipe_hash: q.recipe_hash,
+          sweep_id: q.sweep_id,
+          from: q.from,
+          to: q.to,
+          order_by: column,
+          desc,
+          limit: limit + 1,
+          after: after === undefined ? undefined : { value: after[0]!, run_id: after[1] as string },
+        });
+        const page = rows.slice(0, limit);
+        const last = page.at(-1);
+        return {
+          items: page.map((r) => runRowJson(r) as z.infer<typeof RunSchema>),
+          next_cursor: rows.length > limit && last ? encodeKeyCursor(tag, [last[column], last.run_id]) : null,
+        };
       });
-      const page = rows.slice(0, limit);
-      const last = page.at(-1);
-      return {
-        items: page.map((r) => runRowJson(r) as z.infer<typeof RunSchema>),
-        next_cursor: rows.length > limit && last ? encodeKeyCursor(tag, [last[column], last.run_id]) : null,
-      };
+      ResponseCache.send(reply, entry);
     },
   );
 
