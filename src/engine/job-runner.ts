@@ -121,15 +121,6 @@ export class JobRunner {
     return this.active.size;
   }
 
-  /** Resolves when no job is running here and none is pending (tests, benchmarks). */
-  async idle(timeoutMs = 60_000): Promise<void> {
-    const until = Date.now() + timeoutMs;
-    while (this.active.size > 0 || (!this.stopping && this.queueDepth() > 0)) {
-      if (Date.now() > until) throw new Error('job runner did not become idle in time');
-      await Promise.race([...[...this.active.values()].map((a) => a.done), new Promise((r) => setTimeout(r, 20))]);
-    }
-  }
-
   /** Graceful shutdown: claim nothing more, abort running jobs at a contest boundary and requeue them. */
   async stop(): Promise<void> {
     this.stopping = true;
@@ -150,25 +141,33 @@ export class JobRunner {
   }
 
   private tick(): void {
+    if (this.stopping) return;
     try {
       for (const id of readCancelRequests(this.o.catalog.db)) this.abort(id, 'cancel');
-      this.pump();
     } catch (e) {
-      this.log.error({ err: e }, 'job runner poll failed');
+      this.log.error({ err: e }, 'reading cancel requests failed');
     }
+    this.pump();
   }
 
+  /** Claims jobs while slots are free. Never throws: a failure (say, the catalog busy) is logged and the poll retries. */
   private pump(): void {
-    while (this.started && !this.stopping && this.active.size < this.o.concurrency) {
-      const job = claimNextJob(this.o.catalog.db, this.iso(), newRunId(new Date(this.o.now())));
-      if (!job) return;
-      const entry: Active = { controller: new AbortController(), reason: undefined, done: Promise.resolve() };
-      this.active.set(job.job_id, entry);
-      entry.done = this.execute(job.job_id, job.request_json, job.run_id!, entry).finally(() => {
-        this.active.delete(job.job_id);
-        // Claim the next job outside this promise chain so a failure there cannot stall it.
-        setImmediate(() => this.tick());
-      });
+    try {
+      while (this.started && !this.stopping && this.active.size < this.o.concurrency) {
+        const job = claimNextJob(this.o.catalog.db, this.iso(), newRunId(new Date(this.o.now())));
+        if (!job) return;
+        const entry: Active = { controller: new AbortController(), reason: undefined, done: Promise.resolve() };
+        this.active.set(job.job_id, entry);
+        entry.done = this.execute(job.job_id, job.request_json, job.run_id!, entry)
+          .catch((e: unknown) => this.log.error({ job_id: job.job_id, err: e }, 'job bookkeeping failed; the job is recovered at the next start'))
+          .finally(() => {
+            this.active.delete(job.job_id);
+            // Claim the next job outside this promise chain so a failure there cannot stall it.
+            setImmediate(() => this.tick());
+          });
+      }
+    } catch (e) {
+      this.log.error({ err: e }, 'claiming a job failed; retrying at the next poll');
     }
   }
 

@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PredictPool, createPredictPool } from '../../src/engine/pool.js';
 import { resumeRun } from '../../src/engine/simulate.js';
-import { insertJob, readJob } from '../../src/store/jobs-repo.js';
+import { JobRunner } from '../../src/engine/job-runner.js';
+import { insertJob, readJob, requestJobCancel } from '../../src/store/jobs-repo.js';
 import { getRun } from '../../src/store/runs-repo.js';
 import { cli } from '../helpers/cli.js';
 import { makeDraws, seedDraws } from '../helpers/draws.js';
@@ -215,6 +216,29 @@ describe('the job queue across restarts', () => {
     const again = await waitFor(fresh.job_id, ['completed', 'failed']);
     const csv = async (id: string) => (await s.get(`/api/v1/runs/${id}/tickets.csv`, s.keys.viewer)).body;
     expect(await csv(job.run_id)).toBe(await csv(again.run_id));
+  });
+
+  it('a runner in another process: it polls for queued jobs and honours a cancel requested through the catalog', async () => {
+    await s.restart({ runJobs: false });
+    const runner = new JobRunner({ catalog: s.catalog, pool, concurrency: 1, now: Date.now, pollMs: 20 });
+    try {
+      runner.start();
+      const r = await s.post('/api/v1/simulations', s.keys.analyst, { recipe: { ...SLOW, seed: 5 }, from: 4100, to: 4200, threads: 1 });
+      const jobId = r.json().job_id;
+      const until = Date.now() + 20_000;
+      while ((readJob(s.catalog.db, jobId)?.contests_done ?? 0) === 0) {
+        if (Date.now() > until) throw new Error('job did not start');
+        await new Promise((res) => setTimeout(res, 10));
+      }
+      // What POST /simulations/{id}/cancel does when the job runs elsewhere: flag it in the catalog.
+      expect(requestJobCancel(s.catalog.db, jobId)).toBe(true);
+      const job = await waitFor(jobId, ['cancelled', 'completed']);
+      expect(job.status).toBe('cancelled');
+      expect(job.run_status).toBe('cancelled');
+    } finally {
+      await runner.stop();
+      await s.restart();
+    }
   });
 
   it('jobs left running by a crash are picked up at start: a claimed job without a run starts, one with a run resumes', async () => {
