@@ -19,7 +19,6 @@ import {
   type JobView,
   cancelJob,
   claimNextJob,
-  countJobs,
   finishJob,
   insertJob,
   newJobId,
@@ -111,11 +110,6 @@ export class JobRunner {
     return job;
   }
 
-  /** Jobs waiting for a slot. */
-  queueDepth(): number {
-    return countJobs(this.o.catalog.db, 'pending');
-  }
-
   /** Jobs this runner is running now. */
   get running(): number {
     return this.active.size;
@@ -175,29 +169,35 @@ export class JobRunner {
     const db = this.o.catalog.db;
     this.log.info({ job_id: jobId, run_id: runId }, 'job started');
     const started = performance.now();
-    let outcome: SimulationOutcome;
+    let status: RunReport['status'];
+    let outcome: SimulationOutcome | undefined;
     try {
       const spec = parseSimulationSpec(requestJson);
       const pool = spec.threads === null ? this.o.pool : sharePool(this.o.pool, spec.threads);
       outcome = await runSimulationSpec({ catalog: this.o.catalog, pool, now: () => new Date(this.o.now()), signal: entry.controller.signal }, spec, runId);
+      status = outcome.report.status;
     } catch (e) {
-      const message = isLuckyError(e) ? [e.message, ...e.details].join('; ') : 'internal error';
-      this.log.error({ job_id: jobId, run_id: runId, err: e }, 'job failed');
-      finishJob(db, jobId, 'failed', message, this.iso());
-      this.o.onOutcome?.('job', 'failed', (performance.now() - started) / 1000, 0);
-      return;
+      if (entry.controller.signal.aborted && isLuckyError(e) && e.code === 'E_INTERRUPTED') {
+        // Stopped before its first contest: a cancel like any other, only without a report.
+        status = 'cancelled';
+      } else {
+        const message = isLuckyError(e) ? [e.message, ...e.details].join('; ') : 'internal error';
+        this.log.error({ job_id: jobId, run_id: runId, err: e }, 'job failed');
+        finishJob(db, jobId, 'failed', message, this.iso());
+        this.o.onOutcome?.('job', 'failed', (performance.now() - started) / 1000, 0);
+        return;
+      }
     }
-    const status = outcome.report.status;
-    this.o.onOutcome?.('job', status, outcome.seconds, outcome.contests);
+    this.o.onOutcome?.('job', status, outcome?.seconds ?? (performance.now() - started) / 1000, outcome?.contests ?? 0);
     if (status === 'completed') {
       finishJob(db, jobId, 'completed', null, this.iso());
-      this.log.info({ job_id: jobId, run_id: runId, seconds: outcome.seconds, contests: outcome.contests }, 'job completed');
+      this.log.info({ job_id: jobId, run_id: runId, seconds: outcome?.seconds, contests: outcome?.contests }, 'job completed');
     } else if (entry.reason === 'shutdown' && readJob(db, jobId)?.cancel_requested !== 1) {
       requeueJob(db, jobId);
       this.log.info({ job_id: jobId, run_id: runId }, 'job interrupted by shutdown; it resumes at the next start');
     } else {
       finishJob(db, jobId, 'cancelled', null, this.iso());
-      this.log.info({ job_id: jobId, run_id: runId, contests_done: outcome.report.contests }, 'job cancelled; its run stays resumable');
+      this.log.info({ job_id: jobId, run_id: runId, contests_done: outcome?.report.contests ?? 0 }, 'job cancelled; its run stays resumable');
     }
   }
 }

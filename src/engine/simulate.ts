@@ -268,7 +268,19 @@ async function execute(
   flush();
 
   const status: RunRow['status'] = failure !== undefined ? 'failed' : written < plan.targets.length ? 'cancelled' : 'completed';
-  const totals = summarizeRows(readContestRows(rf.db), k, recipe.tickets);
+  const errorText = failure === undefined ? null : failure instanceof Error ? failure.message : JSON.stringify(failure);
+  const rows = readContestRows(rf.db);
+  if (rows.length === 0) {
+    // Stopped (or failed) before its first contest: there is nothing to summarise, and a
+    // baseline of zero tickets does not exist. The run is marked and stays resumable.
+    const at = env.now().toISOString();
+    writeRunMeta(rf.db, { status, finished_at: at, ...(errorText ? { error: errorText } : {}) });
+    rf.close();
+    updateRun(env.catalog.db, runId, { status, finished_at: at, error: errorText });
+    if (failure !== undefined) throw new LuckyError('E_INTERNAL', `run ${runId} failed: ${errorText}`, [], { cause: failure });
+    throw new LuckyError('E_INTERRUPTED', `run ${runId} was stopped before its first contest`, [`resume it with \`luckyfive simulate --resume ${runId}\``]);
+  }
+  const totals = summarizeRows(rows, k, recipe.tickets);
   const meta = readRunMeta(rf.db);
   const report: RunReport = {
     run_id: runId,
@@ -288,7 +300,6 @@ async function execute(
     ...totals,
   };
   const finishedAt = env.now().toISOString();
-  const errorText = failure === undefined ? null : failure instanceof Error ? failure.message : JSON.stringify(failure);
   writeRunMeta(rf.db, { status, finished_at: finishedAt, ...(errorText ? { error: errorText } : {}) });
   writeSummary(rf.db, report, finishedAt);
   rf.db.pragma('wal_checkpoint(TRUNCATE)');

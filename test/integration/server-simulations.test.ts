@@ -3,7 +3,8 @@
 // costs a second or two of worker start-up.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PredictPool, createPredictPool } from '../../src/engine/pool.js';
-import { resumeRun } from '../../src/engine/simulate.js';
+import { parseRecipe } from '../../src/core/recipe/schema.js';
+import { resumeRun, simulate } from '../../src/engine/simulate.js';
 import { JobRunner } from '../../src/engine/job-runner.js';
 import { insertJob, readJob, requestJobCancel } from '../../src/store/jobs-repo.js';
 import { getRun } from '../../src/store/runs-repo.js';
@@ -21,7 +22,7 @@ let s: TestServer;
 
 beforeAll(async () => {
   pool = createPredictPool(2);
-  s = await startTestServer({ rate_limit_heavy: 1000, rate_limit_write: 1000 }, { pool });
+  s = await startTestServer({ rate_limit_heavy: 1000, rate_limit_write: 1000, rate_limit_read: 100_000 }, { pool });
   seedDraws(s.dir, makeDraws(4001, 4200));
 });
 afterAll(async () => {
@@ -109,6 +110,26 @@ describe('POST /simulations', () => {
     expect(byDefault.json().summary.tickets_per_contest).toBe(3);
   });
 
+  it('the advanced strategy goes to the queue sooner: 5 contests of 25 tickets are a job', async () => {
+    const r = await s.post('/api/v1/simulations', s.keys.analyst, { preset: 'balanced', last: 5 });
+    expect(r.statusCode, r.body).toBe(202);
+    // It may finish before the cancel arrives (then 409); either way it ends cleanly.
+    expect([200, 409]).toContain((await s.post(`/api/v1/simulations/${r.json().job_id}/cancel`, s.keys.analyst)).statusCode);
+    const ended = await waitFor(r.json().job_id, ['cancelled', 'failed', 'completed']);
+    expect(['cancelled', 'completed'], ended.error).toContain(ended.status);
+  });
+
+  it('a job cancelled the moment it starts ends cancelled, its run resumable though no contest was written', async () => {
+    // The job is claimed while the 202 is built; the cancel lands before its first chunk returns.
+    const r = await s.post('/api/v1/simulations', s.keys.analyst, { preset: 'balanced', last: 20 });
+    expect(r.statusCode, r.body).toBe(202);
+    expect((await s.post(`/api/v1/simulations/${r.json().job_id}/cancel`, s.keys.analyst)).statusCode).toBe(200);
+    const ended = await waitFor(r.json().job_id, ['cancelled', 'failed', 'completed']);
+    expect(ended.status, ended.error).toBe('cancelled');
+    expect(ended.run_status).toBe('cancelled');
+    expect(ended.contests_done).toBeLessThan(20);
+  });
+
   it('viewers may not simulate (403), anonymous callers are 401', async () => {
     expect((await s.post('/api/v1/simulations', s.keys.viewer, { recipe: TINY, last: 5 })).statusCode).toBe(403);
     expect((await s.post('/api/v1/simulations', undefined, { recipe: TINY, last: 5 })).statusCode).toBe(401);
@@ -162,11 +183,25 @@ describe('POST /simulations', () => {
     const text = (await s.get('/api/v1/metrics', s.keys.viewer)).body;
     expect(text).toMatch(/^luckyfive_simulation_duration_seconds_count\{mode="sync",status="completed"\} [1-9]\d*$/m);
     expect(text).toMatch(/^luckyfive_simulation_duration_seconds_count\{mode="job",status="completed"\} [1-9]\d*$/m);
-    expect(text).toMatch(/^luckyfive_simulation_duration_seconds_count\{mode="job",status="cancelled"\} 1$/m);
+    expect(text).toMatch(/^luckyfive_simulation_duration_seconds_count\{mode="job",status="cancelled"\} [1-9]\d*$/m);
     expect(text).toMatch(/^luckyfive_simulated_contests_total\{mode="sync"\} [1-9]\d*$/m);
     expect(text).toMatch(/^luckyfive_simulation_contests_per_second [0-9.e+]+$/m);
     expect(text).toMatch(/^luckyfive_job_queue_depth 0$/m);
     expect(text).toMatch(/^# TYPE luckyfive_simulation_duration_seconds histogram$/m);
+  });
+});
+
+describe('the engine, stopped before its first contest', () => {
+  it('marks the run cancelled (E_INTERRUPTED, no summary to compute) and a resume completes it', async () => {
+    const stopped = new AbortController();
+    stopped.abort();
+    const env = { catalog: s.catalog, pool, now: () => new Date() };
+    await expect(simulate({ ...env, signal: stopped.signal }, { recipe: parseRecipe(TINY), range: { from: 4150, to: 4160 }, run_id: 'zero-run-000001' })).rejects.toMatchObject({
+      code: 'E_INTERRUPTED',
+    });
+    expect(getRun(s.catalog.db, 'zero-run-000001')).toMatchObject({ status: 'cancelled', contests_done: 0 });
+    expect((await s.get('/api/v1/runs/zero-run-000001', s.keys.viewer)).json().error.code).toBe('E_DATA_MISSING');
+    expect(await resumeRun(env, 'zero-run-000001')).toMatchObject({ status: 'completed', contests: 11 });
   });
 });
 

@@ -16,7 +16,7 @@ import type { ResourcePlugin, ServerContext } from '../context.js';
 import { COMMON_ERRORS, errorResponses } from '../error-envelope.js';
 import { RecipeObjectSchema, RunReportSchema, publicReport } from '../run-schemas.js';
 import { CursorParam, DEFAULT_PAGE, LimitParam, decodeCursor, encodeCursor, pageSchema } from '../schemas.js';
-import { SYNC_MAX_CONTESTS, SYNC_MAX_TICKETS, SimulationBodySchema, resolveSimulation } from '../simulation-request.js';
+import { SYNC_MAX_ADVANCED_TICKETS, SYNC_MAX_CONTESTS, SYNC_MAX_TICKETS, SimulationBodySchema, resolveSimulation } from '../simulation-request.js';
 
 export const JobSchema = z
   .object({
@@ -92,7 +92,7 @@ const simulationsRoutes: ResourcePlugin = (app, { ctx }, done) => {
     {
       config: { role: 'analyst', rateClass: 'heavy' },
       schema: {
-        summary: `Run a backtest: up to ${SYNC_MAX_CONTESTS} contests and ${SYNC_MAX_TICKETS} tickets answer at once (200, the report); larger ones are queued (202, a job)`,
+        summary: `Run a backtest: up to ${SYNC_MAX_CONTESTS} contests and ${SYNC_MAX_TICKETS} tickets (${SYNC_MAX_ADVANCED_TICKETS} with the advanced strategy) answer at once (200, the report); larger ones are queued (202, a job)`,
         tags: ['simulations'],
         body: SimulationBodySchema,
         response: { 200: RunReportSchema, 202: JobSchema, ...COMMON_ERRORS, ...errorResponses(404, 409, 413, 422, 501, 503) },
