@@ -40,6 +40,7 @@ export const CONFIG_FIELDS = {
   public_metrics: { env: 'LUCKYFIVE_PUBLIC_METRICS', schema: bool, default: () => false, doc: 'serve: /metrics without a key' },
   public_docs: { env: 'LUCKYFIVE_PUBLIC_DOCS', schema: bool, default: () => true, doc: 'serve: /docs and the OpenAPI document without a key' },
   upload_max_mb: { env: 'LUCKYFIVE_UPLOAD_MAX_MB', schema: int(1, 1024), default: () => 20, doc: 'serve: largest import upload, in MiB' },
+  job_concurrency: { env: 'LUCKYFIVE_JOB_CONCURRENCY', schema: int(1, 64), default: () => 1, doc: 'serve: simulation jobs run at once (they share one worker pool of `threads`)' },
   log_level: { env: 'LUCKYFIVE_LOG_LEVEL', schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), default: () => 'info', doc: 'serve: log level' },
 } satisfies Record<string, Field>;
 
@@ -61,6 +62,7 @@ export interface Config {
   public_metrics: boolean;
   public_docs: boolean;
   upload_max_mb: number;
+  job_concurrency: number;
   log_level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 

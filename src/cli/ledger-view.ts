@@ -3,33 +3,10 @@
  * the CSV columns and the human table. Shared by `ledger` and `finance`.
  */
 import type { LedgerEntryView } from '../core/finance/ledger.js';
+export { entryJson } from '../core/finance/books-json.js';
 import type { LedgerReport, ReportRow } from '../core/finance/report.js';
 import type { Output } from './output.js';
 import { formatBRL } from './output.js';
-
-/** The JSON shape of one entry. `tickets` is the count; `ticket_numbers` the recorded tickets, if any. */
-export function entryJson(e: LedgerEntryView): Record<string, unknown> {
-  return {
-    id: e.id,
-    created_at: e.created_at,
-    entry_date: e.entry_date,
-    type: e.type,
-    amount_cents: e.amount_cents,
-    contest: e.contest,
-    tickets: e.tickets,
-    numbers_per_ticket: e.numbers_per_ticket,
-    ticket_numbers: e.tickets_json === null ? null : (JSON.parse(e.tickets_json) as number[][]),
-    run_id: e.run_id,
-    recipe_hash: e.recipe_hash,
-    tier: e.tier,
-    idempotency_key: e.idempotency_key,
-    reverses_id: e.reverses_id,
-    reversed_by: e.reversed_by,
-    reason: e.reason,
-    note: e.note,
-    hash: e.hash,
-  };
-}
 
 export const ENTRY_CSV_HEAD = [
   'id', 'entry_date', 'type', 'amount_cents', 'contest', 'tickets', 'numbers_per_ticket', 'run_id', 'tier',

@@ -27,3 +27,30 @@ export function createPredictPool(threads: number): PredictPool {
     close: () => pool.destroy(),
   };
 }
+
+/**
+ * A share of a pool: at most `threads` of its tasks run at once, and `close()` leaves the pool
+ * open. The server has one pool; a request asking for fewer threads gets a share of it. Results
+ * do not depend on the thread count, only the speed does.
+ */
+export function sharePool(pool: PredictPool, threads: number): PredictPool {
+  const limit = Math.max(1, Math.min(threads, pool.threads));
+  let active = 0;
+  const waiting: Array<() => void> = [];
+  return {
+    threads: limit,
+    run: async (task, signal) => {
+      // A finishing task hands its slot straight to the next waiter, so the count never overshoots.
+      if (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+      else active++;
+      try {
+        return await pool.run(task, signal);
+      } finally {
+        const next = waiting.shift();
+        if (next) next();
+        else active--;
+      }
+    },
+    close: () => Promise.resolve(),
+  };
+}

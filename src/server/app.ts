@@ -12,6 +12,8 @@ import { type ZodTypeProvider, serializerCompiler, validatorCompiler } from 'fas
 import { checkJwtSecret } from '../auth/jwt.js';
 import { readServerSecret } from '../auth/server-secret.js';
 import type { Config } from '../config.js';
+import { JobRunner } from '../engine/job-runner.js';
+import type { PredictPool } from '../engine/pool.js';
 import type { Catalog } from '../store/catalog.js';
 import type { ImportFileFn, ServerContext } from './context.js';
 import { installCors, parseCorsOrigins } from './cors.js';
@@ -25,6 +27,7 @@ import { readPackageVersion } from './package-version.js';
 import { type RouteEntry, installRouteGuard } from './route-table.js';
 import { API_PREFIX, RESOURCES } from './routes/index.js';
 import { installSecurityHeaders, setSecurityHeaders } from './security-headers.js';
+import { installSimulationMetrics } from './simulation-metrics.js';
 
 /** Pending-connection queue for `listen`: a burst of 1,000+ clients must not overflow it (Node's default is 511). */
 export const LISTEN_BACKLOG = 2048;
@@ -44,6 +47,13 @@ export interface ServerDeps {
   tls?: { cert: string | Buffer; key: string | Buffer };
   /** the import service (`src/import/import-draws.ts`); without it POST /imports answers 501 */
   importFile?: ImportFileFn;
+  /**
+   * The worker pool for simulations (`serve` creates one with `threads` and closes it after the
+   * app). Without it POST /simulations answers 501. The app never closes it.
+   */
+  pool?: PredictPool;
+  /** run queued simulation jobs in this process (default true when there is a pool) */
+  runJobs?: boolean;
 }
 
 declare module 'fastify' {
@@ -94,28 +104,49 @@ function fastifyOptions(deps: ServerDeps): FastifyServerOptions {
   };
 }
 
-/** Builds the API. Throws E_INPUT_INVALID on unsafe configuration (short JWT secret, bad CORS list). */
+/**
+ * Builds the API. Throws E_INPUT_INVALID on unsafe configuration (short JWT secret, bad CORS list).
+ * With a pool (and `runJobs` not false) the job runner starts once the app is ready, resuming
+ * jobs a previous process left; `app.close()` stops it gracefully (running jobs are requeued).
+ */
 export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
   const { config, catalog } = deps;
   const jwtSecret = config.jwt_secret === undefined ? undefined : checkJwtSecret(config.jwt_secret);
   const corsOrigins = parseCorsOrigins(config.cors_origins);
   const now = deps.now ?? Date.now;
-  const ctx: ServerContext = {
-    catalog,
-    config,
-    now,
-    metrics: new MetricsRegistry(),
-    version: readPackageVersion(),
-    startedAtMs: now(),
-    serverSecret: readServerSecret(catalog.db, config.server_secret),
-    jwtSecret,
-    importFile: deps.importFile,
-  };
 
   const options = fastifyOptions(deps);
   const app = (
     deps.tls ? Fastify({ ...options, https: { cert: deps.tls.cert, key: deps.tls.key } } as FastifyHttpsOptions<Server>) : Fastify(options)
   ) as unknown as FastifyInstance;
+  const metrics = new MetricsRegistry();
+  let jobs: JobRunner | undefined;
+  const observeSimulation = installSimulationMetrics(metrics, catalog.db, () => jobs?.running ?? 0);
+  if (deps.pool) {
+    jobs = new JobRunner({
+      catalog,
+      pool: deps.pool,
+      concurrency: config.job_concurrency,
+      now,
+      log: app.log.child({ component: 'jobs' }),
+      onOutcome: observeSimulation,
+    });
+  }
+  const ctx: ServerContext = {
+    catalog,
+    config,
+    now,
+    metrics,
+    version: readPackageVersion(),
+    startedAtMs: now(),
+    serverSecret: readServerSecret(catalog.db, config.server_secret),
+    jwtSecret,
+    importFile: deps.importFile,
+    pool: deps.pool,
+    jobs,
+    observeSimulation,
+  };
+
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorate('routeTable', installRouteGuard(app));
@@ -134,6 +165,9 @@ export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
   await registerDocsRoutes(app, ctx);
   const typed = app.withTypeProvider<ZodTypeProvider>();
   for (const [, plugin] of RESOURCES) await typed.register(plugin, { prefix: API_PREFIX, ctx });
+  const runner = jobs;
+  if (runner) app.addHook('onClose', async () => runner.stop());
   await app.ready();
+  if (runner && deps.runJobs !== false) runner.start();
   return app;
 }

@@ -4,8 +4,11 @@
  */
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { Config } from '../config.js';
+import type { JobRunner } from '../engine/job-runner.js';
+import type { PredictPool } from '../engine/pool.js';
 import type { Catalog } from '../store/catalog.js';
 import type { MetricsRegistry } from './metrics.js';
+import type { ObserveSimulation } from './simulation-metrics.js';
 
 /**
  * The import service the CLI uses (`src/import/import-draws.ts`), injected so the route and the
@@ -27,6 +30,12 @@ export interface ServerContext {
   /** HS256 key; undefined when JWT is disabled */
   readonly jwtSecret: Buffer | undefined;
   readonly importFile: ImportFileFn | undefined;
+  /** the one worker pool for simulations; undefined when the server runs none (POST /simulations is 501) */
+  readonly pool: PredictPool | undefined;
+  /** the job runner on that pool */
+  readonly jobs: JobRunner | undefined;
+  /** records a simulation that ended (metrics) */
+  readonly observeSimulation: ObserveSimulation;
 }
 
 /** Options every resource plugin is registered with. */

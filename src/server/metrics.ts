@@ -1,6 +1,7 @@
 /**
  * Prometheus metrics, written in the text exposition format (0.0.4) by hand: a request-duration
- * histogram and request counter by route/method/status, gauges read at scrape time (simulations
+ * histogram and request counter by route/method/status, histograms and counters registered by
+ * features (simulation durations, contests simulated), gauges read at scrape time (simulations
  * by status, job queue depth, anything registered later) and process memory.
  */
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
@@ -31,6 +32,10 @@ function labelText(labels: Readonly<Record<string, string>>): string {
   return parts.length ? `{${parts.join(',')}}` : '';
 }
 
+function escapeHelp(v: string): string {
+  return v.replaceAll('\\', '\\\\').replaceAll('\n', '\\n');
+}
+
 function num(v: number): string {
   if (Number.isNaN(v)) return 'NaN';
   if (v === Infinity) return '+Inf';
@@ -38,9 +43,32 @@ function num(v: number): string {
   return String(v);
 }
 
+/** A histogram registered by a feature: `observe({status: 'completed'}, 1.5)`. */
+export interface Histogram {
+  observe(labels: Readonly<Record<string, string>>, value: number): void;
+}
+
+/** A monotonic counter registered by a feature. */
+export interface Counter {
+  inc(labels: Readonly<Record<string, string>>, by?: number): void;
+}
+
+interface HistogramState {
+  help: string;
+  buckets: readonly number[];
+  series: Map<string, Series>;
+}
+
+interface CounterState {
+  help: string;
+  values: Map<string, number>;
+}
+
 export class MetricsRegistry {
   private readonly series = new Map<string, Series>();
   private readonly gauges = new Map<string, GaugeDefinition>();
+  private readonly histograms = new Map<string, HistogramState>();
+  private readonly counters = new Map<string, CounterState>();
 
   /** Records one finished request. `route` is the route pattern, never the raw URL (bounded cardinality). */
   observeRequest(route: string, method: string, status: number, seconds: number): void {
@@ -64,6 +92,47 @@ export class MetricsRegistry {
     this.gauges.set(def.name, def);
   }
 
+  /** Adds a histogram (or returns the one already registered under `name`, keeping its data). */
+  registerHistogram(def: { name: string; help: string; buckets: readonly number[] }): Histogram {
+    if (!NAME.test(def.name)) throw new Error(`invalid metric name ${def.name}`);
+    let h = this.histograms.get(def.name);
+    if (!h) {
+      h = { help: def.help, buckets: [...def.buckets].sort((a, b) => a - b), series: new Map() };
+      this.histograms.set(def.name, h);
+    }
+    const state = h;
+    return {
+      observe: (labels, value) => {
+        const key = labelText(labels);
+        let s = state.series.get(key);
+        if (!s) {
+          s = { labels: key, buckets: state.buckets.map(() => 0), sum: 0, count: 0 };
+          state.series.set(key, s);
+        }
+        for (let i = 0; i < state.buckets.length; i++) if (value <= state.buckets[i]!) s.buckets[i]!++;
+        s.sum += value;
+        s.count++;
+      },
+    };
+  }
+
+  /** Adds a counter (or returns the one already registered under `name`). */
+  registerCounter(def: { name: string; help: string }): Counter {
+    if (!NAME.test(def.name)) throw new Error(`invalid metric name ${def.name}`);
+    let c = this.counters.get(def.name);
+    if (!c) {
+      c = { help: def.help, values: new Map() };
+      this.counters.set(def.name, c);
+    }
+    const state = c;
+    return {
+      inc: (labels, by = 1) => {
+        const key = labelText(labels);
+        state.values.set(key, (state.values.get(key) ?? 0) + by);
+      },
+    };
+  }
+
   hasGauge(name: string): boolean {
     return this.gauges.has(name);
   }
@@ -83,8 +152,21 @@ export class MetricsRegistry {
     out.push('# HELP luckyfive_http_requests_total HTTP requests answered.');
     out.push('# TYPE luckyfive_http_requests_total counter');
     for (const s of this.series.values()) out.push(`luckyfive_http_requests_total${s.labels} ${s.count}`);
+    for (const [name, h] of this.histograms) {
+      out.push(`# HELP ${name} ${escapeHelp(h.help)}`, `# TYPE ${name} histogram`);
+      for (const s of h.series.values()) {
+        const inner = s.labels.slice(1, -1);
+        const sep = inner ? `${inner},` : '';
+        h.buckets.forEach((le, i) => out.push(`${name}_bucket{${sep}le="${le}"} ${s.buckets[i]}`));
+        out.push(`${name}_bucket{${sep}le="+Inf"} ${s.count}`, `${name}_sum${s.labels} ${num(s.sum)}`, `${name}_count${s.labels} ${s.count}`);
+      }
+    }
+    for (const [name, c] of this.counters) {
+      out.push(`# HELP ${name} ${escapeHelp(c.help)}`, `# TYPE ${name} counter`);
+      for (const [labels, value] of c.values) out.push(`${name}${labels} ${num(value)}`);
+    }
     for (const g of this.gauges.values()) {
-      out.push(`# HELP ${g.name} ${g.help.replaceAll('\\', '\\\\').replaceAll('\n', '\\n')}`);
+      out.push(`# HELP ${g.name} ${escapeHelp(g.help)}`);
       out.push(`# TYPE ${g.name} gauge`);
       let sample: GaugeSample;
       try {

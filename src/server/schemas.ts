@@ -76,3 +76,63 @@ export function checkContestRange(from: number | undefined, to: number | undefin
     throw new LuckyError('E_RANGE_INVALID', 'contest range too large', [`query.to: at most ${MAX_CONTEST_SPAN} contests per request (asked ${to - from + 1})`]);
   }
 }
+
+/** A position in a list ordered by several columns: the sort values of the last item. */
+export type KeyPosition = ReadonlyArray<string | number | null>;
+
+/**
+ * Keyset cursors for lists ordered by something other than one integer (runs by any metric,
+ * ledger entries by date then id, budgets by date then name): base64url of the JSON array
+ * `[tag, ...values]`. Decoding checks the tag and the shape of every value.
+ */
+export function encodeKeyCursor(tag: string, values: KeyPosition): string {
+  return Buffer.from(JSON.stringify([tag, ...values]), 'utf8').toString('base64url');
+}
+
+/** The values of a cursor from {@link encodeKeyCursor}; `kinds` says what each must be. */
+export function decodeKeyCursor(tag: string, cursor: string, kinds: ReadonlyArray<'string' | 'number' | 'nullable-number' | 'nullable-string'>): Array<string | number | null> {
+  const refuse = () => new LuckyError('E_INPUT_INVALID', 'invalid cursor', ['query.cursor: not a cursor from this list; start again without it']);
+  if (cursor.length > 1024 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw refuse();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw refuse();
+  }
+  if (!Array.isArray(parsed) || parsed.length !== kinds.length + 1 || parsed[0] !== tag) throw refuse();
+  const values = parsed.slice(1) as unknown[];
+  kinds.forEach((kind, i) => {
+    const v = values[i];
+    const ok =
+      (v === null && kind.startsWith('nullable-')) ||
+      (typeof v === 'number' && Number.isFinite(v) && kind.endsWith('number')) ||
+      (typeof v === 'string' && v.length <= 200 && kind.endsWith('string'));
+    if (!ok) throw refuse();
+  });
+  return values as Array<string | number | null>;
+}
+
+/** A JSON body integer (not a string): money in centavos, contests, counts. */
+export function bodyInt(min: number, max: number) {
+  return z.int().min(min).max(max);
+}
+
+/** Free text in a body (notes, reasons): trimmed, 1 to 1000 characters, no control characters. */
+export const TextField = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(1000, 'must be at most 1000 characters')
+  // eslint-disable-next-line no-control-regex
+  .regex(/^[^\u0000-\u001f\u007f]*$/, 'must not hold control characters');
+
+/** `YYYY-MM-DD` that exists on the calendar, in a JSON body. */
+export const IsoDateField = IsoDateParam;
+
+/** The query parameter carrying a {@link encodeKeyCursor} cursor (longer than integer cursors). */
+export const KeyCursorParam = z
+  .string()
+  .max(1024)
+  .regex(/^[A-Za-z0-9_-]+$/, 'must be a cursor from a previous page')
+  .optional()
+  .meta({ description: 'opaque cursor: the `next_cursor` of the previous page' });

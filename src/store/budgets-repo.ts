@@ -34,12 +34,26 @@ export function readBetSpend(db: Db, from: string, to: string | null): number {
   return row.spent;
 }
 
-/** Every budget with what it has spent (for the budget check on a new bet). */
-export function readBudgetSpends(db: Db): Array<{ budget: Budget; spent_cents: number }> {
-  return readBudgets(db).map((budget) => ({ budget, spent_cents: readBetSpend(db, budget.from_date, budget.to_date) }));
+/**
+ * Budgets with what each has spent, in (from_date, name) order: one query (the spend is a
+ * correlated subquery), optionally one page of them after `after`.
+ */
+export function readBudgetSpends(db: Db, page: { after?: { from_date: string; name: string } | undefined; limit?: number | undefined } = {}): Array<{ budget: Budget; spent_cents: number }> {
+  const rows = db
+    .prepare(
+      `SELECT b.id, b.name, b.amount_cents, b.from_date, b.to_date, b.note, b.created_at,
+         (SELECT COALESCE(SUM(-e.amount_cents), 0) FROM ledger_entries e
+           WHERE e.type = 'bet' AND e.entry_date >= b.from_date AND (b.to_date IS NULL OR e.entry_date <= b.to_date)
+           AND NOT EXISTS (SELECT 1 FROM ledger_entries r WHERE r.reverses_id = e.id)) AS spent_cents
+       FROM budgets b
+       WHERE @after_date IS NULL OR b.from_date > @after_date OR (b.from_date = @after_date AND b.name > @after_name)
+       ORDER BY b.from_date, b.name LIMIT @limit`,
+    )
+    .all({ after_date: page.after?.from_date ?? null, after_name: page.after?.name ?? null, limit: page.limit ?? -1 }) as Array<Budget & { spent_cents: number }>;
+  return rows.map(({ spent_cents, ...budget }) => ({ budget, spent_cents }));
 }
 
 /** Budgets as shown to a user, status derived on `today`. */
-export function readBudgetViews(db: Db, today: string): BudgetView[] {
-  return readBudgetSpends(db).map(({ budget, spent_cents }) => buildBudgetView(budget, spent_cents, today));
+export function readBudgetViews(db: Db, today: string, page: Parameters<typeof readBudgetSpends>[1] = {}): BudgetView[] {
+  return readBudgetSpends(db, page).map(({ budget, spent_cents }) => buildBudgetView(budget, spent_cents, today));
 }

@@ -65,6 +65,8 @@ export interface EntryFilter {
   until?: string | undefined;
   run_id?: string | undefined;
   limit?: number | undefined;
+  /** keyset pagination: only entries after this one in (entry_date, id) order */
+  after?: { entry_date: string; id: number } | undefined;
 }
 
 /** Entries matching the filter, oldest first, each with the id of its reversal (if any). */
@@ -82,6 +84,10 @@ export function readEntries(db: Db, f: EntryFilter = {}): LedgerEntryView[] {
   add('e.entry_date >= ?', f.since);
   add('e.entry_date <= ?', f.until);
   add('e.run_id = ?', f.run_id);
+  if (f.after !== undefined) {
+    where.push('(e.entry_date > ? OR (e.entry_date = ? AND e.id > ?))');
+    params.push(f.after.entry_date, f.after.entry_date, f.after.id);
+  }
   let sql = `${VIEW} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY e.entry_date, e.id`;
   if (f.limit !== undefined) {
     sql += ' LIMIT ?';

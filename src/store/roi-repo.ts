@@ -11,14 +11,11 @@ export function readRoiRuns(db: Db, ids: readonly string[] = []): RunRow[] {
   if (ids.length === 0) {
     return db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE status = 'completed' ORDER BY created_at, run_id`).all() as RunRow[];
   }
-  const get = db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE run_id = ?`);
-  const missing: string[] = [];
-  const rows: RunRow[] = [];
-  for (const id of ids) {
-    const row = get.get(id) as RunRow | undefined;
-    if (row) rows.push(row);
-    else missing.push(id);
-  }
+  // One query for all the ids (bound, never spliced), then back into the order asked for.
+  const found = db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE run_id IN (${ids.map(() => '?').join(', ')})`).all(...ids) as RunRow[];
+  const byId = new Map(found.map((r) => [r.run_id, r]));
+  const missing = ids.filter((id) => !byId.has(id));
+  const rows = ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
   if (missing.length) throw new LuckyError('E_NOT_FOUND', `no run ${missing.join(', ')} in the catalog`, ['`luckyfive finance roi` without --run lists every completed run']);
   return rows;
 }

@@ -168,3 +168,18 @@ export function readSummary(db: Db): unknown {
   const row = db.prepare('SELECT json FROM summary WHERE id = 1').get() as { json: string } | undefined;
   return row ? (JSON.parse(row.json) as unknown) : undefined;
 }
+
+/** A contest row with the numbers of its best ticket. */
+export interface ContestPageRow extends ContestRow {
+  best_numbers: string | null;
+}
+
+/** One page of a run's contests in contest order: after `after`, with at least `minHits` on the best ticket. One query. */
+export function readContestPage(db: Db, f: { after?: number | undefined; minHits?: number | undefined; limit: number }): ContestPageRow[] {
+  return db
+    .prepare(
+      `SELECT c.*, t.numbers AS best_numbers FROM contests c LEFT JOIN tickets t ON t.contest = c.contest AND t.ticket = c.best_ticket
+       WHERE c.contest > @after AND c.best_hits >= @min ORDER BY c.contest LIMIT @limit`,
+    )
+    .all({ after: f.after ?? 0, min: f.minHits ?? 0, limit: f.limit }) as ContestPageRow[];
+}

@@ -2,7 +2,8 @@
 import { LuckyError } from '../errors.js';
 import type { Db } from './sqlite.js';
 
-export type RunStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';
+export const RUN_STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
 
 export interface RunRow {
   run_id: string;
@@ -99,6 +100,17 @@ export interface RunFilter {
   desc?: boolean | undefined;
   limit?: number | undefined;
   offset?: number | undefined;
+  /**
+   * Keyset pagination: only rows after this one in the list's order (its `order_by` value and
+   * run id), so pages stay stable while runs are added.
+   */
+  after?: { value: number | string | null; run_id: string } | undefined;
+}
+
+/** The column a filter orders by (default created_at) and its direction. */
+export function runOrder(f: Pick<RunFilter, 'order_by' | 'desc'>): { column: RunMetricColumn; desc: boolean } {
+  const column = f.order_by && (RUN_METRIC_COLUMNS as readonly string[]).includes(f.order_by) ? f.order_by : 'created_at';
+  return { column, desc: f.desc ?? column === 'created_at' };
 }
 
 export function listRuns(db: Db, f: RunFilter = {}): RunRow[] {
@@ -122,8 +134,19 @@ export function listRuns(db: Db, f: RunFilter = {}): RunRow[] {
   if (f.to !== undefined) add('last_contest <= ?', f.to);
   for (const [col, v] of Object.entries(f.min ?? {})) if ((RUN_METRIC_COLUMNS as readonly string[]).includes(col)) add(`${col} >= ?`, v);
   for (const [col, v] of Object.entries(f.max ?? {})) if ((RUN_METRIC_COLUMNS as readonly string[]).includes(col)) add(`${col} <= ?`, v);
-  const order = f.order_by && (RUN_METRIC_COLUMNS as readonly string[]).includes(f.order_by) ? f.order_by : 'created_at';
-  const dir = f.desc ?? order === 'created_at' ? 'DESC' : 'ASC';
+  const { column: order, desc } = runOrder(f);
+  const dir = desc ? 'DESC' : 'ASC';
+  if (f.after !== undefined) {
+    // Rows after (value, run_id) in `ORDER BY col dir NULLS LAST, run_id dir`.
+    const cmp = desc ? '<' : '>';
+    if (f.after.value === null) {
+      where.push(`(${order} IS NULL AND run_id ${cmp} ?)`);
+      params.push(f.after.run_id);
+    } else {
+      where.push(`(${order} ${cmp} ? OR (${order} = ? AND run_id ${cmp} ?) OR ${order} IS NULL)`);
+      params.push(f.after.value, f.after.value, f.after.run_id);
+    }
+  }
   const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} ${dir} NULLS LAST, run_id ${dir}
     LIMIT ? OFFSET ?`;
   return db.prepare(sql).all(...params, f.limit ?? -1, f.offset ?? 0) as RunRow[];

@@ -21,6 +21,10 @@ export interface TestServer {
   /** moves the injected clock forward */
   advance(ms: number): void;
   get(url: string, key?: string, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
+  /** sends `body` as JSON */
+  post(url: string, key: string | undefined, body?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
+  /** closes the app (a graceful shutdown) and builds a new one on the same catalog, as a restart would */
+  restart(deps?: Partial<ServerDeps>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -45,7 +49,7 @@ export async function startTestServer(flags: Partial<Record<keyof Config, unknow
     return { id: record.id, key };
   };
   const keys = { viewer: newKey('viewer').key, analyst: newKey('analyst').key, admin: newKey('admin').key };
-  return {
+  const server: TestServer = {
     app,
     catalog,
     dir,
@@ -53,11 +57,23 @@ export async function startTestServer(flags: Partial<Record<keyof Config, unknow
     keys,
     newKey,
     advance: (ms) => void (clock += ms),
-    get: (url, key, headers = {}) => app.inject({ method: 'GET', url, headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...headers } }),
+    get: (url, key, headers = {}) => server.app.inject({ method: 'GET', url, headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...headers } }),
+    post: (url, key, body, headers = {}) =>
+      server.app.inject({
+        method: 'POST',
+        url,
+        headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
+      }),
+    restart: async (more = {}) => {
+      await server.app.close();
+      server.app = await buildApp({ catalog, config, now, ...deps, ...more });
+    },
     close: async () => {
-      await app.close();
+      await server.app.close();
       catalog.close();
       cleanup();
     },
   };
+  return server;
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Catalog, openCatalog } from '../../src/store/catalog.js';
 import { getDraw, listDraws, UPSERT_DRAW_SQL, drawToParams } from '../../src/store/draws-repo.js';
-import { type RunFile, createResultWriter, openRunFile } from '../../src/store/run-file.js';
+import { type RunFile, createResultWriter, openRunFile, readContestPage } from '../../src/store/run-file.js';
 import { getRun, listRuns } from '../../src/store/runs-repo.js';
 import type { Db } from '../../src/store/sqlite.js';
 import { tempDir } from '../helpers/cli.js';
@@ -124,6 +124,14 @@ describe('query plans of the common queries', () => {
     check('runs list (newest first)', plansOf((db) => listRuns(db, { limit: 50 })), { noSort: true });
     check('runs list --status failed', plansOf((db) => listRuns(db, { status: 'failed', limit: 50 })), { noSort: true });
     check('runs list --order-by created_at --asc --limit 50 --offset 1000', plansOf((db) => listRuns(db, { order_by: 'created_at', desc: false, limit: 50, offset: 1000 })), { noSort: true });
+  });
+
+  it('the API pages run lists by keyset, through the same index and without a sort step', () => {
+    const after = { value: 0.5, run_id: '20250101-000100-abcdef' };
+    check('GET /runs?order_by=mean_hits&desc=true&cursor=...', plansOf((db) => listRuns(db, { order_by: 'mean_hits', desc: true, limit: 51, after })), { noSort: true });
+    check('GET /runs?order_by=mean_hits&cursor=... (past the NULLs)', plansOf((db) => listRuns(db, { order_by: 'mean_hits', desc: false, limit: 51, after: { value: null, run_id: after.run_id } })), { noSort: true });
+    check('GET /runs?cursor=... (newest first)', plansOf((db) => listRuns(db, { limit: 51, after: { value: '2025-03-01T00:00:00.000Z', run_id: after.run_id } })), { noSort: true });
+    check('the contests page of a run file', plansOf((db) => readContestPage(db, { after: 4500, minHits: 0, limit: 51 }), run.db), { noSort: true });
   });
 
   it('filtered run lists search an index', () => {

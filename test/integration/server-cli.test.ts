@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyJwt } from '../../src/auth/jwt.js';
 import { runCli } from '../../src/cli/main.js';
 import { cli, tempDir } from '../helpers/cli.js';
+import { makeDraws, seedDraws } from '../helpers/draws.js';
 
 const JWT_SECRET = 'cli-test-jwt-secret-0123456789-abcdefghijkl';
 
@@ -121,6 +122,38 @@ describe('cli: serve', () => {
       expect(line!.request_id).toEqual(expect.any(String));
       expect(stdout).not.toContain(key);
       expect(stdout).not.toContain(key.slice(3));
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('wires the import service and runs simulation jobs on its own pool', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      seedDraws(dir, makeDraws(4001, 4100));
+      const key = (await cli(['auth', 'key', 'create', '--name', 'probe', '--role', 'analyst', '--json'], { dataDir: dir })).json().key as string;
+      const server = startServe([], dir, { LUCKYFIVE_THREADS: '1', LUCKYFIVE_LOG_LEVEL: 'warn' });
+      const url = await server.listening;
+      const auth = { authorization: `Bearer ${key}` };
+      const csvFile = new URL('../fixtures/import/english-headers.csv', import.meta.url).pathname;
+      const form = new FormData();
+      form.append('file', new Blob([readFileSync(csvFile)]), 'english-headers.csv');
+      const imported = await fetch(`${url}/api/v1/imports?dry_run=true`, { method: 'POST', headers: auth, body: form });
+      expect(imported.status).toBe(200);
+      const viaCli = (await cli(['import', csvFile, '--dry-run', '--json'], { dataDir: dir })).json();
+      const report = (await imported.json()) as Record<string, unknown>;
+      expect({ ...report, file: null }).toEqual({ ...viaCli, file: null });
+      const recipe = { version: '2', name: 'tiny', strategy: 'random', tickets: 3, history: 30 };
+      const queued = await fetch(`${url}/api/v1/simulations`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ recipe, last: 40 }) });
+      expect(queued.status).toBe(202);
+      const { job_id } = (await queued.json()) as { job_id: string };
+      let job: { status: string; contests_done: number | null } = { status: 'pending', contests_done: null };
+      for (let i = 0; i < 400 && !['completed', 'failed'].includes(job.status); i++) {
+        await new Promise((r) => setTimeout(r, 25));
+        job = (await (await fetch(`${url}/api/v1/simulations/${job_id}`, { headers: auth })).json()) as typeof job;
+      }
+      expect(job).toMatchObject({ status: 'completed', contests_done: 40 });
+      expect(await server.stop()).toBe(0);
     } finally {
       cleanup();
     }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { budgetJson } from '../../core/finance/books-json.js';
 import type { BudgetView } from '../../core/finance/budget.js';
 import { LuckyError } from '../../errors.js';
 import { parseMoneyFlag, parseTextFlag } from '../books-flags.js';
@@ -68,19 +69,4 @@ export function register(program: Command, ctx: CliContext): void {
 
 function windowText(v: BudgetView): string {
   return `${v.from_date} .. ${v.to_date ?? '(open)'}`;
-}
-
-/** The JSON shape of a budget: definition plus derived spent_cents, remaining_cents and status. */
-function budgetJson(v: BudgetView): Record<string, unknown> {
-  return {
-    name: v.name,
-    amount_cents: v.amount_cents,
-    from_date: v.from_date,
-    to_date: v.to_date,
-    spent_cents: v.spent_cents,
-    remaining_cents: v.remaining_cents,
-    status: v.status,
-    note: v.note,
-    created_at: v.created_at,
-  };
 }

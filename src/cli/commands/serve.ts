@@ -37,7 +37,20 @@ export function register(program: Command, ctx: CliContext): void {
       const tls = opts.tlsCert !== undefined && opts.tlsKey !== undefined ? { cert: readPem('--tls-cert', opts.tlsCert), key: readPem('--tls-key', opts.tlsKey) } : undefined;
       const catalog = await ctx.catalog();
       const { LISTEN_BACKLOG, buildApp } = await import('../../server/app.js');
-      const app = await buildApp({ catalog, config, tls, logger: { stream: { write: (line) => void ctx.io.stdout.write(line) } } });
+      const { createPredictPool } = await import('../../engine/pool.js');
+      const { importDraws } = await import('../../import/import-draws.js');
+      // One worker pool for every simulation the server runs (requests and jobs share it); it is
+      // closed after the app (cleanups run in reverse), once the job runner has let go of it.
+      const pool = createPredictPool(config.threads);
+      ctx.onCleanup(() => pool.close());
+      const app = await buildApp({
+        catalog,
+        config,
+        tls,
+        pool,
+        importFile: (bytes, fileName, opts) => importDraws(catalog.db, bytes, { fileName, replace: opts.replace, dryRun: opts.dryRun }),
+        logger: { stream: { write: (line) => void ctx.io.stdout.write(line) } },
+      });
       let address: string;
       try {
         address = await app.listen({ host: config.host, port: config.port, backlog: LISTEN_BACKLOG });
@@ -55,9 +68,10 @@ export function register(program: Command, ctx: CliContext): void {
         ctx.out.warn('plain HTTP on a non-loopback address: keys and tokens travel in clear; use --tls-cert/--tls-key or a TLS proxy');
       }
       await waitForAbort(ctx.signal);
-      ctx.out.info('stopping: no new connections, finishing requests in flight');
-      // close() stops accepting, waits for in-flight requests and runs onClose hooks; the
-      // catalog is closed by the CLI context afterwards.
+      ctx.out.info('stopping: no new connections, finishing requests in flight, requeueing running jobs');
+      // close() stops accepting, waits for in-flight requests and runs onClose hooks (the job
+      // runner stops claiming and aborts running jobs at a contest boundary; they resume at the
+      // next start); the pool and the catalog are closed by the CLI context afterwards.
       await app.close();
       ctx.out.info('stopped');
     });

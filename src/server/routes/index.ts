@@ -4,10 +4,17 @@
  */
 import type { ResourcePlugin } from '../context.js';
 import authKeysRoutes from './auth-keys.js';
+import budgetsRoutes from './budgets.js';
+import dashboardRoutes from './dashboard.js';
 import drawsRoutes from './draws.js';
+import financeRoutes from './finance.js';
 import healthRoutes from './health.js';
 import importsRoutes from './imports.js';
+import ledgerRoutes from './ledger.js';
 import metricsRoutes from './metrics.js';
+import recipesRoutes from './recipes.js';
+import runsRoutes from './runs.js';
+import simulationsRoutes from './simulations.js';
 
 export const API_PREFIX = '/api/v1';
 
@@ -17,4 +24,11 @@ export const RESOURCES: ReadonlyArray<readonly [name: string, plugin: ResourcePl
   ['draws', drawsRoutes],
   ['imports', importsRoutes],
   ['auth-keys', authKeysRoutes],
+  ['runs', runsRoutes],
+  ['simulations', simulationsRoutes],
+  ['recipes', recipesRoutes],
+  ['ledger', ledgerRoutes],
+  ['budgets', budgetsRoutes],
+  ['finance', financeRoutes],
+  ['dashboard', dashboardRoutes],
 ];

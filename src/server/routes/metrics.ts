@@ -18,10 +18,6 @@ const metricsRoutes: ResourcePlugin = (app, { ctx }, done) => {
       return RUN_STATUSES.map((status) => ({ labels: { status }, value: counts.get(status) ?? 0 }));
     },
   });
-  // Placeholder until the job runner registers its own reader (registerGauge replaces by name).
-  if (!ctx.metrics.hasGauge('luckyfive_job_queue_depth')) {
-    ctx.metrics.registerGauge({ name: 'luckyfive_job_queue_depth', help: 'Jobs waiting to run.', read: () => 0 });
-  }
 
   app.get(
     '/metrics',

@@ -1,0 +1,203 @@
+/**
+ * The in-process job runner of `luckyfive serve`: simulation jobs are rows in the catalog's
+ * `jobs` table, claimed atomically (oldest first) and run at most `concurrency` at a time on
+ * the server's one worker pool.
+ *
+ * Lifecycle. `start()` first recovers what a previous process left behind (jobs still `running`
+ * go back to the queue; their pre-assigned run id makes the next claim resume the run instead of
+ * starting another), then claims work whenever a job is submitted, a job ends, or the poll timer
+ * fires (the timer also picks up jobs queued and cancels requested by another process).
+ * `cancel()` turns a pending job `cancelled` at once and aborts a running one: the run stops at a
+ * clean contest boundary, ends `cancelled` and stays resumable. `stop()` (graceful shutdown)
+ * stops claiming and aborts running jobs the same way, but puts them back in the queue, so the
+ * next start resumes them. Only one runner may work on a catalog at a time.
+ */
+import { performance } from 'node:perf_hooks';
+import { LuckyError, isLuckyError } from '../errors.js';
+import type { Catalog } from '../store/catalog.js';
+import {
+  type JobView,
+  cancelJob,
+  claimNextJob,
+  finishJob,
+  insertJob,
+  newJobId,
+  readCancelRequests,
+  readJob,
+  recoverInterruptedJobs,
+  requeueJob,
+} from '../store/jobs-repo.js';
+import { type PredictPool, sharePool } from './pool.js';
+import type { RunReport } from './simulate.js';
+import { newRunId } from './simulate.js';
+import { type SimulationOutcome, type SimulationSpec, parseSimulationSpec, runSimulationSpec, simulationSpecJson } from './simulation-spec.js';
+
+/** A job claimed this many times and still found `running` at start is failed, not retried. */
+export const MAX_JOB_ATTEMPTS = 3;
+
+/** How often the runner looks for work it was not told about (ms). */
+export const JOB_POLL_MS = 2000;
+
+/** The slice of a pino logger the runner writes to. */
+export interface JobLog {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface JobRunnerOptions {
+  catalog: Catalog;
+  pool: PredictPool;
+  /** jobs run at once (config `job_concurrency`) */
+  concurrency: number;
+  /** milliseconds since the epoch, for timestamps */
+  now: () => number;
+  log?: JobLog | undefined;
+  /** told about every job's simulation that ends (metrics): final status, wall time, contests simulated */
+  onOutcome?: ((mode: 'job', status: RunReport['status'], seconds: number, contests: number) => void) | undefined;
+  pollMs?: number | undefined;
+}
+
+interface Active {
+  controller: AbortController;
+  /** why it was aborted: a user's cancel or the server stopping */
+  reason: 'cancel' | 'shutdown' | undefined;
+  done: Promise<void>;
+}
+
+const silent: JobLog = { info() {}, warn() {}, error() {} };
+
+export class JobRunner {
+  private readonly active = new Map<string, Active>();
+  private readonly log: JobLog;
+  private stopping = false;
+  private started = false;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly o: JobRunnerOptions) {
+    this.log = o.log ?? silent;
+  }
+
+  /** Recovers jobs a previous process left running, then starts claiming. */
+  start(): { requeued: number; failed: number } {
+    const recovered = recoverInterruptedJobs(this.o.catalog.db, MAX_JOB_ATTEMPTS, this.iso());
+    if (recovered.requeued || recovered.failed) this.log.info(recovered, 'jobs recovered from a previous run of the server');
+    this.started = true;
+    this.timer = setInterval(() => this.tick(), this.o.pollMs ?? JOB_POLL_MS);
+    this.timer.unref();
+    this.pump();
+    return recovered;
+  }
+
+  /** Queues a simulation and returns it as accepted (pending); it starts as soon as a slot is free. */
+  submit(spec: SimulationSpec): JobView {
+    if (this.stopping) throw new LuckyError('E_INTERRUPTED', 'the server is shutting down; submit the simulation again after it restarts');
+    const job = insertJob(this.o.catalog.db, { job_id: newJobId(new Date(this.o.now())), kind: 'simulate', request_json: simulationSpecJson(spec), created_at: this.iso() });
+    this.log.info({ job_id: job.job_id }, 'job queued');
+    this.pump();
+    return job;
+  }
+
+  /**
+   * Cancels a job: a pending one at once; a running one is asked to stop (here, or through the
+   * catalog when another process runs it). E_NOT_FOUND for an unknown id, E_CONFLICT for a job
+   * that already ended.
+   */
+  cancel(jobId: string): JobView {
+    const { job, wasRunning } = cancelJob(this.o.catalog.db, jobId, this.iso());
+    if (wasRunning) this.abort(jobId, 'cancel');
+    else this.log.info({ job_id: jobId }, 'job cancelled before it started');
+    return job;
+  }
+
+  /** Jobs this runner is running now. */
+  get running(): number {
+    return this.active.size;
+  }
+
+  /** Graceful shutdown: claim nothing more, abort running jobs at a contest boundary and requeue them. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.timer) clearInterval(this.timer);
+    for (const id of this.active.keys()) this.abort(id, 'shutdown');
+    await Promise.all([...this.active.values()].map((a) => a.done));
+  }
+
+  private iso(): string {
+    return new Date(this.o.now()).toISOString();
+  }
+
+  private abort(jobId: string, reason: 'cancel' | 'shutdown'): void {
+    const a = this.active.get(jobId);
+    if (!a) return;
+    a.reason ??= reason;
+    a.controller.abort();
+  }
+
+  private tick(): void {
+    if (this.stopping) return;
+    try {
+      for (const id of readCancelRequests(this.o.catalog.db)) this.abort(id, 'cancel');
+    } catch (e) {
+      this.log.error({ err: e }, 'reading cancel requests failed');
+    }
+    this.pump();
+  }
+
+  /** Claims jobs while slots are free. Never throws: a failure (say, the catalog busy) is logged and the poll retries. */
+  private pump(): void {
+    try {
+      while (this.started && !this.stopping && this.active.size < this.o.concurrency) {
+        const job = claimNextJob(this.o.catalog.db, this.iso(), newRunId(new Date(this.o.now())));
+        if (!job) return;
+        const entry: Active = { controller: new AbortController(), reason: undefined, done: Promise.resolve() };
+        this.active.set(job.job_id, entry);
+        entry.done = this.execute(job.job_id, job.request_json, job.run_id!, entry)
+          .catch((e: unknown) => this.log.error({ job_id: job.job_id, err: e }, 'job bookkeeping failed; the job is recovered at the next start'))
+          .finally(() => {
+            this.active.delete(job.job_id);
+            // Claim the next job outside this promise chain so a failure there cannot stall it.
+            setImmediate(() => this.tick());
+          });
+      }
+    } catch (e) {
+      this.log.error({ err: e }, 'claiming a job failed; retrying at the next poll');
+    }
+  }
+
+  private async execute(jobId: string, requestJson: string, runId: string, entry: Active): Promise<void> {
+    const db = this.o.catalog.db;
+    this.log.info({ job_id: jobId, run_id: runId }, 'job started');
+    const started = performance.now();
+    let status: RunReport['status'];
+    let outcome: SimulationOutcome | undefined;
+    try {
+      const spec = parseSimulationSpec(requestJson);
+      const pool = spec.threads === null ? this.o.pool : sharePool(this.o.pool, spec.threads);
+      outcome = await runSimulationSpec({ catalog: this.o.catalog, pool, now: () => new Date(this.o.now()), signal: entry.controller.signal }, spec, runId);
+      status = outcome.report.status;
+    } catch (e) {
+      if (entry.controller.signal.aborted && isLuckyError(e) && e.code === 'E_INTERRUPTED') {
+        // Stopped before its first contest: a cancel like any other, only without a report.
+        status = 'cancelled';
+      } else {
+        const message = isLuckyError(e) ? [e.message, ...e.details].join('; ') : 'internal error';
+        this.log.error({ job_id: jobId, run_id: runId, err: e }, 'job failed');
+        finishJob(db, jobId, 'failed', message, this.iso());
+        this.o.onOutcome?.('job', 'failed', (performance.now() - started) / 1000, 0);
+        return;
+      }
+    }
+    this.o.onOutcome?.('job', status, outcome?.seconds ?? (performance.now() - started) / 1000, outcome?.contests ?? 0);
+    if (status === 'completed') {
+      finishJob(db, jobId, 'completed', null, this.iso());
+      this.log.info({ job_id: jobId, run_id: runId, seconds: outcome?.seconds, contests: outcome?.contests }, 'job completed');
+    } else if (entry.reason === 'shutdown' && readJob(db, jobId)?.cancel_requested !== 1) {
+      requeueJob(db, jobId);
+      this.log.info({ job_id: jobId, run_id: runId }, 'job interrupted by shutdown; it resumes at the next start');
+    } else {
+      finishJob(db, jobId, 'cancelled', null, this.iso());
+      this.log.info({ job_id: jobId, run_id: runId, contests_done: outcome?.report.contests ?? 0 }, 'job cancelled; its run stays resumable');
+    }
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * The job queue in the catalog (`jobs`). Claiming is one `UPDATE ... WHERE status = 'pending'
+ * RETURNING` statement, so two runners (even in two processes) can never claim the same job.
+ */
+import { randomBytes } from 'node:crypto';
+import { LuckyError } from '../errors.js';
+import type { Db } from './sqlite.js';
+import { prepareCached } from './sqlite.js';
+
+export const JOB_STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+export type JobKind = 'simulate';
+
+/** `job-` then the same time-ordered form as run ids. */
+export const JOB_ID_PATTERN = /^job-[a-z0-9][a-z0-9-]{5,58}$/;
+
+export interface JobRow {
+  seq: number;
+  job_id: string;
+  kind: JobKind;
+  request_json: string;
+  status: JobStatus;
+  run_id: string | null;
+  error: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  attempts: number;
+  cancel_requested: number;
+}
+
+/** A job row with its run's progress (LEFT JOIN on the run index: one query per list). */
+export interface JobView extends JobRow {
+  run_status: string | null;
+  contests_done: number | null;
+  contests_planned: number | null;
+}
+
+const VIEW = `SELECT j.*, r.status AS run_status, r.contests_done, r.contests_planned FROM jobs j LEFT JOIN runs r ON r.run_id = j.run_id`;
+
+/** A new job id: time-ordered and unique. */
+export function newJobId(now: Date): string {
+  const t = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15).toLowerCase();
+  return `job-${t}-${randomBytes(4).toString('hex')}`;
+}
+
+export function insertJob(db: Db, job: { job_id: string; kind: JobKind; request_json: string; created_at: string }): JobView {
+  db.prepare("INSERT INTO jobs (job_id, kind, request_json, status, created_at) VALUES (@job_id, @kind, @request_json, 'pending', @created_at)").run(job);
+  return readJob(db, job.job_id)!;
+}
+
+export function readJob(db: Db, jobId: string): JobView | undefined {
+  return prepareCached(db, `${VIEW} WHERE j.job_id = ?`).get(jobId) as JobView | undefined;
+}
+
+export interface JobFilter {
+  status?: JobStatus | undefined;
+  /** only jobs with seq below this (the previous page's last seq): newest first */
+  before?: number | undefined;
+  limit: number;
+}
+
+/** Jobs newest first. */
+export function listJobs(db: Db, f: JobFilter): JobView[] {
+  return prepareCached(db, `${VIEW} WHERE (@status IS NULL OR j.status = @status) AND (@before IS NULL OR j.seq < @before) ORDER BY j.seq DESC LIMIT @limit`).all({
+    status: f.status ?? null,
+    before: f.before ?? null,
+    limit: f.limit,
+  }) as JobView[];
+}
+
+/**
+ * Claims the oldest pending job: marks it running, counts the attempt and gives it a run id
+ * (kept from an earlier attempt, or `runId` for a first one). Undefined when none is pending.
+ */
+export function claimNextJob(db: Db, now: string, runId: string): JobRow | undefined {
+  return prepareCached(
+    db,
+    `UPDATE jobs SET status = 'running', started_at = ?, attempts = attempts + 1, run_id = COALESCE(run_id, ?), error = NULL
+     WHERE seq = (SELECT seq FROM jobs WHERE status = 'pending' ORDER BY seq LIMIT 1) AND status = 'pending' RETURNING *`,
+  ).get(now, runId) as JobRow | undefined;
+}
+
+/** Ends a running job. Only a job still `running` changes (a cancel may have won the race). */
+export function finishJob(db: Db, jobId: string, status: Exclude<JobStatus, 'pending' | 'running'>, error: string | null, now: string): void {
+  prepareCached(db, "UPDATE jobs SET status = ?, error = ?, finished_at = ? WHERE job_id = ? AND status = 'running'").run(status, error, now, jobId);
+}
+
+/** Puts a running job back in the queue (graceful shutdown): its run id is kept, so the next start resumes the run. */
+export function requeueJob(db: Db, jobId: string): void {
+  prepareCached(db, "UPDATE jobs SET status = 'pending' WHERE job_id = ? AND status = 'running'").run(jobId);
+}
+
+/** Asks a running job to stop (its runner aborts it at a clean contest boundary); false when it was not running. */
+export function requestJobCancel(db: Db, jobId: string): boolean {
+  return prepareCached(db, "UPDATE jobs SET cancel_requested = 1 WHERE job_id = ? AND status = 'running'").run(jobId).changes === 1;
+}
+
+/** Running jobs whose cancel was requested (possibly by another process). */
+export function readCancelRequests(db: Db): string[] {
+  return prepareCached(db, "SELECT job_id FROM jobs WHERE status = 'running' AND cancel_requested = 1").pluck().all() as string[];
+}
+
+/** Cancels a job that is still pending; false when it was not pending. */
+export function cancelPendingJob(db: Db, jobId: string, now: string): boolean {
+  return prepareCached(db, "UPDATE jobs SET status = 'cancelled', finished_at = ? WHERE job_id = ? AND status = 'pending'").run(now, jobId).changes === 1;
+}
+
+/**
+ * Jobs left `running` by a process that ended without a graceful shutdown: back to `pending`,
+ * except those whose cancel was requested (cancelled) and those already claimed `maxAttempts`
+ * times, which fail (a job that keeps killing the server must not be retried forever). Only
+ * one runner may work on a catalog: this assumes no other process is running jobs.
+ */
+export function recoverInterruptedJobs(db: Db, maxAttempts: number, now: string): { requeued: number; failed: number } {
+  return db.transaction(() => {
+    db.prepare("UPDATE jobs SET status = 'cancelled', finished_at = ? WHERE status = 'running' AND cancel_requested = 1").run(now);
+    const failed = db
+      .prepare("UPDATE jobs SET status = 'failed', finished_at = ?, error = ? WHERE status = 'running' AND attempts >= ?")
+      .run(now, `interrupted ${maxAttempts} times without finishing; not retried`, maxAttempts).changes;
+    const requeued = db.prepare("UPDATE jobs SET status = 'pending' WHERE status = 'running'").run().changes;
+    return { requeued, failed };
+  })();
+}
+
+/**
+ * Cancels a job in the catalog: a pending one becomes `cancelled`; a running one gets
+ * `cancel_requested` (its runner aborts it). E_NOT_FOUND for an unknown job, E_CONFLICT for one
+ * that already ended. Returns the job and whether it was running.
+ */
+export function cancelJob(db: Db, jobId: string, now: string): { job: JobView; wasRunning: boolean } {
+  if (!readJob(db, jobId)) throw new LuckyError('E_NOT_FOUND', `no job ${jobId}`, ['list jobs with GET /api/v1/simulations']);
+  if (cancelPendingJob(db, jobId, now)) return { job: readJob(db, jobId)!, wasRunning: false };
+  if (requestJobCancel(db, jobId)) return { job: readJob(db, jobId)!, wasRunning: true };
+  const status = readJob(db, jobId)!.status;
+  throw new LuckyError('E_CONFLICT', `job ${jobId} is already ${status}; only pending or running jobs can be cancelled`);
+}
+
+export function countJobs(db: Db, status: JobStatus): number {
+  return (prepareCached(db, 'SELECT COUNT(*) AS n FROM jobs WHERE status = ?').get(status) as { n: number }).n;
+}
