@@ -116,7 +116,7 @@ export const RunReportSchema = z
       rates: z.object({ rate_2: stat, rate_3: stat, rate_4: stat, rate_5: stat }),
       best_hits_at_least: AtLeast,
       best_rates: z.object({ best_2plus: stat, best_3plus: stat, best_4plus: stat }),
-      baseline: BaselineSchema,
+      baseline: BaselineSchema.nullable(),
     }),
     finance: z.object({
       cost_cents: z.int(),

@@ -126,7 +126,7 @@ const dashboardRoutes: ResourcePlugin = (app, { ctx }, done) => {
     if (top && top.mean_hits !== null) {
       let sentence: string | null = null;
       try {
-        sentence = readRunReport(ctx.catalog, top.run_id)?.summary.baseline.figures.mean_hits.sentence ?? null;
+        sentence = readRunReport(ctx.catalog, top.run_id)?.summary.baseline?.figures.mean_hits.sentence ?? null;
       } catch {
         // A missing or unreadable run file leaves the sentence out; `maintain` reports the file.
       }
