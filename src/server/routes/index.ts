@@ -4,6 +4,7 @@
  */
 import type { ResourcePlugin } from '../context.js';
 import authKeysRoutes from './auth-keys.js';
+import analysisRoutes from './analysis.js';
 import budgetsRoutes from './budgets.js';
 import dashboardRoutes from './dashboard.js';
 import drawsRoutes from './draws.js';
@@ -31,4 +32,5 @@ export const RESOURCES: ReadonlyArray<readonly [name: string, plugin: ResourcePl
   ['budgets', budgetsRoutes],
   ['finance', financeRoutes],
   ['dashboard', dashboardRoutes],
+  ['analysis', analysisRoutes],
 ];

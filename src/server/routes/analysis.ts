@@ -1,0 +1,122 @@
+/**
+ * Sweeps, comparisons and leaderboards over HTTP: the same documents as `luckyfive sweep show`,
+ * `compare` and `leaderboard --json`, with every adjusted p-value counting every trial.
+ * Creating a sweep is a CLI (cron) job for now: a sweep can run for hours on the pool.
+ */
+import { z } from 'zod';
+import { METRIC_DOCS, parseMetricName } from '../../core/metrics.js';
+import { compareRuns } from '../../engine/compare.js';
+import { buildLeaderboard } from '../../engine/leaderboard.js';
+import { readSweepResults } from '../../engine/sweep/results.js';
+import { LuckyError } from '../../errors.js';
+import { parseRunId } from '../../store/run-file.js';
+import { listSweeps, parseSweepId } from '../../store/sweeps-repo.js';
+import type { ResourcePlugin } from '../context.js';
+import { COMMON_ERRORS, errorResponses } from '../error-envelope.js';
+
+/** Documents whose full shape is defined by the engine and printed by the CLI's --json. */
+const Document = z.record(z.string(), z.unknown());
+const MetricQuery = z.string().max(40).optional();
+const metricOf = (m: string | undefined, fallback = 'mean_hits') => parseMetricName(m ?? fallback);
+
+const routes: ResourcePlugin = (app, { ctx }, done) => {
+  app.get(
+    '/sweeps',
+    {
+      config: { role: 'viewer', rateClass: 'read' },
+      schema: {
+        summary: 'Sweeps, newest first, with status and progress',
+        tags: ['sweeps'],
+        querystring: z.strictObject({
+          status: z.enum(['pending', 'running', 'completed', 'completed_with_failures', 'stopped', 'failed']).optional(),
+          limit: z.coerce.number().int().min(1).max(1000).default(50),
+        }),
+        response: { 200: z.object({ items: z.array(Document) }), ...COMMON_ERRORS },
+      },
+    },
+    (request) => ({ items: listSweeps(ctx.catalog.db, { status: request.query.status, limit: request.query.limit }) as unknown as Array<Record<string, unknown>> }),
+  );
+
+  app.get(
+    '/sweeps/:sweep_id',
+    {
+      config: { role: 'viewer', rateClass: 'read' },
+      schema: {
+        summary: 'Ranked cells with the exact baseline and raw, Holm and Benjamini-Hochberg p-values over all cells',
+        tags: ['sweeps'],
+        params: z.strictObject({ sweep_id: z.string().max(64) }),
+        querystring: z.strictObject({ by: MetricQuery, top: z.coerce.number().int().min(1).max(10_000).default(20) }),
+        response: { 200: Document, ...COMMON_ERRORS, ...errorResponses(404) },
+      },
+    },
+    (request) => {
+      const metric = metricOf(request.query.by);
+      const r = readSweepResults(ctx.catalog, parseSweepId(request.params.sweep_id), metric);
+      return {
+        sweep_id: r.sweep.sweep_id,
+        name: r.sweep.name,
+        status: r.sweep.status,
+        first_contest: r.sweep.first_contest,
+        last_contest: r.sweep.last_contest,
+        metric: r.metric,
+        metric_description: METRIC_DOCS[r.metric].description,
+        higher_is_better: r.higher_is_better,
+        cells_total: r.cells_total,
+        cells_done: r.cells_done,
+        cells_failed: r.cells_failed,
+        adjustment: { methods: ['holm', 'benjamini_hochberg'], family_size: r.cells.filter((c) => c.p_value !== null).length, note: 'adjusted over every finished cell of the sweep, not only those shown' },
+        best: r.best,
+        cells: r.cells.slice(0, request.query.top),
+      };
+    },
+  );
+
+  app.get(
+    '/compare',
+    {
+      config: { role: 'viewer', rateClass: 'read' },
+      schema: {
+        summary: 'Runs side by side with paired per-contest tests (sign and permutation)',
+        tags: ['compare'],
+        querystring: z.strictObject({
+          run_id: z.union([z.string(), z.array(z.string())]),
+          metrics: z.string().max(400).optional(),
+        }),
+        response: { 200: Document, ...COMMON_ERRORS, ...errorResponses(404, 409) },
+      },
+    },
+    (request) => {
+      const ids = [request.query.run_id].flat().map(parseRunId);
+      if (ids.length < 2) throw new LuckyError('E_INPUT_INVALID', 'compare needs at least two run_id values', ['query.run_id: give two or more']);
+      if (ids.length > 50) throw new LuckyError('E_INPUT_INVALID', 'compare takes at most 50 runs', ['query.run_id: too many']);
+      const metrics = request.query.metrics ? [...new Set(request.query.metrics.split(',').map((s) => parseMetricName(s.trim())))] : Object.keys(METRIC_DOCS).map((m) => parseMetricName(m));
+      return compareRuns(ctx.catalog, ids, { metrics }) as unknown as Record<string, unknown>;
+    },
+  );
+
+  app.get(
+    '/leaderboard',
+    {
+      config: { role: 'viewer', rateClass: 'read' },
+      schema: {
+        summary: 'Completed runs ranked by a metric; adjusted p-values count every run matching the filter',
+        tags: ['leaderboard'],
+        querystring: z.strictObject({
+          metric: MetricQuery,
+          filter: z.string().max(2000).optional(),
+          since: z.iso.date().optional(),
+          limit: z.coerce.number().int().min(1).max(1000).default(50),
+        }),
+        response: { 200: Document, ...COMMON_ERRORS },
+      },
+    },
+    (request) =>
+      buildLeaderboard(ctx.catalog, { metric: metricOf(request.query.metric), filter: request.query.filter, since: request.query.since, limit: request.query.limit }) as unknown as Record<
+        string,
+        unknown
+      >,
+  );
+  done();
+};
+
+export default routes;
