@@ -187,10 +187,10 @@ export async function executeRuns(env: RunEnv, jobs: readonly RunJob[], options:
     for (const s of touched) flush(s);
   };
 
-  // Chunks per group; a lone run keeps simulate's sizing (a quarter of a thread's share, at most 16).
+  // Chunks per group: an eighth of a thread's share (at most 8 contests), so the last chunks leave little tail.
   const chunks: Array<{ g: Group; units: Group['units'] }> = [];
   for (const g of groups) {
-    const per = Math.max(1, Math.min(16, Math.ceil(g.units.length / (env.pool.threads * 4)), Math.ceil(PREDICTIONS_PER_TASK / g.states.length)));
+    const per = Math.max(1, Math.min(8, Math.ceil(g.units.length / (env.pool.threads * 8)), Math.ceil(PREDICTIONS_PER_TASK / g.states.length)));
     for (let i = 0; i < g.units.length; i += per) chunks.push({ g, units: g.units.slice(i, i + per) });
   }
 
