@@ -5,7 +5,7 @@ import { formatMetric } from '../core/ranking.js';
 import { formatPValue } from '../core/stats.js';
 import { cellLabel } from '../core/sweep/apply-params.js';
 import type { Heatmap } from '../engine/sweep/heatmap.js';
-import type { CellResult, SweepResults } from '../engine/sweep/results.js';
+import type { SweepResults } from '../engine/sweep/results.js';
 import type { CliContext } from './context.js';
 import type { Format } from './output.js';
 
@@ -17,50 +17,16 @@ export async function listSweepsCommand(ctx: CliContext, a: { status?: string | 
   const { listSweeps } = await import('../store/sweeps-repo.js');
   const catalog = await ctx.catalog();
   const rows = listSweeps(catalog.db, { status: a.status as never, limit: a.limit === 0 ? undefined : a.limit });
-  const json = rows.map((r) => ({
-    sweep_id: r.sweep_id,
-    name: r.name,
-    status: r.status,
-    complete: r.status === 'completed' || r.status === 'completed_with_failures',
-    cells_total: r.cells_total,
-    cells_done: r.cells_completed,
-    cells_failed: r.cells_failed,
-    first_contest: r.first_contest,
-    last_contest: r.last_contest,
-    holdout: r.holdout_from === null ? null : { from: r.holdout_from, to: r.holdout_to },
-    metric: r.metric,
-    created_at: r.created_at,
-    finished_at: r.finished_at,
-  }));
-  if (a.format === 'json') return ctx.out.json({ sweeps: json, count: json.length });
+  const { sweepListItem } = await import('../engine/sweep/documents.js');
+  if (a.format === 'json') return ctx.out.json({ sweeps: rows.map(sweepListItem), count: rows.length });
   ctx.out.table(
     ['sweep_id', 'name', 'status', 'cells', 'failed', 'contests', 'created_at'],
-    json.map((s) => [s.sweep_id, s.name, s.status, `${s.cells_done}/${s.cells_total}`, s.cells_failed, `${s.first_contest}..${s.last_contest}`, s.created_at]),
+    rows.map((s) => [s.sweep_id, s.name, s.status, `${s.cells_completed}/${s.cells_total}`, s.cells_failed, `${s.first_contest}..${s.last_contest}`, s.created_at]),
   );
 }
 
 function metricOrDefault(name: string | undefined): MetricName | undefined {
   return name === undefined ? undefined : parseMetricName(name);
-}
-
-function cellJson(c: CellResult, best: SweepResults['best']): Record<string, unknown> {
-  return {
-    rank: c.rank,
-    flag: best && best.cell_index === c.cell_index ? `best of ${best.of}` : null,
-    cell_index: c.cell_index,
-    params: c.params,
-    status: c.status,
-    run_id: c.run_id,
-    value: c.value,
-    baseline: c.baseline,
-    p_value: c.p_value,
-    p_holm: c.p_holm,
-    p_bh: c.p_bh,
-    contests: c.contests,
-    tickets: c.tickets,
-    holdout: c.holdout,
-    ...(c.error ? { error: c.error } : {}),
-  };
 }
 
 const p = (v: number | null) => (v === null ? '-' : formatPValue(v));
@@ -75,25 +41,8 @@ export async function showSweepCommand(ctx: CliContext, a: { id: string; top: nu
   const shown = r.cells.slice(0, a.top);
   const s = r.sweep;
   if (a.format === 'json') {
-    return ctx.out.json({
-      sweep_id: s.sweep_id,
-      name: s.name,
-      status: s.status,
-      complete: s.status === 'completed' || s.status === 'completed_with_failures',
-      first_contest: s.first_contest,
-      last_contest: s.last_contest,
-      holdout: s.holdout_from === null ? null : { from: s.holdout_from, to: s.holdout_to, top: s.holdout_top },
-      spec: JSON.parse(s.spec_json) as unknown,
-      metric: r.metric,
-      metric_description: METRIC_DOCS[r.metric].description,
-      higher_is_better: r.higher_is_better,
-      cells_total: r.cells_total,
-      cells_done: r.cells_done,
-      cells_failed: r.cells_failed,
-      adjustment: { methods: ['holm', 'benjamini_hochberg'], family_size: family, note: 'adjusted over every finished cell of the sweep, not only those shown' },
-      best: r.best,
-      cells: shown.map((c) => cellJson(c, r.best)),
-    });
+    const { sweepShowDocument } = await import('../engine/sweep/documents.js');
+    return ctx.out.json(sweepShowDocument(r, a.top));
   }
   const out = ctx.out;
   out.text(`sweep ${s.sweep_id} "${s.name}" (${s.status}): contests ${s.first_contest}..${s.last_contest}, ${r.cells_done}/${r.cells_total} cells done, ${r.cells_failed} failed`);

@@ -29,7 +29,7 @@ describe('analysis routes', () => {
   it('GET /sweeps lists the sweep and /sweeps/{id} ranks every cell with Holm and BH', async () => {
     const list = await s.get('/api/v1/sweeps', s.keys.viewer);
     expect(list.statusCode, list.body).toBe(200);
-    expect(list.json().items.map((x: { sweep_id: string }) => x.sweep_id)).toContain(sweepId);
+    expect(list.json().items).toEqual((await cli(['sweep', 'list', '--json'], { dataDir: s.dir })).json().sweeps);
     const show = await s.get(`/api/v1/sweeps/${sweepId}?top=2`, s.keys.viewer);
     expect(show.statusCode, show.body).toBe(200);
     const doc = show.json();
@@ -37,8 +37,9 @@ describe('analysis routes', () => {
     expect(doc.adjustment.family_size).toBe(3);
     expect(doc.cells[0]).toHaveProperty('p_holm');
     expect(doc.cells[0]).toHaveProperty('p_bh');
-    const cliDoc = (await cli(['sweep', 'show', sweepId, '--json'], { dataDir: s.dir })).json();
-    expect(doc.best).toEqual(cliDoc.best);
+    const cliDoc = (await cli(['sweep', 'show', sweepId, '--top', '2', '--json'], { dataDir: s.dir })).json();
+    expect(doc).toEqual(cliDoc);
+    expect(doc.cells[0].flag).toBe('best of 3');
     expect((await s.get('/api/v1/sweeps/..%2F..%2Fetc', s.keys.viewer)).statusCode).toBe(400);
     expect((await s.get('/api/v1/sweeps/sweep-unknown-000', s.keys.viewer)).statusCode).toBe(404);
   });

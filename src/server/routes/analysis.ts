@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { METRIC_DOCS, parseMetricName } from '../../core/metrics.js';
 import { compareRuns } from '../../engine/compare.js';
 import { buildLeaderboard } from '../../engine/leaderboard.js';
+import { sweepListItem, sweepShowDocument } from '../../engine/sweep/documents.js';
 import { readSweepResults } from '../../engine/sweep/results.js';
 import { LuckyError } from '../../errors.js';
 import { parseRunId } from '../../store/run-file.js';
@@ -34,7 +35,7 @@ const routes: ResourcePlugin = (app, { ctx }, done) => {
         response: { 200: z.object({ items: z.array(Document) }), ...COMMON_ERRORS },
       },
     },
-    (request) => ({ items: listSweeps(ctx.catalog.db, { status: request.query.status, limit: request.query.limit }) as unknown as Array<Record<string, unknown>> }),
+    (request) => ({ items: listSweeps(ctx.catalog.db, { status: request.query.status, limit: request.query.limit }).map(sweepListItem) }),
   );
 
   app.get(
@@ -49,26 +50,7 @@ const routes: ResourcePlugin = (app, { ctx }, done) => {
         response: { 200: Document, ...COMMON_ERRORS, ...errorResponses(404) },
       },
     },
-    (request) => {
-      const metric = metricOf(request.query.by);
-      const r = readSweepResults(ctx.catalog, parseSweepId(request.params.sweep_id), metric);
-      return {
-        sweep_id: r.sweep.sweep_id,
-        name: r.sweep.name,
-        status: r.sweep.status,
-        first_contest: r.sweep.first_contest,
-        last_contest: r.sweep.last_contest,
-        metric: r.metric,
-        metric_description: METRIC_DOCS[r.metric].description,
-        higher_is_better: r.higher_is_better,
-        cells_total: r.cells_total,
-        cells_done: r.cells_done,
-        cells_failed: r.cells_failed,
-        adjustment: { methods: ['holm', 'benjamini_hochberg'], family_size: r.cells.filter((c) => c.p_value !== null).length, note: 'adjusted over every finished cell of the sweep, not only those shown' },
-        best: r.best,
-        cells: r.cells.slice(0, request.query.top),
-      };
-    },
+    (request) => sweepShowDocument(readSweepResults(ctx.catalog, parseSweepId(request.params.sweep_id), metricOf(request.query.by)), request.query.top),
   );
 
   app.get(
