@@ -53,7 +53,11 @@ export function planRun(db: Db, range: RangeRequest, history: number): RunPlan {
   if (from <= bounds.first_contest) {
     throw new LuckyError('E_DATA_MISSING', `contest ${from} has no earlier draws to learn from; start at ${bounds.first_contest + 1} or later`);
   }
-  const upTo = listDraws(db, { to });
+  // Only the draws a target can see: the range itself plus `history` draws before it (newest
+  // first, then reversed). Fewer rows than asked means the catalog starts inside the window.
+  const wanted = history + (to - from + 1);
+  const upTo = listDraws(db, { to, order: 'desc', limit: wanted }).reverse();
+  const fromCatalogStart = upTo.length < wanted;
   const firstTargetIdx = upTo.findIndex((d) => d.contest >= from);
   const start = Math.max(0, firstTargetIdx - history);
   const draws = upTo.slice(start);
@@ -64,7 +68,7 @@ export function planRun(db: Db, range: RangeRequest, history: number): RunPlan {
     if (d.contest >= from) {
       targets.push(d);
       target_index.push(i);
-      if (start + i < history) short_history.push(d.contest);
+      if (fromCatalogStart && start + i < history) short_history.push(d.contest);
     }
   });
   const present = new Set(targets.map((d) => d.contest));
