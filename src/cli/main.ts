@@ -71,7 +71,15 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
   }
 }
 
-function reportError(e: unknown, ctx: CliContext): number {
+/** A database another process holds locked past the busy timeout is "busy" (exit 5), never an internal error. */
+export function busyAsLuckyError(e: unknown): LuckyError | undefined {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !/^SQLITE_(BUSY|LOCKED)(_|$)/.test(code)) return undefined;
+  return new LuckyError('E_BUSY', 'the database is locked by another process; try again when it has finished', [(e as Error).message], { cause: e });
+}
+
+function reportError(error: unknown, ctx: CliContext): number {
+  const e = busyAsLuckyError(error) ?? error;
   if (e instanceof CommanderError) {
     // help and version are "errors" in commander's exitOverride mode
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
