@@ -51,44 +51,37 @@ export function prepareRun(env: RunEnv, req: SimulateRequest, plan: RunPlan = pl
   // later edit of the table never changes what this run charged.
   const prices = env.prices ?? readPriceTable(env.catalog.db);
   const rule = env.payoutRule ?? readPayoutRule(env.catalog.db);
+  // Fields the run file's meta and the catalog's index row share, computed once.
+  const common = {
+    run_id: runId,
+    name: req.name ?? null,
+    sweep_id: req.sweep_id ?? null,
+    recipe_json: canonicalRecipeJson(recipe),
+    recipe_hash: recipeHash(recipe),
+    seed: recipe.seed,
+    dataset_hash: plan.dataset_hash,
+    engine_version: ENGINE_VERSION,
+    first_contest: plan.first_contest,
+    last_contest: plan.last_contest,
+    synthetic: plan.synthetic ? 1 : 0,
+    status: 'running' as const,
+  };
   const rf = openRunFile(file);
   try {
     writeRunMeta(rf.db, {
-      run_id: runId,
-      name: req.name ?? null,
-      sweep_id: req.sweep_id ?? null,
-      recipe_json: canonicalRecipeJson(recipe),
-      recipe_hash: recipeHash(recipe),
-      seed: recipe.seed,
-      dataset_hash: plan.dataset_hash,
-      engine_version: ENGINE_VERSION,
-      first_contest: plan.first_contest,
-      last_contest: plan.last_contest,
+      ...common,
       missing_contests: JSON.stringify(plan.missing),
       short_history_contests: JSON.stringify(plan.short_history),
-      synthetic: plan.synthetic ? 1 : 0,
       prices: JSON.stringify(prices),
       payout_rule: rule,
-      status: 'running',
       created_at: now.toISOString(),
     });
     insertRun(env.catalog.db, {
-      run_id: runId,
-      name: req.name ?? null,
-      sweep_id: req.sweep_id ?? null,
-      recipe_hash: recipeHash(recipe),
-      recipe_json: canonicalRecipeJson(recipe),
+      ...common,
       strategy: recipe.strategy,
-      seed: recipe.seed,
       numbers_per_ticket: recipe.numbers_per_ticket,
       tickets_per_contest: recipe.tickets,
-      dataset_hash: plan.dataset_hash,
-      engine_version: ENGINE_VERSION,
-      first_contest: plan.first_contest,
-      last_contest: plan.last_contest,
-      status: 'running',
       contests_planned: plan.targets.length,
-      synthetic: plan.synthetic ? 1 : 0,
       file: relative(env.catalog.dataDir, file),
       created_at: now.toISOString(),
       started_at: now.toISOString(),

@@ -6,12 +6,17 @@ import { METRIC_DOCS } from '../../core/metrics.js';
 import type { SweepListRow } from '../../store/sweeps-repo.js';
 import type { CellResult, SweepResults } from './results.js';
 
+/** A sweep is complete once every cell has an outcome, failed cells included. */
+function isComplete(status: string): boolean {
+  return status === 'completed' || status === 'completed_with_failures';
+}
+
 export function sweepListItem(r: SweepListRow): Record<string, unknown> {
   return {
     sweep_id: r.sweep_id,
     name: r.name,
     status: r.status,
-    complete: r.status === 'completed' || r.status === 'completed_with_failures',
+    complete: isComplete(r.status),
     cells_total: r.cells_total,
     cells_done: r.cells_completed,
     cells_failed: r.cells_failed,
@@ -51,7 +56,7 @@ export function sweepShowDocument(r: SweepResults, top: number): Record<string, 
     sweep_id: s.sweep_id,
     name: s.name,
     status: s.status,
-    complete: s.status === 'completed' || s.status === 'completed_with_failures',
+    complete: isComplete(s.status),
     first_contest: s.first_contest,
     last_contest: s.last_contest,
     holdout: s.holdout_from === null ? null : { from: s.holdout_from, to: s.holdout_to, top: s.holdout_top },
