@@ -6,7 +6,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { LuckyError } from '../errors.js';
 import { type ApiKeyRecord, findApiKeyByHmac, insertApiKey, touchApiKey } from '../store/api-keys-repo.js';
-import type { Db } from '../store/sqlite.js';
+import { type Db, catalogStamp } from '../store/sqlite.js';
 import type { Role } from './roles.js';
 
 export const API_KEY_PATTERN = /^lf_[A-Za-z0-9_-]{43}$/;
@@ -57,15 +57,8 @@ export function createApiKey(
 /** Why a key was refused: logged server-side, never told to the client. */
 export type KeyRefusal = 'malformed' | 'unknown' | 'revoked' | 'expired';
 
-/**
- * The active key record for `key`, or the reason it is refused. Touches `last_used_at` when it
- * is older than {@link LAST_USED_WRITE_INTERVAL_MS}.
- */
-export function authenticateApiKey(db: Db, secret: Buffer, key: string, nowMs: number): ApiKeyRecord | KeyRefusal {
-  if (!API_KEY_PATTERN.test(key)) return 'malformed';
-  const digest = hashApiKey(secret, key);
-  const row = findApiKeyByHmac(db, digest);
-  if (!row || !timingSafeEqual(row.key_hmac, digest)) return 'unknown';
+/** How a stored key row answers for one request: the record, or why it is refused. */
+function judge(db: Db, row: ApiKeyRecord, nowMs: number): ApiKeyRecord | KeyRefusal {
   if (row.revoked_at !== null) return 'revoked';
   if (row.expires_at !== null && Date.parse(row.expires_at) <= nowMs) return 'expired';
   if (row.last_used_at === null || nowMs - Date.parse(row.last_used_at) >= LAST_USED_WRITE_INTERVAL_MS) {
@@ -73,6 +66,57 @@ export function authenticateApiKey(db: Db, secret: Buffer, key: string, nowMs: n
     touchApiKey(db, row.id, at);
     row.last_used_at = at;
   }
-  const { key_hmac: _digest, ...record } = row;
-  return record;
+  return row;
+}
+
+/** The stored row for `key` (digest compared again in constant time), or why there is none. */
+function lookup(db: Db, secret: Buffer, key: string): { row: ApiKeyRecord; digest: Buffer } | 'malformed' | 'unknown' {
+  if (!API_KEY_PATTERN.test(key)) return 'malformed';
+  const digest = hashApiKey(secret, key);
+  const found = findApiKeyByHmac(db, digest);
+  if (!found || !timingSafeEqual(found.key_hmac, digest)) return 'unknown';
+  const { key_hmac: _digest, ...row } = found;
+  return { row, digest };
+}
+
+/**
+ * The active key record for `key`, or the reason it is refused. Touches `last_used_at` when it
+ * is older than {@link LAST_USED_WRITE_INTERVAL_MS}.
+ */
+export function authenticateApiKey(db: Db, secret: Buffer, key: string, nowMs: number): ApiKeyRecord | KeyRefusal {
+  const found = lookup(db, secret, key);
+  return typeof found === 'string' ? found : judge(db, { ...found.row }, nowMs);
+}
+
+/**
+ * {@link authenticateApiKey} for a server: the rows of keys in use are kept in memory, by
+ * digest (never by the key itself), while the catalog is unchanged. Any commit to the catalog
+ * (a revocation from the CLI or the API, a new key, this process's own `last_used_at` write)
+ * changes its stamp and sends the next request of every key back to the database, so a
+ * revoked key is refused on its next request. Expiry is checked on every request. Unknown keys
+ * are never cached: guessing cannot fill the cache.
+ */
+export class ApiKeyVerifier {
+  private readonly rows = new Map<string, { stamp: string; row: ApiKeyRecord }>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly secret: Buffer,
+    private readonly maxEntries = 1024,
+  ) {}
+
+  verify(key: string, nowMs: number): ApiKeyRecord | KeyRefusal {
+    if (!API_KEY_PATTERN.test(key)) return 'malformed';
+    const id = hashApiKey(this.secret, key).toString('base64');
+    // Taken before the read: a commit landing after it makes the stored row stale, never the reverse.
+    const stamp = catalogStamp(this.db);
+    const hit = this.rows.get(id);
+    if (hit && hit.stamp === stamp) return judge(this.db, { ...hit.row }, nowMs);
+    this.rows.delete(id);
+    const found = lookup(this.db, this.secret, key);
+    if (typeof found === 'string') return found;
+    this.rows.set(id, { stamp, row: found.row });
+    if (this.rows.size > this.maxEntries) this.rows.delete(this.rows.keys().next().value!);
+    return judge(this.db, { ...found.row }, nowMs);
+  }
 }

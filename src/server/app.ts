@@ -9,6 +9,7 @@ import compress from '@fastify/compress';
 import type { Server } from 'node:https';
 import Fastify, { LogController, type FastifyHttpsOptions, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { type ZodTypeProvider, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { ApiKeyVerifier } from '../auth/api-keys.js';
 import { checkJwtSecret } from '../auth/jwt.js';
 import { readServerSecret } from '../auth/server-secret.js';
 import type { Config } from '../config.js';
@@ -132,6 +133,7 @@ export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
       onOutcome: observeSimulation,
     });
   }
+  const serverSecret = readServerSecret(catalog.db, config.server_secret);
   const ctx: ServerContext = {
     catalog,
     config,
@@ -139,7 +141,8 @@ export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
     metrics,
     version: readPackageVersion(),
     startedAtMs: now(),
-    serverSecret: readServerSecret(catalog.db, config.server_secret),
+    serverSecret,
+    apiKeys: new ApiKeyVerifier(catalog.db, serverSecret),
     jwtSecret,
     importFile: deps.importFile,
     pool: deps.pool,

@@ -6,7 +6,6 @@
  * that the credentials were refused.
  */
 import type { FastifyRequest } from 'fastify';
-import { authenticateApiKey } from '../auth/api-keys.js';
 import { verifyJwt } from '../auth/jwt.js';
 import type { Role } from '../auth/roles.js';
 import { LuckyError } from '../errors.js';
@@ -59,7 +58,7 @@ export function resolvePrincipal(request: FastifyRequest, ctx: ServerContext): P
   const { credential, header } = found;
   const nowMs = ctx.now();
   if (credential.startsWith('lf_')) {
-    const r = authenticateApiKey(ctx.catalog.db, ctx.serverSecret, credential, nowMs);
+    const r = ctx.apiKeys.verify(credential, nowMs);
     if (typeof r === 'string') throw refused(request, `api key ${r}`);
     return { id: `key:${r.id}`, kind: 'api_key', role: r.role, name: r.name };
   }

@@ -2,6 +2,7 @@
  * What every resource plugin receives. A resource is one file in `routes/` exporting a
  * {@link ResourcePlugin}, listed once in `routes/index.ts`.
  */
+import type { ApiKeyVerifier } from '../auth/api-keys.js';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { Config } from '../config.js';
 import type { JobRunner } from '../engine/job-runner.js';
@@ -27,6 +28,8 @@ export interface ServerContext {
   readonly startedAtMs: number;
   /** HMAC key for API keys */
   readonly serverSecret: Buffer;
+  /** API-key checks with the rows of keys in use kept in memory while the catalog is unchanged */
+  readonly apiKeys: ApiKeyVerifier;
   /** HS256 key; undefined when JWT is disabled */
   readonly jwtSecret: Buffer | undefined;
   readonly importFile: ImportFileFn | undefined;

@@ -79,6 +79,37 @@ export function prepareCached(db: Db, sql: string): Database.Statement {
   return stmt;
 }
 
+/** `PRAGMA data_version` of each connection, read at most once per event-loop turn (see {@link catalogStamp}). */
+const DATA_VERSIONS = new WeakMap<Db, { value: number | undefined }>();
+
+/**
+ * The database's version as seen by this connection: SQLite's `data_version` (bumped by commits
+ * from other connections) plus this connection's `total_changes()` (its own writes). Equal
+ * stamps mean nothing was committed in between; caches of query results key on it.
+ *
+ * This connection's own writes count at once. `data_version` needs a read transaction (about
+ * 5 µs, the cost of a whole cached answer), so it is read once per event-loop turn: a commit by
+ * another process is seen by requests handled from the next turn on, as if it had landed a
+ * moment later. Callers that never yield to the event loop (a CLI loop) must not rely on it
+ * to see other processes.
+ */
+export function catalogStamp(db: Db): string {
+  let memo = DATA_VERSIONS.get(db);
+  if (!memo) {
+    memo = { value: undefined };
+    DATA_VERSIONS.set(db, memo);
+  }
+  if (memo.value === undefined) {
+    memo.value = prepareCached(db, 'PRAGMA data_version').pluck().get() as number;
+    const m = memo;
+    setImmediate(() => {
+      m.value = undefined;
+    }).unref();
+  }
+  const changes = prepareCached(db, 'SELECT total_changes()').pluck().get() as number;
+  return `${memo.value}:${changes}`;
+}
+
 export interface Migration {
   /** 1, 2, 3...: the `user_version` after this migration */
   version: number;

@@ -69,6 +69,9 @@ describe('server routes: draws', () => {
     } finally {
       other.close();
     }
+    // Another process's commit counts from the next event-loop turn (catalogStamp reads
+    // data_version once per turn); in a server, the requests that arrive after it.
+    await new Promise((resolve) => setImmediate(resolve));
     const after = await s.get(url, s.keys.viewer);
     expect(after.json().items[0].contest).toBe(130);
     expect(after.headers.etag).toBe((await s.get(url, s.keys.viewer)).headers.etag);
