@@ -73,6 +73,32 @@ describe('server http: headers, CORS, compression, ETag, envelope', () => {
     expect(small.headers['content-encoding']).toBeUndefined();
   });
 
+  it('cached pages are sent compressed as the client prefers, with Vary kept from CORS', async () => {
+    const url = '/api/v1/draws?limit=40';
+    const plain = await s.get(url, s.keys.viewer);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    const cases: Array<[string, string | undefined]> = [
+      ['br;q=0, gzip', 'gzip'],
+      ['gzip;q=0.5, br;q=0.8', 'br'],
+      ['*', 'br'],
+      ['identity', undefined],
+      ['gzip;q=0, br;q=0', undefined],
+      ['deflate', undefined],
+    ];
+    for (const [accept, expected] of cases) {
+      const r = await s.get(url, s.keys.viewer, { 'accept-encoding': accept });
+      expect(r.headers['content-encoding'], accept).toBe(expected);
+      const body = expected === 'br' ? brotliDecompressSync(r.rawPayload) : expected === 'gzip' ? gunzipSync(r.rawPayload) : r.rawPayload;
+      expect(body.toString(), accept).toBe(plain.body);
+      expect(r.headers.etag).toBe(plain.headers.etag);
+      expect(r.headers.vary).toMatch(/Accept-Encoding/i);
+    }
+    const viaCors = await s.get(url, s.keys.viewer, { origin: 'https://app.example.com', 'accept-encoding': 'gzip' });
+    expect(viaCors.headers.vary).toMatch(/Origin/);
+    expect(viaCors.headers.vary).toMatch(/Accept-Encoding/i);
+    expect((await s.get(url, s.keys.viewer, { 'accept-encoding': 'gzip', 'x-no-compression': '1' })).headers['content-encoding']).toBeUndefined();
+  });
+
   it('ETag and 304 on GET; the tag does not depend on the encoding', async () => {
     const first = await s.get('/api/v1/draws/7', s.keys.viewer);
     const etag = first.headers.etag as string;
