@@ -1,5 +1,5 @@
 /**
- * HTTP load test: `npx tsx bench/http-load.ts [--duration 10] [--connections 1000] [--log] [--only bare|id|list|runs] [--profile DIR]`.
+ * HTTP load test: `npx tsx bench/http-load.ts [--duration 10] [--connections 1000] [--log] [--only bare|id|list|runs] [--compressed] [--trace] [--profile DIR]`.
  *
  * A child process serves the real app (temp catalog, ~2,000 synthetic draws, {@link RUNS} rows in
  * the run index, one viewer key, rate limits raised out of the way) and a bare fastify instance
@@ -91,6 +91,12 @@ async function serve(): Promise<void> {
   // The same backlog as `luckyfive serve`: 1,000 clients connecting at once must not overflow the accept queue.
   const api = await app.listen({ host: HOST, port: 0, backlog: LISTEN_BACKLOG });
   const bareUrl = await bare.listen({ host: HOST, port: 0, backlog: LISTEN_BACKLOG });
+  if (process.argv.includes('--trace')) {
+    // How fast the server accepts: Node 20 takes one pending connection per event-loop turn once busy.
+    let accepted = 0;
+    for (const srv of [app.server, bare.server]) srv.on('connection', () => void accepted++);
+    setInterval(() => console.error(`  [server] connections accepted so far: ${accepted}`), 1000).unref();
+  }
   process.send!({ api, bare: bareUrl, key } satisfies Ready);
   process.on('message', (m) => {
     if (m === 'stop') {
@@ -121,8 +127,34 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
+/** `--trace`: per-second latency and how long each connection waited for its first answer. */
+const TRACE = process.argv.includes('--trace');
+
+function printTrace(started: number, trace: Array<[number, number]>, firstAnswer: Map<unknown, number>): void {
+  const waits = [...firstAnswer.values()].map((t) => t - started).sort((a, b) => a - b);
+  console.error(
+    `  connections answered at least once: ${waits.length}; first answer after p50 ${percentile(waits, 50).toFixed(0)} ms, p99 ${percentile(waits, 99).toFixed(0)} ms, max ${(waits.at(-1) ?? NaN).toFixed(0)} ms`,
+  );
+  const bySecond = new Map<number, number[]>();
+  for (const [t, latency] of trace) {
+    const second = Math.floor((t - started) / 1000);
+    let list = bySecond.get(second);
+    if (!list) bySecond.set(second, (list = []));
+    list.push(latency);
+  }
+  for (const [second, list] of bySecond) {
+    list.sort((a, b) => a - b);
+    console.error(
+      `  second ${second}: ${list.length} answers, p50 ${percentile(list, 50).toFixed(0)} ms, p99 ${percentile(list, 99).toFixed(0)} ms, max ${(list.at(-1) ?? NaN).toFixed(0)} ms`,
+    );
+  }
+}
+
 async function load(name: string, url: string, opts: { headers?: Record<string, string>; paths?: () => string; duration: number; connections: number }): Promise<Row> {
   const times: number[] = [];
+  const trace: Array<[number, number]> = [];
+  const firstAnswer = new Map<unknown, number>();
+  const started = performance.now();
   const r = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       {
@@ -135,8 +167,15 @@ async function load(name: string, url: string, opts: { headers?: Record<string, 
       },
       (err, result) => (err ? reject(err as Error) : resolve(result)),
     );
-    instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => void times.push(responseTime));
+    instance.on('response', (client: unknown, _status: number, _bytes: number, responseTime: number) => {
+      times.push(responseTime);
+      if (!TRACE) return;
+      const now = performance.now();
+      trace.push([now, responseTime]);
+      if (!firstAnswer.has(client)) firstAnswer.set(client, now);
+    });
   });
+  if (TRACE) printTrace(started, trace, firstAnswer);
   times.sort((a, b) => a - b);
   return {
     name,
@@ -163,11 +202,15 @@ async function main(): Promise<void> {
     child.once('message', (m) => resolve(m as Ready));
     child.once('exit', (code) => reject(new Error(`server process exited with ${code}`)));
   });
-  const auth = { authorization: `Bearer ${ready.key}` };
+  // --compressed: ask for brotli/gzip as browsers and `curl --compressed` do (pages are sent from their cached compressed bytes).
+  const compressed = process.argv.includes('--compressed');
+  const auth = { authorization: `Bearer ${ready.key}`, ...(compressed ? { 'accept-encoding': 'br, gzip' } : {}) };
   let n = 0;
   const rows: Row[] = [];
   const common = { duration, connections };
-  console.error(`load: ${connections} connections, ${duration} s per target, ${DRAWS} draws, ${RUNS} runs, logs ${process.argv.includes('--log') ? 'on' : 'off'}`);
+  console.error(
+    `load: ${connections} connections, ${duration} s per target, ${DRAWS} draws, ${RUNS} runs, logs ${process.argv.includes('--log') ? 'on' : 'off'}, ${compressed ? 'Accept-Encoding: br, gzip' : 'no Accept-Encoding'}`,
+  );
   const onlyAt = process.argv.indexOf('--only');
   const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
   if (!only || only === 'bare') rows.push(await load('GET /bare (plain fastify)', `${ready.bare}/bare`, common));
