@@ -1,7 +1,9 @@
 /**
  * The piscina pool running the predictor. The worker file is found next to this module: the
- * compiled `.js` in dist/, or the `.ts` source under tsx and vitest (loaded with `--import tsx`).
+ * compiled `.js` in dist/, or, from source under tsx and vitest, `predict.worker.source.mjs`,
+ * which loads the `.ts` worker as an ES module (see there why).
  */
+import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { PredictResult, PredictTask } from './predict.worker.js';
 
@@ -13,13 +15,13 @@ export interface PredictPool {
 
 export function createPredictPool(threads: number): PredictPool {
   const fromSource = import.meta.url.endsWith('.ts');
-  const filename = new URL(fromSource ? './predict.worker.ts' : './predict.worker.js', import.meta.url).href;
+  const filename = fileURLToPath(new URL(fromSource ? './predict.worker.source.mjs' : './predict.worker.js', import.meta.url));
   const pool = new Piscina<PredictTask, PredictResult[]>({
     filename,
     minThreads: threads,
     maxThreads: threads,
     idleTimeout: 30_000,
-    execArgv: fromSource ? ['--import', 'tsx'] : [],
+    execArgv: [],
   });
   return {
     threads,
