@@ -1,9 +1,10 @@
 /**
  * API keys: `lf_` + 43 base64url characters (256 random bits), shown once at creation and stored
- * only as HMAC-SHA256(server secret, key). Checking a key is one HMAC plus one indexed read,
- * so it stays cheap under load; the digest is compared again in constant time after the read.
+ * only as HMAC-SHA256(server secret, key). Checking a key is one HMAC plus, at most, one
+ * indexed read (see {@link ApiKeyVerifier}), so it stays cheap under load.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { LruMap } from '../core/lru.js';
 import { LuckyError } from '../errors.js';
 import { type ApiKeyRecord, findApiKeyByHmac, insertApiKey, touchApiKey } from '../store/api-keys-repo.js';
 import { type Db, catalogStamp } from '../store/sqlite.js';
@@ -69,54 +70,43 @@ function judge(db: Db, row: ApiKeyRecord, nowMs: number): ApiKeyRecord | KeyRefu
   return row;
 }
 
-/** The stored row for `key` (digest compared again in constant time), or why there is none. */
-function lookup(db: Db, secret: Buffer, key: string): { row: ApiKeyRecord; digest: Buffer } | 'malformed' | 'unknown' {
-  if (!API_KEY_PATTERN.test(key)) return 'malformed';
-  const digest = hashApiKey(secret, key);
-  const found = findApiKeyByHmac(db, digest);
-  if (!found || !timingSafeEqual(found.key_hmac, digest)) return 'unknown';
-  const { key_hmac: _digest, ...row } = found;
-  return { row, digest };
-}
-
 /**
- * The active key record for `key`, or the reason it is refused. Touches `last_used_at` when it
- * is older than {@link LAST_USED_WRITE_INTERVAL_MS}.
- */
-export function authenticateApiKey(db: Db, secret: Buffer, key: string, nowMs: number): ApiKeyRecord | KeyRefusal {
-  const found = lookup(db, secret, key);
-  return typeof found === 'string' ? found : judge(db, { ...found.row }, nowMs);
-}
-
-/**
- * {@link authenticateApiKey} for a server: the rows of keys in use are kept in memory, by
- * digest (never by the key itself), while the catalog is unchanged. Any commit to the catalog
- * (a revocation from the CLI or the API, a new key, this process's own `last_used_at` write)
- * changes its stamp and sends the next request of every key back to the database, so a
- * revoked key is refused on its next request. Expiry is checked on every request. Unknown keys
- * are never cached: guessing cannot fill the cache.
+ * Checks API keys: one HMAC and, for a key not seen since the catalog last changed, one
+ * indexed read (the digest compared again in constant time). The rows of keys in use are kept
+ * in memory, by digest (never by the key itself), while the catalog is unchanged. Any commit
+ * to the catalog (a revocation from the CLI or the API, a new key, this process's own
+ * `last_used_at` write) changes its stamp and sends the next request of every key back to the
+ * database, so a revoked key is refused on its next request. Expiry is checked on every
+ * request; `last_used_at` is touched when older than {@link LAST_USED_WRITE_INTERVAL_MS}.
+ * Unknown keys are never cached: guessing cannot fill the cache.
  */
 export class ApiKeyVerifier {
-  private readonly rows = new Map<string, { stamp: string; row: ApiKeyRecord }>();
+  private readonly rows: LruMap<string, { stamp: string; row: ApiKeyRecord }>;
 
   constructor(
     private readonly db: Db,
     private readonly secret: Buffer,
-    private readonly maxEntries = 1024,
-  ) {}
+    maxEntries = 1024,
+  ) {
+    this.rows = new LruMap(maxEntries);
+  }
 
+  /** The active key record for `key`, or the reason it is refused. */
   verify(key: string, nowMs: number): ApiKeyRecord | KeyRefusal {
     if (!API_KEY_PATTERN.test(key)) return 'malformed';
-    const id = hashApiKey(this.secret, key).toString('base64');
+    const digest = hashApiKey(this.secret, key);
+    const id = digest.toString('base64');
     // Taken before the read: a commit landing after it makes the stored row stale, never the reverse.
     const stamp = catalogStamp(this.db);
     const hit = this.rows.get(id);
     if (hit && hit.stamp === stamp) return judge(this.db, { ...hit.row }, nowMs);
-    this.rows.delete(id);
-    const found = lookup(this.db, this.secret, key);
-    if (typeof found === 'string') return found;
-    this.rows.set(id, { stamp, row: found.row });
-    if (this.rows.size > this.maxEntries) this.rows.delete(this.rows.keys().next().value!);
-    return judge(this.db, { ...found.row }, nowMs);
+    const found = findApiKeyByHmac(this.db, digest);
+    if (!found || !timingSafeEqual(found.key_hmac, digest)) {
+      this.rows.delete(id);
+      return 'unknown';
+    }
+    const { key_hmac: _digest, ...row } = found;
+    this.rows.set(id, { stamp, row });
+    return judge(this.db, { ...row }, nowMs);
   }
 }

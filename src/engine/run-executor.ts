@@ -220,10 +220,10 @@ export async function executeRuns(env: RunEnv, jobs: readonly RunJob[], options:
  * How a group's contests are cut into tasks (guided scheduling): each chunk is a quarter of
  * what every thread would still get if the rest were shared evenly, at most
  * {@link MAX_CONTESTS_PER_TASK} contests and {@link PREDICTIONS_PER_TASK} predictions, never
- * under one contest. Chunks shrink as the
- * range runs out, so the threads finish together: with uniform chunks, the last one (about
- * 140 ms for 7 `balanced` contests) ran alone while the other threads idled. Chunking never
- * changes results: each contest's random stream depends only on the seed and the contest.
+ * under one contest. Chunks shrink as the range runs out, so the threads finish together: with
+ * uniform chunks, the last one (about 140 ms for 7 `balanced` contests) ran alone while the
+ * other threads idled. Chunking never changes results: each contest's random stream depends
+ * only on the seed and the contest.
  */
 export function chunkBounds(units: number, threads: number, runs: number): Array<[number, number]> {
   const cap = Math.max(1, Math.min(MAX_CONTESTS_PER_TASK, Math.ceil(PREDICTIONS_PER_TASK / Math.max(1, runs))));

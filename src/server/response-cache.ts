@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { LruMap } from '../core/lru.js';
 import { type Db, catalogStamp } from '../store/sqlite.js';
 
 /** Bodies smaller than this are sent as they are (the same threshold as the compress plugin). */
@@ -60,28 +61,23 @@ function encode(body: Buffer, encoding: Encoding): Buffer {
 }
 
 export class ResponseCache {
-  private readonly entries = new Map<string, CachedAnswer>();
+  private readonly entries: LruMap<string, CachedAnswer>;
 
   constructor(
     private readonly db: Db,
-    private readonly maxEntries = 256,
-  ) {}
+    maxEntries = 256,
+  ) {
+    this.entries = new LruMap(maxEntries);
+  }
 
   /** The cached answer for `key`, built by `build` (and validated by `schema`) when absent or stale. */
   get<T>(key: string, schema: z.ZodType<T>, build: () => T): CachedAnswer {
     const stamp = catalogStamp(this.db);
     const hit = this.entries.get(key);
-    if (hit && hit.stamp === stamp) {
-      // Least recently used goes first: re-insert on every hit.
-      this.entries.delete(key);
-      this.entries.set(key, hit);
-      return hit;
-    }
+    if (hit && hit.stamp === stamp) return hit;
     const body = Buffer.from(JSON.stringify(z.encode(schema, build())), 'utf8');
     const entry: CachedAnswer = { stamp, body, etag: `W/"${createHash('sha1').update(body).digest('base64url')}"`, encoded: {} };
-    this.entries.delete(key);
     this.entries.set(key, entry);
-    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
     return entry;
   }
 

@@ -66,6 +66,6 @@ describe('ApiKeyVerifier (the server-side key cache)', () => {
     const v = new ApiKeyVerifier(catalog.db, SECRET, 2);
     const keys = ['a', 'b', 'c'].map((name) => createApiKey(catalog.db, SECRET, { name, role: 'viewer' }, T0).key);
     for (const k of keys) expect(typeof v.verify(k, T0)).toBe('object');
-    expect((v as unknown as { rows: Map<string, unknown> }).rows.size).toBe(2);
+    expect((v as unknown as { rows: { size: number } }).rows.size).toBe(2);
   });
 });

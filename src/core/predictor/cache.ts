@@ -5,6 +5,7 @@
  * threads' worth of calls without ever returning statistics of other draws.
  */
 import type { History } from '../draw.js';
+import { LruMap } from '../lru.js';
 
 export interface PredictorCache {
   /** The value stored under `key`, built (and stored) on a miss. */
@@ -17,29 +18,23 @@ export interface PredictorCache {
 }
 
 class LruPredictorCache implements PredictorCache {
-  private readonly entries = new Map<string, unknown>();
+  private readonly entries: LruMap<string, unknown>;
   hits = 0;
   misses = 0;
 
-  constructor(private readonly maxEntries: number) {}
+  constructor(maxEntries: number) {
+    this.entries = new LruMap(maxEntries);
+  }
 
   get<T>(key: string, build: () => T): T {
-    if (this.entries.has(key)) {
-      const value = this.entries.get(key) as T;
-      // refresh recency: Map iterates in insertion order, so the first key is the oldest
-      this.entries.delete(key);
-      this.entries.set(key, value);
+    const cached = this.entries.get(key);
+    if (cached !== undefined) {
       this.hits++;
-      return value;
+      return cached as T;
     }
     this.misses++;
     const value = build();
     this.entries.set(key, value);
-    while (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next();
-      if (oldest.done === true) break;
-      this.entries.delete(oldest.value);
-    }
     return value;
   }
 
