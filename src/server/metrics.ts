@@ -65,26 +65,20 @@ interface CounterState {
 }
 
 export class MetricsRegistry {
+  /** request series by `method status route` (a bounded set: route patterns, known methods and statuses) */
   private readonly series = new Map<string, Series>();
-  /** the same series, by `method status route` (a bounded set: route patterns, known methods and statuses) */
-  private readonly byRequest = new Map<string, Series>();
   private readonly gauges = new Map<string, GaugeDefinition>();
   private readonly histograms = new Map<string, HistogramState>();
   private readonly counters = new Map<string, CounterState>();
 
   /** Records one finished request. `route` is the route pattern, never the raw URL (bounded cardinality). */
   observeRequest(route: string, method: string, status: number, seconds: number): void {
-    // Found by a plain key first: building the escaped label text on every request showed in profiles.
+    // Keyed plainly: building the escaped label text on every request showed in profiles.
     const key = `${method} ${status} ${route}`;
-    let s = this.byRequest.get(key);
+    let s = this.series.get(key);
     if (!s) {
-      const labels = labelText({ route, method, status: String(status) });
-      s = this.series.get(labels);
-      if (!s) {
-        s = { labels, buckets: DURATION_BUCKETS.map(() => 0), sum: 0, count: 0 };
-        this.series.set(labels, s);
-      }
-      this.byRequest.set(key, s);
+      s = { labels: labelText({ route, method, status: String(status) }), buckets: DURATION_BUCKETS.map(() => 0), sum: 0, count: 0 };
+      this.series.set(key, s);
     }
     for (let i = 0; i < DURATION_BUCKETS.length; i++) if (seconds <= DURATION_BUCKETS[i]!) s.buckets[i]!++;
     s.sum += seconds;
