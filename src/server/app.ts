@@ -27,6 +27,7 @@ import { registerDocsRoutes, registerOpenApi } from './openapi.js';
 import { readPackageVersion } from './package-version.js';
 import { type RouteEntry, installRouteGuard } from './route-table.js';
 import { API_PREFIX, RESOURCES } from './routes/index.js';
+import { ENCODINGS } from './response-cache.js';
 import { installSecurityHeaders, setSecurityHeaders } from './security-headers.js';
 import { installSimulationMetrics } from './simulation-metrics.js';
 
@@ -163,7 +164,7 @@ export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
   installObserve(app, ctx.metrics);
 
   installEtag(app);
-  await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip'] });
+  await app.register(compress, { global: true, threshold: 1024, encodings: ENCODINGS });
 
   await registerDocsRoutes(app, ctx);
   const typed = app.withTypeProvider<ZodTypeProvider>();

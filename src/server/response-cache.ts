@@ -9,6 +9,7 @@
  * the stored bytes instead of compressing the same page again.
  */
 import { createHash } from 'node:crypto';
+import { negotiate } from '@fastify/accept-negotiator';
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
@@ -21,6 +22,8 @@ export const COMPRESS_THRESHOLD = 1024;
 const BROTLI_QUALITY = 5;
 
 type Encoding = 'br' | 'gzip';
+/** The encodings `buildApp` gives the compress plugin, in its order of preference. */
+export const ENCODINGS: Encoding[] = ['br', 'gzip'];
 
 export interface CachedAnswer {
   stamp: string;
@@ -30,26 +33,13 @@ export interface CachedAnswer {
 }
 
 /**
- * The encoding to send for an `Accept-Encoding` header: brotli, then gzip, each only when
- * listed with a non-zero quality (`*` counts for both); undefined means identity.
+ * The encoding to send for an `Accept-Encoding` header: the compress plugin's negotiator over
+ * the same encodings in the same order (brotli first), on the lower-cased header, so cached and
+ * uncached answers are negotiated alike; undefined means identity.
  */
 export function chooseEncoding(header: string | undefined): Encoding | undefined {
   if (!header) return undefined;
-  const q: Partial<Record<Encoding | '*', number>> = {};
-  for (const part of header.split(',')) {
-    const [name, ...params] = part.trim().toLowerCase().split(';');
-    if (name !== 'br' && name !== 'gzip' && name !== '*') continue;
-    let quality = 1;
-    for (const p of params) {
-      const m = /^\s*q\s*=\s*([0-9.]+)\s*$/.exec(p);
-      if (m) quality = Number(m[1]);
-    }
-    q[name] = Number.isFinite(quality) ? quality : 0;
-  }
-  const of = (e: Encoding) => q[e] ?? q['*'] ?? 0;
-  if (of('br') > 0 && of('br') >= of('gzip')) return 'br';
-  if (of('gzip') > 0) return 'gzip';
-  return undefined;
+  return negotiate(header.toLowerCase(), ENCODINGS) ?? undefined;
 }
 
 function encode(body: Buffer, encoding: Encoding): Buffer {
