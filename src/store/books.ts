@@ -7,11 +7,11 @@ import { type BookProblem, balanceOn, findBookProblems } from '../core/finance/b
 import type { BalanceAssertion } from '../core/finance/books-check.js';
 import { type BetInput, type BetPlan, buildBetEntry } from '../core/finance/bet.js';
 import { checkBudgets } from '../core/finance/budget.js';
-import { type LedgerEntry, type LedgerEntryView, type NewEntry, buildReversal, signProblem } from '../core/finance/ledger.js';
+import { type LedgerEntry, type LedgerEntryView, type NewEntry, type TierName, buildReversal, signProblem } from '../core/finance/ledger.js';
 import { buildSettlement, type SettlementLine } from '../core/finance/settle.js';
 import { LuckyError } from '../errors.js';
 import { readBudgetSpends } from './budgets-repo.js';
-import { getDraw, readDrawBounds } from './draws-repo.js';
+import { getDraw, getDrawDate, readDrawBounds } from './draws-repo.js';
 import { appendAssertion, appendEntry, readAssertions, readChain, readChainHead, readEntry, readEntryByKey, readSettleableBets, readSettlementsOf } from './ledger-repo.js';
 import { readPayoutRule, readPriceTable } from './prices-repo.js';
 import type { Db } from './sqlite.js';
@@ -67,11 +67,38 @@ export function recordEntry(db: Db, entry: NewEntry, clock: Clock, options: { ov
  * booking date for a contest not drawn yet) x C(k,5) x tickets. A known run fills in the recipe hash.
  */
 export function recordBet(db: Db, input: BetInput, clock: Clock, options: { overBudget?: boolean } = {}): RecordResult & { plan: BetPlan; run_known: boolean } {
-  const drawDate = (db.prepare('SELECT draw_date FROM draws WHERE contest = ?').get(input.contest) as { draw_date: string } | undefined)?.draw_date ?? null;
+  const drawDate = getDrawDate(db, input.contest) ?? null;
   const plan = buildBetEntry(input, { draw_date: drawDate, last_contest: readDrawBounds(db).last_contest ?? 0, prices: readPriceTable(db), today: clock.today });
   const run = input.run_id === undefined ? undefined : (db.prepare('SELECT recipe_hash FROM runs WHERE run_id = ?').get(input.run_id) as { recipe_hash: string } | undefined);
   if (run && input.recipe_hash === undefined) plan.entry.recipe_hash = run.recipe_hash;
   return { ...recordEntry(db, plan.entry, clock, options), plan, run_known: input.run_id === undefined || run !== undefined };
+}
+
+export interface PrizeInput {
+  contest: number;
+  amount_cents: number;
+  tier: TierName;
+  tickets?: number | null | undefined;
+  run_id?: string | null | undefined;
+  /** entry date; default the contest's draw date, else today */
+  date?: string | undefined;
+  key?: string | null | undefined;
+  note?: string | null | undefined;
+}
+
+/** A real prize as a ledger entry (for {@link recordEntry}), dated as given, else on the contest's draw date, else today. */
+export function prizeEntry(db: Db, input: PrizeInput, clock: Clock): NewEntry {
+  return {
+    entry_date: input.date ?? getDrawDate(db, input.contest) ?? clock.today,
+    type: 'prize',
+    amount_cents: input.amount_cents,
+    contest: input.contest,
+    tickets: input.tickets ?? null,
+    tier: input.tier,
+    run_id: input.run_id ?? null,
+    idempotency_key: input.key ?? null,
+    note: input.note ?? null,
+  };
 }
 
 /**

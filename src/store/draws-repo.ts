@@ -162,6 +162,11 @@ export interface DrawBounds {
   synthetic: number;
 }
 
+/** The draw date of `contest`, or undefined when the contest is not in the catalog. */
+export function getDrawDate(db: Db, contest: number): string | undefined {
+  return (prepareCached(db, 'SELECT draw_date FROM draws WHERE contest = ?').get(contest) as { draw_date: string } | undefined)?.draw_date;
+}
+
 export function readDrawBounds(db: Db): DrawBounds {
   return db
     .prepare(

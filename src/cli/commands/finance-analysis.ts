@@ -66,14 +66,14 @@ export function registerFinanceAnalysis(finance: Command, ctx: CliContext): void
   ).action(async (o: Json & { contest?: string; numbers: string; price?: string }) => {
     const numbers = parseIntFlag('numbers', o.numbers, 5, 15)!;
     const given = parseMoneyFlag('price', o.price, { allowZero: false });
-    const { readDrawBounds } = await import('../../store/draws-repo.js');
+    const { getDrawDate, readDrawBounds } = await import('../../store/draws-repo.js');
     const { readBasePriceOn, readPayoutRule } = await import('../../store/prices-repo.js');
     const { EV_RULE, expectedTierPrizes, ticketExpectation } = await import('../../core/finance/ev.js');
     const db = (await ctx.catalog()).db;
     const last = readDrawBounds(db).last_contest;
     const contest = parseIntFlag('contest', o.contest, 1, 1_000_000) ?? (last === null ? undefined : last + 1);
     if (contest === undefined) throw new LuckyError('E_DATA_MISSING', 'no draws are imported, so the next contest is unknown: pass --contest N');
-    const date = (db.prepare('SELECT draw_date FROM draws WHERE contest = ?').get(contest) as { draw_date: string } | undefined)?.draw_date ?? readClock().today;
+    const date = getDrawDate(db, contest) ?? readClock().today;
     const price = given ?? readBasePriceOn(db, date);
     const rule = readPayoutRule(db);
     const t = ticketExpectation(contest, price, numbers, rule);

@@ -65,20 +65,18 @@ export function registerLedgerAdd(ledger: Command, ctx: CliContext): void {
   ).action(async (o: { contest: string; tier: string; amount: string; tickets?: string; date?: string; run?: string; key?: string; note?: string } & Json) => {
     if (!(TIER_NAMES as readonly string[]).includes(o.tier)) throw new LuckyError('E_INPUT_INVALID', `--tier must be one of ${TIER_NAMES.join(', ')}, got "${o.tier}"`);
     const contest = parseIntFlag('contest', o.contest, 1, MAX_CONTEST)!;
-    const fields = {
+    const input = {
+      contest,
+      tier: o.tier as TierName,
       amount_cents: parseMoneyFlag('amount', o.amount, { allowZero: false })!,
-      tickets: parseIntFlag('tickets', o.tickets, 1, 1_000_000) ?? null,
+      tickets: parseIntFlag('tickets', o.tickets, 1, 1_000_000),
       date: parseDateFlag('date', o.date),
-      run_id: parseIdFlag('run', o.run) ?? null,
-      key: parseIdFlag('key', o.key) ?? null,
-      note: parseTextFlag('note', o.note) ?? null,
+      run_id: parseIdFlag('run', o.run),
+      key: parseIdFlag('key', o.key),
+      note: parseTextFlag('note', o.note),
     };
-    const db = (await ctx.catalog()).db;
-    const clock = readClock();
-    const drawDate = (db.prepare('SELECT draw_date FROM draws WHERE contest = ?').get(contest) as { draw_date: string } | undefined)?.draw_date;
-    const { amount_cents, tickets, run_id, note } = fields;
-    const entry: NewEntry = { entry_date: fields.date ?? drawDate ?? clock.today, type: 'prize', amount_cents, contest, tickets, tier: o.tier as TierName, run_id, idempotency_key: fields.key, note };
-    await record(ctx, entry, o);
+    const { prizeEntry } = await import('../../store/books.js');
+    await record(ctx, prizeEntry((await ctx.catalog()).db, input, readClock()), o);
   });
 
   for (const type of ['deposit', 'withdrawal', 'adjustment'] as const) {

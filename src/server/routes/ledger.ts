@@ -12,7 +12,7 @@ import { GROUP_BYS, buildLedgerReport } from '../../core/finance/report.js';
 import { parseTicketList } from '../../core/finance/tickets.js';
 import { LuckyError, isLuckyError } from '../../errors.js';
 import { readClock } from '../../cli/clock.js';
-import { checkBooks, recordBet, recordEntry, reverseEntry, settleContest } from '../../store/books.js';
+import { checkBooks, prizeEntry, recordBet, recordEntry, reverseEntry, settleContest } from '../../store/books.js';
 import { type EntryFilter, readBalance, readEntries } from '../../store/ledger-repo.js';
 import type { ResourcePlugin } from '../context.js';
 import { COMMON_ERRORS, errorResponses } from '../error-envelope.js';
@@ -113,14 +113,11 @@ const ledgerRoutes: ResourcePlugin = (app, { ctx }, done) => {
           );
           result = { status: r.status, entry: entryJson(r.entry), cost_source: r.plan.cost_source, base_price_cents: r.plan.base_price_cents, price_date: r.plan.price_date, run_known: r.run_known };
         } else {
-          let entry: NewEntry;
-          if (b.type === 'prize') {
-            const drawDate = (db.prepare('SELECT draw_date FROM draws WHERE contest = ?').get(b.contest) as { draw_date: string } | undefined)?.draw_date;
-            entry = { entry_date: b.date ?? drawDate ?? c.today, type: 'prize', amount_cents: b.amount_cents, contest: b.contest, tickets: b.tickets ?? null, tier: b.tier, run_id: b.run_id ?? null };
-          } else {
-            entry = { entry_date: b.date ?? c.today, type: b.type, amount_cents: b.type === 'withdrawal' ? -b.amount_cents : b.amount_cents };
-          }
-          const r = recordEntry(db, { ...entry, idempotency_key: key ?? null, note: b.note ?? null }, c);
+          const entry: NewEntry =
+            b.type === 'prize'
+              ? prizeEntry(db, { contest: b.contest, tier: b.tier, amount_cents: b.amount_cents, tickets: b.tickets, run_id: b.run_id, date: b.date, key, note: b.note }, c)
+              : { entry_date: b.date ?? c.today, type: b.type, amount_cents: b.type === 'withdrawal' ? -b.amount_cents : b.amount_cents, idempotency_key: key ?? null, note: b.note ?? null };
+          const r = recordEntry(db, entry, c);
           result = { status: r.status, entry: entryJson(r.entry) };
         }
       } catch (e) {
