@@ -1,6 +1,8 @@
+import { afterEach, beforeEach } from 'vitest';
 import type { Balls, Draw } from '../../src/core/draw.js';
 import { openCatalog } from '../../src/store/catalog.js';
 import { UPSERT_DRAW_SQL, drawToParams } from '../../src/store/draws-repo.js';
+import { type CliResult, cli, tempDir } from './cli.js';
 
 type Tier = { winners: number | null; prize_cents: number | null };
 
@@ -92,4 +94,24 @@ export function insertStandardDraws(dataDir: string): void {
     makeDraw(6800, '2025-08-15', [1, 2, 3, 4, 50], { 5: { winners: 0, prize_cents: 0 }, 4: { winners: 10, prize_cents: 800_000 }, 3: { winners: 200, prize_cents: 11_000 }, 2: { winners: 5000, prize_cents: 400 } }, 900_000_000),
     makeDraw(6882, '2025-11-19', [5, 15, 25, 35, 45]),
   ]);
+}
+
+/**
+ * For the books' CLI tests: a fresh data dir holding {@link insertStandardDraws} before each
+ * test (removed after it), and `run(...args)` for the CLI on it. Call at the top of a file.
+ */
+export function booksCli(): { readonly dir: string; run: (...args: string[]) => Promise<CliResult> } {
+  let dir = '';
+  let cleanup = () => {};
+  beforeEach(() => {
+    ({ dir, cleanup } = tempDir());
+    insertStandardDraws(dir);
+  });
+  afterEach(() => cleanup());
+  return {
+    get dir() {
+      return dir;
+    },
+    run: (...args: string[]) => cli(args, { dataDir: dir }),
+  };
 }

@@ -1,19 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectedTierPrizes, hitProbability } from '../../src/core/finance/ev.js';
-import { cli, tempDir } from '../helpers/cli.js';
-import { insertRun, insertStandardDraws } from '../helpers/books.js';
+import { booksCli, insertRun } from '../helpers/books.js';
 
-let dir: string;
-let cleanup: () => void;
-const run = (...args: string[]) => cli(args, { dataDir: dir });
-
-beforeEach(() => {
-  ({ dir, cleanup } = tempDir());
-  insertStandardDraws(dir);
-});
-afterEach(() => cleanup());
+const books = booksCli();
+const { run } = books;
 
 describe('finance prices', () => {
   it('lists the seeded table, adds a period, replaces a price and audits every change', async () => {
@@ -80,9 +72,9 @@ describe('finance prizes and payout rule', () => {
 
 describe('finance roi', () => {
   it('puts simulated ROI next to the expectation and the real money, figures checked by hand', async () => {
-    insertRun(dir, { run_id: 'runaaa111', name: 'hot-numbers', first_contest: 6500, last_contest: 6800, tickets: 1000, cost_cents: 275_000, prize_cents: 52_000, roi_pct: -81.09 });
-    insertRun(dir, { run_id: 'runbbb222', first_contest: 6500, last_contest: 6882, tickets: 10, status: 'failed' });
-    const f = join(dir, 't.json');
+    insertRun(books.dir, { run_id: 'runaaa111', name: 'hot-numbers', first_contest: 6500, last_contest: 6800, tickets: 1000, cost_cents: 275_000, prize_cents: 52_000, roi_pct: -81.09 });
+    insertRun(books.dir, { run_id: 'runbbb222', first_contest: 6500, last_contest: 6882, tickets: 10, status: 'failed' });
+    const f = join(books.dir, 't.json');
     // contest 6500 (R$ 2,50) drew 10 20 30 40 50: a terno and a duque
     writeFileSync(f, JSON.stringify([[10, 20, 30, 1, 2], [10, 20, 3, 4, 5]]));
     expect((await run('ledger', 'add', 'bet', '--contest', '6500', '--tickets-file', f, '--run', 'runaaa111')).code).toBe(0);

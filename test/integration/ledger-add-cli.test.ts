@@ -1,19 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cli, tempDir } from '../helpers/cli.js';
-import { insertStandardDraws } from '../helpers/books.js';
+import { describe, expect, it } from 'vitest';
+import { booksCli } from '../helpers/books.js';
 
-let dir: string;
-let cleanup: () => void;
-const run = (...args: string[]) => cli(args, { dataDir: dir });
+const books = booksCli();
+const { run } = books;
 const count = async () => (await run('ledger', 'list', '--json')).json().count as number;
-
-beforeEach(() => {
-  ({ dir, cleanup } = tempDir());
-  insertStandardDraws(dir);
-});
-afterEach(() => cleanup());
 
 describe('ledger add bet', () => {
   it('auto cost uses the price on the draw date: R$ 2,50 era, R$ 3,00 era, and a future contest on the booking date', async () => {
@@ -80,14 +72,14 @@ describe('ledger add bet', () => {
   });
 
   it('a tickets file must hold valid tickets that agree with the flags', async () => {
-    const f = join(dir, 't.json');
+    const f = join(books.dir, 't.json');
     writeFileSync(f, JSON.stringify([[1, 2, 3, 4, 81]]));
     expect((await run('ledger', 'add', 'bet', '--contest', '6800', '--tickets-file', f)).code).toBe(2);
     writeFileSync(f, '[[1,2,3');
     expect((await run('ledger', 'add', 'bet', '--contest', '6800', '--tickets-file', f)).code).toBe(2);
     writeFileSync(f, JSON.stringify([[1, 2, 3, 4, 5]]));
     expect((await run('ledger', 'add', 'bet', '--contest', '6800', '--tickets', '2', '--tickets-file', f)).code).toBe(2);
-    expect((await run('ledger', 'add', 'bet', '--contest', '6800', '--tickets-file', join(dir, 'missing.json'))).code).toBe(3);
+    expect((await run('ledger', 'add', 'bet', '--contest', '6800', '--tickets-file', join(books.dir, 'missing.json'))).code).toBe(3);
     expect(await count()).toBe(0);
     const ok = await run('ledger', 'add', 'bet', '--contest', '6800', '--tickets-file', f, '--json');
     expect(ok.json().entry).toMatchObject({ tickets: 1, numbers_per_ticket: 5, ticket_numbers: [[1, 2, 3, 4, 5]], amount_cents: -300 });

@@ -1,19 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cli, tempDir } from '../helpers/cli.js';
-import { insertStandardDraws } from '../helpers/books.js';
+import { describe, expect, it } from 'vitest';
+import { booksCli } from '../helpers/books.js';
 
-let dir: string;
-let cleanup: () => void;
-const run = (...args: string[]) => cli(args, { dataDir: dir });
-
-beforeEach(() => {
-  ({ dir, cleanup } = tempDir());
-  insertStandardDraws(dir);
-});
-afterEach(() => cleanup());
+const books = booksCli();
+const { run } = books;
 
 describe('ledger reverse, settle, check', () => {
   it('reversal appends -amount; reversing twice or reversing a reversal is E_CONFLICT; unknown id is exit 3', async () => {
@@ -37,7 +29,7 @@ describe('ledger reverse, settle, check', () => {
   });
 
   it('settle records prizes from the draw with the payout rule, once; an unimported draw is exit 4', async () => {
-    const f = join(dir, 'tickets.json');
+    const f = join(books.dir, 'tickets.json');
     // contest 6800 drew 1 2 3 4 50: the 6-number ticket has 4 hits, the 5-number ones 3 and 2
     writeFileSync(f, JSON.stringify([[1, 2, 3, 4, 60, 61]]));
     await run('ledger', 'add', 'bet', '--contest', '6800', '--tickets-file', f);
@@ -70,7 +62,7 @@ describe('ledger reverse, settle, check', () => {
 
   it('settle under the highest-tier rule pays one prize per ticket at its best tier', async () => {
     expect((await run('finance', 'payout-rule', 'highest-tier')).code).toBe(0);
-    const f = join(dir, 'tickets.json');
+    const f = join(books.dir, 'tickets.json');
     writeFileSync(f, JSON.stringify([[1, 2, 3, 4, 60, 61]]));
     await run('ledger', 'add', 'bet', '--contest', '6800', '--tickets-file', f);
     const doc = (await run('ledger', 'settle', '--contest', '6800', '--json')).json();
@@ -82,7 +74,7 @@ describe('ledger reverse, settle, check', () => {
     await run('ledger', 'add', 'bet', '--contest', '6800', '--tickets', '3');
     await run('ledger', 'add', 'prize', '--contest', '6800', '--tier', 'duque', '--amount', '4,00');
     expect(await run('ledger', 'check')).toMatchObject({ code: 0, stdout: '', stderr: '' });
-    const db = new Database(join(dir, 'catalog.sqlite'));
+    const db = new Database(join(books.dir, 'catalog.sqlite'));
     expect(() => db.prepare('UPDATE ledger_entries SET amount_cents = -90 WHERE id = 2').run()).toThrow(/append-only/);
     db.exec('DROP TRIGGER ledger_entries_no_update');
     db.prepare('UPDATE ledger_entries SET amount_cents = -90 WHERE id = 2').run();
@@ -107,7 +99,7 @@ describe('ledger reverse, settle, check', () => {
     const r = await run('ledger', 'check');
     expect(r.code).toBe(4);
     expect(r.stderr).toContain('assertion 2: balance on 2025-08-10: expected R$ 117,50 (11750 cents), actual R$ 120,50 (12050 cents), delta +R$ 3,00 (300 cents)');
-    const db = new Database(join(dir, 'catalog.sqlite'));
+    const db = new Database(join(books.dir, 'catalog.sqlite'));
     db.exec('DROP TRIGGER ledger_entries_no_delete');
     db.prepare('DELETE FROM ledger_entries WHERE id = 2').run();
     db.close();
