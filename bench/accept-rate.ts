@@ -12,14 +12,10 @@ import { fork } from 'node:child_process';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-
-function flag(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
+import { numberFlag } from './args.js';
 
 function serve(): void {
-  const workMs = flag('work-ms', 0.1);
+  const workMs = numberFlag('work-ms', 0.1);
   let accepted = 0;
   let turns = 0;
   const server = http.createServer((_req, res) => {
@@ -45,11 +41,11 @@ function serve(): void {
 }
 
 async function main(): Promise<void> {
-  const connections = flag('connections', 1000);
-  const duration = flag('duration', 6);
+  const connections = numberFlag('connections', 1000);
+  const duration = numberFlag('duration', 6);
   const child = fork(fileURLToPath(import.meta.url), ['--child', ...process.argv.slice(2)], { execArgv: ['--import', 'tsx'] });
   const port = await new Promise<number>((resolve) => child.once('message', (m) => resolve(m as number)));
-  console.error(`plain node:http, ${flag('work-ms', 0.1)} ms of work per request, ${connections} connections opened at once, ${duration} s`);
+  console.error(`plain node:http, ${numberFlag('work-ms', 0.1)} ms of work per request, ${connections} connections opened at once, ${duration} s`);
   const r = await autocannon({ url: `http://127.0.0.1:${port}/`, connections, duration, timeout: 10 });
   console.error(`  ${Math.round(r.requests.total / duration)} req/s, p99 ${r.latency.p99} ms, max ${r.latency.max} ms, ${r.errors} errors, ${r.timeouts} timeouts`);
   child.kill();

@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { numberFlag, stringFlag } from './args.js';
 import Fastify from 'fastify';
 import { createApiKey } from '../src/auth/api-keys.js';
 import { readServerSecret } from '../src/auth/server-secret.js';
@@ -35,11 +36,6 @@ interface Ready {
   api: string;
   bare: string;
   key: string;
-}
-
-function flag(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 }
 
 /** Index rows shaped like real runs (recipe, metrics, money), without their files: GET /runs reads only the index. */
@@ -192,11 +188,11 @@ async function load(name: string, url: string, opts: { headers?: Record<string, 
 }
 
 async function main(): Promise<void> {
-  const duration = flag('duration', 10);
-  const connections = flag('connections', 1000);
+  const duration = numberFlag('duration', 10);
+  const connections = numberFlag('connections', 1000);
   // --profile DIR: write a CPU profile of the server process there (open it in Chrome DevTools).
-  const profileAt = process.argv.indexOf('--profile');
-  const profile = profileAt >= 0 ? ['--cpu-prof', `--cpu-prof-dir=${process.argv[profileAt + 1]}`] : [];
+  const profileDir = stringFlag('profile');
+  const profile = profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
   const child = fork(fileURLToPath(import.meta.url), ['--child', ...process.argv.slice(2)], { execArgv: ['--import', 'tsx', ...profile] });
   const ready = await new Promise<Ready>((resolve, reject) => {
     child.once('message', (m) => resolve(m as Ready));
@@ -211,8 +207,7 @@ async function main(): Promise<void> {
   console.error(
     `load: ${connections} connections, ${duration} s per target, ${DRAWS} draws, ${RUNS} runs, logs ${process.argv.includes('--log') ? 'on' : 'off'}, ${compressed ? 'Accept-Encoding: br, gzip' : 'no Accept-Encoding'}`,
   );
-  const onlyAt = process.argv.indexOf('--only');
-  const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
+  const only = stringFlag('only');
   if (!only || only === 'bare') rows.push(await load('GET /bare (plain fastify)', `${ready.bare}/bare`, common));
   if (!only || only === 'id') rows.push(await load('GET /api/v1/draws/{id}', ready.api, { ...common, headers: auth, paths: () => `/api/v1/draws/${(n++ % DRAWS) + 1}` }));
   if (!only || only === 'list') rows.push(await load('GET /api/v1/draws?limit=50', ready.api, { ...common, headers: auth, paths: () => '/api/v1/draws?limit=50' }));
