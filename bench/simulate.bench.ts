@@ -16,24 +16,25 @@ import { openCatalog } from '../src/store/catalog.js';
 import { makeDraws, seedDraws } from '../test/helpers/draws.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lf-bench-sim-'));
-seedDraws(dir, makeDraws(4001, 6000));
+const draws = makeDraws(4001, 6000);
+seedDraws(dir, draws);
 const catalog = openCatalog(dir);
 const recipe = loadPreset('balanced');
 const contests = Number(process.env.BENCH_CONTESTS ?? 100);
 const pools = { 1: createPredictPool(1), 2: createPredictPool(2) };
-const env = (threads: 1 | 2) => ({ catalog, pool: pools[threads], now: () => new Date() });
+const simulateOn = (threads: 1 | 2) => simulate({ catalog, pool: pools[threads], now: () => new Date() }, { recipe, range: { last: contests } });
 let lastFile = '';
 let lastTickets = 0;
 
 // Warm both pools with a full-size run: worker start-up, module load and, above all, the JIT of
 // every worker. (A 4-contest warm-up left the second worker of the 2-thread pool cold, and its
 // first measured runs made the speed-up look like 1.6-1.75x.)
-for (const t of [1, 2] as const) await simulate(env(t), { recipe, range: { last: contests } });
+for (const t of [1, 2] as const) await simulateOn(t);
 
 const bench = new Bench({ iterations: Number(process.env.BENCH_ITERATIONS ?? 3), time: 0, warmup: false });
 for (const t of [1, 2] as const) {
   bench.add(`simulate balanced, ${contests} contests, ${t} thread(s)`, async () => {
-    const r = await simulate(env(t), { recipe, range: { last: contests } });
+    const r = await simulateOn(t);
     lastFile = r.file;
     lastTickets = r.tickets;
   });
@@ -50,7 +51,6 @@ console.log(`speed-up 1 -> 2 threads (tinybench means, one task after the other)
 // two. Two threads of the same work slow each other down (shared caches and memory, and
 // whatever the hypervisor does with the two vCPUs); the ceiling is what is left of 2x.
 const pairs = Number(process.env.BENCH_PAIRS ?? 5);
-const draws = makeDraws(4001, 6000);
 const history = buildHistory(draws);
 const depth = recipe.history;
 const lo = draws.length - contests - depth;
@@ -69,8 +69,8 @@ const timed = async (f: () => Promise<unknown>) => {
 const speedups: number[] = [];
 const ceilings: number[] = [];
 for (let i = 0; i < pairs; i++) {
-  const one = await timed(() => simulate(env(1), { recipe, range: { last: contests } }));
-  const two = await timed(() => simulate(env(2), { recipe, range: { last: contests } }));
+  const one = await timed(() => simulateOn(1));
+  const two = await timed(() => simulateOn(2));
   const alone = await timed(() => pools[1].run(wholeTask));
   const together = await timed(() => Promise.all([pools[2].run(wholeTask), pools[2].run(wholeTask)]));
   speedups.push(one / two);
@@ -79,7 +79,11 @@ for (let i = 0; i < pairs; i++) {
     `  pair ${i + 1}: 1 thread ${one.toFixed(0)} ms, 2 threads ${two.toFixed(0)} ms, speed-up ${(one / two).toFixed(2)}x; ceiling ${((2 * alone) / together).toFixed(2)}x (predictor alone ${alone.toFixed(0)} ms, twice at once ${together.toFixed(0)} ms)`,
   );
 }
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
 console.log(
   `speed-up 1 -> 2 threads, median of ${pairs} interleaved pairs: ${median(speedups).toFixed(2)}x (min ${Math.min(...speedups).toFixed(2)}x, max ${Math.max(...speedups).toFixed(2)}x); machine ceiling ${median(ceilings).toFixed(2)}x; efficiency ${((median(speedups) / median(ceilings)) * 100).toFixed(0)}%`,
 );
