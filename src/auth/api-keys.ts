@@ -58,14 +58,14 @@ export function createApiKey(
 /** Why a key was refused: logged server-side, never told to the client. */
 export type KeyRefusal = 'malformed' | 'unknown' | 'revoked' | 'expired';
 
-/** How a stored key row answers for one request: the record, or why it is refused. */
-function judge(db: Db, row: ApiKeyRecord, nowMs: number): ApiKeyRecord | KeyRefusal {
+/** How a stored key row answers for one request: the record (never the row itself changed), or why it is refused. */
+function judge(db: Db, row: Readonly<ApiKeyRecord>, nowMs: number): Readonly<ApiKeyRecord> | KeyRefusal {
   if (row.revoked_at !== null) return 'revoked';
   if (row.expires_at !== null && Date.parse(row.expires_at) <= nowMs) return 'expired';
   if (row.last_used_at === null || nowMs - Date.parse(row.last_used_at) >= LAST_USED_WRITE_INTERVAL_MS) {
     const at = new Date(nowMs).toISOString();
     touchApiKey(db, row.id, at);
-    row.last_used_at = at;
+    return { ...row, last_used_at: at };
   }
   return row;
 }
@@ -81,7 +81,7 @@ function judge(db: Db, row: ApiKeyRecord, nowMs: number): ApiKeyRecord | KeyRefu
  * Unknown keys are never cached: guessing cannot fill the cache.
  */
 export class ApiKeyVerifier {
-  private readonly rows: LruMap<string, { stamp: string; row: ApiKeyRecord }>;
+  private readonly rows: LruMap<string, { stamp: string; row: Readonly<ApiKeyRecord> }>;
 
   constructor(
     private readonly db: Db,
@@ -92,14 +92,14 @@ export class ApiKeyVerifier {
   }
 
   /** The active key record for `key`, or the reason it is refused. */
-  verify(key: string, nowMs: number): ApiKeyRecord | KeyRefusal {
+  verify(key: string, nowMs: number): Readonly<ApiKeyRecord> | KeyRefusal {
     if (!API_KEY_PATTERN.test(key)) return 'malformed';
     const digest = hashApiKey(this.secret, key);
     const id = digest.toString('base64');
     // Taken before the read: a commit landing after it makes the stored row stale, never the reverse.
     const stamp = catalogStamp(this.db);
     const hit = this.rows.get(id);
-    if (hit && hit.stamp === stamp) return judge(this.db, { ...hit.row }, nowMs);
+    if (hit && hit.stamp === stamp) return judge(this.db, hit.row, nowMs);
     const found = findApiKeyByHmac(this.db, digest);
     if (!found || !timingSafeEqual(found.key_hmac, digest)) {
       this.rows.delete(id);
@@ -107,6 +107,6 @@ export class ApiKeyVerifier {
     }
     const { key_hmac: _digest, ...row } = found;
     this.rows.set(id, { stamp, row });
-    return judge(this.db, { ...row }, nowMs);
+    return judge(this.db, row, nowMs);
   }
 }
