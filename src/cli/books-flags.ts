@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { parseMoney, type ParseMoneyOptions } from '../core/finance/money.js';
 import { parseTicketList } from '../core/finance/tickets.js';
+import { MAX_TEXT, textProblem } from '../core/text.js';
 import { LuckyError } from '../errors.js';
 
 /** A money flag as integer centavos, or undefined when absent. */
@@ -10,14 +11,15 @@ export function parseMoneyFlag(name: string, value: string | undefined, options:
   return parseMoney(value, { ...options, field: `--${name}` });
 }
 
-/** Free text (notes, reasons): trimmed, at most 1000 characters, no control characters. */
-export function parseTextFlag(name: string, value: string | undefined): string | undefined {
+/**
+ * Free text and names (notes, reasons, run and sweep names): trimmed, at most `max` characters,
+ * no control characters and no lone surrogates (the shared rule of `src/core/text.ts`).
+ */
+export function parseTextFlag(name: string, value: string | undefined, max: number = MAX_TEXT): string | undefined {
   if (value === undefined) return undefined;
   const t = value.trim();
-  if (t.length === 0) throw new LuckyError('E_INPUT_INVALID', `--${name} is empty`);
-  if (t.length > 1000) throw new LuckyError('E_INPUT_INVALID', `--${name} is longer than 1000 characters`);
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(t)) throw new LuckyError('E_INPUT_INVALID', `--${name} holds control characters`);
+  const problem = textProblem(t, max);
+  if (problem) throw new LuckyError('E_INPUT_INVALID', `--${name} ${problem}`);
   return t;
 }
 

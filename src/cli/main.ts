@@ -87,7 +87,7 @@ function reportError(error: unknown, ctx: CliContext): number {
   }
   if (isLuckyError(e) && e.code !== 'E_INTERNAL') {
     ctx.out.error(e.message);
-    for (const d of e.details) ctx.io.stderr.write(`  ${d}\n`);
+    for (const d of e.details) ctx.out.detail(d);
     return e.exitCode;
   }
   const err = e instanceof Error ? e : new Error(String(e));

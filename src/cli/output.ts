@@ -62,26 +62,31 @@ export class Output {
       ...(options.align ? { colAligns: options.align } : {}),
       ...(styled ? {} : { chars: plainChars }),
     });
-    for (const row of rows) t.push(row.map(cellText));
+    for (const row of rows) t.push(row.map((v) => escapeTerminal(cellText(v))));
     this.stdout.write(`${t.toString()}\n`);
   }
 
   /** Plain text on stdout. */
   text(line: string): void {
-    this.stdout.write(`${line}\n`);
+    this.stdout.write(`${escapeTerminal(line)}\n`);
   }
 
   /** A message for the human on stderr. */
   info(message: string): void {
-    if (!this.quiet) this.stderr.write(`${message}\n`);
+    if (!this.quiet) this.stderr.write(`${escapeTerminal(message)}\n`);
+  }
+
+  /** One indented detail line of an error (`path: problem`) on stderr. */
+  detail(line: string): void {
+    this.stderr.write(`  ${escapeTerminal(line)}\n`);
   }
 
   warn(message: string): void {
-    this.stderr.write(`${this.paint('warning:', 33)} ${message}\n`);
+    this.stderr.write(`${this.paint('warning:', 33)} ${escapeTerminal(message)}\n`);
   }
 
   error(message: string): void {
-    this.stderr.write(`${this.paint('error:', 31)} ${message}\n`);
+    this.stderr.write(`${this.paint('error:', 31)} ${escapeTerminal(message)}\n`);
   }
 
   paint(text: string, ansi: number): string {
@@ -92,11 +97,11 @@ export class Output {
   async spinner(text: string): Promise<Spinner> {
     if (this.quiet || this.stderr.isTTY !== true) return noopSpinner;
     const { default: ora } = await import('ora');
-    const s = ora({ text, stream: this.stderr as NodeJS.WritableStream, color: 'cyan', isEnabled: true }).start();
+    const s = ora({ text: escapeTerminal(text), stream: this.stderr as NodeJS.WritableStream, color: 'cyan', isEnabled: true }).start();
     return {
-      update: (t) => void (s.text = t),
-      succeed: (t) => void s.succeed(t),
-      fail: (t) => void s.fail(t),
+      update: (t) => void (s.text = escapeTerminal(t)),
+      succeed: (t) => void s.succeed(t === undefined ? t : escapeTerminal(t)),
+      fail: (t) => void s.fail(t === undefined ? t : escapeTerminal(t)),
       stop: () => void s.stop(),
     };
   }
@@ -110,6 +115,20 @@ const plainChars = {
   left: '|', 'left-mid': '+', mid: '-', 'mid-mid': '+',
   right: '|', 'right-mid': '+', middle: '|',
 };
+
+// C0 controls except tab and newline, DEL, and C1 controls (U+009B is a one-character CSI).
+// eslint-disable-next-line no-control-regex
+const TERMINAL_CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/**
+ * Text bound for a terminal with every control character made visible (`\u001b` for ESC): stored
+ * text (a run name, a ledger note, a draw imported long ago) can never move the cursor, clear the
+ * screen or set the window title. Every human line and table cell passes through here; JSON and
+ * CSV are data and keep their bytes.
+ */
+export function escapeTerminal(text: string): string {
+  return text.replace(TERMINAL_CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
 
 function cellText(v: unknown): string {
   if (v === null || v === undefined) return '';

@@ -5,6 +5,7 @@
  * bound parameter anyway).
  */
 import { z } from 'zod';
+import { MAX_TEXT, textSchema } from '../core/text.js';
 import { LuckyError } from '../errors.js';
 
 /** Longest contest range one request may ask for. */
@@ -117,14 +118,8 @@ export function bodyInt(min: number, max: number) {
   return z.int().min(min).max(max);
 }
 
-/** Free text in a body (notes, reasons): trimmed, 1 to 1000 characters, no control characters. */
-export const TextField = z
-  .string()
-  .trim()
-  .min(1, 'must not be empty')
-  .max(1000, 'must be at most 1000 characters')
-  // eslint-disable-next-line no-control-regex
-  .regex(/^[^\u0000-\u001f\u007f]*$/, 'must not hold control characters');
+/** Free text in a body (notes, reasons): trimmed, 1 to 1000 characters, no control characters or lone surrogates (`src/core/text.ts`). */
+export const TextField = textSchema(MAX_TEXT);
 
 /** `YYYY-MM-DD` that exists on the calendar, in a JSON body. */
 export const IsoDateField = IsoDateParam;

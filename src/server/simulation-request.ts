@@ -4,6 +4,7 @@
  * (every refusal before anything is created, with `path: problem` details) and the rule that
  * decides whether it runs inside the request or as a job.
  */
+import { MAX_NAME, textSchema } from '../core/text.js';
 import { z } from 'zod';
 import { loadPreset, presetNames } from '../core/recipe/load.js';
 import { type ParsedRecipe, type Recipe, parseRecipe, parseRecipeDetailed } from '../core/recipe/schema.js';
@@ -37,7 +38,7 @@ export const SimulationBodySchema = z
     to: bodyInt(1, MAX_CONTEST).optional().meta({ description: 'last contest (with `from`)' }),
     last: bodyInt(1, MAX_RANGE).optional().meta({ description: 'the last N imported contests (instead of from/to)' }),
     seed: bodyInt(0, 4294967295).optional().meta({ description: "overrides the recipe's seed" }),
-    name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters').optional(),
+    name: textSchema(MAX_NAME).optional(),
     threads: bodyInt(1, 256).optional().meta({ description: "worker threads of the server's pool to use (default all; results do not depend on it)" }),
   })
   .meta({

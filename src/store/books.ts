@@ -7,7 +7,7 @@ import { type BookProblem, balanceOn, findBookProblems } from '../core/finance/b
 import type { BalanceAssertion } from '../core/finance/books-check.js';
 import { type BetInput, type BetPlan, buildBetEntry } from '../core/finance/bet.js';
 import { checkBudgets } from '../core/finance/budget.js';
-import { type LedgerEntry, type LedgerEntryView, type NewEntry, type TierName, buildReversal, signProblem } from '../core/finance/ledger.js';
+import { type LedgerEntry, type LedgerEntryView, type NewEntry, type TierName, buildReversal, idempotencyDifferences, reservedKeyProblem, signProblem } from '../core/finance/ledger.js';
 import { buildSettlement, type SettlementLine } from '../core/finance/settle.js';
 import { LuckyError } from '../errors.js';
 import { readBudgetSpends } from './budgets-repo.js';
@@ -29,26 +29,26 @@ export interface RecordResult {
   entry: LedgerEntryView;
 }
 
-/** Fields that must agree when an idempotency key is used again. */
-const SAME_REQUEST: ReadonlyArray<keyof NewEntry & keyof LedgerEntry> = ['type', 'amount_cents', 'contest', 'tickets', 'numbers_per_ticket', 'tier', 'run_id'];
-
 /**
- * Appends `entry` after checking its sign, its idempotency key (a key already used returns the
- * stored entry; used for a different entry is E_CONFLICT) and, for bets, every budget whose
- * window holds its date (E_BUDGET_EXCEEDED unless `overBudget`).
+ * Appends `entry` after checking its sign, its idempotency key (reserved namespaces are refused;
+ * a key already used for the very same entry returns the stored entry, for an entry that differs
+ * in any field it is E_CONFLICT) and, for bets, every budget whose window holds its date
+ * (E_BUDGET_EXCEEDED unless `overBudget`).
  */
 export function recordEntry(db: Db, entry: NewEntry, clock: Clock, options: { overBudget?: boolean } = {}): RecordResult {
   const sign = signProblem(entry.type, entry.amount_cents);
   if (sign) throw new LuckyError('E_INPUT_INVALID', sign);
+  const reserved = entry.idempotency_key ? reservedKeyProblem(entry.idempotency_key) : undefined;
+  if (reserved) throw new LuckyError('E_INPUT_INVALID', reserved);
   return db
     .transaction((): RecordResult => {
       if (entry.idempotency_key) {
         const existing = readEntryByKey(db, entry.idempotency_key);
         if (existing) {
-          const differs = SAME_REQUEST.filter((k) => (entry[k] ?? null) !== existing[k]);
+          const differs = idempotencyDifferences(entry, existing);
           if (differs.length) {
             throw new LuckyError('E_CONFLICT', `idempotency key "${entry.idempotency_key}" was already used for entry ${existing.id}, a different entry`, [
-              ...differs.map((k) => `${k}: stored ${String(existing[k])}, now ${String(entry[k] ?? null)}`),
+              ...differs.map((k) => `${k}: stored ${shortValue(existing[k])}, now ${shortValue(entry[k])}`),
               'use a new key for a new entry',
             ]);
           }
@@ -60,6 +60,12 @@ export function recordEntry(db: Db, entry: NewEntry, clock: Clock, options: { ov
       return { status: 'recorded', entry: { ...stored, reversed_by: null } };
     })
     .immediate();
+}
+
+/** A stored or given field for a conflict message: JSON, cut at 80 characters. */
+function shortValue(v: unknown): string {
+  const text = JSON.stringify(v ?? null);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 /**
@@ -157,20 +163,48 @@ export function settleContest(db: Db, contest: number, clock: Clock): SettleResu
       const lines: SettleResult['lines'] = [];
       let recorded = 0;
       for (const line of buildSettlement(draw, bets, rule)) {
-        const key = line.entry.idempotency_key!;
-        const existing = readEntryByKey(db, key);
         const { entry, ...rest } = line;
-        if (existing) {
-          lines.push({ ...rest, entry_id: existing.id, status: 'already_recorded' });
+        const slot = findSettlementSlot(db, line);
+        if (slot.existing) {
+          lines.push({ ...rest, entry_id: slot.existing.id, status: 'already_recorded' });
           continue;
         }
-        const stored = appendEntry(db, entry, clock.now);
+        const stored = appendEntry(db, { ...entry, idempotency_key: slot.key }, clock.now);
         recorded += stored.amount_cents;
         lines.push({ ...rest, entry_id: stored.id, status: 'recorded' });
       }
       return { contest, draw_date: draw.date, payout_rule: rule, bets: bets.length, bets_without_tickets: withoutTickets, lines, recorded_cents: recorded };
     })
     .immediate();
+}
+
+/**
+ * Where a settlement line goes: the entry already recorded for it (then nothing is recorded), or
+ * the free key to record it under. The key `settle:<bet>:<tier>` counts as recorded only if its
+ * entry really is that bet's prize at that tier (a prize of the same contest and tier written by
+ * settlement); an entry that merely took the key (possible before keys were reserved) is passed
+ * over and the prize is recorded under `settle:<bet>:<tier>:2` (then `:3`...).
+ */
+function findSettlementSlot(db: Db, line: SettlementLine): { existing?: LedgerEntryView; key: string } {
+  const base = line.entry.idempotency_key!;
+  for (let n = 1; n <= 100; n++) {
+    const key = n === 1 ? base : `${base}:${n}`;
+    const existing = readEntryByKey(db, key);
+    if (!existing) return { key };
+    if (isSettlementOf(existing, line)) return { existing, key };
+  }
+  throw new LuckyError('E_CONFLICT', `too many entries hold the settlement keys of bet ${line.bet_id}: check the ledger`);
+}
+
+/** Is `e` the prize that settlement recorded for this bet and tier? */
+function isSettlementOf(e: LedgerEntry, line: SettlementLine): boolean {
+  return (
+    e.type === 'prize' &&
+    e.contest === line.entry.contest &&
+    e.tier === line.entry.tier &&
+    e.reverses_id === null &&
+    (e.note ?? '').startsWith(`settled bet ${line.bet_id} against contest ${line.entry.contest} `)
+  );
 }
 
 /** Records a balance assertion and says whether it holds right now. */

@@ -6,6 +6,8 @@
  */
 import type { BalanceAssertion, ChainHead } from '../core/finance/books-check.js';
 import { GENESIS_HASH, type EntryType, type LedgerEntry, type LedgerEntryView, type NewEntry, chainHash } from '../core/finance/ledger.js';
+import { hasUnsafeText } from '../core/text.js';
+import { LuckyError } from '../errors.js';
 import { readMeta, writeMeta } from './catalog.js';
 import type { Db } from './sqlite.js';
 
@@ -14,6 +16,8 @@ export const CHAIN_HEAD_KEY = 'ledger_head';
 const COLUMNS = `id, created_at, entry_date, type, amount_cents, contest, tickets, numbers_per_ticket, tickets_json, run_id,
   recipe_hash, tier, idempotency_key, reverses_id, reason, note, prev_hash, hash`;
 const VIEW = `SELECT e.*, (SELECT r.id FROM ledger_entries r WHERE r.reverses_id = e.id) AS reversed_by FROM ledger_entries e`;
+
+const TEXT_FIELDS = ['entry_date', 'tickets_json', 'run_id', 'recipe_hash', 'idempotency_key', 'reason', 'note'] as const;
 
 /**
  * Appends one entry: assigns the next id, chains its hash to the last row and moves the head.
@@ -39,6 +43,12 @@ export function appendEntry(db: Db, entry: NewEntry, now: string): LedgerEntry {
     reason: entry.reason ?? null,
     note: entry.note ?? null,
   };
+  // What SQLite stores must be what was hashed: text it would change (a lone surrogate becomes
+  // U+FFFD) or that could drive a terminal is refused here, whatever the caller checked.
+  for (const field of TEXT_FIELDS) {
+    const v = row[field];
+    if (typeof v === 'string' && hasUnsafeText(v)) throw new LuckyError('E_INPUT_INVALID', `${field} must not hold control characters or lone surrogates`);
+  }
   const prevHash = last?.hash ?? GENESIS_HASH;
   const full: LedgerEntry = { ...row, prev_hash: prevHash, hash: chainHash(prevHash, row) };
   db.prepare(

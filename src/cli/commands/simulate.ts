@@ -1,3 +1,5 @@
+import { MAX_NAME } from '../../core/text.js';
+import { parseTextFlag } from '../books-flags.js';
 import type { Command } from 'commander';
 import { type CliContext, addFormatOptions, formatOf, parseIntFlag } from '../context.js';
 
@@ -41,7 +43,7 @@ export function register(program: Command, ctx: CliContext): void {
       last: parseIntFlag('last', opts.last, 1, 10_000_000),
       threads: parseIntFlag('threads', opts.threads, 1, 256),
       seed: parseIntFlag('seed', opts.seed, 0, 4294967295),
-      name: opts.name,
+      name: parseTextFlag('name', opts.name, MAX_NAME),
       resume: opts.resume,
       format,
     });

@@ -1,3 +1,5 @@
+import { MAX_NAME } from '../../core/text.js';
+import { parseTextFlag } from '../books-flags.js';
 import type { Command } from 'commander';
 import { type CliContext, addFormatOptions, formatOf, parseIntFlag } from '../context.js';
 
@@ -63,7 +65,7 @@ export function register(program: Command, ctx: CliContext): void {
       holdoutTop: parseIntFlag('holdout-top', opts.holdoutTop, 0, 100),
       by: opts.by,
       seed: parseIntFlag('seed', opts.seed, 0, 4294967295),
-      name: opts.name,
+      name: parseTextFlag('name', opts.name, MAX_NAME),
       threads: parseIntFlag('threads', opts.threads, 1, 256),
       maxCells: parseIntFlag('max-cells', opts.maxCells, 1, 1_000_000),
       deadline: opts.deadline,

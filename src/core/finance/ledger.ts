@@ -16,6 +16,44 @@ export function tierName(hits: TierHits): TierName {
   return TIERS[hits];
 }
 
+/**
+ * Idempotency-key namespaces luckyfive writes itself (`settle:<bet>:<tier>` for settled prizes).
+ * A key a user or client gives may not start with one of them: otherwise an entry recorded under
+ * `settle:12:quina` would make settlement believe bet 12's quina prize was already recorded.
+ */
+export const RESERVED_KEY_PREFIXES = ['settle:', 'luckyfive:'] as const;
+
+/** Why a user-supplied idempotency key is refused, or undefined when it may be used. */
+export function reservedKeyProblem(key: string): string | undefined {
+  const prefix = RESERVED_KEY_PREFIXES.find((p) => key.toLowerCase().startsWith(p));
+  return prefix === undefined ? undefined : `idempotency keys starting with "${prefix}" are reserved for luckyfive's own entries; choose another key`;
+}
+
+/**
+ * Every field of a new entry that an idempotency key stands for: a key used again with any of
+ * them different is a conflict, never "already recorded" (which would drop the new data).
+ */
+export const IDEMPOTENT_FIELDS = [
+  'entry_date',
+  'type',
+  'amount_cents',
+  'contest',
+  'tickets',
+  'numbers_per_ticket',
+  'tickets_json',
+  'run_id',
+  'recipe_hash',
+  'tier',
+  'reverses_id',
+  'reason',
+  'note',
+] as const satisfies ReadonlyArray<keyof NewEntry & keyof LedgerEntry>;
+
+/** The fields of `entry` that differ from the stored row `stored` (see {@link IDEMPOTENT_FIELDS}). */
+export function idempotencyDifferences(entry: NewEntry, stored: LedgerEntry): Array<(typeof IDEMPOTENT_FIELDS)[number]> {
+  return IDEMPOTENT_FIELDS.filter((k) => (entry[k] ?? null) !== stored[k]);
+}
+
 /** The hash every chain starts from (the "previous hash" of entry 1). */
 export const GENESIS_HASH = '0'.repeat(64);
 

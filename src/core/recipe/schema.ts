@@ -6,6 +6,7 @@
  * dropped, legacy formats converted. Everything downstream (predictor, runs, hashes) sees only the
  * normalized form, so two files that mean the same thing hash the same.
  */
+import { hasUnsafeText } from '../text.js';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { LuckyError } from '../../errors.js';
@@ -31,8 +32,9 @@ const common = {
     .trim()
     .min(1, 'must not be empty')
     .max(100, 'must be at most 100 characters')
+    .refine((v) => !hasUnsafeText(v), 'must not hold control characters or lone surrogates')
     .describe('a short name, shown in runs and reports'),
-  description: z.string({ error: 'must be a string' }).max(500, 'must be at most 500 characters').optional().describe('what the recipe is for'),
+  description: z.string({ error: 'must be a string' }).max(500, 'must be at most 500 characters').refine((v) => !hasUnsafeText(v), 'must not hold control characters or lone surrogates').optional().describe('what the recipe is for'),
   tickets: int(1, 1000).default(10).describe('distinct tickets per contest'),
   numbers_per_ticket: int(5, 15).default(5).describe('numbers on each ticket (5..15; a k-number ticket costs C(k,5) bets)'),
   history: int(1, 10000).default(500).describe('how many draws before each contest the strategy may look at'),

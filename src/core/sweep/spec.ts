@@ -5,6 +5,7 @@
  * caller maps them onto recipe fields. The old system's SweepConfig JSON is accepted and converted.
  * Expanding a spec into cells is `./grid.ts`; the `--param` shorthand is `./param-flag.ts`.
  */
+import { MAX_NAME, hasUnsafeText, textSchema } from '../text.js';
 import { z } from 'zod';
 import { LuckyError, formatIssues } from '../../errors.js';
 import { MAX_PARAMETER_VALUES } from './values.js';
@@ -69,8 +70,8 @@ export type SweepBase = z.infer<typeof SweepBaseSchema>;
 export const SweepSpecSchema = z
   .strictObject({
     version: z.literal('1'),
-    name: z.string().min(1).max(100),
-    description: z.string().max(500).optional(),
+    name: textSchema(MAX_NAME),
+    description: z.string().max(500).refine((v) => !hasUnsafeText(v), 'must not hold control characters or lone surrogates').optional(),
     base: SweepBaseSchema,
     parameters: z.array(SweepParameterSchema).min(1),
     constraints: z.array(ConstraintSchema).optional(),
