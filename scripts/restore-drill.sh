@@ -34,6 +34,11 @@ backup=$(find "$work/backups" -mindepth 1 -maxdepth 1 -type d -name 'luckyfive-b
 echo "backed up $data_dir into $backup"
 
 restored="$work/restored"
+# The books key is not in the backup: the restored copy uses the source's (its key file, unless
+# the key comes from LUCKYFIVE_BOOKS_KEY or LUCKYFIVE_BOOKS_KEY_FILE, which both runs share).
+if [ -z "${LUCKYFIVE_BOOKS_KEY:-}${LUCKYFIVE_BOOKS_KEY_FILE:-}" ] && [ -f "$data_dir/books.key" ]; then
+  mkdir -p "$restored" && cp -p "$data_dir/books.key" "$restored/books.key"
+fi
 lf "$restored" maintain restore "$backup" --json >"$work/restore.json"
 echo "restored into $restored"
 

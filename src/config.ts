@@ -26,6 +26,8 @@ const bool = z.union([z.boolean(), z.enum(['1', '0', 'true', 'false']).transform
 /** Every configurable value. Add new keys here: they get env, file and `config show` for free. */
 export const CONFIG_FIELDS = {
   data_dir: { env: 'LUCKYFIVE_DATA_DIR', schema: z.string().min(1), default: () => './data', doc: 'where the catalog and run files live' },
+  books_key: { env: 'LUCKYFIVE_BOOKS_KEY', schema: z.string().min(32), default: () => undefined, doc: 'HMAC key sealing the ledger and signing backup manifests (at least 32 characters); when unset, books_key_file' },
+  books_key_file: { env: 'LUCKYFIVE_BOOKS_KEY_FILE', schema: z.string().min(1), default: () => undefined, doc: 'file holding the books key (default <data_dir>/books.key, created on first use, mode 0600)' },
   threads: { env: 'LUCKYFIVE_THREADS', schema: int(1, 256), default: () => availableParallelism(), doc: 'worker threads for simulate and sweep' },
   color: { env: 'LUCKYFIVE_COLOR', schema: bool, default: () => true, doc: 'colour in human output (NO_COLOR also disables)' },
   host: { env: 'LUCKYFIVE_HOST', schema: z.string().min(1), default: () => '127.0.0.1', doc: 'serve: bind address' },
@@ -48,6 +50,8 @@ export type ConfigKey = keyof typeof CONFIG_FIELDS;
 
 export interface Config {
   data_dir: string;
+  books_key: string | undefined;
+  books_key_file: string | undefined;
   threads: number;
   color: boolean;
   host: string;
@@ -131,6 +135,7 @@ export function buildConfig(inputs: ConfigInputs, cwd: string): ResolvedConfig {
   }
   if (problems.length) throw new LuckyError('E_INPUT_INVALID', 'invalid configuration', problems);
   values.data_dir = resolve(cwd, values.data_dir as string);
+  if (values.books_key_file !== undefined) values.books_key_file = resolve(cwd, values.books_key_file as string);
   return Object.freeze({
     values: Object.freeze(values as unknown as Config),
     sources: Object.freeze(sources as Record<ConfigKey, Source>),

@@ -74,7 +74,8 @@ export class CliContext {
   async catalog(): Promise<Catalog> {
     if (!this.openedCatalog) {
       const { openCatalog } = await import('../store/catalog.js');
-      this.openedCatalog = openCatalog(this.config().values.data_dir);
+      const v = this.config().values;
+      this.openedCatalog = openCatalog(v.data_dir, { books: { key: v.books_key, file: v.books_key_file } });
       const c = this.openedCatalog;
       this.onCleanup(() => c.close());
     }

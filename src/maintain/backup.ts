@@ -13,13 +13,17 @@ import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } fr
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { LuckyError } from '../errors.js';
-import { CATALOG_FILE } from '../store/catalog.js';
+import { createHmac } from 'node:crypto';
+import { type BooksKey, type BooksKeySource, readBooksKey } from '../store/books-key.js';
+import { sealProblem } from '../store/books-seal.js';
+import { CATALOG_FILE, openCatalog } from '../store/catalog.js';
 import { type DbFile, type DbKind, compactTimestamp, freeName, listDbFiles, listRunFiles, openMaintenanceDb, readIntegrity, readTableCounts, sha256File } from './db-files.js';
 import { acquireMaintenanceLock } from './lock.js';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const BACKUP_FORMAT = 'luckyfive-backup';
-export const BACKUP_FORMAT_VERSION = 1;
+/** 2: the manifest carries `books_key_id` and an HMAC under the books key (version 1 had neither). */
+export const BACKUP_FORMAT_VERSION = 2;
 export const BACKUP_PREFIX = 'luckyfive-backup-';
 
 export interface ManifestFile {
@@ -43,6 +47,10 @@ export interface Manifest {
   files: ManifestFile[];
   /** run files found but left out (vanished, or failing their integrity check) */
   excluded: Array<{ path: string; reason: string }>;
+  /** fingerprint of the books key that signed the manifest (and sealed the catalog's books) */
+  books_key_id: string;
+  /** HMAC-SHA256 under the books key of the manifest without this field ({@link manifestMac}) */
+  hmac: string;
 }
 
 export interface BackupReport {
@@ -57,6 +65,8 @@ export interface BackupReport {
 
 export interface BackupOptions {
   version: string;
+  /** where the books key comes from (default: the key file in the data dir) */
+  books?: BooksKeySource;
   now?: () => Date;
   onWarn?: (message: string) => void;
 }
@@ -72,12 +82,13 @@ export async function backupDataDir(dataDir: string, destRoot: string, options: 
   const created = now();
   let staging: string | undefined;
   try {
+    const key = sealedBooksKey(dataDir, options);
     mkdirSync(root, { recursive: true });
     const name = freeName(root, `${BACKUP_PREFIX}${compactTimestamp(created)}`);
     staging = join(root, `.${name}.partial`);
     rmSync(staging, { recursive: true, force: true });
     mkdirSync(join(staging, 'runs'), { recursive: true });
-    const manifest: Manifest = {
+    const manifest: Omit<Manifest, 'hmac'> & { hmac?: string } = {
       format: BACKUP_FORMAT,
       format_version: BACKUP_FORMAT_VERSION,
       created_at: created.toISOString(),
@@ -85,6 +96,7 @@ export async function backupDataDir(dataDir: string, destRoot: string, options: 
       source_data_dir: resolve(dataDir),
       files: [],
       excluded: [],
+      books_key_id: key.id,
     };
     // The catalog first (see the module comment), then the run files as they are now.
     try {
@@ -107,14 +119,43 @@ export async function backupDataDir(dataDir: string, destRoot: string, options: 
         options.onWarn?.(`${f.rel} left out of the backup: ${reasonOf(e)}`);
       }
     }
+    manifest.hmac = manifestMac(key.bytes, manifest);
     writeFileSync(join(staging, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
     const dir = join(root, name);
     renameSync(staging, dir);
     staging = undefined;
-    return { dir, manifest, bytes: manifest.files.reduce((a, f) => a + f.bytes, 0), duration_ms: Math.round(performance.now() - t0), ok: !damaged };
+    return { dir, manifest: manifest as Manifest, bytes: manifest.files.reduce((a, f) => a + f.bytes, 0), duration_ms: Math.round(performance.now() - t0), ok: !damaged };
   } finally {
     if (staging) rmSync(staging, { recursive: true, force: true });
     lock.release();
+  }
+}
+
+/**
+ * The HMAC of a manifest: over its JSON without `hmac`, keys in the order written. Restore
+ * recomputes it from the file as read, so any edit of the manifest (a file's SHA-256 made to
+ * match a rewritten catalog) is caught without the key.
+ */
+export function manifestMac(key: Buffer, manifest: Record<string, unknown>): string {
+  const { hmac: _ignored, ...rest } = manifest;
+  return createHmac('sha256', key).update(`luckyfive-backup-manifest-v2\n${JSON.stringify(rest)}`).digest('hex');
+}
+
+/**
+ * The books key, after opening the catalog the normal way once: an older catalog is migrated and
+ * its books sealed before they are copied, so every backup holds sealed books. Books whose seal
+ * does not verify are backed up anyway (a backup is for recovery), with a warning: restore will
+ * refuse them.
+ */
+function sealedBooksKey(dataDir: string, options: BackupOptions): BooksKey {
+  const catalog = openCatalog(dataDir, { books: options.books ?? {} });
+  try {
+    const key = readBooksKey(catalog.db);
+    const problem = sealProblem(catalog.db, key);
+    if (problem) options.onWarn?.(`the books do not verify (${problem}): \`maintain restore\` will refuse this backup`);
+    return key;
+  } finally {
+    catalog.close();
   }
 }
 

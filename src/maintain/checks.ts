@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { LuckyError } from '../errors.js';
+import type { BooksKeySource } from '../store/books-key.js';
 import { CATALOG_FILE, openCatalog } from '../store/catalog.js';
 import type { Db } from '../store/sqlite.js';
 import { type DbFile, type DbKind, dbBytes, isBusyError, isDbInUse, listDbFiles, openMaintenanceDb, readIntegrity } from './db-files.js';
@@ -43,6 +44,8 @@ export interface MaintainOptions {
   vacuum?: boolean;
   only?: 'catalog' | 'runs' | undefined;
   repair?: boolean;
+  /** where the books key comes from, for opening (and so migrating) the catalog */
+  books?: BooksKeySource;
   now?: () => Date;
   onWarn?: (message: string) => void;
 }
@@ -72,7 +75,7 @@ export function runMaintenance(dataDir: string, options: MaintainOptions = {}): 
     let orphans: OrphanReport | null = null;
     if (catalogReport?.status !== 'failed') {
       try {
-        const catalog = openCatalog(dataDir);
+        const catalog = openCatalog(dataDir, { books: options.books ?? {} });
         try {
           orphans = findOrphans(catalog);
           if (options.repair) orphans = repairOrphans(catalog, orphans, { now: options.now });

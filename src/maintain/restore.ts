@@ -2,7 +2,8 @@
  * `luckyfive maintain restore BACKUP` and `--rollback`. A restore verifies everything first, on
  * a staged copy inside the data dir (so the files checked are the files installed): every file of
  * the manifest is present with its size and SHA-256, passes integrity_check and is not newer than
- * this luckyfive. Only then is the current catalog and `runs/` moved aside into
+ * this luckyfive; the manifest is signed under the books key; the catalog has the schema luckyfive
+ * makes (append-only triggers included), books whose keyed seal verifies and an intact hash chain. Only then is the current catalog and `runs/` moved aside into
  * `.restore-previous-<timestamp>/` and the staged copy moved in; `--rollback` swaps the most
  * recent set-aside data back. Nothing is deleted; every move is a rename within the data dir.
  */
@@ -10,10 +11,16 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameS
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { LuckyError, formatIssues } from '../errors.js';
+import { timingSafeEqual } from 'node:crypto';
+import { findBookProblems } from '../core/finance/books-check.js';
+import { BOOKS_KEY_FILE, type BooksKey, type BooksKeySource, resolveBooksKey } from '../store/books-key.js';
+import { sealProblem } from '../store/books-seal.js';
 import { CATALOG_FILE, openCatalog } from '../store/catalog.js';
+import { readChain, readChainHead } from '../store/ledger-repo.js';
 import { CATALOG_MIGRATIONS } from '../store/catalog-migrations/index.js';
-import { RUN_ID_PATTERN, openRunFile, runsDir } from '../store/run-file.js';
-import { BACKUP_FORMAT, BACKUP_FORMAT_VERSION, MANIFEST_FILE } from './backup.js';
+import { RUN_ID_PATTERN, RUN_MIGRATIONS, openRunFile, runsDir } from '../store/run-file.js';
+import { BACKUP_FORMAT, BACKUP_FORMAT_VERSION, MANIFEST_FILE, manifestMac } from './backup.js';
+import { schemaProblems } from './schema-check.js';
 import { compactTimestamp, freeName, isDbInUse, listDbFiles, openMaintenanceDb, readIntegrity, sha256File } from './db-files.js';
 import { acquireMaintenanceLock } from './lock.js';
 
@@ -26,6 +33,8 @@ const PATH_PATTERN = new RegExp(`^(${CATALOG_FILE.replace('.', '\\.')}|runs/${RU
 const ManifestSchema = z.object({
   format: z.literal(BACKUP_FORMAT),
   format_version: z.number().int().min(1).max(BACKUP_FORMAT_VERSION),
+  books_key_id: z.string().optional(),
+  hmac: z.string().regex(/^[0-9a-f]{64}$/).optional(),
   created_at: z.string(),
   luckyfive_version: z.string(),
   files: z
@@ -66,6 +75,8 @@ export interface RollbackReport {
 }
 
 interface Options {
+  /** where the data dir's books key comes from (default: its key file); it must be the key that made the backup */
+  books?: BooksKeySource;
   now?: () => Date;
   onWarn?: (message: string) => void;
 }
@@ -76,6 +87,8 @@ export function restoreBackup(dataDir: string, backupDir: string, options: Optio
   const now = options.now ?? (() => new Date());
   const from = resolve(backupDir);
   const manifest = readManifest(from);
+  const key = restoreKey(dataDir, options.books ?? {});
+  verifyManifestMac(from, manifest, key);
   mkdirSync(dataDir, { recursive: true });
   const lock = acquireMaintenanceLock(dataDir, { purpose: 'restore', now, onWarn: options.onWarn });
   try {
@@ -88,6 +101,7 @@ export function restoreBackup(dataDir: string, backupDir: string, options: Optio
     try {
       const problems: string[] = [];
       for (const f of manifest.files) problems.push(...stageAndVerify(join(from, f.path), join(staging, f.path), f));
+      if (!problems.length) problems.push(...verifyStagedBooks(join(staging, CATALOG_FILE), key));
       if (problems.length) {
         throw new LuckyError('E_DATA_INVALID', `backup ${from} is damaged or was changed: nothing restored, the current data is untouched`, problems);
       }
@@ -96,7 +110,7 @@ export function restoreBackup(dataDir: string, backupDir: string, options: Optio
     } finally {
       rmSync(staging, { recursive: true, force: true });
     }
-    const interrupted = settleRestoredCatalog(dataDir);
+    const interrupted = settleRestoredCatalog(dataDir, options.books ?? {});
     return {
       restored_from: from,
       backup_created_at: manifest.created_at,
@@ -149,6 +163,69 @@ export function readManifest(backupDir: string): z.infer<typeof ManifestSchema> 
   return parsed.data;
 }
 
+/**
+ * The books key of the data dir being restored into. Never created here: a restore that is
+ * refused touches nothing, and a fresh key could not verify a backup anyway.
+ */
+function restoreKey(dataDir: string, books: BooksKeySource): BooksKey {
+  const file = books.file ?? join(dataDir, BOOKS_KEY_FILE);
+  if (books.key === undefined && !existsSync(file)) {
+    throw new LuckyError('E_DATA_INVALID', `no books key to verify the backup with: nothing restored`, [
+      `${file}: missing; copy the books key of the data dir the backup came from there (or set LUCKYFIVE_BOOKS_KEY / books_key_file)`,
+    ]);
+  }
+  return resolveBooksKey(books, dataDir);
+}
+
+/** The manifest must be signed by the books key (format 2); an unsigned or forged one is refused. */
+function verifyManifestMac(from: string, manifest: z.infer<typeof ManifestSchema>, key: BooksKey): void {
+  const file = join(from, MANIFEST_FILE);
+  if (manifest.format_version < 2 || manifest.hmac === undefined) {
+    throw new LuckyError('E_DATA_INVALID', `${file} is not signed (a backup made before the books were keyed): nothing restored`, [
+      'its books cannot be verified; restore it with the luckyfive that made it, open the data once with this version, and back up again',
+    ]);
+  }
+  const raw = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const expected = Buffer.from(manifestMac(key.bytes, raw), 'hex');
+  const given = Buffer.from(manifest.hmac, 'hex');
+  if (!timingSafeEqual(expected, given)) {
+    throw new LuckyError(
+      'E_DATA_INVALID',
+      `${file} does not verify under the books key: nothing restored, the current data is untouched`,
+      manifest.books_key_id !== undefined && manifest.books_key_id !== key.id
+        ? [`the backup was signed with books key ${manifest.books_key_id}, this data dir's key is ${key.id}: configure the key that made the backup`]
+        : ['the manifest was changed after the backup was made'],
+    );
+  }
+}
+
+/**
+ * The staged catalog's books and schema: the schema luckyfive makes (append-only triggers
+ * included), the keyed seal, and an intact hash chain. Balance assertions that fail are not
+ * tampering and do not stop a restore.
+ */
+function verifyStagedBooks(file: string, key: BooksKey): string[] {
+  const problems: string[] = [];
+  try {
+    const db = openMaintenanceDb(file, { readonly: true });
+    try {
+      problems.push(...schemaProblems(db, CATALOG_MIGRATIONS, CATALOG_FILE));
+      if (!problems.length) {
+        const seal = sealProblem(db, key);
+        if (seal) problems.push(`${CATALOG_FILE}: ${seal}`);
+        const rows = findBookProblems(readChain(db), [], readChainHead(db)).filter((p) => p.kind !== 'assertion');
+        problems.push(...rows.slice(0, 10).map((p) => `${CATALOG_FILE}: ${p.message}`));
+      }
+    } finally {
+      db.close();
+    }
+  } catch (e) {
+    problems.push(`${CATALOG_FILE}: ${(e as Error).message}`);
+  }
+  for (const s of ['-wal', '-shm']) rmSync(`${file}${s}`, { force: true });
+  return problems;
+}
+
 /** Copies one backed-up file into staging and checks the copy; returns `path: problem` lines. */
 function stageAndVerify(src: string, dest: string, f: z.infer<typeof ManifestSchema>['files'][number]): string[] {
   if (!existsSync(src)) return [`${f.path}: missing from the backup`];
@@ -165,6 +242,7 @@ function stageAndVerify(src: string, dest: string, f: z.infer<typeof ManifestSch
       if (integrity !== 'ok') problems.push(...integrity.map((l) => `${f.path}: ${l}`));
       const version = db.pragma('user_version', { simple: true }) as number;
       if (f.kind === 'catalog' && version > CATALOG_MIGRATIONS.length) problems.push(`${f.path}: schema version ${version} is newer than this luckyfive (${CATALOG_MIGRATIONS.length}): upgrade luckyfive`);
+      if (f.kind === 'run' && version <= RUN_MIGRATIONS.length) problems.push(...schemaProblems(db, RUN_MIGRATIONS, f.path));
     } finally {
       db.close();
     }
@@ -218,8 +296,8 @@ function swapIn(dataDir: string, incoming: string, aside: string, note: Record<s
  * Opens the restored catalog the normal way (WAL, migrations of an older backup) and marks runs
  * the backup caught mid-simulate as cancelled: no process is running them here.
  */
-function settleRestoredCatalog(dataDir: string): string[] {
-  const catalog = openCatalog(dataDir);
+function settleRestoredCatalog(dataDir: string, books: BooksKeySource): string[] {
+  const catalog = openCatalog(dataDir, { books });
   try {
     const running = catalog.db.prepare("SELECT run_id FROM runs WHERE status = 'running' ORDER BY run_id").pluck().all() as string[];
     const mark = catalog.db.prepare("UPDATE runs SET status = 'cancelled', error = 'interrupted: restored from a backup taken while it ran' WHERE run_id = ?");

@@ -153,6 +153,21 @@ export const BooksCheckSchema = z
   })
   .meta({ id: 'BooksCheck' });
 
+export const AssertionSchema = z
+  .object({
+    id: z.int(),
+    created_at: z.string(),
+    assert_date: z.string(),
+    balance_cents: z.int(),
+    note: z.string().nullable(),
+    retracted_by: z.int().nullable(),
+  })
+  .meta({ id: 'BalanceAssertion', description: 'A balance assertion; retracted_by is the retraction that withdrew it.' });
+
+export const AssertionResultSchema = z
+  .object({ assertion: AssertionSchema, actual_cents: z.int(), holds: z.boolean() })
+  .meta({ id: 'AssertionResult' });
+
 export const BudgetSchema = z
   .object({
     name: z.string(),

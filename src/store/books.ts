@@ -3,16 +3,20 @@
  * immediate transaction, so a budget check, an idempotency check or a "not reversed yet" check
  * cannot be raced by a second writer. Validation happens before anything is written.
  */
-import { type BookProblem, balanceOn, findBookProblems } from '../core/finance/books-check.js';
+import { type BookProblem, balanceOn, describeDifference, findBookProblems } from '../core/finance/books-check.js';
+import { formatBRL } from '../core/finance/money.js';
+import { MAX_TEXT, textProblem } from '../core/text.js';
 import type { BalanceAssertion } from '../core/finance/books-check.js';
 import { type BetInput, type BetPlan, buildBetEntry } from '../core/finance/bet.js';
 import { checkBudgets } from '../core/finance/budget.js';
 import { type LedgerEntry, type LedgerEntryView, type NewEntry, type TierName, buildReversal, idempotencyDifferences, reservedKeyProblem, signProblem } from '../core/finance/ledger.js';
 import { buildSettlement, type SettlementLine } from '../core/finance/settle.js';
 import { LuckyError } from '../errors.js';
+import { readBooksKey } from './books-key.js';
+import { sealProblem } from './books-seal.js';
 import { readBudgetSpends } from './budgets-repo.js';
 import { getDraw, getDrawDate, readDrawBounds } from './draws-repo.js';
-import { appendAssertion, appendEntry, readAssertions, readChain, readChainHead, readEntry, readEntryByKey, readSettleableBets, readSettlementsOf } from './ledger-repo.js';
+import { appendAssertion, appendEntry, appendRetraction, readAssertions, readChain, readChainHead, readEntry, readEntryByKey, readSettleableBets, readSettlementsOf } from './ledger-repo.js';
 import { readPayoutRule, readPriceTable } from './prices-repo.js';
 import type { Db } from './sqlite.js';
 
@@ -207,17 +211,64 @@ function isSettlementOf(e: LedgerEntry, line: SettlementLine): boolean {
   );
 }
 
-/** Records a balance assertion and says whether it holds right now. */
-export function recordAssertion(db: Db, date: string, balanceCents: number, note: string | null, clock: Clock): { assertion: BalanceAssertion; actual_cents: number } {
+/**
+ * Records a balance assertion. One that fails right now is refused (E_CONFLICT) unless `force`;
+ * one that contradicts a standing assertion of the same date (another balance) is always
+ * refused: retract the old one first ({@link retractAssertion}).
+ */
+export function recordAssertion(
+  db: Db,
+  date: string,
+  balanceCents: number,
+  note: string | null,
+  clock: Clock,
+  options: { force?: boolean } = {},
+): { assertion: BalanceAssertion; actual_cents: number } {
   return db
     .transaction(() => {
+      const actual = balanceOn(readChain(db), date);
+      const clash = readAssertions(db).find((a) => a.assert_date === date && a.balance_cents !== balanceCents && a.retracted_by === null);
+      if (clash) {
+        throw new LuckyError('E_CONFLICT', `assertion ${clash.id} already says the balance on ${date} is ${formatBRL(clash.balance_cents)}: both cannot hold`, [
+          `retract it first if it is wrong: luckyfive ledger retract ${clash.id} --reason TEXT`,
+        ]);
+      }
+      if (actual !== balanceCents && options.force !== true) {
+        throw new LuckyError('E_CONFLICT', `the assertion fails now, so it was not recorded: ${describeDifference(balanceCents, actual)}`, [
+          'an assertion states a balance that holds; to record one that does not hold yet, force it (--force, or "force": true)',
+        ]);
+      }
       const assertion = appendAssertion(db, date, balanceCents, note, clock.now);
-      return { assertion, actual_cents: balanceOn(readChain(db), date) };
+      return { assertion, actual_cents: actual };
     })
     .immediate();
 }
 
-/** Every problem in the books (empty when sound). */
+/**
+ * Withdraws assertion `id` by appending a retraction (assertions are never edited or deleted);
+ * `ledger check` no longer tests it. E_NOT_FOUND for an unknown id, E_CONFLICT when already retracted.
+ */
+export function retractAssertion(db: Db, id: number, reason: string, clock: Clock): BalanceAssertion {
+  const problem = textProblem(reason.trim(), MAX_TEXT);
+  if (problem) throw new LuckyError('E_INPUT_INVALID', `the reason ${problem}`);
+  return db
+    .transaction(() => {
+      const a = readAssertions(db).find((x) => x.id === id);
+      if (!a) throw new LuckyError('E_NOT_FOUND', `balance assertion ${id} does not exist`);
+      if (a.retracted_by !== null) throw new LuckyError('E_CONFLICT', `assertion ${id} is already retracted`);
+      appendRetraction(db, id, reason.trim(), clock.now);
+      return readAssertions(db).find((x) => x.id === id)!;
+    })
+    .immediate();
+}
+
+/** Every problem in the books (empty when sound), the keyed seal included. */
 export function checkBooks(db: Db): BookProblem[] {
-  return db.transaction(() => findBookProblems(readChain(db), readAssertions(db), readChainHead(db)))();
+  const key = readBooksKey(db);
+  return db.transaction(() => {
+    const problems = findBookProblems(readChain(db), readAssertions(db), readChainHead(db));
+    const seal = sealProblem(db, key);
+    if (seal) problems.push({ kind: 'seal', entry_id: null, assertion_id: null, message: seal });
+    return problems;
+  })();
 }

@@ -4,6 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { type BooksKeySource, bindBooksKey } from './books-key.js';
 import { CATALOG_MIGRATIONS } from './catalog-migrations/index.js';
 import { type Db, migrate, openDatabase } from './sqlite.js';
 
@@ -16,12 +17,16 @@ export interface Catalog {
   close(): void;
 }
 
-/** Opens the catalog in `dataDir`, creating the folder and migrating the schema as needed. */
-export function openCatalog(dataDir: string, options: { readonly?: boolean } = {}): Catalog {
+/**
+ * Opens the catalog in `dataDir`, creating the folder and migrating the schema as needed. `books`
+ * says where the books key comes from (default: the key file `books.key` in `dataDir`).
+ */
+export function openCatalog(dataDir: string, options: { readonly?: boolean; books?: BooksKeySource } = {}): Catalog {
   if (!options.readonly) mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, CATALOG_FILE);
   const db = openDatabase(file, { readonly: options.readonly ?? false });
   try {
+    bindBooksKey(db, options.books ?? {});
     if (!options.readonly) migrate(db, CATALOG_MIGRATIONS, file);
   } catch (e) {
     db.close();

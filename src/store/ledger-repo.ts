@@ -8,6 +8,8 @@ import type { BalanceAssertion, ChainHead } from '../core/finance/books-check.js
 import { GENESIS_HASH, type EntryType, type LedgerEntry, type LedgerEntryView, type NewEntry, chainHash } from '../core/finance/ledger.js';
 import { hasUnsafeText } from '../core/text.js';
 import { LuckyError } from '../errors.js';
+import { readBooksKey } from './books-key.js';
+import { readChainState, sealProblem, writeSeal } from './books-seal.js';
 import { readMeta, writeMeta } from './catalog.js';
 import type { Db } from './sqlite.js';
 
@@ -24,7 +26,13 @@ const TEXT_FIELDS = ['entry_date', 'tickets_json', 'run_id', 'recipe_hash', 'ide
  * Must run inside the caller's `db.transaction(...).immediate()`.
  */
 export function appendEntry(db: Db, entry: NewEntry, now: string): LedgerEntry {
-  const last = db.prepare('SELECT id, hash FROM ledger_entries ORDER BY id DESC LIMIT 1').get() as { id: number; hash: string } | undefined;
+  // Never extend (and so re-seal) books whose seal does not vouch for them: that would launder
+  // a rewrite made outside luckyfive.
+  const key = readBooksKey(db);
+  const before = readChainState(db);
+  const problem = sealProblem(db, key, before);
+  if (problem) throw new LuckyError('E_BOOKS_UNSOUND', `nothing recorded: ${problem}`, ['run `luckyfive ledger check` for the details']);
+  const last = before.count === 0 ? undefined : { id: before.head_id, hash: before.head_hash };
   const row: Omit<LedgerEntry, 'prev_hash' | 'hash'> = {
     id: (last?.id ?? 0) + 1,
     created_at: now,
@@ -56,6 +64,7 @@ export function appendEntry(db: Db, entry: NewEntry, now: string): LedgerEntry {
       @numbers_per_ticket, @tickets_json, @run_id, @recipe_hash, @tier, @idempotency_key, @reverses_id, @reason, @note, @prev_hash, @hash)`,
   ).run(full);
   writeMeta(db, CHAIN_HEAD_KEY, `${full.id}:${full.hash}`);
+  writeSeal(db, key, { count: before.count + 1, head_id: full.id, head_hash: full.hash });
   return full;
 }
 
@@ -142,9 +151,16 @@ export function readSettlementsOf(db: Db, betId: number): LedgerEntry[] {
 
 export function appendAssertion(db: Db, date: string, balanceCents: number, note: string | null, now: string): BalanceAssertion {
   const info = db.prepare('INSERT INTO ledger_assertions (created_at, assert_date, balance_cents, note) VALUES (?, ?, ?, ?)').run(now, date, balanceCents, note);
-  return db.prepare('SELECT * FROM ledger_assertions WHERE id = ?').get(info.lastInsertRowid) as BalanceAssertion;
+  return { ...(db.prepare('SELECT * FROM ledger_assertions WHERE id = ?').get(info.lastInsertRowid) as BalanceAssertion), retracted_by: null };
 }
 
+/** Every assertion, oldest first, with the id of its retraction (null while it stands). */
 export function readAssertions(db: Db): BalanceAssertion[] {
-  return db.prepare('SELECT * FROM ledger_assertions ORDER BY id').all() as BalanceAssertion[];
+  return db
+    .prepare('SELECT a.*, (SELECT r.id FROM ledger_assertion_retractions r WHERE r.assertion_id = a.id) AS retracted_by FROM ledger_assertions a ORDER BY a.id')
+    .all() as BalanceAssertion[];
+}
+
+export function appendRetraction(db: Db, assertionId: number, reason: string, now: string): void {
+  db.prepare('INSERT INTO ledger_assertion_retractions (created_at, assertion_id, reason) VALUES (?, ?, ?)').run(now, assertionId, reason);
 }

@@ -23,7 +23,7 @@ export function runFilePath(dataDir: string, runId: string): string {
   return join(runsDir(dataDir), `${parseRunId(runId)}.sqlite`);
 }
 
-const RUN_MIGRATIONS: readonly Migration[] = [
+export const RUN_MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: 'run-file',

@@ -2,7 +2,7 @@
 // to a consistent state: every file passes its checks and the run holds a clean prefix of its
 // contests, which `simulate --resume` completes to exactly the uninterrupted result.
 import { spawn } from 'node:child_process';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -64,6 +64,8 @@ describe('backup during a running simulate', () => {
     expect(b.code, b.stderr).toBe(0);
 
     const target = join(scratch(), 'data');
+    mkdirSync(target);
+    copyFileSync(join(dir, 'books.key'), join(target, 'books.key')); // the books key travels apart from backups
     const r = await restore(target, b.json().dir, '--json');
     expect(r.code, r.stderr).toBe(0);
     for (const f of [join(target, 'catalog.sqlite'), ...readdirSync(join(target, 'runs')).map((n) => join(target, 'runs', n))]) {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, openSync, readFileSync, readSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -58,7 +58,7 @@ describe('maintain backup', () => {
   it('writes a timestamped folder with every file and a manifest that describes them', () => {
     expect(backup).toMatch(/luckyfive-backup-\d{8}-\d{6}$/);
     const m = manifestOf(backup);
-    expect(m).toMatchObject({ format: 'luckyfive-backup', format_version: 1, luckyfive_version: expect.any(String), excluded: [] });
+    expect(m).toMatchObject({ format: 'luckyfive-backup', format_version: 2, books_key_id: expect.stringMatching(/^[0-9a-f]{16}$/), hmac: expect.stringMatching(/^[0-9a-f]{64}$/), luckyfive_version: expect.any(String), excluded: [] });
     expect(m.files.map((f: { path: string }) => f.path)).toEqual(['catalog.sqlite', ...runIds.map((id) => `runs/${id}.sqlite`).sort()]);
     for (const f of m.files) {
       const bytes = readFileSync(join(backup, f.path));
@@ -90,6 +90,12 @@ describe('maintain backup', () => {
 describe('maintain restore', () => {
   it('restores into an empty data dir with the same content as the source', async () => {
     const target = join(scratch(), 'data');
+    // the books key travels apart from the backup: without it nothing is restored
+    const keyless = await restore(target, backup, '--json');
+    expect([keyless.code, keyless.stderr]).toEqual([4, expect.stringMatching(/no books key to verify the backup/)]);
+    expect(existsSync(target)).toBe(false);
+    mkdirSync(target);
+    copyFileSync(join(base, 'books.key'), join(target, 'books.key'));
     const r = await restore(target, backup, '--json');
     expect(r.code, r.stderr).toBe(0);
     expect(r.json()).toMatchObject({ files: 3, interrupted_runs: [] });
@@ -109,7 +115,7 @@ describe('maintain restore', () => {
         const m = manifestOf(d);
         m.files[0].sha256 = '0'.repeat(64);
         writeFileSync(join(d, 'manifest.json'), JSON.stringify(m));
-      }, /catalog\.sqlite: SHA-256 differs/],
+      }, /manifest\.json does not verify under the books key/],
       ['a damaged file whose hash was recomputed', (d) => {
         const f = join(d, 'runs', `${runIds[0]}.sqlite`);
         const fd = openSync(f, 'r+');
@@ -119,7 +125,7 @@ describe('maintain restore', () => {
         const entry = m.files.find((x: { path: string }) => x.path.includes(runIds[0]!));
         entry.sha256 = createHash('sha256').update(readFileSync(f)).digest('hex');
         writeFileSync(join(d, 'manifest.json'), JSON.stringify(m));
-      }, /malformed|integrity|corrupt/i],
+      }, /does not verify under the books key/],
       ['a missing file', (d) => rmSync(join(d, 'runs', `${runIds[0]}.sqlite`)), /missing from the backup/],
       ['a path that leaves the folder', (d) => {
         const m = manifestOf(d);

@@ -94,7 +94,7 @@ describe('ledger reverse, settle, check', () => {
     const ok = await run('ledger', 'assert', '--balance', '117.50', '--date', '2025-11-30', '--json');
     expect(ok.json()).toMatchObject({ actual_cents: 11_750, holds: true });
     expect((await run('ledger', 'check')).code).toBe(0);
-    const held = await run('ledger', 'assert', '--balance', '117,50', '--date', '2025-08-10', '--json');
+    const held = await run('ledger', 'assert', '--balance', '117,50', '--date', '2025-08-10', '--force', '--json');
     expect(held.json()).toMatchObject({ actual_cents: 12_050, holds: false });
     const r = await run('ledger', 'check');
     expect(r.code).toBe(4);
@@ -105,7 +105,7 @@ describe('ledger reverse, settle, check', () => {
     db.close();
     const after = await run('ledger', 'check', '--json');
     // the removed bet also breaks assertion 1, which held before
-    expect(after.json().problems.map((p: any) => [p.kind, p.entry_id ?? p.assertion_id])).toEqual([['head', 2], ['assertion', 1], ['assertion', 2]]);
+    expect(after.json().problems.map((p: any) => [p.kind, p.entry_id ?? p.assertion_id])).toEqual([['head', 2], ['assertion', 1], ['assertion', 2], ['seal', null]]);
   });
 });
 

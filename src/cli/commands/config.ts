@@ -8,7 +8,7 @@ export function register(program: Command, ctx: CliContext): void {
     (opts: { json?: boolean }) => {
       const resolved = ctx.config();
       const keys = Object.keys(CONFIG_FIELDS) as ConfigKey[];
-      const secret = (k: ConfigKey) => k.endsWith('secret');
+      const secret = (k: ConfigKey) => k.endsWith('secret') || k === 'books_key';
       const shown = (k: ConfigKey) => (secret(k) && resolved.values[k] !== undefined ? '(set, hidden)' : resolved.values[k]);
       if (formatOf(opts) === 'json') {
         ctx.out.json({

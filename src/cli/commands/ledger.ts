@@ -57,22 +57,52 @@ export function register(program: Command, ctx: CliContext): void {
   addFormatOptions(
     ledger
       .command('assert')
-      .description('record a balance assertion: the balance of all entries dated on or before DATE')
+      .description('record a balance assertion: the balance of all entries dated on or before DATE (refused when it fails now, unless --force)')
       .requiredOption('--balance <amount>', 'expected balance (may be negative)')
       .requiredOption('--date <date>', 'YYYY-MM-DD')
+      .option('--force', 'record it even though it does not hold now (`ledger check` fails until it does)')
       .option('--note <text>', 'free note'),
     ['json'],
-  ).action(async (o: { balance: string; date: string; note?: string } & Json) => {
+  ).action(async (o: { balance: string; date: string; note?: string; force?: boolean } & Json) => {
     const balance = parseMoneyFlag('balance', o.balance, { allowNegative: true })!;
     const date = parseDateFlag('date', o.date)!;
     const note = parseTextFlag('note', o.note) ?? null;
     const { recordAssertion } = await import('../../store/books.js');
     const { describeDifference } = await import('../../core/finance/books-check.js');
-    const r = recordAssertion((await ctx.catalog()).db, date, balance, note, readClock());
+    const r = recordAssertion((await ctx.catalog()).db, date, balance, note, readClock(), { force: o.force === true });
     const holds = r.actual_cents === balance;
     if (formatOf(o) === 'json') return ctx.out.json({ assertion: r.assertion, actual_cents: r.actual_cents, holds });
     ctx.out.text(`assertion ${r.assertion.id}: balance on ${date} = ${formatBRL(balance)}`);
-    if (!holds) ctx.out.warn(`it does not hold now: ${describeDifference(balance, r.actual_cents)} (\`ledger check\` will fail until it does)`);
+    if (!holds) ctx.out.warn(`it does not hold now: ${describeDifference(balance, r.actual_cents)} (\`ledger check\` will fail until it does, or until \`ledger retract ${r.assertion.id}\`)`);
+  });
+
+  addFormatOptions(
+    ledger
+      .command('retract <assertion_id>')
+      .description('withdraw a balance assertion by appending a retraction (nothing is edited or deleted)')
+      .requiredOption('--reason <text>', 'why the assertion is withdrawn'),
+    ['json'],
+  ).action(async (idArg: string, o: { reason: string } & Json) => {
+    const id = parseIntFlag('assertion_id', idArg, 1)!;
+    const reason = parseTextFlag('reason', o.reason)!;
+    const { retractAssertion } = await import('../../store/books.js');
+    const a = retractAssertion((await ctx.catalog()).db, id, reason, readClock());
+    if (formatOf(o) === 'json') return ctx.out.json({ assertion: a });
+    ctx.out.text(`assertion ${a.id} (balance on ${a.assert_date} = ${formatBRL(a.balance_cents)}) retracted`);
+  });
+
+  addFormatOptions(
+    ledger
+      .command('rotate-key')
+      .description('re-seal the books under a new books key, after verifying them with the old one')
+      .option('--old-key-file <file>', 'the old key, when the new one is already configured (LUCKYFIVE_BOOKS_KEY or books_key_file)'),
+    ['json'],
+  ).action(async (o: { oldKeyFile?: string } & Json) => {
+    const cfg = ctx.config().values;
+    const { rotateBooksKey } = await import('../../store/books-rotate.js');
+    const r = rotateBooksKey((await ctx.catalog()).db, cfg.data_dir, { key: cfg.books_key, file: cfg.books_key_file }, o.oldKeyFile, readClock());
+    if (formatOf(o) === 'json') return ctx.out.json(r);
+    ctx.out.text(`books re-sealed under key ${r.new_key_id} (was ${r.old_key_id})${r.key_file ? `; the new key is in ${r.key_file}, the old one kept as ${r.previous_key_file}` : ''}`);
   });
 
   addFormatOptions(ledger.command('check').description('verify the hash chain, reversals, signs and balance assertions; silent and exit 0 when sound, exit 4 otherwise'), ['json']).action(
@@ -120,15 +150,17 @@ export function register(program: Command, ctx: CliContext): void {
     printReport(ctx.out, report);
   });
 
-  addFormatOptions(ledger.command('balance').description('the balance of all entries (dated on or before --date)').option('--date <date>', 'YYYY-MM-DD'), ['json']).action(
-    async (o: { date?: string } & Json) => {
-      const date = parseDateFlag('date', o.date);
-      const { readBalance } = await import('../../store/ledger-repo.js');
-      const balance = readBalance((await ctx.catalog()).db, date);
-      if (formatOf(o) === 'json') return ctx.out.json({ date: date ?? null, balance_cents: balance });
-      ctx.out.text(`${formatBRL(balance)}${date ? ` on ${date}` : ''}`);
-    },
-  );
+  addFormatOptions(
+    ledger.command('balance').description('the balance of all entries dated on or before --date (default: today, so future-dated entries are not counted)').option('--date <date>', 'YYYY-MM-DD (default today)'),
+    ['json'],
+  ).action(async (o: { date?: string } & Json) => {
+    const given = parseDateFlag('date', o.date);
+    const date = given ?? readClock().today;
+    const { readBalance } = await import('../../store/ledger-repo.js');
+    const balance = readBalance((await ctx.catalog()).db, date);
+    if (formatOf(o) === 'json') return ctx.out.json({ date, balance_cents: balance });
+    ctx.out.text(`${formatBRL(balance)} on ${date}${given ? '' : ' (as of today: entries dated later are not counted)'}`);
+  });
 }
 
 interface Filters {

@@ -30,7 +30,9 @@ export function register(program: Command, ctx: CliContext): void {
     const format = formatOf(opts);
     if (opts.only !== undefined && opts.only !== 'catalog' && opts.only !== 'runs') throw new LuckyError('E_USAGE', '--only must be catalog or runs');
     const { runMaintenance } = await import('../../maintain/checks.js');
-    const report = runMaintenance(ctx.config().values.data_dir, {
+    const v = ctx.config().values;
+    const report = runMaintenance(v.data_dir, {
+      books: { key: v.books_key, file: v.books_key_file },
       vacuum: opts.vacuum === true,
       only: opts.only,
       repair: opts.repair === true,
@@ -49,7 +51,8 @@ export function register(program: Command, ctx: CliContext): void {
     async (dir: string, opts: { json?: boolean }) => {
       const { backupDataDir } = await import('../../maintain/backup.js');
       const { readVersion } = await import('../main.js');
-      const report = await backupDataDir(ctx.config().values.data_dir, dir, { version: readVersion(), onWarn: (m) => ctx.out.warn(m) });
+      const v = ctx.config().values;
+      const report = await backupDataDir(v.data_dir, dir, { version: readVersion(), books: { key: v.books_key, file: v.books_key_file }, onWarn: (m) => ctx.out.warn(m) });
       if (formatOf(opts) === 'json') ctx.out.json(report);
       else {
         ctx.out.text(`backup ${report.dir}: ${report.manifest.files.length} file(s), ${report.bytes} bytes in ${report.duration_ms} ms`);
@@ -80,7 +83,8 @@ export function register(program: Command, ctx: CliContext): void {
       return ctx.out.text(`rolled back: the data from ${r.restored_previous} is in place again; the replaced data is in ${r.set_aside}`);
     }
     if (backup === undefined) throw new LuckyError('E_USAGE', 'give the backup folder to restore (a luckyfive-backup-* folder), or --rollback');
-    const r = restoreBackup(dataDir, backup, { onWarn });
+    const v = ctx.config().values;
+    const r = restoreBackup(dataDir, backup, { books: { key: v.books_key, file: v.books_key_file }, onWarn });
     if (format === 'json') return ctx.out.json(r);
     ctx.out.text(`restored ${r.files} file(s) (${r.bytes} bytes) from ${r.restored_from}, taken ${r.backup_created_at}`);
     ctx.out.text(`the previous data is in ${r.previous} (undo with \`luckyfive maintain restore --rollback\`)`);

@@ -13,10 +13,12 @@ export interface BalanceAssertion {
   assert_date: string;
   balance_cents: number;
   note: string | null;
+  /** the retraction that withdrew it (`ledger retract`); a retracted assertion is not checked */
+  retracted_by: number | null;
 }
 
 export interface BookProblem {
-  kind: 'hash' | 'chain' | 'head' | 'type' | 'sign' | 'reversal' | 'assertion';
+  kind: 'hash' | 'chain' | 'head' | 'seal' | 'type' | 'sign' | 'reversal' | 'assertion';
   entry_id: number | null;
   assertion_id: number | null;
   message: string;
@@ -92,6 +94,7 @@ export function findBookProblems(
     });
   }
   for (const a of [...assertions].sort((x, y) => x.id - y.id)) {
+    if ((a.retracted_by ?? null) !== null) continue;
     const actual = balanceOn(sorted, a.assert_date);
     if (actual !== a.balance_cents) {
       problems.push({

@@ -12,11 +12,12 @@ import { GROUP_BYS, buildLedgerReport } from '../../core/finance/report.js';
 import { parseTicketList } from '../../core/finance/tickets.js';
 import { LuckyError, isLuckyError } from '../../errors.js';
 import { readClock } from '../../cli/clock.js';
-import { checkBooks, prizeEntry, recordBet, recordEntry, reverseEntry, settleContest } from '../../store/books.js';
+import { MAX_MONEY_CENTS } from '../../core/finance/money.js';
+import { checkBooks, prizeEntry, recordAssertion, recordBet, recordEntry, retractAssertion, reverseEntry, settleContest } from '../../store/books.js';
 import { type EntryFilter, readBalance, readEntries } from '../../store/ledger-repo.js';
 import type { ResourcePlugin } from '../context.js';
 import { COMMON_ERRORS, errorResponses } from '../error-envelope.js';
-import { BooksCheckSchema, IdField, LedgerEntrySchema, LedgerReportSchema, NewEntryBodySchema, type NewEntryBody, RecordedSchema, SettleResultSchema } from '../books-schemas.js';
+import { AssertionResultSchema, AssertionSchema, BooksCheckSchema, IdField, LedgerEntrySchema, LedgerReportSchema, NewEntryBodySchema, type NewEntryBody, RecordedSchema, SettleResultSchema } from '../books-schemas.js';
 import {
   ContestParam,
   DEFAULT_PAGE,
@@ -198,13 +199,55 @@ const ledgerRoutes: ResourcePlugin = (app, { ctx }, done) => {
     {
       config: { role: 'viewer', rateClass: 'read' },
       schema: {
-        summary: 'The balance of all entries (dated on or before date)',
+        summary: 'The balance of all entries dated on or before date (default today: future-dated entries are not counted)',
         tags: ['books'],
-        querystring: z.strictObject({ date: IsoDateParam.optional() }),
-        response: { 200: z.object({ date: z.string().nullable(), balance_cents: z.int() }), ...COMMON_ERRORS },
+        querystring: z.strictObject({ date: IsoDateParam.optional().meta({ description: 'default: today' }) }),
+        response: { 200: z.object({ date: z.string(), balance_cents: z.int() }), ...COMMON_ERRORS },
       },
     },
-    (request) => ({ date: request.query.date ?? null, balance_cents: readBalance(db, request.query.date) }),
+    (request) => {
+      const date = request.query.date ?? clock().today;
+      return { date, balance_cents: readBalance(db, date) };
+    },
+  );
+
+  app.post(
+    '/ledger/assertions',
+    {
+      config: { role: 'analyst', rateClass: 'write' },
+      schema: {
+        summary: 'Record a balance assertion (409 when it fails now, unless force; 409 when it contradicts a standing one)',
+        tags: ['books'],
+        body: z.strictObject({
+          date: IsoDateField,
+          balance_cents: bodyInt(-MAX_MONEY_CENTS, MAX_MONEY_CENTS).meta({ description: 'the balance of all entries dated on or before date' }),
+          note: TextField.optional(),
+          force: z.boolean().optional().meta({ description: 'record it even though it does not hold now' }),
+        }),
+        response: { 201: AssertionResultSchema, ...COMMON_ERRORS, ...errorResponses(409) },
+      },
+    },
+    (request, reply) => {
+      const b = request.body;
+      const r = recordAssertion(db, b.date, b.balance_cents, b.note ?? null, clock(), { force: b.force === true });
+      reply.code(201);
+      return { assertion: r.assertion, actual_cents: r.actual_cents, holds: r.actual_cents === b.balance_cents };
+    },
+  );
+
+  app.post(
+    '/ledger/assertions/:id/retract',
+    {
+      config: { role: 'analyst', rateClass: 'write' },
+      schema: {
+        summary: 'Withdraw a balance assertion by appending a retraction',
+        tags: ['books'],
+        params: z.strictObject({ id: intParam(1, 2_147_483_647, 'an assertion id') }),
+        body: z.strictObject({ reason: TextField.meta({ description: 'why the assertion is withdrawn' }) }),
+        response: { 200: z.object({ assertion: AssertionSchema }), ...COMMON_ERRORS, ...errorResponses(404, 409) },
+      },
+    },
+    (request) => ({ assertion: retractAssertion(db, request.params.id, request.body.reason, clock()) }),
   );
   done();
 };
