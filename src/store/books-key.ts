@@ -7,7 +7,7 @@
  * UTF-8 bytes, the same as an environment key. `luckyfive ledger rotate-key` replaces it.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { LuckyError } from '../errors.js';
 import type { Db } from './sqlite.js';
@@ -81,10 +81,20 @@ export function newKeyText(): string {
   return randomBytes(32).toString('hex');
 }
 
-/** Writes `text` as a new key file readable by its owner only (fails if `file` exists). */
+/**
+ * Writes `text` as a new key file readable by its owner only; fails with EEXIST if `file` exists.
+ * The key is written to a private temporary file and hard-linked into place, so a second process
+ * starting at the same moment never reads a half-written key.
+ */
 export function writeKeyFile(file: string, text: string): void {
-  writeFileSync(file, `${text}\n`, { mode: 0o600, flag: 'wx' });
-  chmodSync(file, 0o600);
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(tmp, `${text}\n`, { mode: 0o600, flag: 'wx' });
+  try {
+    chmodSync(tmp, 0o600);
+    linkSync(tmp, file);
+  } finally {
+    rmSync(tmp, { force: true });
+  }
 }
 
 export function keyFromBytes(bytes: Buffer, origin: BooksKey['origin']): BooksKey {

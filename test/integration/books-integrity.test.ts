@@ -135,6 +135,9 @@ describe('[12.6.2] names and free text', () => {
     const recipe = join(books.dir, 'r.json');
     writeFileSync(recipe, JSON.stringify({ version: '2', name: 'evil\u001b[2J', strategy: 'random' }));
     expect((await run('recipes', 'validate', recipe)).code).toBe(2);
+    expect((await run('budget', 'create', 'b\u001b[2J', '--amount', '10', '--from', '2025-01-01')).code).toBe(2);
+    expect((await run('budget', 'create', 'ok', '--amount', '10', '--from', '2025-01-01', '--note', 'n\u0007')).code).toBe(2);
+    expect((await run('auth', 'key', 'create', '--name', 'k\u001b]0;t\u0007', '--role', 'viewer')).code).toBe(2);
   });
 
   it('[12.6.2] the API refuses control characters in notes, reasons, run names and recipe names (400)', async () => {
@@ -143,6 +146,9 @@ describe('[12.6.2] names and free text', () => {
     expect(sim.statusCode, sim.body).toBe(400);
     const saved = await s.post('/api/v1/recipes', s.keys.analyst, { name: 'r1', recipe: { version: '2', name: 'bad\u0007', strategy: 'random' } });
     expect(saved.statusCode, saved.body).toBe(400);
+    expect((await s.post('/api/v1/budgets', s.keys.analyst, { name: 'b\u001b', amount_cents: 100, from: '2025-01-01' })).statusCode).toBe(400);
+    expect((await s.post('/api/v1/budgets', s.keys.analyst, { name: 'b1', amount_cents: 100, from: '2025-01-01', note: 'x\u009b' })).statusCode).toBe(400);
+    expect((await s.post('/api/v1/auth/keys', s.keys.admin, { name: 'k\u0007', role: 'viewer' })).statusCode).toBe(400);
   });
 
   it('[12.6.2] text printed to a terminal has its control characters escaped (tables, lines, warnings, error details)', () => {
