@@ -28,10 +28,7 @@ const TEXT_FIELDS = ['entry_date', 'tickets_json', 'run_id', 'recipe_hash', 'ide
 export function appendEntry(db: Db, entry: NewEntry, now: string): LedgerEntry {
   // Never extend (and so re-seal) books whose seal does not vouch for them: that would launder
   // a rewrite made outside luckyfive.
-  const key = readBooksKey(db);
-  const before = readChainState(db);
-  const problem = sealProblem(db, key, before);
-  if (problem) throw new LuckyError('E_BOOKS_UNSOUND', `nothing recorded: ${problem}`, ['run `luckyfive ledger check` for the details']);
+  const { key, state: before } = verifiedSeal(db);
   const last = before.count === 0 ? undefined : { id: before.head_id, hash: before.head_hash };
   const row: Omit<LedgerEntry, 'prev_hash' | 'hash'> = {
     id: (last?.id ?? 0) + 1,
@@ -64,7 +61,7 @@ export function appendEntry(db: Db, entry: NewEntry, now: string): LedgerEntry {
       @numbers_per_ticket, @tickets_json, @run_id, @recipe_hash, @tier, @idempotency_key, @reverses_id, @reason, @note, @prev_hash, @hash)`,
   ).run(full);
   writeMeta(db, CHAIN_HEAD_KEY, `${full.id}:${full.hash}`);
-  writeSeal(db, key, { count: before.count + 1, head_id: full.id, head_hash: full.hash });
+  writeSeal(db, key, { ...before, count: before.count + 1, head_id: full.id, head_hash: full.hash });
   return full;
 }
 
@@ -149,8 +146,21 @@ export function readSettlementsOf(db: Db, betId: number): LedgerEntry[] {
   return db.prepare(`SELECT ${COLUMNS} FROM ledger_entries WHERE idempotency_key LIKE ? ORDER BY id`).all(`settle:${betId}:%`) as LedgerEntry[];
 }
 
+/** Refuses to write beside books the seal does not vouch for; returns the key and state to re-seal with. */
+function verifiedSeal(db: Db): { key: ReturnType<typeof readBooksKey>; state: ReturnType<typeof readChainState> } {
+  const key = readBooksKey(db);
+  const state = readChainState(db);
+  const problem = sealProblem(db, key, state);
+  if (problem) throw new LuckyError('E_BOOKS_UNSOUND', `nothing recorded: ${problem}`, ['run `luckyfive ledger check` for the details']);
+  return { key, state };
+}
+
+/** Appends a balance assertion and re-seals (inside the caller's immediate transaction). */
 export function appendAssertion(db: Db, date: string, balanceCents: number, note: string | null, now: string): BalanceAssertion {
+  if (note !== null && hasUnsafeText(note)) throw new LuckyError('E_INPUT_INVALID', 'note must not hold control characters or lone surrogates');
+  const { key, state } = verifiedSeal(db);
   const info = db.prepare('INSERT INTO ledger_assertions (created_at, assert_date, balance_cents, note) VALUES (?, ?, ?, ?)').run(now, date, balanceCents, note);
+  writeSeal(db, key, { ...state, assertions: state.assertions + 1 });
   return { ...(db.prepare('SELECT * FROM ledger_assertions WHERE id = ?').get(info.lastInsertRowid) as BalanceAssertion), retracted_by: null };
 }
 
@@ -161,6 +171,9 @@ export function readAssertions(db: Db): BalanceAssertion[] {
     .all() as BalanceAssertion[];
 }
 
+/** Appends the retraction of an assertion and re-seals (inside the caller's immediate transaction). */
 export function appendRetraction(db: Db, assertionId: number, reason: string, now: string): void {
+  const { key, state } = verifiedSeal(db);
   db.prepare('INSERT INTO ledger_assertion_retractions (created_at, assertion_id, reason) VALUES (?, ?, ?)').run(now, assertionId, reason);
+  writeSeal(db, key, { ...state, retractions: state.retractions + 1 });
 }

@@ -63,6 +63,17 @@ describe('[12.2.2] the books are sealed with a key outside the data files', () =
     expect((await run('ledger', 'check')).code).toBe(4);
   });
 
+  it('[12.2.2] the seal also counts assertions and retractions: one slipped in to silence a failing assertion is caught', async () => {
+    await someEntries();
+    await run('ledger', 'assert', '--balance', '1', '--date', '2025-12-31', '--force');
+    expect((await run('ledger', 'check')).code).toBe(4);
+    const db = new Database(join(books.dir, 'catalog.sqlite'));
+    db.prepare("INSERT INTO ledger_assertion_retractions (created_at, assertion_id, reason) VALUES ('x', 1, 'hidden')").run();
+    db.close();
+    const check = await run('ledger', 'check', '--json');
+    expect(check.json().problems).toEqual([expect.objectContaining({ kind: 'seal', message: expect.stringMatching(/1 retractions.*added or removed outside luckyfive|retractions, but the catalog holds/) })]);
+  });
+
   it('[12.2.2] restore refuses a backup whose amount was rewritten with chain, head and manifest recomputed, and touches nothing', async () => {
     await someEntries();
     const backups = tempDir('luckyfive-backups-');
