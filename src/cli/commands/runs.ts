@@ -146,13 +146,15 @@ export function register(program: Command, ctx: CliContext): void {
     runs
       .command('verify <run_id>')
       .description("recompute a run's tickets and report any difference")
-      .option('--sample <n>', 'check n evenly spaced contests (default 20)', '20')
-      .option('--all', 'check every contest'),
+      .option('--sample <n>', 'check n evenly spaced contests (default 20)')
+      .option('--all', 'check every contest (not with --sample)'),
     ['json'],
-  ).action(async (id: string, opts: { sample: string; all?: boolean; json?: boolean }) => {
+  ).action(async (id: string, opts: { sample?: string; all?: boolean; json?: boolean }) => {
+    if (opts.all && opts.sample !== undefined) throw new LuckyError('E_USAGE', 'give --sample N or --all, not both');
+    const sample = parseIntFlag('sample', opts.sample) ?? 20;
     const { parseRunId } = await import('../../store/run-file.js');
     const { verifyRun } = await import('../../engine/runs.js');
-    const report = verifyRun(await ctx.catalog(), parseRunId(id), opts.all ? undefined : parseIntFlag('sample', opts.sample));
+    const report = verifyRun(await ctx.catalog(), parseRunId(id), opts.all ? undefined : sample);
     if (formatOf(opts) === 'json') ctx.out.json(report);
     else {
       ctx.out.text(`${report.ok ? 'ok' : 'DIFFERENT'}: ${report.checked} contest(s) recomputed, ${report.differences.length} ticket difference(s)${report.dataset_changed ? '; the draws behind this run changed since it ran' : ''}`);
