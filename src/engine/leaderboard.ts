@@ -9,7 +9,7 @@
  * `params.x`: alpha, lambda, smart_filters.enabled...) and every metric (plus p_value, the mean-hits
  * p-value). A knob a run's strategy does not have is null for that run.
  */
-import { type FilterValue, compileFilter } from '../core/filter-expr.js';
+import { type FieldType, type FilterValue, compileFilter, inferFieldTypes } from '../core/filter-expr.js';
 import { METRIC_DOCS, METRIC_NAMES, type MetricName } from '../core/metrics.js';
 import { rankEntries } from '../core/ranking.js';
 import type { Catalog } from '../store/catalog.js';
@@ -55,6 +55,28 @@ export interface Leaderboard {
 
 const RUN_FIELDS = ['run_id', 'name', 'sweep_id', 'first_contest', 'last_contest', 'contests', 'tickets_total', 'created_at', 'synthetic', 'recipe_hash', 'recipe_name', 'p_value'] as const;
 const RECIPE_FIELDS = ['strategy', 'tickets', 'numbers_per_ticket', 'history', 'seed'] as const;
+
+/** The fixed fields' types, so a type error fails even on an empty catalog (knobs are inferred from the runs). */
+const FIELD_TYPES: Readonly<Record<string, FieldType>> = {
+  run_id: 'string',
+  name: 'string',
+  sweep_id: 'string',
+  first_contest: 'number',
+  last_contest: 'number',
+  contests: 'number',
+  tickets_total: 'number',
+  created_at: 'string',
+  synthetic: 'boolean',
+  recipe_hash: 'string',
+  recipe_name: 'string',
+  p_value: 'number',
+  strategy: 'string',
+  tickets: 'number',
+  numbers_per_ticket: 'number',
+  history: 'number',
+  seed: 'number',
+  ...Object.fromEntries(METRIC_NAMES.map((m) => [m, 'number' as const])),
+};
 
 function flatten(prefix: string, v: unknown, out: Record<string, FilterValue>): void {
   if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
@@ -102,7 +124,7 @@ export function buildLeaderboard(catalog: Catalog, o: LeaderboardOptions): Leade
   // Every field any run has, plus the fixed ones, so a misspelt field fails even on an empty catalog.
   const fields = new Set<string>([...RUN_FIELDS, ...RECIPE_FIELDS, ...METRIC_NAMES]);
   for (const c of candidates) for (const k of Object.keys(c.row)) fields.add(k);
-  const keep = o.filter ? compileFilter(o.filter, [...fields]) : () => true;
+  const keep = o.filter ? compileFilter(o.filter, [...fields], { ...inferFieldTypes(candidates.map((c) => c.row)), ...FIELD_TYPES }) : () => true;
   // A field a run lacks reads as null (compileFilter checked the names against `fields`).
   const matching = candidates.filter((c) => keep(c.row));
   const entries = matching.map(({ r, m }) => ({

@@ -140,4 +140,23 @@ describe('leaderboard', () => {
     expect((await run(['leaderboard', '--since', '2025-02-30'])).code).toBe(2);
     expect((await run(['leaderboard', '--json', '--csv'])).code).toBe(2);
   });
+
+  it('[12.6.5] a filter comparing a field with a value of the wrong type exits 2, not 0 rows', async () => {
+    for (const filter of ['history>=abc', 'mean_hits < high', 'synthetic > 1', 'synthetic = yes', 'alpha >= x']) {
+      const r = await run(['leaderboard', '--filter', filter]);
+      expect(r.code, filter).toBe(2);
+      expect(r.stderr, filter).toMatch(/filter: \w+ is (a number|true or false)/);
+    }
+    expect((await run(['leaderboard', '--filter', 'history>="20" and synthetic=false and name!=null'])).code).toBe(0);
+  });
+
+  it('[12.6.5] integer flags are strict: decimal digits only, no spaces, signs, leading zeros or exponents', async () => {
+    for (const v of ['0x10', ' 10', '10 ', '1e1', '+5', '010', '-0', '5.0']) {
+      const r = await run(['leaderboard', '--limit', v]);
+      expect(r.code, v).toBe(2);
+      expect(r.stderr, v).toMatch(/--limit must be a whole number \(decimal digits only\)/);
+    }
+    expect((await run(['leaderboard', '--limit', '10'])).code).toBe(0);
+    expect((await run(['sweep', 'list', '--limit', ' 1e1 '])).code).toBe(2);
+  });
 });
