@@ -4,6 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import type TableType from 'cli-table3';
+import { encodeCsvCell } from '../core/csv.js';
 
 // cli-table3 is loaded on first use: importing it costs ~25 ms that `--version` and JSON output never need.
 const require = createRequire(import.meta.url);
@@ -119,9 +120,9 @@ function cellText(v: unknown): string {
   return JSON.stringify(v) ?? '';
 }
 
+/** A CSV cell: RFC 4180 and formula-neutralised by the one encoder in `core/csv.ts` (numbers exempt). */
 export function csvCell(v: unknown): string {
-  const s = cellText(v);
-  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+  return encodeCsvCell(cellText(v), typeof v === 'number' || typeof v === 'bigint');
 }
 
 /** Formats integer centavos for humans: `R$ 1.234,56`. JSON carries plain `*_cents` integers. */

@@ -110,8 +110,9 @@ export function register(program: Command, ctx: CliContext): void {
       const rows = iterateTickets(catalog, parseRunId(id));
       const out = ctx.io.stdout;
       if (opts.format === 'csv') {
-        out.write('contest,ticket,numbers,hits\n');
-        for (const r of rows) out.write(`${r.contest},${r.ticket},${r.numbers.join(' ')},${r.hits}\n`);
+        const { csvLine } = await import('../../core/csv.js');
+        out.write(csvLine(['contest', 'ticket', 'numbers', 'hits']));
+        for (const r of rows) out.write(csvLine([r.contest, r.ticket, r.numbers.join(' '), r.hits]));
       } else if (opts.format === 'ndjson') {
         for (const r of rows) out.write(`${JSON.stringify({ contest: r.contest, ticket: r.ticket, numbers: r.numbers, hits: r.hits })}\n`);
       } else {

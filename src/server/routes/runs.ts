@@ -9,6 +9,7 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
+import { csvLine } from '../../core/csv.js';
 import { runRowJson } from '../../engine/run-json.js';
 import { deleteRun, iterateTickets, readRunReport } from '../../engine/runs.js';
 import { LuckyError } from '../../errors.js';
@@ -58,7 +59,7 @@ const ListQuery = z.strictObject({
   cursor: KeyCursorParam,
 });
 
-const CSV_HEAD = 'contest,ticket,numbers,hits\n';
+const CSV_HEAD = csvLine(['contest', 'ticket', 'numbers', 'hits']);
 /** Bytes gathered before a CSV chunk is handed to the socket. */
 const CSV_CHUNK = 64 * 1024;
 
@@ -75,7 +76,7 @@ function* ticketsCsv(catalog: Catalog, runId: string): Generator<string> {
   yield CSV_HEAD;
   let chunk = '';
   for (const r of iterateTickets(catalog, runId)) {
-    chunk += `${r.contest},${r.ticket},${r.numbers.join(' ')},${r.hits}\n`;
+    chunk += csvLine([r.contest, r.ticket, r.numbers.join(' '), r.hits]);
     if (chunk.length >= CSV_CHUNK) {
       yield chunk;
       chunk = '';
