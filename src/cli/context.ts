@@ -66,7 +66,8 @@ export class CliContext {
       } catch {
         // a broken config file is reported by the command that needs it
       }
-      this.outputInstance = new Output(this.io.stdout, this.io.stderr, color, g.quiet === true);
+      const forced = this.configModule?.colorForced(this.io.env) ?? false;
+      this.outputInstance = new Output(this.io.stdout, this.io.stderr, color, g.quiet === true, forced);
     }
     return this.outputInstance;
   }

@@ -34,6 +34,8 @@ export class Output {
     readonly stderr: Stream,
     readonly color: boolean,
     readonly quiet = false,
+    /** colour even when the stream is not a TTY (CLICOLOR_FORCE / FORCE_COLOR); `color` false still wins */
+    readonly forceColor = false,
   ) {}
 
   /** One JSON document on stdout. */
@@ -54,7 +56,7 @@ export class Output {
 
   /** A human table on stdout; plain (no ANSI) unless stdout is a colour TTY. */
   table(head: readonly string[], rows: ReadonlyArray<readonly unknown[]>, options: { align?: Array<'left' | 'right'> } = {}): void {
-    const styled = this.color && this.stdout.isTTY === true;
+    const styled = this.color && (this.forceColor || this.stdout.isTTY === true);
     const Table = loadTable();
     const t = new Table({
       head: [...head],
@@ -77,7 +79,9 @@ export class Output {
     if (!this.quiet) this.stderr.write(`${message}\n`);
   }
 
+  /** A warning on stderr; `-q` silences it too (quiet means only errors). */
   warn(message: string): void {
+    if (this.quiet) return;
     this.stderr.write(`${this.paint('warning:', 33)} ${message}\n`);
   }
 
@@ -86,7 +90,7 @@ export class Output {
   }
 
   paint(text: string, ansi: number): string {
-    return this.color && this.stderr.isTTY === true ? `\u001b[${ansi}m${text}\u001b[0m` : text;
+    return this.color && (this.forceColor || this.stderr.isTTY === true) ? `\u001b[${ansi}m${text}\u001b[0m` : text;
   }
 
   /** A spinner on stderr when it is a TTY; otherwise a no-op (progress must never pollute pipes). */
