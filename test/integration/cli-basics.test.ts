@@ -84,6 +84,7 @@ describe('cli basics', () => {
   });
 
   it('[12.6.10] CLICOLOR_FORCE and FORCE_COLOR colour output off a TTY; NO_COLOR and --no-color win', async () => {
+    // eslint-disable-next-line no-control-regex -- the ANSI escape is what is tested
     const red = /\u001b\[31merror:/;
     const args = ['draws', 'show', 'x'];
     expect((await cli(args, { env: { NO_COLOR: '' } })).stderr).not.toMatch(red);
