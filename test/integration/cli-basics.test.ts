@@ -88,7 +88,7 @@ describe('cli basics', () => {
     const red = /\u001b\[31merror:/;
     const args = ['draws', 'show', 'x'];
     expect((await cli(args, { env: { NO_COLOR: '' } })).stderr).not.toMatch(red);
-    for (const env of [{ CLICOLOR_FORCE: '1' }, { FORCE_COLOR: '1' }, { FORCE_COLOR: '' }]) {
+    for (const env of [{ CLICOLOR_FORCE: '1' }, { FORCE_COLOR: '1' }, { FORCE_COLOR: '' }] as Array<Record<string, string>>) {
       expect((await cli(args, { env: { NO_COLOR: '', ...env } })).stderr, JSON.stringify(env)).toMatch(red);
     }
     expect((await cli(args, { env: { NO_COLOR: '', FORCE_COLOR: '0' } })).stderr).not.toMatch(red);
