@@ -127,7 +127,7 @@ describe('leaderboard', () => {
     expect(money.rows.every((r: any) => r.p_value === null && r.p_holm === null && r.baseline === null)).toBe(true);
     expect((await run(['leaderboard', '--since', '2999-01-01', '--json'])).json().matching).toBe(0);
     const csv = (await run(['leaderboard', '--limit', '2', '--csv'])).stdout.trim().split('\n');
-    expect(csv[0]).toBe('rank,run_id,name,strategy,contests,mean_hits,baseline,p_value,p_holm,p_bh,sweep_id,created_at');
+    expect(csv[0]).toBe('rank,run_id,name,strategy,contests,mean_hits,baseline,p_value,p_holm,p_bh,sweep_id,created_at,lift,synthetic_data');
     expect(csv).toHaveLength(3);
     const text = (await run(['leaderboard'])).stdout;
     expect(text).toMatch(/5 of 5 matching runs shown; Holm and BH adjust over all 5/);

@@ -44,7 +44,7 @@ export function register(program: Command, ctx: CliContext): void {
     ['json', 'ndjson', 'csv'],
   ).action(async (opts: ListFlags) => {
     const format = formatOf(opts);
-    const { listRuns, RUN_METRIC_COLUMNS } = await import('../../store/runs-repo.js');
+    const { listRuns, ordersByLift, RUN_METRIC_COLUMNS } = await import('../../store/runs-repo.js');
     const metric = (name: string) => {
       if (!(RUN_METRIC_COLUMNS as readonly string[]).includes(name)) throw new LuckyError('E_USAGE', `unknown metric "${name}"; one of: ${RUN_METRIC_COLUMNS.join(', ')}`);
       return name as (typeof RUN_METRIC_COLUMNS)[number];
@@ -76,13 +76,21 @@ export function register(program: Command, ctx: CliContext): void {
       limit: limit === 0 ? undefined : limit,
     });
     const { runRowJson } = await import('../../engine/run-json.js');
-    if (format === 'json') return ctx.out.json({ runs: rows.map(runRowJson), count: rows.length });
+    const orderColumn = opts.orderBy ? metric(opts.orderBy) : 'created_at';
+    const byLift = ordersByLift(orderColumn);
+    if (format === 'json') return ctx.out.json({ runs: rows.map(runRowJson), count: rows.length, ordered_by: { column: orderColumn, by: byLift ? 'lift' : 'value' } });
     if (format === 'ndjson') return rows.forEach((r) => ctx.out.ndjson(runRowJson(r)));
-    const head = ['run_id', 'name', 'status', 'strategy', 'first_contest', 'last_contest', 'contests', 'tickets', 'mean_hits', 'p_value', 'roi_pct', 'net_cents', 'created_at'];
-    const cells = rows.map((r) => [r.run_id, r.name, r.status, r.strategy, r.first_contest, r.last_contest, r.contests_done, r.tickets, r.mean_hits?.toFixed(4), r.p_value?.toFixed(3), r.roi_pct?.toFixed(1), r.net_cents, r.created_at]);
+    const head = ['run_id', 'name', 'status', 'strategy', 'first_contest', 'last_contest', 'contests', 'tickets', 'mean_hits', 'p_value', 'roi_pct', 'net_cents', 'created_at', 'numbers_per_ticket', 'synthetic_data'];
+    const cells = rows.map((r) => [r.run_id, r.name, r.status, r.strategy, r.first_contest, r.last_contest, r.contests_done, r.tickets, r.mean_hits?.toFixed(4), r.p_value?.toFixed(3), r.roi_pct?.toFixed(1), r.net_cents, r.created_at, r.numbers_per_ticket, r.synthetic === 1]);
     if (format === 'csv') return ctx.out.csv(head, cells);
-    ctx.out.table(head.filter((h) => h !== 'net_cents' && h !== 'first_contest' && h !== 'last_contest'), rows.map((r) => [r.run_id, r.name, r.status, r.strategy, r.contests_done, r.tickets, r.mean_hits?.toFixed(4), r.p_value?.toFixed(3), r.roi_pct === null ? '' : `${r.roi_pct.toFixed(1)}%`, r.created_at]));
-    if (rows.length) ctx.out.info('mean_hits expected 0.3125 for 5-number tickets under uniform draws');
+    ctx.out.table(
+      ['run_id', 'name', 'status', 'strategy', 'contests', 'tickets', 'k', 'mean_hits', 'p_value', 'roi_pct', 'created_at'],
+      rows.map((r) => [r.synthetic === 1 ? `${r.run_id} (synthetic)` : r.run_id, r.name, r.status, r.strategy, r.contests_done, r.tickets, r.numbers_per_ticket, r.mean_hits?.toFixed(4), r.p_value?.toFixed(3), r.roi_pct === null ? '' : `${r.roi_pct.toFixed(1)}%`, r.created_at]),
+    );
+    if (rows.length) ctx.out.info('mean_hits expected 5k/80 for k-number tickets under uniform draws (0.3125 for 5 numbers)');
+    if (byLift) ctx.out.info(`ordered by lift: each run's ${opts.orderBy} over its own exact expectation for its ticket size, not by the raw value`);
+    const synthetic = rows.filter((r) => r.synthetic === 1).length;
+    if (synthetic) ctx.out.info(`${synthetic} of these runs ran on the SYNTHETIC sample, not official results`);
   });
 
   addFormatOptions(runs.command('show <run_id>').description("a run's report: figures beside the exact baseline, and its books"), ['json']).action(

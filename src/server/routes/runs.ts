@@ -14,7 +14,7 @@ import { runRowJson } from '../../engine/run-json.js';
 import { deleteRun, iterateTickets, readRunReport } from '../../engine/runs.js';
 import { LuckyError } from '../../errors.js';
 import { RUN_ID_PATTERN, openRunFile, readContestPage, runFilePath } from '../../store/run-file.js';
-import { RUN_METRIC_COLUMNS, RUN_STATUSES, type RunRow, listRuns, requireRun, runOrder } from '../../store/runs-repo.js';
+import { RUN_METRIC_COLUMNS, RUN_STATUSES, type RunRow, listRuns, ordersByLift, requireRun, runOrder, runOrderValue } from '../../store/runs-repo.js';
 import type { Catalog } from '../../store/catalog.js';
 import type { ResourcePlugin } from '../context.js';
 import { COMMON_ERRORS, errorResponses } from '../error-envelope.js';
@@ -108,7 +108,7 @@ const runsRoutes: ResourcePlugin = (app, { ctx }, done) => {
     (request, reply) => {
       const q = request.query;
       const { column, desc } = runOrder({ order_by: q.order_by, desc: q.desc });
-      const tag = `runs.${column}.${desc ? 'desc' : 'asc'}`;
+      const tag = `runs.${column}${ordersByLift(column) ? '.lift' : ''}.${desc ? 'desc' : 'asc'}`;
       const kind = column === 'created_at' ? 'string' : 'nullable-number';
       const after = q.cursor === undefined ? undefined : decodeKeyCursor(tag, q.cursor, [kind, 'string']);
       const limit = q.limit ?? DEFAULT_PAGE;
@@ -131,7 +131,7 @@ const runsRoutes: ResourcePlugin = (app, { ctx }, done) => {
         const last = page.at(-1);
         return {
           items: page.map((r) => runRowJson(r) as z.infer<typeof RunSchema>),
-          next_cursor: rows.length > limit && last ? encodeKeyCursor(tag, [last[column], last.run_id]) : null,
+          next_cursor: rows.length > limit && last ? encodeKeyCursor(tag, [runOrderValue(last, column), last.run_id]) : null,
         };
       });
       ResponseCache.send(reply, entry);
