@@ -147,6 +147,17 @@ function hasNoColor(env: ConfigInputs['env']): boolean {
   return env.NO_COLOR !== undefined && env.NO_COLOR !== '';
 }
 
+/**
+ * Colour forced on even when output is not a terminal: `CLICOLOR_FORCE` set to anything but
+ * `0`, or `FORCE_COLOR` set to anything but `0`/`false` (empty counts, as most tools read it).
+ * NO_COLOR, `--no-color` and `color = false` still win: forcing only lifts the TTY check.
+ */
+export function colorForced(env: ConfigInputs['env']): boolean {
+  const clicolor = env.CLICOLOR_FORCE;
+  const force = env.FORCE_COLOR;
+  return (clicolor !== undefined && clicolor !== '' && clicolor !== '0') || (force !== undefined && force !== '0' && force.toLowerCase() !== 'false');
+}
+
 /** Reads the process environment; the one place that touches `process.env`. */
 export function processEnv(): Readonly<Record<string, string | undefined>> {
   return process.env;

@@ -22,9 +22,10 @@ export async function runCompareCommand(ctx: CliContext, a: { ids: string[]; met
   const out = ctx.out;
   const ids = report.runs.map((r) => r.run_id);
   out.table(
-    ['run', 'name', 'strategy', 'contests', 'tickets'],
-    report.runs.map((r) => [r.run_id, r.name ?? '', r.strategy, `${r.first_contest}..${r.last_contest} (${r.contests})`, r.tickets]),
+    ['run', 'name', 'strategy', 'contests', 'tickets', 'k', 'draws'],
+    report.runs.map((r) => [r.run_id, r.name ?? '', r.strategy, `${r.first_contest}..${r.last_contest} (${r.contests})`, r.tickets, r.numbers_per_ticket, r.synthetic_data ? 'SYNTHETIC sample' : 'official']),
   );
+  out.text('hit metrics are ranked (#) by lift: each run\'s value over its own exact expectation, which grows with the numbers per ticket');
   out.table(
     ['metric', ...ids.map((id) => id.slice(-6)), 'expected', 'mean', 'median', 'std', 'min', 'max', 'winner'],
     report.metrics.map((m) => {

@@ -1,5 +1,6 @@
 /** What every command receives: I/O streams, lazily resolved config, a lazily opened catalog. */
 import type { Command } from 'commander';
+import type { RangeFields } from '../core/contest-range.js';
 import type * as ConfigModule from '../config.js';
 import type { ConfigKey, ResolvedConfig } from '../config.js';
 import { LuckyError } from '../errors.js';
@@ -65,7 +66,8 @@ export class CliContext {
       } catch {
         // a broken config file is reported by the command that needs it
       }
-      this.outputInstance = new Output(this.io.stdout, this.io.stderr, color, g.quiet === true);
+      const forced = this.configModule?.colorForced(this.io.env) ?? false;
+      this.outputInstance = new Output(this.io.stdout, this.io.stderr, color, g.quiet === true, forced);
     }
     return this.outputInstance;
   }
@@ -111,13 +113,21 @@ export function formatOf(opts: { json?: boolean; ndjson?: boolean; csv?: boolean
   return chosen[0] ?? 'table';
 }
 
-/** Parses a flag that must be a whole number within bounds. */
+/**
+ * Parses a flag that must be a whole number within bounds: decimal digits only (an optional
+ * leading `-`, no leading zeros, no spaces, no `0x10` or `1e1`), as strict as the HTTP query params.
+ */
 export function parseIntFlag(name: string, value: string | undefined, min = 1, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^-?\d+$/.test(value.trim())) throw new LuckyError('E_USAGE', `--${name} must be a whole number, got "${value}"`);
+  if (!/^-?(0|[1-9][0-9]{0,14})$/.test(value) || value === '-0') throw new LuckyError('E_USAGE', `--${name} must be a whole number (decimal digits only), got "${value}"`);
   const n = Number(value);
   if (n < min || n > max) throw new LuckyError('E_USAGE', `--${name} must be between ${min} and ${max}, got ${n}`);
   return n;
+}
+
+/** `--from`, `--to` and `--last` as numbers; the range rule itself is `core/contest-range.ts`'s. */
+export function parseRangeFlags(opts: { from?: string | undefined; to?: string | undefined; last?: string | undefined }): RangeFields {
+  return { from: parseIntFlag('from', opts.from, 0), to: parseIntFlag('to', opts.to, 0), last: parseIntFlag('last', opts.last, 0) };
 }
 
 /** Parses an ISO date flag (YYYY-MM-DD) that must exist on the calendar. */

@@ -28,6 +28,13 @@ function findCommandName(args: readonly string[]): string | undefined {
   return undefined;
 }
 
+/** `help X ...`: the command X, so its module is registered and commander prints its full help. */
+function helpTarget(args: readonly string[]): string | undefined {
+  const at = args.indexOf('help');
+  if (at < 0 || findCommandName(args) !== 'help') return undefined;
+  return findCommandName(args.slice(at + 1));
+}
+
 /** Builds the program with every command listed and `name`'s module fully registered. */
 export async function createProgram(ctx: CliContext, commandName: string | undefined): Promise<Command> {
   const program = new Command('luckyfive')
@@ -58,7 +65,7 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
   let program: Command | undefined;
   const ctx = new CliContext(io, (): GlobalFlags => program?.opts() ?? {});
   try {
-    const name = findCommandName(args);
+    const name = helpTarget(args) ?? findCommandName(args);
     const known = name !== undefined && name in COMMANDS ? name : undefined;
     if (known) ctx.configModule = await import('../config.js');
     program = await createProgram(ctx, known);
@@ -82,7 +89,9 @@ function reportError(error: unknown, ctx: CliContext): number {
   const e = busyAsLuckyError(error) ?? error;
   if (e instanceof CommanderError) {
     // help and version are "errors" in commander's exitOverride mode
-    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return 0;
+    // `help X` exits 0; help shown because a subcommand is missing (`luckyfive`, `luckyfive draws`) is a usage error
+    if (e.code === 'commander.help') return e.exitCode === 0 ? 0 : ERROR_TABLE.E_USAGE.exit;
     return ERROR_TABLE.E_USAGE.exit;
   }
   if (isLuckyError(e) && e.code !== 'E_INTERNAL') {

@@ -4,6 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import type TableType from 'cli-table3';
+import { encodeCsvCell } from '../core/csv.js';
 
 // cli-table3 is loaded on first use: importing it costs ~25 ms that `--version` and JSON output never need.
 const require = createRequire(import.meta.url);
@@ -33,6 +34,8 @@ export class Output {
     readonly stderr: Stream,
     readonly color: boolean,
     readonly quiet = false,
+    /** colour even when the stream is not a TTY (CLICOLOR_FORCE / FORCE_COLOR); `color` false still wins */
+    readonly forceColor = false,
   ) {}
 
   /** One JSON document on stdout. */
@@ -53,7 +56,7 @@ export class Output {
 
   /** A human table on stdout; plain (no ANSI) unless stdout is a colour TTY. */
   table(head: readonly string[], rows: ReadonlyArray<readonly unknown[]>, options: { align?: Array<'left' | 'right'> } = {}): void {
-    const styled = this.color && this.stdout.isTTY === true;
+    const styled = this.color && (this.forceColor || this.stdout.isTTY === true);
     const Table = loadTable();
     const t = new Table({
       head: [...head],
@@ -81,7 +84,9 @@ export class Output {
     this.stderr.write(`  ${escapeTerminal(line)}\n`);
   }
 
+  /** A warning on stderr; `-q` silences it too (quiet means only errors). */
   warn(message: string): void {
+    if (this.quiet) return;
     this.stderr.write(`${this.paint('warning:', 33)} ${escapeTerminal(message)}\n`);
   }
 
@@ -90,7 +95,7 @@ export class Output {
   }
 
   paint(text: string, ansi: number): string {
-    return this.color && this.stderr.isTTY === true ? `\u001b[${ansi}m${text}\u001b[0m` : text;
+    return this.color && (this.forceColor || this.stderr.isTTY === true) ? `\u001b[${ansi}m${text}\u001b[0m` : text;
   }
 
   /** A spinner on stderr when it is a TTY; otherwise a no-op (progress must never pollute pipes). */
@@ -138,9 +143,9 @@ function cellText(v: unknown): string {
   return JSON.stringify(v) ?? '';
 }
 
+/** A CSV cell: RFC 4180 and formula-neutralised by the one encoder in `core/csv.ts` (numbers exempt). */
 export function csvCell(v: unknown): string {
-  const s = cellText(v);
-  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+  return encodeCsvCell(cellText(v), typeof v === 'number' || typeof v === 'bigint');
 }
 
 /** Formats integer centavos for humans: `R$ 1.234,56`. JSON carries plain `*_cents` integers. */

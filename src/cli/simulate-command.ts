@@ -1,4 +1,5 @@
 /** The `simulate` command's body: resolve the recipe, run on the pool, print the report. */
+import { type RangeRequest, parseRunRange } from '../core/contest-range.js';
 import { LuckyError } from '../errors.js';
 import type { Recipe } from '../core/recipe/schema.js';
 import type { RunEvent, RunReport } from '../engine/simulate.js';
@@ -33,16 +34,14 @@ export async function runSimulateCommand(ctx: CliContext, a: SimulateArgs): Prom
   if (a.format === 'csv' || (a.format as string) === 'csv') throw new LuckyError('E_USAGE', 'simulate prints --json or --ndjson');
   const threads = a.threads ?? ctx.config().values.threads;
   let recipe: Recipe | undefined;
+  let range: RangeRequest | undefined;
   if (a.resume) {
     if (a.recipeFile || a.preset || a.from !== undefined || a.to !== undefined || a.last !== undefined || a.seed !== undefined) {
       throw new LuckyError('E_USAGE', '--resume takes the run id only: the recipe, range and seed come from the run file');
     }
   } else {
     recipe = await resolveRecipe(a);
-    const hasFromTo = a.from !== undefined || a.to !== undefined;
-    if (hasFromTo && a.last !== undefined) throw new LuckyError('E_USAGE', 'give --from/--to or --last, not both');
-    if (!hasFromTo && a.last === undefined) throw new LuckyError('E_USAGE', 'give a contest range: --from A --to B, or --last N');
-    if (hasFromTo && (a.from === undefined || a.to === undefined)) throw new LuckyError('E_USAGE', '--from and --to go together');
+    range = parseRunRange(a);
   }
   const catalog = await ctx.catalog();
   await ensureDraws(ctx);
@@ -51,7 +50,7 @@ export async function runSimulateCommand(ctx: CliContext, a: SimulateArgs): Prom
   const { parseRunId } = await import('../store/run-file.js');
   const { planRun } = await import('../engine/plan.js');
   // Refuse bad ranges before any thread or file is created.
-  if (recipe) planRun(catalog.db, a.last !== undefined ? { last: a.last } : { from: a.from!, to: a.to! }, recipe.history);
+  if (recipe) planRun(catalog.db, range!, recipe.history);
   const pool = createPredictPool(threads);
   ctx.onCleanup(() => pool.close());
   const spinner = a.format === 'table' ? await ctx.out.spinner('simulating') : undefined;
@@ -72,7 +71,7 @@ export async function runSimulateCommand(ctx: CliContext, a: SimulateArgs): Prom
   const env = { catalog, pool, now: () => new Date(), signal: ctx.signal, onEvent };
   let report: RunReport;
   try {
-    report = a.resume ? await resumeRun(env, parseRunId(a.resume)) : await simulate(env, { recipe: recipe!, range: a.last !== undefined ? { last: a.last } : { from: a.from!, to: a.to! }, name: a.name });
+    report = a.resume ? await resumeRun(env, parseRunId(a.resume)) : await simulate(env, { recipe: recipe!, range: range!, name: a.name });
   } catch (e) {
     spinner?.fail('simulation failed');
     throw e;

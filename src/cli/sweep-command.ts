@@ -1,6 +1,7 @@
 /** The `sweep` command's body: define and record a sweep (or pick one to resume), run it, report. */
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { FLAG_NAMES, HOLDOUT_FLAGS, parseRunRange } from '../core/contest-range.js';
 import { LuckyError } from '../errors.js';
 import type { SweepOutcome } from '../engine/sweep/run.js';
 import type { CliContext } from './context.js';
@@ -49,14 +50,8 @@ function checkResumeFlags(a: SweepArgs): void {
 }
 
 function rangeOf(a: SweepArgs) {
-  const hasFromTo = a.from !== undefined || a.to !== undefined;
-  if (hasFromTo && a.last !== undefined) throw new LuckyError('E_USAGE', 'give --from/--to or --last, not both');
-  if (hasFromTo && (a.from === undefined || a.to === undefined)) throw new LuckyError('E_USAGE', '--from and --to go together');
-  if ((a.holdoutFrom === undefined) !== (a.holdoutTo === undefined)) throw new LuckyError('E_USAGE', '--holdout-from and --holdout-to go together');
-  return {
-    range: a.last !== undefined ? { last: a.last } : hasFromTo ? { from: a.from!, to: a.to! } : undefined,
-    holdout: a.holdoutFrom !== undefined ? { from: a.holdoutFrom, to: a.holdoutTo! } : undefined,
-  };
+  const holdout = parseRunRange({ from: a.holdoutFrom, to: a.holdoutTo }, HOLDOUT_FLAGS, true);
+  return { range: parseRunRange(a, FLAG_NAMES, true), holdout: holdout && !('last' in holdout) ? holdout : undefined };
 }
 
 /** Creates (or picks, with --resume) a sweep, runs it on one pool, prints the outcome; exit 6 with failed cells, 130 on Ctrl-C. */

@@ -26,6 +26,9 @@ export type FilterExpr =
   | { kind: 'not'; expr: FilterExpr }
   | { kind: 'cmp'; field: string; op: ComparisonOp; value: FilterValue };
 
+/** What a field holds, for {@link checkFilterTypes}: `any` skips the check (mixed or unknown). */
+export type FieldType = 'number' | 'string' | 'boolean' | 'any';
+
 /** Longest filter accepted, and deepest nesting: filters may come over HTTP. */
 export const MAX_FILTER_LENGTH = 2000;
 const MAX_DEPTH = 64;
@@ -87,6 +90,9 @@ function tokenize(src: string): Token[] {
   out.push({ t: 'end', pos: src.length + 1 });
   return out;
 }
+
+/** Where each comparison's value starts, for type errors (kept out of the tree itself). */
+const VALUE_POS = new WeakMap<FilterExpr, number>();
 
 const isKeyword = (tok: Token, kw: string): boolean => tok.t === 'word' && tok.value.toLowerCase() === kw;
 
@@ -167,7 +173,9 @@ class Parser {
     if (v.t === 'str') value = v.value;
     else if (v.t === 'word' && !KEYWORDS.has(v.value.toLowerCase())) value = literal(v.value);
     else throw syntaxError(this.src, v.pos, `expected a value after "${f.value} ${op.op}", found ${describeToken(v)}`);
-    return { kind: 'cmp', field: f.value, op: op.op, value };
+    const cmp: FilterExpr = { kind: 'cmp', field: f.value, op: op.op, value };
+    VALUE_POS.set(cmp, v.pos);
+    return cmp;
   }
 }
 
@@ -278,11 +286,58 @@ export function evaluateFilter(expr: FilterExpr, row: FilterRow): boolean {
 }
 
 /**
- * Parses once and returns a predicate. With `fields`, unknown fields fail here, before any row;
- * without, each row is checked as in {@link evaluateFilter}.
+ * Type-checks every comparison against its field's type, so `history>=abc` is a usage error
+ * (exit 2) instead of a filter that quietly matches nothing: a number field takes a number (or a
+ * string that reads as one, or null with = and !=); a boolean field takes true, false or null, with
+ * = and != only. Strings and `any` fields take every value.
  */
-export function compileFilter(src: string, fields?: readonly string[]): (row: FilterRow) => boolean {
+export function checkFilterTypes(expr: FilterExpr, types: Readonly<Record<string, FieldType>>): void {
+  const problems: string[] = [];
+  const walk = (e: FilterExpr): void => {
+    if (e.kind === 'not') return walk(e.expr);
+    if (e.kind !== 'cmp') {
+      walk(e.left);
+      walk(e.right);
+      return;
+    }
+    const type = types[e.field] ?? 'any';
+    const pos = VALUE_POS.get(e);
+    const at = pos === undefined ? '' : ` (position ${pos})`;
+    const shown = typeof e.value === 'string' ? `"${e.value}"` : String(e.value);
+    const equality = e.op === '=' || e.op === '!=';
+    if (type === 'number') {
+      const ok = asNumber(e.value) !== null || (e.value === null && equality);
+      if (!ok) problems.push(`${e.field} is a number; ${shown} is not${at}`);
+    } else if (type === 'boolean') {
+      if (!equality) problems.push(`${e.field} is true or false: compare it with = or !=, not ${e.op}${at}`);
+      else if (typeof e.value !== 'boolean' && e.value !== null) problems.push(`${e.field} is true or false; ${shown} is neither${at}`);
+    }
+  };
+  walk(expr);
+  if (problems.length) throw new LuckyError('E_USAGE', `filter: ${problems[0]}`, problems.map((p) => `filter: ${p}`));
+}
+
+/** The type of each field over some rows: one type when every non-null value has it, else `any`. */
+export function inferFieldTypes(rows: Iterable<FilterRow>): Record<string, FieldType> {
+  const out: Record<string, FieldType> = {};
+  for (const row of rows) {
+    for (const [k, v] of Object.entries(row)) {
+      if (v === null) continue;
+      const t = typeof v === 'number' ? 'number' : typeof v === 'boolean' ? 'boolean' : 'string';
+      out[k] = out[k] === undefined || out[k] === t ? t : 'any';
+    }
+  }
+  return out;
+}
+
+/**
+ * Parses once and returns a predicate. With `fields`, unknown fields fail here, before any row;
+ * without, each row is checked as in {@link evaluateFilter}. With `types`, comparisons are
+ * type-checked too ({@link checkFilterTypes}).
+ */
+export function compileFilter(src: string, fields?: readonly string[], types?: Readonly<Record<string, FieldType>>): (row: FilterRow) => boolean {
   const expr = parseFilter(src);
+  if (types) checkFilterTypes(expr, types);
   if (fields) {
     checkFilterFields(expr, fields);
     return (row) => evaluate(expr, row);

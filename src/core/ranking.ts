@@ -11,6 +11,27 @@ import { benjaminiHochberg, formatInteger, formatNumber, formatPValue, formatRat
 export interface RankInput {
   value: number | null;
   p_value: number | null;
+  /** the entry's own exact expectation; ranking by lift divides by it */
+  baseline?: number | null;
+}
+
+/**
+ * What entries are ordered by: the raw `value`, or its `lift` over the entry's own exact
+ * expectation (value / baseline). Lift is what makes runs of different ticket sizes comparable:
+ * a 7-number ticket expects 0.4375 hits, a 5-number one 0.3125, so raw mean hits would put every
+ * 7-number run above every 5-number run whatever their skill.
+ */
+export type RankBy = 'value' | 'lift';
+
+/** value / baseline, or null when either is missing or the baseline is not positive. */
+export function liftOf(value: number | null, baseline: number | null | undefined): number | null {
+  if (value === null || baseline === null || baseline === undefined || !(baseline > 0) || !Number.isFinite(value)) return null;
+  return value / baseline;
+}
+
+/** Lift for metrics with an exact baseline, the raw value for the others (money has no expectation). */
+export function rankByFor(metric: MetricName): RankBy {
+  return METRIC_DOCS[metric].has_baseline ? 'lift' : 'value';
 }
 
 export interface RankFields {
@@ -23,32 +44,33 @@ export interface RankFields {
 }
 
 /**
- * Orders `entries` best first (by `higherIsBetter`; ties keep their input order, entries without a
- * value last) and attaches rank and adjusted p-values. The adjustment covers all entries with a
+ * Orders `entries` best first by `by` (value or lift; `higherIsBetter`; ties keep their input order,
+ * entries without one last) and attaches rank and adjusted p-values. The adjustment covers all entries with a
  * p-value, so trimming the result for display never changes a figure.
  */
-export function rankEntries<T extends RankInput>(entries: readonly T[], higherIsBetter: boolean): Array<T & RankFields> {
+export function rankEntries<T extends RankInput>(entries: readonly T[], higherIsBetter: boolean, by: RankBy = 'value'): Array<T & RankFields> {
+  const keyOf = (e: T): number | null => (by === 'lift' ? liftOf(e.value, e.baseline) : e.value);
   const withP = entries.map((e, i) => ({ e, i })).filter((x) => x.e.p_value !== null && Number.isFinite(x.e.p_value));
   const h = holm(withP.map((x) => x.e.p_value!));
   const b = benjaminiHochberg(withP.map((x) => x.e.p_value!));
   const adj = new Map(withP.map((x, j) => [x.i, { p_holm: h[j]!, p_bh: b[j]! }]));
   const sign = higherIsBetter ? -1 : 1;
   const order = entries
-    .map((e, i) => ({ e, i }))
+    .map((e, i) => ({ e, i, key: keyOf(e) }))
     .sort((x, y) => {
-      const a = x.e.value;
-      const c = y.e.value;
+      const a = x.key;
+      const c = y.key;
       if (a === null || c === null) return a === c ? x.i - y.i : a === null ? 1 : -1;
       return sign * (a - c) || x.i - y.i;
     });
   // Competition ranking over the sorted order: equal values share the rank of the first of them.
   let lastValue: number | null = null;
   let lastRank = 0;
-  return order.map(({ e, i }, pos) => {
+  return order.map(({ e, i, key }, pos) => {
     let rank: number | null = null;
-    if (e.value !== null) {
-      if (pos === 0 || e.value !== lastValue) lastRank = pos + 1;
-      lastValue = e.value;
+    if (key !== null) {
+      if (pos === 0 || key !== lastValue) lastRank = pos + 1;
+      lastValue = key;
       rank = lastRank;
     }
     const a = adj.get(i);

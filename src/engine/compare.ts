@@ -6,13 +6,14 @@
  * p-values are Holm-adjusted over all pairs: comparing 5 runs is 10 comparisons.
  */
 import { METRIC_DOCS, type MetricName } from '../core/metrics.js';
-import { rankEntries } from '../core/ranking.js';
+import { liftOf, rankByFor, rankEntries } from '../core/ranking.js';
 import { type Description, describe, formatNumber, formatPValue, holm, pairedPermutationTest, signTest, unpairedPermutationTest } from '../core/stats.js';
 import { LuckyError } from '../errors.js';
 import type { Catalog } from '../store/catalog.js';
 import { parseRunId } from '../store/run-file.js';
 import { type RunRow, requireRun } from '../store/runs-repo.js';
-import { type MetricFigure, metricFigure, readRunContests, readRunMetrics } from './run-metrics.js';
+import { checkSameDraws } from './compare-draws.js';
+import { type MetricFigure, readRunContests, readRunMetrics, storedMetricFigure } from './run-metrics.js';
 
 export interface CompareOptions {
   metrics: readonly MetricName[];
@@ -25,7 +26,8 @@ export interface CompareOptions {
 export interface CompareMetric {
   metric: MetricName;
   higher_is_better: boolean;
-  values: Array<{ run_id: string; rank: number | null } & MetricFigure>;
+  /** ranked by lift (value / the run's own expectation) for hit metrics, by value for money */
+  values: Array<{ run_id: string; rank: number | null; lift: number | null } & MetricFigure>;
   stats: Description;
   /** the best run; null on a tie for first or when no run has a value */
   winner: string | null;
@@ -54,7 +56,7 @@ export interface ComparePair {
 }
 
 export interface CompareReport {
-  runs: Array<Pick<RunRow, 'run_id' | 'name' | 'strategy' | 'recipe_hash' | 'first_contest' | 'last_contest' | 'tickets'> & { contests: number }>;
+  runs: Array<Pick<RunRow, 'run_id' | 'name' | 'strategy' | 'recipe_hash' | 'first_contest' | 'last_contest' | 'tickets' | 'numbers_per_ticket'> & { contests: number; synthetic_data: boolean }>;
   metrics: CompareMetric[];
   pairs: ComparePair[];
   notes: string[];
@@ -79,14 +81,18 @@ export function compareRuns(catalog: Catalog, ids: readonly string[], options: C
   for (const r of rows) {
     if (r.status !== 'completed') throw new LuckyError('E_CONFLICT', `run ${r.run_id} is ${r.status}, not completed; finish it first (luckyfive simulate --resume ${r.run_id})`);
   }
+  checkSameDraws(catalog, rows);
   const iterations = options.iterations ?? 10_000;
   const seed = options.seed ?? 0;
   const figures = rows.map((r) => readRunMetrics(catalog, r));
   const metrics: CompareMetric[] = options.metrics.map((metric) => {
     const higher = METRIC_DOCS[metric].higher_is_better;
-    const entries = rows.map((r, i) => ({ run_id: r.run_id, ...metricFigure(metric, figures[i]!) }));
-    // rank only; the adjusted p-values of rankEntries are per metric and not reported here
-    const ranked = rankEntries(entries, higher).map(({ p_holm: _h, p_bh: _b, ...e }) => e);
+    const entries = rows.map((r, i) => {
+      const fig = storedMetricFigure(catalog, r.run_id, metric, figures[i]!);
+      return { run_id: r.run_id, ...fig, lift: liftOf(fig.value, fig.baseline) };
+    });
+    // rank only (by lift over each run's own expectation for hit metrics); the adjusted p-values of rankEntries are per metric and not reported here
+    const ranked = rankEntries(entries, higher, rankByFor(metric)).map(({ p_holm: _h, p_bh: _b, ...e }) => e);
     const firsts = ranked.filter((e) => e.rank === 1);
     return {
       metric,
@@ -124,7 +130,7 @@ export function compareRuns(catalog: Catalog, ids: readonly string[], options: C
     return { ...p, permutation_p_holm: pAdj, winner, sentence: pairSentence(p, pAdj, raw.length, winner) };
   });
   return {
-    runs: rows.map((r) => ({ run_id: r.run_id, name: r.name, strategy: r.strategy, recipe_hash: r.recipe_hash, first_contest: r.first_contest, last_contest: r.last_contest, contests: r.contests_done, tickets: r.tickets })),
+    runs: rows.map((r) => ({ run_id: r.run_id, name: r.name, strategy: r.strategy, recipe_hash: r.recipe_hash, first_contest: r.first_contest, last_contest: r.last_contest, contests: r.contests_done, tickets: r.tickets, numbers_per_ticket: r.numbers_per_ticket, synthetic_data: r.synthetic === 1 })),
     metrics,
     pairs,
     notes,

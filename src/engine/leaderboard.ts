@@ -1,5 +1,6 @@
 /**
- * The leaderboard: completed runs ranked by one metric, each beside its exact baseline with a raw
+ * The leaderboard: completed runs ranked by one metric (hit metrics by lift over each run's own
+ * exact expectation, so ticket sizes compare fairly), each beside its exact baseline with a raw
  * p-value and Holm and Benjamini-Hochberg adjusted p-values computed over EVERY run that matches
  * the filter (and date), not just the rows shown: `--limit` trims the display, never the family.
  *
@@ -9,12 +10,12 @@
  * `params.x`: alpha, lambda, smart_filters.enabled...) and every metric (plus p_value, the mean-hits
  * p-value). A knob a run's strategy does not have is null for that run.
  */
-import { type FilterValue, compileFilter } from '../core/filter-expr.js';
+import { type FieldType, type FilterValue, compileFilter, inferFieldTypes } from '../core/filter-expr.js';
 import { METRIC_DOCS, METRIC_NAMES, type MetricName } from '../core/metrics.js';
-import { rankEntries } from '../core/ranking.js';
+import { type RankBy, liftOf, rankByFor, rankEntries } from '../core/ranking.js';
 import type { Catalog } from '../store/catalog.js';
 import type { RunRow } from '../store/runs-repo.js';
-import { type MetricFigure, metricFigure, readRunMetrics } from './run-metrics.js';
+import { type MetricFigure, readRunMetrics, storedMetricFigure } from './run-metrics.js';
 
 export interface LeaderboardOptions {
   metric: MetricName;
@@ -27,6 +28,10 @@ export interface LeaderboardOptions {
 
 export interface LeaderboardRow extends MetricFigure {
   rank: number | null;
+  /** value / baseline: what hit metrics are ranked by; null for money metrics */
+  lift: number | null;
+  /** made on the bundled synthetic sample, not official results */
+  synthetic_data: boolean;
   run_id: string;
   name: string | null;
   strategy: string;
@@ -43,6 +48,11 @@ export interface LeaderboardRow extends MetricFigure {
 export interface Leaderboard {
   metric: MetricName;
   higher_is_better: boolean;
+  /**
+   * `lift` for hit metrics: each run's value over its own exact expectation (a 7-number ticket
+   * expects more hits than a 5-number one); `value` for money metrics, which have no expectation
+   */
+  ranked_by: RankBy;
   filter: string | null;
   since: string | null;
   /** completed runs matching the filter and date: the family every adjusted p-value covers */
@@ -55,6 +65,28 @@ export interface Leaderboard {
 
 const RUN_FIELDS = ['run_id', 'name', 'sweep_id', 'first_contest', 'last_contest', 'contests', 'tickets_total', 'created_at', 'synthetic', 'recipe_hash', 'recipe_name', 'p_value'] as const;
 const RECIPE_FIELDS = ['strategy', 'tickets', 'numbers_per_ticket', 'history', 'seed'] as const;
+
+/** The fixed fields' types, so a type error fails even on an empty catalog (knobs are inferred from the runs). */
+const FIELD_TYPES: Readonly<Record<string, FieldType>> = {
+  run_id: 'string',
+  name: 'string',
+  sweep_id: 'string',
+  first_contest: 'number',
+  last_contest: 'number',
+  contests: 'number',
+  tickets_total: 'number',
+  created_at: 'string',
+  synthetic: 'boolean',
+  recipe_hash: 'string',
+  recipe_name: 'string',
+  p_value: 'number',
+  strategy: 'string',
+  tickets: 'number',
+  numbers_per_ticket: 'number',
+  history: 'number',
+  seed: 'number',
+  ...Object.fromEntries(METRIC_NAMES.map((m) => [m, 'number' as const])),
+};
 
 function flatten(prefix: string, v: unknown, out: Record<string, FilterValue>): void {
   if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
@@ -92,6 +124,10 @@ export function filterRowOf(r: RunRow, metrics: Record<MetricName, number | null
   return row;
 }
 
+function withLift(f: MetricFigure): MetricFigure & { lift: number | null } {
+  return { ...f, lift: liftOf(f.value, f.baseline) };
+}
+
 export function buildLeaderboard(catalog: Catalog, o: LeaderboardOptions): Leaderboard {
   const sql = `SELECT * FROM runs WHERE status = 'completed' ${o.since ? 'AND created_at >= ?' : ''} ORDER BY status, created_at, run_id`;
   const runs = catalog.db.prepare(sql).all(...(o.since ? [o.since] : [])) as RunRow[];
@@ -102,7 +138,7 @@ export function buildLeaderboard(catalog: Catalog, o: LeaderboardOptions): Leade
   // Every field any run has, plus the fixed ones, so a misspelt field fails even on an empty catalog.
   const fields = new Set<string>([...RUN_FIELDS, ...RECIPE_FIELDS, ...METRIC_NAMES]);
   for (const c of candidates) for (const k of Object.keys(c.row)) fields.add(k);
-  const keep = o.filter ? compileFilter(o.filter, [...fields]) : () => true;
+  const keep = o.filter ? compileFilter(o.filter, [...fields], { ...inferFieldTypes(candidates.map((c) => c.row)), ...FIELD_TYPES }) : () => true;
   // A field a run lacks reads as null (compileFilter checked the names against `fields`).
   const matching = candidates.filter((c) => keep(c.row));
   const entries = matching.map(({ r, m }) => ({
@@ -115,13 +151,16 @@ export function buildLeaderboard(catalog: Catalog, o: LeaderboardOptions): Leade
     last_contest: r.last_contest,
     contests: r.contests_done,
     created_at: r.created_at,
-    ...metricFigure(o.metric, m),
+    synthetic_data: r.synthetic === 1,
+    ...withLift(storedMetricFigure(catalog, r.run_id, o.metric, m)),
   }));
-  const ranked = rankEntries(entries, METRIC_DOCS[o.metric].higher_is_better);
+  const rankedBy = rankByFor(o.metric);
+  const ranked = rankEntries(entries, METRIC_DOCS[o.metric].higher_is_better, rankedBy);
   const rows = o.limit === undefined ? ranked : ranked.slice(0, o.limit);
   return {
     metric: o.metric,
     higher_is_better: METRIC_DOCS[o.metric].higher_is_better,
+    ranked_by: rankedBy,
     filter: o.filter ?? null,
     since: o.since ?? null,
     matching: matching.length,

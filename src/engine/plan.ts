@@ -3,14 +3,13 @@
  * one may see, with every refusal made before any file is created.
  */
 import { createHash } from 'node:crypto';
+import { type RangeRequest, resolveRunRange } from '../core/contest-range.js';
 import type { Draw } from '../core/draw.js';
 import { LuckyError } from '../errors.js';
 import { listDraws, readDrawBounds } from '../store/draws-repo.js';
 import type { Db } from '../store/sqlite.js';
 
-export const MAX_RANGE = 10_000;
-
-export type RangeRequest = { from: number; to: number } | { last: number };
+export { MAX_RANGE, type RangeRequest } from '../core/contest-range.js';
 
 export interface RunPlan {
   first_contest: number;
@@ -35,18 +34,7 @@ export function planRun(db: Db, range: RangeRequest, history: number): RunPlan {
   if (bounds.count === 0 || bounds.first_contest === null || bounds.last_contest === null) {
     throw new LuckyError('E_DATA_MISSING', 'the catalog has no draws: run `luckyfive import FILE` (or `luckyfive import --sample`)');
   }
-  let from: number;
-  let to: number;
-  if ('last' in range) {
-    if (!Number.isInteger(range.last) || range.last < 1) throw new LuckyError('E_RANGE_INVALID', `--last must be a positive whole number, got ${range.last}`);
-    to = bounds.last_contest;
-    from = to - range.last + 1;
-  } else {
-    ({ from, to } = range);
-  }
-  if (!Number.isInteger(from) || !Number.isInteger(to) || from < 1) throw new LuckyError('E_RANGE_INVALID', `contests must be positive whole numbers (got ${from}..${to})`);
-  if (from > to) throw new LuckyError('E_RANGE_INVALID', `the range ${from}..${to} is empty (--from must not be after --to)`);
-  if (to - from + 1 > MAX_RANGE) throw new LuckyError('E_RANGE_INVALID', `the range ${from}..${to} has ${to - from + 1} contests; the limit is ${MAX_RANGE}`);
+  const { from, to } = resolveRunRange(range, bounds.last_contest);
   if (from < bounds.first_contest || to > bounds.last_contest) {
     throw new LuckyError('E_DATA_MISSING', `the range ${from}..${to} is outside the imported data (${bounds.first_contest}..${bounds.last_contest})`);
   }

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { METRIC_NAMES, type MetricName, type Metrics, computeMetrics, metricBaseline, metricPValue } from '../core/metrics.js';
 import type { Catalog } from '../store/catalog.js';
-import { type ContestRow, openRunFile, readContestRows, runFilePath } from '../store/run-file.js';
+import { type ContestRow, openRunFile, readContestRows, readSummary, runFilePath } from '../store/run-file.js';
 import type { RunRow } from '../store/runs-repo.js';
 
 export interface MetricFigure {
@@ -66,4 +66,34 @@ export function metricFigure(name: MetricName, m: RunMetrics): MetricFigure {
   const value = m.metrics[name];
   const baseline = metricBaseline(name, m.counts.numbers_per_ticket, m.counts.tickets_per_contest);
   return { value, baseline, p_value: value === null ? null : metricPValue(name, value, m.counts) };
+}
+
+/** Metrics whose run summary stores its own exact expectation (per contest, for the run's actual tickets). */
+const STORED_FIGURES: ReadonlySet<MetricName> = new Set(['best_2plus', 'best_3plus', 'best_4plus']);
+
+/**
+ * The expectation and p-value a run's own summary stored for `name` (the best-of figures, whose
+ * exact expectation depends on the run's actual tickets), or undefined when the summary has none.
+ * Rankings use it so they agree with `runs show`.
+ */
+export function readStoredFigure(catalog: Catalog, runId: string, name: MetricName): { expected: number; p_value: number | null } | undefined {
+  if (!STORED_FIGURES.has(name)) return undefined;
+  const file = runFilePath(catalog.dataDir, runId);
+  if (!existsSync(file)) return undefined;
+  const rf = openRunFile(file, { mustExist: true, readonly: true });
+  try {
+    const s = readSummary(rf.db) as { summary?: { baseline?: { figures?: Record<string, { expected?: unknown; p_value?: unknown } | undefined> } } } | undefined;
+    const f = s?.summary?.baseline?.figures?.[name];
+    if (typeof f?.expected !== 'number' || !Number.isFinite(f.expected)) return undefined;
+    return { expected: f.expected, p_value: typeof f.p_value === 'number' ? f.p_value : null };
+  } finally {
+    rf.close();
+  }
+}
+
+/** {@link metricFigure}, with the expectation and p-value the run's summary stored where it has them. */
+export function storedMetricFigure(catalog: Catalog, runId: string, name: MetricName, m: RunMetrics): MetricFigure {
+  const fig = metricFigure(name, m);
+  const stored = fig.value === null ? undefined : readStoredFigure(catalog, runId, name);
+  return stored ? { value: fig.value, baseline: stored.expected, p_value: stored.p_value ?? fig.p_value } : fig;
 }

@@ -5,11 +5,12 @@
  * bound parameter anyway).
  */
 import { z } from 'zod';
+import { MAX_RANGE, fieldNames, parseRangeFilter } from '../core/contest-range.js';
 import { MAX_TEXT, textSchema } from '../core/text.js';
 import { LuckyError } from '../errors.js';
 
 /** Longest contest range one request may ask for. */
-export const MAX_CONTEST_SPAN = 10_000;
+export const MAX_CONTEST_SPAN = MAX_RANGE;
 export const MAX_CONTEST = 9_999_999;
 export const DEFAULT_PAGE = 50;
 export const MAX_PAGE = 500;
@@ -69,13 +70,9 @@ export function pageSchema<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item), next_cursor: z.string().nullable() });
 }
 
-/** Checks a contest range: ordered and at most {@link MAX_CONTEST_SPAN} contests. */
+/** Checks a contest range in a query: the one rule of `core/contest-range.ts`, fields named `query.from`/`query.to`. */
 export function checkContestRange(from: number | undefined, to: number | undefined): void {
-  if (from === undefined || to === undefined) return;
-  if (from > to) throw new LuckyError('E_RANGE_INVALID', 'invalid contest range', [`query.from: ${from} is after query.to ${to}`]);
-  if (to - from + 1 > MAX_CONTEST_SPAN) {
-    throw new LuckyError('E_RANGE_INVALID', 'contest range too large', [`query.to: at most ${MAX_CONTEST_SPAN} contests per request (asked ${to - from + 1})`]);
-  }
+  parseRangeFilter({ from, to }, fieldNames('query'));
 }
 
 /** A position in a list ordered by several columns: the sort values of the last item. */

@@ -6,9 +6,10 @@
  */
 import { MAX_NAME, textSchema } from '../core/text.js';
 import { z } from 'zod';
+import { MAX_RANGE, fieldNames, parseRunRange } from '../core/contest-range.js';
 import { loadPreset, presetNames } from '../core/recipe/load.js';
 import { type ParsedRecipe, type Recipe, parseRecipe, parseRecipeDetailed } from '../core/recipe/schema.js';
-import { MAX_RANGE, planRun } from '../engine/plan.js';
+import { planRun } from '../engine/plan.js';
 import type { SimulationSpec } from '../engine/simulation-spec.js';
 import { LuckyError, isLuckyError } from '../errors.js';
 import { SAVED_RECIPE_NAME, readDefaultRecipe, readSavedRecipe } from '../store/saved-recipes-repo.js';
@@ -36,7 +37,7 @@ export const SimulationBodySchema = z
     recipe_name: z.string().regex(SAVED_RECIPE_NAME, 'must be a saved recipe name (see GET /api/v1/recipes)').optional(),
     from: bodyInt(1, MAX_CONTEST).optional().meta({ description: 'first contest (with `to`)' }),
     to: bodyInt(1, MAX_CONTEST).optional().meta({ description: 'last contest (with `from`)' }),
-    last: bodyInt(1, MAX_RANGE).optional().meta({ description: 'the last N imported contests (instead of from/to)' }),
+    last: bodyInt(0, MAX_CONTEST).optional().meta({ description: `the last N imported contests (instead of from/to), at most ${MAX_RANGE}` }),
     seed: bodyInt(0, 4294967295).optional().meta({ description: "overrides the recipe's seed" }),
     name: textSchema(MAX_NAME).optional(),
     threads: bodyInt(1, 256).optional().meta({ description: "worker threads of the server's pool to use (default all; results do not depend on it)" }),
@@ -97,16 +98,13 @@ export interface ResolvedSimulation {
  * E_DATA_MISSING and friends come before anything is created) and threads (at most the pool's).
  */
 export function resolveSimulation(db: Db, body: SimulationBody, poolThreads: number): ResolvedSimulation {
-  const hasFromTo = body.from !== undefined || body.to !== undefined;
-  if (hasFromTo && body.last !== undefined) throw invalid('body.last: give from and to, or last, not both');
-  if (!hasFromTo && body.last === undefined) throw invalid('body: give a contest range: from and to, or last');
-  if (hasFromTo && (body.from === undefined || body.to === undefined)) throw invalid(`body.${body.from === undefined ? 'from' : 'to'}: from and to go together`);
+  const range = parseRunRange(body, fieldNames('body'))!;
   if (body.threads !== undefined && body.threads > poolThreads) throw invalid(`body.threads: at most ${poolThreads} (the server's worker pool)`);
   const resolved = resolveRecipe(db, body);
   const recipe = body.seed === undefined ? resolved.recipe : { ...resolved.recipe, seed: body.seed };
   let plan: ReturnType<typeof planRun>;
   try {
-    plan = planRun(db, body.last !== undefined ? { last: body.last } : { from: body.from!, to: body.to! }, recipe.history);
+    plan = planRun(db, range, recipe.history);
   } catch (e) {
     // The planner speaks of the range; point at the body field that asked for it.
     if (isLuckyError(e) && e.details.length === 0) throw new LuckyError(e.code, e.message, [`body.${body.last !== undefined ? 'last' : 'from'}: ${e.message}`]);

@@ -1,4 +1,5 @@
 /** The catalog's run index: one row per run file. Each list is one query. */
+import { METRIC_DOCS, type MetricName, metricBaseline } from '../core/metrics.js';
 import { LuckyError } from '../errors.js';
 import type { Db } from './sqlite.js';
 
@@ -107,6 +108,63 @@ export interface RunFilter {
   after?: { value: number | string | null; run_id: string } | undefined;
 }
 
+/**
+ * Hit metrics are ordered by lift: the value over the run's own exact expectation for its ticket
+ * size and tickets per contest (the metric's baseline, `core/metrics.ts`), so a 7-number run does
+ * not sit above every 5-number run on raw mean hits. Money and count columns order by value.
+ * `--min`/`--max` thresholds still compare raw values.
+ */
+export function ordersByLift(column: RunMetricColumn): boolean {
+  return column in METRIC_DOCS && METRIC_DOCS[column as MetricName].has_baseline;
+}
+
+const EXPECTED_FN = 'luckyfive_expected';
+const withExpected = new WeakSet<Db>();
+/** Ticket sizes a recipe allows (numbers_per_ticket). */
+const TICKET_SIZES = [5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
+const expectedMemo = new Map<string, number | null>();
+
+function expectedOf(metric: MetricName, k: number, perContest: number): number | null {
+  const key = `${metric}|${k}|${perContest}`;
+  let v = expectedMemo.get(key);
+  if (v === undefined) {
+    v = metricBaseline(metric, k, perContest);
+    if (expectedMemo.size < 10_000) expectedMemo.set(key, v);
+  }
+  return v;
+}
+
+/** Registers the SQL function the lift order of best-of metrics calls (once per connection). */
+function registerExpected(db: Db): void {
+  if (withExpected.has(db)) return;
+  db.function(EXPECTED_FN, { deterministic: true }, (metric: unknown, k: unknown, perContest: unknown) => expectedOf(String(metric) as MetricName, Number(k), Number(perContest)));
+  withExpected.add(db);
+}
+
+/**
+ * The SQL the list orders by: the column, or its lift. Mean hits and exact-hit rates depend on the
+ * ticket size only, so their expectation is an inline CASE of constants (fast); the best-of
+ * figures also depend on tickets per contest and call a registered function.
+ */
+function orderSql(db: Db, column: RunMetricColumn): string {
+  if (!ordersByLift(column)) return column;
+  const metric = column as MetricName;
+  if (metric.startsWith('best_')) {
+    registerExpected(db);
+    return `(${column} / ${EXPECTED_FN}('${column}', numbers_per_ticket, tickets_per_contest))`;
+  }
+  const cases = TICKET_SIZES.map((k) => `WHEN ${k} THEN ${expectedOf(metric, k, 1)}`).join(' ');
+  return `(${column} / CASE numbers_per_ticket ${cases} ELSE ${EXPECTED_FN}('${column}', numbers_per_ticket, tickets_per_contest) END)`;
+}
+
+/** A row's position in a list ordered by `column` (its lift for hit metrics): what a keyset cursor holds. */
+export function runOrderValue(r: RunRow, column: RunMetricColumn): number | string | null {
+  const v = r[column];
+  if (!ordersByLift(column) || v === null || typeof v !== 'number') return v;
+  const expected = expectedOf(column as MetricName, r.numbers_per_ticket, r.tickets_per_contest);
+  return expected === null || !(expected > 0) ? null : v / expected;
+}
+
 /** The column a filter orders by (default created_at) and its direction. */
 export function runOrder(f: Pick<RunFilter, 'order_by' | 'desc'>): { column: RunMetricColumn; desc: boolean } {
   const column = f.order_by && (RUN_METRIC_COLUMNS as readonly string[]).includes(f.order_by) ? f.order_by : 'created_at';
@@ -134,7 +192,9 @@ export function listRuns(db: Db, f: RunFilter = {}): RunRow[] {
   if (f.to !== undefined) add('last_contest <= ?', f.to);
   for (const [col, v] of Object.entries(f.min ?? {})) if ((RUN_METRIC_COLUMNS as readonly string[]).includes(col)) add(`${col} >= ?`, v);
   for (const [col, v] of Object.entries(f.max ?? {})) if ((RUN_METRIC_COLUMNS as readonly string[]).includes(col)) add(`${col} <= ?`, v);
-  const { column: order, desc } = runOrder(f);
+  const { column, desc } = runOrder(f);
+  if (ordersByLift(column)) registerExpected(db);
+  const order = orderSql(db, column);
   const dir = desc ? 'DESC' : 'ASC';
   if (f.after !== undefined) {
     // Rows after (value, run_id) in `ORDER BY col dir NULLS LAST, run_id dir`.

@@ -44,4 +44,55 @@ describe('cli basics', () => {
       cleanup();
     }
   });
+
+  it('[12.6.10] luckyfive and luckyfive draws with no subcommand print help to stderr and exit 2', async () => {
+    for (const args of [[], ['draws'], ['runs'], ['ledger']]) {
+      const r = await cli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stdout, args.join(' ')).toBe('');
+      expect(r.stderr, args.join(' ')).toMatch(/Usage: luckyfive/);
+    }
+    expect((await cli(['--help'])).code).toBe(0);
+    expect((await cli(['draws', '--help'])).code).toBe(0);
+  });
+
+  it('[12.6.10] help X prints the full help of X, the same as X --help', async () => {
+    for (const name of ['simulate', 'runs', 'ledger']) {
+      const viaHelp = await cli(['help', name]);
+      const viaFlag = await cli([name, '--help']);
+      expect(viaHelp.code, name).toBe(0);
+      expect(viaHelp.stdout, name).toBe(viaFlag.stdout);
+      expect(viaHelp.stdout.split('\n').length, name).toBeGreaterThan(6);
+    }
+    expect((await cli(['help', 'simulate'])).stdout).toMatch(/--preset/);
+    expect((await cli(['help', 'runs'])).stdout).toMatch(/verify/);
+  });
+
+  it('[12.6.10] -q silences warnings too: only errors reach stderr', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      // an empty catalog gets the synthetic sample, with a warning that -q must silence
+      const loud = await cli(['draws', 'stats', '--json'], { dataDir: dir });
+      expect(loud.code).toBe(0);
+      expect(loud.stderr).not.toBe('');
+      const quiet = await cli(['-q', 'draws', 'stats', '--json'], { dataDir: `${dir}/q` });
+      expect(quiet.code).toBe(0);
+      expect(quiet.stderr).toBe('');
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('[12.6.10] CLICOLOR_FORCE and FORCE_COLOR colour output off a TTY; NO_COLOR and --no-color win', async () => {
+    // eslint-disable-next-line no-control-regex -- the ANSI escape is what is tested
+    const red = /\u001b\[31merror:/;
+    const args = ['draws', 'show', 'x'];
+    expect((await cli(args, { env: { NO_COLOR: '' } })).stderr).not.toMatch(red);
+    for (const env of [{ CLICOLOR_FORCE: '1' }, { FORCE_COLOR: '1' }, { FORCE_COLOR: '' }] as Array<Record<string, string>>) {
+      expect((await cli(args, { env: { NO_COLOR: '', ...env } })).stderr, JSON.stringify(env)).toMatch(red);
+    }
+    expect((await cli(args, { env: { NO_COLOR: '', FORCE_COLOR: '0' } })).stderr).not.toMatch(red);
+    expect((await cli(args, { env: { NO_COLOR: '1', FORCE_COLOR: '1' } })).stderr).not.toMatch(red);
+    expect((await cli(['--no-color', ...args], { env: { NO_COLOR: '', CLICOLOR_FORCE: '1' } })).stderr).not.toMatch(red);
+  });
 });

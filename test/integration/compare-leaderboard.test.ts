@@ -127,7 +127,7 @@ describe('leaderboard', () => {
     expect(money.rows.every((r: any) => r.p_value === null && r.p_holm === null && r.baseline === null)).toBe(true);
     expect((await run(['leaderboard', '--since', '2999-01-01', '--json'])).json().matching).toBe(0);
     const csv = (await run(['leaderboard', '--limit', '2', '--csv'])).stdout.trim().split('\n');
-    expect(csv[0]).toBe('rank,run_id,name,strategy,contests,mean_hits,baseline,p_value,p_holm,p_bh,sweep_id,created_at');
+    expect(csv[0]).toBe('rank,run_id,name,strategy,contests,mean_hits,baseline,p_value,p_holm,p_bh,sweep_id,created_at,lift,synthetic_data');
     expect(csv).toHaveLength(3);
     const text = (await run(['leaderboard'])).stdout;
     expect(text).toMatch(/5 of 5 matching runs shown; Holm and BH adjust over all 5/);
@@ -139,5 +139,24 @@ describe('leaderboard', () => {
     expect((await run(['leaderboard', '--metric', 'avg_hits'])).code).toBe(2);
     expect((await run(['leaderboard', '--since', '2025-02-30'])).code).toBe(2);
     expect((await run(['leaderboard', '--json', '--csv'])).code).toBe(2);
+  });
+
+  it('[12.6.5] a filter comparing a field with a value of the wrong type exits 2, not 0 rows', async () => {
+    for (const filter of ['history>=abc', 'mean_hits < high', 'synthetic > 1', 'synthetic = yes', 'alpha >= x']) {
+      const r = await run(['leaderboard', '--filter', filter]);
+      expect(r.code, filter).toBe(2);
+      expect(r.stderr, filter).toMatch(/filter: \w+ is (a number|true or false)/);
+    }
+    expect((await run(['leaderboard', '--filter', 'history>="20" and synthetic=false and name!=null'])).code).toBe(0);
+  });
+
+  it('[12.6.5] integer flags are strict: decimal digits only, no spaces, signs, leading zeros or exponents', async () => {
+    for (const v of ['0x10', ' 10', '10 ', '1e1', '+5', '010', '-0', '5.0']) {
+      const r = await run(['leaderboard', '--limit', v]);
+      expect(r.code, v).toBe(2);
+      expect(r.stderr, v).toMatch(/--limit must be a whole number \(decimal digits only\)/);
+    }
+    expect((await run(['leaderboard', '--limit', '10'])).code).toBe(0);
+    expect((await run(['sweep', 'list', '--limit', ' 1e1 '])).code).toBe(2);
   });
 });

@@ -110,6 +110,16 @@ describe('ledger reverse, settle, check', () => {
 });
 
 describe('ledger list and report', () => {
+  it('[12.6.7] ledger list --csv neutralises a note that starts a spreadsheet formula; negative amounts stay numbers', async () => {
+    expect((await run('ledger', 'add', 'deposit', '--amount', '500', '--date', '2024-05-30', '--note', '=HYPERLINK("http://evil","click")')).code).toBe(0);
+    expect((await run('ledger', 'add', 'withdrawal', '--amount', '20', '--date', '2024-05-31', '--note', '@SUM(A1:A9)')).code).toBe(0);
+    const csv = (await run('ledger', 'list', '--csv')).stdout;
+    expect(csv).toContain(`"'=HYPERLINK(""http://evil"",""click"")"`);
+    expect(csv).toContain("'@SUM(A1:A9)");
+    expect(csv).not.toMatch(/(^|,)[=@]/m);
+    expect(csv).toMatch(/,-2000,/);
+  });
+
   it('filters and formats', async () => {
     await run('ledger', 'add', 'deposit', '--amount', '500', '--date', '2024-05-30');
     const unknownRun = await run('ledger', 'add', 'bet', '--contest', '6500', '--tickets', '4', '--run', 'runaaa111');

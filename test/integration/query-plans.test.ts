@@ -118,8 +118,6 @@ function check(name: string, plans: string[][], options: { noSort?: boolean } = 
 
 describe('query plans of the common queries', () => {
   it('run lists by metric, date and status read an index in order (no sort step)', () => {
-    check('runs list --order-by mean_hits (desc)', plansOf((db) => listRuns(db, { order_by: 'mean_hits', desc: true, limit: 50 })), { noSort: true });
-    check('runs list --order-by mean_hits --asc', plansOf((db) => listRuns(db, { order_by: 'mean_hits', desc: false, limit: 50 })), { noSort: true });
     check('runs list --order-by roi_pct --desc', plansOf((db) => listRuns(db, { order_by: 'roi_pct', desc: true, limit: 50 })), { noSort: true });
     check('runs list (newest first)', plansOf((db) => listRuns(db, { limit: 50 })), { noSort: true });
     check('runs list --status failed', plansOf((db) => listRuns(db, { status: 'failed', limit: 50 })), { noSort: true });
@@ -128,10 +126,23 @@ describe('query plans of the common queries', () => {
 
   it('the API pages run lists by keyset, through the same index and without a sort step', () => {
     const after = { value: 0.5, run_id: '20250101-000100-abcdef' };
-    check('GET /runs?order_by=mean_hits&desc=true&cursor=...', plansOf((db) => listRuns(db, { order_by: 'mean_hits', desc: true, limit: 51, after })), { noSort: true });
-    check('GET /runs?order_by=mean_hits&cursor=... (past the NULLs)', plansOf((db) => listRuns(db, { order_by: 'mean_hits', desc: false, limit: 51, after: { value: null, run_id: after.run_id } })), { noSort: true });
+    check('GET /runs?order_by=roi_pct&desc=true&cursor=...', plansOf((db) => listRuns(db, { order_by: 'roi_pct', desc: true, limit: 51, after })), { noSort: true });
+    check('GET /runs?order_by=roi_pct&cursor=... (past the NULLs)', plansOf((db) => listRuns(db, { order_by: 'roi_pct', desc: false, limit: 51, after: { value: null, run_id: after.run_id } })), { noSort: true });
     check('GET /runs?cursor=... (newest first)', plansOf((db) => listRuns(db, { limit: 51, after: { value: '2025-03-01T00:00:00.000Z', run_id: after.run_id } })), { noSort: true });
     check('the contests page of a run file', plansOf((db) => readContestPage(db, { after: 4500, minHits: 0, limit: 51 }), run.db), { noSort: true });
+  });
+
+  it('[12.5.5] hit metrics order by lift: one pass over the run index and a top-N sort (no index can hold each run\'s own expectation)', () => {
+    // Measured: about 18 ms a page over 100,000 runs for mean_hits (an inline CASE of constants), against 0.3 ms from an index.
+    for (const [name, f] of [
+      ['runs list --order-by mean_hits (desc)', { order_by: 'mean_hits', desc: true, limit: 50 }],
+      ['runs list --order-by best_2plus --asc', { order_by: 'best_2plus', desc: false, limit: 50 }],
+      ['GET /runs?order_by=mean_hits&cursor=...', { order_by: 'mean_hits', desc: true, limit: 51, after: { value: 1.01, run_id: '20250101-000100-abcdef' } }],
+    ] as const) {
+      const plans = plansOf((db) => listRuns(db, f));
+      shown.push(`${name}\n${plans.map((p) => p.map((l) => `    ${l}`).join('\n')).join('\n    --\n')}`);
+      expect(plans.flat().filter((l) => /^SCAN runs/.test(l)), name).toHaveLength(1);
+    }
   });
 
   it('filtered run lists search an index', () => {

@@ -65,4 +65,17 @@ describe('analysis routes', () => {
     expect(bad.json().error.code).toBe('E_USAGE');
     expect((await s.get('/api/v1/leaderboard')).statusCode).toBe(401);
   });
+
+  it('[12.6.5] integer query parameters are decimal digits only on /leaderboard and /sweeps; a filter type error is 400', async () => {
+    for (const url of ['/api/v1/leaderboard?limit=0x10', '/api/v1/leaderboard?limit=%201e1%20', '/api/v1/leaderboard?limit=1e1', '/api/v1/leaderboard?limit=%2B5', '/api/v1/sweeps?limit=0x10', '/api/v1/sweeps?limit=%201e1%20', `/api/v1/sweeps/${sweepId}?top=0x2`, `/api/v1/sweeps/${sweepId}?top=2.0`]) {
+      const r = await s.get(url, s.keys.viewer);
+      expect(r.statusCode, url).toBe(400);
+      expect(r.json().error.code, url).toBe('E_INPUT_INVALID');
+    }
+    expect((await s.get('/api/v1/leaderboard?limit=10', s.keys.viewer)).statusCode).toBe(200);
+    expect((await s.get('/api/v1/sweeps?limit=10', s.keys.viewer)).statusCode).toBe(200);
+    const typed = await s.get('/api/v1/leaderboard?filter=history%3E%3Dabc', s.keys.viewer);
+    expect(typed.statusCode).toBe(400);
+    expect(typed.json().error.message).toMatch(/history is a number/);
+  });
 });

@@ -94,7 +94,7 @@ describe('server routes: draws', () => {
       ['/api/v1/draws?from=0x10', /query\.from/],
       ['/api/v1/draws?since=2024-02-30', /query\.since/],
       ['/api/v1/draws?from=20&to=10', /query\.from/],
-      ['/api/v1/draws?from=1&to=10001', /query\.to: at most 10000/],
+      ['/api/v1/draws?from=1&to=10001', /query\.to: .*at most 10,000 contests/],
       ['/api/v1/draws?cursor=!!', /query\.cursor/],
       [`/api/v1/draws?cursor=${Buffer.from('imports:5').toString('base64url')}`, /query\.cursor/],
       ['/api/v1/draws?frm=1', /query/],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bestOfSentence, formatMetric, rankEntries } from '../../src/core/ranking.js';
+import { bestOfSentence, formatMetric, liftOf, rankByFor, rankEntries } from '../../src/core/ranking.js';
 import { benjaminiHochberg, holm } from '../../src/core/stats.js';
 
 describe('rankEntries', () => {
@@ -10,6 +10,23 @@ describe('rankEntries', () => {
     { id: 'd', value: 0.35, p_value: 0.02 },
     { id: 'e', value: 0.20, p_value: 0.90 },
   ];
+
+  it('[12.5.5] ranks by lift over each entry\'s own expectation: a 7-number run does not win on raw mean hits', () => {
+    const runs = [
+      { id: 'k7', value: 0.44, baseline: 0.4375, p_value: 0.9 },
+      { id: 'k5', value: 0.33, baseline: 0.3125, p_value: 0.2 },
+      { id: 'k6', value: 0.36, baseline: 0.375, p_value: 0.5 },
+      { id: 'none', value: 0.5, baseline: null, p_value: null },
+    ];
+    expect(rankEntries(runs, true).map((e) => e.id)).toEqual(['none', 'k7', 'k6', 'k5']);
+    const byLift = rankEntries(runs, true, 'lift');
+    expect(byLift.map((e) => e.id)).toEqual(['k5', 'k7', 'k6', 'none']);
+    expect(byLift.map((e) => e.rank)).toEqual([1, 2, 3, null]);
+    expect(liftOf(0.33, 0.3125)).toBeCloseTo(1.056, 3);
+    expect(rankByFor('mean_hits')).toBe('lift');
+    expect(rankByFor('best_3plus')).toBe('lift');
+    expect(rankByFor('roi_pct')).toBe('value');
+  });
 
   it('orders best first, shares ranks on ties (input order kept), puts missing values last', () => {
     const r = rankEntries(entries, true);

@@ -168,6 +168,16 @@ describe('recipe schema: legacy formats', () => {
     expect(recipeHash(legacy)).toBe(recipeHash(modern));
   });
 
+  it('[12.6.1] accepts an old recipe with evolution off and placeholder genetic-search values', () => {
+    const old = { version: '1.0', name: 'old', parameters: { alpha: 0.3, beta: 0.25, gamma: 0.25, delta: 0.2, sim_prev_max: 500, sim_preds: 10, enableEvolutionary: false, generations: 0, mutationRate: 0.0, populationSize: 0 } };
+    const { recipe, notes } = parseRecipeDetailed(old);
+    if (recipe.strategy !== 'advanced') throw new Error('narrowing');
+    expect(recipe.params.evolutionary).toBe(false);
+    expect(notes.join('\n')).toMatch(/parameters\.generations, parameters\.mutationRate, parameters\.populationSize: ignored because enableEvolutionary is false/);
+    // the same recipe with evolution on still has its values checked
+    expect(problems({ ...old, parameters: { ...old.parameters, enableEvolutionary: true } })).toContain('parameters.generations: must be at least 1');
+  });
+
   it('errors name the legacy keys the user wrote', () => {
     expect(problems({ ...v1, parameters: { ...v1.parameters, sim_preds: 0, delta: -1, lambda: 0.1 } })).toEqual([
       expect.stringMatching(/^parameters\.lambda: unknown legacy parameter/),

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Draw } from '../../core/draw.js';
 import { LuckyError } from '../../errors.js';
-import { type CliContext, addFormatOptions, formatOf, parseDateFlag, parseIntFlag } from '../context.js';
+import { type CliContext, addFormatOptions, formatOf, parseDateFlag, parseIntFlag, parseRangeFlags } from '../context.js';
 import { formatBRL } from '../output.js';
 
 export function register(program: Command, ctx: CliContext): void {
@@ -39,9 +39,11 @@ export function register(program: Command, ctx: CliContext): void {
   ).action(async (opts: { from?: string; to?: string; since?: string; until?: string; limit: string; desc?: boolean; json?: boolean; ndjson?: boolean; csv?: boolean }) => {
     const format = formatOf(opts);
     const limit = parseIntFlag('limit', opts.limit, 0);
+    const { parseRangeFilter } = await import('../../core/contest-range.js');
+    const range = parseRangeFilter(parseRangeFlags(opts)) as { from?: number; to?: number };
     const filter = {
-      from: parseIntFlag('from', opts.from),
-      to: parseIntFlag('to', opts.to),
+      from: range.from,
+      to: range.to,
       since: parseDateFlag('since', opts.since),
       until: parseDateFlag('until', opts.until),
       limit: limit === 0 ? undefined : limit,
@@ -79,12 +81,11 @@ export function register(program: Command, ctx: CliContext): void {
     const format = formatOf(opts);
     const { computeDrawStats } = await import('../../core/draw-stats.js');
     const { listDraws, readGaps } = await import('../../store/draws-repo.js');
-    const last = parseIntFlag('last', opts.last);
-    const range = { from: parseIntFlag('from', opts.from), to: parseIntFlag('to', opts.to) };
+    const { parseRangeFilter } = await import('../../core/contest-range.js');
+    const range = parseRangeFilter(parseRangeFlags(opts));
     const catalog = await ctx.catalog();
     await ensureDraws(ctx);
-    let rows = listDraws(catalog.db, range);
-    if (last !== undefined) rows = rows.slice(-last);
+    const rows = 'last' in range ? listDraws(catalog.db, { order: 'desc', limit: range.last }).reverse() : listDraws(catalog.db, range);
     if (rows.length === 0) throw new LuckyError('E_DATA_MISSING', 'no draws in that range');
     const first = rows[0]!.contest;
     const lastContest = rows.at(-1)!.contest;

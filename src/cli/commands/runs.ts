@@ -44,7 +44,7 @@ export function register(program: Command, ctx: CliContext): void {
     ['json', 'ndjson', 'csv'],
   ).action(async (opts: ListFlags) => {
     const format = formatOf(opts);
-    const { listRuns, RUN_METRIC_COLUMNS } = await import('../../store/runs-repo.js');
+    const { listRuns, ordersByLift, RUN_METRIC_COLUMNS } = await import('../../store/runs-repo.js');
     const metric = (name: string) => {
       if (!(RUN_METRIC_COLUMNS as readonly string[]).includes(name)) throw new LuckyError('E_USAGE', `unknown metric "${name}"; one of: ${RUN_METRIC_COLUMNS.join(', ')}`);
       return name as (typeof RUN_METRIC_COLUMNS)[number];
@@ -76,13 +76,21 @@ export function register(program: Command, ctx: CliContext): void {
       limit: limit === 0 ? undefined : limit,
     });
     const { runRowJson } = await import('../../engine/run-json.js');
-    if (format === 'json') return ctx.out.json({ runs: rows.map(runRowJson), count: rows.length });
+    const orderColumn = opts.orderBy ? metric(opts.orderBy) : 'created_at';
+    const byLift = ordersByLift(orderColumn);
+    if (format === 'json') return ctx.out.json({ runs: rows.map(runRowJson), count: rows.length, ordered_by: { column: orderColumn, by: byLift ? 'lift' : 'value' } });
     if (format === 'ndjson') return rows.forEach((r) => ctx.out.ndjson(runRowJson(r)));
-    const head = ['run_id', 'name', 'status', 'strategy', 'first_contest', 'last_contest', 'contests', 'tickets', 'mean_hits', 'p_value', 'roi_pct', 'net_cents', 'created_at'];
-    const cells = rows.map((r) => [r.run_id, r.name, r.status, r.strategy, r.first_contest, r.last_contest, r.contests_done, r.tickets, r.mean_hits?.toFixed(4), r.p_value?.toFixed(3), r.roi_pct?.toFixed(1), r.net_cents, r.created_at]);
+    const head = ['run_id', 'name', 'status', 'strategy', 'first_contest', 'last_contest', 'contests', 'tickets', 'mean_hits', 'p_value', 'roi_pct', 'net_cents', 'created_at', 'numbers_per_ticket', 'synthetic_data'];
+    const cells = rows.map((r) => [r.run_id, r.name, r.status, r.strategy, r.first_contest, r.last_contest, r.contests_done, r.tickets, r.mean_hits?.toFixed(4), r.p_value?.toFixed(3), r.roi_pct?.toFixed(1), r.net_cents, r.created_at, r.numbers_per_ticket, r.synthetic === 1]);
     if (format === 'csv') return ctx.out.csv(head, cells);
-    ctx.out.table(head.filter((h) => h !== 'net_cents' && h !== 'first_contest' && h !== 'last_contest'), rows.map((r) => [r.run_id, r.name, r.status, r.strategy, r.contests_done, r.tickets, r.mean_hits?.toFixed(4), r.p_value?.toFixed(3), r.roi_pct === null ? '' : `${r.roi_pct.toFixed(1)}%`, r.created_at]));
-    if (rows.length) ctx.out.info('mean_hits expected 0.3125 for 5-number tickets under uniform draws');
+    ctx.out.table(
+      ['run_id', 'name', 'status', 'strategy', 'contests', 'tickets', 'k', 'mean_hits', 'p_value', 'roi_pct', 'created_at'],
+      rows.map((r) => [r.synthetic === 1 ? `${r.run_id} (synthetic)` : r.run_id, r.name, r.status, r.strategy, r.contests_done, r.tickets, r.numbers_per_ticket, r.mean_hits?.toFixed(4), r.p_value?.toFixed(3), r.roi_pct === null ? '' : `${r.roi_pct.toFixed(1)}%`, r.created_at]),
+    );
+    if (rows.length) ctx.out.info('mean_hits expected 5k/80 for k-number tickets under uniform draws (0.3125 for 5 numbers)');
+    if (byLift) ctx.out.info(`ordered by lift: each run's ${opts.orderBy} over its own exact expectation for its ticket size, not by the raw value`);
+    const synthetic = rows.filter((r) => r.synthetic === 1).length;
+    if (synthetic) ctx.out.info(`${synthetic} of these runs ran on the SYNTHETIC sample, not official results`);
   });
 
   addFormatOptions(runs.command('show <run_id>').description("a run's report: figures beside the exact baseline, and its books"), ['json']).action(
@@ -110,8 +118,9 @@ export function register(program: Command, ctx: CliContext): void {
       const rows = iterateTickets(catalog, parseRunId(id));
       const out = ctx.io.stdout;
       if (opts.format === 'csv') {
-        out.write('contest,ticket,numbers,hits\n');
-        for (const r of rows) out.write(`${r.contest},${r.ticket},${r.numbers.join(' ')},${r.hits}\n`);
+        const { csvLine } = await import('../../core/csv.js');
+        out.write(csvLine(['contest', 'ticket', 'numbers', 'hits']));
+        for (const r of rows) out.write(csvLine([r.contest, r.ticket, r.numbers.join(' '), r.hits]));
       } else if (opts.format === 'ndjson') {
         for (const r of rows) out.write(`${JSON.stringify({ contest: r.contest, ticket: r.ticket, numbers: r.numbers, hits: r.hits })}\n`);
       } else {
@@ -146,13 +155,15 @@ export function register(program: Command, ctx: CliContext): void {
     runs
       .command('verify <run_id>')
       .description("recompute a run's tickets and report any difference")
-      .option('--sample <n>', 'check n evenly spaced contests (default 20)', '20')
-      .option('--all', 'check every contest'),
+      .option('--sample <n>', 'check n evenly spaced contests (default 20)')
+      .option('--all', 'check every contest (not with --sample)'),
     ['json'],
-  ).action(async (id: string, opts: { sample: string; all?: boolean; json?: boolean }) => {
+  ).action(async (id: string, opts: { sample?: string; all?: boolean; json?: boolean }) => {
+    if (opts.all && opts.sample !== undefined) throw new LuckyError('E_USAGE', 'give --sample N or --all, not both');
+    const sample = parseIntFlag('sample', opts.sample) ?? 20;
     const { parseRunId } = await import('../../store/run-file.js');
     const { verifyRun } = await import('../../engine/runs.js');
-    const report = verifyRun(await ctx.catalog(), parseRunId(id), opts.all ? undefined : parseIntFlag('sample', opts.sample));
+    const report = verifyRun(await ctx.catalog(), parseRunId(id), opts.all ? undefined : sample);
     if (formatOf(opts) === 'json') ctx.out.json(report);
     else {
       ctx.out.text(`${report.ok ? 'ok' : 'DIFFERENT'}: ${report.checked} contest(s) recomputed, ${report.differences.length} ticket difference(s)${report.dataset_changed ? '; the draws behind this run changed since it ran' : ''}`);

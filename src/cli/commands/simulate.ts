@@ -1,7 +1,7 @@
 import { MAX_NAME } from '../../core/text.js';
 import { parseTextFlag } from '../books-flags.js';
 import type { Command } from 'commander';
-import { type CliContext, addFormatOptions, formatOf, parseIntFlag } from '../context.js';
+import { type CliContext, addFormatOptions, formatOf, parseIntFlag, parseRangeFlags } from '../context.js';
 
 interface SimulateFlags {
   recipe?: string;
@@ -38,9 +38,7 @@ export function register(program: Command, ctx: CliContext): void {
     await runSimulateCommand(ctx, {
       recipeFile: opts.recipe,
       preset: opts.preset,
-      from: parseIntFlag('from', opts.from),
-      to: parseIntFlag('to', opts.to),
-      last: parseIntFlag('last', opts.last, 1, 10_000_000),
+      ...parseRangeFlags(opts),
       threads: parseIntFlag('threads', opts.threads, 1, 256),
       seed: parseIntFlag('seed', opts.seed, 0, 4294967295),
       name: parseTextFlag('name', opts.name, MAX_NAME),

@@ -1,7 +1,7 @@
 import { MAX_NAME } from '../../core/text.js';
 import { parseTextFlag } from '../books-flags.js';
 import type { Command } from 'commander';
-import { type CliContext, addFormatOptions, formatOf, parseIntFlag } from '../context.js';
+import { type CliContext, addFormatOptions, formatOf, parseIntFlag, parseRangeFlags } from '../context.js';
 
 interface RunFlags {
   recipe?: string;
@@ -57,11 +57,9 @@ export function register(program: Command, ctx: CliContext): void {
       recipeFile: opts.recipe,
       preset: opts.preset,
       params: opts.param ?? [],
-      from: parseIntFlag('from', opts.from),
-      to: parseIntFlag('to', opts.to),
-      last: parseIntFlag('last', opts.last, 1, 10_000_000),
-      holdoutFrom: parseIntFlag('holdout-from', opts.holdoutFrom),
-      holdoutTo: parseIntFlag('holdout-to', opts.holdoutTo),
+      ...parseRangeFlags(opts),
+      holdoutFrom: parseIntFlag('holdout-from', opts.holdoutFrom, 0),
+      holdoutTo: parseIntFlag('holdout-to', opts.holdoutTo, 0),
       holdoutTop: parseIntFlag('holdout-top', opts.holdoutTop, 0, 100),
       by: opts.by,
       seed: parseIntFlag('seed', opts.seed, 0, 4294967295),

@@ -39,6 +39,23 @@ export interface LegacyConversion {
   notes: string[];
 }
 
+/** Legacy keys that only the genetic search reads. */
+const EVOLUTION_ONLY_KEYS = ['generations', 'mutationRate', 'populationSize'] as const;
+
+/**
+ * With `enableEvolutionary: false` the old system never read the genetic-search keys, so old files
+ * carry placeholders such as `"generations": 0`. They are dropped (the version-2 defaults stand in,
+ * unused) and noted, instead of being refused for a range nothing checks. Mutates `source` (a copy of the input).
+ */
+function dropEvolutionKeysWhenOff(source: Record<string, unknown>, prefix: string, notes: string[]): void {
+  if (source.enableEvolutionary !== false) return;
+  const dropped = EVOLUTION_ONLY_KEYS.filter((k) => k in source);
+  for (const k of dropped) delete source[k];
+  if (dropped.length > 0) {
+    notes.push(`${dropped.map((k) => `${prefix}${k}`).join(', ')}: ignored because enableEvolutionary is false (as the old system did)`);
+  }
+}
+
 const V1_TOP_KEYS = new Set(['version', 'name', 'description', 'metadata', 'parameters']);
 const FLAT_EXTRA_KEYS = new Set(['name', 'description']);
 
@@ -75,7 +92,7 @@ export function convertLegacyRecipe(input: Record<string, unknown>, format: Excl
     const p = input.parameters;
     if (p === undefined) issues.push('parameters: required in a version 1.0 recipe');
     else if (!isPlainObject(p)) issues.push('parameters: must be an object');
-    source = isPlainObject(p) ? p : {};
+    source = isPlainObject(p) ? { ...p } : {};
     prefix = 'parameters.';
     if (input.name !== undefined) recipe.name = input.name;
   } else {
@@ -90,6 +107,7 @@ export function convertLegacyRecipe(input: Record<string, unknown>, format: Excl
   }
   if (input.description !== undefined) recipe.description = input.description;
 
+  dropEvolutionKeysWhenOff(source, prefix, notes);
   for (const [k, v] of Object.entries(source)) {
     const target = LEGACY_PARAMETER_MAP[k];
     if (!target) {

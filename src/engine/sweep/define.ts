@@ -5,13 +5,16 @@
  * carries the base recipe inline, so the stored spec reproduces the sweep on its own.
  */
 import { isAbsolute, join } from 'node:path';
+import { type RangeNames, type RangeRequest, parseRunRange } from '../../core/contest-range.js';
 import { LEGACY_PARAMETER_MAP, detectRecipeFormat } from '../../core/recipe/legacy.js';
 import { loadPreset, readRecipeFile } from '../../core/recipe/load.js';
 import { type Recipe, parseRecipe } from '../../core/recipe/schema.js';
 import { parseParamFlag } from '../../core/sweep/param-flag.js';
 import { type Constraint, type SweepParameter, type SweepSpec, parseSweepSpec } from '../../core/sweep/spec.js';
 import { LuckyError } from '../../errors.js';
-import type { RangeRequest } from '../plan.js';
+
+const SPEC_RANGE: RangeNames = { from: 'range.from', to: 'range.to', last: 'range.last' };
+const SPEC_HOLDOUT: RangeNames = { from: 'holdout.from', to: 'holdout.to', last: 'holdout.last' };
 
 export interface SweepInput {
   /** the parsed JSON of a spec file (either format) */
@@ -92,9 +95,9 @@ export function defineSweep(input: SweepInput): SweepDefinition {
     else parameters.push(p);
   }
   if (parameters.length === 0) throw new LuckyError('E_USAGE', 'nothing to sweep: give at least one --param NAME=VALUES (or a spec with parameters)');
-  const range = input.range ?? (spec?.range ? ('last' in spec.range ? { last: spec.range.last } : { from: spec.range.from, to: spec.range.to }) : undefined);
-  if (!range) throw new LuckyError('E_USAGE', 'give a contest range: --from A --to B, or --last N (or "range" in the spec)');
-  const holdout = input.holdout ?? spec?.holdout;
+  const range = input.range ?? (spec?.range ? parseRunRange(spec.range, SPEC_RANGE) : undefined);
+  if (!range) throw new LuckyError('E_RANGE_INVALID', 'give a contest range: --from A --to B, or --last N (or "range" in the spec)');
+  const holdout = input.holdout ?? (spec?.holdout ? (parseRunRange(spec.holdout, SPEC_HOLDOUT) as { from: number; to: number }) : undefined);
   return {
     name: input.name ?? spec?.name ?? `${base.name} sweep`,
     description: spec?.description,

@@ -5,7 +5,7 @@
  * and the `sweep` command's summary all read through here.
  */
 import { METRIC_DOCS, type MetricName } from '../../core/metrics.js';
-import { bestOfSentence, rankEntries } from '../../core/ranking.js';
+import { bestOfSentence, rankByFor, rankEntries } from '../../core/ranking.js';
 import { holm } from '../../core/stats.js';
 import type { ParamValue } from '../../core/sweep/values.js';
 import type { Catalog } from '../../store/catalog.js';
@@ -111,7 +111,8 @@ export function readSweepResults(catalog: Catalog, sweepId: string, metricName?:
       holdout: holdouts.get(c.cell_index) ?? null,
     };
   });
-  const ranked = rankEntries(entries, higher);
+  // by lift for hit metrics: a sweep over numbers_per_ticket or tickets changes the expectation itself
+  const ranked = rankEntries(entries, higher, rankByFor(metric));
   const done = cells.filter((c) => c.status === 'completed').length;
   const top = ranked[0];
   const of = entries.filter((e) => e.contests !== null).length;

@@ -14,6 +14,7 @@ import { parseRunId } from '../../store/run-file.js';
 import { listSweeps, parseSweepId } from '../../store/sweeps-repo.js';
 import type { ResourcePlugin } from '../context.js';
 import { COMMON_ERRORS, errorResponses } from '../error-envelope.js';
+import { intParam } from '../schemas.js';
 
 /** Documents whose full shape is defined by the engine and printed by the CLI's --json. */
 const Document = z.record(z.string(), z.unknown());
@@ -30,7 +31,7 @@ const routes: ResourcePlugin = (app, { ctx }, done) => {
         tags: ['sweeps'],
         querystring: z.strictObject({
           status: z.enum(['pending', 'running', 'completed', 'completed_with_failures', 'stopped', 'failed']).optional(),
-          limit: z.coerce.number().int().min(1).max(1000).default(50),
+          limit: intParam(1, 1000, 'a page size').default(50),
         }),
         response: { 200: z.object({ items: z.array(Document) }), ...COMMON_ERRORS },
       },
@@ -46,7 +47,7 @@ const routes: ResourcePlugin = (app, { ctx }, done) => {
         summary: 'Ranked cells with the exact baseline and raw, Holm and Benjamini-Hochberg p-values over all cells',
         tags: ['sweeps'],
         params: z.strictObject({ sweep_id: z.string().max(64) }),
-        querystring: z.strictObject({ by: MetricQuery, top: z.coerce.number().int().min(1).max(10_000).default(20) }),
+        querystring: z.strictObject({ by: MetricQuery, top: intParam(1, 10_000, 'a number of cells').default(20) }),
         response: { 200: Document, ...COMMON_ERRORS, ...errorResponses(404) },
       },
     },
@@ -87,7 +88,7 @@ const routes: ResourcePlugin = (app, { ctx }, done) => {
           metric: MetricQuery,
           filter: z.string().max(2000).optional(),
           since: z.iso.date().optional(),
-          limit: z.coerce.number().int().min(1).max(1000).default(50),
+          limit: intParam(1, 1000, 'a page size').default(50),
         }),
         response: { 200: Document, ...COMMON_ERRORS },
       },

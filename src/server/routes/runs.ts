@@ -9,11 +9,12 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
+import { csvLine } from '../../core/csv.js';
 import { runRowJson } from '../../engine/run-json.js';
 import { deleteRun, iterateTickets, readRunReport } from '../../engine/runs.js';
 import { LuckyError } from '../../errors.js';
 import { RUN_ID_PATTERN, openRunFile, readContestPage, runFilePath } from '../../store/run-file.js';
-import { RUN_METRIC_COLUMNS, RUN_STATUSES, type RunRow, listRuns, requireRun, runOrder } from '../../store/runs-repo.js';
+import { RUN_METRIC_COLUMNS, RUN_STATUSES, type RunRow, listRuns, ordersByLift, requireRun, runOrder, runOrderValue } from '../../store/runs-repo.js';
 import type { Catalog } from '../../store/catalog.js';
 import type { ResourcePlugin } from '../context.js';
 import { COMMON_ERRORS, errorResponses } from '../error-envelope.js';
@@ -58,7 +59,7 @@ const ListQuery = z.strictObject({
   cursor: KeyCursorParam,
 });
 
-const CSV_HEAD = 'contest,ticket,numbers,hits\n';
+const CSV_HEAD = csvLine(['contest', 'ticket', 'numbers', 'hits']);
 /** Bytes gathered before a CSV chunk is handed to the socket. */
 const CSV_CHUNK = 64 * 1024;
 
@@ -75,7 +76,7 @@ function* ticketsCsv(catalog: Catalog, runId: string): Generator<string> {
   yield CSV_HEAD;
   let chunk = '';
   for (const r of iterateTickets(catalog, runId)) {
-    chunk += `${r.contest},${r.ticket},${r.numbers.join(' ')},${r.hits}\n`;
+    chunk += csvLine([r.contest, r.ticket, r.numbers.join(' '), r.hits]);
     if (chunk.length >= CSV_CHUNK) {
       yield chunk;
       chunk = '';
@@ -107,7 +108,7 @@ const runsRoutes: ResourcePlugin = (app, { ctx }, done) => {
     (request, reply) => {
       const q = request.query;
       const { column, desc } = runOrder({ order_by: q.order_by, desc: q.desc });
-      const tag = `runs.${column}.${desc ? 'desc' : 'asc'}`;
+      const tag = `runs.${column}${ordersByLift(column) ? '.lift' : ''}.${desc ? 'desc' : 'asc'}`;
       const kind = column === 'created_at' ? 'string' : 'nullable-number';
       const after = q.cursor === undefined ? undefined : decodeKeyCursor(tag, q.cursor, [kind, 'string']);
       const limit = q.limit ?? DEFAULT_PAGE;
@@ -130,7 +131,7 @@ const runsRoutes: ResourcePlugin = (app, { ctx }, done) => {
         const last = page.at(-1);
         return {
           items: page.map((r) => runRowJson(r) as z.infer<typeof RunSchema>),
-          next_cursor: rows.length > limit && last ? encodeKeyCursor(tag, [last[column], last.run_id]) : null,
+          next_cursor: rows.length > limit && last ? encodeKeyCursor(tag, [runOrderValue(last, column), last.run_id]) : null,
         };
       });
       ResponseCache.send(reply, entry);

@@ -63,7 +63,7 @@ describe('defineSweep', () => {
   it('refuses a missing base, nothing to sweep, no range, both --recipe and --preset', () => {
     expect(() => defineSweep({ params: ['alpha=1'], range: { last: 5 } })).toThrow(expect.objectContaining({ code: 'E_USAGE' }));
     expect(() => defineSweep({ preset: 'balanced', range: { last: 5 } })).toThrow(expect.objectContaining({ code: 'E_USAGE', message: expect.stringMatching(/nothing to sweep/) }));
-    expect(() => defineSweep({ preset: 'balanced', params: ['alpha=1'] })).toThrow(expect.objectContaining({ code: 'E_USAGE', message: expect.stringMatching(/range/) }));
+    expect(() => defineSweep({ preset: 'balanced', params: ['alpha=1'] })).toThrow(expect.objectContaining({ code: 'E_RANGE_INVALID', message: expect.stringMatching(/range/) }));
     expect(() => defineSweep({ preset: 'balanced', recipeFile: 'x.json', params: ['alpha=1'], range: { last: 5 } })).toThrow(expect.objectContaining({ code: 'E_USAGE' }));
     expect(() => defineSweep({ preset: 'balanced', params: ['alpha'], range: { last: 5 } })).toThrow(expect.objectContaining({ code: 'E_USAGE' }));
     expect(() => defineSweep({ spec: { version: '1' } })).toThrow(expect.objectContaining({ code: 'E_INPUT_INVALID' }));

@@ -1,0 +1,42 @@
+/**
+ * Before compare pairs two runs, their draws must agree: a run on the synthetic sample and one on
+ * the official results (or on draws changed by a later `import --replace`) were scored against
+ * different numbers, so a per-contest comparison between them means nothing. Refused with
+ * E_CONFLICT (exit 4, HTTP 409): the runs conflict with each other, not with a rule of the input.
+ */
+import { createHash } from 'node:crypto';
+import { LuckyError } from '../errors.js';
+import type { Catalog } from '../store/catalog.js';
+import type { RunRow } from '../store/runs-repo.js';
+import { readRunContests } from './run-metrics.js';
+
+/** sha256 of the draws (contest, date, balls) a run saw at `contests`. */
+function hashShared(draws: ReadonlyMap<number, string>, contests: readonly number[]): string {
+  const h = createHash('sha256');
+  for (const c of contests) h.update(`${c}|${draws.get(c)}\n`);
+  return h.digest('hex');
+}
+
+/**
+ * Throws E_CONFLICT when the runs mix synthetic and official draws, or when two runs scored any
+ * shared contest against different draws (dataset hash of the shared contests).
+ */
+export function checkSameDraws(catalog: Catalog, rows: readonly RunRow[]): void {
+  const synthetic = rows.filter((r) => r.synthetic === 1);
+  if (synthetic.length > 0 && synthetic.length < rows.length) {
+    throw new LuckyError('E_CONFLICT', 'cannot compare runs on the synthetic sample with runs on official results: their draws differ', [
+      ...rows.map((r) => `${r.run_id}: ${r.synthetic === 1 ? 'SYNTHETIC sample draws' : 'official results'}`),
+    ]);
+  }
+  const draws = rows.map((r) => new Map(readRunContests(catalog, r.run_id).map((c) => [c.contest, `${c.draw_date}|${c.balls}`])));
+  const problems: string[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    for (let j = i + 1; j < rows.length; j++) {
+      const shared = [...draws[i]!.keys()].filter((c) => draws[j]!.has(c)).sort((x, y) => x - y);
+      if (shared.length === 0 || hashShared(draws[i]!, shared) === hashShared(draws[j]!, shared)) continue;
+      const differing = shared.filter((c) => draws[i]!.get(c) !== draws[j]!.get(c));
+      problems.push(`${rows[i]!.run_id} and ${rows[j]!.run_id}: ${differing.length} of ${shared.length} shared contests have different draws (first: ${differing.slice(0, 5).join(', ')})`);
+    }
+  }
+  if (problems.length) throw new LuckyError('E_CONFLICT', 'cannot compare runs scored against different draws for the same contests (the draws were re-imported between them)', problems);
+}
