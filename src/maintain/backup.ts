@@ -9,12 +9,13 @@
  * catalog is copied first, so a run created during the backup shows up as an orphan file (which
  * `maintain --repair` re-registers), never as a catalog row without its file.
  */
-import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { LuckyError } from '../errors.js';
 import { CATALOG_FILE } from '../store/catalog.js';
 import { type DbFile, type DbKind, compactTimestamp, freeName, listDbFiles, listRunFiles, openMaintenanceDb, readIntegrity, readTableCounts, sha256File } from './db-files.js';
+import { PRIVATE_FILE_MODE, makePrivateDir, precreatePrivateFile } from '../store/private-files.js';
 import { acquireMaintenanceLock } from './lock.js';
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -72,11 +73,11 @@ export async function backupDataDir(dataDir: string, destRoot: string, options: 
   const created = now();
   let staging: string | undefined;
   try {
-    mkdirSync(root, { recursive: true });
+    makePrivateDir(root);
     const name = freeName(root, `${BACKUP_PREFIX}${compactTimestamp(created)}`);
     staging = join(root, `.${name}.partial`);
     rmSync(staging, { recursive: true, force: true });
-    mkdirSync(join(staging, 'runs'), { recursive: true });
+    makePrivateDir(join(staging, 'runs'));
     const manifest: Manifest = {
       format: BACKUP_FORMAT,
       format_version: BACKUP_FORMAT_VERSION,
@@ -107,7 +108,7 @@ export async function backupDataDir(dataDir: string, destRoot: string, options: 
         options.onWarn?.(`${f.rel} left out of the backup: ${reasonOf(e)}`);
       }
     }
-    writeFileSync(join(staging, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+    writeFileSync(join(staging, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`, { mode: PRIVATE_FILE_MODE });
     const dir = join(root, name);
     renameSync(staging, dir);
     staging = undefined;
@@ -135,6 +136,7 @@ async function backupFile(f: DbFile, staging: string): Promise<ManifestFile | un
   const src = openMaintenanceDb(f.abs);
   try {
     // One step for all pages: one read transaction, one consistent snapshot (see module comment).
+    precreatePrivateFile(dest);
     await src.backup(dest, { progress: () => 0x7fffffff });
   } finally {
     src.close();

@@ -16,6 +16,7 @@ import type { Config } from '../config.js';
 import { JobRunner } from '../engine/job-runner.js';
 import type { PredictPool } from '../engine/pool.js';
 import type { Catalog } from '../store/catalog.js';
+import { toStorageError } from '../store/storage-errors.js';
 import type { ImportFileFn, ServerContext } from './context.js';
 import { installCors, parseCorsOrigins } from './cors.js';
 import { envelope, installErrorEnvelope } from './error-envelope.js';
@@ -30,6 +31,7 @@ import { API_PREFIX, RESOURCES } from './routes/index.js';
 import { ENCODINGS } from './response-cache.js';
 import { installSecurityHeaders, setSecurityHeaders } from './security-headers.js';
 import { installSimulationMetrics } from './simulation-metrics.js';
+import { StorageFaults } from './storage-faults.js';
 
 /** Pending-connection queue for `listen`: a burst of 1,000+ clients must not overflow it (Node's default is 511). */
 export const LISTEN_BACKLOG = 2048;
@@ -143,12 +145,15 @@ export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
     version: readPackageVersion(),
     startedAtMs: now(),
     serverSecret,
-    apiKeys: new ApiKeyVerifier(catalog.db, serverSecret),
+    apiKeys: new ApiKeyVerifier(catalog.db, serverSecret, undefined, (e) =>
+      app.log.warn({ err: toStorageError(e) ?? e }, 'could not record an API key\'s last use (the request goes on)'),
+    ),
     jwtSecret,
     importFile: deps.importFile,
     pool: deps.pool,
     jobs,
     observeSimulation,
+    storageFaults: new StorageFaults(metrics, now),
   };
 
   app.setValidatorCompiler(validatorCompiler);
@@ -156,7 +161,7 @@ export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
   app.decorate('routeTable', installRouteGuard(app));
   app.decorate('metrics', ctx.metrics);
   await registerOpenApi(app, ctx);
-  installErrorEnvelope(app);
+  installErrorEnvelope(app, (e) => ctx.storageFaults.record(e.code, e.message));
 
   installSecurityHeaders(app, { tls: deps.tls !== undefined });
   installCors(app, corsOrigins);

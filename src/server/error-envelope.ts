@@ -7,7 +7,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ERROR_TABLE, type ErrorCode, LuckyError, isLuckyError } from '../errors.js';
+import { ERROR_TABLE, type ErrorCode, LuckyError } from '../errors.js';
+import { isStorageFault, toStorageError } from '../store/storage-errors.js';
 
 export const ErrorEnvelopeSchema = z
   .object({
@@ -37,7 +38,8 @@ const VALIDATION_PART: Record<string, string> = { body: 'body', querystring: 'qu
 
 /** Maps anything thrown while handling a request to a LuckyError (unknown errors: E_INTERNAL). */
 export function toLuckyError(err: unknown): LuckyError {
-  if (isLuckyError(err)) return err;
+  const storage = toStorageError(err);
+  if (storage) return storage;
   const e = err as Partial<FastifyError> & { message?: string };
   if (hasZodFastifySchemaValidationErrors(err)) {
     const part = VALIDATION_PART[(err as FastifyError).validationContext ?? ''] ?? 'request';
@@ -70,14 +72,16 @@ export function toLuckyError(err: unknown): LuckyError {
   return new LuckyError('E_INTERNAL', undefined, [], { cause: err });
 }
 
-/** Installs the error and not-found handlers on `app`. */
-export function installErrorEnvelope(app: FastifyInstance): void {
+/** Installs the error and not-found handlers on `app`; `onStorageFault` hears of full disks and damaged databases. */
+export function installErrorEnvelope(app: FastifyInstance, onStorageFault: (e: LuckyError) => void = () => {}): void {
   app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const lucky = toLuckyError(err);
+    if (isStorageFault(lucky)) onStorageFault(lucky);
     if (lucky.code === 'E_INTERNAL') {
       request.log.error({ err: lucky.cause ?? err }, 'internal error');
-    } else if (lucky.httpStatus >= 500) {
-      request.log.warn({ code: lucky.code, message: lucky.message }, 'request failed');
+    } else if (lucky.httpStatus >= 500 || (lucky !== err && toStorageError(err) !== undefined)) {
+      // server faults and foreign errors mapped to a code (a damaged database, a full disk...) go to the log
+      request.log.warn({ code: lucky.code, message: lucky.message, details: lucky.details }, 'request failed');
     }
     const message = lucky.code === 'E_INTERNAL' ? ERROR_TABLE.E_INTERNAL.message : lucky.message;
     const details = lucky.code === 'E_INTERNAL' ? [] : lucky.details;

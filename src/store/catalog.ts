@@ -2,9 +2,9 @@
  * The catalog: one SQLite file in the data dir holding draws, imports, the run index, the
  * real ledger and everything else that is not a per-run file.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CATALOG_MIGRATIONS } from './catalog-migrations/index.js';
+import { makePrivateDir } from './private-files.js';
 import { type Db, migrate, openDatabase } from './sqlite.js';
 
 export const CATALOG_FILE = 'catalog.sqlite';
@@ -18,7 +18,7 @@ export interface Catalog {
 
 /** Opens the catalog in `dataDir`, creating the folder and migrating the schema as needed. */
 export function openCatalog(dataDir: string, options: { readonly?: boolean } = {}): Catalog {
-  if (!options.readonly) mkdirSync(dataDir, { recursive: true });
+  if (!options.readonly) makePrivateDir(dataDir);
   const file = join(dataDir, CATALOG_FILE);
   const db = openDatabase(file, { readonly: options.readonly ?? false });
   try {
