@@ -84,3 +84,15 @@ export function isStorageFault(e: LuckyError): boolean {
   const causeCode = (e.cause as { code?: unknown } | undefined)?.code;
   return e.code === 'E_DATA_INVALID' && typeof causeCode === 'string' && DAMAGED.test(causeCode);
 }
+
+/**
+ * The message a stored outcome (a job's or a run's `error`) may show a client: a documented
+ * error's message, or a fixed line for anything else. Foreign messages (SQLite's carry table,
+ * column and sometimes SQL text) go to the log only.
+ */
+export function userFacingMessage(e: unknown): string {
+  if (e instanceof LuckyError && e.code !== 'E_INTERNAL') return [e.message, ...e.details].join('; ');
+  const storage = toStorageError(e);
+  if (storage && storage.code !== 'E_INTERNAL') return storage.message;
+  return 'internal error (the details are in the server log)';
+}

@@ -30,7 +30,9 @@ export function register(program: Command, ctx: CliContext): void {
     const format = formatOf(opts);
     if (opts.only !== undefined && opts.only !== 'catalog' && opts.only !== 'runs') throw new LuckyError('E_USAGE', '--only must be catalog or runs');
     const { runMaintenance } = await import('../../maintain/checks.js');
-    const report = runMaintenance(ctx.config().values.data_dir, {
+    const { values } = ctx.config();
+    const report = runMaintenance(values.data_dir, {
+      minFreeBytes: values.disk_min_free_mb * 1024 * 1024,
       vacuum: opts.vacuum === true,
       only: opts.only,
       repair: opts.repair === true,
