@@ -282,7 +282,7 @@ function finishRun(env: RunEnv, s: JobState): RunOutcome {
   } finally {
     rf.close();
   }
-  updateRun(env.catalog.db, job.run_id, {
+  const outcome = {
     status,
     finished_at: finishedAt,
     error: errorText,
@@ -298,9 +298,26 @@ function finishRun(env: RunEnv, s: JobState): RunOutcome {
     roi_pct: totals.finance.roi_pct,
     max_drawdown_cents: totals.finance.max_drawdown_cents,
     win_rate: totals.finance.win_rate,
-  });
+  };
+  recordOutcome(env, job.run_id, outcome);
   env.onEvent?.({ type: 'summary', ...report });
   return f === undefined ? { report } : { report, failure: f, error: errorText ?? 'failed' };
+}
+
+/**
+ * Writes a run's outcome into the index. On a full disk the catalog's WAL keeps growing until a
+ * checkpoint lets the next write start over at its beginning: one checkpoint and a second try
+ * usually record the outcome in space the WAL file already holds, so the run is not left
+ * `running`.
+ */
+function recordOutcome(env: RunEnv, runId: string, outcome: Parameters<typeof updateRun>[2]): void {
+  try {
+    updateRun(env.catalog.db, runId, outcome);
+  } catch (e) {
+    if ((e as { code?: unknown }).code !== 'SQLITE_FULL') throw e;
+    env.catalog.db.pragma('wal_checkpoint(RESTART)');
+    updateRun(env.catalog.db, runId, outcome);
+  }
 }
 
 /** The run index keeps the mean-hits p-value: the headline test of "did this beat chance". */
