@@ -67,6 +67,9 @@ export async function backupDataDir(dataDir: string, destRoot: string, options: 
   const t0 = performance.now();
   const now = options.now ?? (() => new Date());
   const root = resolve(destRoot);
+  if (existsSync(root) && !statSync(root).isDirectory()) {
+    throw new LuckyError('E_INPUT_INVALID', `the backup destination ${root} is a file, not a folder`, ['dir: give a folder; each backup is a new luckyfive-backup-<time> folder inside it']);
+  }
   const files = listDbFiles(dataDir);
   if (files[0]?.kind !== 'catalog') throw new LuckyError('E_NOT_FOUND', `no catalog in ${dataDir}: nothing to back up`);
   const lock = acquireMaintenanceLock(dataDir, { purpose: 'backup', now, onWarn: options.onWarn });

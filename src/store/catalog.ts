@@ -2,7 +2,9 @@
  * The catalog: one SQLite file in the data dir holding draws, imports, the run index, the
  * real ledger and everything else that is not a per-run file.
  */
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
+import { LuckyError } from '../errors.js';
 import { CATALOG_MIGRATIONS } from './catalog-migrations/index.js';
 import { makePrivateDir } from './private-files.js';
 import { type Db, migrate, openDatabase } from './sqlite.js';
@@ -18,6 +20,7 @@ export interface Catalog {
 
 /** Opens the catalog in `dataDir`, creating the folder and migrating the schema as needed. */
 export function openCatalog(dataDir: string, options: { readonly?: boolean } = {}): Catalog {
+  refuseNonFolder(dataDir);
   if (!options.readonly) makePrivateDir(dataDir);
   const file = join(dataDir, CATALOG_FILE);
   const db = openDatabase(file, { readonly: options.readonly ?? false });
@@ -35,6 +38,17 @@ export function openCatalog(dataDir: string, options: { readonly?: boolean } = {
       if (db.open) db.close();
     },
   };
+}
+
+/** A data dir that is a file (a typo in --data-dir) is an input error, not a stack trace from mkdir. */
+function refuseNonFolder(dataDir: string): void {
+  let isDir: boolean;
+  try {
+    isDir = statSync(dataDir).isDirectory();
+  } catch {
+    return; // missing: created below (or reported by the read-only open)
+  }
+  if (!isDir) throw new LuckyError('E_INPUT_INVALID', `the data dir ${dataDir} is a file, not a folder`, ['--data-dir / LUCKYFIVE_DATA_DIR: give a folder (it is created if missing)']);
 }
 
 /** Reads a value from the catalog's key/value `meta` table. */

@@ -4,13 +4,24 @@
  * owner only (0600, folders 0700). The umask can only take bits away, never add them.
  */
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { LuckyError } from '../errors.js';
+import { toStorageError } from './storage-errors.js';
 
 export const PRIVATE_FILE_MODE = 0o600;
 export const PRIVATE_DIR_MODE = 0o700;
 
 /** `mkdir -p` with 0700 for the folders it creates (existing ones are left as they are). */
 export function makePrivateDir(dir: string): void {
-  mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  try {
+    mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    // A path through a file, or a folder we may not write: the user's to fix, not a bug.
+    if (code === 'ENOTDIR' || code === 'EEXIST' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+      throw new LuckyError('E_INPUT_INVALID', `cannot create the folder ${dir}`, [`${dir}: ${(e as Error).message}`], { cause: e });
+    }
+    throw toStorageError(e, dir) ?? e;
+  }
 }
 
 /**

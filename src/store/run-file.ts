@@ -77,6 +77,7 @@ export interface RunFile {
 export function openRunFile(file: string, options: { mustExist?: boolean; readonly?: boolean } = {}): RunFile {
   const db = openDatabase(file, { mustExist: options.mustExist ?? false, readonly: options.readonly ?? false });
   try {
+    refuseOtherDatabase(db, file);
     if (!options.readonly) migrate(db, RUN_MIGRATIONS, file);
     else {
       const v = db.pragma('user_version', { simple: true }) as number;
@@ -87,6 +88,18 @@ export function openRunFile(file: string, options: { mustExist?: boolean; readon
     throw e;
   }
   return { db, file, close: () => db.open && db.close() };
+}
+
+/**
+ * A SQLite file with a schema but no run tables (a catalog, a backup manifest's neighbour, any
+ * other database) is "not a run file", not "written by a newer luckyfive".
+ */
+function refuseOtherDatabase(db: Db, file: string): void {
+  if ((db.pragma('user_version', { simple: true }) as number) === 0) return;
+  const tables = new Set(db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").pluck().all() as string[]);
+  if (['meta', 'contests', 'tickets', 'summary'].every((t) => tables.has(t))) return;
+  const what = tables.has('draws') && tables.has('runs') ? ' (it is a luckyfive catalog)' : '';
+  throw new LuckyError('E_DATA_INVALID', `${file} is not a luckyfive run file${what}`, ['a run file is runs/<run_id>.sqlite in a data dir, or one downloaded with GET /runs/{run_id}/file']);
 }
 
 export function readRunMeta(db: Db): Record<string, string> {

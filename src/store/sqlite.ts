@@ -3,10 +3,11 @@
  * synchronous=NORMAL, a sized cache, in-memory temp store and mmap. Schema versions live in
  * `PRAGMA user_version`; each migration runs in its own transaction.
  */
+import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { LuckyError } from '../errors.js';
 import { precreatePrivateFile } from './private-files.js';
-import { toStorageError, trackOpenDatabase } from './storage-errors.js';
+import { setDamageProbe, toStorageError, trackOpenDatabase } from './storage-errors.js';
 
 export type Db = Database.Database;
 
@@ -49,6 +50,16 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
   trackOpenDatabase(db, file);
   return db;
 }
+
+setDamageProbe((file) => {
+  if (!existsSync(file)) return false;
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    return db.pragma('quick_check(1)', { simple: true }) !== 'ok';
+  } finally {
+    db.close();
+  }
+});
 
 /** Maps better-sqlite3 errors on `file` to luckyfive errors (see {@link toStorageError}); anything else is E_INTERNAL. */
 export function wrapSqliteError(e: unknown, file: string): LuckyError {

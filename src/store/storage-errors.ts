@@ -11,12 +11,24 @@ interface OpenDb {
   pragma(source: string, options?: { simple?: boolean }): unknown;
 }
 
-/** Files of the databases open in this process, so an error raised without one can still name it. */
+/** Databases open in this process, and the files opened most recently (closed or not, newest first). */
 const OPEN_FILES = new Map<OpenDb, string>();
+const RECENT_FILES: string[] = [];
+const RECENT_MAX = 8;
+/** Opens `file` on its own and says whether it fails `quick_check` (set by sqlite.ts, which owns the addon). */
+let probeDamaged: ((file: string) => boolean) | undefined;
 
-/** Remembers `db` as open on `file` until it is closed (called by `openDatabase`). */
+export function setDamageProbe(probe: (file: string) => boolean): void {
+  probeDamaged = probe;
+}
+
+/** Remembers `db` as open on `file` until it is closed (called when a database is opened). */
 export function trackOpenDatabase(db: OpenDb, file: string): void {
   OPEN_FILES.set(db, file);
+  const i = RECENT_FILES.indexOf(file);
+  if (i >= 0) RECENT_FILES.splice(i, 1);
+  RECENT_FILES.unshift(file);
+  RECENT_FILES.length = Math.min(RECENT_FILES.length, RECENT_MAX);
   const close = db.close.bind(db);
   db.close = () => {
     OPEN_FILES.delete(db);
@@ -25,19 +37,22 @@ export function trackOpenDatabase(db: OpenDb, file: string): void {
 }
 
 /**
- * The open database that `e` (a SQLITE_CORRUPT/NOTADB without a file) most likely came from:
- * the only one open, else the first whose `quick_check` fails; undefined when it cannot tell.
+ * The file a SQLITE_CORRUPT/NOTADB raised without one most likely came from: errors often reach
+ * the CLI entry or the error handler after the failing file was closed, so the files opened
+ * recently are checked, newest first (`quick_check` stops at its first problem; this runs only
+ * on the error path). Undefined when none is found damaged.
  */
 function damagedFile(): string | undefined {
-  const open = [...OPEN_FILES];
-  if (open.length === 1) return open[0]![1];
-  for (const [db, file] of open) {
+  if (RECENT_FILES.length === 1) return RECENT_FILES[0];
+  for (const file of RECENT_FILES) {
+    const open = [...OPEN_FILES].find(([, f]) => f === file)?.[0];
+    let damaged: boolean;
     try {
-      const r = db.pragma('quick_check(1)', { simple: true });
-      if (r !== 'ok') return file;
+      damaged = open ? open.pragma('quick_check(1)', { simple: true }) !== 'ok' : (probeDamaged?.(file) ?? false);
     } catch {
-      return file;
+      damaged = true;
     }
+    if (damaged) return file;
   }
   return undefined;
 }
