@@ -18,6 +18,7 @@ import type { PredictPool } from '../engine/pool.js';
 import type { Catalog } from '../store/catalog.js';
 import { toStorageError } from '../store/storage-errors.js';
 import type { ImportFileFn, ServerContext } from './context.js';
+import { createClientErrorHandler } from './client-errors.js';
 import { installCors, parseCorsOrigins } from './cors.js';
 import { envelope, installErrorEnvelope } from './error-envelope.js';
 import { installEtag } from './etag.js';
@@ -100,6 +101,8 @@ function fastifyOptions(deps: ServerDeps): FastifyServerOptions {
       // then shows what the router really holds, for the route-walk test.
       ...{ buildPrettyMeta },
     },
+    // Requests Node's parser refuses (oversized headers, a malformed request line): same envelope and headers.
+    clientErrorHandler: createClientErrorHandler(deps.tls !== undefined),
     // Malformed URLs and over-long parameters are refused before routing (no hooks run): same envelope.
     frameworkErrors: (_err, request, reply) => {
       setSecurityHeaders(request, reply, deps.tls !== undefined);

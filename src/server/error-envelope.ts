@@ -34,6 +34,9 @@ export function envelope(code: ErrorCode, message: string, details: string[] = [
   return { error: { code, message, details } };
 }
 
+/** The messages busboy's parse errors carry (it gives them no code). */
+const MULTIPART_SYNTAX = /^(Multipart: Boundary not found|Unexpected end of (form|file|multipart data)|Malformed part header|Malformed urlencoded form|Unsupported Content-Type|Boundary required|Missing Content-Type-header)/;
+
 const VALIDATION_PART: Record<string, string> = { body: 'body', querystring: 'query', params: 'path', headers: 'headers' };
 
 /** Maps anything thrown while handling a request to a LuckyError (unknown errors: E_INTERNAL). */
@@ -51,16 +54,22 @@ export function toLuckyError(err: unknown): LuckyError {
   switch (e.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
     case 'FST_REQ_FILE_TOO_LARGE':
+      return new LuckyError('E_PAYLOAD_TOO_LARGE', 'request body too large', [], { cause: err });
+    // Too many parts or fields is a malformed request (one extra byte-long field is not "too large").
     case 'FST_PARTS_LIMIT':
     case 'FST_FILES_LIMIT':
     case 'FST_FIELDS_LIMIT':
-      return new LuckyError('E_PAYLOAD_TOO_LARGE', 'request body too large', [], { cause: err });
+      return new LuckyError('E_INPUT_INVALID', 'invalid request', ['body: one part only, a file field named "file"'], { cause: err });
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
       return new LuckyError('E_INPUT_INVALID', 'unsupported content type', [], { cause: err });
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return new LuckyError('E_INPUT_INVALID', 'empty JSON body', [], { cause: err });
     default:
+  }
+  // busboy (under @fastify/multipart) throws plain errors for a missing boundary or a cut-off body.
+  if (status === 500 && typeof e.message === 'string' && MULTIPART_SYNTAX.test(e.message)) {
+    return new LuckyError('E_INPUT_INVALID', 'malformed multipart body', [`body: ${e.message}`], { cause: err });
   }
   if (status === 413) return new LuckyError('E_PAYLOAD_TOO_LARGE', 'request body too large', [], { cause: err });
   if (status === 404) return new LuckyError('E_NOT_FOUND', 'not found', [], { cause: err });
