@@ -20,6 +20,7 @@ import { toStorageError } from '../store/storage-errors.js';
 import type { ImportFileFn, ServerContext } from './context.js';
 import { createClientErrorHandler } from './client-errors.js';
 import { installCors, parseCorsOrigins } from './cors.js';
+import { parseTrustProxy } from './trust-proxy.js';
 import { envelope, installErrorEnvelope } from './error-envelope.js';
 import { installEtag } from './etag.js';
 import { installGate } from './gate.js';
@@ -89,7 +90,8 @@ function fastifyOptions(deps: ServerDeps): FastifyServerOptions {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     bodyLimit: JSON_BODY_LIMIT,
-    trustProxy: false,
+    // Off unless `trust_proxy` lists the proxies whose X-Forwarded-For is believed (trust-proxy.ts).
+    trustProxy: parseTrustProxy(deps.config.trust_proxy),
     requestTimeout: 120_000,
     keepAliveTimeout: 5_000,
     return503OnClosing: true,
