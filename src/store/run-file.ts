@@ -3,7 +3,7 @@
  * holding the run's metadata, every contest's draw and tickets with their hits, the run's
  * simulated ledger (one append-only entry per contest) and its summary.
  */
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { LuckyError } from '../errors.js';
 import { type Db, type Migration, migrate, openDatabase } from './sqlite.js';
 
@@ -170,7 +170,15 @@ export function readContestRows(db: Db): ContestRow[] {
   return db.prepare('SELECT * FROM contests ORDER BY contest').all() as ContestRow[];
 }
 
+/**
+ * Stores the run's summary. Its `file` is stored as `runs/<name>` only: a run file travels
+ * (downloads, `runs import` elsewhere) and must not carry the server's absolute paths; readers
+ * put the current path back.
+ */
 export function writeSummary(db: Db, summary: unknown, at: string): void {
+  if (summary !== null && typeof summary === 'object' && typeof (summary as { file?: unknown }).file === 'string') {
+    summary = { ...summary, file: `runs/${basename((summary as { file: string }).file)}` };
+  }
   db.prepare('INSERT INTO summary (id, json, written_at) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET json = excluded.json, written_at = excluded.written_at').run(
     JSON.stringify(summary),
     at,
