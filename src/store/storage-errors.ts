@@ -69,7 +69,15 @@ const DISK_FULL = new Set(['SQLITE_FULL', 'ENOSPC', 'EDQUOT']);
  * `file` names the database or file when the caller knows it.
  */
 export function toStorageError(e: unknown, file?: string): LuckyError | undefined {
-  if (e instanceof LuckyError) return e.code === 'E_INTERNAL' && e.cause !== undefined ? (toStorageError(e.cause, file) ?? e) : e;
+  if (e instanceof LuckyError) {
+    if (e.code === 'E_INTERNAL' && e.cause !== undefined) return toStorageError(e.cause, file) ?? e;
+    // A documented error caused by a full disk (say, "cannot back up the catalog") is a full disk.
+    const causeCode = (e.cause as { code?: unknown } | undefined)?.code;
+    if (e.code !== 'E_DISK_FULL' && typeof causeCode === 'string' && DISK_FULL.has(causeCode)) {
+      return new LuckyError('E_DISK_FULL', `${e.message}: the disk is full; free some space and try again`, e.details, { cause: e.cause });
+    }
+    return e;
+  }
   const code = (e as { code?: unknown } | null)?.code;
   if (typeof code !== 'string') return undefined;
   const message = (e as Error).message ?? String(e);

@@ -50,6 +50,16 @@ describe('a damaged database on the command line', () => {
   });
 });
 
+describe('disk space in maintain', () => {
+  it('[12.4.1] maintain reports a disk below disk_min_free_mb (a warning and the report\'s disk field)', async () => {
+    const dir = copy();
+    const r = await cli(['maintain', '--json'], { dataDir: dir, env: { LUCKYFIVE_DISK_MIN_FREE_MB: '1000000' } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/the disk under .* is low: \d+ bytes free/);
+    expect(r.json().disk).toMatchObject({ status: 'low', min_free_bytes: 1_000_000 * 1024 * 1024 });
+  });
+});
+
 describe('ordinary mistakes', () => {
   it('[12.4.3] --data-dir pointing at a file is exit 2 saying so', async () => {
     const t = tempDir();
