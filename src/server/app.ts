@@ -158,7 +158,7 @@ export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
     pool: deps.pool,
     jobs,
     observeSimulation,
-    storageFaults: new StorageFaults(metrics, now),
+    storageFaults: new StorageFaults(metrics, now, config.data_dir),
   };
 
   app.setValidatorCompiler(validatorCompiler);
@@ -166,7 +166,7 @@ export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
   app.decorate('routeTable', installRouteGuard(app));
   app.decorate('metrics', ctx.metrics);
   await registerOpenApi(app, ctx);
-  installErrorEnvelope(app, (e) => ctx.storageFaults.record(e.code, e.message));
+  installErrorEnvelope(app, (e) => ctx.storageFaults.record(e.code, e.message), config.data_dir);
 
   installSecurityHeaders(app, { tls: deps.tls !== undefined });
   installCors(app, corsOrigins);

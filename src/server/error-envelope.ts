@@ -4,6 +4,7 @@
  * status of the code in ERROR_TABLE. Unknown errors become E_INTERNAL with a generic message;
  * their stack goes to the log (with the request id), never to the client.
  */
+import { sep } from 'node:path';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -81,8 +82,21 @@ export function toLuckyError(err: unknown): LuckyError {
   return new LuckyError('E_INTERNAL', undefined, [], { cause: err });
 }
 
-/** Installs the error and not-found handlers on `app`; `onStorageFault` hears of full disks and damaged databases. */
-export function installErrorEnvelope(app: FastifyInstance, onStorageFault: (e: LuckyError) => void = () => {}): void {
+/**
+ * Messages name files relative to the data dir (`catalog.sqlite`, `runs/<id>.sqlite`): a client
+ * learns which file is damaged, never the server's absolute paths.
+ */
+export function scrubDataDir(text: string, dataDir: string | undefined): string {
+  if (!dataDir) return text;
+  const prefix = dataDir.endsWith(sep) ? dataDir : `${dataDir}${sep}`;
+  return text.replaceAll(prefix, '').replaceAll(dataDir, '(data dir)');
+}
+
+/**
+ * Installs the error and not-found handlers on `app`; `onStorageFault` hears of full disks and
+ * damaged databases; paths under `dataDir` are made relative in what the client sees.
+ */
+export function installErrorEnvelope(app: FastifyInstance, onStorageFault: (e: LuckyError) => void = () => {}, dataDir?: string): void {
   app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const lucky = toLuckyError(err);
     if (isStorageFault(lucky)) onStorageFault(lucky);
@@ -92,8 +106,8 @@ export function installErrorEnvelope(app: FastifyInstance, onStorageFault: (e: L
       // server faults and foreign errors mapped to a code (a damaged database, a full disk...) go to the log
       request.log.warn({ code: lucky.code, message: lucky.message, details: lucky.details }, 'request failed');
     }
-    const message = lucky.code === 'E_INTERNAL' ? ERROR_TABLE.E_INTERNAL.message : lucky.message;
-    const details = lucky.code === 'E_INTERNAL' ? [] : lucky.details;
+    const message = lucky.code === 'E_INTERNAL' ? ERROR_TABLE.E_INTERNAL.message : scrubDataDir(lucky.message, dataDir);
+    const details = lucky.code === 'E_INTERNAL' ? [] : lucky.details.map((d) => scrubDataDir(d, dataDir));
     return reply.code(lucky.httpStatus).type('application/json; charset=utf-8').send(envelope(lucky.code, message, details));
   });
   app.setNotFoundHandler((_request, reply) =>

@@ -5,6 +5,7 @@
  * `/metrics` counts them (`luckyfive_storage_faults_total`, `luckyfive_stream_failures_total`).
  */
 import type { ErrorCode } from '../errors.js';
+import { scrubDataDir } from './error-envelope.js';
 import type { Counter, MetricsRegistry } from './metrics.js';
 
 /** A fault older than this no longer makes `/health` unhealthy (the next request would find it again). */
@@ -24,13 +25,15 @@ export class StorageFaults {
   constructor(
     metrics: MetricsRegistry,
     private readonly now: () => number,
+    /** paths under it are shown relative (`/health` is public) */
+    private readonly dataDir?: string,
   ) {
     this.faults = metrics.registerCounter({ name: 'luckyfive_storage_faults_total', help: 'Requests that failed on a full disk or a damaged database, by code.' });
     this.streams = metrics.registerCounter({ name: 'luckyfive_stream_failures_total', help: 'Streamed responses aborted mid-way (the connection was destroyed), by route.' });
   }
 
   record(code: ErrorCode, message: string): void {
-    this.last = { code, message, at_ms: this.now() };
+    this.last = { code, message: scrubDataDir(message, this.dataDir), at_ms: this.now() };
     this.faults.inc({ code });
   }
 
