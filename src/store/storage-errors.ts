@@ -40,11 +40,19 @@ export function trackOpenDatabase(db: OpenDb, file: string): void {
  * The file a SQLITE_CORRUPT/NOTADB raised without one most likely came from: errors often reach
  * the CLI entry or the error handler after the failing file was closed, so the files opened
  * recently are checked, newest first (`quick_check` stops at its first problem; this runs only
- * on the error path). Undefined when none is found damaged.
+ * on the error path). A verdict is kept for {@link VERDICT_TTL_MS}, so a server whose every
+ * request meets the same damaged catalog checks it once, not per request. Undefined when none
+ * is found damaged.
  */
 function damagedFile(): string | undefined {
   if (RECENT_FILES.length === 1) return RECENT_FILES[0];
+  const now = Date.now();
   for (const file of RECENT_FILES) {
+    const known = VERDICTS.get(file);
+    if (known && now - known.at < VERDICT_TTL_MS) {
+      if (known.damaged) return file;
+      continue;
+    }
     const open = [...OPEN_FILES].find(([, f]) => f === file)?.[0];
     let damaged: boolean;
     try {
@@ -52,10 +60,15 @@ function damagedFile(): string | undefined {
     } catch {
       damaged = true;
     }
+    if (VERDICTS.size >= 64) VERDICTS.clear(); // bounded: only recent files matter
+    VERDICTS.set(file, { damaged, at: now });
     if (damaged) return file;
   }
   return undefined;
 }
+
+const VERDICT_TTL_MS = 60_000;
+const VERDICTS = new Map<string, { damaged: boolean; at: number }>();
 
 const BUSY = /^SQLITE_(BUSY|LOCKED)(_|$)/;
 const DAMAGED = /^SQLITE_(CORRUPT|NOTADB)(_|$)/;
