@@ -25,6 +25,7 @@ export const ERROR_TABLE = {
   E_PAYLOAD_TOO_LARGE: { exit: 2, http: 413, message: 'request body too large' },
   E_NOT_CONFIGURED: { exit: 2, http: 501, message: 'not configured on this server' },
   E_INTERRUPTED: { exit: 130, http: 503, message: 'interrupted' },
+  E_DISK_FULL: { exit: 8, http: 507, message: 'the disk is full' },
 } as const satisfies Record<string, { exit: number; http: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_TABLE;

@@ -58,16 +58,11 @@ export function createApiKey(
 /** Why a key was refused: logged server-side, never told to the client. */
 export type KeyRefusal = 'malformed' | 'unknown' | 'revoked' | 'expired';
 
-/** How a stored key row answers for one request: the record (never the row itself changed), or why it is refused. */
-function judge(db: Db, row: Readonly<ApiKeyRecord>, nowMs: number): Readonly<ApiKeyRecord> | KeyRefusal {
+/** Whether a stored key row is refused now (revoked or expired). */
+function refusal(row: Readonly<ApiKeyRecord>, nowMs: number): KeyRefusal | undefined {
   if (row.revoked_at !== null) return 'revoked';
   if (row.expires_at !== null && Date.parse(row.expires_at) <= nowMs) return 'expired';
-  if (row.last_used_at === null || nowMs - Date.parse(row.last_used_at) >= LAST_USED_WRITE_INTERVAL_MS) {
-    const at = new Date(nowMs).toISOString();
-    touchApiKey(db, row.id, at);
-    return { ...row, last_used_at: at };
-  }
-  return row;
+  return undefined;
 }
 
 /**
@@ -83,12 +78,46 @@ function judge(db: Db, row: Readonly<ApiKeyRecord>, nowMs: number): Readonly<Api
 export class ApiKeyVerifier {
   private readonly rows: LruMap<string, { stamp: string; row: Readonly<ApiKeyRecord> }>;
 
+  /** when `last_used_at` was last attempted per key id, so a failing write is retried once per interval, not per request */
+  private readonly touched: LruMap<number, number>;
+
   constructor(
     private readonly db: Db,
     private readonly secret: Buffer,
     maxEntries = 1024,
+    /** told when the best-effort `last_used_at` write fails (the request goes on) */
+    private readonly onTouchError: (error: unknown) => void = () => {},
   ) {
     this.rows = new LruMap(maxEntries);
+    this.touched = new LruMap(maxEntries);
+  }
+
+  /**
+   * The answer for one request: the record or why it is refused. `last_used_at` is bookkeeping:
+   * written at most once per {@link LAST_USED_WRITE_INTERVAL_MS} per key, and a failed write
+   * (full disk, locked catalog) is reported to `onTouchError`, never to the caller, so reads
+   * keep working when the catalog cannot be written.
+   */
+  private judge(row: Readonly<ApiKeyRecord>, nowMs: number): Readonly<ApiKeyRecord> | KeyRefusal {
+    const refused = refusal(row, nowMs);
+    if (refused) return refused;
+    const lastAttempt = this.touched.get(row.id);
+    const stale = row.last_used_at === null || nowMs - Date.parse(row.last_used_at) >= LAST_USED_WRITE_INTERVAL_MS;
+    if (!stale || (lastAttempt !== undefined && nowMs - lastAttempt < LAST_USED_WRITE_INTERVAL_MS)) return row;
+    this.touched.set(row.id, nowMs);
+    const at = new Date(nowMs).toISOString();
+    // Never wait on another writer's lock for bookkeeping: skip the write instead (busy_timeout 0).
+    const busyTimeout = this.db.pragma('busy_timeout', { simple: true }) as number;
+    try {
+      this.db.pragma('busy_timeout = 0');
+      touchApiKey(this.db, row.id, at);
+    } catch (e) {
+      this.onTouchError(e);
+      return row;
+    } finally {
+      this.db.pragma(`busy_timeout = ${busyTimeout}`);
+    }
+    return { ...row, last_used_at: at };
   }
 
   /** The active key record for `key`, or the reason it is refused. */
@@ -99,7 +128,7 @@ export class ApiKeyVerifier {
     // Taken before the read: a commit landing after it makes the stored row stale, never the reverse.
     const stamp = catalogStamp(this.db);
     const hit = this.rows.get(id);
-    if (hit && hit.stamp === stamp) return judge(this.db, hit.row, nowMs);
+    if (hit && hit.stamp === stamp) return this.judge(hit.row, nowMs);
     const found = findApiKeyByHmac(this.db, digest);
     if (!found || !timingSafeEqual(found.key_hmac, digest)) {
       this.rows.delete(id);
@@ -107,6 +136,6 @@ export class ApiKeyVerifier {
     }
     const { key_hmac: _digest, ...row } = found;
     this.rows.set(id, { stamp, row });
-    return judge(this.db, row, nowMs);
+    return this.judge(row, nowMs);
   }
 }

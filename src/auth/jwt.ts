@@ -53,7 +53,7 @@ export function signJwt(secret: Buffer, claims: Omit<JwtClaims, 'iat'>, nowSecon
 }
 
 /** Why a token was refused: logged server-side, never told to the client. */
-export type JwtRefusal = 'malformed' | 'algorithm' | 'signature' | 'claims' | 'expired' | 'not_yet_valid';
+export type JwtRefusal = 'malformed' | 'algorithm' | 'signature' | 'claims' | 'expired' | 'not_yet_valid' | 'lifetime' | 'audience' | 'issuer';
 
 function decodeJsonSegment(segment: string): Record<string, unknown> | undefined {
   try {
@@ -66,8 +66,21 @@ function decodeJsonSegment(segment: string): Record<string, unknown> | undefined
 
 const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
+/** What the server requires of every token beyond the signature and `exp`. */
+export interface JwtPolicy {
+  /** longest accepted lifetime: `exp - iat`, and `exp - now` (default 30 days) */
+  maxLifetimeSeconds?: number;
+  /** when set, `aud` must be this (or an array holding it) */
+  audience?: string | undefined;
+  /** when set, `iss` must be this */
+  issuer?: string | undefined;
+}
+
+/** Thirty days: a token that lives longer is refused (an `exp` of 1e308 would never expire). */
+export const DEFAULT_MAX_JWT_LIFETIME_SECONDS = 30 * 86_400;
+
 /** The claims of a valid token, or why it is refused. Never throws. */
-export function verifyJwt(secret: Buffer, token: string, nowSeconds: number): JwtClaims | JwtRefusal {
+export function verifyJwt(secret: Buffer, token: string, nowSeconds: number, policy: JwtPolicy = {}): JwtClaims | JwtRefusal {
   if (token.length > MAX_JWT_LENGTH) return 'malformed';
   const parts = token.split('.');
   if (parts.length !== 3 || !parts.every((p) => SEGMENT.test(p))) return 'malformed';
@@ -77,6 +90,9 @@ export function verifyJwt(secret: Buffer, token: string, nowSeconds: number): Jw
   // Pinned algorithm: the header may not choose how it is verified.
   if (header.alg !== 'HS256' || (header.typ !== undefined && header.typ !== 'JWT') || header.crit !== undefined) return 'algorithm';
   const given = Buffer.from(s, 'base64url');
+  // One encoding of the signature: base64url without padding, with its unused low bits zero
+  // (other spellings of the same bytes are refused, so a token has exactly one valid form).
+  if (given.toString('base64url') !== s) return 'malformed';
   const expected = sign(secret, `${h}.${p}`);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'signature';
   const payload = decodeJsonSegment(p);
@@ -85,6 +101,13 @@ export function verifyJwt(secret: Buffer, token: string, nowSeconds: number): Jw
   if (typeof sub !== 'string' || !SUB_PATTERN.test(sub) || !isRole(role) || !isTime(exp)) return 'claims';
   if ((iat !== undefined && !isTime(iat)) || (nbf !== undefined && !isTime(nbf))) return 'claims';
   if (nowSeconds >= exp + CLOCK_SKEW_SECONDS) return 'expired';
+  const maxLifetime = policy.maxLifetimeSeconds ?? DEFAULT_MAX_JWT_LIFETIME_SECONDS;
+  if (exp - (iat ?? nowSeconds) > maxLifetime || exp - nowSeconds > maxLifetime + CLOCK_SKEW_SECONDS) return 'lifetime';
+  if (policy.audience !== undefined) {
+    const { aud } = payload;
+    if (!(aud === policy.audience || (Array.isArray(aud) && aud.includes(policy.audience)))) return 'audience';
+  }
+  if (policy.issuer !== undefined && payload.iss !== policy.issuer) return 'issuer';
   if (nbf !== undefined && nowSeconds + CLOCK_SKEW_SECONDS < nbf) return 'not_yet_valid';
   if (iat !== undefined && nowSeconds + CLOCK_SKEW_SECONDS < iat) return 'not_yet_valid';
   return { sub, role, exp, iat, nbf };

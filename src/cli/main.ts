@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ERROR_TABLE, LuckyError, isLuckyError } from '../errors.js';
+import { toStorageError } from '../store/storage-errors.js';
 import { COMMANDS } from './commands/index.js';
 import { CliContext, type CliIo, type GlobalFlags } from './context.js';
 
@@ -80,13 +81,13 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
 
 /** A database another process holds locked past the busy timeout is "busy" (exit 5), never an internal error. */
 export function busyAsLuckyError(e: unknown): LuckyError | undefined {
-  const code = (e as { code?: unknown } | null)?.code;
-  if (typeof code !== 'string' || !/^SQLITE_(BUSY|LOCKED)(_|$)/.test(code)) return undefined;
-  return new LuckyError('E_BUSY', 'the database is locked by another process; try again when it has finished', [(e as Error).message], { cause: e });
+  const mapped = toStorageError(e);
+  return mapped?.code === 'E_BUSY' ? mapped : undefined;
 }
 
 function reportError(error: unknown, ctx: CliContext): number {
-  const e = busyAsLuckyError(error) ?? error;
+  // Storage faults (disk full, damaged database, busy) are documented errors, never "internal".
+  const e = toStorageError(error) ?? error;
   if (e instanceof CommanderError) {
     // help and version are "errors" in commander's exitOverride mode
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return 0;

@@ -14,6 +14,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { LuckyError, isLuckyError } from '../errors.js';
+import { userFacingMessage } from '../store/storage-errors.js';
 import type { Catalog } from '../store/catalog.js';
 import {
   type JobView,
@@ -181,7 +182,8 @@ export class JobRunner {
         // Stopped before its first contest: a cancel like any other, only without a report.
         status = 'cancelled';
       } else {
-        const message = isLuckyError(e) ? [e.message, ...e.details].join('; ') : 'internal error';
+        // Clients see a documented message; the detail (SQL text, stacks) goes to the log only.
+        const message = userFacingMessage(e);
         this.log.error({ job_id: jobId, run_id: runId, err: e }, 'job failed');
         finishJob(db, jobId, 'failed', message, this.iso());
         this.o.onOutcome?.('job', 'failed', (performance.now() - started) / 1000, 0);

@@ -212,7 +212,13 @@ export async function executeRuns(env: RunEnv, jobs: readonly RunJob[], options:
     if (inFlight.size >= maxInFlight) await Promise.race(inFlight);
   }
   await Promise.all(inFlight);
-  for (const s of states) flush(s);
+  for (const s of states) {
+    try {
+      flush(s);
+    } catch (e) {
+      s.failure ??= e; // a full disk, say: the run ends `failed` (resumable), never left `running`
+    }
+  }
   return states.map((s) => finishRun(env, s));
 }
 
@@ -240,7 +246,7 @@ export function chunkBounds(units: number, threads: number, runs: number): Array
 function finishRun(env: RunEnv, s: JobState): RunOutcome {
   const { job } = s;
   const { rf, recipe, plan } = job;
-  const status: RunRow['status'] = s.failure !== undefined ? 'failed' : s.written < plan.targets.length ? 'cancelled' : 'completed';
+  let status: RunRow['status'] = s.failure !== undefined ? 'failed' : s.written < plan.targets.length ? 'cancelled' : 'completed';
   const totals = summarizeRows(readContestRows(rf.db), recipe.numbers_per_ticket, recipe.tickets);
   const meta = readRunMeta(rf.db);
   const report: RunReport = {
@@ -261,13 +267,22 @@ function finishRun(env: RunEnv, s: JobState): RunOutcome {
     ...totals,
   };
   const finishedAt = env.now().toISOString();
-  const f = s.failure;
-  const errorText = f === undefined ? null : f instanceof Error ? f.message : JSON.stringify(f);
-  writeRunMeta(rf.db, { status, finished_at: finishedAt, ...(errorText ? { error: errorText } : {}) });
-  writeSummary(rf.db, report, finishedAt);
-  rf.db.pragma('wal_checkpoint(TRUNCATE)');
-  rf.close();
-  updateRun(env.catalog.db, job.run_id, {
+  let f = s.failure;
+  let errorText = f === undefined ? null : f instanceof Error ? f.message : JSON.stringify(f);
+  try {
+    writeRunMeta(rf.db, { status, finished_at: finishedAt, ...(errorText ? { error: errorText } : {}) });
+    writeSummary(rf.db, report, finishedAt);
+    rf.db.pragma('wal_checkpoint(TRUNCATE)');
+  } catch (e) {
+    // The file cannot take its outcome (a full disk): the index still says `failed`, never `running`.
+    f ??= e;
+    errorText ??= (e as Error).message;
+    status = 'failed';
+    report.status = status;
+  } finally {
+    rf.close();
+  }
+  const outcome = {
     status,
     finished_at: finishedAt,
     error: errorText,
@@ -283,9 +298,26 @@ function finishRun(env: RunEnv, s: JobState): RunOutcome {
     roi_pct: totals.finance.roi_pct,
     max_drawdown_cents: totals.finance.max_drawdown_cents,
     win_rate: totals.finance.win_rate,
-  });
+  };
+  recordOutcome(env, job.run_id, outcome);
   env.onEvent?.({ type: 'summary', ...report });
   return f === undefined ? { report } : { report, failure: f, error: errorText ?? 'failed' };
+}
+
+/**
+ * Writes a run's outcome into the index. On a full disk the catalog's WAL keeps growing until a
+ * checkpoint lets the next write start over at its beginning: one checkpoint and a second try
+ * usually record the outcome in space the WAL file already holds, so the run is not left
+ * `running`.
+ */
+function recordOutcome(env: RunEnv, runId: string, outcome: Parameters<typeof updateRun>[2]): void {
+  try {
+    updateRun(env.catalog.db, runId, outcome);
+  } catch (e) {
+    if ((e as { code?: unknown }).code !== 'SQLITE_FULL') throw e;
+    env.catalog.db.pragma('wal_checkpoint(RESTART)');
+    updateRun(env.catalog.db, runId, outcome);
+  }
 }
 
 /** The run index keeps the mean-hits p-value: the headline test of "did this beat chance". */

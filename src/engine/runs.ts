@@ -9,6 +9,7 @@ import { predictTickets } from '../core/predictor/index.js';
 import { parseRecipe, recipeHash } from '../core/recipe/schema.js';
 import { LuckyError } from '../errors.js';
 import type { Catalog } from '../store/catalog.js';
+import { makePrivate } from '../store/private-files.js';
 import { openRunFile, parseRunId, readRunMeta, readSummary, runFilePath } from '../store/run-file.js';
 import { deleteRunRow, getRun, insertRun, requireRun, updateRun } from '../store/runs-repo.js';
 import { planRun } from './plan.js';
@@ -85,6 +86,7 @@ export function importRunFile(catalog: Catalog, source: string): string {
   const target = runFilePath(catalog.dataDir, runId);
   if (existsSync(target)) throw new LuckyError('E_CONFLICT', `a file for run ${runId} already exists at ${target}`);
   copyFileSync(source, target);
+  makePrivate(target);
   const status = (meta.status ?? 'cancelled') as RunReport['status'];
   insertRun(catalog.db, {
     run_id: runId,

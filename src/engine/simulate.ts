@@ -7,12 +7,12 @@
  * many cells and execute them together on one pool (`./run-executor.ts`).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { PricePeriod } from '../core/finance/prices.js';
 import { DEFAULT_PAYOUT_RULE, type PayoutRule } from '../core/finance/prizes.js';
 import { type Recipe, canonicalRecipeJson, parseRecipe, recipeHash } from '../core/recipe/schema.js';
 import { LuckyError } from '../errors.js';
+import { makePrivateDir } from '../store/private-files.js';
 import { readPayoutRule, readPriceTable } from '../store/prices-repo.js';
 import { openRunFile, readRunMeta, runFilePath, runsDir, writeRunMeta } from '../store/run-file.js';
 import { getRun, insertRun, requireRun, updateRun } from '../store/runs-repo.js';
@@ -46,7 +46,7 @@ export function prepareRun(env: RunEnv, req: SimulateRequest, plan: RunPlan = pl
   const runId = req.run_id ?? newRunId(now);
   const file = runFilePath(env.catalog.dataDir, runId);
   if (getRun(env.catalog.db, runId)) throw new LuckyError('E_CONFLICT', `run ${runId} already exists`);
-  mkdirSync(runsDir(env.catalog.dataDir), { recursive: true });
+  makePrivateDir(runsDir(env.catalog.dataDir));
   // The run freezes the catalog's price table and payout rule in its file, so a resume or a
   // later edit of the table never changes what this run charged.
   const prices = env.prices ?? readPriceTable(env.catalog.db);

@@ -9,7 +9,7 @@
  * catalog is copied first, so a run created during the backup shows up as an orphan file (which
  * `maintain --repair` re-registers), never as a catalog row without its file.
  */
-import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { LuckyError } from '../errors.js';
@@ -18,6 +18,7 @@ import { type BooksKey, type BooksKeySource, readBooksKey } from '../store/books
 import { sealProblem } from '../store/books-seal.js';
 import { CATALOG_FILE, openCatalog } from '../store/catalog.js';
 import { type DbFile, type DbKind, compactTimestamp, freeName, listDbFiles, listRunFiles, openMaintenanceDb, readIntegrity, readTableCounts, sha256File } from './db-files.js';
+import { PRIVATE_FILE_MODE, makePrivateDir, precreatePrivateFile } from '../store/private-files.js';
 import { acquireMaintenanceLock } from './lock.js';
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -76,6 +77,9 @@ export async function backupDataDir(dataDir: string, destRoot: string, options: 
   const t0 = performance.now();
   const now = options.now ?? (() => new Date());
   const root = resolve(destRoot);
+  if (existsSync(root) && !statSync(root).isDirectory()) {
+    throw new LuckyError('E_INPUT_INVALID', `the backup destination ${root} is a file, not a folder`, ['dir: give a folder; each backup is a new luckyfive-backup-<time> folder inside it']);
+  }
   const files = listDbFiles(dataDir);
   if (files[0]?.kind !== 'catalog') throw new LuckyError('E_NOT_FOUND', `no catalog in ${dataDir}: nothing to back up`);
   const lock = acquireMaintenanceLock(dataDir, { purpose: 'backup', now, onWarn: options.onWarn });
@@ -83,11 +87,11 @@ export async function backupDataDir(dataDir: string, destRoot: string, options: 
   let staging: string | undefined;
   try {
     const key = sealedBooksKey(dataDir, options);
-    mkdirSync(root, { recursive: true });
+    makePrivateDir(root);
     const name = freeName(root, `${BACKUP_PREFIX}${compactTimestamp(created)}`);
     staging = join(root, `.${name}.partial`);
     rmSync(staging, { recursive: true, force: true });
-    mkdirSync(join(staging, 'runs'), { recursive: true });
+    makePrivateDir(join(staging, 'runs'));
     const manifest: Omit<Manifest, 'hmac'> & { hmac?: string } = {
       format: BACKUP_FORMAT,
       format_version: BACKUP_FORMAT_VERSION,
@@ -120,7 +124,7 @@ export async function backupDataDir(dataDir: string, destRoot: string, options: 
       }
     }
     manifest.hmac = manifestMac(key.bytes, manifest);
-    writeFileSync(join(staging, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+    writeFileSync(join(staging, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`, { mode: PRIVATE_FILE_MODE });
     const dir = join(root, name);
     renameSync(staging, dir);
     staging = undefined;
@@ -176,6 +180,7 @@ async function backupFile(f: DbFile, staging: string): Promise<ManifestFile | un
   const src = openMaintenanceDb(f.abs);
   try {
     // One step for all pages: one read transaction, one consistent snapshot (see module comment).
+    precreatePrivateFile(dest);
     await src.backup(dest, { progress: () => 0x7fffffff });
   } finally {
     src.close();

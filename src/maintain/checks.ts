@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { LuckyError } from '../errors.js';
 import type { BooksKeySource } from '../store/books-key.js';
 import { CATALOG_FILE, openCatalog } from '../store/catalog.js';
+import { type DiskSpace, mebibytes, readDiskSpace } from '../store/disk-space.js';
 import type { Db } from '../store/sqlite.js';
 import { type DbFile, type DbKind, dbBytes, isBusyError, isDbInUse, listDbFiles, openMaintenanceDb, readIntegrity } from './db-files.js';
 import { acquireMaintenanceLock } from './lock.js';
@@ -46,6 +47,8 @@ export interface MaintainOptions {
   repair?: boolean;
   /** where the books key comes from, for opening (and so migrating) the catalog */
   books?: BooksKeySource;
+  /** free bytes under which the disk is reported low (`disk_min_free_mb`; default 100 MiB) */
+  minFreeBytes?: number;
   now?: () => Date;
   onWarn?: (message: string) => void;
 }
@@ -57,6 +60,8 @@ export interface MaintainReport {
   ok: boolean;
   /** null when the catalog could not be read */
   orphans: OrphanReport | null;
+  /** free space under the data dir; `low`/`full` is also warned about */
+  disk: DiskSpace;
   duration_ms: number;
 }
 
@@ -67,6 +72,10 @@ const ANALYSIS_LIMIT = 2000;
 export function runMaintenance(dataDir: string, options: MaintainOptions = {}): MaintainReport {
   const t0 = performance.now();
   if (!existsSync(join(dataDir, CATALOG_FILE))) throw new LuckyError('E_NOT_FOUND', `no catalog in ${dataDir}: nothing to maintain`);
+  const disk = readDiskSpace(dataDir, options.minFreeBytes ?? mebibytes(100));
+  if (disk.status !== 'ok') {
+    options.onWarn?.(`the disk under ${dataDir} is ${disk.status}: ${disk.free_bytes} bytes free (threshold ${disk.min_free_bytes}); checkpoints and VACUUM need room`);
+  }
   const lock = acquireMaintenanceLock(dataDir, { purpose: 'maintain', now: options.now, onWarn: options.onWarn });
   try {
     const files = listDbFiles(dataDir).filter((f) => options.only === undefined || (options.only === 'catalog') === (f.kind === 'catalog'));
@@ -86,7 +95,7 @@ export function runMaintenance(dataDir: string, options: MaintainOptions = {}): 
         options.onWarn?.(`orphan check skipped: ${(e as Error).message}`);
       }
     }
-    return { data_dir: dataDir, files: reports, ok: reports.every((r) => r.status !== 'failed'), orphans, duration_ms: Math.round(performance.now() - t0) };
+    return { data_dir: dataDir, files: reports, ok: reports.every((r) => r.status !== 'failed'), orphans, disk, duration_ms: Math.round(performance.now() - t0) };
   } finally {
     lock.release();
   }

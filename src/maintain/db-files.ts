@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { trackOpenDatabase } from '../store/storage-errors.js';
 import { CATALOG_FILE } from '../store/catalog.js';
 import { RUN_ID_PATTERN, runsDir } from '../store/run-file.js';
 import type { Db } from '../store/sqlite.js';
@@ -77,6 +78,8 @@ export function openMaintenanceDb(file: string, options: { readonly?: boolean } 
     db.close();
     throw e;
   }
+  // Known as open, so a damaged-database error raised later can name this file.
+  trackOpenDatabase(db, file);
   return db;
 }
 

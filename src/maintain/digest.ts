@@ -5,8 +5,8 @@
  * a backup and restore); the restore drill compares digests.
  */
 import { createHash } from 'node:crypto';
-import { listDbFiles, openMaintenanceDb } from './db-files.js';
-import type { DbKind } from './db-files.js';
+import { type Db, wrapSqliteError } from '../store/sqlite.js';
+import { type DbFile, type DbKind, listDbFiles, openMaintenanceDb } from './db-files.js';
 
 export interface TableDigest {
   rows: number;
@@ -34,37 +34,44 @@ export function readDataDigest(dataDir: string): DataDigest {
     // Read-write only so that closing cleans up the -wal/-shm files; nothing is written.
     const db = openMaintenanceDb(f.abs);
     try {
-      const schema = db
-        .prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY type, name")
-        .raw()
-        .all();
-      const tables = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name").pluck().all() as string[];
-      const digests: Record<string, TableDigest> = {};
-      for (const t of tables) {
-        const q = `"${t.replaceAll('"', '""')}"`;
-        const ncol = (db.prepare(`SELECT * FROM ${q} LIMIT 0`).columns()).length;
-        // Ordering by every column gives one order for any table, rowid or not.
-        const order = Array.from({ length: ncol }, (_, i) => String(i + 1)).join(', ');
-        const hash = createHash('sha256');
-        let rows = 0;
-        for (const row of db.prepare(`SELECT * FROM ${q} ORDER BY ${order}`).raw().iterate() as Iterable<unknown[]>) {
-          hash.update(`${JSON.stringify(row, blobAsHex)}\n`);
-          rows++;
-        }
-        digests[t] = { rows, sha256: hash.digest('hex') };
-      }
-      return {
-        file: f.rel,
-        kind: f.kind,
-        user_version: db.pragma('user_version', { simple: true }) as number,
-        schema_sha256: createHash('sha256').update(JSON.stringify(schema)).digest('hex'),
-        tables: digests,
-      };
+      return digestFile(db, f);
+    } catch (e) {
+      // A damaged file is named (E_DATA_INVALID), never an internal error.
+      throw wrapSqliteError(e, f.abs);
     } finally {
       db.close();
     }
   });
   return { files, sha256: createHash('sha256').update(JSON.stringify(files)).digest('hex') };
+}
+
+function digestFile(db: Db, f: DbFile): FileDigest {
+  const schema = db
+    .prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY type, name")
+    .raw()
+    .all();
+  const tables = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name").pluck().all() as string[];
+  const digests: Record<string, TableDigest> = {};
+  for (const t of tables) {
+    const q = `"${t.replaceAll('"', '""')}"`;
+    const ncol = (db.prepare(`SELECT * FROM ${q} LIMIT 0`).columns()).length;
+    // Ordering by every column gives one order for any table, rowid or not.
+    const order = Array.from({ length: ncol }, (_, i) => String(i + 1)).join(', ');
+    const hash = createHash('sha256');
+    let rows = 0;
+    for (const row of db.prepare(`SELECT * FROM ${q} ORDER BY ${order}`).raw().iterate() as Iterable<unknown[]>) {
+      hash.update(`${JSON.stringify(row, blobAsHex)}\n`);
+      rows++;
+    }
+    digests[t] = { rows, sha256: hash.digest('hex') };
+  }
+  return {
+    file: f.rel,
+    kind: f.kind,
+    user_version: db.pragma('user_version', { simple: true }) as number,
+    schema_sha256: createHash('sha256').update(JSON.stringify(schema)).digest('hex'),
+    tables: digests,
+  };
 }
 
 function blobAsHex(_key: string, value: unknown): unknown {

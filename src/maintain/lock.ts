@@ -1,13 +1,19 @@
 /**
- * The maintenance lock: one file in the data dir, created with O_EXCL (`open(path, 'wx')`), so
- * maintain, backup and restore never run at the same time. It holds the owner's pid, host and
- * start time; a lock whose process is gone (same host, `kill(pid, 0)` says ESRCH) is stale and
- * taken over with a warning.
+ * The maintenance lock: one file in the data dir, so maintain, backup and restore never run at
+ * the same time. It holds the owner's pid, host and start time, and appears whole or not at
+ * all: the content is written to a private temp file first, then hard-linked to the lock's name
+ * (`link` fails with EEXIST when the lock exists, like O_EXCL). So a lock that is empty or
+ * garbled was not written by a live luckyfive (a full disk used to leave a 0-byte lock that
+ * blocked maintenance for good) and is stale at once, like a lock whose process is gone (same
+ * host, `kill(pid, 0)` says ESRCH); both are taken over with a warning.
  */
-import { closeSync, linkSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { linkSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { LuckyError } from '../errors.js';
+import { PRIVATE_FILE_MODE } from '../store/private-files.js';
+import { toStorageError } from '../store/storage-errors.js';
 
 export const LOCK_FILE = 'maintain.lock';
 
@@ -41,42 +47,33 @@ export function acquireMaintenanceLock(dataDir: string, options: LockOptions): M
     const raw = readLockText(file);
     if (raw === undefined) continue; // vanished between our open and read: try again
     const held = parseLockOwner(raw);
-    if (held ? isAlive(held) : !isAbandoned(file)) throw busyError(file, held);
+    if (held && isAlive(held)) throw busyError(file, held);
     takeOverStale(file, raw);
     options.onWarn?.(
       held
         ? `removed a stale maintenance lock left by pid ${held.pid} (${held.purpose}, started ${held.started_at}), which is no longer running`
-        : `removed an unreadable maintenance lock older than ${UNREADABLE_STALE_MS / 1000} s`,
+        : 'removed an empty or unreadable maintenance lock (locks are written whole, so its writer died or the disk was full)',
     );
   }
   throw busyError(file, parseLockOwner(readLockText(file) ?? ''));
 }
 
-/** An unreadable lock this old was not being written just now: its writer died mid-write. */
-const UNREADABLE_STALE_MS = 60_000;
-
-function isAbandoned(file: string): boolean {
-  try {
-    return Date.now() - statSync(file).mtimeMs > UNREADABLE_STALE_MS;
-  } catch {
-    return false;
-  }
-}
-
+/**
+ * Writes the owner to a temp file beside the lock, then links it to the lock's name: the lock
+ * never exists half written. False when a lock is already there; E_DISK_FULL when the disk is.
+ */
 function tryCreate(file: string, owner: LockOwner): boolean {
-  let fd: number;
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    fd = openSync(file, 'wx');
+    writeFileSync(temp, `${JSON.stringify(owner)}\n`, { flag: 'wx', mode: PRIVATE_FILE_MODE });
+    linkSync(temp, file);
+    return true;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw new LuckyError('E_DATA_INVALID', `cannot create the maintenance lock ${file}`, [(e as Error).message], { cause: e });
-  }
-  try {
-    writeSync(fd, `${JSON.stringify(owner)}\n`);
+    throw toStorageError(e, file) ?? new LuckyError('E_DATA_INVALID', `cannot create the maintenance lock ${file}`, [(e as Error).message], { cause: e });
   } finally {
-    closeSync(fd);
+    rmSync(temp, { force: true });
   }
-  return true;
 }
 
 function createHandle(file: string, owner: LockOwner): MaintenanceLock {

@@ -22,6 +22,7 @@ import { RUN_ID_PATTERN, RUN_MIGRATIONS, openRunFile, runsDir } from '../store/r
 import { BACKUP_FORMAT, BACKUP_FORMAT_VERSION, MANIFEST_FILE, manifestMac } from './backup.js';
 import { schemaProblems } from './schema-check.js';
 import { compactTimestamp, freeName, isDbInUse, listDbFiles, openMaintenanceDb, readIntegrity, sha256File } from './db-files.js';
+import { PRIVATE_DIR_MODE, makePrivate, makePrivateDir } from '../store/private-files.js';
 import { acquireMaintenanceLock } from './lock.js';
 
 export const PREVIOUS_PREFIX = '.restore-previous-';
@@ -89,14 +90,14 @@ export function restoreBackup(dataDir: string, backupDir: string, options: Optio
   const manifest = readManifest(from);
   const key = restoreKey(dataDir, options.books ?? {});
   verifyManifestMac(from, manifest, key);
-  mkdirSync(dataDir, { recursive: true });
+  makePrivateDir(dataDir);
   const lock = acquireMaintenanceLock(dataDir, { purpose: 'restore', now, onWarn: options.onWarn });
   try {
     refuseIfInUse(dataDir);
     const stamp = compactTimestamp(now(), true);
     const staging = join(dataDir, `.restore-staging-${stamp}-${process.pid}`);
     rmSync(staging, { recursive: true, force: true });
-    mkdirSync(join(staging, 'runs'), { recursive: true });
+    makePrivateDir(join(staging, 'runs'));
     let previous: string | undefined;
     try {
       const problems: string[] = [];
@@ -230,6 +231,7 @@ function verifyStagedBooks(file: string, key: BooksKey): string[] {
 function stageAndVerify(src: string, dest: string, f: z.infer<typeof ManifestSchema>['files'][number]): string[] {
   if (!existsSync(src)) return [`${f.path}: missing from the backup`];
   copyFileSync(src, dest);
+  makePrivate(dest);
   const problems: string[] = [];
   const bytes = statSync(dest).size;
   if (bytes !== f.bytes) problems.push(`${f.path}: ${bytes} bytes, the manifest says ${f.bytes}`);
@@ -273,7 +275,7 @@ function swapNames(dir: string): string[] {
  * into the data dir. If a move fails half way, the moves done so far are undone.
  */
 function swapIn(dataDir: string, incoming: string, aside: string, note: Record<string, string>): void {
-  mkdirSync(aside);
+  mkdirSync(aside, { mode: PRIVATE_DIR_MODE });
   const done: Array<[string, string]> = [];
   const move = (a: string, b: string) => {
     renameSync(a, b);
@@ -303,7 +305,7 @@ function settleRestoredCatalog(dataDir: string, books: BooksKeySource): string[]
     const mark = catalog.db.prepare("UPDATE runs SET status = 'cancelled', error = 'interrupted: restored from a backup taken while it ran' WHERE run_id = ?");
     catalog.db.transaction(() => running.forEach((id) => mark.run(id)))();
     catalog.db.pragma('wal_checkpoint(TRUNCATE)');
-    mkdirSync(runsDir(dataDir), { recursive: true });
+    makePrivateDir(runsDir(dataDir));
     return running;
   } finally {
     catalog.close();

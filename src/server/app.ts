@@ -16,8 +16,11 @@ import type { Config } from '../config.js';
 import { JobRunner } from '../engine/job-runner.js';
 import type { PredictPool } from '../engine/pool.js';
 import type { Catalog } from '../store/catalog.js';
+import { toStorageError } from '../store/storage-errors.js';
 import type { ImportFileFn, ServerContext } from './context.js';
+import { createClientErrorHandler } from './client-errors.js';
 import { installCors, parseCorsOrigins } from './cors.js';
+import { parseTrustProxy } from './trust-proxy.js';
 import { envelope, installErrorEnvelope } from './error-envelope.js';
 import { installEtag } from './etag.js';
 import { installGate } from './gate.js';
@@ -30,6 +33,7 @@ import { API_PREFIX, RESOURCES } from './routes/index.js';
 import { ENCODINGS } from './response-cache.js';
 import { installSecurityHeaders, setSecurityHeaders } from './security-headers.js';
 import { installSimulationMetrics } from './simulation-metrics.js';
+import { StorageFaults } from './storage-faults.js';
 
 /** Pending-connection queue for `listen`: a burst of 1,000+ clients must not overflow it (Node's default is 511). */
 export const LISTEN_BACKLOG = 2048;
@@ -86,7 +90,8 @@ function fastifyOptions(deps: ServerDeps): FastifyServerOptions {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     bodyLimit: JSON_BODY_LIMIT,
-    trustProxy: false,
+    // Off unless `trust_proxy` lists the proxies whose X-Forwarded-For is believed (trust-proxy.ts).
+    trustProxy: parseTrustProxy(deps.config.trust_proxy),
     requestTimeout: 120_000,
     keepAliveTimeout: 5_000,
     return503OnClosing: true,
@@ -98,6 +103,8 @@ function fastifyOptions(deps: ServerDeps): FastifyServerOptions {
       // then shows what the router really holds, for the route-walk test.
       ...{ buildPrettyMeta },
     },
+    // Requests Node's parser refuses (oversized headers, a malformed request line): same envelope and headers.
+    clientErrorHandler: createClientErrorHandler(deps.tls !== undefined),
     // Malformed URLs and over-long parameters are refused before routing (no hooks run): same envelope.
     frameworkErrors: (_err, request, reply) => {
       setSecurityHeaders(request, reply, deps.tls !== undefined);
@@ -143,12 +150,15 @@ export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
     version: readPackageVersion(),
     startedAtMs: now(),
     serverSecret,
-    apiKeys: new ApiKeyVerifier(catalog.db, serverSecret),
+    apiKeys: new ApiKeyVerifier(catalog.db, serverSecret, undefined, (e) =>
+      app.log.warn({ err: toStorageError(e) ?? e }, 'could not record an API key\'s last use (the request goes on)'),
+    ),
     jwtSecret,
     importFile: deps.importFile,
     pool: deps.pool,
     jobs,
     observeSimulation,
+    storageFaults: new StorageFaults(metrics, now, config.data_dir),
   };
 
   app.setValidatorCompiler(validatorCompiler);
@@ -156,7 +166,7 @@ export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
   app.decorate('routeTable', installRouteGuard(app));
   app.decorate('metrics', ctx.metrics);
   await registerOpenApi(app, ctx);
-  installErrorEnvelope(app);
+  installErrorEnvelope(app, (e) => ctx.storageFaults.record(e.code, e.message), config.data_dir);
 
   installSecurityHeaders(app, { tls: deps.tls !== undefined });
   installCors(app, corsOrigins);

@@ -3,7 +3,9 @@
  * JWT is enabled, an HS256 token (`Authorization: Bearer <jwt>`). Credentials that are present
  * but wrong are refused with 401 on every route, public ones included, so a typo never
  * silently downgrades a caller to anonymous. The reason is logged; the client only learns
- * that the credentials were refused.
+ * that the credentials were refused. Two `Authorization` (or `X-API-Key`) headers are refused
+ * (Node would keep only the first), and so is a key or token in the query string: URLs end up
+ * in logs, proxies and browser history.
  */
 import type { FastifyRequest } from 'fastify';
 import { verifyJwt } from '../auth/jwt.js';
@@ -33,8 +35,42 @@ function refused(request: FastifyRequest, reason: string): LuckyError {
   return new LuckyError('E_UNAUTHORIZED', 'invalid, expired or revoked credentials');
 }
 
+/** How many times each credential header appears in the raw request (Node keeps only the first Authorization). */
+function countCredentialHeaders(request: FastifyRequest): { authorization: number; apiKey: number } {
+  const raw = request.raw.rawHeaders;
+  let authorization = 0;
+  let apiKey = 0;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    if (name === 'authorization') authorization++;
+    else if (name === 'x-api-key') apiKey++;
+  }
+  return { authorization, apiKey };
+}
+
+/** Query parameters that name a credential, and values that look like one (an lf_ key, a JWT). */
+const CREDENTIAL_PARAM = /^(api[_-]?key|apikey|key|token|access[_-]?token|jwt|auth|authorization|bearer|secret)$/i;
+const CREDENTIAL_VALUE = /^(lf_[A-Za-z0-9_-]{20,}|eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.)/;
+
+/** True when the URL's query carries what looks like a credential. */
+export function queryHasCredential(url: string): boolean {
+  const q = url.indexOf('?');
+  if (q < 0) return false;
+  for (const [name, value] of new URLSearchParams(url.slice(q + 1))) {
+    if (CREDENTIAL_PARAM.test(name) || CREDENTIAL_VALUE.test(value)) return true;
+  }
+  return false;
+}
+
 /** The credential the request carries, if any, and where. Two different ones are refused. */
 function readCredential(request: FastifyRequest): { credential: string; header: 'authorization' | 'x-api-key' } | undefined {
+  if (queryHasCredential(request.url)) {
+    request.log.info({ auth_refused: 'credential in the query string' }, 'credentials refused');
+    throw new LuckyError('E_UNAUTHORIZED', 'credentials in the URL are refused: send the key or token in the Authorization or X-API-Key header');
+  }
+  const counts = countCredentialHeaders(request);
+  if (counts.authorization > 1) throw refused(request, 'several Authorization headers');
+  if (counts.apiKey > 1) throw refused(request, 'several X-API-Key headers');
   const auth = request.headers.authorization;
   const apiKey = request.headers['x-api-key'];
   let bearer: string | undefined;
@@ -64,7 +100,11 @@ export function resolvePrincipal(request: FastifyRequest, ctx: ServerContext): P
   }
   if (header === 'x-api-key') throw refused(request, 'X-API-Key does not hold an lf_ key');
   if (!ctx.jwtSecret) throw refused(request, 'not an API key and JWT is disabled');
-  const claims = verifyJwt(ctx.jwtSecret, credential, Math.floor(nowMs / 1000));
+  const claims = verifyJwt(ctx.jwtSecret, credential, Math.floor(nowMs / 1000), {
+    maxLifetimeSeconds: ctx.config.jwt_max_lifetime_hours * 3600,
+    audience: ctx.config.jwt_audience,
+    issuer: ctx.config.jwt_issuer,
+  });
   if (typeof claims === 'string') throw refused(request, `jwt ${claims}`);
   return { id: `jwt:${claims.sub}`, kind: 'jwt', role: claims.role, name: claims.sub };
 }

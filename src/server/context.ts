@@ -10,6 +10,7 @@ import type { PredictPool } from '../engine/pool.js';
 import type { Catalog } from '../store/catalog.js';
 import type { MetricsRegistry } from './metrics.js';
 import type { ObserveSimulation } from './simulation-metrics.js';
+import type { StorageFaults } from './storage-faults.js';
 
 /**
  * The import service the CLI uses (`src/import/import-draws.ts`), injected so the route and the
@@ -39,6 +40,8 @@ export interface ServerContext {
   readonly jobs: JobRunner | undefined;
   /** records a simulation that ended (metrics) */
   readonly observeSimulation: ObserveSimulation;
+  /** full disks, damaged databases and broken streams seen by requests (health and metrics) */
+  readonly storageFaults: StorageFaults;
 }
 
 /** Options every resource plugin is registered with. */

@@ -9,7 +9,7 @@ import { LuckyError } from '../errors.js';
 
 const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?$|^https?:\/\/\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?$/;
 const ALLOW_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE';
-const ALLOW_HEADERS = 'Authorization, X-API-Key, Content-Type, If-None-Match, X-Request-Id';
+const ALLOW_HEADERS = 'Authorization, X-API-Key, Content-Type, If-None-Match, X-Request-Id, Idempotency-Key';
 const EXPOSE_HEADERS = 'ETag, Retry-After, X-Request-Id, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset';
 
 /** Validates the configured origins: exact `scheme://host[:port]`, no wildcard. */

@@ -22,6 +22,25 @@ export const REDACT_PATHS = [
   '*.secret',
 ];
 
+/**
+ * The URL as logged: the path as it is, the query's values replaced by `[REDACTED]` (a key or
+ * token sent in the query, refused with 401, must not land in the logs either), and at most 512
+ * characters.
+ */
+export function logUrl(url: string): string {
+  const q = url.indexOf('?');
+  let out = url;
+  if (q >= 0) {
+    const names = url
+      .slice(q + 1)
+      .split('&')
+      .filter(Boolean)
+      .map((pair) => `${pair.split('=')[0]}=[REDACTED]`);
+    out = `${url.slice(0, q)}?${names.join('&')}`;
+  }
+  return out.length > 512 ? `${out.slice(0, 512)}...` : out;
+}
+
 export function installObserve(app: FastifyInstance, metrics: MetricsRegistry): void {
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? '(unmatched)';
@@ -31,7 +50,7 @@ export function installObserve(app: FastifyInstance, metrics: MetricsRegistry): 
       {
         method: request.method,
         route,
-        url: request.url.length > 512 ? `${request.url.slice(0, 512)}...` : request.url,
+        url: logUrl(request.url),
         status: reply.statusCode,
         duration_ms: Math.round(reply.elapsedTime * 100) / 100,
         principal: request.principal?.id ?? null,

@@ -10,16 +10,23 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 export const CSP = "default-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 export const HSTS = 'max-age=31536000; includeSubDomains';
 
+/** The fixed security headers, as name/value pairs (the request id comes on top). */
+export function securityHeaderPairs(tls: boolean): Array<[string, string]> {
+  return [
+    ['content-security-policy', CSP],
+    ['x-content-type-options', 'nosniff'],
+    ['x-frame-options', 'DENY'],
+    ['referrer-policy', 'no-referrer'],
+    ['cross-origin-opener-policy', 'same-origin'],
+    ...(tls ? ([['strict-transport-security', HSTS]] as Array<[string, string]>) : []),
+    ['cache-control', 'no-store'],
+  ];
+}
+
 /** Sets the headers on one reply (also used for the framework's bad-URL answers, which skip hooks). */
 export function setSecurityHeaders(request: FastifyRequest, reply: FastifyReply, tls: boolean): void {
-  reply.header('content-security-policy', CSP);
-  reply.header('x-content-type-options', 'nosniff');
-  reply.header('x-frame-options', 'DENY');
-  reply.header('referrer-policy', 'no-referrer');
-  reply.header('cross-origin-opener-policy', 'same-origin');
-  if (tls) reply.header('strict-transport-security', HSTS);
+  for (const [name, value] of securityHeaderPairs(tls)) reply.header(name, value);
   reply.header('x-request-id', request.id);
-  reply.header('cache-control', 'no-store');
 }
 
 export function installSecurityHeaders(app: FastifyInstance, options: { tls: boolean }): void {

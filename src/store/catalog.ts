@@ -2,10 +2,12 @@
  * The catalog: one SQLite file in the data dir holding draws, imports, the run index, the
  * real ledger and everything else that is not a per-run file.
  */
-import { mkdirSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type BooksKeySource, bindBooksKey } from './books-key.js';
+import { LuckyError } from '../errors.js';
 import { CATALOG_MIGRATIONS } from './catalog-migrations/index.js';
+import { makePrivateDir } from './private-files.js';
 import { type Db, migrate, openDatabase } from './sqlite.js';
 
 export const CATALOG_FILE = 'catalog.sqlite';
@@ -22,7 +24,8 @@ export interface Catalog {
  * says where the books key comes from (default: the key file `books.key` in `dataDir`).
  */
 export function openCatalog(dataDir: string, options: { readonly?: boolean; books?: BooksKeySource } = {}): Catalog {
-  if (!options.readonly) mkdirSync(dataDir, { recursive: true });
+  refuseNonFolder(dataDir);
+  if (!options.readonly) makePrivateDir(dataDir);
   const file = join(dataDir, CATALOG_FILE);
   const db = openDatabase(file, { readonly: options.readonly ?? false });
   try {
@@ -40,6 +43,17 @@ export function openCatalog(dataDir: string, options: { readonly?: boolean; book
       if (db.open) db.close();
     },
   };
+}
+
+/** A data dir that is a file (a typo in --data-dir) is an input error, not a stack trace from mkdir. */
+function refuseNonFolder(dataDir: string): void {
+  let isDir: boolean;
+  try {
+    isDir = statSync(dataDir).isDirectory();
+  } catch {
+    return; // missing: created below (or reported by the read-only open)
+  }
+  if (!isDir) throw new LuckyError('E_INPUT_INVALID', `the data dir ${dataDir} is a file, not a folder`, ['--data-dir / LUCKYFIVE_DATA_DIR: give a folder (it is created if missing)']);
 }
 
 /** Reads a value from the catalog's key/value `meta` table. */

@@ -3,7 +3,7 @@
  * holding the run's metadata, every contest's draw and tickets with their hits, the run's
  * simulated ledger (one append-only entry per contest) and its summary.
  */
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { LuckyError } from '../errors.js';
 import { type Db, type Migration, migrate, openDatabase } from './sqlite.js';
 
@@ -77,6 +77,7 @@ export interface RunFile {
 export function openRunFile(file: string, options: { mustExist?: boolean; readonly?: boolean } = {}): RunFile {
   const db = openDatabase(file, { mustExist: options.mustExist ?? false, readonly: options.readonly ?? false });
   try {
+    refuseOtherDatabase(db, file);
     if (!options.readonly) migrate(db, RUN_MIGRATIONS, file);
     else {
       const v = db.pragma('user_version', { simple: true }) as number;
@@ -87,6 +88,18 @@ export function openRunFile(file: string, options: { mustExist?: boolean; readon
     throw e;
   }
   return { db, file, close: () => db.open && db.close() };
+}
+
+/**
+ * A SQLite file with a schema but no run tables (a catalog, a backup manifest's neighbour, any
+ * other database) is "not a run file", not "written by a newer luckyfive".
+ */
+function refuseOtherDatabase(db: Db, file: string): void {
+  if ((db.pragma('user_version', { simple: true }) as number) === 0) return;
+  const tables = new Set(db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").pluck().all() as string[]);
+  if (['meta', 'contests', 'tickets', 'summary'].every((t) => tables.has(t))) return;
+  const what = tables.has('draws') && tables.has('runs') ? ' (it is a luckyfive catalog)' : '';
+  throw new LuckyError('E_DATA_INVALID', `${file} is not a luckyfive run file${what}`, ['a run file is runs/<run_id>.sqlite in a data dir, or one downloaded with GET /runs/{run_id}/file']);
 }
 
 export function readRunMeta(db: Db): Record<string, string> {
@@ -157,7 +170,15 @@ export function readContestRows(db: Db): ContestRow[] {
   return db.prepare('SELECT * FROM contests ORDER BY contest').all() as ContestRow[];
 }
 
+/**
+ * Stores the run's summary. Its `file` is stored as `runs/<name>` only: a run file travels
+ * (downloads, `runs import` elsewhere) and must not carry the server's absolute paths; readers
+ * put the current path back.
+ */
 export function writeSummary(db: Db, summary: unknown, at: string): void {
+  if (summary !== null && typeof summary === 'object' && typeof (summary as { file?: unknown }).file === 'string') {
+    summary = { ...summary, file: `runs/${basename((summary as { file: string }).file)}` };
+  }
   db.prepare('INSERT INTO summary (id, json, written_at) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET json = excluded.json, written_at = excluded.written_at').run(
     JSON.stringify(summary),
     at,

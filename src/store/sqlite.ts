@@ -3,8 +3,11 @@
  * synchronous=NORMAL, a sized cache, in-memory temp store and mmap. Schema versions live in
  * `PRAGMA user_version`; each migration runs in its own transaction.
  */
+import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { LuckyError } from '../errors.js';
+import { precreatePrivateFile } from './private-files.js';
+import { setDamageProbe, toStorageError, trackOpenDatabase } from './storage-errors.js';
 
 export type Db = Database.Database;
 
@@ -22,6 +25,8 @@ export interface OpenOptions {
 export function openDatabase(file: string, options: OpenOptions = {}): Db {
   let db: Db;
   try {
+    // A new database file is created owner-only (SQLite would make it 0644); its -wal/-shm follow.
+    if (!(options.readonly ?? false) && !(options.mustExist ?? false)) precreatePrivateFile(file);
     db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.mustExist ?? options.readonly ?? false });
   } catch (e) {
     throw wrapSqliteError(e, file);
@@ -42,16 +47,27 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     db.close();
     throw wrapSqliteError(e, file);
   }
+  trackOpenDatabase(db, file);
   return db;
 }
 
-/** Maps better-sqlite3 errors to luckyfive errors (busy -> E_BUSY, not a database -> E_DATA_INVALID). */
+setDamageProbe((file) => {
+  if (!existsSync(file)) return false;
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    return db.pragma('quick_check(1)', { simple: true }) !== 'ok';
+  } finally {
+    db.close();
+  }
+});
+
+/** Maps better-sqlite3 errors on `file` to luckyfive errors (see {@link toStorageError}); anything else is E_INTERNAL. */
 export function wrapSqliteError(e: unknown, file: string): LuckyError {
   if (e instanceof LuckyError) return e;
+  const mapped = toStorageError(e, file);
+  if (mapped) return mapped;
   const code = (e as { code?: string }).code ?? '';
   const message = (e as Error).message ?? String(e);
-  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') return new LuckyError('E_BUSY', `${file} is locked by another process`, [], { cause: e });
-  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') return new LuckyError('E_DATA_INVALID', `${file} is not a healthy SQLite database`, [message], { cause: e });
   if (code === 'SQLITE_CANTOPEN') return new LuckyError('E_NOT_FOUND', `cannot open ${file}`, [message], { cause: e });
   if (code === 'SQLITE_READONLY') return new LuckyError('E_DATA_INVALID', `${file} is read-only`, [message], { cause: e });
   return new LuckyError('E_INTERNAL', `database error on ${file}: ${message}`, [], { cause: e });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { cpSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, cpSync, openSync, readFileSync, readdirSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { join, relative } from 'node:path';
 import { cli, tempDir } from './cli.js';
 import { makeDraws, seedDraws } from './draws.js';
@@ -38,4 +39,23 @@ export function hashTree(dir: string): Array<[string, string]> {
   };
   walk(dir);
   return out.sort((a, b) => a[0].localeCompare(b[0]));
+}
+
+/**
+ * Overwrites pages of a SQLite file (closed, checkpointed) with garbage: the root page of
+ * `table`, or its last leaf page in key order with `page: 'last-leaf'` (so a scan fails part way).
+ */
+export function damageTable(file: string, table: string, page: 'root' | 'last-leaf' = 'root'): void {
+  const db = new Database(file, { readonly: true });
+  const size = db.pragma('page_size', { simple: true }) as number;
+  // The root pages of the table and of its indexes (a query may read only an index).
+  const pages = (
+    page === 'root'
+      ? db.prepare('SELECT rootpage FROM sqlite_schema WHERE tbl_name = ? AND rootpage > 0').pluck().all(table)
+      : db.prepare("SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf' ORDER BY path DESC LIMIT 1").pluck().all(table)
+  ) as number[];
+  db.close();
+  const fd = openSync(file, 'r+');
+  for (const pageno of pages) writeSync(fd, Buffer.alloc(size, 0xa5), 0, size, (pageno - 1) * size);
+  closeSync(fd);
 }

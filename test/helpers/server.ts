@@ -31,7 +31,8 @@ export interface TestServer {
 /** A built app over a fresh temp catalog, a controllable clock and silent logs. */
 export async function startTestServer(flags: Partial<Record<keyof Config, unknown>> = {}, deps: Partial<ServerDeps> = {}): Promise<TestServer> {
   const { dir, cleanup } = tempDir('luckyfive-server-');
-  const config = buildConfig({ flags: { data_dir: dir, log_level: 'silent', ...flags }, env: {}, file: undefined }, dir).values;
+  // No free-space threshold unless a test sets one: /health must not depend on the machine's disk.
+  const config = buildConfig({ flags: { data_dir: dir, log_level: 'silent', disk_min_free_mb: 0, ...flags }, env: {}, file: undefined }, dir).values;
   const catalog = openCatalog(dir);
   let clock = T0;
   const now = () => clock;

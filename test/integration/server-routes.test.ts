@@ -235,7 +235,7 @@ describe('server routes: health, metrics, route table, OpenAPI', () => {
     const r = await s.get('/api/v1/health');
     expect(r.statusCode).toBe(200);
     const pkg = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string };
-    expect(r.json()).toEqual({ status: 'ok', version: pkg.version, uptime_seconds: 5, databases: { catalog: 'ok' } });
+    expect(r.json()).toMatchObject({ status: 'ok', version: pkg.version, uptime_seconds: 5, databases: { catalog: 'ok' }, disk: { status: 'ok' }, last_fault: null });
   });
 
   it('metrics need a viewer and speak Prometheus text', async () => {

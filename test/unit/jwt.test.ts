@@ -50,3 +50,39 @@ describe('jwt', () => {
     expect(checkJwtSecret('x'.repeat(32)).length).toBe(32);
   });
 });
+
+describe('jwt policy', () => {
+  const token = (payload: Record<string, unknown>) => signed({ alg: 'HS256', typ: 'JWT' }, { sub: 'a', role: 'viewer', ...payload });
+
+  it('[12.6.6] a token may live at most the maximum lifetime (an exp of 1e308 is refused)', () => {
+    expect(verifyJwt(secret, token({ exp: 1e308 }), now)).toBe('lifetime');
+    expect(verifyJwt(secret, token({ exp: 1e308, iat: now }), now)).toBe('lifetime');
+    expect(verifyJwt(secret, token({ iat: now, exp: now + 30 * 86_400 }), now)).toMatchObject({ sub: 'a' });
+    expect(verifyJwt(secret, token({ iat: now, exp: now + 30 * 86_400 + 1 }), now)).toBe('lifetime');
+    // An old iat cannot stretch it: exp is also at most the lifetime ahead of now.
+    expect(verifyJwt(secret, token({ iat: now - 100, exp: now + 3600 }), now, { maxLifetimeSeconds: 600 })).toBe('lifetime');
+    expect(verifyJwt(secret, token({ exp: now + 3600 }), now, { maxLifetimeSeconds: 7200 })).toMatchObject({ sub: 'a' });
+  });
+
+  it('[12.6.6] aud and iss are checked when configured', () => {
+    const policy = { audience: 'luckyfive', issuer: 'https://id.example' };
+    expect(verifyJwt(secret, token({ exp: now + 60 }), now, policy)).toBe('audience');
+    expect(verifyJwt(secret, token({ exp: now + 60, aud: 'other', iss: 'https://id.example' }), now, policy)).toBe('audience');
+    expect(verifyJwt(secret, token({ exp: now + 60, aud: ['x', 'luckyfive'] }), now, policy)).toBe('issuer');
+    expect(verifyJwt(secret, token({ exp: now + 60, aud: 'luckyfive', iss: 'https://id.example' }), now, policy)).toMatchObject({ sub: 'a' });
+    expect(verifyJwt(secret, token({ exp: now + 60, aud: 'anything' }), now)).toMatchObject({ sub: 'a' });
+  });
+
+  it('[12.6.6] one canonical signature encoding: other spellings of the same bytes are refused', () => {
+    const t = signJwt(secret, { sub: 'alice', role: 'viewer', exp: now + 60 }, now);
+    const [h, p, s] = t.split('.') as [string, string, string];
+    expect(verifyJwt(secret, t, now)).toMatchObject({ sub: 'alice' });
+    // 32 bytes are 43 characters; the last one holds 2 unused bits: flipping them keeps the bytes.
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = alphabet.indexOf(s.at(-1)!);
+    const twin = `${s.slice(0, -1)}${alphabet[last ^ 1]}`;
+    expect(Buffer.from(twin, 'base64url').equals(Buffer.from(s, 'base64url'))).toBe(true);
+    expect(verifyJwt(secret, `${h}.${p}.${twin}`, now)).toBe('malformed');
+    expect(verifyJwt(secret, `${h}.${p}.${s}=`, now)).toBe('malformed');
+  });
+});

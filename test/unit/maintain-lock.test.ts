@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -52,16 +52,20 @@ describe('maintenance lock', () => {
     expect(busy(() => acquireMaintenanceLock(d, { purpose: 'maintain' }))).toBe(true);
   });
 
-  it('an unreadable lock is busy while fresh (being written) and stale after a minute', () => {
+  it('[12.4.1] an empty or garbled lock (a writer that died or a full disk) is stale at once, and a new lock is never half written', () => {
     const d = dir();
     const f = join(d, LOCK_FILE);
-    writeFileSync(f, '');
-    expect(busy(() => acquireMaintenanceLock(d, { purpose: 'maintain' }))).toBe(true);
-    const old = new Date(Date.now() - 120_000);
-    utimesSync(f, old, old);
-    const warnings: string[] = [];
-    acquireMaintenanceLock(d, { purpose: 'maintain', onWarn: (m) => warnings.push(m) }).release();
-    expect(warnings.join()).toMatch(/unreadable maintenance lock/);
+    for (const junk of ['', '{"pid":', 'garbage']) {
+      writeFileSync(f, junk);
+      const warnings: string[] = [];
+      const lock = acquireMaintenanceLock(d, { purpose: 'maintain', onWarn: (m) => warnings.push(m) });
+      expect(warnings.join(), JSON.stringify(junk)).toMatch(/empty or unreadable maintenance lock/);
+      expect(parseLockOwner(readFileSync(f, 'utf8'))?.pid).toBe(process.pid);
+      expect(statSync(f).mode & 0o777).toBe(0o600);
+      lock.release();
+    }
+    // The temp file the lock is written through never stays behind.
+    expect(readdirSync(d)).toEqual([]);
   });
 
   it('release never removes a lock that is no longer ours', () => {

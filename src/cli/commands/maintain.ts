@@ -30,9 +30,10 @@ export function register(program: Command, ctx: CliContext): void {
     const format = formatOf(opts);
     if (opts.only !== undefined && opts.only !== 'catalog' && opts.only !== 'runs') throw new LuckyError('E_USAGE', '--only must be catalog or runs');
     const { runMaintenance } = await import('../../maintain/checks.js');
-    const v = ctx.config().values;
-    const report = runMaintenance(v.data_dir, {
-      books: { key: v.books_key, file: v.books_key_file },
+    const { values } = ctx.config();
+    const report = runMaintenance(values.data_dir, {
+      books: { key: values.books_key, file: values.books_key_file },
+      minFreeBytes: values.disk_min_free_mb * 1024 * 1024,
       vacuum: opts.vacuum === true,
       only: opts.only,
       repair: opts.repair === true,

@@ -1,17 +1,8 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { LuckyError } from '../../errors.js';
 import { type CliContext, parseIntFlag } from '../context.js';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
-
-function readPem(flag: string, file: string): Buffer {
-  try {
-    return readFileSync(file);
-  } catch (e) {
-    throw new LuckyError('E_NOT_FOUND', `cannot read ${flag} ${file}`, [`${flag}: ${(e as Error).message}`], { cause: e });
-  }
-}
 
 function waitForAbort(signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -34,7 +25,8 @@ export function register(program: Command, ctx: CliContext): void {
       }
       const port = parseIntFlag('port', opts.port, 0, 65535);
       const config = ctx.config({ ...(opts.host !== undefined ? { host: opts.host } : {}), ...(port !== undefined ? { port } : {}) }).values;
-      const tls = opts.tlsCert !== undefined && opts.tlsKey !== undefined ? { cert: readPem('--tls-cert', opts.tlsCert), key: readPem('--tls-key', opts.tlsKey) } : undefined;
+      const { readTlsFiles } = await import('../../server/tls-files.js');
+      const tls = opts.tlsCert !== undefined && opts.tlsKey !== undefined ? readTlsFiles(opts.tlsCert, opts.tlsKey) : undefined;
       const catalog = await ctx.catalog();
       const { LISTEN_BACKLOG, buildApp } = await import('../../server/app.js');
       const { createPredictPool } = await import('../../engine/pool.js');

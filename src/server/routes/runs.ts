@@ -11,11 +11,12 @@ import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { csvLine } from '../../core/csv.js';
 import { runRowJson } from '../../engine/run-json.js';
-import { deleteRun, iterateTickets, readRunReport } from '../../engine/runs.js';
+import { type TicketRow, deleteRun, iterateTickets, readRunReport } from '../../engine/runs.js';
 import { LuckyError } from '../../errors.js';
 import { RUN_ID_PATTERN, openRunFile, readContestPage, runFilePath } from '../../store/run-file.js';
 import { RUN_METRIC_COLUMNS, RUN_STATUSES, type RunRow, listRuns, ordersByLift, requireRun, runOrder, runOrderValue } from '../../store/runs-repo.js';
 import type { Catalog } from '../../store/catalog.js';
+import { isStorageFault, toStorageError } from '../../store/storage-errors.js';
 import type { ResourcePlugin } from '../context.js';
 import { COMMON_ERRORS, errorResponses } from '../error-envelope.js';
 import { ResponseCache } from '../response-cache.js';
@@ -71,18 +72,24 @@ function requireRunFile(catalog: Catalog, runId: string): { row: RunRow; file: s
   return { row, file };
 }
 
-/** The CSV of `luckyfive runs export`, in chunks. */
-function* ticketsCsv(catalog: Catalog, runId: string): Generator<string> {
-  yield CSV_HEAD;
-  let chunk = '';
-  for (const r of iterateTickets(catalog, runId)) {
-    chunk += csvLine([r.contest, r.ticket, r.numbers.join(' '), r.hits]);
-    if (chunk.length >= CSV_CHUNK) {
-      yield chunk;
-      chunk = '';
+/** The CSV of `luckyfive runs export`, in chunks, from rows whose first one was already read. */
+function* ticketsCsv(first: IteratorResult<TicketRow>, rest: Iterator<TicketRow>): Generator<string> {
+  try {
+    yield CSV_HEAD;
+    let chunk = '';
+    for (let next = first; !next.done; next = rest.next()) {
+      const r = next.value;
+      chunk += csvLine([r.contest, r.ticket, r.numbers.join(' '), r.hits]);
+      if (chunk.length >= CSV_CHUNK) {
+        yield chunk;
+        chunk = '';
+      }
     }
+    if (chunk) yield chunk;
+  } finally {
+    // A client that goes away stops this generator: the run file's reader is closed with it.
+    rest.return?.();
   }
-  if (chunk) yield chunk;
 }
 
 const RunPageSchema = pageSchema(RunSchema);
@@ -218,11 +225,25 @@ const runsRoutes: ResourcePlugin = (app, { ctx }, done) => {
     (request, reply) => {
       const id = request.params.run_id;
       requireRunFile(ctx.catalog, id);
+      // The file is opened and its first row read before the answer starts: a damaged or
+      // unreadable file is an error envelope (422 naming it), never a 200 with a header line only.
+      const rows = iterateTickets(ctx.catalog, id);
+      const first = rows.next();
+      const stream = Readable.from(ticketsCsv(first, rows));
+      // Failing once the 200 is on its way: the client must see a failure, so the connection is
+      // destroyed (a chunked body without its final chunk), and the fault is logged and counted.
+      stream.once('error', (err) => {
+        const mapped = toStorageError(err);
+        request.log.error({ err: mapped ?? err, run_id: id }, 'tickets.csv failed mid-stream; connection aborted');
+        ctx.storageFaults.recordStream('/runs/:run_id/tickets.csv');
+        if (mapped && isStorageFault(mapped)) ctx.storageFaults.record(mapped.code, mapped.message);
+        reply.raw.destroy(err);
+      });
       // Streams are sent as they are (no serializer); the cast only quiets the zod-typed reply.
       void reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="${id}-tickets.csv"`)
-        .send(Readable.from(ticketsCsv(ctx.catalog, id)) as unknown as string);
+        .send(stream as unknown as string);
     },
   );
 
