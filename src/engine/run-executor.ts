@@ -14,7 +14,8 @@ import type { PayoutRule } from '../core/finance/prizes.js';
 import { type Recipe, canonicalRecipeJson } from '../core/recipe/schema.js';
 import { scoreContest } from '../core/scoring.js';
 import { type ContestResult, type RunFile, createResultWriter, readContestRows, readDoneContests, readRunMeta, writeRunMeta, writeSummary } from '../store/run-file.js';
-import { type RunRow, updateRun } from '../store/runs-repo.js';
+import { releaseOwnership } from '../store/process-owner.js';
+import { type RunRow, runOwnerKey, updateRun } from '../store/runs-repo.js';
 import type { RunPlan } from './plan.js';
 import type { PredictResult, PredictTask } from './predict.worker.js';
 import { ENGINE_VERSION, type RunEnv, type RunReport } from './run-types.js';
@@ -102,8 +103,20 @@ function buildGroups(states: JobState[], share: boolean): Group[] {
   });
 }
 
-/** Executes runs to completion (or cancellation) on the shared pool; never throws for a failed run. */
+/**
+ * Executes runs to completion (or cancellation) on the shared pool; never throws for a failed
+ * run. Each run is owned by this process until it ends; should this throw (a write failing), the
+ * runs are let go, so they show `interrupted` and can be resumed.
+ */
 export async function executeRuns(env: RunEnv, jobs: readonly RunJob[], options: ExecuteOptions = {}): Promise<RunOutcome[]> {
+  try {
+    return await executeOwnedRuns(env, jobs, options);
+  } finally {
+    for (const j of jobs) releaseOwnership(runOwnerKey(j.run_id));
+  }
+}
+
+async function executeOwnedRuns(env: RunEnv, jobs: readonly RunJob[], options: ExecuteOptions): Promise<RunOutcome[]> {
   const states: JobState[] = jobs.map((job) => {
     const done = readDoneContests(job.rf.db);
     const todo = job.plan.targets.map((d, i) => ({ draw: d, end: job.plan.target_index[i]! })).filter((t) => !done.has(t.draw.contest));
@@ -269,6 +282,7 @@ function finishRun(env: RunEnv, s: JobState): RunOutcome {
   rf.close();
   updateRun(env.catalog.db, job.run_id, {
     status,
+    owner: null,
     finished_at: finishedAt,
     error: errorText,
     contests_done: totals.contests,

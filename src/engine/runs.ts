@@ -50,15 +50,20 @@ export function readRunReport(catalog: Catalog, runId: string): RunReport | unde
   }
 }
 
-/** Deletes a run's file and index row together. */
+/**
+ * Deletes a run's file and index row together. A run some live process is executing is refused
+ * (E_BUSY); an `interrupted` one (its process is gone) is deleted like any other.
+ */
 export function deleteRun(catalog: Catalog, runId: string): void {
-  const row = requireRun(catalog.db, parseRunId(runId));
-  if (row.status === 'running') throw new LuckyError('E_BUSY', `run ${runId} is running; stop it first`);
   const file = runFilePath(catalog.dataDir, runId);
-  catalog.db.transaction(() => {
-    deleteRunRow(catalog.db, runId);
-    for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
-  })();
+  catalog.db
+    .transaction(() => {
+      const row = requireRun(catalog.db, parseRunId(runId));
+      if (row.status === 'running') throw new LuckyError('E_BUSY', `run ${runId} is being run by process ${row.owner ?? '?'}; stop it first`);
+      deleteRunRow(catalog.db, runId);
+      for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+    })
+    .immediate();
 }
 
 /** Re-registers a run file copied from elsewhere: validates it, copies it into the data dir, indexes it. */

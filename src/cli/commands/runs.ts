@@ -31,7 +31,7 @@ export function register(program: Command, ctx: CliContext): void {
       .description('runs in the catalog, filtered and ordered by any headline metric')
       .option('--name <text>', 'name contains text')
       .option('--recipe-hash <prefix>', 'recipe hash starts with')
-      .option('--status <status>', 'pending, running, completed, failed or cancelled')
+      .option('--status <status>', 'pending, running, completed, failed, cancelled or interrupted (running, but its process is gone)')
       .option('--sweep <sweep_id>', 'cells of one sweep')
       .option('--from <contest>', 'runs starting at or after this contest')
       .option('--to <contest>', 'runs ending at or before this contest')
@@ -44,7 +44,7 @@ export function register(program: Command, ctx: CliContext): void {
     ['json', 'ndjson', 'csv'],
   ).action(async (opts: ListFlags) => {
     const format = formatOf(opts);
-    const { listRuns, RUN_METRIC_COLUMNS } = await import('../../store/runs-repo.js');
+    const { listRuns, RUN_METRIC_COLUMNS, RUN_STATUSES } = await import('../../store/runs-repo.js');
     const metric = (name: string) => {
       if (!(RUN_METRIC_COLUMNS as readonly string[]).includes(name)) throw new LuckyError('E_USAGE', `unknown metric "${name}"; one of: ${RUN_METRIC_COLUMNS.join(', ')}`);
       return name as (typeof RUN_METRIC_COLUMNS)[number];
@@ -57,7 +57,7 @@ export function register(program: Command, ctx: CliContext): void {
           return [metric(m[1]!), Number(m[2])];
         }),
       );
-    const statuses = ['pending', 'running', 'completed', 'failed', 'cancelled'];
+    const statuses: readonly string[] = RUN_STATUSES;
     if (opts.status && !statuses.includes(opts.status)) throw new LuckyError('E_USAGE', `--status must be one of ${statuses.join(', ')}`);
     if (opts.asc && opts.desc) throw new LuckyError('E_USAGE', 'give --asc or --desc, not both');
     const limit = parseIntFlag('limit', opts.limit, 0)!;

@@ -9,11 +9,11 @@
  * flight at a contest boundary: those cells go back to pending and `--resume` continues their run
  * files where they stopped. A cell whose run is already complete is skipped.
  */
-import { hostname } from 'node:os';
 import { parseRecipe } from '../../core/recipe/schema.js';
 import { cellKey, cellLabel } from '../../core/sweep/apply-params.js';
 import type { ParamValue } from '../../core/sweep/values.js';
 import { LuckyError } from '../../errors.js';
+import { holdOwnership, isOwnerAlive, ownerTag, releaseOwnership } from '../../store/process-owner.js';
 import { type CellRow, type SweepRow, type SweepStatus, countCells, listCells, requireSweep, updateCell, updateSweep } from '../../store/sweeps-repo.js';
 import { type RunJob, executeRuns } from '../run-executor.js';
 import type { RunEnv } from '../run-types.js';
@@ -56,23 +56,7 @@ export interface SweepOutcome {
 
 const MAX_WAVES_IN_FLIGHT = 2;
 
-function ownerTag(): string {
-  return `${process.pid}@${hostname()}`;
-}
-
-/** True when `owner` names a live process (on another host we cannot tell, so we assume it is). */
-function ownerAlive(owner: string): boolean {
-  const at = owner.indexOf('@');
-  const pid = Number(owner.slice(0, at));
-  if (owner.slice(at + 1) !== hostname()) return true;
-  if (pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+const sweepKey = (sweepId: string) => `sweep:${sweepId}`;
 
 /** Marks the sweep as ours; E_BUSY when another live process is running it. */
 function claim(env: RunEnv, sweepId: string): SweepRow {
@@ -80,10 +64,11 @@ function claim(env: RunEnv, sweepId: string): SweepRow {
   return db
     .transaction(() => {
       const s = requireSweep(db, sweepId);
-      if (s.status === 'running' && s.owner && ownerAlive(s.owner)) {
+      if (s.status === 'running' && isOwnerAlive(s.owner, sweepKey(sweepId))) {
         throw new LuckyError('E_BUSY', `sweep ${sweepId} is being run by process ${s.owner}`, ['wait for it to finish, or stop it (Ctrl-C) and resume it here']);
       }
       updateSweep(db, sweepId, { status: 'running', owner: ownerTag(), started_at: s.started_at ?? env.now().toISOString(), error: null });
+      holdOwnership(sweepKey(sweepId));
       return s;
     })
     .immediate();
@@ -104,6 +89,8 @@ export async function runSweep(env: RunEnv, sweepId: string, options: RunSweepOp
   } catch (e) {
     updateSweep(db, sweepId, { status: 'failed', owner: null, error: e instanceof Error ? e.message : String(e) });
     throw e;
+  } finally {
+    releaseOwnership(sweepKey(sweepId));
   }
 }
 
