@@ -7,7 +7,6 @@
  * WRITE_BATCH contests per transaction; after Ctrl-C nothing more is written, so every file stops
  * at a clean contest boundary and resumes from there.
  */
-import type { BaselineReport } from '../core/baseline.js';
 import { type Draw, type History, buildHistory } from '../core/draw.js';
 import type { PricePeriod } from '../core/finance/prices.js';
 import type { PayoutRule } from '../core/finance/prizes.js';
@@ -18,6 +17,7 @@ import { releaseOwnership } from '../store/process-owner.js';
 import { type RunRow, runOwnerKey, updateRun } from '../store/runs-repo.js';
 import type { RunPlan } from './plan.js';
 import type { PredictResult, PredictTask } from './predict.worker.js';
+import { buildRunIndexFigures } from './run-index.js';
 import { ENGINE_VERSION, type RunEnv, type RunReport } from './run-types.js';
 import { summarizeRows } from './summarize.js';
 
@@ -280,29 +280,7 @@ function finishRun(env: RunEnv, s: JobState): RunOutcome {
   writeSummary(rf.db, report, finishedAt);
   rf.db.pragma('wal_checkpoint(TRUNCATE)');
   rf.close();
-  updateRun(env.catalog.db, job.run_id, {
-    status,
-    owner: null,
-    finished_at: finishedAt,
-    error: errorText,
-    contests_done: totals.contests,
-    tickets: totals.tickets,
-    mean_hits: totals.summary.mean_hits,
-    ...totals.summary.rates,
-    ...totals.summary.best_rates,
-    p_value: pValueOf(totals.summary.baseline),
-    cost_cents: totals.finance.cost_cents,
-    prize_cents: totals.finance.prize_cents,
-    net_cents: totals.finance.net_cents,
-    roi_pct: totals.finance.roi_pct,
-    max_drawdown_cents: totals.finance.max_drawdown_cents,
-    win_rate: totals.finance.win_rate,
-  });
+  updateRun(env.catalog.db, job.run_id, { status, owner: null, finished_at: finishedAt, error: errorText, ...buildRunIndexFigures(totals) });
   env.onEvent?.({ type: 'summary', ...report });
   return f === undefined ? { report } : { report, failure: f, error: errorText ?? 'failed' };
-}
-
-/** The run index keeps the mean-hits p-value: the headline test of "did this beat chance". */
-function pValueOf(b: BaselineReport | null): number | null {
-  return b && Number.isFinite(b.figures.mean_hits.p_value) ? b.figures.mean_hits.p_value : null;
 }

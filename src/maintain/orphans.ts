@@ -101,7 +101,7 @@ function registerOrphanFile(catalog: Catalog, runId: string, now: () => Date): O
   for (const s of sides) renameSync(`${file}${s}`, `${moved}${s}`);
   let id: string;
   try {
-    id = importRunFile(catalog, moved);
+    id = importRunFile(catalog, moved).run_id;
   } catch (e) {
     // Put the file back exactly where it was; if that is impossible keep it in `work`, never delete it.
     const stuck = sides.filter((s) => {

@@ -124,7 +124,7 @@ describe('a run whose process died', () => {
       stdio: ['ignore', 'pipe', 'ignore'],
     });
     let contests = 0;
-    child.stdout!.on('data', (b: Buffer) => {
+    child.stdout.on('data', (b: Buffer) => {
       for (const line of b.toString().split('\n')) {
         if (line.includes('"run_start"')) killed = JSON.parse(line).run_id;
         if (line.includes('"type":"contest"') && ++contests === 5) child.kill('SIGKILL');

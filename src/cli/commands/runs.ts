@@ -137,9 +137,10 @@ export function register(program: Command, ctx: CliContext): void {
 
   addFormatOptions(runs.command('import <file>').description('re-register a run file copied from another machine'), ['json']).action(async (file: string, opts: { json?: boolean }) => {
     const { importRunFile } = await import('../../engine/runs.js');
-    const runId = importRunFile(await ctx.catalog(), file);
-    if (formatOf(opts) === 'json') return ctx.out.json({ run_id: runId, imported: true });
-    ctx.out.text(`imported run ${runId}`);
+    const r = importRunFile(await ctx.catalog(), file);
+    for (const w of r.warnings) ctx.out.warn(w);
+    if (formatOf(opts) === 'json') return ctx.out.json({ run_id: r.run_id, imported: true, same_draws: r.same_draws, warnings: r.warnings });
+    ctx.out.text(`imported run ${r.run_id}`);
   });
 
   addFormatOptions(
@@ -151,12 +152,14 @@ export function register(program: Command, ctx: CliContext): void {
     ['json'],
   ).action(async (id: string, opts: { sample: string; all?: boolean; json?: boolean }) => {
     const { parseRunId } = await import('../../store/run-file.js');
-    const { verifyRun } = await import('../../engine/runs.js');
+    const { verifyRun, describeDifference } = await import('../../engine/runs.js');
     const report = verifyRun(await ctx.catalog(), parseRunId(id), opts.all ? undefined : parseIntFlag('sample', opts.sample));
     if (formatOf(opts) === 'json') ctx.out.json(report);
     else {
-      ctx.out.text(`${report.ok ? 'ok' : 'DIFFERENT'}: ${report.checked} contest(s) recomputed, ${report.differences.length} ticket difference(s)${report.dataset_changed ? '; the draws behind this run changed since it ran' : ''}`);
+      ctx.out.text(`${report.ok ? 'ok' : 'DIFFERENT'}: ${report.checked} contest(s) recomputed, ${report.differences.length} ticket difference(s), ${report.figure_differences.length} figure difference(s)${report.dataset_changed ? '; the draws behind this run changed since it ran' : ''}`);
       for (const d of report.differences.slice(0, 20)) ctx.out.text(`  contest ${d.contest} ticket ${d.ticket}: stored ${d.stored}, recomputed ${d.recomputed}`);
+      if (report.figure_differences.length) ctx.out.text(`  the stored figures do not match the run's own contests and tickets:`);
+      for (const d of report.figure_differences.slice(0, 20)) ctx.out.text(`  ${describeDifference(d)}`);
     }
     if (!report.ok) ctx.exitCode = 4;
   });
