@@ -89,12 +89,29 @@ describe('one runner per job', () => {
   });
 });
 
+describe('runs whose process died, over the API', () => {
+  it('[12.3.2] GET /runs and /runs/{id} show a running run whose owner is gone as interrupted; ?status=interrupted finds it', async () => {
+    const r = await s.post('/api/v1/simulations', s.keys.analyst, { recipe: TINY, from: 4101, to: 4110 });
+    expect(r.statusCode, r.body).toBe(200);
+    const id = r.json().run_id as string;
+    s.catalog.db.prepare("UPDATE runs SET status = 'running', owner = ? WHERE run_id = ?").run(`999999999@${hostname()}`, id);
+    s.advance(1000);
+    expect((await s.get(`/api/v1/runs/${id}`, s.keys.viewer)).json().status).toBe('interrupted');
+    const listed = (await s.get('/api/v1/runs?status=interrupted', s.keys.viewer)).json().items.map((x: { run_id: string }) => x.run_id);
+    expect(listed).toEqual([id]);
+    expect((await s.get('/api/v1/runs?status=running', s.keys.viewer)).json().items).toEqual([]);
+    const del = await s.app.inject({ method: 'DELETE', url: `/api/v1/runs/${id}`, headers: { authorization: `Bearer ${s.keys.analyst}` } });
+    expect(del.statusCode, del.body).toBe(200);
+  });
+});
+
 describe('claims never block the event loop', () => {
   it('[12.1.4] with the catalog write lock held by another connection, /health keeps answering within 100 ms while the runner tries to claim; the job runs once the lock is released', async () => {
     const id = queue(TINY, 4120, 4140);
     const locker = new Database(join(s.dir, 'catalog.sqlite'));
     locker.exec('BEGIN IMMEDIATE');
     const runner = new JobRunner({ catalog: s.catalog, pool, concurrency: 1, now: Date.now, pollMs: 200 });
+    await s.get('/api/v1/health'); // warm: the first request compiles the route's serializer
     try {
       // The runner starts (recovery, then a claim) while /health is being sampled.
       const starter = setTimeout(() => runner.start(), 30);
