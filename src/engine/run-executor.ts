@@ -214,10 +214,13 @@ async function executeOwnedRuns(env: RunEnv, jobs: readonly RunJob[], options: E
     if (env.signal?.aborted) break;
     const built = taskOf(g, units);
     if (!built) continue;
+    // The signal also reaches the pool: after Ctrl-C or a sweep's deadline, tasks still queued
+    // or running are dropped instead of finishing results nobody will write.
     const p: Promise<void> = env.pool
-      .run(built.task)
+      .run(built.task, env.signal)
       .then((results) => accept(g, built.used, results))
       .catch((e: unknown) => {
+        if (env.signal?.aborted) return;
         for (const i of built.used) g.states[i]!.failure ??= e;
       })
       .finally(() => inFlight.delete(p));

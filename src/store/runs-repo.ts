@@ -201,6 +201,15 @@ export function listRuns(db: Db, f: RunFilter = {}): RunRow[] {
   return (db.prepare(sql).all(...params, f.limit ?? -1, f.offset ?? 0) as RunRow[]).map(shown);
 }
 
+/** How many runs have each status, `interrupted` told apart from `running`. */
+export function countRunsByStatus(db: Db): Record<RunStatus, number> {
+  const rows = db.prepare('SELECT status, COUNT(*) AS n FROM runs GROUP BY status').all() as Array<{ status: RunStatus; n: number }>;
+  const counts = Object.fromEntries(RUN_STATUSES.map((st) => [st, rows.find((r) => r.status === st)?.n ?? 0])) as Record<RunStatus, number>;
+  counts.interrupted = interruptedRunIds(db).length;
+  counts.running -= counts.interrupted;
+  return counts;
+}
+
 /** Runs stored `running` whose owner is dead (few: the runs in progress and those left by a crash). */
 function interruptedRunIds(db: Db): string[] {
   const rows = db.prepare("SELECT run_id, status, owner FROM runs WHERE status = 'running'").all() as Array<Pick<RunRow, 'run_id' | 'status' | 'owner'>>;
