@@ -10,7 +10,7 @@ import { type Recipe, parseRecipe, recipeHash } from '../core/recipe/schema.js';
 import { LuckyError } from '../errors.js';
 import type { Catalog } from '../store/catalog.js';
 import { openRunFile, parseRunId, readRunMeta, readSummary, runFilePath, runsDir } from '../store/run-file.js';
-import { deleteRunRow, getRun, insertRun, requireRun, updateRun } from '../store/runs-repo.js';
+import { deleteRunRow, getRun, insertRun, requireRun, runBusyError, updateRun } from '../store/runs-repo.js';
 import { planRun } from './plan.js';
 import { type AuditDifference, type RunAudit, auditRunFile } from './run-audit.js';
 import { buildRunIndexFigures } from './run-index.js';
@@ -61,7 +61,7 @@ export function deleteRun(catalog: Catalog, runId: string): void {
   catalog.db
     .transaction(() => {
       const row = requireRun(catalog.db, parseRunId(runId));
-      if (row.status === 'running') throw new LuckyError('E_BUSY', `run ${runId} is being run by process ${row.owner ?? '?'}; stop it first`);
+      if (row.status === 'running') throw runBusyError(row);
       deleteRunRow(catalog.db, runId);
       for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
     })

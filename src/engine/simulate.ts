@@ -16,7 +16,7 @@ import { LuckyError } from '../errors.js';
 import { readPayoutRule, readPriceTable } from '../store/prices-repo.js';
 import { openRunFile, readRunMeta, runFilePath, runsDir, writeRunMeta } from '../store/run-file.js';
 import { holdOwnership, ownerTag } from '../store/process-owner.js';
-import { claimRun, getRun, insertRun, requireRun, runOwnerKey } from '../store/runs-repo.js';
+import { claimRun, getRun, insertRun, requireRun, runBusyError, runOwnerKey } from '../store/runs-repo.js';
 import { type RangeRequest, type RunPlan, planRun } from './plan.js';
 import { type RunJob, type RunOutcome, executeRuns } from './run-executor.js';
 import { ENGINE_VERSION, type RunEnv, type RunReport } from './run-types.js';
@@ -103,7 +103,7 @@ export function prepareRun(env: RunEnv, req: SimulateRequest, plan: RunPlan = pl
 export function prepareResume(env: RunEnv, runId: string): RunJob {
   const row = requireRun(env.catalog.db, runId);
   if (row.status === 'completed') throw new LuckyError('E_CONFLICT', `run ${runId} is already completed`);
-  if (row.status === 'running') throw new LuckyError('E_BUSY', `run ${runId} is being run by process ${row.owner ?? '?'}`, ['wait for it to finish, or stop it (Ctrl-C) and resume it then']);
+  if (row.status === 'running') throw runBusyError(row);
   const rf = openRunFile(runFilePath(env.catalog.dataDir, runId), { mustExist: true });
   try {
     const meta = readRunMeta(rf.db);

@@ -106,6 +106,11 @@ export function getRun(db: Db, runId: string): RunRow | undefined {
   return shown(db.prepare('SELECT * FROM runs WHERE run_id = ?').get(runId) as RunRow | undefined);
 }
 
+/** E_BUSY for a run a live process is executing, naming that process. */
+export function runBusyError(row: Pick<RunRow, 'run_id' | 'owner'>): LuckyError {
+  return new LuckyError('E_BUSY', `run ${row.run_id} is being run by process ${row.owner ?? '?'}`, ['wait for it to finish, or stop it (Ctrl-C) first']);
+}
+
 /**
  * Claims a run for this process inside one write transaction: E_BUSY when another live process
  * (or this one) executes it, E_CONFLICT when it is already completed. Returns the row as it was.
@@ -115,9 +120,7 @@ export function claimRun(db: Db, runId: string, owner: string, values: RunUpdate
     .transaction(() => {
       const row = requireRun(db, runId);
       if (row.status === 'completed') throw new LuckyError('E_CONFLICT', `run ${runId} is already completed`);
-      if (row.status === 'running') {
-        throw new LuckyError('E_BUSY', `run ${runId} is being run by process ${row.owner ?? '?'}`, ['wait for it to finish, or stop it (Ctrl-C) and resume it then']);
-      }
+      if (row.status === 'running') throw runBusyError(row);
       updateRun(db, runId, { ...values, status: 'running', owner });
       return row;
     })
