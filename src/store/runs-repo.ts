@@ -213,6 +213,14 @@ export function countRunsByStatus(db: Db): Record<RunStatus, number> {
   return counts;
 }
 
+/**
+ * A stamp that changes when a running run's owner dies: `interrupted` is derived, so a page
+ * cached by the catalog's data version must also be keyed by this (no write marks the death).
+ */
+export function runLivenessStamp(db: Db): string {
+  return interruptedRunIds(db).join(',');
+}
+
 /** Runs stored `running` whose owner is dead (few: the runs in progress and those left by a crash). */
 function interruptedRunIds(db: Db): string[] {
   const rows = db.prepare("SELECT run_id, status, owner FROM runs WHERE status = 'running'").all() as Array<Pick<RunRow, 'run_id' | 'status' | 'owner'>>;

@@ -90,16 +90,25 @@ describe('one runner per job', () => {
 });
 
 describe('runs whose process died, over the API', () => {
-  it('[12.3.2] GET /runs and /runs/{id} show a running run whose owner is gone as interrupted; ?status=interrupted finds it', async () => {
+  it('[12.3.2] GET /runs and /runs/{id} show a running run as interrupted once its owner is gone (cached pages too); ?status=interrupted finds it', async () => {
     const r = await s.post('/api/v1/simulations', s.keys.analyst, { recipe: TINY, from: 4101, to: 4110 });
     expect(r.statusCode, r.body).toBe(200);
     const id = r.json().run_id as string;
-    s.catalog.db.prepare("UPDATE runs SET status = 'running', owner = ? WHERE run_id = ?").run(`999999999@${hostname()}`, id);
-    s.advance(1000);
+    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    try {
+      s.catalog.db.prepare("UPDATE runs SET status = 'running', owner = ? WHERE run_id = ?").run(`${holder.pid}@${hostname()}`, id);
+      expect((await s.get(`/api/v1/runs/${id}`, s.keys.viewer)).json().status).toBe('running');
+      expect((await s.get('/api/v1/runs?status=running', s.keys.viewer)).json().items.map((x: { run_id: string }) => x.run_id)).toEqual([id]);
+      expect((await s.get('/api/v1/dashboard', s.keys.viewer)).json().runs.by_status).toMatchObject({ running: 1, interrupted: 0 });
+    } finally {
+      holder.kill('SIGKILL');
+      await new Promise((res) => holder.once('exit', res));
+    }
+    // No write marks the death: the answers (cached by the catalog's version) must still change.
     expect((await s.get(`/api/v1/runs/${id}`, s.keys.viewer)).json().status).toBe('interrupted');
-    const listed = (await s.get('/api/v1/runs?status=interrupted', s.keys.viewer)).json().items.map((x: { run_id: string }) => x.run_id);
-    expect(listed).toEqual([id]);
     expect((await s.get('/api/v1/runs?status=running', s.keys.viewer)).json().items).toEqual([]);
+    expect((await s.get('/api/v1/runs?status=interrupted', s.keys.viewer)).json().items.map((x: { run_id: string }) => x.run_id)).toEqual([id]);
+    expect((await s.get('/api/v1/dashboard', s.keys.viewer)).json().runs.by_status).toMatchObject({ running: 0, interrupted: 1 });
     const del = await s.app.inject({ method: 'DELETE', url: `/api/v1/runs/${id}`, headers: { authorization: `Bearer ${s.keys.analyst}` } });
     expect(del.statusCode, del.body).toBe(200);
   });

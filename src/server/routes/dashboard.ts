@@ -15,7 +15,7 @@ import { readBudgetViews } from '../../store/budgets-repo.js';
 import { readDrawBounds } from '../../store/draws-repo.js';
 import { countJobs } from '../../store/jobs-repo.js';
 import { readBalance, readEntries } from '../../store/ledger-repo.js';
-import { RUN_STATUSES, type RunRow, countRunsByStatus, listRuns } from '../../store/runs-repo.js';
+import { RUN_STATUSES, type RunRow, countRunsByStatus, listRuns, runLivenessStamp } from '../../store/runs-repo.js';
 import type { ResourcePlugin } from '../context.js';
 import { COMMON_ERRORS } from '../error-envelope.js';
 import { ResponseCache } from '../response-cache.js';
@@ -187,7 +187,7 @@ const dashboardRoutes: ResourcePlugin = (app, { ctx }, done) => {
     },
     (_request, reply) => {
       const today = readClock(new Date(ctx.now())).today;
-      ResponseCache.send(reply, cache.get(`dashboard|${today}`, DashboardSchema, () => build(today)));
+      ResponseCache.send(reply, cache.get(`dashboard|${today}|${runLivenessStamp(db)}`, DashboardSchema, () => build(today)));
     },
   );
   done();
