@@ -145,7 +145,8 @@ function report(ctx: CliContext, o: SweepOutcome, format: Format): void {
     return;
   }
   if (!o.complete) {
-    ctx.out.info(`stopped by ${o.stop_reason === 'max_cells' ? '--max-cells' : '--deadline'} after starting ${o.cells_run} cell(s); continue with: luckyfive sweep --resume ${o.sweep_id}`);
+    const why = o.stop_reason === 'max_cells' ? `--max-cells after starting ${o.cells_run} cell(s)` : '--deadline (running cells stopped at a contest boundary)';
+    ctx.out.info(`stopped by ${why}: ${o.cells_done}/${o.cells_total} cells done; continue with: luckyfive sweep --resume ${o.sweep_id}`);
     return;
   }
   if (o.status === 'completed_with_failures') {

@@ -10,7 +10,13 @@
  * `cancel()` turns a pending job `cancelled` at once and aborts a running one: the run stops at a
  * clean contest boundary, ends `cancelled` and stays resumable. `stop()` (graceful shutdown)
  * stops claiming and aborts running jobs the same way, but puts them back in the queue, so the
- * next start resumes them. Only one runner may work on a catalog at a time.
+ * next start resumes them.
+ *
+ * Several runners (servers) may share a catalog: each claimed job records its runner's process
+ * (`pid@host`), and recovery, at start and at every poll, only requeues jobs whose runner is dead.
+ * The queue's writes (claim, recovery) never wait for the catalog's write lock: they run with a
+ * zero busy timeout and, when another process holds the lock, are retried later with a growing
+ * delay, so a claim never blocks the event loop for more than a few milliseconds.
  */
 import { performance } from 'node:perf_hooks';
 import { LuckyError, isLuckyError } from '../errors.js';
@@ -22,12 +28,16 @@ import {
   claimNextJob,
   finishJob,
   insertJob,
+  isBusy,
+  jobOwnerKey,
   newJobId,
   readCancelRequests,
   readJob,
   recoverInterruptedJobs,
   requeueJob,
+  withoutWaiting,
 } from '../store/jobs-repo.js';
+import { holdOwnership, ownerTag, releaseOwnership } from '../store/process-owner.js';
 import { type PredictPool, sharePool } from './pool.js';
 import type { RunReport } from './simulate.js';
 import { newRunId } from './simulate.js';
@@ -38,6 +48,9 @@ export const MAX_JOB_ATTEMPTS = 3;
 
 /** How often the runner looks for work it was not told about (ms). */
 export const JOB_POLL_MS = 2000;
+
+/** First retry delay after the catalog was found locked (ms); it doubles up to the poll interval. */
+export const JOB_BUSY_RETRY_MS = 25;
 
 /** The slice of a pino logger the runner writes to. */
 export interface JobLog {
@@ -74,15 +87,21 @@ export class JobRunner {
   private stopping = false;
   private started = false;
   private timer: NodeJS.Timeout | undefined;
+  /** while the catalog is locked by another process: when to try again, and the next delay */
+  private busyUntil = 0;
+  private busyDelay = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly o: JobRunnerOptions) {
     this.log = o.log ?? silent;
   }
 
-  /** Recovers jobs a previous process left running, then starts claiming. */
+  /**
+   * Recovers jobs a dead process left running, then starts claiming. When the catalog is locked
+   * the recovery is retried at the next poll (and zeros are returned).
+   */
   start(): { requeued: number; failed: number } {
-    const recovered = recoverInterruptedJobs(this.o.catalog.db, MAX_JOB_ATTEMPTS, this.iso());
-    if (recovered.requeued || recovered.failed) this.log.info(recovered, 'jobs recovered from a previous run of the server');
+    const recovered = this.recover() ?? { requeued: 0, failed: 0 };
     this.started = true;
     this.timer = setInterval(() => this.tick(), this.o.pollMs ?? JOB_POLL_MS);
     this.timer.unref();
@@ -120,6 +139,7 @@ export class JobRunner {
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     for (const id of this.active.keys()) this.abort(id, 'shutdown');
     await Promise.all([...this.active.values()].map((a) => a.done));
   }
@@ -142,21 +162,59 @@ export class JobRunner {
     } catch (e) {
       this.log.error({ err: e }, 'reading cancel requests failed');
     }
+    if (performance.now() >= this.busyUntil) this.recover();
     this.pump();
   }
 
-  /** Claims jobs while slots are free. Never throws: a failure (say, the catalog busy) is logged and the poll retries. */
+  /** Requeues jobs whose runner died; undefined when the catalog was locked (tried again later). */
+  private recover(): { requeued: number; failed: number } | undefined {
+    const recovered = this.queueWrite(() => recoverInterruptedJobs(this.o.catalog.db, MAX_JOB_ATTEMPTS, this.iso()));
+    if (recovered && (recovered.requeued || recovered.failed)) this.log.info(recovered, 'jobs recovered from a runner that is gone');
+    return recovered;
+  }
+
+  /**
+   * A queue write that never waits for the catalog's lock: when another process holds it, the
+   * write is skipped, a retry of `pump` is scheduled after a delay that doubles up to the poll
+   * interval, and undefined is returned. Other errors are thrown.
+   */
+  private queueWrite<T>(fn: () => T): T | undefined {
+    if (performance.now() < this.busyUntil) return undefined;
+    try {
+      const result = withoutWaiting(this.o.catalog.db, fn);
+      this.busyDelay = 0;
+      return result;
+    } catch (e) {
+      if (!isBusy(e)) throw e;
+      const poll = this.o.pollMs ?? JOB_POLL_MS;
+      this.busyDelay = Math.min(poll, this.busyDelay === 0 ? JOB_BUSY_RETRY_MS : this.busyDelay * 2);
+      this.busyUntil = performance.now() + this.busyDelay;
+      if (!this.retryTimer && !this.stopping) {
+        this.retryTimer = setTimeout(() => {
+          this.retryTimer = undefined;
+          this.tick();
+        }, this.busyDelay);
+        this.retryTimer.unref();
+      }
+      this.log.warn({ retry_ms: this.busyDelay }, 'the catalog is locked by another process; claiming jobs later');
+      return undefined;
+    }
+  }
+
+  /** Claims jobs while slots are free. Never throws: a failure is logged and the poll retries. */
   private pump(): void {
     try {
       while (this.started && !this.stopping && this.active.size < this.o.concurrency) {
-        const job = claimNextJob(this.o.catalog.db, this.iso(), newRunId(new Date(this.o.now())));
+        const job = this.queueWrite(() => claimNextJob(this.o.catalog.db, this.iso(), newRunId(new Date(this.o.now())), ownerTag()));
         if (!job) return;
+        holdOwnership(jobOwnerKey(job.job_id));
         const entry: Active = { controller: new AbortController(), reason: undefined, done: Promise.resolve() };
         this.active.set(job.job_id, entry);
         entry.done = this.execute(job.job_id, job.request_json, job.run_id!, entry)
           .catch((e: unknown) => this.log.error({ job_id: job.job_id, err: e }, 'job bookkeeping failed; the job is recovered at the next start'))
           .finally(() => {
             this.active.delete(job.job_id);
+            releaseOwnership(jobOwnerKey(job.job_id));
             // Claim the next job outside this promise chain so a failure there cannot stall it.
             setImmediate(() => this.tick());
           });

@@ -7,16 +7,17 @@
  * WRITE_BATCH contests per transaction; after Ctrl-C nothing more is written, so every file stops
  * at a clean contest boundary and resumes from there.
  */
-import type { BaselineReport } from '../core/baseline.js';
 import { type Draw, type History, buildHistory } from '../core/draw.js';
 import type { PricePeriod } from '../core/finance/prices.js';
 import type { PayoutRule } from '../core/finance/prizes.js';
 import { type Recipe, canonicalRecipeJson } from '../core/recipe/schema.js';
 import { scoreContest } from '../core/scoring.js';
 import { type ContestResult, type RunFile, createResultWriter, readContestRows, readDoneContests, readRunMeta, writeRunMeta, writeSummary } from '../store/run-file.js';
-import { type RunRow, updateRun } from '../store/runs-repo.js';
+import { releaseOwnership } from '../store/process-owner.js';
+import { type RunRow, runOwnerKey, updateRun } from '../store/runs-repo.js';
 import type { RunPlan } from './plan.js';
 import type { PredictResult, PredictTask } from './predict.worker.js';
+import { buildRunIndexFigures } from './run-index.js';
 import { ENGINE_VERSION, type RunEnv, type RunReport } from './run-types.js';
 import { summarizeRows } from './summarize.js';
 
@@ -102,8 +103,20 @@ function buildGroups(states: JobState[], share: boolean): Group[] {
   });
 }
 
-/** Executes runs to completion (or cancellation) on the shared pool; never throws for a failed run. */
+/**
+ * Executes runs to completion (or cancellation) on the shared pool; never throws for a failed
+ * run. Each run is owned by this process until it ends; should this throw (a write failing), the
+ * runs are let go, so they show `interrupted` and can be resumed.
+ */
 export async function executeRuns(env: RunEnv, jobs: readonly RunJob[], options: ExecuteOptions = {}): Promise<RunOutcome[]> {
+  try {
+    return await executeOwnedRuns(env, jobs, options);
+  } finally {
+    for (const j of jobs) releaseOwnership(runOwnerKey(j.run_id));
+  }
+}
+
+async function executeOwnedRuns(env: RunEnv, jobs: readonly RunJob[], options: ExecuteOptions): Promise<RunOutcome[]> {
   const states: JobState[] = jobs.map((job) => {
     const done = readDoneContests(job.rf.db);
     const todo = job.plan.targets.map((d, i) => ({ draw: d, end: job.plan.target_index[i]! })).filter((t) => !done.has(t.draw.contest));
@@ -201,10 +214,13 @@ export async function executeRuns(env: RunEnv, jobs: readonly RunJob[], options:
     if (env.signal?.aborted) break;
     const built = taskOf(g, units);
     if (!built) continue;
+    // The signal also reaches the pool: after Ctrl-C or a sweep's deadline, tasks still queued
+    // or running are dropped instead of finishing results nobody will write.
     const p: Promise<void> = env.pool
-      .run(built.task)
+      .run(built.task, env.signal)
       .then((results) => accept(g, built.used, results))
       .catch((e: unknown) => {
+        if (env.signal?.aborted) return;
         for (const i of built.used) g.states[i]!.failure ??= e;
       })
       .finally(() => inFlight.delete(p));
@@ -282,23 +298,7 @@ function finishRun(env: RunEnv, s: JobState): RunOutcome {
   } finally {
     rf.close();
   }
-  const outcome = {
-    status,
-    finished_at: finishedAt,
-    error: errorText,
-    contests_done: totals.contests,
-    tickets: totals.tickets,
-    mean_hits: totals.summary.mean_hits,
-    ...totals.summary.rates,
-    ...totals.summary.best_rates,
-    p_value: pValueOf(totals.summary.baseline),
-    cost_cents: totals.finance.cost_cents,
-    prize_cents: totals.finance.prize_cents,
-    net_cents: totals.finance.net_cents,
-    roi_pct: totals.finance.roi_pct,
-    max_drawdown_cents: totals.finance.max_drawdown_cents,
-    win_rate: totals.finance.win_rate,
-  };
+  const outcome = { status, owner: null, finished_at: finishedAt, error: errorText, ...buildRunIndexFigures(totals) };
   recordOutcome(env, job.run_id, outcome);
   env.onEvent?.({ type: 'summary', ...report });
   return f === undefined ? { report } : { report, failure: f, error: errorText ?? 'failed' };
@@ -318,9 +318,4 @@ function recordOutcome(env: RunEnv, runId: string, outcome: Parameters<typeof up
     env.catalog.db.pragma('wal_checkpoint(RESTART)');
     updateRun(env.catalog.db, runId, outcome);
   }
-}
-
-/** The run index keeps the mean-hits p-value: the headline test of "did this beat chance". */
-function pValueOf(b: BaselineReport | null): number | null {
-  return b && Number.isFinite(b.figures.mean_hits.p_value) ? b.figures.mean_hits.p_value : null;
 }

@@ -2,17 +2,19 @@
  * Run-level operations beside simulate: show, export, delete, import (re-register a copied
  * file) and verify (recompute contests and compare).
  */
-import { copyFileSync, existsSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { basename, relative } from 'node:path';
 import { buildHistory, historyWindow } from '../core/draw.js';
 import { predictTickets } from '../core/predictor/index.js';
-import { parseRecipe, recipeHash } from '../core/recipe/schema.js';
+import { type Recipe, parseRecipe, recipeHash } from '../core/recipe/schema.js';
 import { LuckyError } from '../errors.js';
 import type { Catalog } from '../store/catalog.js';
 import { makePrivate } from '../store/private-files.js';
-import { openRunFile, parseRunId, readRunMeta, readSummary, runFilePath } from '../store/run-file.js';
-import { deleteRunRow, getRun, insertRun, requireRun, updateRun } from '../store/runs-repo.js';
+import { openRunFile, parseRunId, readRunMeta, readSummary, runFilePath, runsDir } from '../store/run-file.js';
+import { deleteRunRow, getRun, insertRun, requireRun, runBusyError, updateRun } from '../store/runs-repo.js';
 import { planRun } from './plan.js';
+import { type AuditDifference, type RunAudit, auditRunFile } from './run-audit.js';
+import { buildRunIndexFigures } from './run-index.js';
 import type { RunReport } from './simulate.js';
 
 export interface TicketRow {
@@ -51,28 +53,50 @@ export function readRunReport(catalog: Catalog, runId: string): RunReport | unde
   }
 }
 
-/** Deletes a run's file and index row together. */
+/**
+ * Deletes a run's file and index row together. A run some live process is executing is refused
+ * (E_BUSY); an `interrupted` one (its process is gone) is deleted like any other.
+ */
 export function deleteRun(catalog: Catalog, runId: string): void {
-  const row = requireRun(catalog.db, parseRunId(runId));
-  if (row.status === 'running') throw new LuckyError('E_BUSY', `run ${runId} is running; stop it first`);
   const file = runFilePath(catalog.dataDir, runId);
-  catalog.db.transaction(() => {
-    deleteRunRow(catalog.db, runId);
-    for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
-  })();
+  catalog.db
+    .transaction(() => {
+      const row = requireRun(catalog.db, parseRunId(runId));
+      if (row.status === 'running') throw runBusyError(row);
+      deleteRunRow(catalog.db, runId);
+      for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+    })
+    .immediate();
 }
 
-/** Re-registers a run file copied from elsewhere: validates it, copies it into the data dir, indexes it. */
-export function importRunFile(catalog: Catalog, source: string): string {
+export interface ImportedRun {
+  run_id: string;
+  /** false when the run was made on other draws than the catalog's for its range (dataset hash) */
+  same_draws: boolean;
+  /** what the user should know (printed on stderr, listed in --json) */
+  warnings: string[];
+}
+
+/**
+ * Re-registers a run file copied from elsewhere: validates it (integrity, recipe hash, and its
+ * stored figures recomputed from its contests and tickets: E_DATA_INVALID on any difference),
+ * copies it into the data dir and indexes it from the recomputed totals. A run made on other
+ * draws than the catalog's is imported with a warning.
+ */
+export function importRunFile(catalog: Catalog, source: string): ImportedRun {
   if (!existsSync(source)) throw new LuckyError('E_NOT_FOUND', `no such file: ${source}`);
   const probe = openRunFile(source, { mustExist: true, readonly: true });
   let meta: Record<string, string>;
   let summary: RunReport | undefined;
+  let recipe: Recipe;
+  let audit: RunAudit;
   try {
     const ok = probe.db.pragma('integrity_check', { simple: true });
     if (ok !== 'ok') throw new LuckyError('E_DATA_INVALID', `${basename(source)} fails its integrity check: ${String(ok)}`);
     meta = readRunMeta(probe.db);
     summary = readSummary(probe.db) as RunReport | undefined;
+    recipe = parseRecipe(JSON.parse(meta.recipe_json ?? 'null'));
+    audit = auditRunFile(probe.db, recipe.numbers_per_ticket, recipe.tickets, summary, meta.engine_version);
   } catch (e) {
     probe.close();
     if (e instanceof LuckyError) throw e;
@@ -80,11 +104,26 @@ export function importRunFile(catalog: Catalog, source: string): string {
   }
   probe.close();
   const runId = parseRunId(meta.run_id ?? '');
-  const recipe = parseRecipe(JSON.parse(meta.recipe_json ?? 'null'));
   if (recipeHash(recipe) !== meta.recipe_hash) throw new LuckyError('E_DATA_INVALID', `run ${runId}: recipe hash does not match its recipe`);
+  if (audit.differences.length > 0) throw figuresDiffer(runId, audit.differences);
   if (getRun(catalog.db, runId)) throw new LuckyError('E_CONFLICT', `run ${runId} is already in the catalog`);
   const target = runFilePath(catalog.dataDir, runId);
   if (existsSync(target)) throw new LuckyError('E_CONFLICT', `a file for run ${runId} already exists at ${target}`);
+  const first = Number(meta.first_contest);
+  const last = Number(meta.last_contest);
+  const warnings: string[] = [];
+  let sameDraws = true;
+  try {
+    if (planRun(catalog.db, { from: first, to: last }, recipe.history).dataset_hash !== meta.dataset_hash) {
+      sameDraws = false;
+      warnings.push(`run ${runId} was made on other draws than this catalog holds for contests ${first}..${last} (dataset hash differs): its figures are not comparable with runs made here`);
+    }
+  } catch (e) {
+    if (!(e instanceof LuckyError)) throw e;
+    sameDraws = false;
+    warnings.push(`run ${runId} covers contests ${first}..${last}, which this catalog cannot check (${e.message}): it was made on other draws`);
+  }
+  mkdirSync(runsDir(catalog.dataDir), { recursive: true });
   copyFileSync(source, target);
   makePrivate(target);
   const status = (meta.status ?? 'cancelled') as RunReport['status'];
@@ -100,8 +139,8 @@ export function importRunFile(catalog: Catalog, source: string): string {
     tickets_per_contest: recipe.tickets,
     dataset_hash: meta.dataset_hash ?? null,
     engine_version: meta.engine_version ?? 'unknown',
-    first_contest: Number(meta.first_contest),
-    last_contest: Number(meta.last_contest),
+    first_contest: first,
+    last_contest: last,
     status: status === 'running' ? 'cancelled' : status,
     contests_planned: summary?.contests ?? 0,
     synthetic: meta.synthetic === '1' ? 1 : 0,
@@ -109,36 +148,37 @@ export function importRunFile(catalog: Catalog, source: string): string {
     created_at: meta.created_at ?? new Date(0).toISOString(),
     started_at: meta.created_at ?? null,
   });
-  if (summary) {
-    updateRun(catalog.db, runId, {
-      finished_at: meta.finished_at ?? null,
-      contests_done: summary.contests,
-      tickets: summary.tickets,
-      mean_hits: summary.summary.mean_hits,
-      ...summary.summary.rates,
-      ...summary.summary.best_rates,
-      cost_cents: summary.finance.cost_cents,
-      prize_cents: summary.finance.prize_cents,
-      net_cents: summary.finance.net_cents,
-      roi_pct: summary.finance.roi_pct,
-      max_drawdown_cents: summary.finance.max_drawdown_cents,
-      win_rate: summary.finance.win_rate,
-    });
-  }
-  return runId;
+  // The index row comes from the recomputed totals, never from the stored summary's numbers.
+  if (summary) updateRun(catalog.db, runId, { finished_at: meta.finished_at ?? null, ...buildRunIndexFigures(audit.totals) });
+  else updateRun(catalog.db, runId, { contests_done: audit.totals.contests, tickets: audit.totals.tickets });
+  return { run_id: runId, same_draws: sameDraws, warnings };
+}
+
+function figuresDiffer(runId: string, differences: readonly AuditDifference[]): LuckyError {
+  return new LuckyError('E_DATA_INVALID', `run ${runId}: its stored figures do not match its own contests and tickets (the file was edited or damaged)`, [
+    ...differences.slice(0, 10).map(describeDifference),
+    ...(differences.length > 10 ? [`... and more (${differences.length >= 50 ? 'at least ' : ''}${differences.length} in all)`] : []),
+  ]);
+}
+
+export function describeDifference(d: AuditDifference): string {
+  return `${d.path}: stored ${JSON.stringify(d.stored)}, recomputed ${JSON.stringify(d.recomputed)}`;
 }
 
 export interface VerifyReport {
   run_id: string;
   checked: number;
   differences: Array<{ contest: number; ticket: number; stored: string; recomputed: string }>;
+  /** the file's stored figures (hits, histograms, summary) against what its contests and tickets give */
+  figure_differences: AuditDifference[];
   dataset_changed: boolean;
   ok: boolean;
 }
 
 /**
  * Recomputes `sample` contests of a run (all when undefined) from the catalog's draws and the
- * stored recipe and compares every ticket. Deterministic sample: evenly spaced contests.
+ * stored recipe and compares every ticket. Deterministic sample: evenly spaced contests. The
+ * file's stored figures are always audited in full against its own contests and tickets.
  */
 export function verifyRun(catalog: Catalog, runId: string, sample?: number): VerifyReport {
   requireRun(catalog.db, runId);
@@ -165,7 +205,9 @@ export function verifyRun(catalog: Catalog, runId: string, sample?: number): Ver
       }
     }
     const dataset_changed = plan.dataset_hash !== meta.dataset_hash;
-    return { run_id: runId, checked: pick.length, differences, dataset_changed, ok: differences.length === 0 && !dataset_changed };
+    const audit = auditRunFile(rf.db, recipe.numbers_per_ticket, recipe.tickets, readSummary(rf.db), meta.engine_version);
+    const figure_differences = audit.differences;
+    return { run_id: runId, checked: pick.length, differences, figure_differences, dataset_changed, ok: differences.length === 0 && figure_differences.length === 0 && !dataset_changed };
   } finally {
     rf.close();
   }

@@ -15,7 +15,8 @@ import { LuckyError } from '../errors.js';
 import { makePrivateDir } from '../store/private-files.js';
 import { readPayoutRule, readPriceTable } from '../store/prices-repo.js';
 import { openRunFile, readRunMeta, runFilePath, runsDir, writeRunMeta } from '../store/run-file.js';
-import { getRun, insertRun, requireRun, updateRun } from '../store/runs-repo.js';
+import { holdOwnership, ownerTag } from '../store/process-owner.js';
+import { claimRun, getRun, insertRun, requireRun, runBusyError, runOwnerKey } from '../store/runs-repo.js';
 import { type RangeRequest, type RunPlan, planRun } from './plan.js';
 import { type RunJob, type RunOutcome, executeRuns } from './run-executor.js';
 import { ENGINE_VERSION, type RunEnv, type RunReport } from './run-types.js';
@@ -76,8 +77,10 @@ export function prepareRun(env: RunEnv, req: SimulateRequest, plan: RunPlan = pl
       payout_rule: rule,
       created_at: now.toISOString(),
     });
+    holdOwnership(runOwnerKey(runId));
     insertRun(env.catalog.db, {
       ...common,
+      owner: ownerTag(),
       strategy: recipe.strategy,
       numbers_per_ticket: recipe.numbers_per_ticket,
       tickets_per_contest: recipe.tickets,
@@ -93,22 +96,30 @@ export function prepareRun(env: RunEnv, req: SimulateRequest, plan: RunPlan = pl
   return { run_id: runId, rf, recipe, plan, prices, rule };
 }
 
-/** Reopens an interrupted or cancelled run for execution from where its file stops. */
+/**
+ * Reopens an interrupted or cancelled run for execution from where its file stops. A run is
+ * owned by one process: E_BUSY when another live process (or this one) is executing it.
+ */
 export function prepareResume(env: RunEnv, runId: string): RunJob {
   const row = requireRun(env.catalog.db, runId);
   if (row.status === 'completed') throw new LuckyError('E_CONFLICT', `run ${runId} is already completed`);
+  if (row.status === 'running') throw runBusyError(row);
   const rf = openRunFile(runFilePath(env.catalog.dataDir, runId), { mustExist: true });
   try {
     const meta = readRunMeta(rf.db);
     const recipe = parseRecipe(JSON.parse(meta.recipe_json ?? 'null'));
     const plan = planRun(env.catalog.db, { from: Number(meta.first_contest), to: Number(meta.last_contest) }, recipe.history);
     if (plan.dataset_hash !== meta.dataset_hash) {
-      throw new LuckyError('E_CONFLICT', `the draws behind run ${runId} changed since it started (dataset hash differs); start a new run instead`);
+      throw new LuckyError('E_CONFLICT', `the draws behind run ${runId} changed since it started (dataset hash differs): it cannot be resumed`, [
+        `delete it with \`luckyfive runs delete ${runId}\` and start a new run`,
+      ]);
     }
     const prices = JSON.parse(meta.prices ?? 'null') as PricePeriod[];
     const rule = (meta.payout_rule ?? DEFAULT_PAYOUT_RULE) as PayoutRule;
+    // The atomic check: two resumes that both got this far cannot both claim the run.
+    claimRun(env.catalog.db, runId, ownerTag(), { error: null, started_at: env.now().toISOString() });
+    holdOwnership(runOwnerKey(runId));
     writeRunMeta(rf.db, { status: 'running' });
-    updateRun(env.catalog.db, runId, { status: 'running', error: null, started_at: env.now().toISOString() });
     return { run_id: runId, rf, recipe, plan, prices, rule };
   } catch (e) {
     rf.close();

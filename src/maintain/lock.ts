@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { LuckyError } from '../errors.js';
 import { PRIVATE_FILE_MODE } from '../store/private-files.js';
 import { toStorageError } from '../store/storage-errors.js';
+import { isProcessAlive } from '../store/process-owner.js';
 
 export const LOCK_FILE = 'maintain.lock';
 
@@ -112,18 +113,9 @@ export function parseLockOwner(raw: string): LockOwner | undefined {
   return undefined;
 }
 
-/**
- * A holder on another host cannot be checked, so it counts as alive; EPERM means the process
- * exists under another user.
- */
+/** A holder on another host cannot be checked, so it counts as alive (see process-owner.ts). */
 function isAlive(owner: LockOwner): boolean {
-  if (owner.host !== hostname()) return true;
-  try {
-    process.kill(owner.pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
+  return isProcessAlive(owner.pid, owner.host);
 }
 
 /**

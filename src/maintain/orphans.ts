@@ -1,21 +1,22 @@
 /**
- * Orphans: run files in `runs/` that the catalog does not know, and catalog rows whose file is
- * gone. Repair re-registers a healthy orphan file (through the same validation as `runs import`)
- * and marks a row without a file `failed`; nothing is ever deleted.
+ * Orphans: run files in `runs/` that the catalog does not know, catalog rows whose file is
+ * gone, and runs left `running` by a process that died (shown `interrupted`). Repair
+ * re-registers a healthy orphan file (through the same validation as `runs import`), marks a row
+ * without a file `failed` and an interrupted run `cancelled` (resumable); nothing is ever deleted.
  */
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { importRunFile } from '../engine/runs.js';
 import type { Catalog } from '../store/catalog.js';
 import { runFilePath } from '../store/run-file.js';
-import { updateRun } from '../store/runs-repo.js';
+import { listRuns, updateRun } from '../store/runs-repo.js';
 import { compactTimestamp, isBusyError, isDbInUse, listRunFiles, listUnknownRunDirEntries, openMaintenanceDb } from './db-files.js';
 
 export const RUN_FILE_MISSING = 'run file missing';
 
 export interface OrphanRepair {
   run_id: string;
-  action: 'registered' | 'marked_failed' | 'skipped';
+  action: 'registered' | 'marked_failed' | 'marked_cancelled' | 'skipped';
   error?: string;
 }
 
@@ -26,6 +27,8 @@ export interface OrphanReport {
   rows_without_file: Array<{ run_id: string; status: string }>;
   /** names in runs/ that are not run files (reported, never touched) */
   unknown_files: string[];
+  /** runs stored `running` whose process is gone (`owner` is its `pid@host`, null when unknown) */
+  interrupted_runs: Array<{ run_id: string; owner: string | null }>;
   /** what --repair did, one entry per orphan */
   repaired: OrphanRepair[];
 }
@@ -39,6 +42,7 @@ export function findOrphans(catalog: Catalog): OrphanReport {
     files_without_row: files.filter((f) => !known.has(f.run_id!)).map((f) => ({ run_id: f.run_id!, file: f.rel })),
     rows_without_file: rows.filter((r) => !existsSync(runFilePath(catalog.dataDir, r.run_id))),
     unknown_files: listUnknownRunDirEntries(catalog.dataDir),
+    interrupted_runs: listRuns(catalog.db, { status: 'interrupted', order_by: 'created_at', desc: false }).map((r) => ({ run_id: r.run_id, owner: r.owner })),
     repaired: [],
   };
 }
@@ -58,6 +62,14 @@ export function repairOrphans(catalog: Catalog, report: OrphanReport, options: {
     }
     if (now.status !== 'failed' || now.error !== RUN_FILE_MISSING) updateRun(catalog.db, r.run_id, { status: 'failed', error: RUN_FILE_MISSING });
     repaired.push({ run_id: r.run_id, action: 'marked_failed' });
+  }
+  // Only if it is still the same dead owner's: a resume may have claimed the run since the scan.
+  const cancel = catalog.db.prepare("UPDATE runs SET status = 'cancelled', owner = NULL, error = ? WHERE run_id = ? AND status = 'running' AND owner IS ?");
+  for (const r of report.interrupted_runs) {
+    const missing = report.rows_without_file.some((x) => x.run_id === r.run_id);
+    if (missing) continue;
+    const done = cancel.run(`interrupted: its process (${r.owner ?? 'unknown'}) is gone`, r.run_id, r.owner).changes === 1;
+    repaired.push(done ? { run_id: r.run_id, action: 'marked_cancelled' } : { run_id: r.run_id, action: 'skipped', error: 'claimed by another process meanwhile' });
   }
   return { ...report, repaired };
 }
@@ -89,7 +101,7 @@ function registerOrphanFile(catalog: Catalog, runId: string, now: () => Date): O
   for (const s of sides) renameSync(`${file}${s}`, `${moved}${s}`);
   let id: string;
   try {
-    id = importRunFile(catalog, moved);
+    id = importRunFile(catalog, moved).run_id;
   } catch (e) {
     // Put the file back exactly where it was; if that is impossible keep it in `work`, never delete it.
     const stuck = sides.filter((s) => {

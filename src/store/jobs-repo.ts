@@ -1,9 +1,12 @@
 /**
  * The job queue in the catalog (`jobs`). Claiming is one `UPDATE ... WHERE status = 'pending'
  * RETURNING` statement, so two runners (even in two processes) can never claim the same job.
+ * A running job records its runner's process (`owner`, `pid@host`): recovery only touches jobs
+ * whose owner is dead, so a second server on the same catalog never takes a live server's job.
  */
 import { randomBytes } from 'node:crypto';
 import { LuckyError } from '../errors.js';
+import { isOwnerAlive } from './process-owner.js';
 import type { Db } from './sqlite.js';
 import { prepareCached } from './sqlite.js';
 
@@ -27,6 +30,13 @@ export interface JobRow {
   finished_at: string | null;
   attempts: number;
   cancel_requested: number;
+  /** `pid@host` of the runner working on it, null when none */
+  owner: string | null;
+}
+
+/** The key a job's runner holds (see process-owner.ts). */
+export function jobOwnerKey(jobId: string): string {
+  return `job:${jobId}`;
 }
 
 /** A job row with its run's progress (LEFT JOIN on the run index: one query per list). */
@@ -73,22 +83,42 @@ export function listJobs(db: Db, f: JobFilter): JobView[] {
  * Claims the oldest pending job: marks it running, counts the attempt and gives it a run id
  * (kept from an earlier attempt, or `runId` for a first one). Undefined when none is pending.
  */
-export function claimNextJob(db: Db, now: string, runId: string): JobRow | undefined {
+export function claimNextJob(db: Db, now: string, runId: string, owner: string): JobRow | undefined {
   return prepareCached(
     db,
-    `UPDATE jobs SET status = 'running', started_at = ?, attempts = attempts + 1, run_id = COALESCE(run_id, ?), error = NULL
+    `UPDATE jobs SET status = 'running', started_at = ?, attempts = attempts + 1, run_id = COALESCE(run_id, ?), error = NULL, owner = ?
      WHERE seq = (SELECT seq FROM jobs WHERE status = 'pending' ORDER BY seq LIMIT 1) AND status = 'pending' RETURNING *`,
-  ).get(now, runId) as JobRow | undefined;
+  ).get(now, runId, owner) as JobRow | undefined;
+}
+
+/**
+ * Runs `fn` with the connection's busy timeout at zero, so a write that meets another process's
+ * write lock fails at once (SQLITE_BUSY) instead of blocking the thread; the caller retries later.
+ */
+export function withoutWaiting<T>(db: Db, fn: () => T): T {
+  const before = db.pragma('busy_timeout', { simple: true }) as number;
+  db.pragma('busy_timeout = 0');
+  try {
+    return fn();
+  } finally {
+    db.pragma(`busy_timeout = ${before}`);
+  }
+}
+
+/** True for SQLITE_BUSY / SQLITE_LOCKED (another connection holds the lock). */
+export function isBusy(e: unknown): boolean {
+  const code = (e as { code?: string } | null)?.code ?? '';
+  return code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED');
 }
 
 /** Ends a running job. Only a job still `running` changes (a cancel may have won the race). */
 export function finishJob(db: Db, jobId: string, status: Exclude<JobStatus, 'pending' | 'running'>, error: string | null, now: string): void {
-  prepareCached(db, "UPDATE jobs SET status = ?, error = ?, finished_at = ? WHERE job_id = ? AND status = 'running'").run(status, error, now, jobId);
+  prepareCached(db, "UPDATE jobs SET status = ?, error = ?, finished_at = ?, owner = NULL WHERE job_id = ? AND status = 'running'").run(status, error, now, jobId);
 }
 
 /** Puts a running job back in the queue (graceful shutdown): its run id is kept, so the next start resumes the run. */
 export function requeueJob(db: Db, jobId: string): void {
-  prepareCached(db, "UPDATE jobs SET status = 'pending' WHERE job_id = ? AND status = 'running'").run(jobId);
+  prepareCached(db, "UPDATE jobs SET status = 'pending', owner = NULL WHERE job_id = ? AND status = 'running'").run(jobId);
 }
 
 /** Asks a running job to stop (its runner aborts it at a clean contest boundary); false when it was not running. */
@@ -107,20 +137,31 @@ export function cancelPendingJob(db: Db, jobId: string, now: string): boolean {
 }
 
 /**
- * Jobs left `running` by a process that ended without a graceful shutdown: back to `pending`,
- * except those whose cancel was requested (cancelled) and those already claimed `maxAttempts`
- * times, which fail (a job that keeps killing the server must not be retried forever). Only
- * one runner may work on a catalog: this assumes no other process is running jobs.
+ * Jobs left `running` by a process that died (its owner is gone, or none was recorded): back to
+ * `pending`, except those whose cancel was requested (cancelled) and those already claimed
+ * `maxAttempts` times, which fail (a job that keeps killing the server must not be retried
+ * forever). A job whose owner is alive (another server on the same catalog, or this one) is left
+ * alone. One transaction, so a job claimed meanwhile is never touched.
  */
 export function recoverInterruptedJobs(db: Db, maxAttempts: number, now: string): { requeued: number; failed: number } {
-  return db.transaction(() => {
-    db.prepare("UPDATE jobs SET status = 'cancelled', finished_at = ? WHERE status = 'running' AND cancel_requested = 1").run(now);
-    const failed = db
-      .prepare("UPDATE jobs SET status = 'failed', finished_at = ?, error = ? WHERE status = 'running' AND attempts >= ?")
-      .run(now, `interrupted ${maxAttempts} times without finishing; not retried`, maxAttempts).changes;
-    const requeued = db.prepare("UPDATE jobs SET status = 'pending' WHERE status = 'running'").run().changes;
-    return { requeued, failed };
-  })();
+  // A read first (never waits in WAL): the write lock is only taken when a dead owner exists.
+  const orphaned = () =>
+    (db.prepare("SELECT job_id, owner FROM jobs WHERE status = 'running'").all() as Array<{ job_id: string; owner: string | null }>)
+      .filter((j) => !isOwnerAlive(j.owner, jobOwnerKey(j.job_id)))
+      .map((j) => j.job_id);
+  if (orphaned().length === 0) return { requeued: 0, failed: 0 };
+  return db
+    .transaction(() => {
+      const ids = JSON.stringify(orphaned());
+      const mine = "status = 'running' AND job_id IN (SELECT value FROM json_each(?))";
+      db.prepare(`UPDATE jobs SET status = 'cancelled', finished_at = ?, owner = NULL WHERE ${mine} AND cancel_requested = 1`).run(now, ids);
+      const failed = db
+        .prepare(`UPDATE jobs SET status = 'failed', finished_at = ?, error = ?, owner = NULL WHERE ${mine} AND attempts >= ?`)
+        .run(now, `interrupted ${maxAttempts} times without finishing; not retried`, ids, maxAttempts).changes;
+      const requeued = db.prepare(`UPDATE jobs SET status = 'pending', owner = NULL WHERE ${mine}`).run(ids).changes;
+      return { requeued, failed };
+    })
+    .immediate();
 }
 
 /**

@@ -1,10 +1,33 @@
-/** The catalog's run index: one row per run file. Each list is one query. */
+/**
+ * The catalog's run index: one row per run file. Each list is one query.
+ *
+ * A run is stored `running` with its owner (`pid@host`) while a process executes it. A `running`
+ * row whose owner is gone (the process died: kill -9, a crash, a full disk) is read back as
+ * `interrupted`: never stored, derived on every read, so it is right the moment the owner dies.
+ */
 import { METRIC_DOCS, type MetricName, metricBaseline } from '../core/metrics.js';
 import { LuckyError } from '../errors.js';
+import { isOwnerAlive } from './process-owner.js';
 import type { Db } from './sqlite.js';
 
-export const RUN_STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled'] as const;
+/** Every status a run is shown with; `interrupted` is derived (see the module comment). */
+export const RUN_STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled', 'interrupted'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** The key a run's owner holds (see process-owner.ts). */
+export function runOwnerKey(runId: string): string {
+  return `run:${runId}`;
+}
+
+/** The status to show: `running` with a dead owner is `interrupted`. */
+export function shownRunStatus(row: Pick<RunRow, 'run_id' | 'status' | 'owner'>): RunStatus {
+  return row.status === 'running' && !isOwnerAlive(row.owner, runOwnerKey(row.run_id)) ? 'interrupted' : row.status;
+}
+
+function shown<T extends RunRow | undefined>(row: T): T {
+  if (row && row.status === 'running') row.status = shownRunStatus(row);
+  return row;
+}
 
 export interface RunRow {
   run_id: string;
@@ -45,6 +68,8 @@ export interface RunRow {
   started_at: string | null;
   finished_at: string | null;
   error: string | null;
+  /** `pid@host` of the process executing the run, null when none */
+  owner: string | null;
 }
 
 /** Headline metric columns a list can be ordered or filtered by. */
@@ -58,15 +83,15 @@ export type RunMetricColumn = (typeof RUN_METRIC_COLUMNS)[number];
 export type NewRun = Pick<
   RunRow,
   'run_id' | 'name' | 'sweep_id' | 'recipe_hash' | 'recipe_json' | 'strategy' | 'seed' | 'numbers_per_ticket' | 'tickets_per_contest' | 'dataset_hash' | 'engine_version' | 'first_contest' | 'last_contest' | 'status' | 'contests_planned' | 'synthetic' | 'file' | 'created_at' | 'started_at'
->;
+> & { owner?: string | null };
 
 export function insertRun(db: Db, r: NewRun): void {
   db.prepare(
     `INSERT INTO runs (run_id, name, sweep_id, recipe_hash, recipe_json, strategy, seed, numbers_per_ticket, tickets_per_contest, dataset_hash,
-      engine_version, first_contest, last_contest, status, contests_planned, synthetic, file, created_at, started_at)
+      engine_version, first_contest, last_contest, status, contests_planned, synthetic, file, created_at, started_at, owner)
      VALUES (@run_id, @name, @sweep_id, @recipe_hash, @recipe_json, @strategy, @seed, @numbers_per_ticket, @tickets_per_contest, @dataset_hash,
-      @engine_version, @first_contest, @last_contest, @status, @contests_planned, @synthetic, @file, @created_at, @started_at)`,
-  ).run(r);
+      @engine_version, @first_contest, @last_contest, @status, @contests_planned, @synthetic, @file, @created_at, @started_at, @owner)`,
+  ).run({ owner: null, ...r });
 }
 
 export type RunUpdate = Partial<Omit<RunRow, 'run_id'>>;
@@ -77,8 +102,30 @@ export function updateRun(db: Db, runId: string, values: RunUpdate): void {
   db.prepare(`UPDATE runs SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE run_id = @run_id`).run({ ...values, run_id: runId });
 }
 
+/** A run's row, its status as shown (`interrupted` derived). */
 export function getRun(db: Db, runId: string): RunRow | undefined {
-  return db.prepare('SELECT * FROM runs WHERE run_id = ?').get(runId) as RunRow | undefined;
+  return shown(db.prepare('SELECT * FROM runs WHERE run_id = ?').get(runId) as RunRow | undefined);
+}
+
+/** E_BUSY for a run a live process is executing, naming that process. */
+export function runBusyError(row: Pick<RunRow, 'run_id' | 'owner'>): LuckyError {
+  return new LuckyError('E_BUSY', `run ${row.run_id} is being run by process ${row.owner ?? '?'}`, ['wait for it to finish, or stop it (Ctrl-C) first']);
+}
+
+/**
+ * Claims a run for this process inside one write transaction: E_BUSY when another live process
+ * (or this one) executes it, E_CONFLICT when it is already completed. Returns the row as it was.
+ */
+export function claimRun(db: Db, runId: string, owner: string, values: RunUpdate = {}): RunRow {
+  return db
+    .transaction(() => {
+      const row = requireRun(db, runId);
+      if (row.status === 'completed') throw new LuckyError('E_CONFLICT', `run ${runId} is already completed`);
+      if (row.status === 'running') throw runBusyError(row);
+      updateRun(db, runId, { ...values, status: 'running', owner });
+      return row;
+    })
+    .immediate();
 }
 
 export function requireRun(db: Db, runId: string): RunRow {
@@ -186,7 +233,12 @@ export function listRuns(db: Db, f: RunFilter = {}): RunRow[] {
     add('recipe_hash >= ?', prefix);
     add('recipe_hash < ?', `${prefix}g`);
   }
-  if (f.status !== undefined) add('status = ?', f.status);
+  if (f.status !== undefined) {
+    // `running` and `interrupted` are both stored `running`: they differ by their owner's liveness.
+    if (f.status === 'running' || f.status === 'interrupted') {
+      add(`status = 'running' AND run_id ${f.status === 'running' ? 'NOT ' : ''}IN (SELECT value FROM json_each(?))`, JSON.stringify(interruptedRunIds(db)));
+    } else add('status = ?', f.status);
+  }
   if (f.sweep_id !== undefined) add('sweep_id = ?', f.sweep_id);
   if (f.from !== undefined) add('first_contest >= ?', f.from);
   if (f.to !== undefined) add('last_contest <= ?', f.to);
@@ -209,7 +261,30 @@ export function listRuns(db: Db, f: RunFilter = {}): RunRow[] {
   }
   const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} ${dir} NULLS LAST, run_id ${dir}
     LIMIT ? OFFSET ?`;
-  return db.prepare(sql).all(...params, f.limit ?? -1, f.offset ?? 0) as RunRow[];
+  return (db.prepare(sql).all(...params, f.limit ?? -1, f.offset ?? 0) as RunRow[]).map(shown);
+}
+
+/** How many runs have each status, `interrupted` told apart from `running`. */
+export function countRunsByStatus(db: Db): Record<RunStatus, number> {
+  const rows = db.prepare('SELECT status, COUNT(*) AS n FROM runs GROUP BY status').all() as Array<{ status: RunStatus; n: number }>;
+  const counts = Object.fromEntries(RUN_STATUSES.map((st) => [st, rows.find((r) => r.status === st)?.n ?? 0])) as Record<RunStatus, number>;
+  counts.interrupted = interruptedRunIds(db).length;
+  counts.running -= counts.interrupted;
+  return counts;
+}
+
+/**
+ * A stamp that changes when a running run's owner dies: `interrupted` is derived, so a page
+ * cached by the catalog's data version must also be keyed by this (no write marks the death).
+ */
+export function runLivenessStamp(db: Db): string {
+  return interruptedRunIds(db).join(',');
+}
+
+/** Runs stored `running` whose owner is dead (few: the runs in progress and those left by a crash). */
+function interruptedRunIds(db: Db): string[] {
+  const rows = db.prepare("SELECT run_id, status, owner FROM runs WHERE status = 'running'").all() as Array<Pick<RunRow, 'run_id' | 'status' | 'owner'>>;
+  return rows.filter((r) => shownRunStatus(r) === 'interrupted').map((r) => r.run_id);
 }
 
 export function deleteRunRow(db: Db, runId: string): void {

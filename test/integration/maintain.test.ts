@@ -53,7 +53,7 @@ describe('maintain', () => {
       expect(f.bytes_after).toBeGreaterThan(0);
       expect(f.duration_ms).toBeGreaterThanOrEqual(0);
     }
-    expect(report.orphans).toEqual({ files_without_row: [], rows_without_file: [], unknown_files: [], repaired: [] });
+    expect(report.orphans).toEqual({ files_without_row: [], rows_without_file: [], unknown_files: [], interrupted_runs: [], repaired: [] });
     expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
     // ANALYZE left statistics behind
     const db = new Database(join(dir, 'catalog.sqlite'), { readonly: true });
@@ -166,6 +166,7 @@ describe('maintain', () => {
       files_without_row: [{ run_id: runB, file: `runs/${runB}.sqlite` }],
       rows_without_file: [{ run_id: runA, status: 'completed' }],
       unknown_files: ['runs/notes.txt'],
+      interrupted_runs: [],
       repaired: [],
     });
     const human = await maintain(dir);

@@ -199,7 +199,7 @@ describe('GET /dashboard', () => {
     const d = r.json();
     expect(d.draws).toEqual({ count: 200, first_contest: 4001, last_contest: 4200, last_date: makeDraws(4001, 4200).at(-1)!.date, synthetic: true, synthetic_count: 200 });
     expect(d.runs.count).toBe(2);
-    expect(d.runs.by_status).toEqual({ pending: 0, running: 0, completed: 2, failed: 0, cancelled: 0 });
+    expect(d.runs.by_status).toEqual({ pending: 0, running: 0, completed: 2, failed: 0, cancelled: 0, interrupted: 0 });
     expect(d.runs.latest.map((x: { run_id: string }) => x.run_id)).toEqual(['roi-run-000002', 'roi-run-000001']);
     expect(d.runs.best).toMatchObject({ run_id: 'roi-run-000001', mean_hits: 0.34, expected_mean_hits: 0.3125, p_value: 0.21, completed_runs: 2, sentence: null });
     expect(d.runs.best.p_value_best_of).toBeCloseTo(1 - 0.79 ** 2, 12);

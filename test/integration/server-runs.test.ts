@@ -2,6 +2,8 @@
 // CSV (identical to `runs export`), the run file download and delete; ids never reach a path.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PredictPool, createPredictPool } from '../../src/engine/pool.js';
+import { holdOwnership, ownerTag } from '../../src/store/process-owner.js';
+import { runOwnerKey } from '../../src/store/runs-repo.js';
 import { cli } from '../helpers/cli.js';
 import { makeDraws, seedDraws } from '../helpers/draws.js';
 import { type TestServer, startTestServer } from '../helpers/server.js';
@@ -27,6 +29,11 @@ beforeAll(async () => {
     const id = `fake-${String(i).padStart(4, '0')}`;
     ins.run(id, i % 2 ? `odd ${i}` : `even ${i}`, i % 3 === 0 ? `abc${i}` : `def${i}`, 4000 + i, 4010 + i, statuses[i % 5], `runs/${id}.sqlite`,
       new Date(Date.UTC(2025, 0, 1) + (i % 7) * 86_400_000).toISOString(), i % 4 === 0 ? null : (i * 37) % 11 / 10);
+    // A `running` row is running only while its owner lives: this test process holds them.
+    if (statuses[i % 5] === 'running') {
+      s.catalog.db.prepare('UPDATE runs SET owner = ? WHERE run_id = ?').run(ownerTag(), id);
+      holdOwnership(runOwnerKey(id));
+    }
   }
   const r = await s.post('/api/v1/simulations', s.keys.analyst, { recipe: TINY, from: 4081, to: 4100, name: 'real one' });
   expect(r.statusCode, r.body).toBe(200);

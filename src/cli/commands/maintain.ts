@@ -130,6 +130,7 @@ function printMaintainReport(out: Output, r: MaintainReport): void {
   else {
     for (const f of o.files_without_row) out.warn(`orphan file ${f.file}: no catalog row (\`luckyfive maintain --repair\` re-registers it)`);
     for (const row of o.rows_without_file) out.warn(`run ${row.run_id} (${row.status}): its file is missing (\`--repair\` marks it failed)`);
+    for (const x of o.interrupted_runs) out.warn(`run ${x.run_id} is interrupted: its process (${x.owner ?? 'unknown'}) is gone (\`--repair\` marks it cancelled; \`luckyfive simulate --resume ${x.run_id}\` finishes it)`);
     for (const u of o.unknown_files) out.warn(`unexpected file ${u} in runs/ (left alone)`);
     for (const x of o.repaired) out.info(`repair ${x.run_id}: ${x.action}${x.error ? ` (${x.error})` : ''}`);
   }

@@ -31,7 +31,7 @@ export function register(program: Command, ctx: CliContext): void {
       .description('runs in the catalog, filtered and ordered by any headline metric')
       .option('--name <text>', 'name contains text')
       .option('--recipe-hash <prefix>', 'recipe hash starts with')
-      .option('--status <status>', 'pending, running, completed, failed or cancelled')
+      .option('--status <status>', 'pending, running, completed, failed, cancelled or interrupted (running, but its process is gone)')
       .option('--sweep <sweep_id>', 'cells of one sweep')
       .option('--from <contest>', 'runs starting at or after this contest')
       .option('--to <contest>', 'runs ending at or before this contest')
@@ -44,7 +44,7 @@ export function register(program: Command, ctx: CliContext): void {
     ['json', 'ndjson', 'csv'],
   ).action(async (opts: ListFlags) => {
     const format = formatOf(opts);
-    const { listRuns, ordersByLift, RUN_METRIC_COLUMNS } = await import('../../store/runs-repo.js');
+    const { listRuns, ordersByLift, RUN_METRIC_COLUMNS, RUN_STATUSES } = await import('../../store/runs-repo.js');
     const metric = (name: string) => {
       if (!(RUN_METRIC_COLUMNS as readonly string[]).includes(name)) throw new LuckyError('E_USAGE', `unknown metric "${name}"; one of: ${RUN_METRIC_COLUMNS.join(', ')}`);
       return name as (typeof RUN_METRIC_COLUMNS)[number];
@@ -57,7 +57,7 @@ export function register(program: Command, ctx: CliContext): void {
           return [metric(m[1]!), Number(m[2])];
         }),
       );
-    const statuses = ['pending', 'running', 'completed', 'failed', 'cancelled'];
+    const statuses: readonly string[] = RUN_STATUSES;
     if (opts.status && !statuses.includes(opts.status)) throw new LuckyError('E_USAGE', `--status must be one of ${statuses.join(', ')}`);
     if (opts.asc && opts.desc) throw new LuckyError('E_USAGE', 'give --asc or --desc, not both');
     const limit = parseIntFlag('limit', opts.limit, 0)!;
@@ -146,9 +146,10 @@ export function register(program: Command, ctx: CliContext): void {
 
   addFormatOptions(runs.command('import <file>').description('re-register a run file copied from another machine'), ['json']).action(async (file: string, opts: { json?: boolean }) => {
     const { importRunFile } = await import('../../engine/runs.js');
-    const runId = importRunFile(await ctx.catalog(), file);
-    if (formatOf(opts) === 'json') return ctx.out.json({ run_id: runId, imported: true });
-    ctx.out.text(`imported run ${runId}`);
+    const r = importRunFile(await ctx.catalog(), file);
+    for (const w of r.warnings) ctx.out.warn(w);
+    if (formatOf(opts) === 'json') return ctx.out.json({ run_id: r.run_id, imported: true, same_draws: r.same_draws, warnings: r.warnings });
+    ctx.out.text(`imported run ${r.run_id}`);
   });
 
   addFormatOptions(
@@ -162,12 +163,14 @@ export function register(program: Command, ctx: CliContext): void {
     if (opts.all && opts.sample !== undefined) throw new LuckyError('E_USAGE', 'give --sample N or --all, not both');
     const sample = parseIntFlag('sample', opts.sample) ?? 20;
     const { parseRunId } = await import('../../store/run-file.js');
-    const { verifyRun } = await import('../../engine/runs.js');
+    const { verifyRun, describeDifference } = await import('../../engine/runs.js');
     const report = verifyRun(await ctx.catalog(), parseRunId(id), opts.all ? undefined : sample);
     if (formatOf(opts) === 'json') ctx.out.json(report);
     else {
-      ctx.out.text(`${report.ok ? 'ok' : 'DIFFERENT'}: ${report.checked} contest(s) recomputed, ${report.differences.length} ticket difference(s)${report.dataset_changed ? '; the draws behind this run changed since it ran' : ''}`);
+      ctx.out.text(`${report.ok ? 'ok' : 'DIFFERENT'}: ${report.checked} contest(s) recomputed, ${report.differences.length} ticket difference(s), ${report.figure_differences.length} figure difference(s)${report.dataset_changed ? '; the draws behind this run changed since it ran' : ''}`);
       for (const d of report.differences.slice(0, 20)) ctx.out.text(`  contest ${d.contest} ticket ${d.ticket}: stored ${d.stored}, recomputed ${d.recomputed}`);
+      if (report.figure_differences.length) ctx.out.text(`  the stored figures do not match the run's own contests and tickets:`);
+      for (const d of report.figure_differences.slice(0, 20)) ctx.out.text(`  ${describeDifference(d)}`);
     }
     if (!report.ok) ctx.exitCode = 4;
   });

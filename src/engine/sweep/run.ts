@@ -4,16 +4,18 @@
  * in the pool's tasks (see run-executor.ts); two waves are in flight so the pool never idles while
  * one wave closes its files.
  *
- * Limits (`max_cells`, `deadline_ms`) stop new cells from STARTING; cells already in flight run
- * to the end, so a limit never leaves a half-done run. Ctrl-C (the signal) stops every run in
- * flight at a contest boundary: those cells go back to pending and `--resume` continues their run
- * files where they stopped. A cell whose run is already complete is skipped.
+ * Limits: `max_cells` bounds the cells this invocation starts (so no running cell ever passes
+ * it); `deadline_ms` stops new cells from starting AND stops the cells in flight at a contest
+ * boundary when it passes, exactly as Ctrl-C (the signal) does: those cells go back to pending
+ * and `--resume` continues their run files where they stopped, so a limit never loses work and
+ * the sweep ends within about one contest of its deadline. A cell whose run is already complete
+ * is skipped.
  */
-import { hostname } from 'node:os';
 import { parseRecipe } from '../../core/recipe/schema.js';
 import { cellKey, cellLabel } from '../../core/sweep/apply-params.js';
 import type { ParamValue } from '../../core/sweep/values.js';
 import { LuckyError } from '../../errors.js';
+import { holdOwnership, isOwnerAlive, ownerTag, releaseOwnership } from '../../store/process-owner.js';
 import { type CellRow, type SweepRow, type SweepStatus, countCells, listCells, requireSweep, updateCell, updateSweep } from '../../store/sweeps-repo.js';
 import { type RunJob, executeRuns } from '../run-executor.js';
 import type { RunEnv } from '../run-types.js';
@@ -25,7 +27,7 @@ import { type BestCell, readSweepResults } from './results.js';
 export interface RunSweepOptions {
   /** start at most this many cells in this invocation */
   max_cells?: number | undefined;
-  /** start no cell after this many milliseconds */
+  /** after this many milliseconds start no cell and stop the running ones at a contest boundary */
   deadline_ms?: number | undefined;
   /** cells per wave (default 16) */
   wave_size?: number | undefined;
@@ -56,23 +58,7 @@ export interface SweepOutcome {
 
 const MAX_WAVES_IN_FLIGHT = 2;
 
-function ownerTag(): string {
-  return `${process.pid}@${hostname()}`;
-}
-
-/** True when `owner` names a live process (on another host we cannot tell, so we assume it is). */
-function ownerAlive(owner: string): boolean {
-  const at = owner.indexOf('@');
-  const pid = Number(owner.slice(0, at));
-  if (owner.slice(at + 1) !== hostname()) return true;
-  if (pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+const sweepKey = (sweepId: string) => `sweep:${sweepId}`;
 
 /** Marks the sweep as ours; E_BUSY when another live process is running it. */
 function claim(env: RunEnv, sweepId: string): SweepRow {
@@ -80,10 +66,11 @@ function claim(env: RunEnv, sweepId: string): SweepRow {
   return db
     .transaction(() => {
       const s = requireSweep(db, sweepId);
-      if (s.status === 'running' && s.owner && ownerAlive(s.owner)) {
+      if (s.status === 'running' && isOwnerAlive(s.owner, sweepKey(sweepId))) {
         throw new LuckyError('E_BUSY', `sweep ${sweepId} is being run by process ${s.owner}`, ['wait for it to finish, or stop it (Ctrl-C) and resume it here']);
       }
       updateSweep(db, sweepId, { status: 'running', owner: ownerTag(), started_at: s.started_at ?? env.now().toISOString(), error: null });
+      holdOwnership(sweepKey(sweepId));
       return s;
     })
     .immediate();
@@ -104,10 +91,24 @@ export async function runSweep(env: RunEnv, sweepId: string, options: RunSweepOp
   } catch (e) {
     updateSweep(db, sweepId, { status: 'failed', owner: null, error: e instanceof Error ? e.message : String(e) });
     throw e;
+  } finally {
+    releaseOwnership(sweepKey(sweepId));
   }
 }
 
 async function drive(env: RunEnv, sweep: SweepRow, options: RunSweepOptions, started: number): Promise<SweepOutcome> {
+  // The deadline aborts the runs in flight like Ctrl-C does; `runEnv` carries both signals.
+  const timeUp = new AbortController();
+  const timer = options.deadline_ms === undefined ? undefined : setTimeout(() => timeUp.abort(), Math.max(0, started + options.deadline_ms - env.now().getTime()));
+  timer?.unref();
+  try {
+    return await driveUntil({ ...env, signal: env.signal ? AbortSignal.any([env.signal, timeUp.signal]) : timeUp.signal }, env.signal, sweep, options, started);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function driveUntil(env: RunEnv, userSignal: AbortSignal | undefined, sweep: SweepRow, options: RunSweepOptions, started: number): Promise<SweepOutcome> {
   const db = env.catalog.db;
   const id = sweep.sweep_id;
   const range = { from: sweep.first_contest, to: sweep.last_contest };
@@ -141,7 +142,8 @@ async function drive(env: RunEnv, sweep: SweepRow, options: RunSweepOptions, sta
   const waveSize = Math.max(1, options.wave_size ?? 16);
   let startedCells = 0;
   let stop: StopReason | null = null;
-  const limit = (): StopReason | null => (env.signal?.aborted ? 'interrupted' : startedCells >= maxCells ? 'max_cells' : env.now().getTime() >= deadline ? 'deadline' : null);
+  const limit = (): StopReason | null =>
+    userSignal?.aborted ? 'interrupted' : env.signal?.aborted || env.now().getTime() >= deadline ? 'deadline' : startedCells >= maxCells ? 'max_cells' : null;
 
   const runWave = async (wave: Todo[]): Promise<void> => {
     const jobs: Array<{ t: Todo; job: RunJob }> = [];
@@ -193,7 +195,7 @@ async function drive(env: RunEnv, sweep: SweepRow, options: RunSweepOptions, sta
   }
   await Promise.all(inFlight);
   if (fatal !== undefined) throw fatal;
-  if (env.signal?.aborted) stop = 'interrupted';
+  if (env.signal?.aborted) stop = limit();
 
   let holdoutLeft = false;
   let holdoutFailed = 0;
@@ -206,7 +208,7 @@ async function drive(env: RunEnv, sweep: SweepRow, options: RunSweepOptions, sta
       holdoutFailed = h.failed;
       holdoutErrors.push(...h.errors);
       holdoutLeft = h.pending > 0;
-      if (env.signal?.aborted) stop = 'interrupted';
+      if (env.signal?.aborted) stop = limit();
     } else holdoutLeft = true;
   }
 

@@ -15,8 +15,7 @@ import { readBudgetViews } from '../../store/budgets-repo.js';
 import { readDrawBounds } from '../../store/draws-repo.js';
 import { countJobs } from '../../store/jobs-repo.js';
 import { readBalance, readEntries } from '../../store/ledger-repo.js';
-import { RUN_STATUSES, type RunRow, listRuns } from '../../store/runs-repo.js';
-import { prepareCached } from '../../store/sqlite.js';
+import { RUN_STATUSES, type RunRow, countRunsByStatus, listRuns, runLivenessStamp } from '../../store/runs-repo.js';
 import type { ResourcePlugin } from '../context.js';
 import { COMMON_ERRORS } from '../error-envelope.js';
 import { ResponseCache } from '../response-cache.js';
@@ -118,8 +117,7 @@ const dashboardRoutes: ResourcePlugin = (app, { ctx }, done) => {
 
   const build = (today: string): Dashboard => {
     const bounds = readDrawBounds(db);
-    const statusRows = prepareCached(db, 'SELECT status, COUNT(*) AS n FROM runs GROUP BY status').all() as Array<{ status: string; n: number }>;
-    const byStatus = Object.fromEntries(RUN_STATUSES.map((s) => [s, statusRows.find((r) => r.status === s)?.n ?? 0])) as Dashboard['runs']['by_status'];
+    const byStatus: Dashboard['runs']['by_status'] = countRunsByStatus(db);
     const completed = byStatus.completed;
     const top = listRuns(db, { status: 'completed', order_by: 'mean_hits', desc: true, limit: 1 })[0];
     let best: Dashboard['runs']['best'] = null;
@@ -159,7 +157,7 @@ const dashboardRoutes: ResourcePlugin = (app, { ctx }, done) => {
         synthetic_count: bounds.synthetic,
       },
       runs: {
-        count: statusRows.reduce((a, r) => a + r.n, 0),
+        count: Object.values(byStatus).reduce((a, n) => a + n, 0),
         by_status: byStatus,
         latest: listRuns(db, { limit: 5 }).map(latestJson),
         best,
@@ -189,7 +187,7 @@ const dashboardRoutes: ResourcePlugin = (app, { ctx }, done) => {
     },
     (_request, reply) => {
       const today = readClock(new Date(ctx.now())).today;
-      ResponseCache.send(reply, cache.get(`dashboard|${today}`, DashboardSchema, () => build(today)));
+      ResponseCache.send(reply, cache.get(`dashboard|${today}|${runLivenessStamp(db)}`, DashboardSchema, () => build(today)));
     },
   );
   done();

@@ -14,7 +14,7 @@ import { runRowJson } from '../../engine/run-json.js';
 import { type TicketRow, deleteRun, iterateTickets, readRunReport } from '../../engine/runs.js';
 import { LuckyError } from '../../errors.js';
 import { RUN_ID_PATTERN, openRunFile, readContestPage, runFilePath } from '../../store/run-file.js';
-import { RUN_METRIC_COLUMNS, RUN_STATUSES, type RunRow, listRuns, ordersByLift, requireRun, runOrder, runOrderValue } from '../../store/runs-repo.js';
+import { RUN_METRIC_COLUMNS, RUN_STATUSES, type RunRow, listRuns, ordersByLift, requireRun, runLivenessStamp, runOrder, runOrderValue } from '../../store/runs-repo.js';
 import type { Catalog } from '../../store/catalog.js';
 import { isStorageFault, toStorageError } from '../../store/storage-errors.js';
 import type { ResourcePlugin } from '../context.js';
@@ -119,7 +119,7 @@ const runsRoutes: ResourcePlugin = (app, { ctx }, done) => {
       const kind = column === 'created_at' ? 'string' : 'nullable-number';
       const after = q.cursor === undefined ? undefined : decodeKeyCursor(tag, q.cursor, [kind, 'string']);
       const limit = q.limit ?? DEFAULT_PAGE;
-      const key = JSON.stringify([q.name, q.status, q.recipe_hash, q.sweep_id, q.from, q.to, column, desc, limit, after]);
+      const key = JSON.stringify([q.name, q.status, q.recipe_hash, q.sweep_id, q.from, q.to, column, desc, limit, after, runLivenessStamp(db)]);
       const entry = pages.get(key, RunPageSchema, () => {
         // One query per page: one row more than the page says whether another follows.
         const rows = listRuns(db, {
