@@ -5,3 +5,4 @@
  * around a pure function that the CLI calls in-process.
  */
 export { runPairTests as comparePairs } from './compare-tests.js';
+export { runParseImport as parseImport } from '../import/parse-task.js';

@@ -38,7 +38,7 @@ export function register(program: Command, ctx: CliContext): void {
       const catalog = await ctx.catalog();
       const { LISTEN_BACKLOG, buildApp } = await import('../../server/app.js');
       const { createPredictPool } = await import('../../engine/pool.js');
-      const { importDraws } = await import('../../import/import-draws.js');
+      const { createImportOnPool } = await import('../../server/import-on-pool.js');
       // One worker pool for every simulation the server runs (requests and jobs share it); it is
       // closed after the app (cleanups run in reverse), once the job runner has let go of it.
       const pool = createPredictPool(config.threads);
@@ -48,7 +48,8 @@ export function register(program: Command, ctx: CliContext): void {
         config,
         tls,
         pool,
-        importFile: (bytes, fileName, opts) => importDraws(catalog.db, bytes, { fileName, replace: opts.replace, dryRun: opts.dryRun }),
+        // uploads are parsed on the pool: only the catalog transaction runs on the event loop
+        importFile: createImportOnPool(catalog.db, pool),
         logger: { stream: { write: (line) => void ctx.io.stdout.write(line) } },
       });
       let address: string;
