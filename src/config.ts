@@ -41,6 +41,7 @@ export const CONFIG_FIELDS = {
   public_docs: { env: 'LUCKYFIVE_PUBLIC_DOCS', schema: bool, default: () => true, doc: 'serve: /docs and the OpenAPI document without a key' },
   upload_max_mb: { env: 'LUCKYFIVE_UPLOAD_MAX_MB', schema: int(1, 1024), default: () => 20, doc: 'serve: largest import upload, in MiB' },
   job_concurrency: { env: 'LUCKYFIVE_JOB_CONCURRENCY', schema: int(1, 64), default: () => 1, doc: 'serve: simulation jobs run at once (they share one worker pool of `threads`)' },
+  shutdown_timeout: { env: 'LUCKYFIVE_SHUTDOWN_TIMEOUT', schema: int(1, 3600), default: () => 10, doc: 'serve: seconds a graceful stop (SIGTERM, Ctrl-C) waits for requests and jobs before closing connections' },
   log_level: { env: 'LUCKYFIVE_LOG_LEVEL', schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), default: () => 'info', doc: 'serve: log level' },
 } satisfies Record<string, Field>;
 
@@ -63,6 +64,7 @@ export interface Config {
   public_docs: boolean;
   upload_max_mb: number;
   job_concurrency: number;
+  shutdown_timeout: number;
   log_level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
