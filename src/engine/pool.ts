@@ -5,14 +5,14 @@
  */
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import type { ParseImportOutcome, ParseImportTask } from '../import/parse-task.js';
+import type { ImportOutcome, ImportTask } from '../import/import-task.js';
 import type { PairTestResult, PairTestsTask } from './compare-tests.js';
 import type { PredictResult, PredictTask } from './predict.worker.js';
 
 /** The tasks of `tasks.worker.ts` by name: [input, output]. */
 export interface PoolTasks {
   comparePairs: [PairTestsTask, PairTestResult[]];
-  parseImport: [ParseImportTask, ParseImportOutcome];
+  importFile: [ImportTask, ImportOutcome];
 }
 export type PoolTaskName = keyof PoolTasks;
 

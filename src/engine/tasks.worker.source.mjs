@@ -8,4 +8,4 @@ register();
 const worker = await import('./tasks.worker.ts');
 
 export const comparePairs = worker.comparePairs;
-export const parseImport = worker.parseImport;
+export const importFile = worker.importFile;

@@ -64,8 +64,8 @@ export function register(program: Command, ctx: CliContext): void {
         config,
         tls,
         pool,
-        // uploads are parsed on the pool: only the catalog transaction runs on the event loop
-        importFile: createImportOnPool(catalog.db, pool),
+        // uploads are imported on the pool (parse and transaction): never on the event loop
+        importFile: createImportOnPool(catalog, pool),
         logger: { stream: { write: (line) => void ctx.io.stdout.write(line) } },
       });
       let address: string;

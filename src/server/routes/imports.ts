@@ -2,8 +2,9 @@
  * Imports: `POST /api/v1/imports` (multipart upload, field `file`, size-limited by
  * `upload_max_mb`) runs the same import service as `luckyfive import`; `GET /api/v1/imports`
  * lists the import history. The uploaded file name is only a label passed to the service: it
- * must be a plain name and never becomes a path. The server's service parses the upload on a
- * pool thread (`server/import-on-pool.ts`): only the catalog transaction runs on the event loop.
+ * must be a plain name and never becomes a path. The server's service imports the upload on
+ * a pool thread (`server/import-on-pool.ts`): neither the parse nor the transaction runs on the
+ * event loop.
  */
 import multipart from '@fastify/multipart';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
