@@ -16,7 +16,7 @@ const runIds: string[] = [];
 
 beforeAll(async () => {
   pool = createPredictPool(1);
-  s = await startTestServer({ rate_limit_read: 100_000 }, { runJobs: false, pool });
+  s = await startTestServer({ rate_limit_read: 100_000, rate_limit_ip: 10_000_000 }, { runJobs: false, pool });
   seedDraws(s.dir, makeDraws(1, 2010));
   const recipe = join(s.dir, 'one.json');
   writeFileSync(recipe, JSON.stringify({ version: '2', name: 'one', strategy: 'random', tickets: 1, history: 5 }));

@@ -21,7 +21,7 @@ function multipart(fileName: string, content: Uint8Array | string): { payload: B
 
 beforeAll(async () => {
   pool = createPredictPool(1);
-  s = await startTestServer({ upload_max_mb: 20, rate_limit_heavy: 1000 }, { runJobs: false, pool });
+  s = await startTestServer({ upload_max_mb: 20, rate_limit_heavy: 1000, rate_limit_read: 100_000, rate_limit_ip: 10_000_000 }, { runJobs: false, pool });
   // the service `serve` wires, on this test's pool
   await s.restart({ importFile: createImportOnPool(s.catalog, pool) });
   // warm the pool thread up (its first task loads the modules)
@@ -72,6 +72,7 @@ describe('[12.1.2] uploads never hold the event loop', () => {
   }, 60_000);
 
   it('[12.1.2] a good upload still lands (imported on the pool, seen by the server at once)', async () => {
+    s.catalog.db.prepare('DELETE FROM draws').run();
     const csv = 'contest,draw_date,b1,b2,b3,b4,b5\n1,1994-03-13,25,45,60,76,79\n2,1994-03-16,1,2,3,4,5\n';
     const r = await upload('good.csv', csv);
     expect(r.statusCode, r.body).toBe(201);

@@ -20,7 +20,7 @@ let s: TestServer;
 
 beforeAll(async () => {
   pool = createPredictPool(1);
-  s = await startTestServer({ rate_limit_heavy: 1000, rate_limit_read: 100_000 }, { pool, runJobs: false });
+  s = await startTestServer({ rate_limit_heavy: 1000, rate_limit_read: 100_000, rate_limit_ip: 10_000_000 }, { pool, runJobs: false });
   seedDraws(s.dir, makeDraws(4001, 4200));
 });
 afterAll(async () => {
