@@ -48,6 +48,7 @@ export const CONFIG_FIELDS = {
   disk_min_free_mb: { env: 'LUCKYFIVE_DISK_MIN_FREE_MB', schema: int(0, 1_000_000), default: () => 100, doc: 'free space under the data dir below which /health answers 503 and maintain warns, in MiB' },
   upload_max_mb: { env: 'LUCKYFIVE_UPLOAD_MAX_MB', schema: int(1, 1024), default: () => 20, doc: 'serve: largest import upload, in MiB' },
   job_concurrency: { env: 'LUCKYFIVE_JOB_CONCURRENCY', schema: int(1, 64), default: () => 1, doc: 'serve: simulation jobs run at once (they share one worker pool of `threads`)' },
+  shutdown_timeout: { env: 'LUCKYFIVE_SHUTDOWN_TIMEOUT', schema: int(1, 3600), default: () => 10, doc: 'serve: seconds a graceful stop (SIGTERM, Ctrl-C) waits for requests and jobs before closing connections' },
   log_level: { env: 'LUCKYFIVE_LOG_LEVEL', schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), default: () => 'info', doc: 'serve: log level' },
 } satisfies Record<string, Field>;
 
@@ -77,6 +78,7 @@ export interface Config {
   disk_min_free_mb: number;
   upload_max_mb: number;
   job_concurrency: number;
+  shutdown_timeout: number;
   log_level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 

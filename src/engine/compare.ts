@@ -7,13 +7,23 @@
  */
 import { METRIC_DOCS, type MetricName } from '../core/metrics.js';
 import { liftOf, rankByFor, rankEntries } from '../core/ranking.js';
-import { type Description, describe, formatNumber, formatPValue, holm, pairedPermutationTest, signTest, unpairedPermutationTest } from '../core/stats.js';
+import { type Description, describe, formatInteger, formatNumber, formatPValue, holm } from '../core/stats.js';
+import { permutationWork } from '../core/stats/paired.js';
 import { LuckyError } from '../errors.js';
 import type { Catalog } from '../store/catalog.js';
 import { parseRunId } from '../store/run-file.js';
 import { type RunRow, requireRun } from '../store/runs-repo.js';
+import { type PairInput, type PairTestResult, type PairTestsTask, runPairTests } from './compare-tests.js';
 import { checkSameDraws } from './compare-draws.js';
 import { type MetricFigure, readRunContests, readRunMetrics, storedMetricFigure } from './run-metrics.js';
+
+/**
+ * The most work `GET /compare` does for one request, in sign flips (contests x iterations per
+ * pair, summed; an unpaired pair counts about 12 flips per draw): about 3 s of one pool thread.
+ * Over it the request is refused with E_INPUT_INVALID (400) rather than run with fewer
+ * iterations, so a pair's p-value never depends on which other runs were compared with it.
+ */
+export const COMPARE_MAX_WORK = 1_000_000_000;
 
 export interface CompareOptions {
   metrics: readonly MetricName[];
@@ -21,6 +31,8 @@ export interface CompareOptions {
   iterations?: number;
   /** permutation seed (default 0) */
   seed?: number;
+  /** refuse (E_INPUT_INVALID) a comparison whose tests cost more sign flips than this; default no limit */
+  maxWork?: number;
 }
 
 export interface CompareMetric {
@@ -73,7 +85,15 @@ function perContestHits(catalog: Catalog, runId: string): Map<number, number> {
   return out;
 }
 
-export function compareRuns(catalog: Catalog, ids: readonly string[], options: CompareOptions): CompareReport {
+/** What a comparison needs before any run file is read: the checked index rows and the test settings. */
+interface ComparePlan {
+  rows: RunRow[];
+  iterations: number;
+  seed: number;
+}
+
+/** Checks the ids and the runs, and refuses a comparison over `maxWork` before reading any run file. */
+function planCompare(catalog: Catalog, ids: readonly string[], options: CompareOptions): ComparePlan {
   if (ids.length < 2) throw new LuckyError('E_USAGE', 'compare needs at least two run ids');
   const dup = ids.find((id, i) => ids.indexOf(id) !== i);
   if (dup) throw new LuckyError('E_USAGE', `run ${dup} is given twice`);
@@ -81,11 +101,33 @@ export function compareRuns(catalog: Catalog, ids: readonly string[], options: C
   for (const r of rows) {
     if (r.status !== 'completed') throw new LuckyError('E_CONFLICT', `run ${r.run_id} is ${r.status}, not completed; finish it first (luckyfive simulate --resume ${r.run_id})`);
   }
+  const plan = { rows, iterations: options.iterations ?? 10_000, seed: options.seed ?? 0 };
+  // From the index rows: at most the overlap of the two ranges is shared.
+  checkWork(plan, options.maxWork, (i, j) => {
+    const [a, b] = [rows[i]!, rows[j]!];
+    const overlap = Math.min(a.last_contest, b.last_contest) - Math.max(a.first_contest, b.first_contest) + 1;
+    return overlap > 0 ? { paired: true, n: Math.min(overlap, a.contests_done, b.contests_done) } : { paired: false, nA: a.contests_done };
+  });
   checkSameDraws(catalog, rows);
-  const iterations = options.iterations ?? 10_000;
-  const seed = options.seed ?? 0;
+  return plan;
+}
+
+function checkWork(plan: ComparePlan, maxWork: number | undefined, shape: (i: number, j: number) => Parameters<typeof permutationWork>[0]): void {
+  if (maxWork === undefined) return;
+  const n = plan.rows.length;
+  let work = 0;
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) work += permutationWork(shape(i, j), plan.iterations);
+  if (work <= maxWork) return;
+  const pairs = (n * (n - 1)) / 2;
+  throw new LuckyError('E_INPUT_INVALID', `comparing these ${n} runs is too much work for one request`, [
+    `run_id: ${pairs} pairs x shared contests x ${formatInteger(plan.iterations)} permutations = ${formatInteger(work)} sign flips; the limit is ${formatInteger(maxWork)}: compare fewer or shorter runs (luckyfive compare has no limit)`,
+  ]);
+}
+
+/** The metric table of a comparison (index rows; run files only for runs indexed without metrics). */
+function compareMetrics(catalog: Catalog, rows: readonly RunRow[], names: readonly MetricName[]): CompareMetric[] {
   const figures = rows.map((r) => readRunMetrics(catalog, r));
-  const metrics: CompareMetric[] = options.metrics.map((metric) => {
+  return names.map((metric) => {
     const higher = METRIC_DOCS[metric].higher_is_better;
     const entries = rows.map((r, i) => {
       const fig = storedMetricFigure(catalog, r.run_id, metric, figures[i]!);
@@ -102,27 +144,45 @@ export function compareRuns(catalog: Catalog, ids: readonly string[], options: C
       winner: firsts.length === 1 ? firsts[0]!.run_id : null,
     };
   });
+}
 
-  const hits = rows.map((r) => perContestHits(catalog, r.run_id));
-  const notes: string[] = [];
-  const raw: Array<Omit<ComparePair, 'permutation_p_holm' | 'winner' | 'sentence'>> = [];
+type PairHead = Pick<ComparePair, 'a' | 'b' | 'paired' | 'shared_contests' | 'iterations' | 'seed'>;
+
+/** Every pair's inputs to the tests, from each run's per-contest mean hits. */
+function buildPairTests(plan: ComparePlan, hits: ReadonlyArray<Map<number, number>>, maxWork: number | undefined): { heads: PairHead[]; task: PairTestsTask } {
+  const { rows, iterations, seed } = plan;
+  const heads: PairHead[] = [];
+  const pairs: PairInput[] = [];
   for (let i = 0; i < rows.length; i++) {
     for (let j = i + 1; j < rows.length; j++) {
       const [a, b] = [hits[i]!, hits[j]!];
       const shared = [...a.keys()].filter((c) => b.has(c)).sort((x, y) => x - y);
       const base = { a: rows[i]!.run_id, b: rows[j]!.run_id, iterations, seed };
-      if (shared.length > 0) {
-        const diffs = shared.map((c) => a.get(c)! - b.get(c)!);
-        const s = signTest(diffs);
-        const perm = pairedPermutationTest(diffs, { iterations, seed });
-        raw.push({ ...base, paired: true, shared_contests: shared.length, mean_diff: perm.mean_diff, a_better: s.positive, b_better: s.negative, ties: s.zero, sign_p: s.p_value, permutation_p: perm.p_value });
-      } else {
-        const perm = unpairedPermutationTest([...a.values()], [...b.values()], { iterations, seed });
-        notes.push(`runs ${base.a} and ${base.b} share no contest: compared unpaired (a permutation test on per-contest mean hits), which cannot remove the draw-to-draw noise a paired test removes`);
-        raw.push({ ...base, paired: false, shared_contests: 0, mean_diff: perm.mean_diff, a_better: null, b_better: null, ties: null, sign_p: null, permutation_p: perm.p_value });
-      }
+      heads.push({ ...base, paired: shared.length > 0, shared_contests: shared.length });
+      pairs.push(
+        shared.length > 0
+          ? { paired: true, diffs: Float64Array.from(shared, (c) => a.get(c)! - b.get(c)!) }
+          : { paired: false, a: Float64Array.from(a.values()), b: Float64Array.from(b.values()) },
+      );
     }
   }
+  // the exact work, now that the shared contests are known
+  let k = 0;
+  checkWork(plan, maxWork, () => {
+    const p = pairs[k++]!;
+    return p.paired ? { paired: true, n: p.diffs.length } : { paired: false, nA: p.a.length };
+  });
+  return { heads, task: { iterations, seed, pairs } };
+}
+
+function assembleReport(plan: ComparePlan, metrics: CompareMetric[], heads: readonly PairHead[], results: readonly PairTestResult[]): CompareReport {
+  const notes: string[] = [];
+  const raw: Array<Omit<ComparePair, 'permutation_p_holm' | 'winner' | 'sentence'>> = heads.map((h, k) => {
+    if (!h.paired) {
+      notes.push(`runs ${h.a} and ${h.b} share no contest: compared unpaired (a permutation test on per-contest mean hits), which cannot remove the draw-to-draw noise a paired test removes`);
+    }
+    return { ...h, ...results[k]! };
+  });
   const adjusted = holm(raw.map((p) => p.permutation_p));
   const pairs: ComparePair[] = raw.map((p, k) => {
     const pAdj = adjusted[k]!;
@@ -130,11 +190,58 @@ export function compareRuns(catalog: Catalog, ids: readonly string[], options: C
     return { ...p, permutation_p_holm: pAdj, winner, sentence: pairSentence(p, pAdj, raw.length, winner) };
   });
   return {
-    runs: rows.map((r) => ({ run_id: r.run_id, name: r.name, strategy: r.strategy, recipe_hash: r.recipe_hash, first_contest: r.first_contest, last_contest: r.last_contest, contests: r.contests_done, tickets: r.tickets, numbers_per_ticket: r.numbers_per_ticket, synthetic_data: r.synthetic === 1 })),
+    runs: plan.rows.map((r) => ({ run_id: r.run_id, name: r.name, strategy: r.strategy, recipe_hash: r.recipe_hash, first_contest: r.first_contest, last_contest: r.last_contest, contests: r.contests_done, tickets: r.tickets, numbers_per_ticket: r.numbers_per_ticket, synthetic_data: r.synthetic === 1 })),
     metrics,
     pairs,
     notes,
   };
+}
+
+/** Compares in-process (the CLI): the same answer as {@link compareRunsAsync}. */
+export function compareRuns(catalog: Catalog, ids: readonly string[], options: CompareOptions): CompareReport {
+  const plan = planCompare(catalog, ids, options);
+  const metrics = compareMetrics(catalog, plan.rows, options.metrics);
+  const { heads, task } = buildPairTests(
+    plan,
+    plan.rows.map((r) => perContestHits(catalog, r.run_id)),
+    options.maxWork,
+  );
+  return assembleReport(plan, metrics, heads, runPairTests(task));
+}
+
+/**
+ * Compares without holding the event loop (the server): run files are read one per turn of the
+ * loop and the tests run through `runTests` (a pool thread), in tasks of bounded work.
+ */
+export async function compareRunsAsync(
+  catalog: Catalog,
+  ids: readonly string[],
+  options: CompareOptions,
+  runTests: (task: PairTestsTask) => Promise<PairTestResult[]>,
+): Promise<CompareReport> {
+  const plan = planCompare(catalog, ids, options);
+  const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+  const metrics = compareMetrics(catalog, plan.rows, options.metrics);
+  const hits: Array<Map<number, number>> = [];
+  for (const r of plan.rows) {
+    await turn();
+    hits.push(perContestHits(catalog, r.run_id));
+  }
+  const { heads, task } = buildPairTests(plan, hits, options.maxWork);
+  // Tasks of about 50 million flips each, so a wide comparison spreads over the pool's threads.
+  const chunks: PairInput[][] = [[]];
+  let chunkWork = 0;
+  for (const p of task.pairs) {
+    const w = permutationWork(p.paired ? { paired: true, n: p.diffs.length } : { paired: false, nA: p.a.length }, plan.iterations);
+    if (chunkWork > 0 && chunkWork + w > 50_000_000) {
+      chunks.push([]);
+      chunkWork = 0;
+    }
+    chunks.at(-1)!.push(p);
+    chunkWork += w;
+  }
+  const results = await Promise.all(chunks.map((pairs) => runTests({ iterations: task.iterations, seed: task.seed, pairs })));
+  return assembleReport(plan, metrics, heads, results.flat());
 }
 
 function pairSentence(p: Omit<ComparePair, 'permutation_p_holm' | 'winner' | 'sentence'>, pAdj: number, family: number, winner: string | null): string {

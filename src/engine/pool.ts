@@ -5,18 +5,33 @@
  */
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
+import type { ImportOutcome, ImportTask } from '../import/import-task.js';
+import type { PairTestResult, PairTestsTask } from './compare-tests.js';
 import type { PredictResult, PredictTask } from './predict.worker.js';
+
+/** The tasks of `tasks.worker.ts` by name: [input, output]. */
+export interface PoolTasks {
+  comparePairs: [PairTestsTask, PairTestResult[]];
+  importFile: [ImportTask, ImportOutcome];
+}
+export type PoolTaskName = keyof PoolTasks;
 
 export interface PredictPool {
   readonly threads: number;
   run(task: PredictTask, signal?: AbortSignal): Promise<PredictResult[]>;
+  /**
+   * Another kind of task on the same threads (see `tasks.worker.ts`). Optional so in-process
+   * test pools need not provide it; callers then run the pure function in-process.
+   */
+  runTask?<K extends PoolTaskName>(name: K, task: PoolTasks[K][0], signal?: AbortSignal): Promise<PoolTasks[K][1]>;
   close(): Promise<void>;
 }
 
 export function createPredictPool(threads: number): PredictPool {
   const fromSource = import.meta.url.endsWith('.ts');
   const filename = fileURLToPath(new URL(fromSource ? './predict.worker.source.mjs' : './predict.worker.js', import.meta.url));
-  const pool = new Piscina<PredictTask, PredictResult[]>({
+  const tasksFile = fileURLToPath(new URL(fromSource ? './tasks.worker.source.mjs' : './tasks.worker.js', import.meta.url));
+  const pool = new Piscina<unknown, unknown>({
     filename,
     minThreads: threads,
     maxThreads: threads,
@@ -25,7 +40,9 @@ export function createPredictPool(threads: number): PredictPool {
   });
   return {
     threads,
-    run: (task, signal) => pool.run(task, signal ? { signal } : {}),
+    run: (task, signal) => pool.run(task, signal ? { signal } : {}) as Promise<PredictResult[]>,
+    runTask: <K extends PoolTaskName>(name: K, task: PoolTasks[K][0], signal?: AbortSignal) =>
+      pool.run(task, { filename: tasksFile, name, ...(signal ? { signal } : {}) }) as Promise<PoolTasks[K][1]>,
     close: () => pool.destroy(),
   };
 }
@@ -39,8 +56,10 @@ export function sharePool(pool: PredictPool, threads: number): PredictPool {
   const limit = Math.max(1, Math.min(threads, pool.threads));
   let active = 0;
   const waiting: Array<() => void> = [];
+  const runTask = pool.runTask?.bind(pool);
   return {
     threads: limit,
+    ...(runTask ? { runTask } : {}),
     run: async (task, signal) => {
       // A finishing task hands its slot straight to the next waiter, so the count never overshoots.
       if (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));

@@ -12,8 +12,10 @@ import { LuckyError } from '../errors.js';
 import { UPSERT_DRAW_SQL, drawToParams, listDraws, readDrawBounds, readGaps } from '../store/draws-repo.js';
 import { type Db, wrapSqliteError } from '../store/sqlite.js';
 import { diffDraws, mergeAbsentFields } from './draw-diff.js';
-import { type Correction, type ParsedRows, type RejectedRow, parseDrawRows } from './parse-rows.js';
-import { type ResultsFormat, parseResultsBytes, readResultsFile } from './read-results-file.js';
+import { type ByteSource, memorySource } from './byte-source.js';
+import { type Correction, type DateInversion, type ParsedRows, type RejectedRow, createDrawRowParser } from './parse-rows.js';
+import { type ResultsFormat, openResultsFile, readResultsRows } from './read-results-file.js';
+import { looksLikeZip } from './zip-parts.js';
 
 /** Written to `imports.parser_version`; bump when parsing rules change what a file means. */
 export const PARSER_VERSION = 'luckyfive-import/1';
@@ -54,6 +56,9 @@ export interface ImportResult {
   conflicts: ImportConflict[];
   rejected: RejectedRow[];
   corrections: Correction[];
+  /** contests of the file dated before the contest below them: reported, not refused (the first 100) */
+  date_inversions: DateInversion[];
+  date_inversions_total: number;
   removed_synthetic: number;
   /** contest range and draw count of the catalog after the import */
   first_contest: number | null;
@@ -75,22 +80,57 @@ class DryRunRollback extends Error {
   }
 }
 
-/** Reads `file` from disk and imports it. */
+/** Reads `file` from disk (a CSV in slices, never whole) and imports it. */
 export function importDrawsFile(db: Db, file: string, options: Omit<ImportOptions, 'fileName'> & { fileName?: string } = {}): ImportResult {
-  return importDraws(db, readResultsFile(file), { ...options, fileName: options.fileName ?? file });
+  const opts = { ...options, fileName: options.fileName ?? file };
+  const source = openResultsFile(file);
+  let parsed: ParsedImport;
+  try {
+    parsed = parseImportSource(source, opts);
+  } finally {
+    source.close();
+  }
+  return writeImport(db, parsed, opts);
 }
 
-/** Parses a file's bytes fully (no database), throwing E_DATA_INVALID when it is unusable. */
-export function parseImportBytes(bytes: Uint8Array, options: ImportOptions): { format: ResultsFormat; parsed: ParsedRows } {
+/** A results file parsed, before any database work: what a pool thread hands back to the server. */
+export interface ParsedImport {
+  format: ResultsFormat;
+  sha256: string;
+  parsed: ParsedRows;
+}
+
+/** Today's date (UTC) from the import's clock: later draw dates are refused. */
+export function importToday(options: Pick<ImportOptions, 'now'>): string {
+  return (options.now ?? (() => new Date()))().toISOString().slice(0, 10);
+}
+
+/** Parses a file fully (no database), throwing E_DATA_INVALID when it is unusable. */
+export function parseImportSource(source: ByteSource, options: ImportOptions & { today?: string }): ParsedImport {
   const name = basename(options.fileName);
-  const table = parseResultsBytes(bytes, options.fileName);
-  const parsed = parseDrawRows(table.rows, {
-    ...(table.lines ? { lines: table.lines } : {}),
-    source: options.source ?? `file:${name}`,
-    synthetic: options.synthetic === true,
-    excelSerialDates: table.format === 'xlsx',
-    label: name,
+  const hash = createHash('sha256');
+  for (const slice of source.slices()) hash.update(slice);
+  const sha256 = hash.digest('hex');
+  // the parser is made once the format is known (only workbooks carry Excel date serials)
+  let parser: ReturnType<typeof createDrawRowParser> | undefined;
+  let format: ResultsFormat | undefined;
+  const parserFor = (f: ResultsFormat) =>
+    createDrawRowParser({
+      source: options.source ?? `file:${name}`,
+      synthetic: options.synthetic === true,
+      excelSerialDates: f === 'xlsx',
+      strictWidth: f === 'csv',
+      today: options.today ?? importToday(options),
+      label: name,
+    });
+  const meta = readResultsRows(source, options.fileName, (cells, row) => {
+    // readResultsRows knows the format before the first row: sniff it the same way
+    format ??= looksLikeZip(source.head(4)) ? 'xlsx' : 'csv';
+    parser ??= parserFor(format);
+    parser.push(cells, row);
   });
+  parser ??= parserFor(meta.format);
+  const parsed = parser.finish();
   if (parsed.draws.length === 0) {
     const why = parsed.rejected.slice(0, 5).map((r) => `row ${r.row}: ${r.reason}`);
     throw new LuckyError(
@@ -99,7 +139,12 @@ export function parseImportBytes(bytes: Uint8Array, options: ImportOptions): { f
       why,
     );
   }
-  return { format: table.format, parsed };
+  return { format: meta.format, sha256, parsed };
+}
+
+/** {@link parseImportSource} over bytes in memory. */
+export function parseImportBytes(bytes: Uint8Array, options: ImportOptions & { today?: string }): ParsedImport {
+  return parseImportSource(memorySource(bytes), options);
 }
 
 /**
@@ -108,8 +153,12 @@ export function parseImportBytes(bytes: Uint8Array, options: ImportOptions): { f
  * instead of deadlocking halfway.
  */
 export function importDraws(db: Db, bytes: Uint8Array, options: ImportOptions): ImportResult {
-  const { format, parsed } = parseImportBytes(bytes, options);
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  return writeImport(db, parseImportBytes(bytes, options), options);
+}
+
+/** Writes a parsed file into the catalog in one immediate transaction (see {@link importDraws}). */
+export function writeImport(db: Db, file: ParsedImport, options: ImportOptions): ImportResult {
+  const { format, parsed, sha256 } = file;
   const now = options.now ?? (() => new Date());
   const synthetic = options.synthetic === true;
   const startedAt = now().toISOString();
@@ -196,6 +245,8 @@ export function importDraws(db: Db, bytes: Uint8Array, options: ImportOptions): 
       conflicts,
       rejected: parsed.rejected,
       corrections: parsed.corrections,
+      date_inversions: parsed.date_inversions.items,
+      date_inversions_total: parsed.date_inversions.total,
       removed_synthetic: removedSynthetic,
       first_contest: bounds.first_contest,
       last_contest: bounds.last_contest,

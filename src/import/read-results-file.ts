@@ -2,10 +2,10 @@
  * Reading a results file from disk and recognising what it is: an .xlsx workbook (a zip archive)
  * or CSV text. Anything else is refused with E_DATA_INVALID before any row is looked at.
  */
-import { readFileSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { LuckyError } from '../errors.js';
-import { parseCsv } from './csv-reader.js';
+import { type ByteSource, memorySource, openFileSource } from './byte-source.js';
+import { readCsvRecords } from './csv-reader.js';
 import { parseXlsx } from './xlsx-reader.js';
 import { looksLikeZip } from './zip-parts.js';
 
@@ -26,24 +26,35 @@ export interface ResultsTable {
   sheet?: string;
 }
 
-/** Reads a file's bytes: E_NOT_FOUND when missing or a directory, E_DATA_INVALID when too large. */
-export function readResultsFile(file: string): Uint8Array {
-  let size: number;
-  try {
-    const st = statSync(file);
-    if (!st.isFile()) throw new LuckyError('E_NOT_FOUND', `${file} is not a file`);
-    size = st.size;
-  } catch (e) {
-    if (e instanceof LuckyError) throw e;
-    throw new LuckyError('E_NOT_FOUND', `no such file: ${file}`, [], { cause: e });
-  }
+/** The size limit as users read it, stated in every refusal. */
+const LIMIT_TEXT = `${MAX_RESULTS_FILE_BYTES / 1024 / 1024} MiB`;
+
+/** E_DATA_INVALID when `size` is over {@link MAX_RESULTS_FILE_BYTES}; the message states the limit. */
+export function checkResultsFileSize(size: number, label: string): void {
   if (size > MAX_RESULTS_FILE_BYTES) {
-    throw new LuckyError('E_DATA_INVALID', `${file} is ${Math.round(size / 1024 / 1024)} MiB: too large for a results file`);
+    throw new LuckyError('E_DATA_INVALID', `${label} is ${(size / 1024 / 1024).toFixed(1)} MiB: too large for a results file (the limit is ${LIMIT_TEXT})`);
   }
+}
+
+/** Opens a results file for reading in slices: E_NOT_FOUND when missing or a directory, E_DATA_INVALID when too large. */
+export function openResultsFile(file: string): ByteSource & { close(): void } {
+  const source = openFileSource(file);
   try {
-    return readFileSync(file);
+    checkResultsFileSize(source.size, file);
   } catch (e) {
-    throw new LuckyError('E_NOT_FOUND', `cannot read ${file}: ${(e as Error).message}`, [], { cause: e });
+    source.close();
+    throw e;
+  }
+  return source;
+}
+
+/** Reads a file's bytes whole: E_NOT_FOUND when missing or a directory, E_DATA_INVALID when too large. */
+export function readResultsFile(file: string): Uint8Array {
+  const source = openResultsFile(file);
+  try {
+    return source.all();
+  } finally {
+    source.close();
   }
 }
 
@@ -57,20 +68,40 @@ function looksBinary(bytes: Uint8Array): boolean {
   return false;
 }
 
-/** Recognises the format by content (the name is only used for messages) and reads its cells. */
-export function parseResultsBytes(bytes: Uint8Array, fileName: string): ResultsTable {
+export type ResultsMeta = Omit<ResultsTable, 'rows' | 'lines'>;
+
+/**
+ * Recognises the format by content (the name is only used for messages) and hands each row of
+ * cells to `onRow(cells, row)` (`row`: 1-based row of the sheet or line of the CSV). A CSV is
+ * streamed slice by slice; a workbook's sheet is read whole under the zip's inflate budget.
+ */
+export function readResultsRows(source: ByteSource, fileName: string, onRow: (cells: string[], row: number) => void): ResultsMeta {
   const label = basename(fileName);
-  if (bytes.length === 0) throw new LuckyError('E_DATA_INVALID', `${label} is empty`);
-  if (looksLikeZip(bytes)) {
-    const sheet = parseXlsx(bytes, label);
-    return { format: 'xlsx', rows: sheet.rows, sheet: sheet.name };
+  checkResultsFileSize(source.size, label);
+  if (source.size === 0) throw new LuckyError('E_DATA_INVALID', `${label} is empty`);
+  const head = source.head(64 * 1024);
+  if (looksLikeZip(head)) {
+    const sheet = parseXlsx(source.all(), label);
+    sheet.rows.forEach((cells, i) => onRow(cells, i + 1));
+    return { format: 'xlsx', sheet: sheet.name };
   }
   const ext = extname(fileName).toLowerCase();
-  if (bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0) {
+  if (head[0] === 0xd0 && head[1] === 0xcf && head[2] === 0x11 && head[3] === 0xe0) {
     throw new LuckyError('E_DATA_INVALID', `${label} is a legacy .xls workbook: save it as .xlsx or CSV and import that`);
   }
   if (ext === '.xlsx' || ext === '.xlsm') throw new LuckyError('E_DATA_INVALID', `${label} is not an .xlsx workbook (not a zip archive): is it damaged?`);
-  if (looksBinary(bytes)) throw new LuckyError('E_DATA_INVALID', `${label} is neither an .xlsx workbook nor a CSV text file`);
-  const csv = parseCsv(bytes, label);
-  return { format: 'csv', rows: csv.rows, lines: csv.lines, encoding: csv.encoding, delimiter: csv.delimiter };
+  if (looksBinary(head)) throw new LuckyError('E_DATA_INVALID', `${label} is neither an .xlsx workbook nor a CSV text file`);
+  const csv = readCsvRecords(source, label, onRow);
+  return { format: 'csv', encoding: csv.encoding, delimiter: csv.delimiter };
+}
+
+/** {@link readResultsRows} into a table held in memory (small files and tests). */
+export function parseResultsBytes(bytes: Uint8Array, fileName: string): ResultsTable {
+  const rows: string[][] = [];
+  const lines: number[] = [];
+  const meta = readResultsRows(memorySource(bytes), fileName, (cells, row) => {
+    rows.push(cells);
+    lines.push(row);
+  });
+  return { ...meta, rows, ...(meta.format === 'csv' ? { lines } : {}) };
 }

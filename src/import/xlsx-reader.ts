@@ -1,6 +1,7 @@
 /**
- * A small reader for the operator's results workbook (and ordinary .xlsx files): fflate unzips
- * only the parts it needs, saxes streams the XML. Common readers fail on the operator's file
+ * A small reader for the operator's results workbook (and ordinary .xlsx files): fflate inflates
+ * only the parts it needs (package and workbook relationships, workbook, first sheet, shared
+ * strings) under one size budget (`zip-parts.ts`), saxes streams the XML. Common readers fail on the operator's file
  * (FACTS.md, "Workbook quirks"), so this one:
  * - ignores namespace prefixes (`x:row` is `row`);
  * - ignores `<dimension>` (it claims A1:U1 on a 6,883-row sheet);
@@ -11,7 +12,7 @@
  */
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { LuckyError } from '../errors.js';
-import { looksLikeZip, unzipParts } from './zip-parts.js';
+import { looksLikeZip, openZipParts } from './zip-parts.js';
 
 export interface XlsxSheet {
   /** sheet name from workbook.xml, or the part name when there is no workbook.xml */
@@ -26,12 +27,17 @@ export interface XlsxSheet {
  */
 export function parseXlsx(bytes: Uint8Array, label = 'workbook'): XlsxSheet {
   if (!looksLikeZip(bytes)) throw new LuckyError('E_DATA_INVALID', `${label} is not an .xlsx workbook (not a zip archive)`);
-  const parts = unzipParts(bytes, label);
+  const zip = openZipParts(bytes, label);
+  // Each part is inflated once, when first asked for: only these few are ever inflated.
+  const texts = new Map<string, string | undefined>();
   const text = (name: string): string | undefined => {
-    const p = parts[name];
-    return p ? decodeXml(p) : undefined;
+    if (!texts.has(name)) {
+      const p = name.startsWith('[trash]/') ? undefined : zip.read(name);
+      texts.set(name, p ? decodeXml(p) : undefined);
+    }
+    return texts.get(name);
   };
-  const { name, path } = findFirstSheet(text, Object.keys(parts), label);
+  const { name, path } = findFirstSheet(text, [...zip.names], label);
   const sheetXml = text(path);
   if (sheetXml === undefined) throw new LuckyError('E_DATA_INVALID', `${label} has no worksheet part ${path}`);
   const shared = parseSharedStrings(text(findSharedStringsPath(text) ?? 'xl/sharedStrings.xml'), label);

@@ -8,6 +8,7 @@ import { MAX_NAME, textSchema } from '../core/text.js';
 import { z } from 'zod';
 import { MAX_RANGE, fieldNames, parseRunRange } from '../core/contest-range.js';
 import { loadPreset, presetNames } from '../core/recipe/load.js';
+import { candidateCount } from '../core/recipe/params.js';
 import { type ParsedRecipe, type Recipe, parseRecipe, parseRecipeDetailed } from '../core/recipe/schema.js';
 import { planRun } from '../engine/plan.js';
 import type { SimulationSpec } from '../engine/simulation-spec.js';
@@ -27,6 +28,31 @@ import { MAX_CONTEST, bodyInt } from './schemas.js';
 export const SYNC_MAX_CONTESTS = 20;
 export const SYNC_MAX_TICKETS = 500;
 export const SYNC_MAX_ADVANCED_TICKETS = 100;
+
+/**
+ * Besides those counts, a simulation answers in the request only when its estimated cost
+ * ({@link estimateSimulationCost}) is at most this: about 5 s of one thread, so 1-3 s on the
+ * server's pool. A huge `cands_mult` or `hill_iter` makes even one contest a job.
+ */
+export const SYNC_MAX_COST = 5_000_000;
+
+/** A simulation inside the request is stopped (at a contest boundary) after this long. */
+export const SYNC_TIME_LIMIT_MS = 15_000;
+
+/**
+ * The estimated cost of simulating `contests` contests with `recipe`, in units of about one
+ * microsecond of one thread (measured on the predictor; it over-estimates rather than under):
+ * random and frequency tickets about 50 each; the advanced strategy one per candidate and
+ * hill-climb step (candidates x (1 + hill_iter), candidates = tickets x cands_mult, x5 with
+ * smart filters) plus 7 per genetic child (generations x population_size).
+ */
+export function estimateSimulationCost(recipe: Recipe, contests: number): number {
+  if (recipe.strategy !== 'advanced') return contests * recipe.tickets * 50;
+  const p = recipe.params;
+  const candidates = candidateCount(recipe.tickets, p);
+  const genetic = p.evolutionary ? p.generations * p.population_size * 7 : 0;
+  return contests * (candidates * (1 + p.hill_iter) + genetic);
+}
 
 export const PRESET_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
@@ -89,7 +115,9 @@ export interface ResolvedSimulation {
   spec: SimulationSpec;
   /** contests that will be simulated (the range minus contests missing from the catalog) */
   contests: number;
-  /** true when small enough to answer inside the request */
+  /** estimated cost ({@link estimateSimulationCost}) */
+  cost: number;
+  /** true when small and cheap enough to answer inside the request */
   sync: boolean;
 }
 
@@ -111,6 +139,7 @@ export function resolveSimulation(db: Db, body: SimulationBody, poolThreads: num
     throw e;
   }
   const contests = plan.targets.length;
+  const cost = estimateSimulationCost(recipe, contests);
   return {
     spec: {
       preset: resolved.preset,
@@ -122,6 +151,10 @@ export function resolveSimulation(db: Db, body: SimulationBody, poolThreads: num
       threads: body.threads ?? null,
     },
     contests,
-    sync: contests <= SYNC_MAX_CONTESTS && contests * recipe.tickets <= (recipe.strategy === 'advanced' ? SYNC_MAX_ADVANCED_TICKETS : SYNC_MAX_TICKETS),
+    cost,
+    sync:
+      contests <= SYNC_MAX_CONTESTS &&
+      contests * recipe.tickets <= (recipe.strategy === 'advanced' ? SYNC_MAX_ADVANCED_TICKETS : SYNC_MAX_TICKETS) &&
+      cost <= SYNC_MAX_COST,
   };
 }

@@ -62,6 +62,20 @@ describe('luckyfive recipes', () => {
     expect(legacy.json()).toMatchObject({ valid: true, format: 'legacy-flat', recipe: { strategy: 'advanced', tickets: 20, history: 500 } });
   });
 
+  it('[12.1.5] recipes validate lists at most 100 problems, then "and N more" (text and --json)', async () => {
+    const recipe: Record<string, unknown> = { version: '2', name: 'x', strategy: 'random' };
+    for (let i = 0; i < 5000; i++) recipe[`unknown_key_${i}`] = i;
+    const f = write('many-problems.json', recipe);
+    const r = await run(['recipes', 'validate', f]);
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines[0]).toMatch(/invalid recipe \(5000 problems\)/);
+    expect(lines).toHaveLength(102);
+    expect(lines.at(-1)!.trim()).toBe('... and 4900 more problems');
+    const json = await run(['recipes', 'validate', f, '--json']);
+    expect(json.json().errors).toHaveLength(101);
+  });
+
   it('validate: exit 2 with one path: problem line per issue and no stack trace', async () => {
     const f = write('bad.json', { version: '2', name: 'bad', strategy: 'advanced', numbers_per_ticket: 16, colour: 'red', params: { alpha: 0, beta: 0, gamma: 0, population_size: 5 } });
     const r = await run(['recipes', 'validate', f]);

@@ -89,6 +89,23 @@ describe('validation and presets', () => {
     expect(count).toBe(6);
   });
 
+  it('[12.1.5] POST /recipes/validate lists at most 100 problems, then "and N more", so a big body cannot give a bigger answer', async () => {
+    const recipe: Record<string, unknown> = { version: '2', name: 'x', strategy: 'random' };
+    for (let i = 0; i < 20_000; i++) recipe[`unknown_key_${i}`] = i;
+    const body = JSON.stringify({ recipe });
+    const r = await s.post('/api/v1/recipes/validate', s.keys.viewer, { recipe });
+    expect(r.statusCode).toBe(200);
+    const doc = r.json();
+    expect(doc.valid).toBe(false);
+    expect(doc.errors).toHaveLength(101);
+    expect(doc.errors[100]).toBe('... and 19900 more problems');
+    expect(r.body.length).toBeLessThan(Math.min(body.length, 64 * 1024));
+    // the same cap where the recipe is stored
+    const saved = await s.post('/api/v1/recipes', s.keys.analyst, { name: 'huge', recipe });
+    expect(saved.statusCode).toBe(400);
+    expect(saved.json().error.details).toHaveLength(101);
+  });
+
   it('GET /presets is `recipes list --json`; one preset by name; unknown 404', async () => {
     const r = await s.get('/api/v1/presets', s.keys.viewer);
     expect(r.statusCode).toBe(200);

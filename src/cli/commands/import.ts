@@ -27,18 +27,24 @@ export function register(program: Command, ctx: CliContext): void {
       const catalog = await ctx.catalog();
       result = importSample(catalog.db, { dryRun: opts.dryRun === true });
     } else {
-      const { importDraws } = await import('../../import/import-draws.js');
-      const { readResultsFile } = await import('../../import/read-results-file.js');
-      // Read before opening the catalog: a missing file must not create an empty data dir.
-      const bytes = readResultsFile(file!);
-      const catalog = await ctx.catalog();
-      const spinner = await ctx.out.spinner(`importing ${file}`);
+      const { parseImportSource, writeImport } = await import('../../import/import-draws.js');
+      const { openResultsFile } = await import('../../import/read-results-file.js');
+      // Open before opening the catalog: a missing file must not create an empty data dir. A CSV
+      // is then read in slices, never whole.
+      const source = openResultsFile(file!);
       try {
-        result = importDraws(catalog.db, bytes, { fileName: file!, replace: opts.replace === true, dryRun: opts.dryRun === true });
-        spinner.stop();
-      } catch (e) {
-        spinner.fail(`import of ${file} failed`);
-        throw e;
+        const catalog = await ctx.catalog();
+        const spinner = await ctx.out.spinner(`importing ${file}`);
+        try {
+          const options = { fileName: file!, replace: opts.replace === true, dryRun: opts.dryRun === true };
+          result = writeImport(catalog.db, parseImportSource(source, options), options);
+          spinner.stop();
+        } catch (e) {
+          spinner.fail(`import of ${file} failed`);
+          throw e;
+        }
+      } finally {
+        source.close();
       }
     }
 
@@ -47,6 +53,10 @@ export function register(program: Command, ctx: CliContext): void {
       ctx.out.warn(`${kept.length} contest(s) differ from the stored values and were left alone; re-run with --replace to overwrite them`);
     }
     if (result.rejected.length) ctx.out.warn(`${result.rejected.length} row(s) rejected: they were not imported`);
+    for (const d of result.date_inversions.slice(0, 5)) {
+      ctx.out.warn(`contest ${d.contest} is dated ${d.date}, before contest ${d.previous_contest} (${d.previous_date})`);
+    }
+    if (result.date_inversions_total > 5) ctx.out.warn(`... ${result.date_inversions_total - 5} more contest(s) dated before the contest below them (see --json)`);
     if (format === 'json') return ctx.out.json(result);
     printSummary(ctx, result);
   });

@@ -11,6 +11,24 @@ function waitForAbort(signal: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * `app.close()`, waited for at most `ms`; false when it did not finish in time, after closing
+ * every open connection (and waiting one more second for the close to settle).
+ */
+export async function closeWithin(app: { close(): PromiseLike<unknown>; server: { closeAllConnections(): void } }, ms: number): Promise<boolean> {
+  const closing = Promise.resolve(app.close()).then(() => true);
+  // a close that fails after the deadline must not become an unhandled rejection
+  closing.catch(() => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  const inTime = await Promise.race([closing, late]);
+  clearTimeout(timer);
+  if (inTime) return true;
+  app.server.closeAllConnections();
+  await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
+  return false;
+}
+
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('serve')
@@ -30,7 +48,7 @@ export function register(program: Command, ctx: CliContext): void {
       const catalog = await ctx.catalog();
       const { LISTEN_BACKLOG, buildApp } = await import('../../server/app.js');
       const { createPredictPool } = await import('../../engine/pool.js');
-      const { importDraws } = await import('../../import/import-draws.js');
+      const { createImportOnPool } = await import('../../server/import-on-pool.js');
       // One worker pool for every simulation the server runs (requests and jobs share it); it is
       // closed after the app (cleanups run in reverse), once the job runner has let go of it.
       const pool = createPredictPool(config.threads);
@@ -40,7 +58,8 @@ export function register(program: Command, ctx: CliContext): void {
         config,
         tls,
         pool,
-        importFile: (bytes, fileName, opts) => importDraws(catalog.db, bytes, { fileName, replace: opts.replace, dryRun: opts.dryRun }),
+        // uploads are imported on the pool (parse and transaction): never on the event loop
+        importFile: createImportOnPool(catalog, pool),
         logger: { stream: { write: (line) => void ctx.io.stdout.write(line) } },
       });
       let address: string;
@@ -60,11 +79,14 @@ export function register(program: Command, ctx: CliContext): void {
         ctx.out.warn('plain HTTP on a non-loopback address: keys and tokens travel in clear; use --tls-cert/--tls-key or a TLS proxy');
       }
       await waitForAbort(ctx.signal);
-      ctx.out.info('stopping: no new connections, finishing requests in flight, requeueing running jobs');
-      // close() stops accepting, waits for in-flight requests and runs onClose hooks (the job
-      // runner stops claiming and aborts running jobs at a contest boundary; they resume at the
-      // next start); the pool and the catalog are closed by the CLI context afterwards.
-      await app.close();
-      ctx.out.info('stopped');
+      ctx.out.info(`stopping: no new connections, finishing requests in flight, requeueing running jobs (at most ${config.shutdown_timeout} s)`);
+      // close() stops accepting, asks simulations inside requests to stop at a contest boundary,
+      // waits for in-flight requests and runs onClose hooks (the job runner stops claiming and
+      // aborts running jobs at a contest boundary; they resume at the next start); the pool and
+      // the catalog are closed by the CLI context afterwards. The wait is bounded by
+      // shutdown_timeout: past it, open connections are closed and the pool is destroyed (which
+      // ends a task still computing); a job cut short resumes at the next start.
+      if (await closeWithin(app, config.shutdown_timeout * 1000)) ctx.out.info('stopped');
+      else ctx.out.warn(`still busy after ${config.shutdown_timeout} s (shutdown_timeout): connections closed, stopping now`);
     });
 }

@@ -10,6 +10,7 @@ import { hasUnsafeText } from '../text.js';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { LuckyError } from '../../errors.js';
+import { capProblems } from '../problem-list.js';
 import { type RecipeFormat, convertLegacyRecipe, detectRecipeFormat } from './legacy.js';
 import {
   AdvancedParamsSchema,
@@ -138,7 +139,7 @@ export function parseRecipeDetailed(input: unknown): ParsedRecipe {
     }
   }
   if (problems.length > 0 || !result.success) {
-    throw new LuckyError('E_RECIPE_INVALID', `invalid recipe (${problems.length} problem${problems.length === 1 ? '' : 's'})`, problems);
+    throw new LuckyError('E_RECIPE_INVALID', `invalid recipe (${problems.length} problem${problems.length === 1 ? '' : 's'})`, capProblems(problems));
   }
   return { recipe: result.data, format, notes };
 }

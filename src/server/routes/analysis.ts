@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { METRIC_DOCS, parseMetricName } from '../../core/metrics.js';
-import { compareRuns } from '../../engine/compare.js';
+import { COMPARE_MAX_WORK, compareRunsAsync } from '../../engine/compare.js';
+import { runPairTests } from '../../engine/compare-tests.js';
 import { buildLeaderboard } from '../../engine/leaderboard.js';
 import { sweepListItem, sweepShowDocument } from '../../engine/sweep/documents.js';
 import { readSweepResults } from '../../engine/sweep/results.js';
@@ -59,7 +60,7 @@ const routes: ResourcePlugin = (app, { ctx }, done) => {
     {
       config: { role: 'viewer', rateClass: 'read' },
       schema: {
-        summary: 'Runs side by side with paired per-contest tests (sign and permutation)',
+        summary: `Runs side by side with paired per-contest tests (sign and permutation); at most 50 runs and ${COMPARE_MAX_WORK.toLocaleString('en')} sign flips of permutation tests per request (400 above)`,
         tags: ['compare'],
         querystring: z.strictObject({
           run_id: z.union([z.string(), z.array(z.string())]),
@@ -68,12 +69,16 @@ const routes: ResourcePlugin = (app, { ctx }, done) => {
         response: { 200: Document, ...COMMON_ERRORS, ...errorResponses(404, 409) },
       },
     },
-    (request) => {
+    async (request) => {
       const ids = [request.query.run_id].flat().map(parseRunId);
       if (ids.length < 2) throw new LuckyError('E_INPUT_INVALID', 'compare needs at least two run_id values', ['query.run_id: give two or more']);
       if (ids.length > 50) throw new LuckyError('E_INPUT_INVALID', 'compare takes at most 50 runs', ['query.run_id: too many']);
       const metrics = request.query.metrics ? [...new Set(request.query.metrics.split(',').map((s) => parseMetricName(s.trim())))] : Object.keys(METRIC_DOCS).map((m) => parseMetricName(m));
-      return compareRuns(ctx.catalog, ids, { metrics }) as unknown as Record<string, unknown>;
+      // The permutation tests run on a pool thread; without a pool (a server that runs no
+      // simulations) in-process, still under the work cap.
+      const pool = ctx.pool;
+      const runTests = pool?.runTask ? (task: Parameters<typeof runPairTests>[0]) => pool.runTask!('comparePairs', task) : (task: Parameters<typeof runPairTests>[0]) => Promise.resolve(runPairTests(task));
+      return (await compareRunsAsync(ctx.catalog, ids, { metrics, maxWork: COMPARE_MAX_WORK }, runTests)) as unknown as Record<string, unknown>;
     },
   );
 

@@ -2,7 +2,9 @@
  * Imports: `POST /api/v1/imports` (multipart upload, field `file`, size-limited by
  * `upload_max_mb`) runs the same import service as `luckyfive import`; `GET /api/v1/imports`
  * lists the import history. The uploaded file name is only a label passed to the service: it
- * must be a plain name and never becomes a path.
+ * must be a plain name and never becomes a path. The server's service imports the upload on
+ * a pool thread (`server/import-on-pool.ts`): neither the parse nor the transaction runs on the
+ * event loop.
  */
 import multipart from '@fastify/multipart';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
@@ -84,7 +86,16 @@ const importsRoutes: ResourcePlugin = (app, { ctx }, done) => {
         part.file.resume();
         throw new LuckyError('E_INPUT_INVALID', 'invalid file name', ['body.file: the file name must be a plain name (letters, digits, spaces, ._()+-), no path']);
       }
-      const bytes = await part.toBuffer();
+      let bytes: Buffer;
+      try {
+        bytes = await part.toBuffer();
+      } catch (e) {
+        // the message states the limit (the generic 413 of the error envelope does not)
+        if ((e as { code?: unknown }).code !== 'FST_REQ_FILE_TOO_LARGE') throw e;
+        throw new LuckyError('E_PAYLOAD_TOO_LARGE', `the file is larger than the upload limit of ${ctx.config.upload_max_mb} MiB`, [
+          `body.file: at most ${ctx.config.upload_max_mb} MiB (upload_max_mb)`,
+        ]);
+      }
       const dryRun = request.query.dry_run ?? false;
       const report = await ctx.importFile(bytes, part.filename, { replace: request.query.replace ?? false, dryRun });
       return reply.code(dryRun ? 200 : 201).send(report as Record<string, unknown>);

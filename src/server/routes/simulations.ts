@@ -16,7 +16,15 @@ import type { ResourcePlugin, ServerContext } from '../context.js';
 import { COMMON_ERRORS, errorResponses } from '../error-envelope.js';
 import { RecipeObjectSchema, RunReportSchema, publicReport } from '../run-schemas.js';
 import { CursorParam, DEFAULT_PAGE, LimitParam, decodeCursor, encodeCursor, pageSchema } from '../schemas.js';
-import { SYNC_MAX_ADVANCED_TICKETS, SYNC_MAX_CONTESTS, SYNC_MAX_TICKETS, SimulationBodySchema, resolveSimulation } from '../simulation-request.js';
+import {
+  SYNC_MAX_ADVANCED_TICKETS,
+  SYNC_MAX_CONTESTS,
+  SYNC_MAX_COST,
+  SYNC_MAX_TICKETS,
+  SYNC_TIME_LIMIT_MS,
+  SimulationBodySchema,
+  resolveSimulation,
+} from '../simulation-request.js';
 
 export const JobSchema = z
   .object({
@@ -86,13 +94,19 @@ function requirePool(ctx: ServerContext) {
 
 const simulationsRoutes: ResourcePlugin = (app, { ctx }, done) => {
   const db = ctx.catalog.db;
+  // Simulations running inside a request: a graceful stop asks them to stop at a contest boundary.
+  const inRequest = new Set<() => void>();
+  app.addHook('preClose', (hookDone) => {
+    for (const stop of inRequest) stop();
+    hookDone();
+  });
 
   app.post(
     '/simulations',
     {
       config: { role: 'analyst', rateClass: 'heavy' },
       schema: {
-        summary: `Run a backtest: up to ${SYNC_MAX_CONTESTS} contests and ${SYNC_MAX_TICKETS} tickets (${SYNC_MAX_ADVANCED_TICKETS} with the advanced strategy) answer at once (200, the report); larger ones are queued (202, a job)`,
+        summary: `Run a backtest: up to ${SYNC_MAX_CONTESTS} contests and ${SYNC_MAX_TICKETS} tickets (${SYNC_MAX_ADVANCED_TICKETS} with the advanced strategy) of estimated cost at most ${SYNC_MAX_COST.toLocaleString('en')} answer at once (200, the report; stopped with 503 after ${SYNC_TIME_LIMIT_MS / 1000} s or when the client goes away); the rest are queued (202, a job)`,
         tags: ['simulations'],
         body: SimulationBodySchema,
         response: { 200: RunReportSchema, 202: JobSchema, ...COMMON_ERRORS, ...errorResponses(404, 409, 413, 422, 501, 503) },
@@ -106,20 +120,48 @@ const simulationsRoutes: ResourcePlugin = (app, { ctx }, done) => {
         request.log.info({ job_id: job.job_id, by: request.principal?.id }, 'simulation queued');
         return reply.code(202).send(jobJson(job));
       }
+      // The run stops at a contest boundary when the client goes away, after SYNC_TIME_LIMIT_MS,
+      // or when the server shuts down (the run executor's cancel; the run stays resumable).
+      const controller = new AbortController();
+      let why: 'client' | 'time' | 'shutdown' | undefined;
+      const stop = (reason: NonNullable<typeof why>) => {
+        why ??= reason;
+        controller.abort();
+      };
+      const onClose = () => {
+        if (!reply.raw.writableFinished) stop('client');
+      };
+      reply.raw.on('close', onClose);
+      const timer = setTimeout(() => stop('time'), SYNC_TIME_LIMIT_MS);
+      const onShutdown = () => stop('shutdown');
+      inRequest.add(onShutdown);
       const env = {
         catalog: ctx.catalog,
         pool: spec.threads === null ? pool : sharePool(pool, spec.threads),
         now: () => new Date(ctx.now()),
+        signal: controller.signal,
       };
       const started = performance.now();
       try {
         const outcome = await runSimulationSpec(env, spec);
         ctx.observeSimulation('sync', outcome.report.status, outcome.seconds, outcome.contests);
+        if (why !== undefined) {
+          const run = outcome.report.run_id;
+          request.log.info({ run_id: run, seconds: outcome.seconds, reason: why, by: request.principal?.id }, 'simulation in the request stopped');
+          const because = { client: 'the client went away', time: `it ran past ${SYNC_TIME_LIMIT_MS / 1000} s inside the request`, shutdown: 'the server is stopping' }[why];
+          throw new LuckyError('E_INTERRUPTED', `simulation stopped at a contest boundary: ${because}`, [
+            `run ${run}: ${outcome.report.status}, resumable with luckyfive simulate --resume ${run}`,
+          ]);
+        }
         request.log.info({ run_id: outcome.report.run_id, seconds: outcome.seconds, by: request.principal?.id }, 'simulation answered in the request');
         return reply.code(200).send(publicReport(outcome.report, ctx.catalog.dataDir));
       } catch (e) {
-        ctx.observeSimulation('sync', 'failed', (performance.now() - started) / 1000, 0);
+        if (!(e instanceof LuckyError && e.code === 'E_INTERRUPTED')) ctx.observeSimulation('sync', 'failed', (performance.now() - started) / 1000, 0);
         throw e;
+      } finally {
+        clearTimeout(timer);
+        reply.raw.off('close', onClose);
+        inRequest.delete(onShutdown);
       }
     },
   );

@@ -1,0 +1,8 @@
+/**
+ * Pool tasks other than prediction, each a named export run with `pool.runTask(name, task)`: the
+ * heavy statistics of `compare` and the import of an uploaded results file. They share the
+ * server's one pool so a request never computes on the event loop; each is a thin adapter
+ * around a pure function that the CLI calls in-process.
+ */
+export { runPairTests as comparePairs } from './compare-tests.js';
+export { runImportTask as importFile } from '../import/import-task.js';
