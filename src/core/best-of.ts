@@ -59,7 +59,13 @@ const ABOVE = (() => {
   for (let c = -1; c < N; c++) for (let v = c + 1; v < N; v++) a[(c + 1) * W + (v >>> 5)]! |= 1 << (v & 31);
   return a;
 })();
-const aboveAt = (c: number): number => (c + 1) * W;
+
+/** BELOW[x]: the numbers (0-based) smaller than x. */
+const BELOW = (() => {
+  const a = new Uint32Array(N * W);
+  for (let x = 0; x < N; x++) for (let v = 0; v < x; v++) a[x * W + (v >>> 5)]! |= 1 << (v & 31);
+  return a;
+})();
 
 /** The tickets as sorted 0-based number lists. */
 export function ticketsOf(numbers: ArrayLike<number>, k: number): number[][] {
@@ -72,70 +78,86 @@ export function ticketsOf(numbers: ArrayLike<number>, k: number): number[][] {
   return out;
 }
 
-/** P(no ticket has 2 hits) counted as the independent 5-sets of the covered-pair graph. */
+/**
+ * P(no ticket has 2 hits) counted as the independent 5-sets of the covered-pair graph: for each
+ * independent pair a < b, the independent triples inside C = {v > b, next to neither}, which are
+ * C(m,3) - e·(m-2) + Σ_v C(d_v,2) - t for the m vertices, e edges, degrees d_v and t triangles
+ * of the graph inside C (a triple with j edges is counted 1 - j + C(j,2) - C(j,3) times).
+ */
 export function countNoPair(tickets: readonly number[][]): number {
   const nb = new Uint32Array(N * W);
   for (const t of tickets) for (const x of t) for (const y of t) if (x !== y) nb[x * W + (y >>> 5)]! |= 1 << (y & 31);
-  // degA[v*N + c] = |N(v) ∩ above(c)|; eA[c] = edges inside above(c)
-  const degA = new Int32Array(N * N);
-  for (let v = 0; v < N; v++) for (let c = -1 + 1; c < N; c++) {
-    const o = aboveAt(c);
-    degA[v * N + c] = pop(nb[v * W]! & ABOVE[o]!) + pop(nb[v * W + 1]! & ABOVE[o + 1]!) + pop(nb[v * W + 2]! & ABOVE[o + 2]!);
-  }
-  const eA = new Float64Array(N);
-  for (let c = N - 2; c >= 0; c--) eA[c] = eA[c + 1]! + degA[(c + 1) * N + (c + 1)]!;
-  let independent5 = 0;
-  const ca = new Uint32Array(W);
-  const cab = new Uint32Array(W);
-  const nab = new Uint32Array(W);
-  const r = new Uint32Array(W);
+  let total = 0;
   for (let a = 0; a < N; a++) {
-    const oa = aboveAt(a);
-    for (let w = 0; w < W; w++) ca[w] = ABOVE[oa + w]! & ~nb[a * W + w]!;
+    const oa = (a + 1) * W;
+    const a0 = ABOVE[oa]! & ~nb[a * W]!;
+    const a1 = ABOVE[oa + 1]! & ~nb[a * W + 1]!;
+    const a2 = ABOVE[oa + 2]! & ~nb[a * W + 2]!;
     for (let wb = 0; wb < W; wb++) {
-      let bits = ca[wb]!;
+      let bits = wb === 0 ? a0 : wb === 1 ? a1 : a2;
       while (bits) {
         const low = bits & -bits;
         bits ^= low;
         const b = wb * 32 + 31 - Math.clz32(low);
-        const ob = aboveAt(b);
-        for (let w = 0; w < W; w++) {
-          cab[w] = ca[w]! & ABOVE[ob + w]! & ~nb[b * W + w]!;
-          nab[w] = nb[a * W + w]! | nb[b * W + w]!;
+        const ob = (b + 1) * W;
+        const c0 = a0 & ABOVE[ob]! & ~nb[b * W]!;
+        const c1 = a1 & ABOVE[ob + 1]! & ~nb[b * W + 1]!;
+        const c2 = a2 & ABOVE[ob + 2]! & ~nb[b * W + 2]!;
+        const m = pop(c0) + pop(c1) + pop(c2);
+        let sumD = 0;
+        let cherries = 0;
+        for (let wv = 0; wv < W; wv++) {
+          let vb = wv === 0 ? c0 : wv === 1 ? c1 : c2;
+          while (vb) {
+            const lv = vb & -vb;
+            vb ^= lv;
+            const v = wv * 32 + 31 - Math.clz32(lv);
+            const d = pop(nb[v * W]! & c0) + pop(nb[v * W + 1]! & c1) + pop(nb[v * W + 2]! & c2);
+            sumD += d;
+            cherries += (d * (d - 1)) / 2;
+          }
         }
-        for (let wc = 0; wc < W; wc++) {
-          let cbits = cab[wc]!;
-          while (cbits) {
-            const lc = cbits & -cbits;
-            cbits ^= lc;
-            const c = wc * 32 + 31 - Math.clz32(lc);
-            const oc = aboveAt(c);
-            let rSize = 0;
-            for (let w = 0; w < W; w++) {
-              r[w] = (nab[w]! | nb[c * W + w]!) & ABOVE[oc + w]!;
-              rSize += pop(r[w]!);
-            }
-            let sumDeg = 0;
-            let inR2 = 0;
-            for (let wr = 0; wr < W; wr++) {
-              let rb = r[wr]!;
-              while (rb) {
-                const lr = rb & -rb;
-                rb ^= lr;
-                const v = wr * 32 + 31 - Math.clz32(lr);
-                sumDeg += degA[v * N + c]!;
-                inR2 += pop(nb[v * W]! & r[0]!) + pop(nb[v * W + 1]! & r[1]!) + pop(nb[v * W + 2]! & r[2]!);
+        total += (m * (m - 1) * (m - 2)) / 6 - (sumD / 2) * (m - 2) + cherries;
+      }
+    }
+  }
+  // Σ over independent pairs (a, b) of the triangles inside C, counted per triangle x < y < z:
+  // the independent pairs a < b < x next to none of x, y, z (non-edges among those numbers).
+  for (let x = 0; x < N; x++) {
+    for (let wy = 0; wy < W; wy++) {
+      let yb = nb[x * W + wy]! & ABOVE[(x + 1) * W + wy]!;
+      while (yb) {
+        const ly = yb & -yb;
+        yb ^= ly;
+        const y = wy * 32 + 31 - Math.clz32(ly);
+        for (let wz = 0; wz < W; wz++) {
+          let zb = nb[x * W + wz]! & nb[y * W + wz]! & ABOVE[(y + 1) * W + wz]!;
+          while (zb) {
+            const lz = zb & -zb;
+            zb ^= lz;
+            const z = wz * 32 + 31 - Math.clz32(lz);
+            // Z = numbers below x next to none of x, y, z
+            const z0 = BELOW[x * W]! & ~(nb[x * W]! | nb[y * W]! | nb[z * W]!);
+            const z1 = BELOW[x * W + 1]! & ~(nb[x * W + 1]! | nb[y * W + 1]! | nb[z * W + 1]!);
+            const z2 = BELOW[x * W + 2]! & ~(nb[x * W + 2]! | nb[y * W + 2]! | nb[z * W + 2]!);
+            const size = pop(z0) + pop(z1) + pop(z2);
+            let twiceEdges = 0;
+            for (let wv = 0; wv < W; wv++) {
+              let vb = wv === 0 ? z0 : wv === 1 ? z1 : z2;
+              while (vb) {
+                const lv = vb & -vb;
+                vb ^= lv;
+                const v = wv * 32 + 31 - Math.clz32(lv);
+                twiceEdges += pop(nb[v * W]! & z0) + pop(nb[v * W + 1]! & z1) + pop(nb[v * W + 2]! & z2);
               }
             }
-            const size = N - 1 - c - rSize;
-            const eC = eA[c]! - sumDeg + inR2 / 2;
-            independent5 += (size * (size - 1)) / 2 - eC;
+            total -= (size * (size - 1)) / 2 - twiceEdges / 2;
           }
         }
       }
     }
   }
-  return independent5;
+  return total;
 }
 
 const code3 = (a: number, b: number, c: number): number => (a * N + b) * N + c;
@@ -160,21 +182,16 @@ function subsets(xs: readonly number[], k: number, out: number[][] = [], from = 
 /** The 10 triples of a 5-set as 3-bit masks over its 5 positions, and φ for each pattern of covered ones. */
 const TRIPLE_MASKS: number[] = [];
 for (let m = 0; m < 32; m++) if (pop(m) === 3) TRIPLE_MASKS.push(m);
+// φ by Möbius inversion over the subsets U of the 5 positions: the non-empty families of covered
+// triples inside U number 2^t(U) - 1, with signed sum [t(U) >= 1]; so φ = Σ_U (-1)^{5-|U|}·[U holds one].
 const PHI5 = (() => {
   const phi = new Int32Array(1 << 10);
   for (let pattern = 1; pattern < 1 << 10; pattern++) {
-    const idx = TRIPLE_MASKS.map((_, i) => i).filter((i) => pattern & (1 << i));
     let sum = 0;
-    for (let s = 1; s < 1 << idx.length; s++) {
-      let union = 0;
-      let size = 0;
-      idx.forEach((t, i) => {
-        if (s & (1 << i)) {
-          union |= TRIPLE_MASKS[t]!;
-          size++;
-        }
-      });
-      if (union === 31) sum += size % 2 === 1 ? 1 : -1;
+    for (let u = 0; u < 32; u++) {
+      let holds = false;
+      for (let i = 0; i < 10 && !holds; i++) holds = (pattern & (1 << i)) !== 0 && (TRIPLE_MASKS[i]! & u) === TRIPLE_MASKS[i]!;
+      if (holds) sum += (5 - pop(u)) % 2 === 0 ? 1 : -1;
     }
     phi[pattern] = sum;
   }
@@ -182,6 +199,29 @@ const PHI5 = (() => {
 })();
 /** covered-triple flags by (a*80+b)*80+c, reused between calls and cleared after each */
 const TRI = new Uint8Array(N * N * N);
+
+/** BIN[n*6+k] = C(n, k) for n < 80, k <= 5: the combinatorial rank of a 5-set is below C(80,5) < 2^31. */
+const BIN = (() => {
+  const b = new Int32Array(N * 6);
+  for (let n = 0; n < N; n++) for (let k = 0; k <= 5; k++) b[n * 6 + k] = choose(n, k);
+  return b;
+})();
+
+/** Sorts the first `len` numbers of `w` in place (insertion sort: len <= 5). */
+function sortSmall(w: Int32Array, len: number): void {
+  for (let i = 1; i < len; i++) {
+    const x = w[i]!;
+    let j = i - 1;
+    while (j >= 0 && w[j]! > x) {
+      w[j + 1] = w[j]!;
+      j--;
+    }
+    w[j + 1] = x;
+  }
+}
+
+/** One bit per 5-set (by combinatorial rank), reused between calls and cleared after each (3 MB, made on first use). */
+let fiveSeen: Uint32Array | undefined;
 
 /** Draws holding a covered triple (some ticket with >= 3 hits), by inclusion-exclusion. */
 export function countWithTriple(tickets: readonly number[][]): number {
@@ -192,7 +232,7 @@ export function countWithTriple(tickets: readonly number[][]): number {
     const at = p * N + q;
     const l = thirds[at];
     if (!l) thirds[at] = [x];
-    else if (!l.includes(x)) l.push(x);
+    else l.push(x);
   };
   for (const t of tickets) {
     for (let i = 0; i < t.length; i++) for (let j = i + 1; j < t.length; j++) for (let l = j + 1; l < t.length; l++) {
@@ -208,43 +248,78 @@ export function countWithTriple(tickets: readonly number[][]): number {
       addThird(b, c, a);
     }
   }
-  const covered = (a: number, b: number, c: number): number => TRI[(a * N + b) * N + c]!;
+  const seen = (fiveSeen ??= new Uint32Array(Math.ceil(TOTAL / 32)));
+  const touched: number[] = [];
+  const w = new Int32Array(5);
+  let total = list.length * choose(N - 3, 2);
+  /** Adds φ of the 5-set in w (unsorted) the first time it is seen. */
+  const addFive = (): void => {
+    sortSmall(w, 5);
+    const rank = BIN[w[0]! * 6 + 1]! + BIN[w[1]! * 6 + 2]! + BIN[w[2]! * 6 + 3]! + BIN[w[3]! * 6 + 4]! + BIN[w[4]! * 6 + 5]!;
+    const bit = 1 << (rank & 31);
+    if (seen[rank >>> 5]! & bit) return;
+    seen[rank >>> 5]! |= bit;
+    touched.push(rank >>> 5);
+    let pattern = 0;
+    for (let i = 0; i < 10; i++) {
+      const m = TRIPLE_MASKS[i]!;
+      const t0 = 31 - Math.clz32(m & -m);
+      const rest = m & (m - 1);
+      const t1 = 31 - Math.clz32(rest & -rest);
+      const t2 = 31 - Math.clz32(rest & (rest - 1));
+      if (TRI[(w[t0]! * N + w[t1]!) * N + w[t2]!]) pattern |= 1 << i;
+    }
+    total += PHI5[pattern]!;
+  };
   try {
-    let total = list.length * choose(N - 3, 2);
-    const fives = new Set<number>();
-    const addFive = (xs: number[]): void => {
-      xs.sort((x, y) => x - y);
-      fives.add((((xs[0]! * N + xs[1]!) * N + xs[2]!) * N + xs[3]!) * N + xs[4]!);
-    };
     // 4-sets with t >= 2 covered triples (two triples sharing a pair): φ = -(t-1), times 76 draws each
     const fours = new Set<number>();
+    const f = new Int32Array(4);
     for (let pq = 0; pq < N * N; pq++) {
       const xs = thirds[pq];
       if (!xs || xs.length < 2) continue;
-      const p = Math.floor(pq / N);
-      const q = pq % N;
       for (let i = 0; i < xs.length; i++) for (let j = i + 1; j < xs.length; j++) {
-        const w = [p, q, xs[i]!, xs[j]!].sort((x, y) => x - y);
-        fours.add(((w[0]! * N + w[1]!) * N + w[2]!) * N + w[3]!);
+        f[0] = Math.floor(pq / N);
+        f[1] = pq % N;
+        f[2] = xs[i]!;
+        f[3] = xs[j]!;
+        sortSmall(f, 4);
+        fours.add(((f[0]! * N + f[1]!) * N + f[2]!) * N + f[3]!);
       }
     }
-    for (const f of fours) {
-      const w = [Math.floor(f / (N * N * N)), Math.floor(f / (N * N)) % N, Math.floor(f / N) % N, f % N];
-      const t = covered(w[0]!, w[1]!, w[2]!) + covered(w[0]!, w[1]!, w[3]!) + covered(w[0]!, w[2]!, w[3]!) + covered(w[1]!, w[2]!, w[3]!);
+    for (const code of fours) {
+      const f0 = Math.floor(code / (N * N * N));
+      const f1 = Math.floor(code / (N * N)) % N;
+      const f2 = Math.floor(code / N) % N;
+      const f3 = code % N;
+      const t = TRI[(f0 * N + f1) * N + f2]! + TRI[(f0 * N + f1) * N + f3]! + TRI[(f0 * N + f2) * N + f3]! + TRI[(f1 * N + f2) * N + f3]!;
       total -= (t - 1) * (N - 4);
       // 5-sets covered by their own triples that hold this 4-set: a 5th number completing a triple with two of it
       for (let i = 0; i < 4; i++) for (let j = i + 1; j < 4; j++) {
-        for (const x of thirds[w[i]! * N + w[j]!] ?? []) if (!w.includes(x)) addFive([...w, x]);
+        const p = i === 0 ? f0 : i === 1 ? f1 : f2;
+        const q = j === 1 ? f1 : j === 2 ? f2 : f3;
+        const xs = thirds[p * N + q];
+        if (!xs) continue;
+        for (const x of xs) {
+          if (x === f0 || x === f1 || x === f2 || x === f3) continue;
+          w[0] = f0;
+          w[1] = f1;
+          w[2] = f2;
+          w[3] = f3;
+          w[4] = x;
+          addFive();
+        }
       }
     }
-    // 5-sets made of two covered triples sharing one number
+    // 5-sets made of two covered triples sharing exactly one number
     const byNumber: number[][] = Array.from({ length: N }, () => []);
     for (const code of list) {
       byNumber[Math.floor(code / (N * N))]!.push(code);
       byNumber[Math.floor(code / N) % N]!.push(code);
       byNumber[code % N]!.push(code);
     }
-    for (const codes of byNumber) {
+    for (let z = 0; z < N; z++) {
+      const codes = byNumber[z]!;
       for (let i = 0; i < codes.length; i++) {
         const x = codes[i]!;
         const xa = Math.floor(x / (N * N));
@@ -255,28 +330,23 @@ export function countWithTriple(tickets: readonly number[][]): number {
           const ya = Math.floor(y / (N * N));
           const yb = Math.floor(y / N) % N;
           const yc = y % N;
-          const shared = +(ya === xa || ya === xb || ya === xc) + +(yb === xa || yb === xb || yb === xc) + +(yc === xa || yc === xb || yc === xc);
-          if (shared === 1) {
-            const w = [xa, xb, xc];
-            for (const v of [ya, yb, yc]) if (v !== xa && v !== xb && v !== xc) w.push(v);
-            addFive(w);
-          }
+          const inA = ya === xa || ya === xb || ya === xc;
+          const inB = yb === xa || yb === xb || yb === xc;
+          const inC = yc === xa || yc === xb || yc === xc;
+          if (+inA + +inB + +inC !== 1) continue;
+          w[0] = xa;
+          w[1] = xb;
+          w[2] = xc;
+          w[3] = inA ? yb : ya;
+          w[4] = inC ? yb : yc;
+          addFive();
         }
       }
-    }
-    for (const f of fives) {
-      const w = [Math.floor(f / (N * N * N * N)), Math.floor(f / (N * N * N)) % N, Math.floor(f / (N * N)) % N, Math.floor(f / N) % N, f % N];
-      let pattern = 0;
-      TRIPLE_MASKS.forEach((m, i) => {
-        const idx: number[] = [];
-        for (let b = 0; b < 5; b++) if (m & (1 << b)) idx.push(w[b]!);
-        if (covered(idx[0]!, idx[1]!, idx[2]!)) pattern |= 1 << i;
-      });
-      total += PHI5[pattern]!;
     }
     return total;
   } finally {
     for (const code of list) TRI[code] = 0;
+    for (const at of touched) seen[at] = 0;
   }
 }
 

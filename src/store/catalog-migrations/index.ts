@@ -6,6 +6,7 @@ import { m004Indexes } from './004-indexes.js';
 import { m005Auth } from './005-auth.js';
 import { m006Sweeps } from './006-sweeps.js';
 import { m007Jobs } from './007-jobs.js';
+import { m008BestOfBaseline } from './008-best-of-baseline.js';
 
 /** Every catalog migration, in order. A new feature adds its file and one line here. */
-export const CATALOG_MIGRATIONS: readonly Migration[] = [m001Draws, m002Runs, m003Books, m004Indexes, m005Auth, m006Sweeps, m007Jobs];
+export const CATALOG_MIGRATIONS: readonly Migration[] = [m001Draws, m002Runs, m003Books, m004Indexes, m005Auth, m006Sweeps, m007Jobs, m008BestOfBaseline];
