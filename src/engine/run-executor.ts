@@ -19,7 +19,7 @@ import type { RunPlan } from './plan.js';
 import type { PredictResult, PredictTask } from './predict.worker.js';
 import { ENGINE_VERSION, type RunEnv, type RunReport } from './run-types.js';
 import { decodeBestOfLaw, formatBestOfLaw } from '../core/best-of.js';
-import { summarizeRunFile } from './summarize.js';
+import { bestOfIndexJson, summarizeRunFile } from './summarize.js';
 
 /** Contests per write transaction. */
 const WRITE_BATCH = 16;
@@ -279,6 +279,7 @@ function finishRun(env: RunEnv, s: JobState): RunOutcome {
     ...totals.summary.rates,
     ...totals.summary.best_rates,
     p_value: pValueOf(totals.summary.baseline),
+    best_of_baseline: bestOfIndexJson(totals.summary.baseline),
     cost_cents: totals.finance.cost_cents,
     prize_cents: totals.finance.prize_cents,
     net_cents: totals.finance.net_cents,

@@ -69,6 +69,13 @@ export function summarizeRunFile(db: Db, k: number, ticketsPerContest: number, s
   return summarizeRows(rows, k, ticketsPerContest, resolveBestOfLaws(db, rows, k, seed));
 }
 
+/** The run index's `best_of_baseline` JSON (src/core/metrics.ts BestOfIndex) from a report; null without one. */
+export function bestOfIndexJson(b: BaselineReport | null): string | null {
+  if (!b) return null;
+  const entry = (f: BaselineReport['figures']['best_2plus']) => ({ expected: f.expected, p_value: f.p_value, null_model: f.null_model ?? 'independent-tickets' });
+  return JSON.stringify({ 2: entry(b.figures.best_2plus), 3: entry(b.figures.best_3plus), 4: entry(b.figures.best_4plus) });
+}
+
 /**
  * Totals from contest rows. `laws` (one per row) gives the best-of figures their baseline for the
  * actual tickets; without it they use the independent-tickets formula and say so.
