@@ -5,12 +5,12 @@
  * what chance alone produces in 1 of 20 comparisons, so the most they say is "confirm on a
  * holdout range".
  *
- * The null hypothesis is "each ticket is independently uniform". Under it the per-ticket hit
- * counts are independent hypergeometric draws (exact binomial tests over tickets) and contests are
- * independent (exact binomial tests over contests). A real strategy's tickets in one contest share
- * the draw and often share numbers; their per-ticket rates still have the exact expectations
- * below, but the spread is wider than binomial, so treat per-ticket p-values with many tickets
- * per contest as optimistic and prefer the per-contest (best-of) figures.
+ * The null hypothesis is "the draw is uniform". Per-ticket rates have the exact hypergeometric
+ * expectations below (exact binomial tests over tickets); a strategy's tickets in one contest share
+ * the draw and often share numbers, so their spread is wider than binomial: treat per-ticket
+ * p-values with many tickets per contest as optimistic and prefer the per-contest (best-of)
+ * figures. Those are exact: each contest's probability is the law of a uniform draw for its actual
+ * tickets (src/core/best-of.ts), and the count over independent contests is Poisson-binomial.
  */
 import { LuckyError } from '../errors.js';
 import { validateHitCounts, type HitCounts } from './hit-counts.js';

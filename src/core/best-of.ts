@@ -6,15 +6,16 @@
  *
  * Counted exactly, in three ways (numbers 0..79 inside, 80-bit sets as three 32-bit words):
  * - h = 2: the draws where NO ticket has 2 hits are the independent 5-sets of the graph whose
- *   edges are the pairs some ticket covers. For each independent triple a < b < c the number of
- *   ways to finish it is the number of non-edges inside C = {v > c, not next to a, b or c}:
- *   C(|C|, 2) - e(C), and e(C) = e(above c) - Σ_{v in R} deg_{above c}(v) + e(R), with R the
- *   neighbours of a, b, c above c, a small set. About C(80,3) small steps.
+ *   edges are the pairs some ticket covers: for each independent pair a < b, the independent
+ *   triples among C = {v > b, next to neither}, C(m,3) - e·(m-2) + Σ_v C(d_v,2) - t from the
+ *   size, edges, degrees and triangles inside C (popcounts); the triangle term is summed per
+ *   triangle instead (the non-edges among the numbers below it next to none of its corners).
  * - h = 3: inclusion-exclusion over the covered triples, grouped by their union W:
  *   #draws holding a covered triple = Σ_W C(80-|W|, 5-|W|)·φ(W), φ(W) = Σ over non-empty sets S of
  *   covered triples inside W with ∪S = W of (-1)^{|S|+1}. |W| = 3: φ = 1; |W| = 4 with t covered
- *   triples: φ = -(t-1); |W| = 5: only the 5-sets covered by their own triples, few, each by brute
- *   force over its at most 10 triples.
+ *   triples: φ = -(t-1); |W| = 5: only the 5-sets covered by their own triples, few, each
+ *   by a table over the 2^10 patterns of its covered triples (deduplicated by a bitset over the
+ *   combinatorial rank of the 5-set).
  * - h = 4: the same with covered 4-sets (|W| = 4: φ = 1; |W| = 5 with t of them: -(t-1)).
  * Tickets of many numbers make many covered triples and 4-sets; above {@link EXACT_BUDGET} of them
  * h = 3 and 4 come from a seeded Monte Carlo of {@link MONTE_CARLO_DRAWS} uniform draws, whose
@@ -284,7 +285,7 @@ export function countWithTriple(tickets: readonly number[][]): number {
         f[2] = xs[i]!;
         f[3] = xs[j]!;
         sortSmall(f, 4);
-        fours.add(((f[0]! * N + f[1]!) * N + f[2]!) * N + f[3]!);
+        fours.add(((f[0] * N + f[1]) * N + f[2]) * N + f[3]);
       }
     }
     for (const code of fours) {
