@@ -75,5 +75,19 @@ describe('best-of baselines use the actual tickets', () => {
     const cat2 = new Database(join(dir, 'catalog.sqlite'), { readonly: true });
     expect(cat2.prepare('SELECT best_of_baseline FROM runs WHERE run_id = ?').pluck().get(s.run_id)).not.toBeNull();
     cat2.close();
+
+    // A genuine version-1 run file (no best_of column at all) opens read-only and is recomputed the same way,
+    // and a writable open migrates it (the column appears, empty).
+    const v1 = new Database(runFile(s.run_id));
+    v1.exec('ALTER TABLE contests DROP COLUMN best_of');
+    v1.pragma('user_version = 1');
+    v1.close();
+    const ro = openRunFile(runFile(s.run_id), { mustExist: true, readonly: true });
+    expect(summarizeRunFile(ro.db, 5, 12, 5).summary.baseline!.figures.best_2plus).toEqual(f.best_2plus);
+    ro.close();
+    const rw = openRunFile(runFile(s.run_id), { mustExist: true });
+    expect(rw.db.pragma('user_version', { simple: true })).toBe(2);
+    expect(rw.db.prepare('SELECT COUNT(*) FROM contests WHERE best_of IS NULL').pluck().get()).toBe(60);
+    rw.close();
   });
 });
