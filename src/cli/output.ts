@@ -149,4 +149,4 @@ export function csvCell(v: unknown): string {
 }
 
 /** Formats integer centavos for humans: `R$ 1.234,56`. JSON carries plain `*_cents` integers. */
-export { formatBRL } from '../core/finance/money.js';
+export { formatBRL, formatMoney } from '../core/finance/money.js';

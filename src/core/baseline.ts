@@ -5,15 +5,17 @@
  * what chance alone produces in 1 of 20 comparisons, so the most they say is "confirm on a
  * holdout range".
  *
- * The null hypothesis is "each ticket is independently uniform". Under it the per-ticket hit
- * counts are independent hypergeometric draws (exact binomial tests over tickets) and contests are
- * independent (exact binomial tests over contests). A real strategy's tickets in one contest share
- * the draw and often share numbers; their per-ticket rates still have the exact expectations
- * below, but the spread is wider than binomial, so treat per-ticket p-values with many tickets
- * per contest as optimistic and prefer the per-contest (best-of) figures.
+ * The null hypothesis is "the draw is uniform". Per-ticket rates have the exact hypergeometric
+ * expectations below (exact binomial tests over tickets); a strategy's tickets in one contest share
+ * the draw and often share numbers, so their spread is wider than binomial: treat per-ticket
+ * p-values with many tickets per contest as optimistic and prefer the per-contest (best-of)
+ * figures. Those are exact: each contest's probability is the law of a uniform draw for its actual
+ * tickets (src/core/best-of.ts), and the count over independent contests is Poisson-binomial.
  */
+import { LuckyError } from '../errors.js';
 import { validateHitCounts, type HitCounts } from './hit-counts.js';
 import { expectedHits, hitProbabilities, hitsSd, probAtLeast, probBestAtLeast } from './odds.js';
+import { poissonBinomialNormalTest, poissonBinomialTest } from './stats/poisson-binomial.js';
 import {
   binomialTest,
   formatCount,
@@ -66,6 +68,27 @@ export interface BaselineFigure {
   /** fewer than 5 expected events (or non-events): the figure cannot be judged */
   too_short: boolean;
   sentence: string;
+  /**
+   * best-of figures only: how the expectation was obtained. `tickets-exact`: counted exactly for
+   * each contest's actual tickets (p-value from the exact Poisson-binomial); `tickets-monte-carlo`:
+   * some contests sampled (their sampling error is in the p-value, see `expected_mc_sd`);
+   * `independent-tickets`: 1 - (1 - P(>= h))^T, only when the tickets are unknown.
+   */
+  null_model?: BestOfNullModel;
+  /** standard deviation of the expected count due to Monte Carlo sampling (0 when exact) */
+  expected_mc_sd?: number;
+}
+
+export type BestOfNullModel = 'tickets-exact' | 'tickets-monte-carlo' | 'independent-tickets';
+
+/**
+ * The per-contest null law of the best-of figures: for each contest (in any order, one entry
+ * per contest counted), P(best ticket >= h) under a uniform draw for ITS tickets, and the Monte
+ * Carlo variance of that probability (0 when counted exactly). See src/core/best-of.ts.
+ */
+export interface BestOfLaws {
+  p: { 2: ArrayLike<number>; 3: ArrayLike<number>; 4: ArrayLike<number> };
+  mc_variance: { 2: number; 3: number; 4: number };
 }
 
 export interface BaselineReport {
@@ -95,6 +118,9 @@ interface RateSpec {
   /** "3.1% of tickets hit 2+" / "0 tickets hit 4+" */
   describeRate: (rate: string) => string;
   describeCount: (count: string) => string;
+  /** p-value override (Poisson-binomial for best-of figures) */
+  test?: (count: number) => number;
+  extra?: Pick<BaselineFigure, 'null_model' | 'expected_mc_sd'>;
 }
 
 /** Trials at which a doubling would be detected (5%, 80% power) and 5 events are expected. */
@@ -114,7 +140,7 @@ function rateFigure(s: RateSpec): BaselineFigure {
   const observed = s.count / s.trials;
   const expectedCount = s.p0 * s.trials;
   const tooShort = Math.min(expectedCount, s.trials - expectedCount) < MIN_EXPECTED_EVENTS;
-  const p = binomialTest(s.count, s.trials, s.p0);
+  const p = s.test ? s.test(s.count) : binomialTest(s.count, s.trials, s.p0);
   const mdl = s.p0 < 1 ? minDetectableLift(s.p0, s.trials) : { lift: Number.POSITIVE_INFINITY, detectable: false };
   const sentence = tooShort
     ? `${s.describeCount(formatInteger(s.count))}, expected ${formatCount(expectedCount)}: far too few ${s.unit} to tell (this needs ~${formatInteger(trialsNeeded(s.p0))} ${s.unit})`
@@ -132,6 +158,7 @@ function rateFigure(s: RateSpec): BaselineFigure {
     min_detectable_lift: mdl.detectable ? mdl.lift : null,
     too_short: tooShort,
     sentence,
+    ...s.extra,
   };
 }
 
@@ -204,12 +231,19 @@ function buildVerdict(figures: Record<BaselineFigureName, BaselineFigure>, repor
 /**
  * Compares a run's hit counts with the exact odds. Figures: mean hits per ticket; share of
  * tickets with 2+, 3+, 4+ and exactly 5 hits; share of contests whose best ticket reached 2+, 3+,
- * 4+ (expected 1 - (1 - P(>=h))^tickets_per_contest: exact for independently uniform tickets,
- * which is what the null hypothesis is; see {@link probBestAtLeast}). Throws E_INPUT_INVALID on
- * inconsistent counts.
+ * 4+. The best-of expectations come from `bestOf`, the law of a uniform draw applied to each
+ * contest's actual tickets (their sum is the expected count, and the count follows a
+ * Poisson-binomial law); without it (tickets unknown) they fall back to 1 - (1 - P(>=h))^T, which
+ * holds only for tickets that share no numbers, and say so (`null_model`). Throws
+ * E_INPUT_INVALID on inconsistent counts.
  */
-export function compareToBaseline(c: HitCounts): BaselineReport {
+export function compareToBaseline(c: HitCounts, bestOf?: BestOfLaws): BaselineReport {
   validateHitCounts(c);
+  if (bestOf) {
+    for (const h of [2, 3, 4] as const) {
+      if (bestOf.p[h].length !== c.contests) throw new LuckyError('E_INPUT_INVALID', 'invalid best-of law', [`best_of.p.${h}: ${bestOf.p[h].length} contests, expected ${c.contests}`]);
+    }
+  }
   const k = c.numbers_per_ticket;
   const probs = hitProbabilities(k);
   const atLeast = (h: number): number => c.distribution.slice(h).reduce((s, d) => s + d, 0);
@@ -223,16 +257,33 @@ export function compareToBaseline(c: HitCounts): BaselineReport {
       describeRate: (r) => `${r} of tickets hit ${h}+`,
       describeCount: (n) => `${plural(n, 'ticket', 'tickets')} hit ${h}+`,
     });
-  const bestRate = (h: 2 | 3 | 4): BaselineFigure =>
-    rateFigure({
+  const bestRate = (h: 2 | 3 | 4): BaselineFigure => {
+    const spec = {
       label: `contests whose best ticket hit ${h}+`,
-      unit: 'contests',
+      unit: 'contests' as const,
       trials: c.contests,
       count: c.best_at_least[h],
-      p0: probBestAtLeast(k, h, c.tickets_per_contest),
-      describeRate: (r) => `${r} of contests had a ticket with ${h}+ hits`,
-      describeCount: (n) => `${plural(n, 'contest', 'contests')} had a ticket with ${h}+ hits`,
+      describeRate: (r: string) => `${r} of contests had a ticket with ${h}+ hits`,
+      describeCount: (n: string) => `${plural(n, 'contest', 'contests')} had a ticket with ${h}+ hits`,
+    };
+    if (!bestOf) return rateFigure({ ...spec, p0: probBestAtLeast(k, h, c.tickets_per_contest), extra: { null_model: 'independent-tickets' } });
+    const ps = bestOf.p[h];
+    let sum = 0;
+    let variance = 0;
+    for (let i = 0; i < ps.length; i++) {
+      sum += ps[i]!;
+      variance += ps[i]! * (1 - ps[i]!);
+    }
+    const mcVar = bestOf.mc_variance[h];
+    const fig = rateFigure({
+      ...spec,
+      p0: sum / c.contests,
+      test: (count) => (mcVar > 0 ? poissonBinomialNormalTest(count, sum, variance, mcVar) : poissonBinomialTest(count, ps)),
+      extra: { null_model: mcVar > 0 ? 'tickets-monte-carlo' : 'tickets-exact', expected_mc_sd: Math.sqrt(mcVar) },
     });
+    if (mcVar > 0 && !fig.too_short) fig.sentence += ` (expected count sampled: ${formatCount(sum)} ± ${formatCount(Math.sqrt(mcVar))}, included in p)`;
+    return fig;
+  };
   const figures: Record<BaselineFigureName, BaselineFigure> = {
     mean_hits: meanFigure(c),
     tickets_2plus: ticketRate(2),

@@ -171,6 +171,29 @@ export function buildHitCounts(input: MetricsInput): HitCounts {
   };
 }
 
+/**
+ * A run's best-of baselines for its actual tickets, as the run index keeps them: for h = 2, 3, 4
+ * the expected share of contests whose best ticket reaches h (the mean of the per-contest
+ * probabilities, src/core/best-of.ts) and the p-value of the run's own observed share (exact
+ * Poisson-binomial, or with the Monte Carlo error included).
+ */
+export type BestOfIndex = Record<'2' | '3' | '4', { expected: number; p_value: number; null_model: string }>;
+
+/** Parses the run index's `best_of_baseline` JSON; null when absent or malformed. */
+export function parseBestOfIndex(text: string | null | undefined): BestOfIndex | null {
+  if (!text) return null;
+  try {
+    const v = JSON.parse(text) as Partial<BestOfIndex>;
+    for (const h of ['2', '3', '4'] as const) {
+      const e = v[h];
+      if (!e || typeof e.expected !== 'number' || typeof e.p_value !== 'number') return null;
+    }
+    return v as BestOfIndex;
+  } catch {
+    return null;
+  }
+}
+
 /** True for the metrics with an exact baseline. */
 export function hasBaseline(name: MetricName): boolean {
   return METRIC_DOCS[name].has_baseline;
@@ -178,9 +201,11 @@ export function hasBaseline(name: MetricName): boolean {
 
 /**
  * The exact expected value of a hit metric for k-number tickets under uniform draws, or null for
- * money metrics (and win_rate, which depends on which tiers paid in the range).
+ * money metrics (and win_rate, which depends on which tiers paid in the range). The best-of
+ * metrics take the run's own baselines (`bestOf`, computed for its actual tickets); without them
+ * they fall back to 1 - (1 - P(>= h))^T, which holds only for tickets that share no numbers.
  */
-export function metricBaseline(name: MetricName, k: number, ticketsPerContest: number): number | null {
+export function metricBaseline(name: MetricName, k: number, ticketsPerContest: number, bestOf?: BestOfIndex | null): number | null {
   switch (name) {
     case 'mean_hits':
       return expectedHits(k);
@@ -192,7 +217,7 @@ export function metricBaseline(name: MetricName, k: number, ticketsPerContest: n
     case 'best_2plus':
     case 'best_3plus':
     case 'best_4plus':
-      return probBestAtLeast(k, Number(name[5]), ticketsPerContest);
+      return bestOf ? bestOf[name[5] as '2' | '3' | '4'].expected : probBestAtLeast(k, Number(name[5]), ticketsPerContest);
     default:
       return null;
   }
@@ -200,14 +225,17 @@ export function metricBaseline(name: MetricName, k: number, ticketsPerContest: n
 
 /**
  * Two-sided p-value of an observed hit metric against its baseline: exact binomial over tickets
- * (rate_h) or contests (best_hplus) with the count recovered as round(observed x trials), z-test
+ * (rate_h) or contests (best_hplus without `best_of`) with the count recovered as
+ * round(observed x trials); with `best_of`, the run's stored Poisson-binomial p-value; z-test
  * with the exact hypergeometric sd for mean_hits; null for metrics without a baseline or no trials.
  */
 export function metricPValue(
   name: MetricName,
   observed: number,
-  counts: Pick<HitCounts, 'tickets' | 'contests' | 'numbers_per_ticket' | 'tickets_per_contest'>,
+  counts: Pick<HitCounts, 'tickets' | 'contests' | 'numbers_per_ticket' | 'tickets_per_contest'> & { best_of?: BestOfIndex | null },
 ): number | null {
+  // A run's best-of p-values were computed with its per-contest law (Poisson-binomial) for its own observed share.
+  if (counts.best_of && name.startsWith('best_')) return counts.best_of[name[5] as '2' | '3' | '4'].p_value;
   const expected = metricBaseline(name, counts.numbers_per_ticket, counts.tickets_per_contest);
   if (expected === null || !Number.isFinite(observed)) return null;
   if (name === 'mean_hits') return counts.tickets > 0 ? zTestMean(observed, expected, hitsSd(counts.numbers_per_ticket), counts.tickets).p_value : null;

@@ -85,10 +85,11 @@ export function expectedHitCounts(k: number, tickets: number): number[] {
 }
 
 /**
- * P(the best of t tickets in one contest reaches at least h hits) = 1 - (1 - P(>= h))^t.
- * This is exact for t INDEPENDENTLY uniform tickets, which is the null hypothesis; a strategy's
- * tickets in one contest share the draw and often share numbers, so their real best-of rate can
- * sit on either side of this even when nothing beats chance.
+ * 1 - (1 - P(>= h))^t: P(the best of t tickets reaches h hits) only for tickets that share no
+ * numbers (and, approximately, for independently drawn ones). A strategy's tickets in one contest
+ * share the draw and often share numbers, so this is NOT their baseline: reports use the law of a
+ * uniform draw for the actual tickets (src/core/best-of.ts) and fall back to this only where the
+ * tickets are unknown, saying so.
  */
 export function probBestAtLeast(k: number, h: number, ticketsPerContest: number): number {
   if (!Number.isInteger(ticketsPerContest) || ticketsPerContest < 1) {

@@ -1,6 +1,6 @@
 /** Scoring tickets against a draw, and the money of one contest. Pure. */
 import type { Draw } from './draw.js';
-import { type PricePeriod, basePriceOn, ticketCost } from './finance/prices.js';
+import { type PricePeriod, contestPriceOn, ticketCost } from './finance/prices.js';
 import { type PayoutRule, inMoneyEra, ticketPrize } from './finance/prizes.js';
 
 /** Number of a ticket's numbers among the drawn balls. */
@@ -52,7 +52,7 @@ export function scoreContest(
   let prize_cents = 0;
   let prize_estimated = false;
   if (inMoneyEra(draw.contest)) {
-    cost_cents = tickets.length * ticketCost(basePriceOn(prices, draw.date), k);
+    cost_cents = tickets.length * ticketCost(contestPriceOn(prices, draw.date), k);
     for (const h of hits) {
       if (h < 2) continue;
       const p = ticketPrize(draw, k, h, rule);

@@ -15,7 +15,7 @@ import { parseRunId } from '../store/run-file.js';
 import { type RunRow, requireRun } from '../store/runs-repo.js';
 import { type PairInput, type PairTestResult, type PairTestsTask, runPairTests } from './compare-tests.js';
 import { checkSameDraws } from './compare-draws.js';
-import { type MetricFigure, readRunContests, readRunMetrics, storedMetricFigure } from './run-metrics.js';
+import { type MetricFigure, metricFigure, readRunContests, readRunMetrics } from './run-metrics.js';
 
 /**
  * The most work `GET /compare` does for one request, in sign flips (contests x iterations per
@@ -130,7 +130,7 @@ function compareMetrics(catalog: Catalog, rows: readonly RunRow[], names: readon
   return names.map((metric) => {
     const higher = METRIC_DOCS[metric].higher_is_better;
     const entries = rows.map((r, i) => {
-      const fig = storedMetricFigure(catalog, r.run_id, metric, figures[i]!);
+      const fig = metricFigure(metric, figures[i]!);
       return { run_id: r.run_id, ...fig, lift: liftOf(fig.value, fig.baseline) };
     });
     // rank only (by lift over each run's own expectation for hit metrics); the adjusted p-values of rankEntries are per metric and not reported here

@@ -15,7 +15,7 @@ import { METRIC_DOCS, METRIC_NAMES, type MetricName } from '../core/metrics.js';
 import { type RankBy, liftOf, rankByFor, rankEntries } from '../core/ranking.js';
 import type { Catalog } from '../store/catalog.js';
 import type { RunRow } from '../store/runs-repo.js';
-import { type MetricFigure, readRunMetrics, storedMetricFigure } from './run-metrics.js';
+import { type MetricFigure, metricFigure, readRunMetrics } from './run-metrics.js';
 
 export interface LeaderboardOptions {
   metric: MetricName;
@@ -152,7 +152,7 @@ export function buildLeaderboard(catalog: Catalog, o: LeaderboardOptions): Leade
     contests: r.contests_done,
     created_at: r.created_at,
     synthetic_data: r.synthetic === 1,
-    ...withLift(storedMetricFigure(catalog, r.run_id, o.metric, m)),
+    ...withLift(metricFigure(o.metric, m)),
   }));
   const rankedBy = rankByFor(o.metric);
   const ranked = rankEntries(entries, METRIC_DOCS[o.metric].higher_is_better, rankedBy);

@@ -8,6 +8,7 @@
  * window's counts, pair conditionals and recency weights are computed once per (contest, knobs
  * that shape them) and reused by every other recipe of the task that sees the same window.
  */
+import { bestOfLaw, bestOfRng, encodeBestOfLaw } from '../core/best-of.js';
 import { historyWindow } from '../core/draw.js';
 import { type PredictorCache, createPredictorCache, predictTickets } from '../core/predictor/index.js';
 import { type Recipe, parseRecipe } from '../core/recipe/schema.js';
@@ -24,7 +25,8 @@ export interface PredictTask {
 }
 
 export type PredictResult =
-  | { contest: number; recipe: number; numbers: Uint8Array; scores: Float64Array }
+  /** best_of: the contest's best-of null law for these tickets (src/core/best-of.ts, encoded) */
+  | { contest: number; recipe: number; numbers: Uint8Array; scores: Float64Array; best_of: Float64Array }
   /** a recipe that threw: the other recipes of the task are unaffected */
   | { contest: number; recipe: number; error: string };
 
@@ -74,7 +76,9 @@ export function runPredictTask(task: PredictTask): PredictResult[] {
           numbers.set(t.numbers, j * k);
           scores[j] = t.score;
         });
-        out.push({ contest, recipe: i, numbers, scores });
+        // The best-of baseline of these very tickets, computed here so it runs on the pool's threads.
+        const bestOf = encodeBestOfLaw(bestOfLaw(numbers, k, () => bestOfRng(recipe.seed, contest)));
+        out.push({ contest, recipe: i, numbers, scores, best_of: bestOf });
       } catch (e) {
         out.push({ contest, recipe: i, error: e instanceof Error ? e.message : String(e) });
       }

@@ -5,9 +5,10 @@
  * cannot rank as a better run than it was. `runs import` refuses a file with differences and
  * `runs verify` reports them; the catalog's index row is always built from the recomputed totals.
  */
+import { type BestOfLaw, bestOfLaw, bestOfRng, formatBestOfLaw } from '../core/best-of.js';
 import type { RunTotals } from './summarize.js';
 import { summarizeRows } from './summarize.js';
-import { type ContestRow, readContestRows } from '../store/run-file.js';
+import { type ContestRow, readContestRows, readContestTickets } from '../store/run-file.js';
 import type { Db } from '../store/sqlite.js';
 import { ENGINE_VERSION } from './run-types.js';
 
@@ -32,14 +33,14 @@ const MAX_DIFFERENCES = 50;
  * finished); `engineVersion` the version that wrote it: the baseline block (odds and p-values)
  * is compared only when it is the running engine's, the figures counted from the data always.
  */
-export function auditRunFile(db: Db, k: number, ticketsPerContest: number, stored: unknown, engineVersion: string | undefined): RunAudit {
+export function auditRunFile(db: Db, k: number, ticketsPerContest: number, seed: number, stored: unknown, engineVersion: string | undefined): RunAudit {
   const differences: AuditDifference[] = [];
   const add = (d: AuditDifference) => {
     if (differences.length < MAX_DIFFERENCES) differences.push(d);
   };
   const rows = readContestRows(db);
   auditContests(db, rows, add);
-  const totals = summarizeRows(rows, k, ticketsPerContest);
+  const totals = summarizeRows(rows, k, ticketsPerContest, auditBestOfLaws(db, rows, k, seed, add));
   if (stored !== undefined) {
     const s = stored as Partial<RunTotals>;
     const { baseline, ...figures } = totals.summary;
@@ -51,6 +52,20 @@ export function auditRunFile(db: Db, k: number, ticketsPerContest: number, store
     if (engineVersion === ENGINE_VERSION) compare('summary.baseline', storedBaseline, baseline, add);
   }
   return { totals, differences };
+}
+
+/**
+ * Each contest's best-of null law recomputed from its stored tickets, exactly as the worker
+ * computes it (never taken from the file: a lowered law would make a run look better than chance);
+ * a stored law that differs is reported.
+ */
+function auditBestOfLaws(db: Db, rows: readonly ContestRow[], k: number, seed: number, add: (d: AuditDifference) => void): BestOfLaw[] {
+  return rows.map((r) => {
+    const law = bestOfLaw(readContestTickets(db, r.contest), k, () => bestOfRng(seed, r.contest));
+    const text = formatBestOfLaw(law);
+    if (r.best_of !== null && r.best_of !== text) add({ path: `contest ${r.contest} best_of`, stored: r.best_of, recomputed: text });
+    return law;
+  });
 }
 
 /** Hits recounted per ticket; histogram, best hits and best ticket recounted per contest. */

@@ -12,14 +12,15 @@ import type { PricePeriod } from '../core/finance/prices.js';
 import type { PayoutRule } from '../core/finance/prizes.js';
 import { type Recipe, canonicalRecipeJson } from '../core/recipe/schema.js';
 import { scoreContest } from '../core/scoring.js';
-import { type ContestResult, type RunFile, createResultWriter, readContestRows, readDoneContests, readRunMeta, writeRunMeta, writeSummary } from '../store/run-file.js';
+import { type ContestResult, type RunFile, createResultWriter, readDoneContests, readRunMeta, writeRunMeta, writeSummary } from '../store/run-file.js';
 import { releaseOwnership } from '../store/process-owner.js';
 import { type RunRow, runOwnerKey, updateRun } from '../store/runs-repo.js';
 import type { RunPlan } from './plan.js';
 import type { PredictResult, PredictTask } from './predict.worker.js';
 import { buildRunIndexFigures } from './run-index.js';
 import { ENGINE_VERSION, type RunEnv, type RunReport } from './run-types.js';
-import { summarizeRows } from './summarize.js';
+import { decodeBestOfLaw, formatBestOfLaw } from '../core/best-of.js';
+import { summarizeRunFile } from './summarize.js';
 
 /** Contests per write transaction. */
 const WRITE_BATCH = 16;
@@ -196,6 +197,7 @@ async function executeOwnedRuns(env: RunEnv, jobs: readonly RunJob[], options: E
         cost_cents: sc.cost_cents,
         prize_cents: sc.prize_cents,
         prize_estimated: sc.prize_estimated,
+        best_of: formatBestOfLaw(decodeBestOfLaw(r.best_of)),
       });
       touched.add(s);
     }
@@ -263,7 +265,7 @@ function finishRun(env: RunEnv, s: JobState): RunOutcome {
   const { job } = s;
   const { rf, recipe, plan } = job;
   let status: RunRow['status'] = s.failure !== undefined ? 'failed' : s.written < plan.targets.length ? 'cancelled' : 'completed';
-  const totals = summarizeRows(readContestRows(rf.db), recipe.numbers_per_ticket, recipe.tickets);
+  const totals = summarizeRunFile(rf.db, recipe.numbers_per_ticket, recipe.tickets, recipe.seed);
   const meta = readRunMeta(rf.db);
   const report: RunReport = {
     run_id: job.run_id,

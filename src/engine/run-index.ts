@@ -5,7 +5,7 @@
  */
 import type { BaselineReport } from '../core/baseline.js';
 import type { RunUpdate } from '../store/runs-repo.js';
-import type { RunTotals } from './summarize.js';
+import { type RunTotals, bestOfIndexJson } from './summarize.js';
 
 /** The index columns a run's totals determine. */
 export function buildRunIndexFigures(totals: RunTotals): RunUpdate {
@@ -16,6 +16,7 @@ export function buildRunIndexFigures(totals: RunTotals): RunUpdate {
     ...totals.summary.rates,
     ...totals.summary.best_rates,
     p_value: pValueOf(totals.summary.baseline),
+    best_of_baseline: bestOfIndexJson(totals.summary.baseline),
     cost_cents: totals.finance.cost_cents,
     prize_cents: totals.finance.prize_cents,
     net_cents: totals.finance.net_cents,

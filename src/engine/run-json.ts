@@ -2,7 +2,8 @@ import type { RunRow } from '../store/runs-repo.js';
 
 /** The stable JSON shape of a run index row (snake_case; recipe as an object). */
 export function runRowJson(r: RunRow): Record<string, unknown> {
-  // The owner (pid@host) is bookkeeping, not part of a run's description.
-  const { recipe_json, synthetic, owner: _owner, ...rest } = r;
+  // The owner (pid@host) is bookkeeping, not part of a run's description; the best-of baselines are
+  // an internal cache (src/engine/run-metrics.ts): `runs show` has the full report.
+  const { recipe_json, synthetic, owner: _owner, best_of_baseline: _bestOf, ...rest } = r;
   return { ...rest, synthetic_data: synthetic === 1, recipe: JSON.parse(recipe_json) as unknown };
 }

@@ -4,10 +4,11 @@
  * file registered without a summary) gets them computed from its run file, the same way.
  */
 import { existsSync } from 'node:fs';
-import { METRIC_NAMES, type MetricName, type Metrics, computeMetrics, metricBaseline, metricPValue } from '../core/metrics.js';
+import { type BestOfIndex, METRIC_NAMES, type MetricName, type Metrics, computeMetrics, metricBaseline, metricPValue, parseBestOfIndex } from '../core/metrics.js';
 import type { Catalog } from '../store/catalog.js';
-import { type ContestRow, openRunFile, readContestRows, readSummary, runFilePath } from '../store/run-file.js';
-import type { RunRow } from '../store/runs-repo.js';
+import { type ContestRow, openRunFile, readContestRows, runFilePath } from '../store/run-file.js';
+import { type RunRow, updateRun } from '../store/runs-repo.js';
+import { bestOfIndexJson, summarizeRunFile } from './summarize.js';
 
 export interface MetricFigure {
   value: number | null;
@@ -41,6 +42,34 @@ export interface RunCounts {
   contests: number;
   numbers_per_ticket: number;
   tickets_per_contest: number;
+  /** the run's best-of baselines for its actual tickets (null: unknown, the formula is used) */
+  best_of?: BestOfIndex | null;
+}
+
+/**
+ * The best-of baselines of a completed run: from its index row, or (runs indexed before catalog
+ * migration 10) computed from its run file, recomputing each contest's law from its stored tickets
+ * where the file predates run-file migration 2, and then stored in the index so this happens once.
+ */
+export function readBestOfIndex(catalog: Catalog, row: RunRow): BestOfIndex | null {
+  const stored = parseBestOfIndex(row.best_of_baseline);
+  if (stored || row.status !== 'completed') return stored;
+  const file = runFilePath(catalog.dataDir, row.run_id);
+  if (!existsSync(file)) return null;
+  const rf = openRunFile(file, { mustExist: true, readonly: true });
+  let json: string | null;
+  try {
+    json = bestOfIndexJson(summarizeRunFile(rf.db, row.numbers_per_ticket, row.tickets_per_contest, row.seed).summary.baseline);
+  } finally {
+    rf.close();
+  }
+  if (json === null) return null;
+  try {
+    updateRun(catalog.db, row.run_id, { best_of_baseline: json });
+  } catch {
+    // a read-only or busy catalog: computed again next time
+  }
+  return parseBestOfIndex(json);
 }
 
 export interface RunMetrics {
@@ -50,7 +79,13 @@ export interface RunMetrics {
 
 /** Every metric of a run: index columns, or the run file when the index has none. */
 export function readRunMetrics(catalog: Catalog, row: RunRow): RunMetrics {
-  const counts: RunCounts = { tickets: row.tickets, contests: row.contests_done, numbers_per_ticket: row.numbers_per_ticket, tickets_per_contest: row.tickets_per_contest };
+  const counts: RunCounts = {
+    tickets: row.tickets,
+    contests: row.contests_done,
+    numbers_per_ticket: row.numbers_per_ticket,
+    tickets_per_contest: row.tickets_per_contest,
+    best_of: readBestOfIndex(catalog, row),
+  };
   if (row.mean_hits === null && row.status === 'completed' && existsSync(runFilePath(catalog.dataDir, row.run_id))) {
     const rows = readRunContests(catalog, row.run_id);
     const tickets = rows.reduce((s, r) => s + r.hits_histogram.split(' ').reduce((a, n) => a + Number(n), 0), 0);
@@ -64,36 +99,6 @@ export function readRunMetrics(catalog: Catalog, row: RunRow): RunMetrics {
 /** One metric of a run next to its baseline, with its p-value. */
 export function metricFigure(name: MetricName, m: RunMetrics): MetricFigure {
   const value = m.metrics[name];
-  const baseline = metricBaseline(name, m.counts.numbers_per_ticket, m.counts.tickets_per_contest);
+  const baseline = metricBaseline(name, m.counts.numbers_per_ticket, m.counts.tickets_per_contest, m.counts.best_of);
   return { value, baseline, p_value: value === null ? null : metricPValue(name, value, m.counts) };
-}
-
-/** Metrics whose run summary stores its own exact expectation (per contest, for the run's actual tickets). */
-const STORED_FIGURES: ReadonlySet<MetricName> = new Set(['best_2plus', 'best_3plus', 'best_4plus']);
-
-/**
- * The expectation and p-value a run's own summary stored for `name` (the best-of figures, whose
- * exact expectation depends on the run's actual tickets), or undefined when the summary has none.
- * Rankings use it so they agree with `runs show`.
- */
-export function readStoredFigure(catalog: Catalog, runId: string, name: MetricName): { expected: number; p_value: number | null } | undefined {
-  if (!STORED_FIGURES.has(name)) return undefined;
-  const file = runFilePath(catalog.dataDir, runId);
-  if (!existsSync(file)) return undefined;
-  const rf = openRunFile(file, { mustExist: true, readonly: true });
-  try {
-    const s = readSummary(rf.db) as { summary?: { baseline?: { figures?: Record<string, { expected?: unknown; p_value?: unknown } | undefined> } } } | undefined;
-    const f = s?.summary?.baseline?.figures?.[name];
-    if (typeof f?.expected !== 'number' || !Number.isFinite(f.expected)) return undefined;
-    return { expected: f.expected, p_value: typeof f.p_value === 'number' ? f.p_value : null };
-  } finally {
-    rf.close();
-  }
-}
-
-/** {@link metricFigure}, with the expectation and p-value the run's summary stored where it has them. */
-export function storedMetricFigure(catalog: Catalog, runId: string, name: MetricName, m: RunMetrics): MetricFigure {
-  const fig = metricFigure(name, m);
-  const stored = fig.value === null ? undefined : readStoredFigure(catalog, runId, name);
-  return stored ? { value: fig.value, baseline: stored.expected, p_value: stored.p_value ?? fig.p_value } : fig;
 }

@@ -6,8 +6,8 @@ import type { RunRow } from '../store/runs-repo.js';
 import type { PredictPool } from './pool.js';
 import type { RunTotals } from './summarize.js';
 
-/** Bumped whenever the engine or predictor changes what a run produces. */
-export const ENGINE_VERSION = 'luckyfive-engine/1';
+/** Bumped whenever the engine or predictor changes what a run produces (2: per-contest best-of laws, a price change's own draw day charged the old price). */
+export const ENGINE_VERSION = 'luckyfive-engine/2';
 
 export type RunEvent =
   | { type: 'run_start'; run_id: string; file: string; first_contest: number; last_contest: number; contests: number; remaining: number; missing_contests: number[]; synthetic_data: boolean }

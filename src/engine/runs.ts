@@ -96,7 +96,7 @@ export function importRunFile(catalog: Catalog, source: string): ImportedRun {
     meta = readRunMeta(probe.db);
     summary = readSummary(probe.db) as RunReport | undefined;
     recipe = parseRecipe(JSON.parse(meta.recipe_json ?? 'null'));
-    audit = auditRunFile(probe.db, recipe.numbers_per_ticket, recipe.tickets, summary, meta.engine_version);
+    audit = auditRunFile(probe.db, recipe.numbers_per_ticket, recipe.tickets, recipe.seed, summary, meta.engine_version);
   } catch (e) {
     probe.close();
     if (e instanceof LuckyError) throw e;
@@ -205,7 +205,7 @@ export function verifyRun(catalog: Catalog, runId: string, sample?: number): Ver
       }
     }
     const dataset_changed = plan.dataset_hash !== meta.dataset_hash;
-    const audit = auditRunFile(rf.db, recipe.numbers_per_ticket, recipe.tickets, readSummary(rf.db), meta.engine_version);
+    const audit = auditRunFile(rf.db, recipe.numbers_per_ticket, recipe.tickets, recipe.seed, readSummary(rf.db), meta.engine_version);
     const figure_differences = audit.differences;
     return { run_id: runId, checked: pick.length, differences, figure_differences, dataset_changed, ok: differences.length === 0 && figure_differences.length === 0 && !dataset_changed };
   } finally {

@@ -3,8 +3,10 @@
  * exactly like an uninterrupted one): hit figures beside the exact baseline, and the
  * simulated books.
  */
-import { type BaselineReport, compareToBaseline } from '../core/baseline.js';
-import type { ContestRow } from '../store/run-file.js';
+import { type BaselineReport, type BestOfLaws, compareToBaseline } from '../core/baseline.js';
+import { type BestOfLaw, bestOfLaw, bestOfRng, parseBestOfLaw } from '../core/best-of.js';
+import type { Db } from '../store/sqlite.js';
+import { type ContestRow, readContestRows, readContestTickets } from '../store/run-file.js';
 
 export interface FinanceSummary {
   cost_cents: number;
@@ -38,7 +40,47 @@ export interface RunTotals {
   finance: FinanceSummary;
 }
 
-export function summarizeRows(rows: readonly ContestRow[], k: number, ticketsPerContest: number): RunTotals {
+/**
+ * The best-of null law of each row: the stored one, or (files written before run-file migration 2)
+ * recomputed from the contest's stored tickets, exactly as the worker computes it.
+ */
+export function resolveBestOfLaws(db: Db, rows: readonly ContestRow[], k: number, seed: number): BestOfLaw[] {
+  return rows.map((r) => parseBestOfLaw(r.best_of) ?? bestOfLaw(readContestTickets(db, r.contest), k, () => bestOfRng(seed, r.contest)));
+}
+
+/** Per-contest laws in the shape the baseline report takes. */
+export function toBestOfLaws(laws: readonly BestOfLaw[]): BestOfLaws {
+  const p = { 2: new Float64Array(laws.length), 3: new Float64Array(laws.length), 4: new Float64Array(laws.length) };
+  const mc_variance = { 2: 0, 3: 0, 4: 0 };
+  laws.forEach((l, i) => {
+    p[2][i] = l.p2;
+    p[3][i] = l.p3;
+    p[4][i] = l.p4;
+    mc_variance[2] += l.var2;
+    mc_variance[3] += l.var3;
+    mc_variance[4] += l.var4;
+  });
+  return { p, mc_variance };
+}
+
+/** A run file's totals: its contest rows with their best-of laws (stored or recomputed). */
+export function summarizeRunFile(db: Db, k: number, ticketsPerContest: number, seed: number): RunTotals {
+  const rows = readContestRows(db);
+  return summarizeRows(rows, k, ticketsPerContest, resolveBestOfLaws(db, rows, k, seed));
+}
+
+/** The run index's `best_of_baseline` JSON (src/core/metrics.ts BestOfIndex) from a report; null without one. */
+export function bestOfIndexJson(b: BaselineReport | null): string | null {
+  if (!b) return null;
+  const entry = (f: BaselineReport['figures']['best_2plus']) => ({ expected: f.expected, p_value: f.p_value, null_model: f.null_model ?? 'independent-tickets' });
+  return JSON.stringify({ 2: entry(b.figures.best_2plus), 3: entry(b.figures.best_3plus), 4: entry(b.figures.best_4plus) });
+}
+
+/**
+ * Totals from contest rows. `laws` (one per row) gives the best-of figures their baseline for the
+ * actual tickets; without it they use the independent-tickets formula and say so.
+ */
+export function summarizeRows(rows: readonly ContestRow[], k: number, ticketsPerContest: number, laws?: readonly BestOfLaw[]): RunTotals {
   const dist = [0, 0, 0, 0, 0, 0];
   const bestAtLeast = { 2: 0, 3: 0, 4: 0, 5: 0 };
   let cost = 0;
@@ -77,7 +119,7 @@ export function summarizeRows(rows: readonly ContestRow[], k: number, ticketsPer
     contests,
     best_at_least: bestAtLeast,
     tickets_per_contest: ticketsPerContest,
-  });
+  }, laws ? toBestOfLaws(laws) : undefined);
   return {
     contests,
     tickets,

@@ -2,7 +2,7 @@
  * The catalog's price and prize rules: the editable base-price table (with an append-only audit
  * of every change) and the payout rule for k>5 tickets. The simulate engine reads both here.
  */
-import { type PricePeriod, basePriceOn } from '../core/finance/prices.js';
+import { type PricePeriod, basePriceOn, dayBefore } from '../core/finance/prices.js';
 import { DEFAULT_PAYOUT_RULE, type PayoutRule, isPayoutRule } from '../core/finance/prizes.js';
 import { LuckyError } from '../errors.js';
 import { readMeta, writeMeta } from './catalog.js';
@@ -30,7 +30,9 @@ export interface PriceRow {
 /** The price table with each period's end and first imported contest. */
 export function readPriceRows(db: Db): PriceRow[] {
   const table = readPriceTable(db);
-  const first = db.prepare('SELECT MIN(contest) AS c FROM draws WHERE draw_date >= ? AND (? IS NULL OR draw_date < ?)');
+  // A contest is charged the price in force the day before its draw (contestPriceOn), so a period
+  // covers the contests drawn AFTER its first day, up to and including its next period's first day.
+  const first = db.prepare('SELECT MIN(contest) AS c FROM draws WHERE draw_date > ? AND (? IS NULL OR draw_date <= ?)');
   return table.map((p, i) => {
     const next = table[i + 1]?.from ?? null;
     const c = (first.get(p.from, next, next) as { c: number | null }).c;
@@ -38,10 +40,6 @@ export function readPriceRows(db: Db): PriceRow[] {
   });
 }
 
-function dayBefore(date: string): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return new Date(Date.UTC(y, m - 1, d - 1)).toISOString().slice(0, 10);
-}
 
 export interface PriceChange {
   id: number;
@@ -83,6 +81,11 @@ export function readBasePriceOn(db: Db, date: string): number {
   const table = readPriceTable(db);
   if (table.length === 0) throw new LuckyError('E_DATA_MISSING', 'the price table is empty: add a price with `luckyfive finance prices set`');
   return basePriceOn(table, date);
+}
+
+/** Base price a contest drawn on `drawDate` is charged (the price of the day before; see contestPriceOn). */
+export function readContestPrice(db: Db, drawDate: string): number {
+  return readBasePriceOn(db, dayBefore(drawDate));
 }
 
 /** The payout rule for k>5 tickets (catalog meta key `payout_rule`; default subcombinations). */

@@ -65,6 +65,15 @@ export const RUN_MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    name: 'best-of-law',
+    up(db) {
+      // The best-of null law of each contest's tickets (src/core/best-of.ts formatBestOfLaw).
+      // NULL in contests written before this column: summaries recompute it from the tickets.
+      db.exec('ALTER TABLE contests ADD COLUMN best_of TEXT');
+    },
+  },
 ];
 
 export interface RunFile {
@@ -128,13 +137,15 @@ export interface ContestResult {
   cost_cents: number;
   prize_cents: number;
   prize_estimated: boolean;
+  /** the best-of null law of these tickets (src/core/best-of.ts formatBestOfLaw) */
+  best_of?: string | null;
 }
 
 /** Batched writer: one transaction per call, prepared statements reused. */
 export function createResultWriter(db: Db): (batch: readonly ContestResult[]) => void {
   const insContest = db.prepare(
-    `INSERT INTO contests (contest, draw_date, balls, best_hits, best_ticket, hits_histogram, cost_cents, prize_cents, prize_estimated)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO contests (contest, draw_date, balls, best_hits, best_ticket, hits_histogram, cost_cents, prize_cents, prize_estimated, best_of)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insTicket = db.prepare('INSERT INTO tickets (contest, ticket, numbers, hits, score) VALUES (?, ?, ?, ?, ?)');
   const insLedger = db.prepare(
@@ -142,7 +153,7 @@ export function createResultWriter(db: Db): (batch: readonly ContestResult[]) =>
   );
   return db.transaction((batch: readonly ContestResult[]) => {
     for (const r of batch) {
-      insContest.run(r.contest, r.draw_date, r.balls.join(' '), r.best_hits, r.best_ticket, r.hits_histogram.join(' '), r.cost_cents, r.prize_cents, r.prize_estimated ? 1 : 0);
+      insContest.run(r.contest, r.draw_date, r.balls.join(' '), r.best_hits, r.best_ticket, r.hits_histogram.join(' '), r.cost_cents, r.prize_cents, r.prize_estimated ? 1 : 0, r.best_of ?? null);
       r.tickets.forEach((t, i) => insTicket.run(r.contest, i, t.numbers.join(' '), t.hits, t.score));
       insLedger.run(r.contest, r.draw_date, r.tickets.length, r.cost_cents, r.prize_cents, r.prize_estimated ? 1 : 0, r.cost_cents === 0 && r.prize_cents === 0 ? 'outside the money era' : null);
     }
@@ -164,6 +175,14 @@ export interface ContestRow {
   cost_cents: number;
   prize_cents: number;
   prize_estimated: number;
+  /** NULL in files written before run-file migration 2 (see readContestTickets) */
+  best_of: string | null;
+}
+
+/** The numbers of each ticket of `contest`, flat, in ticket order (for recomputing a best-of law). */
+export function readContestTickets(db: Db, contest: number): number[] {
+  const rows = db.prepare('SELECT numbers FROM tickets WHERE contest = ? ORDER BY ticket').pluck().all(contest) as string[];
+  return rows.flatMap((r) => r.split(' ').map(Number));
 }
 
 export function readContestRows(db: Db): ContestRow[] {

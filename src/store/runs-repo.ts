@@ -56,6 +56,8 @@ export interface RunRow {
   best_3plus: number | null;
   best_4plus: number | null;
   p_value: number | null;
+  /** JSON BestOfIndex (src/engine/summarize.ts): the best-of baselines for the run's tickets; null until computed */
+  best_of_baseline: string | null;
   cost_cents: number | null;
   prize_cents: number | null;
   net_cents: number | null;

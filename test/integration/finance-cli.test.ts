@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectedTierPrizes, hitProbability } from '../../src/core/finance/ev.js';
-import { booksCli, insertRun } from '../helpers/books.js';
+import { booksCli, insertDraws, insertRun, makeDraw } from '../helpers/books.js';
 
 const books = booksCli();
 const { run } = books;
@@ -55,6 +55,19 @@ describe('finance prizes and payout rule', () => {
     expect((await run('finance', 'prizes', 'abc')).code).toBe(2);
   });
 
+  it('[12.5.4] finance prizes labels Cruzeiro Real amounts CR$, not R$', async () => {
+    insertDraws(books.dir, [makeDraw(10, '1994-05-14', [1, 2, 3, 4, 5], { 5: { winners: 1, prize_cents: 123_456_789 }, 4: { winners: 20, prize_cents: 1_234_500 }, 3: { winners: 900, prize_cents: 45_600 } })]);
+    const human = await run('finance', 'prizes', '10');
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(/CR\$ 1\.234\.567,89/);
+    expect(human.stdout).toMatch(/CR\$ 12\.345,00/);
+    const rows = human.stdout.split('\n').filter((l) => /^\|\s*(quina|quadra|terno)\b/.test(l));
+    expect(rows).toHaveLength(3);
+    for (const l of rows) expect(l).not.toMatch(/(^|[^C])R\$/);
+    expect(human.stdout).not.toMatch(/base price R\$/);
+    expect((await run('finance', 'prizes', '10', '--json')).json()).toMatchObject({ currency: 'CRR', in_money_era: false });
+  });
+
   it('payout rule: shown, set, validated', async () => {
     expect((await run('finance', 'payout-rule')).stdout.trim()).toBe('subcombinations');
     expect((await run('finance', 'payout-rule', 'highest-tier', '--json')).json()).toEqual({ payout_rule: 'highest-tier' });
@@ -92,10 +105,14 @@ describe('finance roi', () => {
     const row = doc.runs[0];
     expect(row).toMatchObject({ run_id: 'runaaa111', name: 'hot-numbers', simulated: { cost_cents: 275_000, prize_cents: 52_000, net_cents: -223_000, roi_pct: -81.09 } });
     // cost-weighted over the two imported contests: (2.50 x 43.35% + 3.00 x 43.79%) x 55% / 5.50 - 1
-    expect(row.expected).toMatchObject({ roi_pct: -76.03, cost_per_ticket_cents: 300, ev_per_ticket_cents: 72 });
-    const p = expectedTierPrizes(6800, 300);
-    const sd = Math.sqrt(([5, 4, 3, 2] as const).reduce((s, j) => s + hitProbability(5, j) * p[j].net_cents ** 2, 0) - 72.2535 ** 2);
-    const se = Math.round(((sd / 300) * 100 * 100) / Math.sqrt(1000)) / 100;
+    // cost and prize per ticket: the averages over the run's contests (R$ 2,50 and R$ 3,00), not the last price
+    expect(row.expected).toMatchObject({ roi_pct: -76.03, cost_per_ticket_cents: 275, ev_per_ticket_cents: 66 });
+    const sdOf = (contest: number, price: number): number => {
+      const p = expectedTierPrizes(contest, price);
+      const mean = ([5, 4, 3, 2] as const).reduce((s, j) => s + hitProbability(5, j) * p[j].net_cents, 0);
+      return Math.sqrt(([5, 4, 3, 2] as const).reduce((s, j) => s + hitProbability(5, j) * p[j].net_cents ** 2, 0) - mean ** 2);
+    };
+    const se = Math.round((Math.sqrt(500 * (sdOf(6500, 250) ** 2 + sdOf(6800, 300) ** 2)) / (500 * 550)) * 100 * 100) / 100;
     expect(row.expected.roi_se_pct).toBe(se);
     expect(row.simulated_z).toBe(Math.round(((-81.09 + 76.03) / se) * 100) / 100 || 0);
     expect(Math.abs(row.simulated_z)).toBeLessThan(0.01); // a 5-point ROI gap against a ~1660-point standard error

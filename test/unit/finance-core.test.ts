@@ -52,7 +52,7 @@ describe('expected value (house edge)', () => {
     expect(ticketExpectation(6800, 300, 7, 'highest-tier').ev_cents).toBeLessThan(sub.ev_cents);
   });
 
-  it('expected ROI over a run range is cost-weighted across price eras', () => {
+  it('[12.5.4] expected ROI over a run range is cost-weighted, and the cost per ticket is the average over its contests, not the last price', () => {
     const dates = new Map([
       [6500, '2024-06-01'],
       [6800, '2025-08-15'],
@@ -61,13 +61,17 @@ describe('expected value (house edge)', () => {
     const ev = 250 * 0.4335 * 0.55 + 300 * 0.4379 * 0.55;
     expect(e.roi_pct).toBeCloseTo(Math.round((ev / 550 - 1) * 10_000) / 100, 9);
     expect(e.roi_pct).toBe(-76.03);
-    expect(e.cost_per_ticket_cents).toBe(300);
-    expect(e.ev_per_ticket_cents).toBe(72);
-    // sd of one R$ 3,00 ticket, computed independently from the tier prizes
-    const p = expectedTierPrizes(6800, 300);
-    const second = ([5, 4, 3, 2] as const).reduce((s, j) => s + hitProbability(5, j) * p[j].net_cents ** 2, 0);
-    const sd = Math.sqrt(second - (300 * 0.4379 * 0.55) ** 2);
-    expect(e.roi_se_pct).toBeCloseTo(Math.round(((sd / 300) * 100 * 100) / Math.sqrt(1000)) / 100, 9);
+    // R$ 2,50 and R$ 3,00 contests: R$ 2,75 per ticket on average (the last price, R$ 3,00, was printed before)
+    expect(e.cost_per_ticket_cents).toBe(275);
+    expect(e.ev_per_ticket_cents).toBe(Math.round(ev / 2));
+    // 500 tickets per contest; sd of one ticket at each price, computed independently from the tier prizes
+    const sdOf = (contest: number, price: number): number => {
+      const p = expectedTierPrizes(contest, price);
+      const mean = ([5, 4, 3, 2] as const).reduce((s, j) => s + hitProbability(5, j) * p[j].net_cents, 0);
+      return Math.sqrt(([5, 4, 3, 2] as const).reduce((s, j) => s + hitProbability(5, j) * p[j].net_cents ** 2, 0) - mean ** 2);
+    };
+    const se = (Math.sqrt(500 * (sdOf(6500, 250) ** 2 + sdOf(6800, 300) ** 2)) / (500 * 550)) * 100;
+    expect(e.roi_se_pct).toBeCloseTo(Math.round(se * 100) / 100, 9);
   });
 });
 

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { Draw } from '../../core/draw.js';
 import { LuckyError } from '../../errors.js';
 import { type CliContext, addFormatOptions, formatOf, parseDateFlag, parseIntFlag, parseRangeFlags } from '../context.js';
-import { formatBRL } from '../output.js';
+import { formatMoney } from '../output.js';
 
 export function register(program: Command, ctx: CliContext): void {
   const draws = program.command('draws').description('show, list and summarise imported draws');
@@ -128,7 +128,7 @@ function tierName(h: 2 | 3 | 4 | 5): string {
 
 function money(cents: number | null, currency: 'BRL' | 'CRR'): string {
   if (cents === null) return '-';
-  return currency === 'BRL' ? formatBRL(cents) : `${formatBRL(cents).replace('R$', 'CR$')} (Cruzeiro Real)`;
+  return currency === 'BRL' ? formatMoney(cents, currency) : `${formatMoney(cents, currency)} (Cruzeiro Real)`;
 }
 
 /** The stable JSON shape of one draw (snake_case, money in centavos). */

@@ -67,14 +67,15 @@ export function registerFinanceAnalysis(finance: Command, ctx: CliContext): void
     const numbers = parseIntFlag('numbers', o.numbers, 5, 15)!;
     const given = parseMoneyFlag('price', o.price, { allowZero: false });
     const { getDrawDate, readDrawBounds } = await import('../../store/draws-repo.js');
-    const { readBasePriceOn, readPayoutRule } = await import('../../store/prices-repo.js');
+    const { readBasePriceOn, readContestPrice, readPayoutRule } = await import('../../store/prices-repo.js');
     const { EV_RULE, expectedTierPrizes, ticketExpectation } = await import('../../core/finance/ev.js');
     const db = (await ctx.catalog()).db;
     const last = readDrawBounds(db).last_contest;
     const contest = parseIntFlag('contest', o.contest, 1, 1_000_000) ?? (last === null ? undefined : last + 1);
     if (contest === undefined) throw new LuckyError('E_DATA_MISSING', 'no draws are imported, so the next contest is unknown: pass --contest N');
-    const date = getDrawDate(db, contest) ?? readClock().today;
-    const price = given ?? readBasePriceOn(db, date);
+    const drawDate = getDrawDate(db, contest);
+    const date = drawDate ?? readClock().today;
+    const price = given ?? (drawDate !== undefined ? readContestPrice(db, drawDate) : readBasePriceOn(db, date));
     const rule = readPayoutRule(db);
     const t = ticketExpectation(contest, price, numbers, rule);
     const tiers = Object.values(expectedTierPrizes(contest, price))

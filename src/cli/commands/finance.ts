@@ -4,7 +4,7 @@ import { LuckyError } from '../../errors.js';
 import { parseMoneyFlag, parseTextFlag } from '../books-flags.js';
 import { readClock } from '../clock.js';
 import { type CliContext, addFormatOptions, formatOf, parseDateFlag, parseIntFlag } from '../context.js';
-import { formatBRL } from '../output.js';
+import { formatBRL, formatMoney } from '../output.js';
 import { registerFinanceAnalysis } from './finance-analysis.js';
 
 type Json = { json?: boolean };
@@ -63,7 +63,7 @@ export function register(program: Command, ctx: CliContext): void {
       const contest = parseIntFlag('contest', contestArg, 1, 1_000_000)!;
       const { getDraw, readDrawBounds } = await import('../../store/draws-repo.js');
       const { buildPrizeTable } = await import('../../core/finance/prize-table.js');
-      const { readPayoutRule, readBasePriceOn } = await import('../../store/prices-repo.js');
+      const { readPayoutRule, readBasePriceOn, readContestPrice } = await import('../../store/prices-repo.js');
       const db = (await ctx.catalog()).db;
       const draw = getDraw(db, contest);
       if (!draw && contest <= (readDrawBounds(db).last_contest ?? 0)) {
@@ -71,10 +71,10 @@ export function register(program: Command, ctx: CliContext): void {
       }
       const table = buildPrizeTable(contest, draw ?? null);
       const priceDate = table.date ?? readClock().today;
-      const doc = { ...table, payout_rule: readPayoutRule(db), base_price_cents: readBasePriceOn(db, priceDate), price_date: priceDate };
+      const doc = { ...table, payout_rule: readPayoutRule(db), base_price_cents: table.date !== null ? readContestPrice(db, table.date) : readBasePriceOn(db, priceDate), price_date: priceDate };
       if (formatOf(o) === 'json') return ctx.out.json(doc);
       ctx.out.text(
-        `contest ${contest}  ${table.date ?? '(not drawn yet: every prize is an estimate)'}  base price ${formatBRL(doc.base_price_cents)}  payout rule ${doc.payout_rule}`,
+        `contest ${contest}  ${table.date ?? '(not drawn yet: every prize is an estimate)'}  base price ${table.in_money_era ? formatBRL(doc.base_price_cents) : '- (before the Real)'}  payout rule ${doc.payout_rule}`,
       );
       if (!table.in_money_era) ctx.out.text('Cruzeiro Real contest: its money is not comparable and is excluded from every money figure');
       ctx.out.table(
@@ -83,8 +83,8 @@ export function register(program: Command, ctx: CliContext): void {
           t.tier,
           t.hits,
           t.winners ?? '-',
-          t.published_prize_cents === null ? '-' : formatBRL(t.published_prize_cents),
-          t.pays ? `${formatBRL(t.prize_cents)}${t.estimated ? ' (estimate)' : ''}` : 'not paid',
+          t.published_prize_cents === null ? '-' : formatMoney(t.published_prize_cents, table.currency),
+          t.pays ? `${formatMoney(t.prize_cents, table.currency)}${t.estimated ? ' (estimate)' : ''}` : 'not paid',
           t.source,
         ]),
         { align: ['left', 'right', 'right', 'right', 'right', 'left'] },

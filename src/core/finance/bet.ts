@@ -4,7 +4,7 @@
  */
 import { LuckyError } from '../../errors.js';
 import type { NewEntry } from './ledger.js';
-import { MAX_NUMBERS, MIN_NUMBERS, type PricePeriod, basePriceOn, ticketCost } from './prices.js';
+import { MAX_NUMBERS, MIN_NUMBERS, type PricePeriod, basePriceOn, contestPriceOn, ticketCost } from './prices.js';
 import { MAX_TICKETS_PER_ENTRY } from './tickets.js';
 
 export interface BetInput {
@@ -71,7 +71,8 @@ export function buildBetEntry(input: BetInput, ctx: BetContext): BetPlan {
     // A contest not drawn yet is priced on the booking date (the CLI passes today; no clock here).
     priceDate = ctx.draw_date ?? entryDate;
     if (ctx.prices.length === 0) throw new LuckyError('E_DATA_MISSING', 'the price table is empty');
-    base = basePriceOn(ctx.prices, priceDate);
+    // A drawn contest costs the price its bets were sold at (the day before the draw).
+    base = ctx.draw_date !== null ? contestPriceOn(ctx.prices, ctx.draw_date) : basePriceOn(ctx.prices, priceDate);
     cost = ticketCost(base, numbers) * tickets;
   }
   if (!Number.isSafeInteger(cost) || cost <= 0) throw new LuckyError('E_INPUT_INVALID', '--cost must be more than zero');

@@ -99,3 +99,14 @@ export function formatBRL(cents: number): string {
   const reais = Math.trunc(abs / 100).toString().replace(/\B(?=(\d{3})+(?!\d))/g, '.');
   return `${sign}R$ ${reais},${(abs % 100).toString().padStart(2, '0')}`;
 }
+
+/** The currencies a draw's money can be in: the Real, and the Cruzeiro Real of contests 1..28. */
+export type Currency = 'BRL' | 'CRR';
+
+/**
+ * Formats integer centavos in their own currency: `R$ 1.234,56` for the Real, `CR$ 1.234,56` for
+ * the Cruzeiro Real (contests 1..28, until 1994-06-26; FACTS.md), whose amounts are not Reais.
+ */
+export function formatMoney(cents: number, currency: Currency): string {
+  return currency === 'BRL' ? formatBRL(cents) : formatBRL(cents).replace('R$', 'CR$');
+}

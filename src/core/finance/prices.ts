@@ -44,6 +44,24 @@ export function basePriceOn(table: readonly PricePeriod[], date: string): number
   return best.price_cents;
 }
 
+/**
+ * Base price (centavos) a contest drawn on `drawDate` is charged: the price in force on the day
+ * BEFORE its draw. A price's `from` is the first day bets are SOLD at it, and a contest's bets are
+ * sold up to its draw, so the contest drawn on the effective day itself was sold at the old price
+ * (FACTS.md: R$ 3,00 from 2025-07-09, first draw at that price contest 6770 of 2025-07-10; contest
+ * 6769, drawn 2025-07-09, cost R$ 2,50). Use {@link basePriceOn} for a day's price (a bet booked
+ * today for a contest not drawn yet).
+ */
+export function contestPriceOn(table: readonly PricePeriod[], drawDate: string): number {
+  return basePriceOn(table, dayBefore(drawDate));
+}
+
+/** The calendar day before `date` (YYYY-MM-DD). */
+export function dayBefore(date: string): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d - 1)).toISOString().slice(0, 10);
+}
+
 /** Cost of one k-number ticket at a base price: C(k,5) x base. */
 export function ticketCost(basePriceCents: number, numbers: number): number {
   if (!Number.isInteger(numbers) || numbers < MIN_NUMBERS || numbers > MAX_NUMBERS) throw new RangeError(`a ticket has 5..15 numbers, got ${numbers}`);

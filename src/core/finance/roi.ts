@@ -6,7 +6,7 @@
  */
 import { type LedgerEntry, effectiveEntries } from './ledger.js';
 import { formatBRL } from './money.js';
-import { type PricePeriod, basePriceOn } from './prices.js';
+import { type PricePeriod, basePriceOn, contestPriceOn } from './prices.js';
 import type { PayoutRule } from './prizes.js';
 import { roiPct } from './report.js';
 import { ticketExpectation } from './ev.js';
@@ -28,8 +28,9 @@ export interface RunRow {
 }
 
 export interface Expectation {
-  /** expected prize of one ticket at the last contest's price (rounded centavos) */
+  /** expected prize of one ticket, averaged over the run's contests (rounded centavos) */
   ev_per_ticket_cents: number;
+  /** cost of one ticket averaged over the run's contests, each at its own price (rounded centavos) */
   cost_per_ticket_cents: number;
   roi_pct: number;
   /** one standard error of the run's ROI over its tickets (tickets treated as independent) */
@@ -72,25 +73,42 @@ export type DrawDates = ReadonlyMap<number, string>;
 
 function priceOf(contest: number, dates: DrawDates, prices: readonly PricePeriod[]): number {
   const date = dates.get(contest);
-  return date !== undefined ? basePriceOn(prices, date) : basePriceOn(prices, '9999-12-31');
+  return date !== undefined ? contestPriceOn(prices, date) : basePriceOn(prices, '9999-12-31');
 }
 
-/** The house-edge expectation for one ticket per contest over a run's range, cost-weighted. */
+/**
+ * The house-edge expectation for one ticket per contest over a run's range, cost-weighted: the
+ * expected prize and cost per ticket are the AVERAGES over the run's contests (each at its own
+ * price), not the last contest's, so a run that spans a price change states what it paid on
+ * average.
+ */
 export function buildExpectation(run: Pick<RunRow, 'first_contest' | 'last_contest' | 'numbers_per_ticket' | 'tickets'>, dates: DrawDates, prices: readonly PricePeriod[], rule: PayoutRule): Expectation {
   let ev = 0;
   let cost = 0;
+  let variance = 0;
+  let n = 0;
   for (let c = run.first_contest; c <= run.last_contest; c++) {
     if (!dates.has(c) && dates.size > 0) continue;
     const t = ticketExpectation(c, priceOf(c, dates, prices), run.numbers_per_ticket, rule);
     ev += t.ev_cents;
     cost += t.cost_cents;
+    variance += t.sd_cents * t.sd_cents;
+    n++;
   }
-  const last = ticketExpectation(run.last_contest, priceOf(run.last_contest, dates, prices), run.numbers_per_ticket, rule);
+  if (n === 0) {
+    const last = ticketExpectation(run.last_contest, priceOf(run.last_contest, dates, prices), run.numbers_per_ticket, rule);
+    ev = last.ev_cents;
+    cost = last.cost_cents;
+    variance = last.sd_cents * last.sd_cents;
+    n = 1;
+  }
+  // The run's tickets spread evenly over its contests: SE(ROI) = sd(total prize) / total cost.
+  const perContest = run.tickets / n;
   return {
-    ev_per_ticket_cents: Math.round(last.ev_cents),
-    cost_per_ticket_cents: last.cost_cents,
-    roi_pct: round2(cost > 0 ? ((ev - cost) / cost) * 100 : last.roi_pct),
-    roi_se_pct: run.tickets > 0 && last.cost_cents > 0 ? round2(((last.sd_cents / last.cost_cents) * 100) / Math.sqrt(run.tickets)) : null,
+    ev_per_ticket_cents: Math.round(ev / n),
+    cost_per_ticket_cents: Math.round(cost / n),
+    roi_pct: round2(cost > 0 ? ((ev - cost) / cost) * 100 : 0),
+    roi_se_pct: run.tickets > 0 && cost > 0 ? round2((Math.sqrt(variance * perContest) / (cost * perContest)) * 100) : null,
   };
 }
 

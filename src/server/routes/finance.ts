@@ -15,7 +15,7 @@ import { LuckyError } from '../../errors.js';
 import { readClock } from '../../cli/clock.js';
 import { getDraw, readDrawBounds } from '../../store/draws-repo.js';
 import { readEntries } from '../../store/ledger-repo.js';
-import { readBasePriceOn, readPayoutRule, readPriceChanges, readPriceRows, readPriceTable, writePrice } from '../../store/prices-repo.js';
+import { readBasePriceOn, readContestPrice, readPayoutRule, readPriceChanges, readPriceRows, readPriceTable, writePrice } from '../../store/prices-repo.js';
 import { readDrawDates, readRoiRuns } from '../../store/roi-repo.js';
 import type { ResourcePlugin } from '../context.js';
 import { COMMON_ERRORS, errorResponses } from '../error-envelope.js';
@@ -201,7 +201,7 @@ const financeRoutes: ResourcePlugin = (app, { ctx }, done) => {
       if (!draw && contest <= (readDrawBounds(db).last_contest ?? 0)) throw new LuckyError('E_NOT_FOUND', `contest ${contest} is not imported (a gap in the catalog)`);
       const table = buildPrizeTable(contest, draw ?? null);
       const priceDate = table.date ?? clock().today;
-      return { ...table, payout_rule: readPayoutRule(db), base_price_cents: readBasePriceOn(db, priceDate), price_date: priceDate };
+      return { ...table, payout_rule: readPayoutRule(db), base_price_cents: table.date !== null ? readContestPrice(db, table.date) : readBasePriceOn(db, priceDate), price_date: priceDate };
     },
   );
   done();
