@@ -73,7 +73,7 @@ describe('[12.1.4-writes] queue writes never wait for the catalog lock', () => {
     const job_id = 'job-busy-000001';
     insertJob(s.catalog.db, { job_id, kind: 'simulate', request_json: JSON.stringify({ preset: null, recipe_name: null, recipe: TINY, from: 4120, to: 4130, name: 'busy', threads: 1 }), created_at: new Date().toISOString() });
     let locker: Database.Database | undefined;
-    let sampling: ReturnType<typeof sampleHealthWhile<void>> | undefined;
+    let sampling: Promise<{ latencies: number[] }> | undefined;
     // The lock is taken the moment the run has ended, just before the runner records the job's
     // outcome, and /health is sampled from then until a fixed deadline 800 ms later: a write that
     // waited for the lock would hold the loop past the deadline, leaving only a few samples, the
