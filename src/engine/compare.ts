@@ -211,20 +211,25 @@ export function compareRuns(catalog: Catalog, ids: readonly string[], options: C
 
 /**
  * Compares without holding the event loop (the server): run files are read one per turn of the
- * loop and the tests run through `runTests` (a pool thread), in tasks of bounded work.
+ * loop and the tests run through `runTests` (a pool thread), in tasks of bounded work. When
+ * `signal` aborts (the client went away), no further file is read, the signal is handed to every
+ * task (the pool drops queued ones and stops running ones) and E_INTERRUPTED is thrown.
  */
 export async function compareRunsAsync(
   catalog: Catalog,
   ids: readonly string[],
   options: CompareOptions,
-  runTests: (task: PairTestsTask) => Promise<PairTestResult[]>,
+  runTests: (task: PairTestsTask, signal?: AbortSignal) => Promise<PairTestResult[]>,
+  signal?: AbortSignal,
 ): Promise<CompareReport> {
   const plan = planCompare(catalog, ids, options);
+  const interrupted = () => new LuckyError('E_INTERRUPTED', 'comparison stopped: the client went away');
   const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
   const metrics = compareMetrics(catalog, plan.rows, options.metrics);
   const hits: Array<Map<number, number>> = [];
   for (const r of plan.rows) {
     await turn();
+    if (signal?.aborted) throw interrupted();
     hits.push(perContestHits(catalog, r.run_id));
   }
   const { heads, task } = buildPairTests(plan, hits, options.maxWork);
@@ -240,7 +245,14 @@ export async function compareRunsAsync(
     chunks.at(-1)!.push(p);
     chunkWork += w;
   }
-  const results = await Promise.all(chunks.map((pairs) => runTests({ iterations: task.iterations, seed: task.seed, pairs })));
+  if (signal?.aborted) throw interrupted();
+  let results: PairTestResult[][];
+  try {
+    results = await Promise.all(chunks.map((pairs) => runTests({ iterations: task.iterations, seed: task.seed, pairs }, signal)));
+  } catch (e) {
+    if (signal?.aborted) throw interrupted();
+    throw e;
+  }
   return assembleReport(plan, metrics, heads, results.flat());
 }
 

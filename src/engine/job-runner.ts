@@ -14,9 +14,11 @@
  *
  * Several runners (servers) may share a catalog: each claimed job records its runner's process
  * (`pid@host`), and recovery, at start and at every poll, only requeues jobs whose runner is dead.
- * The queue's writes (claim, recovery) never wait for the catalog's write lock: they run with a
- * zero busy timeout and, when another process holds the lock, are retried later with a growing
- * delay, so a claim never blocks the event loop for more than a few milliseconds.
+ * The queue's writes never wait for the catalog's write lock: they run with a zero busy timeout,
+ * so none blocks the event loop for more than a few milliseconds while another process holds the
+ * lock. A claim or a recovery is retried later with a growing delay; a job's outcome (finished,
+ * requeued) is retried the same way until it is recorded, never dropped; a submit retries for
+ * {@link SUBMIT_BUSY_WAIT_MS} between turns of the loop, then fails with E_BUSY.
  */
 import { performance } from 'node:perf_hooks';
 import { LuckyError, isLuckyError } from '../errors.js';
@@ -51,6 +53,11 @@ export const JOB_POLL_MS = 2000;
 
 /** First retry delay after the catalog was found locked (ms); it doubles up to the poll interval. */
 export const JOB_BUSY_RETRY_MS = 25;
+
+/** How long a submit keeps retrying (asynchronously) while another process holds the catalog's write lock (ms). */
+export const SUBMIT_BUSY_WAIT_MS = 500;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** The slice of a pino logger the runner writes to. */
 export interface JobLog {
@@ -109,13 +116,36 @@ export class JobRunner {
     return recovered;
   }
 
-  /** Queues a simulation and returns it as accepted (pending); it starts as soon as a slot is free. */
-  submit(spec: SimulationSpec): JobView {
+  /**
+   * Queues a simulation and returns it as accepted (pending); it starts as soon as a slot is free.
+   * While another process holds the catalog's write lock the insert is retried between turns of
+   * the loop for up to {@link SUBMIT_BUSY_WAIT_MS}, then E_BUSY (nothing was queued).
+   */
+  async submit(spec: SimulationSpec): Promise<JobView> {
     if (this.stopping) throw new LuckyError('E_INTERRUPTED', 'the server is shutting down; submit the simulation again after it restarts');
-    const job = insertJob(this.o.catalog.db, { job_id: newJobId(new Date(this.o.now())), kind: 'simulate', request_json: simulationSpecJson(spec), created_at: this.iso() });
-    this.log.info({ job_id: job.job_id }, 'job queued');
-    this.pump();
-    return job;
+    const row = { job_id: newJobId(new Date(this.o.now())), kind: 'simulate' as const, request_json: simulationSpecJson(spec), created_at: this.iso() };
+    const until = performance.now() + SUBMIT_BUSY_WAIT_MS;
+    for (let delay = 10; ; delay *= 2) {
+      try {
+        const job = withoutWaiting(this.o.catalog.db, () => insertJob(this.o.catalog.db, row));
+        this.log.info({ job_id: job.job_id }, 'job queued');
+        this.pump();
+        return job;
+      } catch (e) {
+        if (!isBusy(e)) throw e;
+        const left = until - performance.now();
+        if (left <= 0) {
+          this.log.warn({ waited_ms: SUBMIT_BUSY_WAIT_MS }, 'the catalog is locked by another process; a simulation was refused (E_BUSY)');
+          throw new LuckyError(
+            'E_BUSY',
+            'the catalog is locked by another process (a maintenance, a restore or another luckyfive writing); the simulation was not queued: submit it again in a moment',
+            [],
+            { cause: e },
+          );
+        }
+        await sleep(Math.min(delay, left));
+      }
+    }
   }
 
   /**
@@ -243,21 +273,41 @@ export class JobRunner {
         // Clients see a documented message; the detail (SQL text, stacks) goes to the log only.
         const message = userFacingMessage(e);
         this.log.error({ job_id: jobId, run_id: runId, err: e }, 'job failed');
-        finishJob(db, jobId, 'failed', message, this.iso());
         this.o.onOutcome?.('job', 'failed', (performance.now() - started) / 1000, 0);
+        await this.recordOutcome(jobId, () => finishJob(db, jobId, 'failed', message, this.iso()));
         return;
       }
     }
     this.o.onOutcome?.('job', status, outcome?.seconds ?? (performance.now() - started) / 1000, outcome?.contests ?? 0);
     if (status === 'completed') {
-      finishJob(db, jobId, 'completed', null, this.iso());
+      await this.recordOutcome(jobId, () => finishJob(db, jobId, 'completed', null, this.iso()));
       this.log.info({ job_id: jobId, run_id: runId, seconds: outcome?.seconds, contests: outcome?.contests }, 'job completed');
     } else if (entry.reason === 'shutdown' && readJob(db, jobId)?.cancel_requested !== 1) {
-      requeueJob(db, jobId);
+      await this.recordOutcome(jobId, () => requeueJob(db, jobId));
       this.log.info({ job_id: jobId, run_id: runId }, 'job interrupted by shutdown; it resumes at the next start');
     } else {
-      finishJob(db, jobId, 'cancelled', null, this.iso());
+      await this.recordOutcome(jobId, () => finishJob(db, jobId, 'cancelled', null, this.iso()));
       this.log.info({ job_id: jobId, run_id: runId, contests_done: outcome?.report.contests ?? 0 }, 'job cancelled; its run stays resumable');
+    }
+  }
+
+  /**
+   * Records a job's outcome (finished, requeued) without waiting for the catalog's write lock:
+   * while another process holds it, the write is tried again after a delay that doubles up to
+   * the poll interval, until it is recorded. The outcome is never dropped, and the event loop is
+   * never held for more than the write itself.
+   */
+  private async recordOutcome(jobId: string, write: () => void): Promise<void> {
+    const poll = this.o.pollMs ?? JOB_POLL_MS;
+    for (let delay = JOB_BUSY_RETRY_MS; ; delay = Math.min(poll, delay * 2)) {
+      try {
+        withoutWaiting(this.o.catalog.db, write);
+        return;
+      } catch (e) {
+        if (!isBusy(e)) throw e;
+        if (delay === JOB_BUSY_RETRY_MS) this.log.warn({ job_id: jobId }, "the catalog is locked by another process; recording the job's outcome when it is released");
+        await sleep(delay);
+      }
     }
   }
 }

@@ -24,6 +24,11 @@ export interface PredictPool {
    * test pools need not provide it; callers then run the pure function in-process.
    */
   runTask?<K extends PoolTaskName>(name: K, task: PoolTasks[K][0], signal?: AbortSignal): Promise<PoolTasks[K][1]>;
+  /**
+   * Tasks of every kind given to the pool and not yet settled (queued or running). An aborted
+   * task settles at once: piscina drops it from the queue, or stops the thread running it.
+   */
+  readonly inFlight?: number;
   close(): Promise<void>;
 }
 
@@ -38,11 +43,19 @@ export function createPredictPool(threads: number): PredictPool {
     idleTimeout: 30_000,
     execArgv: [],
   });
+  let inFlight = 0;
+  const counted = <T>(p: Promise<T>): Promise<T> => {
+    inFlight++;
+    return p.finally(() => inFlight--);
+  };
   return {
     threads,
-    run: (task, signal) => pool.run(task, signal ? { signal } : {}) as Promise<PredictResult[]>,
+    run: (task, signal) => counted(pool.run(task, signal ? { signal } : {}) as Promise<PredictResult[]>),
     runTask: <K extends PoolTaskName>(name: K, task: PoolTasks[K][0], signal?: AbortSignal) =>
-      pool.run(task, { filename: tasksFile, name, ...(signal ? { signal } : {}) }) as Promise<PoolTasks[K][1]>,
+      counted(pool.run(task, { filename: tasksFile, name, ...(signal ? { signal } : {}) }) as Promise<PoolTasks[K][1]>),
+    get inFlight() {
+      return inFlight;
+    },
     close: () => pool.destroy(),
   };
 }

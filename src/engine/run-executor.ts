@@ -14,6 +14,7 @@ import { type Recipe, canonicalRecipeJson } from '../core/recipe/schema.js';
 import { scoreContest } from '../core/scoring.js';
 import { type ContestResult, type RunFile, createResultWriter, readDoneContests, readRunMeta, writeRunMeta, writeSummary } from '../store/run-file.js';
 import { releaseOwnership } from '../store/process-owner.js';
+import { userFacingMessage } from '../store/storage-errors.js';
 import { type RunRow, runOwnerKey, updateRun } from '../store/runs-repo.js';
 import type { RunPlan } from './plan.js';
 import type { PredictResult, PredictTask } from './predict.worker.js';
@@ -286,7 +287,9 @@ function finishRun(env: RunEnv, s: JobState): RunOutcome {
   };
   const finishedAt = env.now().toISOString();
   let f = s.failure;
-  let errorText = f === undefined ? null : f instanceof Error ? f.message : JSON.stringify(f);
+  // The stored error (file and index, shown by `runs show` and `GET /runs/{id}`) is the documented
+  // message; the raw one (SQL text, table names) stays in the failure, for the log and stderr.
+  let errorText = f === undefined ? null : userFacingMessage(f);
   try {
     writeRunMeta(rf.db, { status, finished_at: finishedAt, ...(errorText ? { error: errorText } : {}) });
     writeSummary(rf.db, report, finishedAt);
@@ -294,7 +297,7 @@ function finishRun(env: RunEnv, s: JobState): RunOutcome {
   } catch (e) {
     // The file cannot take its outcome (a full disk): the index still says `failed`, never `running`.
     f ??= e;
-    errorText ??= (e as Error).message;
+    errorText ??= userFacingMessage(e);
     status = 'failed';
     report.status = status;
   } finally {

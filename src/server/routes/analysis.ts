@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { METRIC_DOCS, parseMetricName } from '../../core/metrics.js';
 import { COMPARE_MAX_WORK, compareRunsAsync } from '../../engine/compare.js';
-import { runPairTests } from '../../engine/compare-tests.js';
+import { type PairTestsTask, runPairTests } from '../../engine/compare-tests.js';
 import { buildLeaderboard } from '../../engine/leaderboard.js';
 import { sweepListItem, sweepShowDocument } from '../../engine/sweep/documents.js';
 import { readSweepResults } from '../../engine/sweep/results.js';
@@ -69,7 +69,7 @@ const routes: ResourcePlugin = (app, { ctx }, done) => {
         response: { 200: Document, ...COMMON_ERRORS, ...errorResponses(404, 409) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const ids = [request.query.run_id].flat().map(parseRunId);
       if (ids.length < 2) throw new LuckyError('E_INPUT_INVALID', 'compare needs at least two run_id values', ['query.run_id: give two or more']);
       if (ids.length > 50) throw new LuckyError('E_INPUT_INVALID', 'compare takes at most 50 runs', ['query.run_id: too many']);
@@ -77,8 +77,23 @@ const routes: ResourcePlugin = (app, { ctx }, done) => {
       // The permutation tests run on a pool thread; without a pool (a server that runs no
       // simulations) in-process, still under the work cap.
       const pool = ctx.pool;
-      const runTests = pool?.runTask ? (task: Parameters<typeof runPairTests>[0]) => pool.runTask!('comparePairs', task) : (task: Parameters<typeof runPairTests>[0]) => Promise.resolve(runPairTests(task));
-      return (await compareRunsAsync(ctx.catalog, ids, { metrics, maxWork: COMPARE_MAX_WORK }, runTests)) as unknown as Record<string, unknown>;
+      const runTests = pool?.runTask
+        ? (task: PairTestsTask, signal?: AbortSignal) => pool.runTask!('comparePairs', task, signal)
+        : (task: PairTestsTask) => Promise.resolve(runPairTests(task));
+      // A client that goes away stops the comparison: its pool tasks are dropped or stopped.
+      const controller = new AbortController();
+      const onClose = () => {
+        if (!reply.raw.writableFinished) controller.abort();
+      };
+      reply.raw.on('close', onClose);
+      try {
+        return (await compareRunsAsync(ctx.catalog, ids, { metrics, maxWork: COMPARE_MAX_WORK }, runTests, controller.signal)) as unknown as Record<string, unknown>;
+      } catch (e) {
+        if (controller.signal.aborted) request.log.info({ runs: ids.length, by: request.principal?.id }, 'comparison stopped: the client went away');
+        throw e;
+      } finally {
+        reply.raw.off('close', onClose);
+      }
     },
   );
 

@@ -87,6 +87,9 @@ function jobJson(j: JobView): JobJson {
 
 const JobParams = z.strictObject({ job_id: z.string().regex(JOB_ID_PATTERN, 'must be a job id (job-...)') });
 
+/** Retry-After (seconds) of a submit refused because another process holds the catalog's write lock. */
+const SUBMIT_RETRY_AFTER_S = 2;
+
 function requirePool(ctx: ServerContext) {
   if (!ctx.pool || !ctx.jobs) throw new LuckyError('E_NOT_CONFIGURED', 'this server runs no simulations (it was started without a worker pool)');
   return { pool: ctx.pool, jobs: ctx.jobs };
@@ -116,7 +119,14 @@ const simulationsRoutes: ResourcePlugin = (app, { ctx }, done) => {
       const { pool, jobs } = requirePool(ctx);
       const { spec, sync } = resolveSimulation(db, request.body, pool.threads);
       if (!sync) {
-        const job = jobs.submit(spec);
+        let job: JobView;
+        try {
+          job = await jobs.submit(spec);
+        } catch (e) {
+          // The catalog is locked by another process: nothing was queued; say when to try again.
+          if (e instanceof LuckyError && e.code === 'E_BUSY') reply.header('retry-after', SUBMIT_RETRY_AFTER_S);
+          throw e;
+        }
         request.log.info({ job_id: job.job_id, by: request.principal?.id }, 'simulation queued');
         return reply.code(202).send(jobJson(job));
       }
