@@ -141,6 +141,8 @@ export async function resumeRun(env: RunEnv, runId: string): Promise<RunReport> 
 
 function unwrap(outcomes: RunOutcome[]): RunReport {
   const o = outcomes[0]!;
-  if (o.failure !== undefined) throw new LuckyError('E_INTERNAL', `run ${o.report.run_id} failed: ${o.error}`, [], { cause: o.failure });
+  // The run's stored error is the user-facing line; the one who ran it (the CLI's stderr, the
+  // server's log: the envelope never shows an internal message) gets the failure's own text.
+  if (o.failure !== undefined) throw new LuckyError('E_INTERNAL', `run ${o.report.run_id} failed: ${o.failure instanceof Error ? o.failure.message : JSON.stringify(o.failure)}`, [], { cause: o.failure });
   return o.report;
 }
