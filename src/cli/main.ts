@@ -74,12 +74,6 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
   }
 }
 
-/** A database another process holds locked past the busy timeout is "busy" (exit 5), never an internal error. */
-export function busyAsLuckyError(e: unknown): LuckyError | undefined {
-  const mapped = toStorageError(e);
-  return mapped?.code === 'E_BUSY' ? mapped : undefined;
-}
-
 function reportError(error: unknown, ctx: CliContext): number {
   // Storage faults (disk full, damaged database, busy) are documented errors, never "internal".
   const e = toStorageError(error) ?? error;
