@@ -8,7 +8,7 @@ import { LruMap } from '../core/lru.js';
 import { LuckyError } from '../errors.js';
 import { type ApiKeyRecord, findApiKeyByHmac, insertApiKey, touchApiKey } from '../store/api-keys-repo.js';
 import { type Db, catalogStamp } from '../store/sqlite.js';
-import type { Role } from './roles.js';
+import type { Role } from '../core/roles.js';
 
 export const API_KEY_PATTERN = /^lf_[A-Za-z0-9_-]{43}$/;
 /** Names are labels for humans: plain characters only, so they are safe in logs and tables. */

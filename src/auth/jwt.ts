@@ -6,7 +6,8 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { LuckyError } from '../errors.js';
-import { type Role, isRole } from './roles.js';
+import type { Role } from '../core/roles.js';
+import { isRole } from './roles.js';
 
 export const CLOCK_SKEW_SECONDS = 30;
 /** Secrets shorter than this are refused: HS256 needs at least as many bytes as its output. */

@@ -1,10 +1,8 @@
 /**
- * Roles of the HTTP API, weakest first. Each role includes the ones before it: a viewer reads;
- * an analyst also creates runs, sweeps, imports and ledger entries; an admin also manages keys,
- * prices and maintenance. `public` is not a role a key can hold: it marks routes that need none.
+ * Roles of the HTTP API (listed in core/roles.ts), weakest first. Each role includes the ones
+ * before it. `public` is not a role a key can hold: it marks routes that need none.
  */
-export const ROLES = ['viewer', 'analyst', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES, type Role } from '../core/roles.js';
 
 /** What a route requires: a role, or `public` for no credentials at all. */
 export const ROUTE_ROLES = ['public', ...ROLES] as const;

@@ -2,17 +2,12 @@
  * The CLI entry: parses argv, runs one command, maps errors to exit codes. `runCli` returns the
  * exit code; `main` (used by bin/luckyfive.js) is the only place that calls `process.exit`.
  */
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ERROR_TABLE, LuckyError, isLuckyError } from '../errors.js';
 import { toStorageError } from '../store/storage-errors.js';
+import { readPackageVersion } from '../version.js';
 import { COMMANDS } from './commands/index.js';
 import { CliContext, type CliIo, type GlobalFlags } from './context.js';
-
-export function readVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 /** Global flags that take a value, so the command name can be found before parsing. */
 const VALUE_FLAGS = new Set(['--data-dir']);
@@ -40,7 +35,7 @@ function helpTarget(args: readonly string[]): string | undefined {
 export async function createProgram(ctx: CliContext, commandName: string | undefined): Promise<Command> {
   const program = new Command('luckyfive')
     .description('Backtest Quina strategies against the exact odds, keep the books, serve an HTTP API.')
-    .version(readVersion(), '-V, --version')
+    .version(readPackageVersion(), '-V, --version')
     .option('--data-dir <dir>', 'where the catalog and run files live (env LUCKYFIVE_DATA_DIR, default ./data)')
     .option('--no-color', 'plain output without ANSI colours')
     .option('-q, --quiet', 'no messages on stderr except errors')
@@ -77,12 +72,6 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
   } finally {
     await ctx.cleanup();
   }
-}
-
-/** A database another process holds locked past the busy timeout is "busy" (exit 5), never an internal error. */
-export function busyAsLuckyError(e: unknown): LuckyError | undefined {
-  const mapped = toStorageError(e);
-  return mapped?.code === 'E_BUSY' ? mapped : undefined;
 }
 
 function reportError(error: unknown, ctx: CliContext): number {

@@ -1,6 +1,6 @@
 /** The `simulate` command's body: resolve the recipe, run on the pool, print the report. */
 import { type RangeRequest, parseRunRange } from '../core/contest-range.js';
-import { LuckyError } from '../errors.js';
+import { ERROR_TABLE, LuckyError } from '../errors.js';
 import type { Recipe } from '../core/recipe/schema.js';
 import type { RunEvent, RunReport } from '../engine/simulate.js';
 import type { CliContext } from './context.js';
@@ -81,6 +81,6 @@ export async function runSimulateCommand(ctx: CliContext, a: SimulateArgs): Prom
   else if (a.format === 'table') printRunReport(ctx.out, report);
   if (report.status === 'cancelled') {
     ctx.out.warn(`run ${report.run_id} stopped after ${report.contests} contest(s); finish it with: luckyfive simulate --resume ${report.run_id}`);
-    ctx.exitCode = 130;
+    ctx.exitCode = ERROR_TABLE.E_INTERRUPTED.exit;
   }
 }

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { FLAG_NAMES, HOLDOUT_FLAGS, parseRunRange } from '../core/contest-range.js';
-import { LuckyError } from '../errors.js';
+import { ERROR_TABLE, LuckyError } from '../errors.js';
 import type { SweepOutcome } from '../engine/sweep/run.js';
 import type { CliContext } from './context.js';
 import { ensureDraws } from './ensure-draws.js';
@@ -141,7 +141,7 @@ function report(ctx: CliContext, o: SweepOutcome, format: Format): void {
   for (const e of o.holdout_errors) ctx.out.warn(e);
   if (o.stop_reason === 'interrupted') {
     ctx.out.warn(`sweep ${o.sweep_id} stopped; continue it with: luckyfive sweep --resume ${o.sweep_id}`);
-    ctx.exitCode = 130;
+    ctx.exitCode = ERROR_TABLE.E_INTERRUPTED.exit;
     return;
   }
   if (!o.complete) {

@@ -194,10 +194,6 @@ export function parseBestOfIndex(text: string | null | undefined): BestOfIndex |
   }
 }
 
-/** True for the metrics with an exact baseline. */
-export function hasBaseline(name: MetricName): boolean {
-  return METRIC_DOCS[name].has_baseline;
-}
 
 /**
  * The exact expected value of a hit metric for k-number tickets under uniform draws, or null for

@@ -17,19 +17,6 @@ export interface CsvTable {
   encoding: CsvEncoding;
 }
 
-/**
- * Decodes CSV bytes: UTF-8 (a BOM is dropped) when they are valid UTF-8, else Latin-1 — invalid
- * UTF-8 is the reliable sign of a Latin-1 file, since Latin-1 accents are lone high bytes.
- */
-export function decodeCsvBytes(bytes: Uint8Array): { text: string; encoding: CsvEncoding } {
-  const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
-  try {
-    return { text: new TextDecoder('utf-8', { fatal: true }).decode(body), encoding: 'utf-8' };
-  } catch {
-    return { text: Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('latin1'), encoding: 'latin1' };
-  }
-}
-
 /** The separator used most on the first line, outside quotes (`,` when none appears). */
 export function detectDelimiter(text: string): CsvDelimiter {
   const counts = { ',': 0, ';': 0, '\t': 0 };

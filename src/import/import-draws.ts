@@ -14,7 +14,7 @@ import { type Db, wrapSqliteError } from '../store/sqlite.js';
 import { diffDraws, mergeAbsentFields } from './draw-diff.js';
 import { type ByteSource, memorySource } from './byte-source.js';
 import { type Correction, type DateInversion, type ParsedRows, type RejectedRow, createDrawRowParser } from './parse-rows.js';
-import { type ResultsFormat, openResultsFile, readResultsRows } from './read-results-file.js';
+import { type ResultsFormat, readResultsRows } from './read-results-file.js';
 import { looksLikeZip } from './zip-parts.js';
 
 /** Written to `imports.parser_version`; bump when parsing rules change what a file means. */
@@ -78,19 +78,6 @@ class DryRunRollback extends Error {
   constructor(readonly result: ImportResult) {
     super('dry run: rolled back');
   }
-}
-
-/** Reads `file` from disk (a CSV in slices, never whole) and imports it. */
-export function importDrawsFile(db: Db, file: string, options: Omit<ImportOptions, 'fileName'> & { fileName?: string } = {}): ImportResult {
-  const opts = { ...options, fileName: options.fileName ?? file };
-  const source = openResultsFile(file);
-  let parsed: ParsedImport;
-  try {
-    parsed = parseImportSource(source, opts);
-  } finally {
-    source.close();
-  }
-  return writeImport(db, parsed, opts);
 }
 
 /** A results file parsed, before any database work: what a pool thread hands back to the server. */

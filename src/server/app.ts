@@ -27,7 +27,7 @@ import { installGate } from './gate.js';
 import { MetricsRegistry } from './metrics.js';
 import { REDACT_PATHS, installObserve } from './observe.js';
 import { registerDocsRoutes, registerOpenApi } from './openapi.js';
-import { readPackageVersion } from './package-version.js';
+import { readPackageVersion } from '../version.js';
 import { type RouteEntry, installRouteGuard } from './route-table.js';
 import { API_PREFIX, RESOURCES } from './routes/index.js';
 import { ENCODINGS } from './response-cache.js';

@@ -9,7 +9,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { verifyJwt } from '../auth/jwt.js';
-import type { Role } from '../auth/roles.js';
+import type { Role } from '../core/roles.js';
 import { LuckyError } from '../errors.js';
 import type { ServerContext } from './context.js';
 

@@ -5,12 +5,10 @@
  * bound parameter anyway).
  */
 import { z } from 'zod';
-import { MAX_RANGE, fieldNames, parseRangeFilter } from '../core/contest-range.js';
+import { fieldNames, parseRangeFilter } from '../core/contest-range.js';
 import { MAX_TEXT, textSchema } from '../core/text.js';
 import { LuckyError } from '../errors.js';
 
-/** Longest contest range one request may ask for. */
-export const MAX_CONTEST_SPAN = MAX_RANGE;
 export const MAX_CONTEST = 9_999_999;
 export const DEFAULT_PAGE = 50;
 export const MAX_PAGE = 500;

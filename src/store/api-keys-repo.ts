@@ -1,5 +1,5 @@
 /** Rows of the `api_keys` table. The key itself never reaches this module: only its HMAC. */
-import type { Role } from '../auth/roles.js';
+import type { Role } from '../core/roles.js';
 import { type Db, prepareCached } from './sqlite.js';
 
 export interface ApiKeyRecord {

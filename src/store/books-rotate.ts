@@ -13,7 +13,7 @@ import { existsSync, renameSync, rmSync } from 'node:fs';
 import { LuckyError } from '../errors.js';
 import { type BooksKey, type BooksKeySource, bindBooksKey, keyFromBytes, newKeyText, readKeyFile, resolveBooksKey, writeKeyFile } from './books-key.js';
 import { readChainState, sealProblem, writeSeal } from './books-seal.js';
-import type { Clock } from './books.js';
+import type { Clock } from '../clock.js';
 import type { Db } from './sqlite.js';
 
 export interface RotateReport {

@@ -11,6 +11,7 @@ import { type BetInput, type BetPlan, buildBetEntry } from '../core/finance/bet.
 import { checkBudgets } from '../core/finance/budget.js';
 import { type LedgerEntry, type LedgerEntryView, type NewEntry, type TierName, buildReversal, idempotencyDifferences, reservedKeyProblem, signProblem } from '../core/finance/ledger.js';
 import { buildSettlement, type SettlementLine } from '../core/finance/settle.js';
+import type { Clock } from '../clock.js';
 import { LuckyError } from '../errors.js';
 import { readBooksKey } from './books-key.js';
 import { sealProblem } from './books-seal.js';
@@ -19,14 +20,6 @@ import { getDraw, getDrawDate, readDrawBounds } from './draws-repo.js';
 import { appendAssertion, appendEntry, appendRetraction, readAssertions, readChain, readChainHead, readEntry, readEntryByKey, readSettleableBets, readSettlementsOf } from './ledger-repo.js';
 import { readPayoutRule, readPriceTable } from './prices-repo.js';
 import type { Db } from './sqlite.js';
-
-/** Time as the CLI sees it: the core and the store never read a clock. */
-export interface Clock {
-  /** ISO timestamp for created_at */
-  now: string;
-  /** local calendar day, YYYY-MM-DD */
-  today: string;
-}
 
 export interface RecordResult {
   status: 'recorded' | 'already_recorded';

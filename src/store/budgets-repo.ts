@@ -14,10 +14,6 @@ export function createBudget(db: Db, b: Omit<Budget, 'id'>): Budget {
   return { id: Number(info.lastInsertRowid), ...b };
 }
 
-export function readBudgets(db: Db): Budget[] {
-  return db.prepare('SELECT id, name, amount_cents, from_date, to_date, note, created_at FROM budgets ORDER BY from_date, name').all() as Budget[];
-}
-
 export function readBudget(db: Db, name: string): Budget | undefined {
   return db.prepare('SELECT id, name, amount_cents, from_date, to_date, note, created_at FROM budgets WHERE name = ?').get(name) as Budget | undefined;
 }

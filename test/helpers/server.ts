@@ -1,6 +1,6 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { createApiKey } from '../../src/auth/api-keys.js';
-import type { Role } from '../../src/auth/roles.js';
+import type { Role } from '../../src/core/roles.js';
 import { readServerSecret } from '../../src/auth/server-secret.js';
 import { type Config, buildConfig } from '../../src/config.js';
 import { type ServerDeps, buildApp } from '../../src/server/app.js';

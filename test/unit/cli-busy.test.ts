@@ -1,15 +1,15 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { busyAsLuckyError } from '../../src/cli/main.js';
+import { toStorageError } from '../../src/store/storage-errors.js';
 import { cli, tempDir } from '../helpers/cli.js';
 
 describe('a locked catalog', () => {
   it('maps SQLITE_BUSY and SQLITE_LOCKED codes to E_BUSY and leaves other errors alone', () => {
-    expect(busyAsLuckyError(Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' }))?.exitCode).toBe(5);
-    expect(busyAsLuckyError(Object.assign(new Error('x'), { code: 'SQLITE_LOCKED_SHAREDCACHE' }))?.code).toBe('E_BUSY');
-    expect(busyAsLuckyError(Object.assign(new Error('x'), { code: 'SQLITE_CONSTRAINT' }))).toBeUndefined();
-    expect(busyAsLuckyError(new Error('plain'))).toBeUndefined();
+    expect(toStorageError(Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' }))?.exitCode).toBe(5);
+    expect(toStorageError(Object.assign(new Error('x'), { code: 'SQLITE_LOCKED_SHAREDCACHE' }))?.code).toBe('E_BUSY');
+    expect(toStorageError(Object.assign(new Error('x'), { code: 'SQLITE_CONSTRAINT' }))).toBeUndefined();
+    expect(toStorageError(new Error('plain'))).toBeUndefined();
   });
 
   it('a ledger write while another process holds the write lock exits 5, not 1', async () => {

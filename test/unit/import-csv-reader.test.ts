@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { LuckyError } from '../../src/errors.js';
-import { decodeCsvBytes, detectDelimiter, parseCsv } from '../../src/import/csv-reader.js';
+import { detectDelimiter, parseCsv } from '../../src/import/csv-reader.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/import/${name}`, import.meta.url));
 const bytes = (s: string) => new TextEncoder().encode(s);
@@ -53,7 +53,7 @@ describe('csv reader', () => {
   });
 
   it('invalid UTF-8 means Latin-1; valid UTF-8 stays UTF-8', () => {
-    expect(decodeCsvBytes(new Uint8Array([0x53, 0xe3, 0x6f])).text).toBe('São');
-    expect(decodeCsvBytes(bytes('São')).encoding).toBe('utf-8');
+    expect(parseCsv(new Uint8Array([0x53, 0xe3, 0x6f])).rows[0]![0]).toBe('São');
+    expect(parseCsv(bytes('São')).encoding).toBe('utf-8');
   });
 });

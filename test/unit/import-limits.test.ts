@@ -4,7 +4,8 @@ import { rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LuckyError } from '../../src/errors.js';
-import { importDrawsFile, parseImportBytes } from '../../src/import/import-draws.js';
+import { parseImportBytes, parseImportSource, writeImport } from '../../src/import/import-draws.js';
+import { openResultsFile } from '../../src/import/read-results-file.js';
 import { parseXlsx } from '../../src/import/xlsx-reader.js';
 import { openCatalog } from '../../src/store/catalog.js';
 import { cli, tempDir } from '../helpers/cli.js';
@@ -104,7 +105,16 @@ describe('[12.6.3] CSV import edges', () => {
     const db = openCatalog(join(tmp.dir, 'big'));
     try {
       const before = process.memoryUsage().rss;
-      const e = caught(() => importDrawsFile(db.db, file, { now: () => new Date('2026-01-10T12:00:00Z') }));
+      // the path `luckyfive import` takes: the file streamed from disk, parsed, then written
+      const options = { fileName: file, now: () => new Date('2026-01-10T12:00:00Z') };
+      const source = openResultsFile(file);
+      const e = caught(() => {
+        try {
+          return writeImport(db.db, parseImportSource(source, options), options);
+        } finally {
+          source.close();
+        }
+      });
       const grown = (process.memoryUsage().rss - before) / 1024 / 1024;
       expect(e.message).toMatch(/stopped at row 8001 after 1,000 rejected rows/);
       // 7,000 parsed draws and 1 MiB slices; before the fix the whole file, its text and its

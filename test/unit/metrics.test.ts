@@ -5,7 +5,6 @@ import {
   METRIC_NAMES,
   buildHitCounts,
   computeMetrics,
-  hasBaseline,
   metricBaseline,
   metricPValue,
   parseMetricName,
@@ -75,8 +74,8 @@ describe('metrics', () => {
     for (const name of METRIC_NAMES) expect(METRIC_DOCS[name].description.length).toBeGreaterThan(10);
     for (const h of [2, 3, 4, 5]) expect(METRIC_DOCS[`rate_${h}` as 'rate_2'].description).toMatch(/exactly/);
     expect(METRIC_DOCS.max_drawdown_cents.higher_is_better).toBe(false);
-    expect(hasBaseline('mean_hits')).toBe(true);
-    expect(hasBaseline('roi_pct')).toBe(false);
+    expect(METRIC_DOCS.mean_hits.has_baseline).toBe(true);
+    expect(METRIC_DOCS.roi_pct.has_baseline).toBe(false);
   });
 
   it('parseMetricName lists the valid names', () => {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ROLES, type Role } from '../../auth/roles.js';
+import { ROLES, type Role } from '../../core/roles.js';
 import { parseDurationSeconds } from '../../core/duration.js';
 import { LuckyError } from '../../errors.js';
 import { type CliContext, addFormatOptions, formatOf, parseIntFlag } from '../context.js';

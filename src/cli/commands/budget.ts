@@ -3,7 +3,7 @@ import { budgetJson } from '../../core/finance/books-json.js';
 import type { BudgetView } from '../../core/finance/budget.js';
 import { LuckyError } from '../../errors.js';
 import { parseMoneyFlag, parseTextFlag } from '../books-flags.js';
-import { readClock } from '../clock.js';
+import { readClock } from '../../clock.js';
 import { type CliContext, addFormatOptions, formatOf, parseDateFlag } from '../context.js';
 import { formatBRL } from '../output.js';
 

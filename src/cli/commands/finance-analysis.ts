@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { TIERS } from '../../core/draw.js';
 import { LuckyError } from '../../errors.js';
 import { parseMoneyFlag } from '../books-flags.js';
-import { readClock } from '../clock.js';
+import { readClock } from '../../clock.js';
 import { type CliContext, addFormatOptions, formatOf, parseIntFlag } from '../context.js';
 import { formatBRL } from '../output.js';
 

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { PAYOUT_RULES, isPayoutRule } from '../../core/finance/prizes.js';
 import { LuckyError } from '../../errors.js';
 import { parseMoneyFlag, parseTextFlag } from '../books-flags.js';
-import { readClock } from '../clock.js';
+import { readClock } from '../../clock.js';
 import { type CliContext, addFormatOptions, formatOf, parseDateFlag, parseIntFlag } from '../context.js';
 import { formatBRL, formatMoney } from '../output.js';
 import { registerFinanceAnalysis } from './finance-analysis.js';

@@ -3,7 +3,7 @@ import type { LedgerEntryView, NewEntry, TierName } from '../../core/finance/led
 import { TIER_NAMES } from '../../core/finance/ledger.js';
 import { LuckyError } from '../../errors.js';
 import { parseIdFlag, parseMoneyFlag, parseTextFlag, readTicketsFile } from '../books-flags.js';
-import { readClock } from '../clock.js';
+import { readClock } from '../../clock.js';
 import { type CliContext, addFormatOptions, formatOf, parseDateFlag, parseIntFlag } from '../context.js';
 import { describeEntry, entryJson } from '../ledger-view.js';
 import { formatBRL } from '../output.js';

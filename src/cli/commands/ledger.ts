@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { ENTRY_TYPES, type EntryType } from '../../core/finance/ledger.js';
 import { GROUP_BYS, type GroupBy } from '../../core/finance/report.js';
-import { LuckyError } from '../../errors.js';
+import { ERROR_TABLE, LuckyError } from '../../errors.js';
 import { parseIdFlag, parseMoneyFlag, parseTextFlag } from '../books-flags.js';
-import { readClock } from '../clock.js';
+import { readClock } from '../../clock.js';
 import { type CliContext, addFormatOptions, formatOf, parseDateFlag, parseIntFlag } from '../context.js';
 import { ENTRY_CSV_HEAD, entryCsvRow, entryJson, printEntries, printReport, REPORT_CSV_HEAD, reportCsvRow } from '../ledger-view.js';
 import { printRecorded, registerLedgerAdd } from './ledger-add.js';
@@ -111,7 +111,7 @@ export function register(program: Command, ctx: CliContext): void {
       const problems = checkBooks((await ctx.catalog()).db);
       if (formatOf(o) === 'json') {
         ctx.out.json({ sound: problems.length === 0, problems });
-        if (problems.length) ctx.exitCode = 4;
+        if (problems.length) ctx.exitCode = ERROR_TABLE.E_BOOKS_UNSOUND.exit;
         return;
       }
       if (problems.length) throw new LuckyError('E_BOOKS_UNSOUND', `the books are not sound: ${problems.length} problem${problems.length === 1 ? '' : 's'}`, problems.map((p) => p.message));

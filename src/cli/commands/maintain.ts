@@ -3,6 +3,7 @@ import { ERROR_TABLE, LuckyError } from '../../errors.js';
 import type { FileReport, MaintainReport } from '../../maintain/checks.js';
 import { type CliContext, addFormatOptions, formatOf } from '../context.js';
 import type { Output } from '../output.js';
+import { readPackageVersion } from '../../version.js';
 
 interface MaintainFlags {
   vacuum?: boolean;
@@ -51,9 +52,8 @@ export function register(program: Command, ctx: CliContext): void {
   addFormatOptions(maintain.command('backup <dir>').description('online, consistent backup of the catalog and every run file into DIR/luckyfive-backup-<UTC time>/'), ['json']).action(
     async (dir: string, opts: { json?: boolean }) => {
       const { backupDataDir } = await import('../../maintain/backup.js');
-      const { readVersion } = await import('../main.js');
       const v = ctx.config().values;
-      const report = await backupDataDir(v.data_dir, dir, { version: readVersion(), books: { key: v.books_key, file: v.books_key_file }, onWarn: (m) => ctx.out.warn(m) });
+      const report = await backupDataDir(v.data_dir, dir, { version: readPackageVersion(), books: { key: v.books_key, file: v.books_key_file }, onWarn: (m) => ctx.out.warn(m) });
       if (formatOf(opts) === 'json') ctx.out.json(report);
       else {
         ctx.out.text(`backup ${report.dir}: ${report.manifest.files.length} file(s), ${report.bytes} bytes in ${report.duration_ms} ms`);

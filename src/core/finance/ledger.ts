@@ -162,13 +162,6 @@ export function effectiveEntries<T extends Pick<LedgerEntry, 'id' | 'type' | 're
   return entries.filter((e) => e.type !== 'reversal' && !reversed.has(e.id) && (e.reversed_by ?? null) === null);
 }
 
-/** Sum of every entry's amount: the account balance. */
-export function balanceOf(entries: ReadonlyArray<Pick<LedgerEntry, 'amount_cents'>>): number {
-  let sum = 0;
-  for (const e of entries) sum += e.amount_cents;
-  return sum;
-}
-
 /** The reversal entry for `original` (amount negated, context copied so filters still find it). */
 export function buildReversal(original: LedgerEntry, entryDate: string, reason: string): NewEntry {
   return {

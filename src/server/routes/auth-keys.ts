@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { KEY_NAME_PATTERN, MAX_KEY_LIFETIME_SECONDS, createApiKey } from '../../auth/api-keys.js';
-import { ROLES } from '../../auth/roles.js';
+import { ROLES } from '../../core/roles.js';
 import { parseDurationSeconds } from '../../core/duration.js';
 import { LuckyError } from '../../errors.js';
 import { getApiKey, listApiKeys, revokeApiKey } from '../../store/api-keys-repo.js';

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { budgetJson } from '../../core/finance/books-json.js';
 import { buildBudgetView, checkBudgetInput } from '../../core/finance/budget.js';
 import { LuckyError } from '../../errors.js';
-import { readClock } from '../../cli/clock.js';
+import { readClock } from '../../clock.js';
 import { createBudget, readBetSpend, readBudget, readBudgetViews } from '../../store/budgets-repo.js';
 import type { ResourcePlugin } from '../context.js';
 import { COMMON_ERRORS, errorResponses } from '../error-envelope.js';

@@ -10,7 +10,7 @@ import { budgetJson } from '../../core/finance/books-json.js';
 import { buildLedgerReport } from '../../core/finance/report.js';
 import { expectedHits } from '../../core/odds.js';
 import { readRunReport } from '../../engine/runs.js';
-import { readClock } from '../../cli/clock.js';
+import { readClock } from '../../clock.js';
 import { readBudgetViews } from '../../store/budgets-repo.js';
 import { readDrawBounds } from '../../store/draws-repo.js';
 import { countJobs } from '../../store/jobs-repo.js';

@@ -12,7 +12,7 @@ import { buildPrizeTable } from '../../core/finance/prize-table.js';
 import { PAYOUT_RULES } from '../../core/finance/prizes.js';
 import { buildRealMoney, buildRoiRow, buildRoiVerdict } from '../../core/finance/roi.js';
 import { LuckyError } from '../../errors.js';
-import { readClock } from '../../cli/clock.js';
+import { readClock } from '../../clock.js';
 import { getDraw, readDrawBounds } from '../../store/draws-repo.js';
 import { readEntries } from '../../store/ledger-repo.js';
 import { readBasePriceOn, readContestPrice, readPayoutRule, readPriceChanges, readPriceRows, readPriceTable, writePrice } from '../../store/prices-repo.js';

@@ -11,7 +11,7 @@ import { ENTRY_TYPES, type NewEntry } from '../../core/finance/ledger.js';
 import { GROUP_BYS, buildLedgerReport } from '../../core/finance/report.js';
 import { parseTicketList } from '../../core/finance/tickets.js';
 import { LuckyError, isLuckyError } from '../../errors.js';
-import { readClock } from '../../cli/clock.js';
+import { readClock } from '../../clock.js';
 import { MAX_MONEY_CENTS } from '../../core/finance/money.js';
 import { checkBooks, prizeEntry, recordAssertion, recordBet, recordEntry, retractAssertion, reverseEntry, settleContest } from '../../store/books.js';
 import { type EntryFilter, readBalance, readEntries } from '../../store/ledger-repo.js';
