@@ -258,20 +258,25 @@ export function listRuns(db: Db, f: RunFilter = {}): RunRow[] {
   const { column, desc } = runOrder(f);
   const order = orderSql(column);
   const dir = desc ? 'DESC' : 'ASC';
-  if (f.after !== undefined) {
-    // Rows after (value, run_id) in `ORDER BY col dir NULLS LAST, run_id dir`.
-    const cmp = desc ? '<' : '>';
-    if (f.after.value === null) {
-      where.push(`(${order} IS NULL AND run_id ${cmp} ?)`);
-      params.push(f.after.run_id);
-    } else {
-      where.push(`(${order} ${cmp} ? OR (${order} = ? AND run_id ${cmp} ?) OR ${order} IS NULL)`);
-      params.push(f.after.value, f.after.value, f.after.run_id);
-    }
-  }
-  const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} ${dir} NULLS LAST, run_id ${dir}
+  const select = (extra: string[], extraParams: unknown[], limit: number, offset: number): RunRow[] => {
+    const all = [...where, ...extra];
+    const sql = `SELECT * FROM runs ${all.length ? `WHERE ${all.join(' AND ')}` : ''} ORDER BY ${order} ${dir} NULLS LAST, run_id ${dir}
     LIMIT ? OFFSET ?`;
-  return (db.prepare(sql).all(...params, f.limit ?? -1, f.offset ?? 0) as RunRow[]).map(shown);
+    return (db.prepare(sql).all(...params, ...extraParams, limit, offset) as RunRow[]).map(shown);
+  };
+  // Rows after (value, run_id) in `ORDER BY col dir NULLS LAST, run_id dir`.
+  const cmp = desc ? '<' : '>';
+  if (f.after === undefined) return select([], [], f.limit ?? -1, f.offset ?? 0);
+  if (f.after.value === null) return select([`${order} IS NULL`, `run_id ${cmp} ?`], [f.after.run_id], f.limit ?? -1, f.offset ?? 0);
+  if (f.offset) {
+    return select([`(${order} ${cmp} ? OR (${order} = ? AND run_id ${cmp} ?) OR ${order} IS NULL)`], [f.after.value, f.after.value, f.after.run_id], f.limit ?? -1, f.offset);
+  }
+  // A keyset page past a value: the rows with a value after it, found by a seek in the (col, run_id)
+  // index, then (when the page is not full) the NULLs, which come last. One query with an OR of
+  // both would read the index from its start to the cursor on every page.
+  const valued = select([`(${order}, run_id) ${cmp} (?, ?)`], [f.after.value, f.after.run_id], f.limit ?? -1, 0);
+  if (f.limit !== undefined && valued.length >= f.limit) return valued;
+  return [...valued, ...select([`${order} IS NULL`], [], f.limit === undefined ? -1 : f.limit - valued.length, 0)];
 }
 
 /** How many runs have each status, `interrupted` told apart from `running`. */
