@@ -5,7 +5,7 @@
  * so "best of N" means the same thing everywhere.
  */
 import { formatBRL } from './finance/money.js';
-import { METRIC_DOCS, type MetricName } from './metrics.js';
+import { type BestOfIndex, METRIC_DOCS, METRIC_NAMES, type MetricName, metricBaseline } from './metrics.js';
 import { benjaminiHochberg, formatInteger, formatNumber, formatPValue, formatRate, holm } from './stats.js';
 
 export interface RankInput {
@@ -27,6 +27,29 @@ export type RankBy = 'value' | 'lift';
 export function liftOf(value: number | null, baseline: number | null | undefined): number | null {
   if (value === null || baseline === null || baseline === undefined || !(baseline > 0) || !Number.isFinite(value)) return null;
   return value / baseline;
+}
+
+/** The metrics ranked by lift: those with an exact baseline (hit metrics). */
+export const LIFT_METRICS: readonly MetricName[] = METRIC_NAMES.filter((m) => METRIC_DOCS[m].has_baseline);
+
+/** What a run's lifts are computed from: its figures, ticket size, tickets per contest and best-of baselines. */
+export interface LiftInput {
+  values: Partial<Record<MetricName, number | null>>;
+  numbers_per_ticket: number;
+  tickets_per_contest: number;
+  /** the run's best-of baselines for its actual tickets; null: the independent-tickets formula */
+  best_of: BestOfIndex | null;
+}
+
+/**
+ * A run's lift for each hit metric: value / {@link metricBaseline}, exactly the lift the
+ * leaderboard and compare rank by (src/engine/run-metrics.ts metricFigure), so the run index can
+ * store it and order by it through an index.
+ */
+export function liftsOf(r: LiftInput, metrics: readonly MetricName[] = LIFT_METRICS): Partial<Record<MetricName, number | null>> {
+  const out: Partial<Record<MetricName, number | null>> = {};
+  for (const m of metrics) out[m] = liftOf(r.values[m] ?? null, metricBaseline(m, r.numbers_per_ticket, r.tickets_per_contest, r.best_of));
+  return out;
 }
 
 /** Lift for metrics with an exact baseline, the raw value for the others (money has no expectation). */

@@ -4,19 +4,21 @@
  * file, so every path fills the same columns (the mean-hits p-value included).
  */
 import type { BaselineReport } from '../core/baseline.js';
-import type { RunUpdate } from '../store/runs-repo.js';
+import { type RunUpdate, runLiftColumns } from '../store/runs-repo.js';
 import { type RunTotals, bestOfIndexJson } from './summarize.js';
 
 /** The index columns a run's totals determine. */
 export function buildRunIndexFigures(totals: RunTotals): RunUpdate {
+  const figures = { mean_hits: totals.summary.mean_hits, ...totals.summary.rates, ...totals.summary.best_rates };
+  const bestOf = bestOfIndexJson(totals.summary.baseline);
   return {
     contests_done: totals.contests,
     tickets: totals.tickets,
-    mean_hits: totals.summary.mean_hits,
-    ...totals.summary.rates,
-    ...totals.summary.best_rates,
+    ...figures,
+    // what lists order hit metrics by (src/store/runs-repo.ts)
+    ...runLiftColumns({ ...figures, numbers_per_ticket: totals.summary.numbers_per_ticket, tickets_per_contest: totals.summary.tickets_per_contest, best_of_baseline: bestOf }),
     p_value: pValueOf(totals.summary.baseline),
-    best_of_baseline: bestOfIndexJson(totals.summary.baseline),
+    best_of_baseline: bestOf,
     cost_cents: totals.finance.cost_cents,
     prize_cents: totals.finance.prize_cents,
     net_cents: totals.finance.net_cents,

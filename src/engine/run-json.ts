@@ -4,6 +4,8 @@ import type { RunRow } from '../store/runs-repo.js';
 export function runRowJson(r: RunRow): Record<string, unknown> {
   // The owner (pid@host) is bookkeeping, not part of a run's description; the best-of baselines are
   // an internal cache (src/engine/run-metrics.ts): `runs show` has the full report.
-  const { recipe_json, synthetic, owner: _owner, best_of_baseline: _bestOf, ...rest } = r;
+  // The stored lifts are the lists' sort keys (src/store/runs-repo.ts), not figures of their own.
+  const { recipe_json, synthetic, owner: _owner, best_of_baseline: _bestOf, ...withLifts } = r;
+  const rest = Object.fromEntries(Object.entries(withLifts).filter(([k]) => !k.startsWith('lift_')));
   return { ...rest, synthetic_data: synthetic === 1, recipe: JSON.parse(recipe_json) as unknown };
 }

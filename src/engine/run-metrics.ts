@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { type BestOfIndex, METRIC_NAMES, type MetricName, type Metrics, computeMetrics, metricBaseline, metricPValue, parseBestOfIndex } from '../core/metrics.js';
 import type { Catalog } from '../store/catalog.js';
 import { type ContestRow, openRunFile, readContestRows, runFilePath } from '../store/run-file.js';
-import { type RunRow, updateRun } from '../store/runs-repo.js';
+import { type RunRow, runLiftColumns, updateRun } from '../store/runs-repo.js';
 import { bestOfIndexJson, summarizeRunFile } from './summarize.js';
 
 export interface MetricFigure {
@@ -65,7 +65,8 @@ export function readBestOfIndex(catalog: Catalog, row: RunRow): BestOfIndex | nu
   }
   if (json === null) return null;
   try {
-    updateRun(catalog.db, row.run_id, { best_of_baseline: json });
+    // the best-of lifts lists order by change with the baselines (the mean and rate lifts do not)
+    updateRun(catalog.db, row.run_id, { best_of_baseline: json, ...runLiftColumns({ ...row, best_of_baseline: json }, ['best_2plus', 'best_3plus', 'best_4plus']) });
   } catch {
     // a read-only or busy catalog: computed again next time
   }

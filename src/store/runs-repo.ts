@@ -5,7 +5,8 @@
  * row whose owner is gone (the process died: kill -9, a crash, a full disk) is read back as
  * `interrupted`: never stored, derived on every read, so it is right the moment the owner dies.
  */
-import { METRIC_DOCS, type MetricName, metricBaseline } from '../core/metrics.js';
+import { METRIC_DOCS, type MetricName, parseBestOfIndex } from '../core/metrics.js';
+import { LIFT_METRICS, liftsOf } from '../core/ranking.js';
 import { LuckyError } from '../errors.js';
 import { isOwnerAlive } from './process-owner.js';
 import type { Db } from './sqlite.js';
@@ -72,6 +73,15 @@ export interface RunRow {
   error: string | null;
   /** `pid@host` of the process executing the run, null when none */
   owner: string | null;
+  /** each hit metric over the run's own exact expectation (see {@link runLiftColumns}): what lists order by */
+  lift_mean_hits: number | null;
+  lift_rate_2: number | null;
+  lift_rate_3: number | null;
+  lift_rate_4: number | null;
+  lift_rate_5: number | null;
+  lift_best_2plus: number | null;
+  lift_best_3plus: number | null;
+  lift_best_4plus: number | null;
 }
 
 /** Headline metric columns a list can be ordered or filtered by. */
@@ -160,58 +170,57 @@ export interface RunFilter {
 /**
  * Hit metrics are ordered by lift: the value over the run's own exact expectation for its ticket
  * size and tickets per contest (the metric's baseline, `core/metrics.ts`), so a 7-number run does
- * not sit above every 5-number run on raw mean hits. Money and count columns order by value.
- * `--min`/`--max` thresholds still compare raw values.
+ * not sit above every 5-number run on raw mean hits. The lift is stored in the row (`lift_<metric>`,
+ * catalog migration 11) with an index, so a page is read from the index like any other column.
+ * Money and count columns order by value. `--min`/`--max` thresholds still compare raw values.
  */
 export function ordersByLift(column: RunMetricColumn): boolean {
   return column in METRIC_DOCS && METRIC_DOCS[column as MetricName].has_baseline;
 }
 
-const EXPECTED_FN = 'luckyfive_expected';
-const withExpected = new WeakSet<Db>();
-/** Ticket sizes a recipe allows (numbers_per_ticket). */
-const TICKET_SIZES = [5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
-const expectedMemo = new Map<string, number | null>();
-
-function expectedOf(metric: MetricName, k: number, perContest: number): number | null {
-  const key = `${metric}|${k}|${perContest}`;
-  let v = expectedMemo.get(key);
-  if (v === undefined) {
-    v = metricBaseline(metric, k, perContest);
-    if (expectedMemo.size < 10_000) expectedMemo.set(key, v);
-  }
-  return v;
+/** The stored lift column of a hit metric. */
+export function liftColumn(metric: MetricName): keyof RunRow {
+  return `lift_${metric}` as keyof RunRow;
 }
 
-/** Registers the SQL function the lift order of best-of metrics calls (once per connection). */
-function registerExpected(db: Db): void {
-  if (withExpected.has(db)) return;
-  db.function(EXPECTED_FN, { deterministic: true }, (metric: unknown, k: unknown, perContest: unknown) => expectedOf(String(metric) as MetricName, Number(k), Number(perContest)));
-  withExpected.add(db);
-}
+type LiftSource = Pick<RunRow, 'numbers_per_ticket' | 'tickets_per_contest' | 'best_of_baseline'> & Partial<Record<MetricName, number | null>>;
 
 /**
- * The SQL the list orders by: the column, or its lift. Mean hits and exact-hit rates depend on the
- * ticket size only, so their expectation is an inline CASE of constants (fast); the best-of
- * figures also depend on tickets per contest and call a registered function.
+ * The lift columns of an index row, from its figures, ticket size and best-of baselines (the
+ * `best_of_baseline` JSON; without it the best-of lifts use the independent-tickets formula, as
+ * the leaderboard does for such a run). Every writer of the figures calls this: the index row
+ * built when a run ends or is imported (src/engine/run-index.ts), the lazy fill of the best-of
+ * baselines (src/engine/run-metrics.ts) and catalog migration 11's backfill.
  */
-function orderSql(db: Db, column: RunMetricColumn): string {
-  if (!ordersByLift(column)) return column;
-  const metric = column as MetricName;
-  if (metric.startsWith('best_')) {
-    registerExpected(db);
-    return `(${column} / ${EXPECTED_FN}('${column}', numbers_per_ticket, tickets_per_contest))`;
-  }
-  const cases = TICKET_SIZES.map((k) => `WHEN ${k} THEN ${expectedOf(metric, k, 1)}`).join(' ');
-  return `(${column} / CASE numbers_per_ticket ${cases} ELSE ${EXPECTED_FN}('${column}', numbers_per_ticket, tickets_per_contest) END)`;
+export function runLiftColumns(r: LiftSource, metrics: readonly MetricName[] = LIFT_METRICS): RunUpdate {
+  const lifts = liftsOf(
+    { values: r, numbers_per_ticket: r.numbers_per_ticket, tickets_per_contest: r.tickets_per_contest, best_of: parseBestOfIndex(r.best_of_baseline) },
+    metrics,
+  );
+  return Object.fromEntries(Object.entries(lifts).map(([m, v]) => [liftColumn(m as MetricName), v]));
+}
+
+/** Recomputes the lift columns of every run (or those given) from their stored columns. */
+export function refreshRunLifts(db: Db, runIds?: readonly string[]): number {
+  const cols = ['run_id', 'numbers_per_ticket', 'tickets_per_contest', 'best_of_baseline', ...LIFT_METRICS].join(', ');
+  const rows = (runIds
+    ? db.prepare(`SELECT ${cols} FROM runs WHERE run_id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(runIds))
+    : db.prepare(`SELECT ${cols} FROM runs`).all()) as Array<LiftSource & { run_id: string }>;
+  const set = db.prepare(`UPDATE runs SET ${LIFT_METRICS.map((m) => `${liftColumn(m)} = @${liftColumn(m)}`).join(', ')} WHERE run_id = @run_id`);
+  db.transaction(() => {
+    for (const r of rows) set.run({ ...runLiftColumns(r), run_id: r.run_id });
+  })();
+  return rows.length;
+}
+
+/** The column a list orders by: the metric's stored lift for hit metrics, the column itself otherwise. */
+function orderSql(column: RunMetricColumn): string {
+  return ordersByLift(column) ? liftColumn(column as MetricName) : column;
 }
 
 /** A row's position in a list ordered by `column` (its lift for hit metrics): what a keyset cursor holds. */
 export function runOrderValue(r: RunRow, column: RunMetricColumn): number | string | null {
-  const v = r[column];
-  if (!ordersByLift(column) || v === null || typeof v !== 'number') return v;
-  const expected = expectedOf(column as MetricName, r.numbers_per_ticket, r.tickets_per_contest);
-  return expected === null || !(expected > 0) ? null : v / expected;
+  return ordersByLift(column) ? r[liftColumn(column as MetricName)] : r[column];
 }
 
 /** The column a filter orders by (default created_at) and its direction. */
@@ -247,23 +256,27 @@ export function listRuns(db: Db, f: RunFilter = {}): RunRow[] {
   for (const [col, v] of Object.entries(f.min ?? {})) if ((RUN_METRIC_COLUMNS as readonly string[]).includes(col)) add(`${col} >= ?`, v);
   for (const [col, v] of Object.entries(f.max ?? {})) if ((RUN_METRIC_COLUMNS as readonly string[]).includes(col)) add(`${col} <= ?`, v);
   const { column, desc } = runOrder(f);
-  if (ordersByLift(column)) registerExpected(db);
-  const order = orderSql(db, column);
+  const order = orderSql(column);
   const dir = desc ? 'DESC' : 'ASC';
-  if (f.after !== undefined) {
-    // Rows after (value, run_id) in `ORDER BY col dir NULLS LAST, run_id dir`.
-    const cmp = desc ? '<' : '>';
-    if (f.after.value === null) {
-      where.push(`(${order} IS NULL AND run_id ${cmp} ?)`);
-      params.push(f.after.run_id);
-    } else {
-      where.push(`(${order} ${cmp} ? OR (${order} = ? AND run_id ${cmp} ?) OR ${order} IS NULL)`);
-      params.push(f.after.value, f.after.value, f.after.run_id);
-    }
-  }
-  const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} ${dir} NULLS LAST, run_id ${dir}
+  const select = (extra: string[], extraParams: unknown[], limit: number, offset: number): RunRow[] => {
+    const all = [...where, ...extra];
+    const sql = `SELECT * FROM runs ${all.length ? `WHERE ${all.join(' AND ')}` : ''} ORDER BY ${order} ${dir} NULLS LAST, run_id ${dir}
     LIMIT ? OFFSET ?`;
-  return (db.prepare(sql).all(...params, f.limit ?? -1, f.offset ?? 0) as RunRow[]).map(shown);
+    return (db.prepare(sql).all(...params, ...extraParams, limit, offset) as RunRow[]).map(shown);
+  };
+  // Rows after (value, run_id) in `ORDER BY col dir NULLS LAST, run_id dir`.
+  const cmp = desc ? '<' : '>';
+  if (f.after === undefined) return select([], [], f.limit ?? -1, f.offset ?? 0);
+  if (f.after.value === null) return select([`${order} IS NULL`, `run_id ${cmp} ?`], [f.after.run_id], f.limit ?? -1, f.offset ?? 0);
+  if (f.offset) {
+    return select([`(${order} ${cmp} ? OR (${order} = ? AND run_id ${cmp} ?) OR ${order} IS NULL)`], [f.after.value, f.after.value, f.after.run_id], f.limit ?? -1, f.offset);
+  }
+  // A keyset page past a value: the rows with a value after it, found by a seek in the (col, run_id)
+  // index, then (when the page is not full) the NULLs, which come last. One query with an OR of
+  // both would read the index from its start to the cursor on every page.
+  const valued = select([`(${order}, run_id) ${cmp} (?, ?)`], [f.after.value, f.after.run_id], f.limit ?? -1, 0);
+  if (f.limit !== undefined && valued.length >= f.limit) return valued;
+  return [...valued, ...select([`${order} IS NULL`], [], f.limit === undefined ? -1 : f.limit - valued.length, 0)];
 }
 
 /** How many runs have each status, `interrupted` told apart from `running`. */

@@ -63,7 +63,9 @@ describe('best-of baselines use the actual tickets', () => {
     w.prepare('UPDATE contests SET best_of = NULL').run();
     w.close();
     const cat = new Database(join(dir, 'catalog.sqlite'));
-    cat.prepare('UPDATE runs SET best_of_baseline = NULL WHERE run_id = ?').run(s.run_id);
+    // the index row built when the run ended holds the best-of lifts over these baselines
+    expect(cat.prepare('SELECT best_2plus / lift_best_2plus FROM runs WHERE run_id = ?').pluck().get(s.run_id)).toBeCloseTo(f.best_2plus.expected, 12);
+    cat.prepare('UPDATE runs SET best_of_baseline = NULL, lift_best_2plus = NULL, lift_best_3plus = NULL WHERE run_id = ?').run(s.run_id);
     cat.close();
     const rf = openRunFile(runFile(s.run_id), { mustExist: true, readonly: true });
     const again = summarizeRunFile(rf.db, 5, 12, 5).summary.baseline!.figures;
@@ -74,6 +76,8 @@ describe('best-of baselines use the actual tickets', () => {
     expect(lb2.rows.find((x: any) => x.run_id === s.run_id).baseline).toBeCloseTo(f.best_2plus.expected, 12);
     const cat2 = new Database(join(dir, 'catalog.sqlite'), { readonly: true });
     expect(cat2.prepare('SELECT best_of_baseline FROM runs WHERE run_id = ?').pluck().get(s.run_id)).not.toBeNull();
+    // [12.5.5] the lifts lists order by are filled on the same path as the baselines
+    expect(cat2.prepare('SELECT best_2plus / lift_best_2plus FROM runs WHERE run_id = ?').pluck().get(s.run_id)).toBeCloseTo(f.best_2plus.expected, 12);
     cat2.close();
 
     // A genuine version-1 run file (no best_of column at all) opens read-only and is recomputed the same way,

@@ -3,8 +3,14 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LIFT_METRICS, rankEntries } from '../../src/core/ranking.js';
+import { METRIC_DOCS, type MetricName } from '../../src/core/metrics.js';
+import { metricFigure, readRunMetrics } from '../../src/engine/run-metrics.js';
 import { type Catalog, openCatalog } from '../../src/store/catalog.js';
+import { CATALOG_MIGRATIONS } from '../../src/store/catalog-migrations/index.js';
 import { runFilePath } from '../../src/store/run-file.js';
+import { type RunRow, getRun, listRuns, refreshRunLifts, runOrderValue } from '../../src/store/runs-repo.js';
+import { type Db, migrate, openDatabase } from '../../src/store/sqlite.js';
 import { cli, tempDir } from '../helpers/cli.js';
 import { makeDraws, seedDraws } from '../helpers/draws.js';
 import { type TestServer, startTestServer } from '../helpers/server.js';
@@ -19,6 +25,8 @@ function insertIndexRow(c: Catalog, run_id: string, k: number, mean_hits: number
        VALUES (?, ?, ?, ?, 'random', 1, ?, 10, 'test', 4001, 4100, 'completed', 100, 100, 1000, ?, ?, 'runs/x.sqlite', ?)`,
     )
     .run(run_id, run_id, `hash-${run_id}`, JSON.stringify({ version: '2', name: run_id, strategy: 'random', numbers_per_ticket: k }), k, mean_hits, synthetic, `2025-01-01T00:00:0${n}.000Z`);
+  // the lifts lists order by, as the index row builder stores them
+  refreshRunLifts(c.db, [run_id]);
 }
 
 /** 7-number runs expect 0.4375 hits a ticket, 5-number runs 0.3125: raw mean hits put every k7 first. */
@@ -91,6 +99,99 @@ describe('rankings by lift, synthetic labels', () => {
     const api = (await s.get('/api/v1/leaderboard', s.keys.viewer)).json();
     expect(api.rows.find((x: any) => x.run_id === 'run-k5-skill').synthetic_data).toBe(true);
     expect((await s.get('/api/v1/runs', s.keys.viewer)).json().items.find((x: any) => x.run_id === 'run-k5-skill').synthetic_data).toBe(true);
+  });
+});
+
+/** A deterministic mix of 5-, 6- and 7-number runs: NULL figures, equal lifts, with and without best-of baselines. */
+function insertMixedRows(db: Db, n: number): void {
+  const ins = db.prepare(
+    `INSERT INTO runs (run_id, recipe_hash, recipe_json, strategy, seed, numbers_per_ticket, tickets_per_contest, engine_version, first_contest, last_contest,
+      status, contests_planned, contests_done, tickets, mean_hits, rate_2, rate_3, rate_4, rate_5, best_2plus, best_3plus, best_4plus, best_of_baseline, file, created_at)
+     VALUES (@id, 'h', '{}', 'random', 1, @k, @t, 'e', 1, 100, @status, 100, 100, 1000, @mean, @r2, @r3, @r4, @r5, @b2, @b3, @b4, @bestOf, 'runs/x.sqlite', @at)`,
+  );
+  const expected = [0.3125, 0.375, 0.4375];
+  db.transaction(() => {
+    for (let i = 0; i < n; i++) {
+      const j = (i * 7919) % 97;
+      const k = 5 + (i % 3);
+      const nul = (x: number) => (i % 11 === 3 ? null : x);
+      // every 13th run sits exactly on its expectation: lift 1, tied across ticket sizes
+      const mean = i % 13 === 0 ? expected[k - 5]! : expected[k - 5]! * (0.9 + (j % 21) / 100);
+      const bestOf = i % 4 === 0 ? null : JSON.stringify({ 2: { expected: 0.2 + (j % 5) / 50, p_value: 0.5, null_model: 'exact' }, 3: { expected: 0.02 + (j % 7) / 500, p_value: 0.5, null_model: 'exact' }, 4: { expected: 0.001 * (1 + (j % 3)), p_value: 0.5, null_model: 'exact' } });
+      ins.run({
+        id: `mix-${String(i).padStart(4, '0')}`, k, t: 1 + (i % 5) * 3, status: i % 9 === 8 ? 'failed' : 'completed', mean: nul(mean),
+        r2: nul(0.02 + (j % 13) / 1000), r3: nul((j % 5) / 1000), r4: i % 2 ? 0 : nul(0.0001), r5: 0,
+        b2: nul(0.15 + (j % 17) / 100), b3: nul((j % 9) / 200), b4: i % 6 === 1 ? null : (j % 4) / 1000, bestOf, at: `2025-02-01T00:00:${String(i % 60).padStart(2, '0')}.${String(i).padStart(3, '0')}Z`,
+      });
+    }
+  })();
+}
+
+describe('[12.5.5] the run list orders by stored lifts', () => {
+  const data = tempDir('luckyfive-lift-');
+  let c: Catalog;
+  beforeAll(() => {
+    c = openCatalog(data.dir);
+    insertMixedRows(c.db, 300);
+    refreshRunLifts(c.db);
+  });
+  afterAll(() => {
+    c.close();
+    data.cleanup();
+  });
+
+  it('[12.5.5] the order from SQL equals the JS ranking (5-, 6- and 7-number runs, NULL figures, ties), page by page', () => {
+    const rows = c.db.prepare("SELECT * FROM runs WHERE status = 'completed'").all() as RunRow[];
+    for (const metric of LIFT_METRICS as MetricName[]) {
+      for (const desc of [true, false]) {
+        // The JS ranking: each run's figure beside its own baseline (leaderboard, compare), ranked by lift.
+        // Ties keep their input order, which is the list's run_id order in the same direction.
+        const input = [...rows].sort((a, b) => (desc ? b.run_id.localeCompare(a.run_id) : a.run_id.localeCompare(b.run_id)));
+        const entries = input.map((r) => ({ run_id: r.run_id, ...metricFigure(metric, readRunMetrics(c, r)) }));
+        const js = rankEntries(entries, desc === METRIC_DOCS[metric].higher_is_better, 'lift').map((e) => e.run_id);
+        const sql = listRuns(c.db, { status: 'completed', order_by: metric, desc }).map((r) => r.run_id);
+        expect(sql, `${metric} ${desc ? 'desc' : 'asc'}`).toEqual(js);
+        // keyset pages (the API's cursor: the lift and the run id) walk the same order
+        const paged: string[] = [];
+        let after: { value: number | string | null; run_id: string } | undefined;
+        for (;;) {
+          const page = listRuns(c.db, { status: 'completed', order_by: metric, desc, limit: 23, after });
+          paged.push(...page.map((r) => r.run_id));
+          if (page.length < 23) break;
+          const last = page.at(-1)!;
+          after = { value: runOrderValue(last, metric), run_id: last.run_id };
+        }
+        expect(paged, `${metric} ${desc ? 'desc' : 'asc'} by pages`).toEqual(js);
+      }
+    }
+    // the mix really has NULL lifts and ties across ticket sizes
+    expect(rows.filter((r) => r.lift_mean_hits === null).length).toBeGreaterThan(10);
+    expect(new Set(rows.filter((r) => r.lift_mean_hits === 1).map((r) => r.numbers_per_ticket)).size).toBe(3);
+  });
+
+  it('[12.5.5] catalog migration 11 fills the lifts of runs indexed before it from their stored columns', () => {
+    const old = tempDir('luckyfive-lift-old-');
+    try {
+      const db = openDatabase(join(old.dir, 'catalog.sqlite'));
+      migrate(db, CATALOG_MIGRATIONS.filter((m) => m.version <= 10), 'catalog');
+      insertMixedRows(db, 60);
+      db.close();
+      const migrated = openCatalog(old.dir);
+      try {
+        for (const id of ['mix-0000', 'mix-0001', 'mix-0003', 'mix-0005', 'mix-0014']) {
+          const a = getRun(migrated.db, id)!;
+          const b = getRun(c.db, id)!;
+          for (const m of LIFT_METRICS) expect(a[`lift_${m}` as keyof RunRow], `${id} ${m}`).toBe(b[`lift_${m}` as keyof RunRow]);
+        }
+        expect(listRuns(migrated.db, { order_by: 'best_2plus', desc: true }).map((r) => r.run_id)).toEqual(
+          listRuns(c.db, { order_by: 'best_2plus', desc: true }).filter((r) => r.run_id < 'mix-0060').map((r) => r.run_id),
+        );
+      } finally {
+        migrated.close();
+      }
+    } finally {
+      old.cleanup();
+    }
   });
 });
 

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PredictPool, createPredictPool } from '../../src/engine/pool.js';
 import { holdOwnership, ownerTag } from '../../src/store/process-owner.js';
-import { runOwnerKey } from '../../src/store/runs-repo.js';
+import { refreshRunLifts, runOwnerKey } from '../../src/store/runs-repo.js';
 import { cli } from '../helpers/cli.js';
 import { makeDraws, seedDraws } from '../helpers/draws.js';
 import { type TestServer, startTestServer } from '../helpers/server.js';
@@ -35,6 +35,8 @@ beforeAll(async () => {
       holdOwnership(runOwnerKey(id));
     }
   }
+  // the lifts hit metrics are listed by, as the index row builder stores them
+  refreshRunLifts(s.catalog.db);
   const r = await s.post('/api/v1/simulations', s.keys.analyst, { recipe: TINY, from: 4081, to: 4100, name: 'real one' });
   expect(r.statusCode, r.body).toBe(200);
   real = r.json();
