@@ -51,9 +51,7 @@ describe('layering', () => {
   });
 
   it('[13.i.4] the CLI takes exit codes from the error table, never a number literal', () => {
-    // src/cli/commands/runs.ts is being rewritten in parallel (issue 13's run pipeline); its
-    // `ctx.exitCode = 4` for `runs verify` moves to ERROR_TABLE when that lands.
-    const offenders = FILES.filter((f) => f.path.startsWith('src/cli/') && f.path !== 'src/cli/commands/runs.ts')
+    const offenders = FILES.filter((f) => f.path.startsWith('src/cli/'))
       .flatMap((f) => [...f.text.matchAll(/\.exitCode\s*=\s*\d+/g)].map((m) => `${f.path}: ${m[0]}`));
     expect(offenders).toEqual([]);
   });

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { LuckyError } from '../../errors.js';
+import { ERROR_TABLE, LuckyError } from '../../errors.js';
 import { type CliContext, addFormatOptions, formatOf, parseIntFlag } from '../context.js';
 
 interface ListFlags {
@@ -172,6 +172,6 @@ export function register(program: Command, ctx: CliContext): void {
       if (report.figure_differences.length) ctx.out.text(`  the stored figures do not match the run's own contests and tickets:`);
       for (const d of report.figure_differences.slice(0, 20)) ctx.out.text(`  ${describeDifference(d)}`);
     }
-    if (!report.ok) ctx.exitCode = 4;
+    if (!report.ok) ctx.exitCode = ERROR_TABLE.E_DATA_INVALID.exit;
   });
 }
