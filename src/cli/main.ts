@@ -49,6 +49,8 @@ export async function createProgram(ctx: CliContext, commandName: string | undef
     if (name === commandName) {
       const mod = await entry.load();
       mod.register(program, ctx);
+      // the registry is the one place a description is written: `<cmd> --help` shows the same as `--help`
+      program.commands.find((c) => c.name() === name)?.description(entry.description);
     } else {
       program.command(name).description(entry.description).allowUnknownOption().helpOption(false);
     }

@@ -95,4 +95,26 @@ describe('cli basics', () => {
     expect((await cli(args, { env: { NO_COLOR: '1', FORCE_COLOR: '1' } })).stderr).not.toMatch(red);
     expect((await cli(['--no-color', ...args], { env: { NO_COLOR: '', CLICOLOR_FORCE: '1' } })).stderr).not.toMatch(red);
   });
+
+  it("[13.j.1] each command's description is the same in luckyfive --help and luckyfive <cmd> --help", async () => {
+    const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
+    // the Commands: section of the top-level help: "  name   description" with wrapped continuation lines
+    const top = (await cli(['--help'])).stdout;
+    const listed = new Map<string, string>();
+    let current: string | undefined;
+    for (const line of top.slice(top.indexOf('\nCommands:\n') + 11).split('\n')) {
+      const entry = /^ {2}(\S+)(?: \S+)?\s{2,}(.*)$/.exec(line);
+      if (entry) listed.set((current = entry[1]!), entry[2]!);
+      else if (current && /^\s{3,}\S/.test(line)) listed.set(current, `${listed.get(current)!} ${line}`);
+    }
+    listed.delete('help');
+    expect(listed.size).toBe(16);
+    for (const [name, description] of listed) {
+      const own = await cli([name, '--help']);
+      expect(own.code, name).toBe(0);
+      // "<cmd> --help": the usage line, a blank line, then the description up to the next blank line
+      const paragraph = own.stdout.split('\n\n')[1] ?? '';
+      expect(squash(paragraph), name).toBe(squash(description));
+    }
+  });
 });

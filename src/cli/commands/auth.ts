@@ -22,7 +22,7 @@ function parseDurationFlag(name: string, value: string, maxSeconds: number): num
 }
 
 export function register(program: Command, ctx: CliContext): void {
-  const auth = program.command('auth').description('API keys and tokens for `luckyfive serve`');
+  const auth = program.command('auth');
   const key = auth.command('key').description('create, list and revoke API keys');
 
   addFormatOptions(

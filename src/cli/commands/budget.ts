@@ -8,7 +8,7 @@ import { type CliContext, addFormatOptions, formatOf, parseDateFlag } from '../c
 import { formatBRL } from '../output.js';
 
 export function register(program: Command, ctx: CliContext): void {
-  const budget = program.command('budget').description('spending budgets over date windows (spent and status derived from the ledger)');
+  const budget = program.command('budget');
 
   addFormatOptions(
     budget

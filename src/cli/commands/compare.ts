@@ -5,7 +5,6 @@ export function register(program: Command, ctx: CliContext): void {
   addFormatOptions(
     program
       .command('compare <run_ids...>')
-      .description('runs side by side: each metric ranked with its spread and winner, and a paired per-contest test for every pair of runs')
       .option('--metrics <list>', 'comma-separated metrics (default: all)'),
     ['json'],
   ).action(async (ids: string[], opts: { metrics?: string; json?: boolean }) => {

@@ -3,7 +3,7 @@ import { CONFIG_FIELDS, type ConfigKey } from '../../config.js';
 import { type CliContext, addFormatOptions, formatOf } from '../context.js';
 
 export function register(program: Command, ctx: CliContext): void {
-  const config = program.command('config').description('show the effective configuration and where each value came from');
+  const config = program.command('config');
   addFormatOptions(config.command('show').description('print each value and its source (flag, env, file, default)'), ['json']).action(
     (opts: { json?: boolean }) => {
       const resolved = ctx.config();

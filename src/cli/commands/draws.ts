@@ -5,7 +5,7 @@ import { type CliContext, addFormatOptions, formatOf, parseDateFlag, parseIntFla
 import { formatMoney } from '../output.js';
 
 export function register(program: Command, ctx: CliContext): void {
-  const draws = program.command('draws').description('show, list and summarise imported draws');
+  const draws = program.command('draws');
 
   addFormatOptions(draws.command('show <contest>').description('one draw with its prizes per tier'), ['json']).action(
     async (contestArg: string, opts: { json?: boolean }) => {

@@ -10,7 +10,7 @@ import { registerFinanceAnalysis } from './finance-analysis.js';
 type Json = { json?: boolean };
 
 export function register(program: Command, ctx: CliContext): void {
-  const finance = program.command('finance').description('price table, prizes per contest, payout rule, expected value and ROI analysis');
+  const finance = program.command('finance');
   const prices = finance.command('prices').description('the base price of a 5-number bet over time (editable, every change audited)');
 
   addFormatOptions(prices.command('list').description('price periods with their first imported contest'), ['json', 'csv']).action(async (o: Json & { csv?: boolean }) => {

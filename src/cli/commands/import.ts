@@ -10,7 +10,6 @@ export function register(program: Command, ctx: CliContext): void {
   addFormatOptions(
     program
       .command('import [file]')
-      .description('import official results from the operator\'s .xlsx workbook or a CSV (columns found by name)')
       .option('--replace', 'overwrite stored contests whose values differ (default: report them and keep the stored values)')
       .option('--dry-run', 'validate and report what would change; write nothing')
       .option('--sample', 'load the bundled SYNTHETIC sample (2,000 generated contests) into an empty catalog'),

@@ -14,7 +14,6 @@ export function register(program: Command, ctx: CliContext): void {
   addFormatOptions(
     program
       .command('leaderboard')
-      .description('completed runs ranked by a metric; adjusted p-values cover every run matching the filter, not just those shown')
       .option('--metric <metric>', 'the metric to rank by', 'mean_hits')
       .option('--filter <expr>', "e.g. 'history>=200 and strategy=advanced' (recipe knobs, run fields and metrics)")
       .option('--since <date>', 'runs created on or after YYYY-MM-DD')

@@ -13,7 +13,7 @@ type Json = { json?: boolean };
 const MAX_CONTEST = 1_000_000;
 
 export function register(program: Command, ctx: CliContext): void {
-  const ledger = program.command('ledger').description('the real ledger: append-only bets, prizes and cash, reversals, settlement, balance checks');
+  const ledger = program.command('ledger');
   registerLedgerAdd(ledger, ctx);
 
   addFormatOptions(

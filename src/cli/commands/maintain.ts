@@ -13,9 +13,7 @@ interface MaintainFlags {
 }
 
 export function register(program: Command, ctx: CliContext): void {
-  const maintain = program
-    .command('maintain')
-    .description('check and tidy the catalog and every run file; back up and restore the data dir');
+  const maintain = program.command('maintain');
 
   // The checks are the default subcommand, so `maintain --vacuum --json` works while the flags of
   // `maintain backup DIR --json` still reach `backup` (no flag lives on `maintain` itself).

@@ -15,7 +15,6 @@ export function register(program: Command, ctx: CliContext): void {
   addFormatOptions(
     program
       .command('predict')
-      .description('tickets for the next contest (or --for-contest N) from a recipe file or a preset')
       .option('--recipe <file>', 'a recipe file (version 2 or a legacy format)')
       .option('--preset <name>', 'a shipped preset (see `luckyfive recipes list`)')
       .option('--seed <n>', "override the recipe's seed (0..4294967295)")

@@ -6,7 +6,7 @@ import { LuckyError } from '../../errors.js';
 import { type CliContext, addFormatOptions, formatOf } from '../context.js';
 
 export function register(program: Command, ctx: CliContext): void {
-  const recipes = program.command('recipes').description('list, show, validate and create strategy recipes');
+  const recipes = program.command('recipes');
 
   addFormatOptions(recipes.command('list').description('the shipped presets'), ['json']).action(async (opts: { json?: boolean }) => {
     const format = formatOf(opts);

@@ -23,7 +23,7 @@ interface ListFlags {
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 export function register(program: Command, ctx: CliContext): void {
-  const runs = program.command('runs').description('list, show, export, verify, delete and import run files');
+  const runs = program.command('runs');
 
   addFormatOptions(
     runs

@@ -32,7 +32,6 @@ export async function closeWithin(app: { close(): PromiseLike<unknown>; server: 
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('serve')
-    .description('serve the HTTP API (loopback by default; HTTPS with --tls-cert and --tls-key)')
     .option('--host <address>', 'bind address (default 127.0.0.1; env LUCKYFIVE_HOST)')
     .option('--port <n>', 'TCP port (default 8080; 0 picks a free one; env LUCKYFIVE_PORT)')
     .option('--tls-cert <file>', 'PEM certificate chain: serve HTTPS (needs --tls-key)')

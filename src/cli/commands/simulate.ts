@@ -21,7 +21,6 @@ export function register(program: Command, ctx: CliContext): void {
   addFormatOptions(
     program
       .command('simulate')
-      .description('walk-forward backtest of a recipe over a contest range, into its own run file')
       .option('--recipe <file>', 'recipe JSON file')
       .option('--preset <name>', 'a bundled preset (conservative, balanced, aggressive)')
       .option('--from <contest>', 'first contest to predict')

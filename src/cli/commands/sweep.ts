@@ -26,7 +26,7 @@ interface RunFlags {
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 export function register(program: Command, ctx: CliContext): void {
-  const sweep = program.command('sweep').description('parameter sweeps: every cell a run, every winner next to what the luckiest of N tries looks like');
+  const sweep = program.command('sweep');
 
   addFormatOptions(
     sweep
