@@ -10,14 +10,20 @@ export interface CliResult {
   json<T = any>(): T;
 }
 
-/** Runs the CLI in-process with captured streams, a private data dir and no colour. */
+/**
+ * Worker threads for every CLI run a test makes, unless it sets `--threads` or `LUCKYFIVE_THREADS`
+ * itself: results and timings must not depend on how many cores the machine has.
+ */
+export const TEST_THREADS = '2';
+
+/** Runs the CLI in-process with captured streams, a private data dir, no colour and `TEST_THREADS` threads. */
 export async function cli(args: string[], options: { dataDir?: string; env?: Record<string, string>; cwd?: string } = {}): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const io = {
     stdout: { write: (s: string) => ((stdout += s), true), isTTY: false },
     stderr: { write: (s: string) => ((stderr += s), true), isTTY: false },
-    env: { NO_COLOR: '1', ...(options.dataDir ? { LUCKYFIVE_DATA_DIR: options.dataDir } : {}), ...options.env },
+    env: { NO_COLOR: '1', LUCKYFIVE_THREADS: TEST_THREADS, ...(options.dataDir ? { LUCKYFIVE_DATA_DIR: options.dataDir } : {}), ...options.env },
     cwd: options.cwd ?? process.cwd(),
   };
   const code = await runCli(args, io);
