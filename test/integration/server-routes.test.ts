@@ -305,7 +305,7 @@ describe('server routes: health, metrics, route table, OpenAPI', () => {
     expect(served.statusCode).toBe(200);
     const doc = served.json();
     expect(doc.openapi).toMatch(/^3\.\d+\.\d+$/);
-    expect(doc.info.title).toBeTruthy();
+    expect(doc.info.title).toBe('luckyfive API');
     const documented = s.app.routeTable.filter((r) => !r.hidden && r.method !== 'HEAD');
     expect(documented.length).toBeGreaterThanOrEqual(8);
     for (const r of documented) {

@@ -43,7 +43,8 @@ describe('simulate', () => {
     expect(s.tickets).toBe(240);
     expect(s.first_contest).toBe(4301);
     expect(s.summary.hit_distribution.reduce((a: number, b: number) => a + b, 0)).toBe(240);
-    expect(s.summary.baseline).toBeDefined();
+    expect(s.summary.baseline).toMatchObject({ numbers_per_ticket: 5, tickets: 240, contests: 40, tickets_per_contest: 6 });
+    expect(s.summary.baseline.distribution.map((d: { observed: number }) => d.observed)).toEqual(s.summary.hit_distribution);
     // every ticket charged at the base price on the contest's date (2020-2021 dates: R$2.00)
     expect(s.finance.cost_cents).toBe(240 * 200);
     expect(s.finance.net_cents).toBe(s.finance.prize_cents - s.finance.cost_cents);
