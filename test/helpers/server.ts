@@ -3,9 +3,11 @@ import { createApiKey } from '../../src/auth/api-keys.js';
 import type { Role } from '../../src/core/roles.js';
 import { readServerSecret } from '../../src/auth/server-secret.js';
 import { type Config, buildConfig } from '../../src/config.js';
+import { type PredictPool, createPredictPool } from '../../src/engine/pool.js';
 import { type ServerDeps, buildApp } from '../../src/server/app.js';
 import { type Catalog, openCatalog } from '../../src/store/catalog.js';
 import { tempDir } from './cli.js';
+import { makeDraws, seedDraws } from './draws.js';
 
 export const T0 = Date.parse('2026-01-01T00:00:00Z');
 
@@ -77,4 +79,27 @@ export async function startTestServer(flags: Partial<Record<keyof Config, unknow
     },
   };
   return server;
+}
+
+/** A test server on its own one-thread pool, without the in-process job runner (tests drive runners themselves). */
+export interface PooledServer {
+  s: TestServer;
+  pool: PredictPool;
+  /** stops the server, then its pool */
+  close: () => Promise<void>;
+}
+
+/** {@link startTestServer} with a one-thread pool, no job runner and the draws `from`..`to` seeded. */
+export async function startPooledServer(flags: Partial<Record<keyof Config, unknown>>, draws: { from: number; to: number }): Promise<PooledServer> {
+  const pool = createPredictPool(1);
+  const s = await startTestServer(flags, { pool, runJobs: false });
+  seedDraws(s.dir, makeDraws(draws.from, draws.to));
+  return {
+    s,
+    pool,
+    close: async () => {
+      await s.close();
+      await pool.close();
+    },
+  };
 }

@@ -7,10 +7,9 @@ import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobRunner } from '../../src/engine/job-runner.js';
-import { type PredictPool, createPredictPool } from '../../src/engine/pool.js';
+import type { PredictPool } from '../../src/engine/pool.js';
 import { insertJob, readJob } from '../../src/store/jobs-repo.js';
-import { makeDraws, seedDraws } from '../helpers/draws.js';
-import { type TestServer, startTestServer } from '../helpers/server.js';
+import { type TestServer, startPooledServer } from '../helpers/server.js';
 
 const TINY = { version: '2', name: 'tiny', strategy: 'random', tickets: 3, numbers_per_ticket: 5, history: 30, seed: 11 };
 const SLOW = { version: '2', name: 'slow', strategy: 'advanced', tickets: 10, numbers_per_ticket: 5, history: 50, seed: 3, params: { cands_mult: 10, hill_iter: 60 } };
@@ -18,16 +17,12 @@ const request = (recipe: object, from: number, to: number) => JSON.stringify({ p
 
 let pool: PredictPool;
 let s: TestServer;
+let close: () => Promise<void>;
 
 beforeAll(async () => {
-  pool = createPredictPool(1);
-  s = await startTestServer({ rate_limit_heavy: 1000, rate_limit_write: 1000, rate_limit_read: 100_000 }, { pool, runJobs: false });
-  seedDraws(s.dir, makeDraws(4001, 4200));
+  ({ s, pool, close } = await startPooledServer({ rate_limit_heavy: 1000, rate_limit_write: 1000, rate_limit_read: 100_000 }, { from: 4001, to: 4200 }));
 });
-afterAll(async () => {
-  await s.close();
-  await pool.close();
-});
+afterAll(() => close());
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function waitFor(jobId: string, statuses: string[], timeoutMs = 30_000) {

@@ -6,27 +6,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeWithin } from '../../src/cli/commands/serve.js';
 import { buildConfig } from '../../src/config.js';
 import { parseRecipe } from '../../src/core/recipe/schema.js';
-import { type PredictPool, createPredictPool } from '../../src/engine/pool.js';
 import { SYNC_MAX_COST, estimateSimulationCost } from '../../src/server/simulation-request.js';
-import { makeDraws, seedDraws } from '../helpers/draws.js';
 import { quantile, sampleHealthWhile } from '../helpers/health-latency.js';
-import { type TestServer, startTestServer } from '../helpers/server.js';
+import { type TestServer, startPooledServer } from '../helpers/server.js';
 
 /** advanced with the default search: about 280,000 cost units (0.1-0.3 s) a contest */
 const ADVANCED = { version: '2', name: 'adv', strategy: 'advanced', tickets: 5, numbers_per_ticket: 5, history: 100, seed: 3 };
 
-let pool: PredictPool;
 let s: TestServer;
+let close: () => Promise<void>;
 
 beforeAll(async () => {
-  pool = createPredictPool(1);
-  s = await startTestServer({ rate_limit_heavy: 1000, rate_limit_read: 100_000, rate_limit_ip: 10_000_000 }, { pool, runJobs: false });
-  seedDraws(s.dir, makeDraws(4001, 4200));
+  ({ s, close } = await startPooledServer({ rate_limit_heavy: 1000, rate_limit_read: 100_000, rate_limit_ip: 10_000_000 }, { from: 4001, to: 4200 }));
 });
-afterAll(async () => {
-  await s.close();
-  await pool.close();
-});
+afterAll(() => close());
 
 describe('[12.1.3] in-request simulations', () => {
   it('[12.1.3] the estimated cost decides sync or job: one contest with a huge cands_mult/hill_iter is a job', async () => {
