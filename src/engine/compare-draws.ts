@@ -4,37 +4,30 @@
  * different numbers, so a per-contest comparison between them means nothing. Refused with
  * E_CONFLICT (exit 4, HTTP 409): the runs conflict with each other, not with a rule of the input.
  */
-import { createHash } from 'node:crypto';
 import { LuckyError } from '../errors.js';
-import type { Catalog } from '../store/catalog.js';
 import type { RunRow } from '../store/runs-repo.js';
-import { readRunContests } from './run-metrics.js';
 
-/** sha256 of the draws (contest, date, balls) a run saw at `contests`. */
-function hashShared(draws: ReadonlyMap<number, string>, contests: readonly number[]): string {
-  const h = createHash('sha256');
-  for (const c of contests) h.update(`${c}|${draws.get(c)}\n`);
-  return h.digest('hex');
-}
-
-/**
- * Throws E_CONFLICT when the runs mix synthetic and official draws, or when two runs scored any
- * shared contest against different draws (dataset hash of the shared contests).
- */
-export function checkSameDraws(catalog: Catalog, rows: readonly RunRow[]): void {
+/** Throws E_CONFLICT when the runs mix the synthetic sample and official results (from the index rows alone). */
+export function checkSameSource(rows: readonly RunRow[]): void {
   const synthetic = rows.filter((r) => r.synthetic === 1);
   if (synthetic.length > 0 && synthetic.length < rows.length) {
     throw new LuckyError('E_CONFLICT', 'cannot compare runs on the synthetic sample with runs on official results: their draws differ', [
       ...rows.map((r) => `${r.run_id}: ${r.synthetic === 1 ? 'SYNTHETIC sample draws' : 'official results'}`),
     ]);
   }
-  const draws = rows.map((r) => new Map(readRunContests(catalog, r.run_id).map((c) => [c.contest, `${c.draw_date}|${c.balls}`])));
+}
+
+/**
+ * Throws E_CONFLICT when two runs scored any shared contest against different draws. `draws[i]`
+ * is run i's `date|balls` by contest, read with its per-contest hits (the files are read once).
+ */
+export function checkSameDraws(rows: readonly RunRow[], draws: ReadonlyArray<ReadonlyMap<number, string>>): void {
   const problems: string[] = [];
   for (let i = 0; i < rows.length; i++) {
     for (let j = i + 1; j < rows.length; j++) {
       const shared = [...draws[i]!.keys()].filter((c) => draws[j]!.has(c)).sort((x, y) => x - y);
-      if (shared.length === 0 || hashShared(draws[i]!, shared) === hashShared(draws[j]!, shared)) continue;
       const differing = shared.filter((c) => draws[i]!.get(c) !== draws[j]!.get(c));
+      if (differing.length === 0) continue;
       problems.push(`${rows[i]!.run_id} and ${rows[j]!.run_id}: ${differing.length} of ${shared.length} shared contests have different draws (first: ${differing.slice(0, 5).join(', ')})`);
     }
   }

@@ -14,7 +14,7 @@ import type { Catalog } from '../store/catalog.js';
 import { parseRunId } from '../store/run-file.js';
 import { type RunRow, requireRun } from '../store/runs-repo.js';
 import { type PairInput, type PairTestResult, type PairTestsTask, runPairTests } from './compare-tests.js';
-import { checkSameDraws } from './compare-draws.js';
+import { checkSameDraws, checkSameSource } from './compare-draws.js';
 import { type MetricFigure, metricFigure, readRunContests, readRunMetrics } from './run-metrics.js';
 
 /**
@@ -74,15 +74,30 @@ export interface CompareReport {
   notes: string[];
 }
 
-/** Per-contest mean hits per ticket, by contest. */
-function perContestHits(catalog: Catalog, runId: string): Map<number, number> {
-  const out = new Map<number, number>();
+/** What the pair tests and the draws check read from a run file, in one pass: by contest. */
+interface RunSeries {
+  /** mean hits per ticket */
+  hits: Map<number, number>;
+  /** the draw the contest was scored against, `date|balls` */
+  draws: Map<number, string>;
+}
+
+function readRunSeries(catalog: Catalog, runId: string): RunSeries {
+  const hits = new Map<number, number>();
+  const draws = new Map<number, string>();
   for (const r of readRunContests(catalog, runId)) {
     const counts = r.hits_histogram.split(' ').map(Number);
     const n = counts.reduce((s, c) => s + c, 0);
-    if (n > 0) out.set(r.contest, counts.reduce((s, c, h) => s + c * h, 0) / n);
+    if (n > 0) hits.set(r.contest, counts.reduce((s, c, h) => s + c * h, 0) / n);
+    draws.set(r.contest, `${r.draw_date}|${r.balls}`);
   }
-  return out;
+  return { hits, draws };
+}
+
+/** The pair tests' inputs, once the runs are known to share their draws. */
+function pairTestsOf(plan: ComparePlan, series: readonly RunSeries[], maxWork: number | undefined): { heads: PairHead[]; task: PairTestsTask } {
+  checkSameDraws(plan.rows, series.map((x) => x.draws));
+  return buildPairTests(plan, series.map((x) => x.hits), maxWork);
 }
 
 /** What a comparison needs before any run file is read: the checked index rows and the test settings. */
@@ -108,7 +123,7 @@ function planCompare(catalog: Catalog, ids: readonly string[], options: CompareO
     const overlap = Math.min(a.last_contest, b.last_contest) - Math.max(a.first_contest, b.first_contest) + 1;
     return overlap > 0 ? { paired: true, n: Math.min(overlap, a.contests_done, b.contests_done) } : { paired: false, nA: a.contests_done };
   });
-  checkSameDraws(catalog, rows);
+  checkSameSource(rows);
   return plan;
 }
 
@@ -201,9 +216,9 @@ function assembleReport(plan: ComparePlan, metrics: CompareMetric[], heads: read
 export function compareRuns(catalog: Catalog, ids: readonly string[], options: CompareOptions): CompareReport {
   const plan = planCompare(catalog, ids, options);
   const metrics = compareMetrics(catalog, plan.rows, options.metrics);
-  const { heads, task } = buildPairTests(
+  const { heads, task } = pairTestsOf(
     plan,
-    plan.rows.map((r) => perContestHits(catalog, r.run_id)),
+    plan.rows.map((r) => readRunSeries(catalog, r.run_id)),
     options.maxWork,
   );
   return assembleReport(plan, metrics, heads, runPairTests(task));
@@ -226,13 +241,13 @@ export async function compareRunsAsync(
   const interrupted = () => new LuckyError('E_INTERRUPTED', 'comparison stopped: the client went away');
   const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
   const metrics = compareMetrics(catalog, plan.rows, options.metrics);
-  const hits: Array<Map<number, number>> = [];
+  const series: RunSeries[] = [];
   for (const r of plan.rows) {
     await turn();
     if (signal?.aborted) throw interrupted();
-    hits.push(perContestHits(catalog, r.run_id));
+    series.push(readRunSeries(catalog, r.run_id));
   }
-  const { heads, task } = buildPairTests(plan, hits, options.maxWork);
+  const { heads, task } = pairTestsOf(plan, series, options.maxWork);
   // Tasks of about 50 million flips each, so a wide comparison spreads over the pool's threads.
   const chunks: PairInput[][] = [[]];
   let chunkWork = 0;
