@@ -8,7 +8,7 @@
 import { type BestOfLaw, bestOfLaw, bestOfRng, formatBestOfLaw } from '../core/best-of.js';
 import type { RunTotals } from './summarize.js';
 import { summarizeRows } from './summarize.js';
-import { type ContestRow, readContestRows, readContestTickets } from '../store/run-file.js';
+import { type ContestRow, readContestRows } from '../store/run-file.js';
 import type { Db } from '../store/sqlite.js';
 import { ENGINE_VERSION } from './run-types.js';
 
@@ -39,8 +39,8 @@ export function auditRunFile(db: Db, k: number, ticketsPerContest: number, seed:
     if (differences.length < MAX_DIFFERENCES) differences.push(d);
   };
   const rows = readContestRows(db);
-  auditContests(db, rows, add);
-  const totals = summarizeRows(rows, k, ticketsPerContest, auditBestOfLaws(db, rows, k, seed, add));
+  const numbers = auditContests(db, rows, add);
+  const totals = summarizeRows(rows, k, ticketsPerContest, auditBestOfLaws(rows, numbers, k, seed, add));
   if (stored !== undefined) {
     const s = stored as Partial<RunTotals>;
     const { baseline, ...figures } = totals.summary;
@@ -59,18 +59,18 @@ export function auditRunFile(db: Db, k: number, ticketsPerContest: number, seed:
  * computes it (never taken from the file: a lowered law would make a run look better than chance);
  * a stored law that differs is reported.
  */
-function auditBestOfLaws(db: Db, rows: readonly ContestRow[], k: number, seed: number, add: (d: AuditDifference) => void): BestOfLaw[] {
+function auditBestOfLaws(rows: readonly ContestRow[], numbers: ReadonlyMap<number, number[]>, k: number, seed: number, add: (d: AuditDifference) => void): BestOfLaw[] {
   return rows.map((r) => {
-    const law = bestOfLaw(readContestTickets(db, r.contest), k, () => bestOfRng(seed, r.contest));
+    const law = bestOfLaw(numbers.get(r.contest) ?? [], k, () => bestOfRng(seed, r.contest));
     const text = formatBestOfLaw(law);
     if (r.best_of !== null && r.best_of !== text) add({ path: `contest ${r.contest} best_of`, stored: r.best_of, recomputed: text });
     return law;
   });
 }
 
-/** Hits recounted per ticket; histogram, best hits and best ticket recounted per contest. */
-function auditContests(db: Db, rows: readonly ContestRow[], add: (d: AuditDifference) => void): void {
-  const byContest = new Map(rows.map((r) => [r.contest, { row: r, balls: new Set(r.balls.split(' ').map(Number)), hist: [0, 0, 0, 0, 0, 0], best: -1, bestTicket: -1 }]));
+/** Hits recounted per ticket; histogram, best hits and best ticket recounted per contest; returns each contest's ticket numbers (flat) for its best-of law. */
+function auditContests(db: Db, rows: readonly ContestRow[], add: (d: AuditDifference) => void): Map<number, number[]> {
+  const byContest = new Map(rows.map((r) => [r.contest, { row: r, balls: new Set(r.balls.split(' ').map(Number)), hist: [0, 0, 0, 0, 0, 0], best: -1, bestTicket: -1, numbers: [] as number[] }]));
   const tickets = db.prepare('SELECT contest, ticket, numbers, hits FROM tickets ORDER BY contest, ticket').iterate() as Iterable<{ contest: number; ticket: number; numbers: string; hits: number }>;
   for (const t of tickets) {
     const c = byContest.get(t.contest);
@@ -78,7 +78,9 @@ function auditContests(db: Db, rows: readonly ContestRow[], add: (d: AuditDiffer
       add({ path: `contest ${t.contest} ticket ${t.ticket}`, stored: 'a ticket', recomputed: 'no such contest' });
       continue;
     }
-    const hits = t.numbers.split(' ').filter((n) => c.balls.has(Number(n))).length;
+    const numbers = t.numbers.split(' ').map(Number);
+    c.numbers.push(...numbers);
+    const hits = numbers.filter((n) => c.balls.has(n)).length;
     if (hits !== t.hits) add({ path: `contest ${t.contest} ticket ${t.ticket} hits`, stored: t.hits, recomputed: hits });
     c.hist[Math.min(5, hits)]!++;
     if (hits > c.best) {
@@ -92,6 +94,7 @@ function auditContests(db: Db, rows: readonly ContestRow[], add: (d: AuditDiffer
     if (c.best !== c.row.best_hits) add({ path: `contest ${contest} best_hits`, stored: c.row.best_hits, recomputed: c.best });
     else if (c.bestTicket !== c.row.best_ticket) add({ path: `contest ${contest} best_ticket`, stored: c.row.best_ticket, recomputed: c.bestTicket });
   }
+  return new Map([...byContest].map(([contest, c]) => [contest, c.numbers]));
 }
 
 /** Deep comparison with a relative tolerance for floating-point figures. */
