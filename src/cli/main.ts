@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { ERROR_TABLE, LuckyError, isLuckyError } from '../errors.js';
-import { toStorageError } from '../store/storage-errors.js';
+import { toStorageError } from '../usecases/storage-errors.js';
 import { readPackageVersion } from '../version.js';
 import { COMMANDS } from './commands/index.js';
 import { CliContext, type CliIo, type GlobalFlags } from './context.js';
