@@ -305,3 +305,11 @@ function interruptedRunIds(db: Db): string[] {
 export function deleteRunRow(db: Db, runId: string): void {
   db.prepare('DELETE FROM runs WHERE run_id = ?').run(runId);
 }
+
+/**
+ * Checkpoints the catalog's WAL (RESTART): on a full disk the WAL keeps growing until a checkpoint
+ * lets the next write start over at its beginning, in space the WAL file already holds.
+ */
+export function restartCatalogWal(db: Db): void {
+  db.pragma('wal_checkpoint(RESTART)');
+}

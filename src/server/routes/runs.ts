@@ -13,7 +13,7 @@ import { csvLine } from '../../core/csv.js';
 import { runRowJson } from '../../engine/run-json.js';
 import { type TicketRow, deleteRun, iterateTickets, readRunReport } from '../../engine/runs.js';
 import { LuckyError } from '../../errors.js';
-import { RUN_ID_PATTERN, openRunFile, readContestPage, runFilePath } from '../../store/run-file.js';
+import { RUN_ID_PATTERN, openRunFile, runFilePath } from '../../store/run-file.js';
 import { RUN_METRIC_COLUMNS, RUN_STATUSES, type RunRow, listRuns, ordersByLift, requireRun, runLivenessStamp, runOrder, runOrderValue } from '../../store/runs-repo.js';
 import type { Catalog } from '../../store/catalog.js';
 import { isStorageFault, toStorageError } from '../../store/storage-errors.js';
@@ -186,22 +186,21 @@ const runsRoutes: ResourcePlugin = (app, { ctx }, done) => {
       const after = request.query.cursor === undefined ? undefined : decodeCursor('contests', request.query.cursor);
       const rf = openRunFile(file, { mustExist: true, readonly: true });
       try {
-        const rows = readContestPage(rf.db, { after, minHits: request.query.min_hits, limit: limit + 1 });
+        const rows = rf.contestPage({ after, minHits: request.query.min_hits, limit: limit + 1 });
         const page = rows.slice(0, limit);
         const last = page.at(-1);
-        const ints = (s: string) => s.split(' ').map(Number);
         return {
           items: page.map((r) => ({
             contest: r.contest,
             draw_date: r.draw_date,
-            draw: ints(r.balls),
+            draw: r.balls,
             best_hits: r.best_hits,
             best_ticket: r.best_ticket,
-            best_numbers: r.best_numbers === null ? null : ints(r.best_numbers),
-            hits_histogram: ints(r.hits_histogram),
+            best_numbers: r.best_numbers,
+            hits_histogram: r.hits_histogram,
             cost_cents: r.cost_cents,
             prize_cents: r.prize_cents,
-            prize_estimated: r.prize_estimated === 1,
+            prize_estimated: r.prize_estimated,
           })),
           next_cursor: rows.length > limit && last ? encodeCursor('contests', last.contest) : null,
         };
