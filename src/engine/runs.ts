@@ -11,7 +11,7 @@ import { LuckyError } from '../errors.js';
 import type { Catalog } from '../store/catalog.js';
 import { makePrivate } from '../store/private-files.js';
 import { type TicketRow, openRunFile, parseRunId, runFilePath, runsDir } from '../store/run-file.js';
-import { deleteRunRow, getRun, insertRun, requireRun, runBusyError, updateRun } from '../store/runs-repo.js';
+import { deleteRun as deleteRunRow, getRun, insertRun, requireRun, updateRun } from '../store/runs-repo.js';
 import { planRun } from './plan.js';
 import { type AuditDifference, type RunAudit, auditRunFile } from './run-audit.js';
 import { buildRunIndexFigures } from './run-index.js';
@@ -49,15 +49,10 @@ export function readRunReport(catalog: Catalog, runId: string): RunReport | unde
  * (E_BUSY); an `interrupted` one (its process is gone) is deleted like any other.
  */
 export function deleteRun(catalog: Catalog, runId: string): void {
-  const file = runFilePath(catalog.dataDir, runId);
-  catalog.db
-    .transaction(() => {
-      const row = requireRun(catalog.db, parseRunId(runId));
-      if (row.status === 'running') throw runBusyError(row);
-      deleteRunRow(catalog.db, runId);
-      for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
-    })
-    .immediate();
+  const file = runFilePath(catalog.dataDir, parseRunId(runId));
+  deleteRunRow(catalog.db, runId, () => {
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+  });
 }
 
 export interface ImportedRun {

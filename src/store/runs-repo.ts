@@ -293,8 +293,17 @@ function interruptedRunIds(db: Db): string[] {
   return rows.filter((r) => shownRunStatus(r) === 'interrupted').map((r) => r.run_id);
 }
 
-export function deleteRunRow(db: Db, runId: string): void {
-  db.prepare('DELETE FROM runs WHERE run_id = ?').run(runId);
+/**
+ * Deletes a run's index row and, in the same write transaction, its files (`removeFiles`). A run
+ * some live process is executing is refused (E_BUSY); an unknown one is E_NOT_FOUND.
+ */
+export function deleteRun(db: Db, runId: string, removeFiles: () => void): void {
+  db.transaction(() => {
+    const row = requireRun(db, runId);
+    if (row.status === 'running') throw runBusyError(row);
+    db.prepare('DELETE FROM runs WHERE run_id = ?').run(runId);
+    removeFiles();
+  }).immediate();
 }
 
 /**
