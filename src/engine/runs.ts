@@ -17,8 +17,6 @@ import { type AuditDifference, type RunAudit, auditRunFile } from './run-audit.j
 import { buildRunIndexFigures } from './run-index.js';
 import type { RunReport } from './simulate.js';
 
-export type { TicketRow } from '../store/run-file.js';
-
 /** Streams every ticket of a run in (contest, ticket) order. */
 export function* iterateTickets(catalog: Catalog, runId: string): Generator<TicketRow> {
   requireRun(catalog.db, runId);
