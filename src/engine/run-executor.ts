@@ -12,10 +12,10 @@ import type { PricePeriod } from '../core/finance/prices.js';
 import type { PayoutRule } from '../core/finance/prizes.js';
 import { type Recipe, canonicalRecipeJson } from '../core/recipe/schema.js';
 import { scoreContest } from '../core/scoring.js';
-import { type ContestResult, type RunFile, createResultWriter, readDoneContests, readRunMeta, writeRunMeta, writeSummary } from '../store/run-file.js';
+import type { ContestResult, RunFile } from '../store/run-file.js';
 import { releaseOwnership } from '../store/process-owner.js';
 import { userFacingMessage } from '../store/storage-errors.js';
-import { type RunRow, runOwnerKey, updateRun } from '../store/runs-repo.js';
+import { type RunRow, runOwnerKey, updateRun, restartCatalogWal } from '../store/runs-repo.js';
 import type { RunPlan } from './plan.js';
 import type { PredictResult, PredictTask } from './predict.worker.js';
 import { buildRunIndexFigures } from './run-index.js';
@@ -120,10 +120,10 @@ export async function executeRuns(env: RunEnv, jobs: readonly RunJob[], options:
 
 async function executeOwnedRuns(env: RunEnv, jobs: readonly RunJob[], options: ExecuteOptions): Promise<RunOutcome[]> {
   const states: JobState[] = jobs.map((job) => {
-    const done = readDoneContests(job.rf.db);
+    const done = job.rf.doneContests();
     const todo = job.plan.targets.map((d, i) => ({ draw: d, end: job.plan.target_index[i]! })).filter((t) => !done.has(t.draw.contest));
     const byContest = new Map(todo.map((t) => [t.draw.contest, t.draw]));
-    return { job, recipeJson: canonicalRecipeJson(job.recipe), todo, byContest, ready: new Map(), nextToWrite: 0, written: done.size, write: createResultWriter(job.rf.db), failure: undefined };
+    return { job, recipeJson: canonicalRecipeJson(job.recipe), todo, byContest, ready: new Map(), nextToWrite: 0, written: done.size, write: job.rf.resultWriter(), failure: undefined };
   });
   for (const s of states) {
     const p = s.job.plan;
@@ -266,8 +266,8 @@ function finishRun(env: RunEnv, s: JobState): RunOutcome {
   const { job } = s;
   const { rf, recipe, plan } = job;
   let status: RunRow['status'] = s.failure !== undefined ? 'failed' : s.written < plan.targets.length ? 'cancelled' : 'completed';
-  const totals = summarizeRunFile(rf.db, recipe.numbers_per_ticket, recipe.tickets, recipe.seed);
-  const meta = readRunMeta(rf.db);
+  const totals = summarizeRunFile(rf, recipe.numbers_per_ticket, recipe.tickets, recipe.seed);
+  const meta = rf.readMeta();
   const report: RunReport = {
     run_id: job.run_id,
     file: rf.file,
@@ -291,9 +291,9 @@ function finishRun(env: RunEnv, s: JobState): RunOutcome {
   // message; the raw one (SQL text, table names) stays in the failure, for the log and stderr.
   let errorText = f === undefined ? null : userFacingMessage(f);
   try {
-    writeRunMeta(rf.db, { status, finished_at: finishedAt, ...(errorText ? { error: errorText } : {}) });
-    writeSummary(rf.db, report, finishedAt);
-    rf.db.pragma('wal_checkpoint(TRUNCATE)');
+    rf.writeMeta({ status, finished_at: finishedAt, ...(errorText ? { error: errorText } : {}) });
+    rf.writeSummary(report, finishedAt);
+    rf.checkpoint();
   } catch (e) {
     // The file cannot take its outcome (a full disk): the index still says `failed`, never `running`.
     f ??= e;
@@ -320,7 +320,7 @@ function recordOutcome(env: RunEnv, runId: string, outcome: Parameters<typeof up
     updateRun(env.catalog.db, runId, outcome);
   } catch (e) {
     if ((e as { code?: unknown }).code !== 'SQLITE_FULL') throw e;
-    env.catalog.db.pragma('wal_checkpoint(RESTART)');
+    restartCatalogWal(env.catalog.db);
     updateRun(env.catalog.db, runId, outcome);
   }
 }

@@ -14,7 +14,7 @@ import { type Recipe, canonicalRecipeJson, parseRecipe, recipeHash } from '../co
 import { LuckyError } from '../errors.js';
 import { makePrivateDir } from '../store/private-files.js';
 import { readPayoutRule, readPriceTable } from '../store/prices-repo.js';
-import { openRunFile, readRunMeta, runFilePath, runsDir, writeRunMeta } from '../store/run-file.js';
+import { openRunFile, runFilePath, runsDir } from '../store/run-file.js';
 import { holdOwnership, ownerTag } from '../store/process-owner.js';
 import { claimRun, getRun, insertRun, requireRun, runBusyError, runOwnerKey } from '../store/runs-repo.js';
 import { type RangeRequest, type RunPlan, planRun } from './plan.js';
@@ -69,7 +69,7 @@ export function prepareRun(env: RunEnv, req: SimulateRequest, plan: RunPlan = pl
   };
   const rf = openRunFile(file);
   try {
-    writeRunMeta(rf.db, {
+    rf.writeMeta({
       ...common,
       missing_contests: JSON.stringify(plan.missing),
       short_history_contests: JSON.stringify(plan.short_history),
@@ -106,7 +106,7 @@ export function prepareResume(env: RunEnv, runId: string): RunJob {
   if (row.status === 'running') throw runBusyError(row);
   const rf = openRunFile(runFilePath(env.catalog.dataDir, runId), { mustExist: true });
   try {
-    const meta = readRunMeta(rf.db);
+    const meta = rf.readMeta();
     const recipe = parseRecipe(JSON.parse(meta.recipe_json ?? 'null'));
     const plan = planRun(env.catalog.db, { from: Number(meta.first_contest), to: Number(meta.last_contest) }, recipe.history);
     if (plan.dataset_hash !== meta.dataset_hash) {
@@ -119,7 +119,7 @@ export function prepareResume(env: RunEnv, runId: string): RunJob {
     // The atomic check: two resumes that both got this far cannot both claim the run.
     claimRun(env.catalog.db, runId, ownerTag(), { error: null, started_at: env.now().toISOString() });
     holdOwnership(runOwnerKey(runId));
-    writeRunMeta(rf.db, { status: 'running' });
+    rf.writeMeta({ status: 'running' });
     return { run_id: runId, rf, recipe, plan, prices, rule };
   } catch (e) {
     rf.close();
