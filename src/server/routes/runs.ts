@@ -22,7 +22,7 @@ import {
   runListStamp,
   showRun,
 } from '../../usecases/runs.js';
-import { isStorageFault, toStorageError } from '../../store/storage-errors.js';
+import { isStorageFault, toStorageError } from '../../usecases/storage-errors.js';
 import type { ResourcePlugin } from '../context.js';
 import { COMMON_ERRORS, errorResponses } from '../error-envelope.js';
 import { ResponseCache } from '../response-cache.js';
