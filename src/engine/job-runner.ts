@@ -173,11 +173,18 @@ export class JobRunner {
     };
     if (opts.signal.aborted) onAbort();
     else opts.signal.addEventListener('abort', onAbort, { once: true });
-    // Nobody claims here: the caller's own job is claimed by id and runs now.
-    if (!this.started && !this.active.has(job.job_id)) this.runOwn(job.job_id);
+    // Nobody claims here: the caller's own job is claimed by id and runs now. Should another
+    // process have claimed it first, polling settles it when it ends there.
+    let poll: NodeJS.Timeout | undefined;
+    if (!this.started && !this.active.has(job.job_id)) {
+      this.runOwn(job.job_id);
+      poll = setInterval(() => this.settleForeignWaiters(), this.o.pollMs ?? JOB_POLL_MS);
+      poll.unref();
+    }
     try {
       return await ended;
     } finally {
+      if (poll) clearInterval(poll);
       opts.signal.removeEventListener('abort', onAbort);
       this.waiters.delete(job.job_id);
       try {

@@ -40,7 +40,8 @@ export interface PredictResult {
  * Predicts a contest's tickets with a recipe from the `history` draws strictly before it (the
  * predictor is deterministic per seed and contest). Refuses a catalog without draws
  * (E_DATA_MISSING), a contest past the next one (E_RANGE_INVALID) and one with no draws before
- * it (E_DATA_MISSING); recipe problems as the recipe's source reports them.
+ * it (E_DATA_MISSING); recipe problems as the recipe's source reports them. Returns the
+ * prediction (what `predict --json` prints) with the recipe's name and ticket size for a table.
  */
 export function predictContest(deps: Pick<UseCaseDeps, 'catalog'>, input: PredictInput): PredictResult {
   const { recipe } = resolveRequestRecipe(deps.catalog, input.request, { cwd: input.cwd });
