@@ -1,4 +1,5 @@
 /** The `simulate` command's body: build the run request, call the start (or resume) use case, render progress and the report. */
+import { parseRunRange } from '../core/contest-range.js';
 import { type RunRequest, RunRequestSchema } from '../core/run-request.js';
 import { ERROR_TABLE, LuckyError } from '../errors.js';
 import type { RunEvent, RunReport } from '../engine/run-types.js';
@@ -27,19 +28,22 @@ export function runRequestOfFlags(a: Omit<SimulateArgs, 'resume' | 'format'>): R
   const parsed = RunRequestSchema.safeParse(fields);
   if (parsed.success) return parsed.data;
   const flag = (key: PropertyKey | undefined) => (key === 'recipe_file' ? '--recipe' : `--${String(key ?? '')}`);
-  const details = parsed.error.issues.map((i) => `${flag(i.path[0])}: ${i.message}`);
-  throw new LuckyError('E_USAGE', `invalid flags: ${details.join('; ')}`, details);
+  throw new LuckyError('E_USAGE', parsed.error.issues.map((i) => `${flag(i.path[0])}: ${i.message}`).join('; '));
 }
 
 export async function runSimulateCommand(ctx: CliContext, a: SimulateArgs): Promise<void> {
   if (a.format === 'csv' || (a.format as string) === 'csv') throw new LuckyError('E_USAGE', 'simulate prints --json or --ndjson');
   const threads = a.threads ?? ctx.config().values.threads;
   const { resume, format: _format, ...fields } = a;
+  // The range rule first, as ever: a bad range is refused before the catalog is opened.
+  if (resume === undefined) parseRunRange(fields);
   const request = resume === undefined ? runRequestOfFlags(fields) : undefined;
   const catalog = await ctx.catalog();
   await ensureDraws(ctx);
   const { createPredictPool } = await import('../engine/pool.js');
-  const { startRun, resumeRun } = await import('../usecases/runs-start.js');
+  const { resolveRun, startRun, resumeRun } = await import('../usecases/runs-start.js');
+  // Resolved and planned once, before any thread or file is created.
+  const resolved = request ? resolveRun({ catalog }, { request, cwd: ctx.io.cwd }) : undefined;
   const pool = createPredictPool(threads);
   ctx.onCleanup(() => pool.close());
   const spinner = a.format === 'table' ? await ctx.out.spinner('simulating') : undefined;
@@ -60,7 +64,7 @@ export async function runSimulateCommand(ctx: CliContext, a: SimulateArgs): Prom
   const deps = { catalog, pool, now: () => new Date(), signal: ctx.signal, onEvent };
   let report: RunReport;
   try {
-    report = request ? await startRun(deps, { request, cwd: ctx.io.cwd }) : await resumeRun(deps, { run_id: resume! });
+    report = resolved ? await startRun(deps, resolved) : await resumeRun(deps, { run_id: resume! });
   } catch (e) {
     spinner?.fail('simulation failed');
     throw e;

@@ -1,6 +1,6 @@
 /** Starting and resuming a backtest run: the use cases behind `simulate` and `simulate --resume`. */
 import type { RunRequest } from '../core/run-request.js';
-import { resolveRunRequest } from '../engine/run-request.js';
+import { type ResolvedRun, resolveRunRequest } from '../engine/run-request.js';
 import type { RunEnv, RunEvent, RunReport } from '../engine/run-types.js';
 import { resumeRun as resumeRunFile, simulate } from '../engine/simulate.js';
 import { parseRunId } from '../store/run-file.js';
@@ -26,13 +26,24 @@ function envOf(deps: RunDeps): RunEnv {
 }
 
 /**
- * Starts a run and carries it to completion, or to a clean stop when `deps.signal` aborts
- * (then the report's status is `cancelled` and the run resumable). The request is resolved and
- * planned once ({@link resolveRunRequest}): E_USAGE, E_RECIPE_INVALID, E_RANGE_INVALID,
- * E_DATA_MISSING come before any file is created. Returns the run's report.
+ * Checks a run request against the catalog without creating anything: the recipe from its source
+ * (a relative file read from `input.cwd`), the seed override, the range rule and the plan
+ * (`engine/run-request.ts`). Refuses with E_USAGE, E_NOT_FOUND, E_RECIPE_INVALID, E_RANGE_INVALID
+ * or E_DATA_MISSING. Returns the resolved request and its plan: pass both to {@link startRun},
+ * which does not plan again.
  */
-export async function startRun(deps: RunDeps, input: StartRunInput): Promise<RunReport> {
-  const { request, plan } = resolveRunRequest(deps, input.request, { cwd: input.cwd });
+export function resolveRun(deps: Pick<UseCaseDeps, 'catalog'>, input: StartRunInput): ResolvedRun {
+  return resolveRunRequest(deps, input.request, { cwd: input.cwd });
+}
+
+/**
+ * Starts a resolved run ({@link resolveRun}) and carries it to completion, or to a clean stop
+ * when `deps.signal` aborts (then the report's status is `cancelled` and the run resumable).
+ * E_CONFLICT when the run id exists; a failing run is E_INTERNAL (its file and index say
+ * `failed`). Returns the run's report.
+ */
+export async function startRun(deps: RunDeps, resolved: ResolvedRun): Promise<RunReport> {
+  const { request, plan } = resolved;
   return simulate(envOf(deps), { recipe: request.recipe, range: { from: request.from, to: request.to }, name: request.name ?? undefined }, plan);
 }
 
