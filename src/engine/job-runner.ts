@@ -391,6 +391,10 @@ export class JobRunner {
       const env = { catalog: this.o.catalog, pool, now: () => new Date(this.o.now()), signal: entry.controller.signal };
       outcome = await runResolvedRequest(env, request, runId, waiter?.plan);
       status = outcome.report.status;
+      // The draws changed between the request's validation and its run (an import meanwhile): it ran on the new ones.
+      if (request.dataset_hash !== null && outcome.report.dataset_hash !== request.dataset_hash) {
+        this.log.warn({ job_id: jobId, run_id: runId }, "the draws behind the job changed after it was queued; it ran on the catalog's current draws");
+      }
     } catch (e) {
       if (entry.controller.signal.aborted && isLuckyError(e) && e.code === 'E_INTERRUPTED') {
         // Stopped before its first contest: a cancel like any other, only without a report.
