@@ -10,7 +10,7 @@
 import { type Draw, type History, buildHistory } from '../core/draw.js';
 import type { PricePeriod } from '../core/finance/prices.js';
 import type { PayoutRule } from '../core/finance/prizes.js';
-import { type Recipe, canonicalRecipeJson } from '../core/recipe/schema.js';
+import type { Recipe } from '../core/recipe/schema.js';
 import { scoreContest } from '../core/scoring.js';
 import type { ContestResult, RunFile } from '../store/run-file.js';
 import { releaseOwnership } from '../store/process-owner.js';
@@ -30,11 +30,15 @@ const PREDICTIONS_PER_TASK = 16;
 /** Contests per task, so progress events and Ctrl-C are never more than a few contests away. */
 const MAX_CONTESTS_PER_TASK = 8;
 
-/** A run ready to execute: its file is open and its index row exists. */
+/** A run ready to execute: its file is open and its index row exists. It carries what finishing needs. */
 export interface RunJob {
   run_id: string;
   rf: RunFile;
   recipe: Recipe;
+  /** the recipe's canonical JSON (what the workers parse) and its hash, computed once when the run was prepared */
+  recipe_json: string;
+  recipe_hash: string;
+  name: string | null;
   plan: RunPlan;
   prices: readonly PricePeriod[];
   rule: PayoutRule;
@@ -59,7 +63,6 @@ interface Unit {
 
 interface JobState {
   job: RunJob;
-  recipeJson: string;
   todo: Unit[];
   byContest: Map<number, Draw>;
   ready: Map<number, ContestResult>;
@@ -123,7 +126,7 @@ async function executeOwnedRuns(env: RunEnv, jobs: readonly RunJob[], options: E
     const done = job.rf.doneContests();
     const todo = job.plan.targets.map((d, i) => ({ draw: d, end: job.plan.target_index[i]! })).filter((t) => !done.has(t.draw.contest));
     const byContest = new Map(todo.map((t) => [t.draw.contest, t.draw]));
-    return { job, recipeJson: canonicalRecipeJson(job.recipe), todo, byContest, ready: new Map(), nextToWrite: 0, written: done.size, write: job.rf.resultWriter(), failure: undefined };
+    return { job, todo, byContest, ready: new Map(), nextToWrite: 0, written: done.size, write: job.rf.resultWriter(), failure: undefined };
   });
   for (const s of states) {
     const p = s.job.plan;
@@ -162,7 +165,7 @@ async function executeOwnedRuns(env: RunEnv, jobs: readonly RunJob[], options: E
     return {
       used,
       task: {
-        recipes: used.map((i) => g.states[i]!.recipeJson),
+        recipes: used.map((i) => g.states[i]!.job.recipe_json),
         contests: g.history.contests.slice(lo, hi),
         balls: g.history.balls.slice(lo * 5, hi * 5),
         targets: live.map((x) => ({ contest: x.u.draw.contest, end: x.u.end - lo, recipes: x.who.map((i) => slot.get(i)!) })),
@@ -267,13 +270,12 @@ function finishRun(env: RunEnv, s: JobState): RunOutcome {
   const { rf, recipe, plan } = job;
   let status: RunRow['status'] = s.failure !== undefined ? 'failed' : s.written < plan.targets.length ? 'cancelled' : 'completed';
   const totals = summarizeRunFile(rf, recipe.numbers_per_ticket, recipe.tickets, recipe.seed);
-  const meta = rf.readMeta();
   const report: RunReport = {
     run_id: job.run_id,
     file: rf.file,
     status,
-    name: meta.name ?? null,
-    recipe_hash: meta.recipe_hash!,
+    name: job.name,
+    recipe_hash: job.recipe_hash,
     strategy: recipe.strategy,
     seed: recipe.seed,
     first_contest: plan.first_contest,

@@ -53,11 +53,12 @@ export function prepareRun(env: RunEnv, req: SimulateRequest, plan: RunPlan = pl
   const prices = env.prices ?? readPriceTable(env.catalog.db);
   const rule = env.payoutRule ?? readPayoutRule(env.catalog.db);
   // Fields the run file's meta and the catalog's index row share, computed once.
+  const recipeJson = canonicalRecipeJson(recipe);
   const common = {
     run_id: runId,
     name: req.name ?? null,
     sweep_id: req.sweep_id ?? null,
-    recipe_json: canonicalRecipeJson(recipe),
+    recipe_json: recipeJson,
     recipe_hash: recipeHash(recipe),
     seed: recipe.seed,
     dataset_hash: plan.dataset_hash,
@@ -93,7 +94,7 @@ export function prepareRun(env: RunEnv, req: SimulateRequest, plan: RunPlan = pl
     rf.close();
     throw e;
   }
-  return { run_id: runId, rf, recipe, plan, prices, rule };
+  return { run_id: runId, rf, recipe, recipe_json: recipeJson, recipe_hash: common.recipe_hash, name: common.name, plan, prices, rule };
 }
 
 /**
@@ -107,7 +108,8 @@ export function prepareResume(env: RunEnv, runId: string): RunJob {
   const rf = openRunFile(runFilePath(env.catalog.dataDir, runId), { mustExist: true });
   try {
     const meta = rf.readMeta();
-    const recipe = parseRecipe(JSON.parse(meta.recipe_json ?? 'null'));
+    const recipeJson = meta.recipe_json ?? 'null';
+    const recipe = parseRecipe(JSON.parse(recipeJson));
     const plan = planRun(env.catalog.db, { from: Number(meta.first_contest), to: Number(meta.last_contest) }, recipe.history);
     if (plan.dataset_hash !== meta.dataset_hash) {
       throw new LuckyError('E_CONFLICT', `the draws behind run ${runId} changed since it started (dataset hash differs): it cannot be resumed`, [
@@ -120,16 +122,17 @@ export function prepareResume(env: RunEnv, runId: string): RunJob {
     claimRun(env.catalog.db, runId, ownerTag(), { error: null, started_at: env.now().toISOString() });
     holdOwnership(runOwnerKey(runId));
     rf.writeMeta({ status: 'running' });
-    return { run_id: runId, rf, recipe, plan, prices, rule };
+    // The file's canonical JSON and hash are the run's identity: carried as written, never recomputed.
+    return { run_id: runId, rf, recipe, recipe_json: recipeJson, recipe_hash: meta.recipe_hash ?? recipeHash(recipe), name: meta.name ?? null, plan, prices, rule };
   } catch (e) {
     rf.close();
     throw e;
   }
 }
 
-/** Starts a new run and carries it to completion (or cancellation). */
-export async function simulate(env: RunEnv, req: SimulateRequest): Promise<RunReport> {
-  const job = prepareRun(env, req);
+/** Starts a new run and carries it to completion (or cancellation); `plan`: the one its request was resolved with. */
+export async function simulate(env: RunEnv, req: SimulateRequest, plan?: RunPlan): Promise<RunReport> {
+  const job = prepareRun(env, req, plan);
   return unwrap(await executeRuns(env, [job]));
 }
 
