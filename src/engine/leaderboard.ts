@@ -15,6 +15,7 @@ import { METRIC_DOCS, METRIC_NAMES, type MetricName } from '../core/metrics.js';
 import { type RankBy, liftOf, rankByFor, rankEntries } from '../core/ranking.js';
 import type { Catalog } from '../store/catalog.js';
 import type { RunRow } from '../store/runs-repo.js';
+import { listCompletedRuns } from '../store/runs-queries.js';
 import { type MetricFigure, metricFigure, readRunMetrics } from './run-metrics.js';
 
 export interface LeaderboardOptions {
@@ -129,8 +130,7 @@ function withLift(f: MetricFigure): MetricFigure & { lift: number | null } {
 }
 
 export function buildLeaderboard(catalog: Catalog, o: LeaderboardOptions): Leaderboard {
-  const sql = `SELECT * FROM runs WHERE status = 'completed' ${o.since ? 'AND created_at >= ?' : ''} ORDER BY status, created_at, run_id`;
-  const runs = catalog.db.prepare(sql).all(...(o.since ? [o.since] : [])) as RunRow[];
+  const runs = listCompletedRuns(catalog, o.since);
   const candidates = runs.map((r) => {
     const m = readRunMetrics(catalog, r);
     return { r, m, row: filterRowOf(r, m.metrics) };

@@ -1,6 +1,7 @@
 /** The catalog's sweeps and their cells. Prepared statements; each list is one query. */
 import { LuckyError } from '../errors.js';
 import { RUN_ID_PATTERN } from './run-file.js';
+import type { RunRow } from './runs-repo.js';
 import type { Db } from './sqlite.js';
 
 export type SweepStatus = 'pending' | 'running' | 'completed' | 'completed_with_failures' | 'stopped' | 'failed';
@@ -100,6 +101,15 @@ export function updateCell(db: Db, sweepId: string, cellIndex: number, values: C
 /** Every cell of a sweep in index order. */
 export function listCells(db: Db, sweepId: string): CellRow[] {
   return db.prepare('SELECT * FROM sweep_cells WHERE sweep_id = ? ORDER BY cell_index').all(sweepId) as CellRow[];
+}
+
+/** The index rows of a sweep's cell runs (`run_id`) or holdout runs (`holdout_run_id`), by run id. */
+export function readCellRuns(db: Db, sweepId: string, column: 'run_id' | 'holdout_run_id'): Map<string, RunRow> {
+  const sql = column === 'run_id'
+    ? 'SELECT r.* FROM sweep_cells c JOIN runs r ON r.run_id = c.run_id WHERE c.sweep_id = ?'
+    : 'SELECT r.* FROM sweep_cells c JOIN runs r ON r.run_id = c.holdout_run_id WHERE c.sweep_id = ?';
+  const rows = db.prepare(sql).all(sweepId) as RunRow[];
+  return new Map(rows.map((r) => [r.run_id, r]));
 }
 
 export interface CellCounts {
