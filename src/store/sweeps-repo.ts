@@ -1,10 +1,11 @@
 /** The catalog's sweeps and their cells. Prepared statements; each list is one query. */
+import type { SweepStatus } from '../core/sweep/status.js';
 import { LuckyError } from '../errors.js';
 import { RUN_ID_PATTERN } from './run-file.js';
 import type { RunRow } from './runs-repo.js';
 import type { Db } from './sqlite.js';
 
-export type SweepStatus = 'pending' | 'running' | 'completed' | 'completed_with_failures' | 'stopped' | 'failed';
+export type { SweepStatus } from '../core/sweep/status.js';
 export type CellStatus = 'pending' | 'running' | 'completed' | 'failed';
 
 export interface SweepRow {
