@@ -1,3 +1,4 @@
+/** `leaderboard`: its flags, parsed and handed to the leaderboard view. */
 import { type Command, Option } from 'commander';
 import { METRIC_NAMES, parseMetricName } from '../../core/metrics.js';
 import { type CliContext, addFormatOptions, formatOf, parseDateFlag, parseIntFlag } from '../context.js';

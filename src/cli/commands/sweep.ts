@@ -1,3 +1,4 @@
+/** `sweep`: the flags of `sweep [run]`, `list`, `show` and `heatmap`, parsed and handed to the sweep views. */
 import { MAX_NAME } from '../../core/text.js';
 import { parseTextFlag } from '../books-flags.js';
 import { type Command, Option } from 'commander';
