@@ -49,7 +49,10 @@ const routes: ResourcePlugin = (app, { ctx }, done) => {
         response: { 200: Document, ...COMMON_ERRORS, ...errorResponses(404) },
       },
     },
-    (request) => showSweep(ctx, { sweep_id: request.params.sweep_id, metric: metricOf(request.query.by), top: request.query.top }).document as unknown as Record<string, unknown>,
+    // no ?by= ranks by the sweep's own metric, as `sweep show` does (this route used mean_hits)
+    (request) =>
+      showSweep(ctx, { sweep_id: request.params.sweep_id, metric: request.query.by === undefined ? undefined : parseMetricName(request.query.by), top: request.query.top })
+        .document as unknown as Record<string, unknown>,
   );
 
   app.get(
