@@ -53,6 +53,7 @@ export async function runSweepCommand(ctx: CliContext, a: SweepArgs): Promise<vo
   } else {
     const { range, holdout } = rangeOf(a);
     const plan = sweeps.defineSweep({
+      cwd: ctx.io.cwd,
       specFile: a.specFile,
       recipeFile: a.recipeFile,
       preset: a.preset,

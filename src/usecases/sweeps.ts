@@ -5,7 +5,7 @@
  * finished cells, whatever is shown.
  */
 import { readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { RangeRequest } from '../core/contest-range.js';
 import { METRIC_DOCS, type MetricName } from '../core/metrics.js';
 import type { ParamValue } from '../core/sweep/values.js';
@@ -25,6 +25,8 @@ export interface DefineSweepInput {
   /** a spec file (either format); its `recipe_file` is relative to its folder */
   specFile?: string | undefined;
   recipeFile?: string | undefined;
+  /** the caller's working directory: a relative spec or recipe file is read from here */
+  cwd?: string | undefined;
   preset?: string | undefined;
   /** `--param` values: each adds a swept parameter or replaces the spec's of the same name */
   params: readonly string[];
@@ -69,9 +71,11 @@ function readSpecFile(path: string): unknown {
  * (E_RANGE_INVALID), and a holdout count without a holdout range (E_USAGE).
  */
 export function defineSweep(input: DefineSweepInput): SweepPlan {
+  const specFile = input.specFile === undefined ? undefined : resolve(input.cwd ?? '.', input.specFile);
   const definition = mergeSweepInput({
-    spec: input.specFile === undefined ? undefined : readSpecFile(input.specFile),
-    specDir: input.specFile === undefined ? undefined : dirname(input.specFile),
+    spec: specFile === undefined ? undefined : readSpecFile(specFile),
+    specDir: specFile === undefined ? undefined : dirname(specFile),
+    cwd: input.cwd,
     recipeFile: input.recipeFile,
     preset: input.preset,
     params: input.params,
