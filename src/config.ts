@@ -1,7 +1,7 @@
 /**
  * Configuration: flags > LUCKYFIVE_* environment > luckyfive.config.json in the working
- * directory > defaults. This module is the only reader of `process.env`; everything else
- * receives a frozen {@link Config}. Reading (I/O) and validating (pure) are separate steps.
+ * directory > defaults. The CLI entry (`cli/main.ts`) reads `process.env` once and passes it in
+ * (nothing else in src/ touches it); everything else receives a frozen {@link Config}. Reading (I/O) and validating (pure) are separate steps.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -168,9 +168,4 @@ export function colorForced(env: ConfigInputs['env']): boolean {
   const clicolor = env.CLICOLOR_FORCE;
   const force = env.FORCE_COLOR;
   return (clicolor !== undefined && clicolor !== '' && clicolor !== '0') || (force !== undefined && force !== '0' && force.toLowerCase() !== 'false');
-}
-
-/** Reads the process environment; the one place that touches `process.env`. */
-export function processEnv(): Readonly<Record<string, string | undefined>> {
-  return process.env;
 }

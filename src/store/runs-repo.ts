@@ -270,15 +270,6 @@ export function listRuns(db: Db, f: RunFilter = {}): RunRow[] {
   return [...valued, ...select([`${order} IS NULL`], [], f.limit === undefined ? -1 : f.limit - valued.length, 0)];
 }
 
-/** How many runs have each status, `interrupted` told apart from `running`. */
-export function countRunsByStatus(db: Db): Record<RunStatus, number> {
-  const rows = db.prepare('SELECT status, COUNT(*) AS n FROM runs GROUP BY status').all() as Array<{ status: RunStatus; n: number }>;
-  const counts = Object.fromEntries(RUN_STATUSES.map((st) => [st, rows.find((r) => r.status === st)?.n ?? 0])) as Record<RunStatus, number>;
-  counts.interrupted = interruptedRunIds(db).length;
-  counts.running -= counts.interrupted;
-  return counts;
-}
-
 /**
  * A stamp that changes when a running run's owner dies: `interrupted` is derived, so a page
  * cached by the catalog's data version must also be keyed by this (no write marks the death).

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { buildBudgetView, budgetStatus, checkBudgets } from '../../src/core/finance/budget.js';
 import { buildBetEntry } from '../../src/core/finance/bet.js';
-import { expectedTierPrizes, medianTicketEv, ticketExpectation } from '../../src/core/finance/ev.js';
+import { expectedTierPrizes, ticketExpectation } from '../../src/core/finance/ev.js';
+import { MEDIAN_PRIZE_CENTS, inMoneyEra, tierPays } from '../../src/core/finance/prizes.js';
+import { probExactly } from '../../src/core/odds.js';
+
+/** The expectation from the FACTS.md two-year medians of the net prize per winner (about R$ 0,71 per 5-number ticket): the oracle the pool-share rule is checked against. */
+function medianTicketEv(contest: number): number {
+  let ev = 0;
+  for (const j of [5, 4, 3, 2] as const) if (inMoneyEra(contest) && tierPays(contest, j)) ev += probExactly(5, j) * MEDIAN_PRIZE_CENTS[j];
+  return ev;
+}
 import { probExactly as hitProbability } from '../../src/core/odds.js';
 import { DEFAULT_PRICE_TABLE } from '../../src/core/finance/prices.js';
 import { buildPrizeTable } from '../../src/core/finance/prize-table.js';

@@ -60,14 +60,10 @@ describe('layering', () => {
     // Exported only so tests can reach live code (each is a thin in-memory or observation seam
     // over what src/ runs), or left to the issue-13 items that consolidate their modules.
     const TEST_SEAMS = new Set([
-      'src/config.ts processEnv', // "the only reader of process.env, never called": its own issue-13 item
       'src/engine/predict.worker.ts predictorCacheStats', // observes the worker's live predictor cache
       'src/import/csv-reader.ts parseCsv', // the streaming CSV reader over bytes in memory
       'src/import/read-results-file.ts parseResultsBytes', // the streaming results reader over bytes in memory
       'src/import/parse-rows.ts parseDrawRows', // the streaming row parser fed a whole table
-      'src/core/metrics.ts buildHitCounts', // to the summary-pipeline item (metrics computed twice)
-      'src/core/odds.ts expectedHitCounts', // to the "all odds in one module" item
-      'src/core/finance/ev.ts medianTicketEv', // to the "all odds in one module" item
       'src/core/finance/money.ts centsToDecimal', // the inverse parseMoney's property test round-trips through
     ]);
     const others = [...FILES, ...['scripts', 'bench'].flatMap((d) => sourceFiles(join(ROOT, d)).map((abs) => ({ path: relative(ROOT, abs), text: readFileSync(abs, 'utf8') })))];

@@ -94,13 +94,3 @@ export function ticketExpectation(contest: number, basePriceCents: number, numbe
     sd_cents: Math.sqrt(Math.max(0, second - ev * ev)),
   };
 }
-
-/**
- * The same expectation from the FACTS.md two-year medians of the net prize per winner
- * (a cross-check of the pool-share rule: about R$ 0,71 per 5-number ticket).
- */
-export function medianTicketEv(contest: number): number {
-  let ev = 0;
-  for (const j of [5, 4, 3, 2] as const) if (inMoneyEra(contest) && tierPays(contest, j)) ev += probExactly(5, j) * MEDIAN_PRIZE_CENTS[j];
-  return ev;
-}
