@@ -179,7 +179,11 @@ export interface ImportInput {
  */
 export async function importResults(deps: Pick<UseCaseDeps, 'catalog' | 'clock'> & Partial<Pick<UseCaseDeps, 'pool'>>, input: ImportInput): Promise<ImportResult> {
   const { catalog, clock } = deps;
-  const now = () => new Date(clock.now);
+  // The front-end's reading anchors the import's times; a monotonic offset makes finished_at follow
+  // started_at by the import's real duration (the import reads no wall clock).
+  const anchor = Date.parse(clock.now);
+  const t0 = performance.now();
+  const now = () => new Date(anchor + Math.round(performance.now() - t0));
   const { source } = input;
   if ('sample' in source) {
     if (input.replace) throw new LuckyError('E_USAGE', '--replace does not apply to --sample');
