@@ -6,7 +6,7 @@ import { type Budget, type BudgetView, buildBudgetView } from '../core/finance/b
 import { LuckyError } from '../errors.js';
 import type { Db } from './sqlite.js';
 
-export function createBudget(db: Db, b: Omit<Budget, 'id'>): Budget {
+export function insertBudget(db: Db, b: Omit<Budget, 'id'>): Budget {
   if (db.prepare('SELECT 1 FROM budgets WHERE name = ?').get(b.name)) throw new LuckyError('E_CONFLICT', `a budget named "${b.name}" already exists`);
   const info = db
     .prepare('INSERT INTO budgets (name, amount_cents, from_date, to_date, note, created_at) VALUES (?, ?, ?, ?, ?, ?)')
