@@ -9,7 +9,7 @@ import { MAX_TEXT, textProblem } from '../core/text.js';
 import type { BalanceAssertion } from '../core/finance/books-check.js';
 import { type BetInput, type BetPlan, buildBetEntry } from '../core/finance/bet.js';
 import { checkBudgets } from '../core/finance/budget.js';
-import { type LedgerEntry, type LedgerEntryView, type NewEntry, type TierName, buildReversal, idempotencyDifferences, reservedKeyProblem, signProblem } from '../core/finance/ledger.js';
+import { type LedgerEntry, type LedgerEntryView, type NewEntry, buildReversal, idempotencyDifferences, reservedKeyProblem, signProblem } from '../core/finance/ledger.js';
 import { buildSettlement, type SettlementLine } from '../core/finance/settle.js';
 import type { Clock } from '../clock.js';
 import { LuckyError } from '../errors.js';
@@ -75,33 +75,6 @@ export function recordBet(db: Db, input: BetInput, clock: Clock, options: { over
   const run = input.run_id === undefined ? undefined : (db.prepare('SELECT recipe_hash FROM runs WHERE run_id = ?').get(input.run_id) as { recipe_hash: string } | undefined);
   if (run && input.recipe_hash === undefined) plan.entry.recipe_hash = run.recipe_hash;
   return { ...recordEntry(db, plan.entry, clock, options), plan, run_known: input.run_id === undefined || run !== undefined };
-}
-
-export interface PrizeInput {
-  contest: number;
-  amount_cents: number;
-  tier: TierName;
-  tickets?: number | null | undefined;
-  run_id?: string | null | undefined;
-  /** entry date; default the contest's draw date, else today */
-  date?: string | undefined;
-  key?: string | null | undefined;
-  note?: string | null | undefined;
-}
-
-/** A real prize as a ledger entry (for {@link recordEntry}), dated as given, else on the contest's draw date, else today. */
-export function prizeEntry(db: Db, input: PrizeInput, clock: Clock): NewEntry {
-  return {
-    entry_date: input.date ?? getDrawDate(db, input.contest) ?? clock.today,
-    type: 'prize',
-    amount_cents: input.amount_cents,
-    contest: input.contest,
-    tickets: input.tickets ?? null,
-    tier: input.tier,
-    run_id: input.run_id ?? null,
-    idempotency_key: input.key ?? null,
-    note: input.note ?? null,
-  };
 }
 
 /**

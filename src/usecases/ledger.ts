@@ -7,8 +7,9 @@ import type { BookProblem, BalanceAssertion } from '../core/finance/books-check.
 import { type EntryJson, entryJson } from '../core/finance/books-json.js';
 import type { NewEntry, TierName } from '../core/finance/ledger.js';
 import { type GroupBy, type LedgerReport, buildLedgerReport } from '../core/finance/report.js';
-import { checkBooks, prizeEntry, recordAssertion, recordBet, recordEntry, retractAssertion, reverseEntry, type SettleResult, settleContest } from '../store/books.js';
+import { checkBooks, recordAssertion, recordBet, recordEntry, retractAssertion, reverseEntry, type SettleResult, settleContest } from '../store/books.js';
 import { type RotateReport, rotateBooksKey } from '../store/books-rotate.js';
+import { getDrawDate } from '../store/draws-repo.js';
 import { type EntryFilter, readBalance, readEntries } from '../store/ledger-repo.js';
 import type { UseCaseDeps } from './deps.js';
 
@@ -81,7 +82,17 @@ export function recordLedgerEntry(deps: BooksDeps, input: NewEntryInput): Record
   }
   const entry: NewEntry =
     input.type === 'prize'
-      ? prizeEntry(db, input, clock)
+      ? {
+          entry_date: input.date ?? getDrawDate(db, input.contest) ?? clock.today,
+          type: 'prize',
+          amount_cents: input.amount_cents,
+          contest: input.contest,
+          tickets: input.tickets ?? null,
+          tier: input.tier,
+          run_id: input.run_id ?? null,
+          idempotency_key: input.key ?? null,
+          note: input.note ?? null,
+        }
       : {
           entry_date: input.date ?? clock.today,
           type: input.type,
