@@ -1,9 +1,16 @@
 /** Flag parsers shared by `ledger`, `budget` and `finance`: every bad value is exit 2 before anything is written. */
 import { readFileSync } from 'node:fs';
 import { parseMoney, type ParseMoneyOptions } from '../core/finance/money.js';
+import { MAX_BOOKS_CONTEST } from '../core/finance/ledger.js';
 import { parseTicketList } from '../core/finance/tickets.js';
 import { MAX_TEXT, textProblem } from '../core/text.js';
 import { LuckyError } from '../errors.js';
+import { parseIntFlag } from './context.js';
+
+/** A contest number the books accept (1..MAX_BOOKS_CONTEST), or undefined when absent. */
+export function parseContestFlag(name: string, value: string | undefined): number | undefined {
+  return parseIntFlag(name, value, 1, MAX_BOOKS_CONTEST);
+}
 
 /** A money flag as integer centavos, or undefined when absent. */
 export function parseMoneyFlag(name: string, value: string | undefined, options: Omit<ParseMoneyOptions, 'field'> = {}): number | undefined {

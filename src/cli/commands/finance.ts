@@ -1,9 +1,9 @@
 /** `luckyfive finance ...`: flags -> the finance use cases (`src/usecases/finance.ts`) -> printed. */
 import { Argument, type Command } from 'commander';
 import { PAYOUT_RULES, type PayoutRule } from '../../core/finance/prizes.js';
-import { parseMoneyFlag, parseTextFlag } from '../books-flags.js';
+import { parseContestFlag, parseMoneyFlag, parseTextFlag } from '../books-flags.js';
 import { readClock } from '../../clock.js';
-import { type CliContext, addFormatOptions, formatOf, parseDateFlag, parseIntFlag } from '../context.js';
+import { type CliContext, addFormatOptions, formatOf, parseDateFlag } from '../context.js';
 import { formatBRL, formatMoney } from '../output.js';
 import { registerFinanceAnalysis } from './finance-analysis.js';
 
@@ -63,7 +63,7 @@ export function register(program: Command, ctx: CliContext): void {
 
   addFormatOptions(finance.command('prizes <contest>').description('per-tier winners and net prize per winning ticket, estimates marked'), ['json']).action(
     async (contestArg: string, o: Json) => {
-      const contest = parseIntFlag('contest', contestArg, 1, 1_000_000)!;
+      const contest = parseContestFlag('contest', contestArg)!;
       const { showPrizeTable } = await useCases();
       const doc = showPrizeTable({ catalog: await ctx.catalog(), clock: readClock() }, { contest });
       if (formatOf(o) === 'json') return ctx.out.json(doc);

@@ -3,14 +3,13 @@ import { type Command, Option } from 'commander';
 import type { EntryJson } from '../../core/finance/books-json.js';
 import { TIER_NAMES, type TierName } from '../../core/finance/ledger.js';
 import type { NewEntryInput } from '../../usecases/ledger.js';
-import { parseIdFlag, parseMoneyFlag, parseTextFlag, readTicketsFile } from '../books-flags.js';
+import { parseContestFlag, parseIdFlag, parseMoneyFlag, parseTextFlag, readTicketsFile } from '../books-flags.js';
 import { readClock } from '../../clock.js';
 import { type CliContext, addFormatOptions, formatOf, parseDateFlag, parseIntFlag } from '../context.js';
 import { describeEntry } from '../ledger-view.js';
 import { formatBRL } from '../output.js';
 
 type Json = { json?: boolean };
-const MAX_CONTEST = 1_000_000;
 
 /** `ledger add bet|prize|deposit|withdrawal|adjustment` (part of the `ledger` command). */
 export function registerLedgerAdd(ledger: Command, ctx: CliContext): void {
@@ -34,7 +33,7 @@ export function registerLedgerAdd(ledger: Command, ctx: CliContext): void {
   ).action(async (o: { contest: string; tickets?: string; numbers?: string; cost: string; date?: string; run?: string; ticketsFile?: string; key?: string; overBudget?: boolean; note?: string } & Json) => {
     const input: NewEntryInput = {
       type: 'bet',
-      contest: parseIntFlag('contest', o.contest, 1, MAX_CONTEST)!,
+      contest: parseContestFlag('contest', o.contest)!,
       tickets: parseIntFlag('tickets', o.tickets, 1, 100_000),
       numbers: parseIntFlag('numbers', o.numbers, 5, 15),
       cost_cents: o.cost.trim().toLowerCase() === 'auto' ? undefined : parseMoneyFlag('cost', o.cost, { allowZero: false }),
@@ -56,7 +55,7 @@ export function registerLedgerAdd(ledger: Command, ctx: CliContext): void {
       .command('prize')
       .description('record a prize received')
       .requiredOption('--contest <n>', 'contest number')
-      .addOption(new Option('--tier <tier>', `prize tier: ${TIER_NAMES.join('|')}`).choices(TIER_NAMES).makeOptionMandatory())
+      .addOption(new Option('--tier <tier>', 'prize tier').choices(TIER_NAMES).makeOptionMandatory())
       .requiredOption('--amount <amount>', 'amount received, e.g. 123.45 or 123,45')
       .option('--tickets <n>', 'winning tickets (combinations) this amount covers')
       .option('--date <date>', 'date received (default: the draw date, or today)')
@@ -67,7 +66,7 @@ export function registerLedgerAdd(ledger: Command, ctx: CliContext): void {
   ).action(async (o: { contest: string; tier: TierName; amount: string; tickets?: string; date?: string; run?: string; key?: string; note?: string } & Json) => {
     const input: NewEntryInput = {
       type: 'prize',
-      contest: parseIntFlag('contest', o.contest, 1, MAX_CONTEST)!,
+      contest: parseContestFlag('contest', o.contest)!,
       tier: o.tier,
       amount_cents: parseMoneyFlag('amount', o.amount, { allowZero: false })!,
       tickets: parseIntFlag('tickets', o.tickets, 1, 1_000_000),

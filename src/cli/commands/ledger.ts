@@ -5,7 +5,7 @@ import { ENTRY_TYPES, type EntryType } from '../../core/finance/ledger.js';
 import { GROUP_BYS, type GroupBy } from '../../core/finance/report.js';
 import { ERROR_TABLE, LuckyError } from '../../errors.js';
 import type { LedgerFilter } from '../../usecases/ledger.js';
-import { parseIdFlag, parseMoneyFlag, parseTextFlag } from '../books-flags.js';
+import { parseContestFlag, parseIdFlag, parseMoneyFlag, parseTextFlag } from '../books-flags.js';
 import { readClock } from '../../clock.js';
 import { type CliContext, addFormatOptions, formatOf, parseDateFlag, parseIntFlag } from '../context.js';
 import { ENTRY_CSV_HEAD, entryCsvRow, printEntries, printReport, REPORT_CSV_HEAD, reportCsvRow } from '../ledger-view.js';
@@ -13,7 +13,6 @@ import { printRecorded, registerLedgerAdd } from './ledger-add.js';
 import { formatBRL } from '../output.js';
 
 type Json = { json?: boolean };
-const MAX_CONTEST = 1_000_000;
 
 export function register(program: Command, ctx: CliContext): void {
   const ledger = program.command('ledger');
@@ -43,7 +42,7 @@ export function register(program: Command, ctx: CliContext): void {
     ledger.command('settle').description("record the prizes won by a contest's bets recorded with their tickets (idempotent)").requiredOption('--contest <n>', 'contest number'),
     ['json'],
   ).action(async (o: { contest: string } & Json) => {
-    const contest = parseIntFlag('contest', o.contest, 1, MAX_CONTEST)!;
+    const contest = parseContestFlag('contest', o.contest)!;
     const { settleLedgerContest } = await useCases();
     const r = settleLedgerContest({ catalog: await ctx.catalog(), clock: readClock() }, { contest });
     if (formatOf(o) === 'json') return ctx.out.json(r);
@@ -137,7 +136,7 @@ export function register(program: Command, ctx: CliContext): void {
 
   addFormatOptions(
     withFilters(ledger.command('report').description('invested, won, net and ROI per group, per-tier wins and cumulative profit (reversals netted out)')).addOption(
-      new Option('--group-by <key>', `${GROUP_BYS.join('|')}`).choices(GROUP_BYS).default('month'),
+      new Option('--group-by <key>', 'how to group the entries').choices(GROUP_BYS).default('month'),
     ),
     ['json', 'csv'],
   ).action(async (o: Filters & { groupBy: GroupBy; json?: boolean; csv?: boolean }) => {
@@ -173,7 +172,7 @@ interface Filters {
 
 function withFilters(cmd: Command): Command {
   return cmd
-    .addOption(new Option('--type <type>', ENTRY_TYPES.join('|')).choices(ENTRY_TYPES))
+    .addOption(new Option('--type <type>', 'only entries of this type').choices(ENTRY_TYPES))
     .option('--from <contest>', 'first contest')
     .option('--to <contest>', 'last contest')
     .option('--since <date>', 'first entry date (YYYY-MM-DD)')

@@ -9,6 +9,9 @@ import { TIERS, type TierHits } from '../draw.js';
 export const ENTRY_TYPES = ['bet', 'prize', 'deposit', 'withdrawal', 'adjustment', 'reversal'] as const;
 export type EntryType = (typeof ENTRY_TYPES)[number];
 
+/** The highest contest number the books accept (the CLI's flags and the HTTP bodies alike). */
+export const MAX_BOOKS_CONTEST = 1_000_000;
+
 export const TIER_NAMES = ['quina', 'quadra', 'terno', 'duque'] as const;
 export type TierName = (typeof TIER_NAMES)[number];
 

@@ -27,7 +27,7 @@ import {
 } from '../../usecases/ledger.js';
 import type { ResourcePlugin } from '../context.js';
 import { COMMON_ERRORS, errorResponses } from '../error-envelope.js';
-import { AssertionResultSchema, AssertionSchema, BooksCheckSchema, IdField, LedgerEntrySchema, LedgerReportSchema, NewEntryBodySchema, type NewEntryBody, RecordedSchema, SettleResultSchema } from '../books-schemas.js';
+import { AssertionResultSchema, BooksContestField, AssertionSchema, BooksCheckSchema, IdField, LedgerEntrySchema, LedgerReportSchema, NewEntryBodySchema, type NewEntryBody, RecordedSchema, SettleResultSchema } from '../books-schemas.js';
 import {
   ContestParam,
   DEFAULT_PAGE,
@@ -166,7 +166,7 @@ const ledgerRoutes: ResourcePlugin = (app, { ctx }, done) => {
       schema: {
         summary: "Record the prizes won by a contest's bets recorded with their tickets (idempotent)",
         tags: ['books'],
-        body: z.strictObject({ contest: bodyInt(1, 1_000_000) }),
+        body: z.strictObject({ contest: BooksContestField }),
         response: { 200: SettleResultSchema, ...COMMON_ERRORS, ...errorResponses(409) },
       },
     },
