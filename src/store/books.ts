@@ -17,7 +17,7 @@ import { readBooksKey } from './books-key.js';
 import { sealProblem } from './books-seal.js';
 import { readBudgetSpends } from './budgets-repo.js';
 import { getDraw, getDrawDate, readDrawBounds } from './draws-repo.js';
-import { appendAssertion, appendEntry, appendRetraction, readAssertions, readChain, readChainHead, readEntry, readEntryByKey, readSettleableBets, readSettlementsOf } from './ledger-repo.js';
+import { appendAssertion, appendEntry, appendRetraction, countBetsWithoutTickets, readAssertions, readChain, readChainHead, readEntry, readEntryByKey, readSettleableBets, readSettlementsOf } from './ledger-repo.js';
 import { readPayoutRule, readPriceTable } from './prices-repo.js';
 import type { Db } from './sqlite.js';
 
@@ -122,14 +122,7 @@ export function settleContest(db: Db, contest: number, clock: Clock): SettleResu
     .transaction((): SettleResult => {
       const rule = readPayoutRule(db);
       const bets = readSettleableBets(db, contest);
-      const withoutTickets = (
-        db
-          .prepare(
-            `SELECT COUNT(*) AS n FROM ledger_entries e WHERE e.type = 'bet' AND e.contest = ? AND e.tickets_json IS NULL
-             AND NOT EXISTS (SELECT 1 FROM ledger_entries r WHERE r.reverses_id = e.id)`,
-          )
-          .get(contest) as { n: number }
-      ).n;
+      const withoutTickets = countBetsWithoutTickets(db, contest);
       const lines: SettleResult['lines'] = [];
       let recorded = 0;
       for (const line of buildSettlement(draw, bets, rule)) {
