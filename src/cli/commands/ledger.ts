@@ -1,7 +1,7 @@
 /** `luckyfive ledger ...`: flags -> the ledger use cases (`src/usecases/ledger.ts`) -> printed. */
 import { type Command, Option } from 'commander';
 import { describeDifference } from '../../core/finance/books-check.js';
-import { ENTRY_TYPES, type EntryType } from '../../core/finance/ledger.js';
+import { ENTRY_TYPES, type EntryType, tierName } from '../../core/finance/ledger.js';
 import { GROUP_BYS, type GroupBy } from '../../core/finance/report.js';
 import { ERROR_TABLE, LuckyError } from '../../errors.js';
 import type { LedgerFilter } from '../../usecases/ledger.js';
@@ -52,7 +52,7 @@ export function register(program: Command, ctx: CliContext): void {
     if (r.lines.length) {
       ctx.out.table(
         ['entry', 'bet', 'tier', 'combinations', 'each', 'amount', 'source', 'status'],
-        r.lines.map((l) => [l.entry_id, l.bet_id, { 5: 'quina', 4: 'quadra', 3: 'terno', 2: 'duque' }[l.tier], l.combinations, formatBRL(l.prize_per_combination_cents), formatBRL(l.amount_cents), l.source, l.status]),
+        r.lines.map((l) => [l.entry_id, l.bet_id, tierName(l.tier), l.combinations, formatBRL(l.prize_per_combination_cents), formatBRL(l.amount_cents), l.source, l.status]),
       );
     }
   });
