@@ -1,7 +1,7 @@
 /** Flag parsers shared by `ledger`, `budget` and `finance`: every bad value is exit 2 before anything is written. */
 import { readFileSync } from 'node:fs';
 import { parseMoney, type ParseMoneyOptions } from '../core/finance/money.js';
-import { MAX_BOOKS_CONTEST } from '../core/finance/ledger.js';
+import { BOOKS_ID_PATTERN, MAX_BOOKS_CONTEST } from '../core/finance/ledger.js';
 import { parseTicketList } from '../core/finance/tickets.js';
 import { MAX_TEXT, textProblem } from '../core/text.js';
 import { LuckyError } from '../errors.js';
@@ -33,7 +33,7 @@ export function parseTextFlag(name: string, value: string | undefined, max: numb
 /** Identifiers (run ids, idempotency keys): 1-200 visible ASCII characters, no spaces. */
 export function parseIdFlag(name: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  if (!/^[\x21-\x7e]{1,200}$/.test(value)) throw new LuckyError('E_INPUT_INVALID', `--${name} must be 1-200 visible characters without spaces, got "${value}"`);
+  if (!BOOKS_ID_PATTERN.test(value)) throw new LuckyError('E_INPUT_INVALID', `--${name} must be 1-200 visible characters without spaces, got "${value}"`);
   return value;
 }
 

@@ -4,6 +4,7 @@
  * A bet that would overspend one is refused by `POST /ledger` with 409 E_BUDGET_EXCEEDED.
  */
 import { z } from 'zod';
+import { BUDGET_NAME_PATTERN } from '../../core/finance/budget.js';
 import { LuckyError } from '../../errors.js';
 import { readClock } from '../../clock.js';
 import { createBudget, listBudgets, showBudget } from '../../usecases/budgets.js';
@@ -66,7 +67,7 @@ const budgetsRoutes: ResourcePlugin = (app, { ctx }, done) => {
       schema: {
         summary: 'One budget with spent, remaining and status',
         tags: ['books'],
-        params: z.strictObject({ name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be a budget name') }),
+        params: z.strictObject({ name: z.string().regex(BUDGET_NAME_PATTERN, 'must be a budget name') }),
         response: { 200: BudgetSchema, ...COMMON_ERRORS, ...errorResponses(404) },
       },
     },
