@@ -2,8 +2,7 @@
 import type { Command } from 'commander';
 import type { BudgetJson } from '../../core/finance/books-json.js';
 import { isLuckyError, LuckyError } from '../../errors.js';
-import { parseMoneyFlag, parseTextFlag } from '../books-flags.js';
-import { readClock } from '../../clock.js';
+import { booksDeps, parseMoneyFlag, parseTextFlag } from '../books-flags.js';
 import { type CliContext, addFormatOptions, formatOf, parseDateFlag } from '../context.js';
 import { formatBRL } from '../output.js';
 
@@ -29,7 +28,7 @@ export function register(program: Command, ctx: CliContext): void {
       note: parseTextFlag('note', o.note),
     };
     const { createBudget } = await useCases();
-    const view = createBudget({ catalog: await ctx.catalog(), clock: readClock() }, input);
+    const view = createBudget(await booksDeps(ctx), input);
     if (formatOf(o) === 'json') return ctx.out.json(view);
     ctx.out.text(`created budget ${view.name}: ${formatBRL(view.amount_cents)} from ${view.from_date}${view.to_date ? ` to ${view.to_date}` : ''}; already spent ${formatBRL(view.spent_cents)}, ${view.status}`);
   });
@@ -37,7 +36,7 @@ export function register(program: Command, ctx: CliContext): void {
   addFormatOptions(budget.command('list').description('every budget with spent, remaining and status'), ['json', 'csv']).action(async (o: { json?: boolean; csv?: boolean }) => {
     const format = formatOf(o);
     const { listBudgets } = await useCases();
-    const { budgets: views } = listBudgets({ catalog: await ctx.catalog(), clock: readClock() });
+    const { budgets: views } = listBudgets(await booksDeps(ctx));
     if (format === 'json') return ctx.out.json({ budgets: views, count: views.length });
     if (format === 'csv') {
       return ctx.out.csv(
@@ -57,7 +56,7 @@ export function register(program: Command, ctx: CliContext): void {
     const { showBudget } = await useCases();
     let v: BudgetJson;
     try {
-      v = showBudget({ catalog: await ctx.catalog(), clock: readClock() }, { name });
+      v = showBudget(await booksDeps(ctx), { name });
     } catch (e) {
       // the hint names a command, so it is the CLI's to add
       if (isLuckyError(e) && e.code === 'E_NOT_FOUND') throw new LuckyError(e.code, e.message, [...e.details, 'list them with `luckyfive budget list`'], { cause: e });

@@ -1,7 +1,6 @@
 /** `luckyfive finance roi` and `finance ev`: flags -> the finance use cases -> printed. */
 import type { Command } from 'commander';
-import { parseContestFlag, parseMoneyFlag } from '../books-flags.js';
-import { readClock } from '../../clock.js';
+import { booksDeps, parseContestFlag, parseMoneyFlag } from '../books-flags.js';
 import { type CliContext, addFormatOptions, formatOf, parseIntFlag } from '../context.js';
 import { formatBRL } from '../output.js';
 
@@ -19,7 +18,7 @@ export function registerFinanceAnalysis(finance: Command, ctx: CliContext): void
     ['json'],
   ).action(async (o: Json & { run?: string[] }) => {
     const { analyzeRoi } = await useCases();
-    const doc = analyzeRoi({ catalog: await ctx.catalog() }, { run_ids: o.run ?? [] });
+    const doc = analyzeRoi(await booksDeps(ctx), { run_ids: o.run ?? [] });
     if (formatOf(o) === 'json') return ctx.out.json(doc);
     const { runs: rows, ledger, verdict } = doc;
     ctx.out.table(
@@ -57,7 +56,7 @@ export function registerFinanceAnalysis(finance: Command, ctx: CliContext): void
     const numbers = parseIntFlag('numbers', o.numbers, 5, 15)!;
     const price = parseMoneyFlag('price', o.price, { allowZero: false });
     const { estimateTicketValue } = await useCases();
-    const doc = estimateTicketValue({ catalog: await ctx.catalog(), clock: readClock() }, { contest: parseContestFlag('contest', o.contest), numbers, price_cents: price });
+    const doc = estimateTicketValue(await booksDeps(ctx), { contest: parseContestFlag('contest', o.contest), numbers, price_cents: price });
     if (formatOf(o) === 'json') return ctx.out.json(doc);
     ctx.out.text(`contest ${doc.contest}, ${numbers}-number ticket at base price ${formatBRL(doc.base_price_cents)}: costs ${formatBRL(doc.cost_cents)}, worth R$ ${(doc.ev_cents / 100).toFixed(4).replace(".", ",")} in expectation (ROI ${doc.roi_pct.toFixed(2)}%)`);
     ctx.out.table(

@@ -1,8 +1,7 @@
 /** `luckyfive finance ...`: flags -> the finance use cases (`src/usecases/finance.ts`) -> printed. */
 import { Argument, type Command } from 'commander';
 import { PAYOUT_RULES, type PayoutRule } from '../../core/finance/prizes.js';
-import { parseContestFlag, parseMoneyFlag, parseTextFlag } from '../books-flags.js';
-import { readClock } from '../../clock.js';
+import { booksDeps, parseContestFlag, parseMoneyFlag, parseTextFlag } from '../books-flags.js';
 import { type CliContext, addFormatOptions, formatOf, parseDateFlag } from '../context.js';
 import { formatBRL, formatMoney } from '../output.js';
 import { registerFinanceAnalysis } from './finance-analysis.js';
@@ -17,7 +16,7 @@ export function register(program: Command, ctx: CliContext): void {
   addFormatOptions(prices.command('list').description('price periods with their first imported contest'), ['json', 'csv']).action(async (o: Json & { csv?: boolean }) => {
     const format = formatOf(o);
     const { listPrices } = await useCases();
-    const doc = listPrices({ catalog: await ctx.catalog() });
+    const doc = listPrices(await booksDeps(ctx));
     if (format === 'json') return ctx.out.json(doc);
     const rows = doc.prices;
     if (format === 'csv') return ctx.out.csv(['from', 'to', 'price_cents', 'first_contest', 'note'], rows.map((r) => [r.from, r.to, r.price_cents, r.first_contest, r.note]));
@@ -41,7 +40,7 @@ export function register(program: Command, ctx: CliContext): void {
     const price = parseMoneyFlag('price', o.price, { allowZero: false })!;
     const note = parseTextFlag('note', o.note);
     const { setPrice } = await useCases();
-    const doc = setPrice({ catalog: await ctx.catalog(), clock: readClock() }, { from, price_cents: price, note });
+    const doc = setPrice(await booksDeps(ctx), { from, price_cents: price, note });
     if (formatOf(o) === 'json') return ctx.out.json(doc);
     const { change } = doc;
     ctx.out.text(
@@ -53,7 +52,7 @@ export function register(program: Command, ctx: CliContext): void {
 
   addFormatOptions(prices.command('history').description('every change to the price table, oldest first (append-only audit)'), ['json']).action(async (o: Json) => {
     const { listPriceChanges } = await useCases();
-    const doc = listPriceChanges({ catalog: await ctx.catalog() });
+    const doc = listPriceChanges(await booksDeps(ctx));
     if (formatOf(o) === 'json') return ctx.out.json(doc);
     ctx.out.table(
       ['#', 'changed at', 'from', 'old', 'new', 'note'],
@@ -65,7 +64,7 @@ export function register(program: Command, ctx: CliContext): void {
     async (contestArg: string, o: Json) => {
       const contest = parseContestFlag('contest', contestArg)!;
       const { showPrizeTable } = await useCases();
-      const doc = showPrizeTable({ catalog: await ctx.catalog(), clock: readClock() }, { contest });
+      const doc = showPrizeTable(await booksDeps(ctx), { contest });
       if (formatOf(o) === 'json') return ctx.out.json(doc);
       ctx.out.text(
         `contest ${contest}  ${doc.date ?? '(not drawn yet: every prize is an estimate)'}  base price ${doc.in_money_era ? formatBRL(doc.base_price_cents) : '- (before the Real)'}  payout rule ${doc.payout_rule}`,
@@ -95,7 +94,7 @@ export function register(program: Command, ctx: CliContext): void {
     ['json'],
   ).action(async (rule: PayoutRule | undefined, o: Json) => {
     const { setPayoutRule, showPayoutRule } = await useCases();
-    const deps = { catalog: await ctx.catalog() };
+    const deps = await booksDeps(ctx);
     const doc = rule === undefined ? showPayoutRule(deps) : setPayoutRule(deps, { rule });
     if (formatOf(o) === 'json') return ctx.out.json(doc);
     ctx.out.text(doc.payout_rule);

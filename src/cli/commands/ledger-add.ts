@@ -3,8 +3,7 @@ import { type Command, Option } from 'commander';
 import type { EntryJson } from '../../core/finance/books-json.js';
 import { TIER_NAMES, type TierName } from '../../core/finance/ledger.js';
 import type { NewEntryInput } from '../../usecases/ledger.js';
-import { parseContestFlag, parseIdFlag, parseMoneyFlag, parseTextFlag, readTicketsFile } from '../books-flags.js';
-import { readClock } from '../../clock.js';
+import { booksDeps, parseContestFlag, parseIdFlag, parseMoneyFlag, parseTextFlag, readTicketsFile } from '../books-flags.js';
 import { type CliContext, addFormatOptions, formatOf, parseDateFlag, parseIntFlag } from '../context.js';
 import { describeEntry } from '../ledger-view.js';
 import { formatBRL } from '../output.js';
@@ -103,7 +102,7 @@ export function registerLedgerAdd(ledger: Command, ctx: CliContext): void {
 
 async function record(ctx: CliContext, input: NewEntryInput) {
   const { recordLedgerEntry } = await import('../../usecases/ledger.js');
-  return recordLedgerEntry({ catalog: await ctx.catalog(), clock: readClock() }, input);
+  return recordLedgerEntry(await booksDeps(ctx), input);
 }
 
 /** Prints a recorded (or already recorded) entry: one line, or the use case's document with --json. */

@@ -5,8 +5,7 @@ import { ENTRY_TYPES, type EntryType, tierName } from '../../core/finance/ledger
 import { GROUP_BYS, type GroupBy } from '../../core/finance/report.js';
 import { ERROR_TABLE, LuckyError } from '../../errors.js';
 import type { LedgerFilter } from '../../usecases/ledger.js';
-import { parseContestFlag, parseIdFlag, parseMoneyFlag, parseTextFlag } from '../books-flags.js';
-import { readClock } from '../../clock.js';
+import { booksDeps, parseContestFlag, parseIdFlag, parseMoneyFlag, parseTextFlag } from '../books-flags.js';
 import { type CliContext, addFormatOptions, formatOf, parseDateFlag, parseIntFlag } from '../context.js';
 import { ENTRY_CSV_HEAD, entryCsvRow, printEntries, printReport, REPORT_CSV_HEAD, reportCsvRow } from '../ledger-view.js';
 import { printRecorded, registerLedgerAdd } from './ledger-add.js';
@@ -31,7 +30,7 @@ export function register(program: Command, ctx: CliContext): void {
     const reason = parseTextFlag('reason', o.reason)!;
     const date = parseDateFlag('date', o.date);
     const { reverseLedgerEntry } = await useCases();
-    const r = reverseLedgerEntry({ catalog: await ctx.catalog(), clock: readClock() }, { id, reason, date });
+    const r = reverseLedgerEntry(await booksDeps(ctx), { id, reason, date });
     if (r.unreversed_settlements.length) {
       ctx.out.warn(`bet ${id} has settled prize entries ${r.unreversed_settlements.map((s) => `#${s}`).join(', ')}; reverse them too if they were not won`);
     }
@@ -44,7 +43,7 @@ export function register(program: Command, ctx: CliContext): void {
   ).action(async (o: { contest: string } & Json) => {
     const contest = parseContestFlag('contest', o.contest)!;
     const { settleLedgerContest } = await useCases();
-    const r = settleLedgerContest({ catalog: await ctx.catalog(), clock: readClock() }, { contest });
+    const r = settleLedgerContest(await booksDeps(ctx), { contest });
     if (formatOf(o) === 'json') return ctx.out.json(r);
     const added = r.lines.filter((l) => l.status === 'recorded');
     ctx.out.text(`contest ${r.contest} (${r.draw_date}), payout rule ${r.payout_rule}: ${r.bets} bet(s) with tickets, ${added.length} prize entr${added.length === 1 ? 'y' : 'ies'} recorded (${formatBRL(r.recorded_cents)}), ${r.lines.length - added.length} already recorded`);
@@ -71,7 +70,7 @@ export function register(program: Command, ctx: CliContext): void {
     const date = parseDateFlag('date', o.date)!;
     const note = parseTextFlag('note', o.note);
     const { assertLedgerBalance } = await useCases();
-    const r = assertLedgerBalance({ catalog: await ctx.catalog(), clock: readClock() }, { date, balance_cents: balance, note, force: o.force === true });
+    const r = assertLedgerBalance(await booksDeps(ctx), { date, balance_cents: balance, note, force: o.force === true });
     if (formatOf(o) === 'json') return ctx.out.json(r);
     ctx.out.text(`assertion ${r.assertion.id}: balance on ${date} = ${formatBRL(balance)}`);
     if (!r.holds) ctx.out.warn(`it does not hold now: ${describeDifference(balance, r.actual_cents)} (\`ledger check\` will fail until it does, or until \`ledger retract ${r.assertion.id}\`)`);
@@ -87,7 +86,7 @@ export function register(program: Command, ctx: CliContext): void {
     const id = parseIntFlag('assertion_id', idArg, 1)!;
     const reason = parseTextFlag('reason', o.reason)!;
     const { retractLedgerAssertion } = await useCases();
-    const r = retractLedgerAssertion({ catalog: await ctx.catalog(), clock: readClock() }, { id, reason });
+    const r = retractLedgerAssertion(await booksDeps(ctx), { id, reason });
     if (formatOf(o) === 'json') return ctx.out.json(r);
     const a = r.assertion;
     ctx.out.text(`assertion ${a.id} (balance on ${a.assert_date} = ${formatBRL(a.balance_cents)}) retracted`);
@@ -102,7 +101,7 @@ export function register(program: Command, ctx: CliContext): void {
   ).action(async (o: { oldKeyFile?: string } & Json) => {
     const config = ctx.config().values;
     const { rotateLedgerKey } = await useCases();
-    const r = rotateLedgerKey({ catalog: await ctx.catalog(), clock: readClock(), config }, { old_key_file: o.oldKeyFile });
+    const r = rotateLedgerKey({ ...(await booksDeps(ctx)), config }, { old_key_file: o.oldKeyFile });
     if (formatOf(o) === 'json') return ctx.out.json(r);
     ctx.out.text(`books re-sealed under key ${r.new_key_id} (was ${r.old_key_id})${r.key_file ? `; the new key is in ${r.key_file}, the old one kept as ${r.previous_key_file}` : ''}`);
   });
@@ -110,7 +109,7 @@ export function register(program: Command, ctx: CliContext): void {
   addFormatOptions(ledger.command('check').description('verify the hash chain, reversals, signs and balance assertions; silent and exit 0 when sound, exit 4 otherwise'), ['json']).action(
     async (o: Json) => {
       const { checkLedger } = await useCases();
-      const r = checkLedger({ catalog: await ctx.catalog() });
+      const r = checkLedger(await booksDeps(ctx));
       if (formatOf(o) === 'json') {
         ctx.out.json(r);
         if (!r.sound) ctx.exitCode = ERROR_TABLE.E_BOOKS_UNSOUND.exit;
@@ -125,7 +124,7 @@ export function register(program: Command, ctx: CliContext): void {
     async (o: Filters & { limit?: string; json?: boolean; ndjson?: boolean; csv?: boolean }) => {
       const format = formatOf(o);
       const { listLedgerEntries } = await useCases();
-      const { entries } = listLedgerEntries({ catalog: await ctx.catalog() }, { ...parseFilters(o), limit: parseIntFlag('limit', o.limit, 1) });
+      const { entries } = listLedgerEntries(await booksDeps(ctx), { ...parseFilters(o), limit: parseIntFlag('limit', o.limit, 1) });
       if (format === 'json') return ctx.out.json({ entries, count: entries.length });
       if (format === 'ndjson') return entries.forEach((e) => ctx.out.ndjson(e));
       if (format === 'csv') return ctx.out.csv(ENTRY_CSV_HEAD, entries.map(entryCsvRow));
@@ -142,7 +141,7 @@ export function register(program: Command, ctx: CliContext): void {
   ).action(async (o: Filters & { groupBy: GroupBy; json?: boolean; csv?: boolean }) => {
     const format = formatOf(o);
     const { reportLedger } = await useCases();
-    const report = reportLedger({ catalog: await ctx.catalog() }, { ...parseFilters(o), group_by: o.groupBy });
+    const report = reportLedger(await booksDeps(ctx), { ...parseFilters(o), group_by: o.groupBy });
     if (format === 'json') return ctx.out.json(report);
     if (format === 'csv') return ctx.out.csv(REPORT_CSV_HEAD, [...report.rows, report.total].map(reportCsvRow));
     if (report.rows.length === 0) return ctx.out.info('no entries');
@@ -155,7 +154,7 @@ export function register(program: Command, ctx: CliContext): void {
   ).action(async (o: { date?: string } & Json) => {
     const given = parseDateFlag('date', o.date);
     const { showLedgerBalance } = await useCases();
-    const r = showLedgerBalance({ catalog: await ctx.catalog(), clock: readClock() }, { date: given });
+    const r = showLedgerBalance(await booksDeps(ctx), { date: given });
     if (formatOf(o) === 'json') return ctx.out.json(r);
     ctx.out.text(`${formatBRL(r.balance_cents)} on ${r.date}${given ? '' : ' (as of today: entries dated later are not counted)'}`);
   });
