@@ -7,7 +7,6 @@ import { type BookProblem, balanceOn, describeDifference, findBookProblems } fro
 import { formatBRL } from '../core/finance/money.js';
 import { MAX_TEXT, textProblem } from '../core/text.js';
 import type { BalanceAssertion } from '../core/finance/books-check.js';
-import { type BetInput, type BetPlan, buildBetEntry } from '../core/finance/bet.js';
 import { checkBudgets } from '../core/finance/budget.js';
 import { type LedgerEntry, type LedgerEntryView, type NewEntry, buildReversal, idempotencyDifferences, reservedKeyProblem, signProblem } from '../core/finance/ledger.js';
 import { buildSettlement, type SettlementLine } from '../core/finance/settle.js';
@@ -16,9 +15,9 @@ import { LuckyError } from '../errors.js';
 import { readBooksKey } from './books-key.js';
 import { sealProblem } from './books-seal.js';
 import { readBudgetSpends } from './budgets-repo.js';
-import { getDraw, getDrawDate, readDrawBounds } from './draws-repo.js';
+import { getDraw } from './draws-repo.js';
 import { appendAssertion, appendEntry, appendRetraction, countBetsWithoutTickets, readAssertions, readChain, readChainHead, readEntry, readEntryByKey, readSettleableBets, readSettlementsOf } from './ledger-repo.js';
-import { readPayoutRule, readPriceTable } from './prices-repo.js';
+import { readPayoutRule } from './prices-repo.js';
 import type { Db } from './sqlite.js';
 
 export interface RecordResult {
@@ -63,18 +62,6 @@ export function recordEntry(db: Db, entry: NewEntry, clock: Clock, options: { ov
 function shortValue(v: unknown): string {
   const text = JSON.stringify(v ?? null);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
-/**
- * Records a real bet: cost `auto` is the catalog's price on the contest's draw date (or on the
- * booking date for a contest not drawn yet) x C(k,5) x tickets. A known run fills in the recipe hash.
- */
-export function recordBet(db: Db, input: BetInput, clock: Clock, options: { overBudget?: boolean } = {}): RecordResult & { plan: BetPlan; run_known: boolean } {
-  const drawDate = getDrawDate(db, input.contest) ?? null;
-  const plan = buildBetEntry(input, { draw_date: drawDate, last_contest: readDrawBounds(db).last_contest ?? 0, prices: readPriceTable(db), today: clock.today });
-  const run = input.run_id === undefined ? undefined : (db.prepare('SELECT recipe_hash FROM runs WHERE run_id = ?').get(input.run_id) as { recipe_hash: string } | undefined);
-  if (run && input.recipe_hash === undefined) plan.entry.recipe_hash = run.recipe_hash;
-  return { ...recordEntry(db, plan.entry, clock, options), plan, run_known: input.run_id === undefined || run !== undefined };
 }
 
 /**

@@ -3,13 +3,16 @@
  * entry, reverse it, settle a contest, balance assertions, check, list, report, balance and the
  * books-key rotation. Each returns the document the CLI prints with `--json` and the API returns.
  */
+import { buildBetEntry } from '../core/finance/bet.js';
 import type { BookProblem, BalanceAssertion } from '../core/finance/books-check.js';
 import { type EntryJson, entryJson } from '../core/finance/books-json.js';
 import type { NewEntry, TierName } from '../core/finance/ledger.js';
 import { type GroupBy, type LedgerReport, buildLedgerReport } from '../core/finance/report.js';
-import { checkBooks, recordAssertion, recordBet, recordEntry, retractAssertion, reverseEntry, type SettleResult, settleContest } from '../store/books.js';
+import { checkBooks, recordAssertion, recordEntry, retractAssertion, reverseEntry, type SettleResult, settleContest } from '../store/books.js';
 import { type RotateReport, rotateBooksKey } from '../store/books-rotate.js';
-import { getDrawDate } from '../store/draws-repo.js';
+import { getDrawDate, readDrawBounds } from '../store/draws-repo.js';
+import { readPriceTable } from '../store/prices-repo.js';
+import { readRunRecipeHash } from '../store/roi-repo.js';
 import { type EntryFilter, readBalance, readEntries } from '../store/ledger-repo.js';
 import type { UseCaseDeps } from './deps.js';
 
@@ -70,14 +73,18 @@ export function recordLedgerEntry(deps: BooksDeps, input: NewEntryInput): Record
   const db = catalog.db;
   if (input.type === 'bet') {
     const { over_budget, ...bet } = input;
-    const r = recordBet(db, bet, clock, { overBudget: over_budget === true });
+    const plan = buildBetEntry(bet, { draw_date: getDrawDate(db, bet.contest) ?? null, last_contest: readDrawBounds(db).last_contest ?? 0, prices: readPriceTable(db), today: clock.today });
+    // a bet linked to a run the index knows records that run's recipe hash
+    const recipeHash = bet.run_id === undefined ? undefined : readRunRecipeHash(db, bet.run_id);
+    if (recipeHash !== undefined) plan.entry.recipe_hash = recipeHash;
+    const r = recordEntry(db, plan.entry, clock, { overBudget: over_budget === true });
     return {
       status: r.status,
       entry: entryJson(r.entry),
-      cost_source: r.plan.cost_source,
-      base_price_cents: r.plan.base_price_cents,
-      price_date: r.plan.price_date,
-      run_known: r.run_known,
+      cost_source: plan.cost_source,
+      base_price_cents: plan.base_price_cents,
+      price_date: plan.price_date,
+      run_known: bet.run_id === undefined || recipeHash !== undefined,
     };
   }
   const entry: NewEntry =
