@@ -1,9 +1,26 @@
-/** Flag parsers shared by `ledger`, `budget` and `finance`: every bad value is exit 2 before anything is written. */
+/**
+ * What `ledger`, `budget` and `finance` share: flag parsers (every bad value is exit 2 before
+ * anything is written) and the deps their use cases are called with.
+ */
 import { readFileSync } from 'node:fs';
 import { parseMoney, type ParseMoneyOptions } from '../core/finance/money.js';
+import { BOOKS_ID_PATTERN, MAX_BOOKS_CONTEST } from '../core/finance/ledger.js';
 import { parseTicketList } from '../core/finance/tickets.js';
 import { MAX_TEXT, textProblem } from '../core/text.js';
+import { type Clock, readClock } from '../clock.js';
 import { LuckyError } from '../errors.js';
+import type { Catalog } from '../store/catalog.js';
+import { type CliContext, parseIntFlag } from './context.js';
+
+/** The catalog (opened on first use) and the time, read now: what the books' use cases are given. */
+export async function booksDeps(ctx: CliContext): Promise<{ catalog: Catalog; clock: Clock }> {
+  return { catalog: await ctx.catalog(), clock: readClock() };
+}
+
+/** A contest number the books accept (1..MAX_BOOKS_CONTEST), or undefined when absent. */
+export function parseContestFlag(name: string, value: string | undefined): number | undefined {
+  return parseIntFlag(name, value, 1, MAX_BOOKS_CONTEST);
+}
 
 /** A money flag as integer centavos, or undefined when absent. */
 export function parseMoneyFlag(name: string, value: string | undefined, options: Omit<ParseMoneyOptions, 'field'> = {}): number | undefined {
@@ -26,7 +43,7 @@ export function parseTextFlag(name: string, value: string | undefined, max: numb
 /** Identifiers (run ids, idempotency keys): 1-200 visible ASCII characters, no spaces. */
 export function parseIdFlag(name: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  if (!/^[\x21-\x7e]{1,200}$/.test(value)) throw new LuckyError('E_INPUT_INVALID', `--${name} must be 1-200 visible characters without spaces, got "${value}"`);
+  if (!BOOKS_ID_PATTERN.test(value)) throw new LuckyError('E_INPUT_INVALID', `--${name} must be 1-200 visible characters without spaces, got "${value}"`);
   return value;
 }
 

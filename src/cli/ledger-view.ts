@@ -1,9 +1,8 @@
 /**
- * How ledger entries and reports look: the stable JSON shape (snake_case, `*_cents` integers),
- * the CSV columns and the human table. Shared by `ledger` and `finance`.
+ * How ledger entries and reports look on the command line: the CSV columns and the human tables,
+ * drawn from the use cases' JSON documents (whose shape is `core/finance/books-json.ts`'s).
  */
-import type { LedgerEntryView } from '../core/finance/ledger.js';
-export { entryJson } from '../core/finance/books-json.js';
+import type { EntryJson } from '../core/finance/books-json.js';
 import type { LedgerReport, ReportRow } from '../core/finance/report.js';
 import type { Output } from './output.js';
 import { formatBRL } from './output.js';
@@ -13,12 +12,12 @@ export const ENTRY_CSV_HEAD = [
   'idempotency_key', 'reverses_id', 'reversed_by', 'reason', 'note', 'created_at',
 ] as const;
 
-export function entryCsvRow(e: LedgerEntryView): unknown[] {
+export function entryCsvRow(e: EntryJson): unknown[] {
   return [e.id, e.entry_date, e.type, e.amount_cents, e.contest, e.tickets, e.numbers_per_ticket, e.run_id, e.tier, e.idempotency_key, e.reverses_id, e.reversed_by, e.reason, e.note, e.created_at];
 }
 
 /** One line for a human: `#12 2025-11-20 bet -R$ 30,00 contest 6883, 10 x 5 numbers`. */
-export function describeEntry(e: LedgerEntryView): string {
+export function describeEntry(e: EntryJson): string {
   const bits: string[] = [];
   if (e.contest !== null) bits.push(`contest ${e.contest}`);
   if (e.type === 'bet' && e.tickets !== null) bits.push(`${e.tickets} ticket${e.tickets === 1 ? '' : 's'} x ${e.numbers_per_ticket ?? 5} numbers`);
@@ -30,7 +29,7 @@ export function describeEntry(e: LedgerEntryView): string {
   return `#${e.id} ${e.entry_date} ${e.type} ${formatBRL(e.amount_cents)}${bits.length ? `  (${bits.join(', ')})` : ''}`;
 }
 
-export function printEntries(out: Output, entries: readonly LedgerEntryView[]): void {
+export function printEntries(out: Output, entries: readonly EntryJson[]): void {
   out.table(
     ['id', 'date', 'type', 'amount', 'contest', 'tickets', 'tier', 'run', 'note'],
     entries.map((e) => [

@@ -3,17 +3,19 @@
  * request bodies that record them (the CLI's names; money as integer `*_cents`).
  */
 import { z } from 'zod';
-import { ENTRY_TYPES, TIER_NAMES } from '../core/finance/ledger.js';
+import { BUDGET_NAME_PATTERN } from '../core/finance/budget.js';
+import { BOOKS_ID_PATTERN, ENTRY_TYPES, MAX_BOOKS_CONTEST, TIER_NAMES } from '../core/finance/ledger.js';
 import { MAX_MONEY_CENTS } from '../core/finance/money.js';
 import { PAYOUT_RULES } from '../core/finance/prizes.js';
 import { GROUP_BYS } from '../core/finance/report.js';
 import { IsoDateField, TextField, bodyInt } from './schemas.js';
 
 /** Run ids, idempotency keys: 1-200 visible ASCII characters, no spaces (the CLI's rule). */
-export const IdField = z.string().regex(/^[\x21-\x7e]{1,200}$/, 'must be 1-200 visible characters without spaces');
+export const IdField = z.string().regex(BOOKS_ID_PATTERN, 'must be 1-200 visible characters without spaces');
 
 const Money = bodyInt(1, MAX_MONEY_CENTS);
-const Contest = bodyInt(1, 1_000_000);
+/** A contest number the books accept. */
+export const BooksContestField = bodyInt(1, MAX_BOOKS_CONTEST);
 
 export const LedgerEntrySchema = z
   .object({
@@ -60,7 +62,7 @@ export const NewEntryBodySchema = z
   .discriminatedUnion('type', [
     z.strictObject({
       type: z.literal('bet'),
-      contest: Contest,
+      contest: BooksContestField,
       tickets: bodyInt(1, 100_000).optional().meta({ description: 'ticket count (default: how many ticket_numbers)' }),
       numbers: bodyInt(5, 15).optional().meta({ description: 'numbers per ticket (default 5, or the size of ticket_numbers)' }),
       cost_cents: Money.optional().meta({ description: 'total cost; default auto: price on the draw date x C(k,5) x tickets' }),
@@ -71,7 +73,7 @@ export const NewEntryBodySchema = z
     }),
     z.strictObject({
       type: z.literal('prize'),
-      contest: Contest,
+      contest: BooksContestField,
       tier: z.enum(TIER_NAMES),
       amount_cents: Money,
       tickets: bodyInt(1, 1_000_000).optional().meta({ description: 'winning tickets (combinations) this amount covers' }),
@@ -184,7 +186,7 @@ export const BudgetSchema = z
 
 export const BudgetBodySchema = z
   .strictObject({
-    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 letters, digits, dots, dashes or underscores, starting with a letter or digit'),
+    name: z.string().regex(BUDGET_NAME_PATTERN, 'must be 1-64 letters, digits, dots, dashes or underscores, starting with a letter or digit'),
     amount_cents: Money,
     from: IsoDateField.meta({ description: 'first day' }),
     to: IsoDateField.optional().meta({ description: 'last day, inclusive (default open-ended)' }),

@@ -7,18 +7,17 @@ import { type BookProblem, balanceOn, describeDifference, findBookProblems } fro
 import { formatBRL } from '../core/finance/money.js';
 import { MAX_TEXT, textProblem } from '../core/text.js';
 import type { BalanceAssertion } from '../core/finance/books-check.js';
-import { type BetInput, type BetPlan, buildBetEntry } from '../core/finance/bet.js';
 import { checkBudgets } from '../core/finance/budget.js';
-import { type LedgerEntry, type LedgerEntryView, type NewEntry, type TierName, buildReversal, idempotencyDifferences, reservedKeyProblem, signProblem } from '../core/finance/ledger.js';
+import { type LedgerEntry, type LedgerEntryView, type NewEntry, buildReversal, idempotencyDifferences, reservedKeyProblem, signProblem } from '../core/finance/ledger.js';
 import { buildSettlement, type SettlementLine } from '../core/finance/settle.js';
 import type { Clock } from '../clock.js';
 import { LuckyError } from '../errors.js';
 import { readBooksKey } from './books-key.js';
 import { sealProblem } from './books-seal.js';
 import { readBudgetSpends } from './budgets-repo.js';
-import { getDraw, getDrawDate, readDrawBounds } from './draws-repo.js';
-import { appendAssertion, appendEntry, appendRetraction, readAssertions, readChain, readChainHead, readEntry, readEntryByKey, readSettleableBets, readSettlementsOf } from './ledger-repo.js';
-import { readPayoutRule, readPriceTable } from './prices-repo.js';
+import { getDraw } from './draws-repo.js';
+import { appendAssertion, appendEntry, appendRetraction, countBetsWithoutTickets, readAssertions, readChain, readChainHead, readEntry, readEntryByKey, readSettleableBets, readSettlementsOf } from './ledger-repo.js';
+import { readPayoutRule } from './prices-repo.js';
 import type { Db } from './sqlite.js';
 
 export interface RecordResult {
@@ -66,45 +65,6 @@ function shortValue(v: unknown): string {
 }
 
 /**
- * Records a real bet: cost `auto` is the catalog's price on the contest's draw date (or on the
- * booking date for a contest not drawn yet) x C(k,5) x tickets. A known run fills in the recipe hash.
- */
-export function recordBet(db: Db, input: BetInput, clock: Clock, options: { overBudget?: boolean } = {}): RecordResult & { plan: BetPlan; run_known: boolean } {
-  const drawDate = getDrawDate(db, input.contest) ?? null;
-  const plan = buildBetEntry(input, { draw_date: drawDate, last_contest: readDrawBounds(db).last_contest ?? 0, prices: readPriceTable(db), today: clock.today });
-  const run = input.run_id === undefined ? undefined : (db.prepare('SELECT recipe_hash FROM runs WHERE run_id = ?').get(input.run_id) as { recipe_hash: string } | undefined);
-  if (run && input.recipe_hash === undefined) plan.entry.recipe_hash = run.recipe_hash;
-  return { ...recordEntry(db, plan.entry, clock, options), plan, run_known: input.run_id === undefined || run !== undefined };
-}
-
-export interface PrizeInput {
-  contest: number;
-  amount_cents: number;
-  tier: TierName;
-  tickets?: number | null | undefined;
-  run_id?: string | null | undefined;
-  /** entry date; default the contest's draw date, else today */
-  date?: string | undefined;
-  key?: string | null | undefined;
-  note?: string | null | undefined;
-}
-
-/** A real prize as a ledger entry (for {@link recordEntry}), dated as given, else on the contest's draw date, else today. */
-export function prizeEntry(db: Db, input: PrizeInput, clock: Clock): NewEntry {
-  return {
-    entry_date: input.date ?? getDrawDate(db, input.contest) ?? clock.today,
-    type: 'prize',
-    amount_cents: input.amount_cents,
-    contest: input.contest,
-    tickets: input.tickets ?? null,
-    tier: input.tier,
-    run_id: input.run_id ?? null,
-    idempotency_key: input.key ?? null,
-    note: input.note ?? null,
-  };
-}
-
-/**
  * Appends the reversal of entry `id` (amount negated): the only way to correct the books.
  * A reversal cannot itself be reversed and an entry is reversed at most once (E_CONFLICT).
  */
@@ -149,14 +109,7 @@ export function settleContest(db: Db, contest: number, clock: Clock): SettleResu
     .transaction((): SettleResult => {
       const rule = readPayoutRule(db);
       const bets = readSettleableBets(db, contest);
-      const withoutTickets = (
-        db
-          .prepare(
-            `SELECT COUNT(*) AS n FROM ledger_entries e WHERE e.type = 'bet' AND e.contest = ? AND e.tickets_json IS NULL
-             AND NOT EXISTS (SELECT 1 FROM ledger_entries r WHERE r.reverses_id = e.id)`,
-          )
-          .get(contest) as { n: number }
-      ).n;
+      const withoutTickets = countBetsWithoutTickets(db, contest);
       const lines: SettleResult['lines'] = [];
       let recorded = 0;
       for (const line of buildSettlement(draw, bets, rule)) {

@@ -4,9 +4,19 @@
  */
 import { type Budget, type BudgetView, buildBudgetView } from '../core/finance/budget.js';
 import { LuckyError } from '../errors.js';
+import { NOT_REVERSED } from './ledger-repo.js';
 import type { Db } from './sqlite.js';
 
-export function createBudget(db: Db, b: Omit<Budget, 'id'>): Budget {
+/**
+ * SQL: what the bets dated in [from, to] cost, net of reversals (a reversal refunds its bet's
+ * window); `to` NULL is open-ended. `from` and `to` are SQL expressions (parameters or columns).
+ */
+function betSpendSql(from: string, to: string): string {
+  return `SELECT COALESCE(SUM(-e.amount_cents), 0) FROM ledger_entries e
+    WHERE e.type = 'bet' AND e.entry_date >= ${from} AND (${to} IS NULL OR e.entry_date <= ${to}) AND ${NOT_REVERSED}`;
+}
+
+export function insertBudget(db: Db, b: Omit<Budget, 'id'>): Budget {
   if (db.prepare('SELECT 1 FROM budgets WHERE name = ?').get(b.name)) throw new LuckyError('E_CONFLICT', `a budget named "${b.name}" already exists`);
   const info = db
     .prepare('INSERT INTO budgets (name, amount_cents, from_date, to_date, note, created_at) VALUES (?, ?, ?, ?, ?, ?)')
@@ -20,13 +30,7 @@ export function readBudget(db: Db, name: string): Budget | undefined {
 
 /** Cost of the bets dated in [from, to] that have not been reversed (a reversal refunds its bet's window). */
 export function readBetSpend(db: Db, from: string, to: string | null): number {
-  const row = db
-    .prepare(
-      `SELECT COALESCE(SUM(-e.amount_cents), 0) AS spent FROM ledger_entries e
-       WHERE e.type = 'bet' AND e.entry_date >= ? AND (? IS NULL OR e.entry_date <= ?)
-       AND NOT EXISTS (SELECT 1 FROM ledger_entries r WHERE r.reverses_id = e.id)`,
-    )
-    .get(from, to, to) as { spent: number };
+  const row = db.prepare(`SELECT (${betSpendSql('@from', '@to')}) AS spent`).get({ from, to }) as { spent: number };
   return row.spent;
 }
 
@@ -38,9 +42,7 @@ export function readBudgetSpends(db: Db, page: { after?: { from_date: string; na
   const rows = db
     .prepare(
       `SELECT b.id, b.name, b.amount_cents, b.from_date, b.to_date, b.note, b.created_at,
-         (SELECT COALESCE(SUM(-e.amount_cents), 0) FROM ledger_entries e
-           WHERE e.type = 'bet' AND e.entry_date >= b.from_date AND (b.to_date IS NULL OR e.entry_date <= b.to_date)
-           AND NOT EXISTS (SELECT 1 FROM ledger_entries r WHERE r.reverses_id = e.id)) AS spent_cents
+         (${betSpendSql('b.from_date', 'b.to_date')}) AS spent_cents
        FROM budgets b
        WHERE @after_date IS NULL OR b.from_date > @after_date OR (b.from_date = @after_date AND b.name > @after_name)
        ORDER BY b.from_date, b.name LIMIT @limit`,

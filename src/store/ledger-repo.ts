@@ -19,6 +19,12 @@ const COLUMNS = `id, created_at, entry_date, type, amount_cents, contest, ticket
   recipe_hash, tier, idempotency_key, reverses_id, reason, note, prev_hash, hash`;
 const VIEW = `SELECT e.*, (SELECT r.id FROM ledger_entries r WHERE r.reverses_id = e.id) AS reversed_by FROM ledger_entries e`;
 
+/**
+ * SQL: entry `e` has not been reversed. The one condition every sum over the books uses (spent
+ * budgets, settleable bets), since a reversal cancels its entry.
+ */
+export const NOT_REVERSED = 'NOT EXISTS (SELECT 1 FROM ledger_entries r WHERE r.reverses_id = e.id)';
+
 const TEXT_FIELDS = ['entry_date', 'tickets_json', 'run_id', 'recipe_hash', 'idempotency_key', 'reason', 'note'] as const;
 
 /**
@@ -136,9 +142,15 @@ export function readSettleableBets(db: Db, contest: number): LedgerEntry[] {
   return db
     .prepare(
       `SELECT ${COLUMNS} FROM ledger_entries e WHERE e.type = 'bet' AND e.contest = ? AND e.tickets_json IS NOT NULL
-       AND NOT EXISTS (SELECT 1 FROM ledger_entries r WHERE r.reverses_id = e.id) ORDER BY e.id`,
+       AND ${NOT_REVERSED} ORDER BY e.id`,
     )
     .all(contest) as LedgerEntry[];
+}
+
+/** How many bets of one contest were recorded without their tickets and not reversed (settlement cannot price them). */
+export function countBetsWithoutTickets(db: Db, contest: number): number {
+  const row = db.prepare(`SELECT COUNT(*) AS n FROM ledger_entries e WHERE e.type = 'bet' AND e.contest = ? AND e.tickets_json IS NULL AND ${NOT_REVERSED}`).get(contest) as { n: number };
+  return row.n;
 }
 
 /** Entries created by settling `betId` (keys `settle:<betId>:<tier>`). */

@@ -1,4 +1,7 @@
-/** What `finance roi` reads: run rows (from the run index) and the draw dates that price them. */
+/**
+ * What the books read from the run index: the run rows `finance roi` analyses (with the draw dates
+ * that price them) and the recipe hash a bet linked to a run records.
+ */
 import type { RunRow } from '../core/finance/roi.js';
 import { LuckyError } from '../errors.js';
 import type { Db } from './sqlite.js';
@@ -18,6 +21,12 @@ export function readRoiRuns(db: Db, ids: readonly string[] = []): RunRow[] {
   const rows = ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
   if (missing.length) throw new LuckyError('E_NOT_FOUND', `no run ${missing.join(', ')} in the catalog`, ['`luckyfive finance roi` without --run lists every completed run']);
   return rows;
+}
+
+/** The recipe hash of run `runId` in the run index, or undefined when the index does not hold it. */
+export function readRunRecipeHash(db: Db, runId: string): string | undefined {
+  const row = db.prepare('SELECT recipe_hash FROM runs WHERE run_id = ?').get(runId) as { recipe_hash: string } | undefined;
+  return row?.recipe_hash;
 }
 
 /** contest -> draw date for contests in [from, to]. */

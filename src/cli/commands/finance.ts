@@ -1,9 +1,8 @@
-import type { Command } from 'commander';
-import { PAYOUT_RULES, isPayoutRule } from '../../core/finance/prizes.js';
-import { LuckyError } from '../../errors.js';
-import { parseMoneyFlag, parseTextFlag } from '../books-flags.js';
-import { readClock } from '../../clock.js';
-import { type CliContext, addFormatOptions, formatOf, parseDateFlag, parseIntFlag } from '../context.js';
+/** `luckyfive finance ...`: flags -> the finance use cases (`src/usecases/finance.ts`) -> printed. */
+import { Argument, type Command } from 'commander';
+import { PAYOUT_RULES, type PayoutRule } from '../../core/finance/prizes.js';
+import { booksDeps, parseContestFlag, parseMoneyFlag, parseTextFlag } from '../books-flags.js';
+import { type CliContext, addFormatOptions, formatOf, parseDateFlag } from '../context.js';
 import { formatBRL, formatMoney } from '../output.js';
 import { registerFinanceAnalysis } from './finance-analysis.js';
 
@@ -11,13 +10,15 @@ type Json = { json?: boolean };
 
 export function register(program: Command, ctx: CliContext): void {
   const finance = program.command('finance');
+  const useCases = () => import('../../usecases/finance.js');
   const prices = finance.command('prices').description('the base price of a 5-number bet over time (editable, every change audited)');
 
   addFormatOptions(prices.command('list').description('price periods with their first imported contest'), ['json', 'csv']).action(async (o: Json & { csv?: boolean }) => {
     const format = formatOf(o);
-    const { readPriceRows } = await import('../../store/prices-repo.js');
-    const rows = readPriceRows((await ctx.catalog()).db);
-    if (format === 'json') return ctx.out.json({ prices: rows });
+    const { listPrices } = await useCases();
+    const doc = listPrices(await booksDeps(ctx));
+    if (format === 'json') return ctx.out.json(doc);
+    const rows = doc.prices;
     if (format === 'csv') return ctx.out.csv(['from', 'to', 'price_cents', 'first_contest', 'note'], rows.map((r) => [r.from, r.to, r.price_cents, r.first_contest, r.note]));
     ctx.out.table(
       ['from', 'to', 'price', 'first contest', 'note'],
@@ -37,10 +38,11 @@ export function register(program: Command, ctx: CliContext): void {
   ).action(async (o: Json & { from: string; price: string; note?: string }) => {
     const from = parseDateFlag('from', o.from)!;
     const price = parseMoneyFlag('price', o.price, { allowZero: false })!;
-    const note = parseTextFlag('note', o.note) ?? null;
-    const { writePrice } = await import('../../store/prices-repo.js');
-    const change = writePrice((await ctx.catalog()).db, from, price, note, readClock().now);
-    if (formatOf(o) === 'json') return ctx.out.json({ change });
+    const note = parseTextFlag('note', o.note);
+    const { setPrice } = await useCases();
+    const doc = setPrice(await booksDeps(ctx), { from, price_cents: price, note });
+    if (formatOf(o) === 'json') return ctx.out.json(doc);
+    const { change } = doc;
     ctx.out.text(
       change.old_price_cents === null
         ? `added price ${formatBRL(price)} from ${from}`
@@ -49,65 +51,53 @@ export function register(program: Command, ctx: CliContext): void {
   });
 
   addFormatOptions(prices.command('history').description('every change to the price table, oldest first (append-only audit)'), ['json']).action(async (o: Json) => {
-    const { readPriceChanges } = await import('../../store/prices-repo.js');
-    const changes = readPriceChanges((await ctx.catalog()).db);
-    if (formatOf(o) === 'json') return ctx.out.json({ changes });
+    const { listPriceChanges } = await useCases();
+    const doc = listPriceChanges(await booksDeps(ctx));
+    if (formatOf(o) === 'json') return ctx.out.json(doc);
     ctx.out.table(
       ['#', 'changed at', 'from', 'old', 'new', 'note'],
-      changes.map((c) => [c.id, c.changed_at, c.from_date, c.old_price_cents === null ? '-' : formatBRL(c.old_price_cents), formatBRL(c.new_price_cents), c.note ?? '']),
+      doc.changes.map((c) => [c.id, c.changed_at, c.from_date, c.old_price_cents === null ? '-' : formatBRL(c.old_price_cents), formatBRL(c.new_price_cents), c.note ?? '']),
     );
   });
 
   addFormatOptions(finance.command('prizes <contest>').description('per-tier winners and net prize per winning ticket, estimates marked'), ['json']).action(
     async (contestArg: string, o: Json) => {
-      const contest = parseIntFlag('contest', contestArg, 1, 1_000_000)!;
-      const { getDraw, readDrawBounds } = await import('../../store/draws-repo.js');
-      const { buildPrizeTable } = await import('../../core/finance/prize-table.js');
-      const { readPayoutRule, readBasePriceOn, readContestPrice } = await import('../../store/prices-repo.js');
-      const db = (await ctx.catalog()).db;
-      const draw = getDraw(db, contest);
-      if (!draw && contest <= (readDrawBounds(db).last_contest ?? 0)) {
-        throw new LuckyError('E_NOT_FOUND', `contest ${contest} is not imported (a gap in the catalog)`);
-      }
-      const table = buildPrizeTable(contest, draw ?? null);
-      const priceDate = table.date ?? readClock().today;
-      const doc = { ...table, payout_rule: readPayoutRule(db), base_price_cents: table.date !== null ? readContestPrice(db, table.date) : readBasePriceOn(db, priceDate), price_date: priceDate };
+      const contest = parseContestFlag('contest', contestArg)!;
+      const { showPrizeTable } = await useCases();
+      const doc = showPrizeTable(await booksDeps(ctx), { contest });
       if (formatOf(o) === 'json') return ctx.out.json(doc);
       ctx.out.text(
-        `contest ${contest}  ${table.date ?? '(not drawn yet: every prize is an estimate)'}  base price ${table.in_money_era ? formatBRL(doc.base_price_cents) : '- (before the Real)'}  payout rule ${doc.payout_rule}`,
+        `contest ${contest}  ${doc.date ?? '(not drawn yet: every prize is an estimate)'}  base price ${doc.in_money_era ? formatBRL(doc.base_price_cents) : '- (before the Real)'}  payout rule ${doc.payout_rule}`,
       );
-      if (!table.in_money_era) ctx.out.text('Cruzeiro Real contest: its money is not comparable and is excluded from every money figure');
+      if (!doc.in_money_era) ctx.out.text('Cruzeiro Real contest: its money is not comparable and is excluded from every money figure');
       ctx.out.table(
         ['tier', 'hits', 'winners', 'published', 'prize per winning ticket', 'source'],
-        table.tiers.map((t) => [
+        doc.tiers.map((t) => [
           t.tier,
           t.hits,
           t.winners ?? '-',
-          t.published_prize_cents === null ? '-' : formatMoney(t.published_prize_cents, table.currency),
-          t.pays ? `${formatMoney(t.prize_cents, table.currency)}${t.estimated ? ' (estimate)' : ''}` : 'not paid',
+          t.published_prize_cents === null ? '-' : formatMoney(t.published_prize_cents, doc.currency),
+          t.pays ? `${formatMoney(t.prize_cents, doc.currency)}${t.estimated ? ' (estimate)' : ''}` : 'not paid',
           t.source,
         ]),
         { align: ['left', 'right', 'right', 'right', 'right', 'left'] },
       );
-      for (const [source, rule] of Object.entries(table.rules)) if (source !== 'published') ctx.out.text(`${source}: ${rule}`);
+      for (const [source, rule] of Object.entries(doc.rules)) if (source !== 'published') ctx.out.text(`${source}: ${rule}`);
     },
   );
 
   addFormatOptions(
     finance
-      .command('payout-rule [rule]')
-      .description(`show or set how a k>5 ticket is paid: ${PAYOUT_RULES.join('|')}`),
+      .command('payout-rule')
+      .description(`show or set how a k>5 ticket is paid: ${PAYOUT_RULES.join('|')}`)
+      .addArgument(new Argument('[rule]', 'the rule to set').choices(PAYOUT_RULES)),
     ['json'],
-  ).action(async (rule: string | undefined, o: Json) => {
-    const { readPayoutRule, writePayoutRule } = await import('../../store/prices-repo.js');
-    const db = (await ctx.catalog()).db;
-    if (rule !== undefined) {
-      if (!isPayoutRule(rule)) throw new LuckyError('E_USAGE', `the payout rule is one of ${PAYOUT_RULES.join(', ')}, got "${rule}"`);
-      writePayoutRule(db, rule);
-    }
-    const current = readPayoutRule(db);
-    if (formatOf(o) === 'json') return ctx.out.json({ payout_rule: current });
-    ctx.out.text(current);
+  ).action(async (rule: PayoutRule | undefined, o: Json) => {
+    const { setPayoutRule, showPayoutRule } = await useCases();
+    const deps = await booksDeps(ctx);
+    const doc = rule === undefined ? showPayoutRule(deps) : setPayoutRule(deps, { rule });
+    if (formatOf(o) === 'json') return ctx.out.json(doc);
+    ctx.out.text(doc.payout_rule);
   });
 
   registerFinanceAnalysis(finance, ctx);

@@ -1,15 +1,14 @@
-import type { Command } from 'commander';
-import type { LedgerEntryView, NewEntry, TierName } from '../../core/finance/ledger.js';
-import { TIER_NAMES } from '../../core/finance/ledger.js';
-import { LuckyError } from '../../errors.js';
-import { parseIdFlag, parseMoneyFlag, parseTextFlag, readTicketsFile } from '../books-flags.js';
-import { readClock } from '../../clock.js';
+/** `luckyfive ledger add bet|prize|deposit|withdrawal|adjustment`: flags -> `recordLedgerEntry` -> printed. */
+import { type Command, Option } from 'commander';
+import type { EntryJson } from '../../core/finance/books-json.js';
+import { TIER_NAMES, type TierName } from '../../core/finance/ledger.js';
+import type { NewEntryInput } from '../../usecases/ledger.js';
+import { booksDeps, parseContestFlag, parseIdFlag, parseMoneyFlag, parseTextFlag, readTicketsFile } from '../books-flags.js';
 import { type CliContext, addFormatOptions, formatOf, parseDateFlag, parseIntFlag } from '../context.js';
-import { describeEntry, entryJson } from '../ledger-view.js';
+import { describeEntry } from '../ledger-view.js';
 import { formatBRL } from '../output.js';
 
 type Json = { json?: boolean };
-const MAX_CONTEST = 1_000_000;
 
 /** `ledger add bet|prize|deposit|withdrawal|adjustment` (part of the `ledger` command). */
 export function registerLedgerAdd(ledger: Command, ctx: CliContext): void {
@@ -31,8 +30,9 @@ export function registerLedgerAdd(ledger: Command, ctx: CliContext): void {
       .option('--note <text>', 'free note'),
     ['json'],
   ).action(async (o: { contest: string; tickets?: string; numbers?: string; cost: string; date?: string; run?: string; ticketsFile?: string; key?: string; overBudget?: boolean; note?: string } & Json) => {
-    const input = {
-      contest: parseIntFlag('contest', o.contest, 1, MAX_CONTEST)!,
+    const input: NewEntryInput = {
+      type: 'bet',
+      contest: parseContestFlag('contest', o.contest)!,
       tickets: parseIntFlag('tickets', o.tickets, 1, 100_000),
       numbers: parseIntFlag('numbers', o.numbers, 5, 15),
       cost_cents: o.cost.trim().toLowerCase() === 'auto' ? undefined : parseMoneyFlag('cost', o.cost, { allowZero: false }),
@@ -41,12 +41,12 @@ export function registerLedgerAdd(ledger: Command, ctx: CliContext): void {
       key: parseIdFlag('key', o.key),
       note: parseTextFlag('note', o.note),
       ticket_list: o.ticketsFile === undefined ? undefined : readTicketsFile(o.ticketsFile),
+      over_budget: o.overBudget === true,
     };
-    const { recordBet } = await import('../../store/books.js');
-    const r = recordBet((await ctx.catalog()).db, input, readClock(), { overBudget: o.overBudget === true });
-    if (!r.run_known) ctx.out.warn(`run ${input.run_id} is not in the catalog's run index (recorded anyway; \`finance roi\` will not list it)`);
-    const price = r.plan.base_price_cents !== null ? `; price ${formatBRL(r.plan.base_price_cents)} on ${r.plan.price_date}` : '';
-    printRecorded(ctx, r.status, r.entry, formatOf(o) === 'json', { cost_source: r.plan.cost_source, base_price_cents: r.plan.base_price_cents, price_date: r.plan.price_date }, price);
+    const { run_known, ...doc } = await record(ctx, input);
+    if (run_known === false) ctx.out.warn(`run ${input.run_id} is not in the catalog's run index (recorded anyway; \`finance roi\` will not list it)`);
+    const price = doc.base_price_cents != null ? `; price ${formatBRL(doc.base_price_cents)} on ${doc.price_date}` : '';
+    printRecorded(ctx, doc, formatOf(o) === 'json', price);
   });
 
   addFormatOptions(
@@ -54,7 +54,7 @@ export function registerLedgerAdd(ledger: Command, ctx: CliContext): void {
       .command('prize')
       .description('record a prize received')
       .requiredOption('--contest <n>', 'contest number')
-      .requiredOption('--tier <tier>', `prize tier: ${TIER_NAMES.join('|')}`)
+      .addOption(new Option('--tier <tier>', 'prize tier').choices(TIER_NAMES).makeOptionMandatory())
       .requiredOption('--amount <amount>', 'amount received, e.g. 123.45 or 123,45')
       .option('--tickets <n>', 'winning tickets (combinations) this amount covers')
       .option('--date <date>', 'date received (default: the draw date, or today)')
@@ -62,12 +62,11 @@ export function registerLedgerAdd(ledger: Command, ctx: CliContext): void {
       .option('--key <key>', 'idempotency key')
       .option('--note <text>', 'free note'),
     ['json'],
-  ).action(async (o: { contest: string; tier: string; amount: string; tickets?: string; date?: string; run?: string; key?: string; note?: string } & Json) => {
-    if (!(TIER_NAMES as readonly string[]).includes(o.tier)) throw new LuckyError('E_INPUT_INVALID', `--tier must be one of ${TIER_NAMES.join(', ')}, got "${o.tier}"`);
-    const contest = parseIntFlag('contest', o.contest, 1, MAX_CONTEST)!;
-    const input = {
-      contest,
-      tier: o.tier as TierName,
+  ).action(async (o: { contest: string; tier: TierName; amount: string; tickets?: string; date?: string; run?: string; key?: string; note?: string } & Json) => {
+    const input: NewEntryInput = {
+      type: 'prize',
+      contest: parseContestFlag('contest', o.contest)!,
+      tier: o.tier,
       amount_cents: parseMoneyFlag('amount', o.amount, { allowZero: false })!,
       tickets: parseIntFlag('tickets', o.tickets, 1, 1_000_000),
       date: parseDateFlag('date', o.date),
@@ -75,8 +74,7 @@ export function registerLedgerAdd(ledger: Command, ctx: CliContext): void {
       key: parseIdFlag('key', o.key),
       note: parseTextFlag('note', o.note),
     };
-    const { prizeEntry } = await import('../../store/books.js');
-    await record(ctx, prizeEntry((await ctx.catalog()).db, input, readClock()), o);
+    printRecorded(ctx, await record(ctx, input), formatOf(o) === 'json');
   });
 
   for (const type of ['deposit', 'withdrawal', 'adjustment'] as const) {
@@ -90,28 +88,25 @@ export function registerLedgerAdd(ledger: Command, ctx: CliContext): void {
         .option('--note <text>', 'free note'),
       ['json'],
     ).action(async (o: { amount: string; date?: string; key?: string; note?: string } & Json) => {
-      const amount = parseMoneyFlag('amount', o.amount, { allowNegative: type === 'adjustment', allowZero: false })!;
-      const signed = type === 'withdrawal' ? -amount : amount;
-      const entry: NewEntry = {
-        entry_date: parseDateFlag('date', o.date) ?? readClock().today,
+      const input: NewEntryInput = {
         type,
-        amount_cents: signed,
-        idempotency_key: parseIdFlag('key', o.key) ?? null,
-        note: parseTextFlag('note', o.note) ?? null,
+        amount_cents: parseMoneyFlag('amount', o.amount, { allowNegative: type === 'adjustment', allowZero: false })!,
+        date: parseDateFlag('date', o.date),
+        key: parseIdFlag('key', o.key),
+        note: parseTextFlag('note', o.note),
       };
-      await record(ctx, entry, o);
+      printRecorded(ctx, await record(ctx, input), formatOf(o) === 'json');
     });
   }
 }
 
-async function record(ctx: CliContext, entry: NewEntry, o: Json): Promise<void> {
-  const { recordEntry } = await import('../../store/books.js');
-  const r = recordEntry((await ctx.catalog()).db, entry, readClock());
-  printRecorded(ctx, r.status, r.entry, formatOf(o) === 'json');
+async function record(ctx: CliContext, input: NewEntryInput) {
+  const { recordLedgerEntry } = await import('../../usecases/ledger.js');
+  return recordLedgerEntry(await booksDeps(ctx), input);
 }
 
-/** Prints a recorded (or already recorded) entry: one line, or `{status, entry, ...}` with --json. */
-export function printRecorded(ctx: CliContext, status: 'recorded' | 'already_recorded', entry: LedgerEntryView, json: boolean, extra: Record<string, unknown> = {}, suffix = ''): void {
-  if (json) return ctx.out.json({ status, entry: entryJson(entry), ...extra });
-  ctx.out.text(`${status === 'recorded' ? 'recorded' : 'already recorded'}: ${describeEntry(entry)}${suffix}`);
+/** Prints a recorded (or already recorded) entry: one line, or the use case's document with --json. */
+export function printRecorded(ctx: CliContext, doc: { status: 'recorded' | 'already_recorded'; entry: EntryJson }, json: boolean, suffix = ''): void {
+  if (json) return ctx.out.json(doc);
+  ctx.out.text(`${doc.status === 'recorded' ? 'recorded' : 'already recorded'}: ${describeEntry(doc.entry)}${suffix}`);
 }

@@ -1,20 +1,22 @@
-import type { Command } from 'commander';
-import { ENTRY_TYPES, type EntryType } from '../../core/finance/ledger.js';
+/** `luckyfive ledger ...`: flags -> the ledger use cases (`src/usecases/ledger.ts`) -> printed. */
+import { type Command, Option } from 'commander';
+import { describeDifference } from '../../core/finance/books-check.js';
+import { ENTRY_TYPES, type EntryType, tierName } from '../../core/finance/ledger.js';
 import { GROUP_BYS, type GroupBy } from '../../core/finance/report.js';
 import { ERROR_TABLE, LuckyError } from '../../errors.js';
-import { parseIdFlag, parseMoneyFlag, parseTextFlag } from '../books-flags.js';
-import { readClock } from '../../clock.js';
+import type { LedgerFilter } from '../../usecases/ledger.js';
+import { booksDeps, parseContestFlag, parseIdFlag, parseMoneyFlag, parseTextFlag } from '../books-flags.js';
 import { type CliContext, addFormatOptions, formatOf, parseDateFlag, parseIntFlag } from '../context.js';
-import { ENTRY_CSV_HEAD, entryCsvRow, entryJson, printEntries, printReport, REPORT_CSV_HEAD, reportCsvRow } from '../ledger-view.js';
+import { ENTRY_CSV_HEAD, entryCsvRow, printEntries, printReport, REPORT_CSV_HEAD, reportCsvRow } from '../ledger-view.js';
 import { printRecorded, registerLedgerAdd } from './ledger-add.js';
 import { formatBRL } from '../output.js';
 
 type Json = { json?: boolean };
-const MAX_CONTEST = 1_000_000;
 
 export function register(program: Command, ctx: CliContext): void {
   const ledger = program.command('ledger');
   registerLedgerAdd(ledger, ctx);
+  const useCases = () => import('../../usecases/ledger.js');
 
   addFormatOptions(
     ledger
@@ -27,21 +29,21 @@ export function register(program: Command, ctx: CliContext): void {
     const id = parseIntFlag('id', idArg, 1)!;
     const reason = parseTextFlag('reason', o.reason)!;
     const date = parseDateFlag('date', o.date);
-    const { reverseEntry } = await import('../../store/books.js');
-    const r = reverseEntry((await ctx.catalog()).db, id, reason, readClock(), date);
-    if (r.settlements.length) {
-      ctx.out.warn(`bet ${id} has settled prize entries ${r.settlements.map((s) => `#${s.id}`).join(', ')}; reverse them too if they were not won`);
+    const { reverseLedgerEntry } = await useCases();
+    const r = reverseLedgerEntry(await booksDeps(ctx), { id, reason, date });
+    if (r.unreversed_settlements.length) {
+      ctx.out.warn(`bet ${id} has settled prize entries ${r.unreversed_settlements.map((s) => `#${s}`).join(', ')}; reverse them too if they were not won`);
     }
-    printRecorded(ctx, r.status, r.entry, formatOf(o) === 'json', { unreversed_settlements: r.settlements.map((s) => s.id) });
+    printRecorded(ctx, r, formatOf(o) === 'json');
   });
 
   addFormatOptions(
     ledger.command('settle').description("record the prizes won by a contest's bets recorded with their tickets (idempotent)").requiredOption('--contest <n>', 'contest number'),
     ['json'],
   ).action(async (o: { contest: string } & Json) => {
-    const contest = parseIntFlag('contest', o.contest, 1, MAX_CONTEST)!;
-    const { settleContest } = await import('../../store/books.js');
-    const r = settleContest((await ctx.catalog()).db, contest, readClock());
+    const contest = parseContestFlag('contest', o.contest)!;
+    const { settleLedgerContest } = await useCases();
+    const r = settleLedgerContest(await booksDeps(ctx), { contest });
     if (formatOf(o) === 'json') return ctx.out.json(r);
     const added = r.lines.filter((l) => l.status === 'recorded');
     ctx.out.text(`contest ${r.contest} (${r.draw_date}), payout rule ${r.payout_rule}: ${r.bets} bet(s) with tickets, ${added.length} prize entr${added.length === 1 ? 'y' : 'ies'} recorded (${formatBRL(r.recorded_cents)}), ${r.lines.length - added.length} already recorded`);
@@ -49,7 +51,7 @@ export function register(program: Command, ctx: CliContext): void {
     if (r.lines.length) {
       ctx.out.table(
         ['entry', 'bet', 'tier', 'combinations', 'each', 'amount', 'source', 'status'],
-        r.lines.map((l) => [l.entry_id, l.bet_id, { 5: 'quina', 4: 'quadra', 3: 'terno', 2: 'duque' }[l.tier], l.combinations, formatBRL(l.prize_per_combination_cents), formatBRL(l.amount_cents), l.source, l.status]),
+        r.lines.map((l) => [l.entry_id, l.bet_id, tierName(l.tier), l.combinations, formatBRL(l.prize_per_combination_cents), formatBRL(l.amount_cents), l.source, l.status]),
       );
     }
   });
@@ -66,14 +68,12 @@ export function register(program: Command, ctx: CliContext): void {
   ).action(async (o: { balance: string; date: string; note?: string; force?: boolean } & Json) => {
     const balance = parseMoneyFlag('balance', o.balance, { allowNegative: true })!;
     const date = parseDateFlag('date', o.date)!;
-    const note = parseTextFlag('note', o.note) ?? null;
-    const { recordAssertion } = await import('../../store/books.js');
-    const { describeDifference } = await import('../../core/finance/books-check.js');
-    const r = recordAssertion((await ctx.catalog()).db, date, balance, note, readClock(), { force: o.force === true });
-    const holds = r.actual_cents === balance;
-    if (formatOf(o) === 'json') return ctx.out.json({ assertion: r.assertion, actual_cents: r.actual_cents, holds });
+    const note = parseTextFlag('note', o.note);
+    const { assertLedgerBalance } = await useCases();
+    const r = assertLedgerBalance(await booksDeps(ctx), { date, balance_cents: balance, note, force: o.force === true });
+    if (formatOf(o) === 'json') return ctx.out.json(r);
     ctx.out.text(`assertion ${r.assertion.id}: balance on ${date} = ${formatBRL(balance)}`);
-    if (!holds) ctx.out.warn(`it does not hold now: ${describeDifference(balance, r.actual_cents)} (\`ledger check\` will fail until it does, or until \`ledger retract ${r.assertion.id}\`)`);
+    if (!r.holds) ctx.out.warn(`it does not hold now: ${describeDifference(balance, r.actual_cents)} (\`ledger check\` will fail until it does, or until \`ledger retract ${r.assertion.id}\`)`);
   });
 
   addFormatOptions(
@@ -85,9 +85,10 @@ export function register(program: Command, ctx: CliContext): void {
   ).action(async (idArg: string, o: { reason: string } & Json) => {
     const id = parseIntFlag('assertion_id', idArg, 1)!;
     const reason = parseTextFlag('reason', o.reason)!;
-    const { retractAssertion } = await import('../../store/books.js');
-    const a = retractAssertion((await ctx.catalog()).db, id, reason, readClock());
-    if (formatOf(o) === 'json') return ctx.out.json({ assertion: a });
+    const { retractLedgerAssertion } = await useCases();
+    const r = retractLedgerAssertion(await booksDeps(ctx), { id, reason });
+    if (formatOf(o) === 'json') return ctx.out.json(r);
+    const a = r.assertion;
     ctx.out.text(`assertion ${a.id} (balance on ${a.assert_date} = ${formatBRL(a.balance_cents)}) retracted`);
   });
 
@@ -98,33 +99,34 @@ export function register(program: Command, ctx: CliContext): void {
       .option('--old-key-file <file>', 'the old key, when the new one is already configured (LUCKYFIVE_BOOKS_KEY or books_key_file)'),
     ['json'],
   ).action(async (o: { oldKeyFile?: string } & Json) => {
-    const cfg = ctx.config().values;
-    const { rotateBooksKey } = await import('../../store/books-rotate.js');
-    const r = rotateBooksKey((await ctx.catalog()).db, cfg.data_dir, { key: cfg.books_key, file: cfg.books_key_file }, o.oldKeyFile, readClock());
+    const config = ctx.config().values;
+    const { rotateLedgerKey } = await useCases();
+    const r = rotateLedgerKey({ ...(await booksDeps(ctx)), config }, { old_key_file: o.oldKeyFile });
     if (formatOf(o) === 'json') return ctx.out.json(r);
     ctx.out.text(`books re-sealed under key ${r.new_key_id} (was ${r.old_key_id})${r.key_file ? `; the new key is in ${r.key_file}, the old one kept as ${r.previous_key_file}` : ''}`);
   });
 
   addFormatOptions(ledger.command('check').description('verify the hash chain, reversals, signs and balance assertions; silent and exit 0 when sound, exit 4 otherwise'), ['json']).action(
     async (o: Json) => {
-      const { checkBooks } = await import('../../store/books.js');
-      const problems = checkBooks((await ctx.catalog()).db);
+      const { checkLedger } = await useCases();
+      const r = checkLedger(await booksDeps(ctx));
       if (formatOf(o) === 'json') {
-        ctx.out.json({ sound: problems.length === 0, problems });
-        if (problems.length) ctx.exitCode = ERROR_TABLE.E_BOOKS_UNSOUND.exit;
+        ctx.out.json(r);
+        if (!r.sound) ctx.exitCode = ERROR_TABLE.E_BOOKS_UNSOUND.exit;
         return;
       }
-      if (problems.length) throw new LuckyError('E_BOOKS_UNSOUND', `the books are not sound: ${problems.length} problem${problems.length === 1 ? '' : 's'}`, problems.map((p) => p.message));
+      const n = r.problems.length;
+      if (n) throw new LuckyError('E_BOOKS_UNSOUND', `the books are not sound: ${n} problem${n === 1 ? '' : 's'}`, r.problems.map((p) => p.message));
     },
   );
 
   addFormatOptions(withFilters(ledger.command('list').description('list entries (oldest first)')).option('--limit <n>', 'at most this many entries'), ['json', 'ndjson', 'csv']).action(
     async (o: Filters & { limit?: string; json?: boolean; ndjson?: boolean; csv?: boolean }) => {
       const format = formatOf(o);
-      const { readEntries } = await import('../../store/ledger-repo.js');
-      const entries = readEntries((await ctx.catalog()).db, { ...parseFilters(o), limit: parseIntFlag('limit', o.limit, 1) });
-      if (format === 'json') return ctx.out.json({ entries: entries.map(entryJson), count: entries.length });
-      if (format === 'ndjson') return entries.forEach((e) => ctx.out.ndjson(entryJson(e)));
+      const { listLedgerEntries } = await useCases();
+      const { entries } = listLedgerEntries(await booksDeps(ctx), { ...parseFilters(o), limit: parseIntFlag('limit', o.limit, 1) });
+      if (format === 'json') return ctx.out.json({ entries, count: entries.length });
+      if (format === 'ndjson') return entries.forEach((e) => ctx.out.ndjson(e));
       if (format === 'csv') return ctx.out.csv(ENTRY_CSV_HEAD, entries.map(entryCsvRow));
       if (entries.length === 0) return ctx.out.info('no entries');
       printEntries(ctx.out, entries);
@@ -132,18 +134,14 @@ export function register(program: Command, ctx: CliContext): void {
   );
 
   addFormatOptions(
-    withFilters(ledger.command('report').description('invested, won, net and ROI per group, per-tier wins and cumulative profit (reversals netted out)')).option(
-      '--group-by <key>',
-      `${GROUP_BYS.join('|')}`,
-      'month',
+    withFilters(ledger.command('report').description('invested, won, net and ROI per group, per-tier wins and cumulative profit (reversals netted out)')).addOption(
+      new Option('--group-by <key>', 'how to group the entries').choices(GROUP_BYS).default('month'),
     ),
     ['json', 'csv'],
-  ).action(async (o: Filters & { groupBy: string; json?: boolean; csv?: boolean }) => {
+  ).action(async (o: Filters & { groupBy: GroupBy; json?: boolean; csv?: boolean }) => {
     const format = formatOf(o);
-    if (!(GROUP_BYS as readonly string[]).includes(o.groupBy)) throw new LuckyError('E_USAGE', `--group-by must be one of ${GROUP_BYS.join(', ')}, got "${o.groupBy}"`);
-    const { readEntries } = await import('../../store/ledger-repo.js');
-    const { buildLedgerReport } = await import('../../core/finance/report.js');
-    const report = buildLedgerReport(readEntries((await ctx.catalog()).db, parseFilters(o)), o.groupBy as GroupBy);
+    const { reportLedger } = await useCases();
+    const report = reportLedger(await booksDeps(ctx), { ...parseFilters(o), group_by: o.groupBy });
     if (format === 'json') return ctx.out.json(report);
     if (format === 'csv') return ctx.out.csv(REPORT_CSV_HEAD, [...report.rows, report.total].map(reportCsvRow));
     if (report.rows.length === 0) return ctx.out.info('no entries');
@@ -155,16 +153,15 @@ export function register(program: Command, ctx: CliContext): void {
     ['json'],
   ).action(async (o: { date?: string } & Json) => {
     const given = parseDateFlag('date', o.date);
-    const date = given ?? readClock().today;
-    const { readBalance } = await import('../../store/ledger-repo.js');
-    const balance = readBalance((await ctx.catalog()).db, date);
-    if (formatOf(o) === 'json') return ctx.out.json({ date, balance_cents: balance });
-    ctx.out.text(`${formatBRL(balance)} on ${date}${given ? '' : ' (as of today: entries dated later are not counted)'}`);
+    const { showLedgerBalance } = await useCases();
+    const r = showLedgerBalance(await booksDeps(ctx), { date: given });
+    if (formatOf(o) === 'json') return ctx.out.json(r);
+    ctx.out.text(`${formatBRL(r.balance_cents)} on ${r.date}${given ? '' : ' (as of today: entries dated later are not counted)'}`);
   });
 }
 
 interface Filters {
-  type?: string;
+  type?: EntryType;
   from?: string;
   to?: string;
   since?: string;
@@ -174,7 +171,7 @@ interface Filters {
 
 function withFilters(cmd: Command): Command {
   return cmd
-    .option('--type <type>', ENTRY_TYPES.join('|'))
+    .addOption(new Option('--type <type>', 'only entries of this type').choices(ENTRY_TYPES))
     .option('--from <contest>', 'first contest')
     .option('--to <contest>', 'last contest')
     .option('--since <date>', 'first entry date (YYYY-MM-DD)')
@@ -182,10 +179,9 @@ function withFilters(cmd: Command): Command {
     .option('--run <run_id>', 'only entries linked to this run');
 }
 
-function parseFilters(o: Filters) {
-  if (o.type !== undefined && !(ENTRY_TYPES as readonly string[]).includes(o.type)) throw new LuckyError('E_USAGE', `--type must be one of ${ENTRY_TYPES.join(', ')}, got "${o.type}"`);
+function parseFilters(o: Filters): LedgerFilter {
   return {
-    type: o.type as EntryType | undefined,
+    type: o.type,
     from_contest: parseIntFlag('from', o.from, 1),
     to_contest: parseIntFlag('to', o.to, 1),
     since: parseDateFlag('since', o.since),

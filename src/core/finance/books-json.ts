@@ -29,6 +29,9 @@ export function entryJson(e: LedgerEntryView) {
   };
 }
 
+/** One entry as the CLI's `--json` and the API show it. */
+export type EntryJson = ReturnType<typeof entryJson>;
+
 /** The JSON shape of a budget: definition plus derived spent_cents, remaining_cents and status. */
 export function budgetJson(v: BudgetView) {
   return {
@@ -43,3 +46,6 @@ export function budgetJson(v: BudgetView) {
     created_at: v.created_at,
   };
 }
+
+/** One budget as the CLI's `--json` and the API show it. */
+export type BudgetJson = ReturnType<typeof budgetJson>;

@@ -69,9 +69,12 @@ export function checkBudgets(budgets: ReadonlyArray<{ budget: Budget; spent_cent
   );
 }
 
+/** A budget's name: 1-64 letters, digits, dots, dashes or underscores, starting with a letter or digit. */
+export const BUDGET_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
 /** Validates a new budget's fields. */
 export function checkBudgetInput(name: string, amountCents: number, from: string, to: string | null): void {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) {
+  if (!BUDGET_NAME_PATTERN.test(name)) {
     throw new LuckyError('E_INPUT_INVALID', `budget name "${name}" must be 1-64 letters, digits, dots, dashes or underscores, starting with a letter or digit`);
   }
   if (amountCents <= 0) throw new LuckyError('E_INPUT_INVALID', 'a budget amount must be more than zero');

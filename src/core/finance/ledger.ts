@@ -9,6 +9,12 @@ import { TIERS, type TierHits } from '../draw.js';
 export const ENTRY_TYPES = ['bet', 'prize', 'deposit', 'withdrawal', 'adjustment', 'reversal'] as const;
 export type EntryType = (typeof ENTRY_TYPES)[number];
 
+/** Identifiers the books store (run ids, idempotency keys): 1-200 visible ASCII characters, no spaces. */
+export const BOOKS_ID_PATTERN = /^[\x21-\x7e]{1,200}$/;
+
+/** The highest contest number the books accept (the CLI's flags and the HTTP bodies alike). */
+export const MAX_BOOKS_CONTEST = 1_000_000;
+
 export const TIER_NAMES = ['quina', 'quadra', 'terno', 'duque'] as const;
 export type TierName = (typeof TIER_NAMES)[number];
 

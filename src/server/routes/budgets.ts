@@ -1,22 +1,22 @@
 /**
  * Budgets: `GET /budgets` (each with what its window has spent, one query per page),
- * `POST /budgets` and `GET /budgets/{name}`, through the same store and rules as `luckyfive budget`.
+ * `POST /budgets` and `GET /budgets/{name}`, through the same use cases as `luckyfive budget` (`src/usecases/budgets.ts`).
  * A bet that would overspend one is refused by `POST /ledger` with 409 E_BUDGET_EXCEEDED.
  */
 import { z } from 'zod';
-import { budgetJson } from '../../core/finance/books-json.js';
-import { buildBudgetView, checkBudgetInput } from '../../core/finance/budget.js';
+import { BUDGET_NAME_PATTERN } from '../../core/finance/budget.js';
 import { LuckyError } from '../../errors.js';
 import { readClock } from '../../clock.js';
-import { createBudget, readBetSpend, readBudget, readBudgetViews } from '../../store/budgets-repo.js';
+import { createBudget, listBudgets, showBudget } from '../../usecases/budgets.js';
 import type { ResourcePlugin } from '../context.js';
 import { COMMON_ERRORS, errorResponses } from '../error-envelope.js';
 import { BudgetBodySchema, BudgetSchema } from '../books-schemas.js';
 import { DEFAULT_PAGE, KeyCursorParam, LimitParam, decodeKeyCursor, encodeKeyCursor, pageSchema } from '../schemas.js';
 
 const budgetsRoutes: ResourcePlugin = (app, { ctx }, done) => {
-  const db = ctx.catalog.db;
-  const clock = () => readClock(new Date(ctx.now()));
+  const catalog = ctx.catalog;
+  /** what a use case needs, with the time read once per request */
+  const deps = () => ({ catalog, clock: readClock(new Date(ctx.now())) });
 
   app.get(
     '/budgets',
@@ -32,10 +32,8 @@ const budgetsRoutes: ResourcePlugin = (app, { ctx }, done) => {
     (request) => {
       const limit = request.query.limit ?? DEFAULT_PAGE;
       const after = request.query.cursor === undefined ? undefined : decodeKeyCursor('budgets', request.query.cursor, ['string', 'string']);
-      const views = readBudgetViews(db, clock().today, { after: after && { from_date: after[0] as string, name: after[1] as string }, limit: limit + 1 });
-      const page = views.slice(0, limit);
-      const last = page.at(-1);
-      return { items: page.map(budgetJson), next_cursor: views.length > limit && last ? encodeKeyCursor('budgets', [last.from_date, last.name]) : null };
+      const { budgets, next } = listBudgets(deps(), { after: after && { from_date: after[0] as string, name: after[1] as string }, limit });
+      return { items: budgets, next_cursor: next ? encodeKeyCursor('budgets', [next.from_date, next.name]) : null };
     },
   );
 
@@ -53,13 +51,12 @@ const budgetsRoutes: ResourcePlugin = (app, { ctx }, done) => {
     (request, reply) => {
       const b = request.body;
       const to = b.to ?? null;
+      // the window rule is checkBudgetInput's; this names the body's fields in the refusal
       if (to !== null && to < b.from) throw new LuckyError('E_INPUT_INVALID', 'invalid request', [`body.to: ${to} is before body.from ${b.from}`]);
-      checkBudgetInput(b.name, b.amount_cents, b.from, to);
-      const c = clock();
-      const budget = createBudget(db, { name: b.name, amount_cents: b.amount_cents, from_date: b.from, to_date: to, note: b.note ?? null, created_at: c.now });
+      const budget = createBudget(deps(), { name: b.name, amount_cents: b.amount_cents, from: b.from, to, note: b.note });
       request.log.info({ budget: budget.name, by: request.principal?.id }, 'budget created');
       reply.code(201);
-      return budgetJson(buildBudgetView(budget, readBetSpend(db, b.from, to), c.today));
+      return budget;
     },
   );
 
@@ -70,15 +67,11 @@ const budgetsRoutes: ResourcePlugin = (app, { ctx }, done) => {
       schema: {
         summary: 'One budget with spent, remaining and status',
         tags: ['books'],
-        params: z.strictObject({ name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be a budget name') }),
+        params: z.strictObject({ name: z.string().regex(BUDGET_NAME_PATTERN, 'must be a budget name') }),
         response: { 200: BudgetSchema, ...COMMON_ERRORS, ...errorResponses(404) },
       },
     },
-    (request) => {
-      const b = readBudget(db, request.params.name);
-      if (!b) throw new LuckyError('E_NOT_FOUND', `no budget named "${request.params.name}"`);
-      return budgetJson(buildBudgetView(b, readBetSpend(db, b.from_date, b.to_date), clock().today));
-    },
+    (request) => showBudget(deps(), { name: request.params.name }),
   );
   done();
 };

@@ -2,21 +2,14 @@
  * Prices and money analysis: `GET /prices` (the base-price table), `POST /prices` (admin: add a
  * period or change one, audited), `GET /prices/history`, `GET /finance/roi` (each run's simulated
  * ROI next to the house-edge expectation and the real money linked to it) and
- * `GET /finance/prizes/{contest}`: the same documents as `luckyfive finance ... --json`.
+ * `GET /finance/prizes/{contest}`: the same use cases and documents as `luckyfive finance ... --json`
+ * (`src/usecases/finance.ts`).
  */
 import { z } from 'zod';
-import { EV_RULE } from '../../core/finance/ev.js';
-import type { LedgerEntry } from '../../core/finance/ledger.js';
 import { MAX_MONEY_CENTS } from '../../core/finance/money.js';
-import { buildPrizeTable } from '../../core/finance/prize-table.js';
 import { PAYOUT_RULES } from '../../core/finance/prizes.js';
-import { buildRealMoney, buildRoiRow, buildRoiVerdict } from '../../core/finance/roi.js';
-import { LuckyError } from '../../errors.js';
 import { readClock } from '../../clock.js';
-import { getDraw, readDrawBounds } from '../../store/draws-repo.js';
-import { readEntries } from '../../store/ledger-repo.js';
-import { readBasePriceOn, readContestPrice, readPayoutRule, readPriceChanges, readPriceRows, readPriceTable, writePrice } from '../../store/prices-repo.js';
-import { readDrawDates, readRoiRuns } from '../../store/roi-repo.js';
+import { analyzeRoi, listPriceChanges, listPrices, setPrice, showPrizeTable } from '../../usecases/finance.js';
 import type { ResourcePlugin } from '../context.js';
 import { COMMON_ERRORS, errorResponses } from '../error-envelope.js';
 import { RunIdParam } from './runs.js';
@@ -96,8 +89,9 @@ const PrizeTableSchema = z
 const MAX_ROI_RUNS = 100;
 
 const financeRoutes: ResourcePlugin = (app, { ctx }, done) => {
-  const db = ctx.catalog.db;
-  const clock = () => readClock(new Date(ctx.now()));
+  const catalog = ctx.catalog;
+  /** what a use case needs, with the time read once per request */
+  const deps = () => ({ catalog, clock: readClock(new Date(ctx.now())) });
 
   app.get(
     '/prices',
@@ -105,7 +99,7 @@ const financeRoutes: ResourcePlugin = (app, { ctx }, done) => {
       config: { role: 'viewer', rateClass: 'read' },
       schema: { summary: 'Price periods with their first imported contest', tags: ['books'], response: { 200: z.object({ items: z.array(PriceRowSchema) }), ...COMMON_ERRORS } },
     },
-    () => ({ items: readPriceRows(db) }),
+    () => ({ items: listPrices({ catalog }).prices }),
   );
 
   app.post(
@@ -124,10 +118,10 @@ const financeRoutes: ResourcePlugin = (app, { ctx }, done) => {
       },
     },
     (request, reply) => {
-      const change = writePrice(db, request.body.from, request.body.price_cents, request.body.note ?? null, clock().now);
-      request.log.info({ from: change.from_date, price_cents: change.new_price_cents, by: request.principal?.id }, 'price changed');
+      const doc = setPrice(deps(), request.body);
+      request.log.info({ from: doc.change.from_date, price_cents: doc.change.new_price_cents, by: request.principal?.id }, 'price changed');
       reply.code(201);
-      return { change };
+      return doc;
     },
   );
 
@@ -137,7 +131,7 @@ const financeRoutes: ResourcePlugin = (app, { ctx }, done) => {
       config: { role: 'viewer', rateClass: 'read' },
       schema: { summary: 'Every change to the price table, oldest first', tags: ['books'], response: { 200: z.object({ items: z.array(PriceChangeSchema) }), ...COMMON_ERRORS } },
     },
-    () => ({ items: readPriceChanges(db) }),
+    () => ({ items: listPriceChanges({ catalog }).changes }),
   );
 
   app.get(
@@ -158,29 +152,7 @@ const financeRoutes: ResourcePlugin = (app, { ctx }, done) => {
     },
     (request) => {
       const q = request.query.run_id;
-      const ids = q === undefined ? [] : typeof q === 'string' ? [q] : q;
-      const rule = readPayoutRule(db);
-      const prices = readPriceTable(db);
-      const runs = readRoiRuns(db, ids);
-      // Three queries whatever the number of runs: every entry and every draw date once.
-      const entries = readEntries(db);
-      const byRun = new Map<string, LedgerEntry[]>();
-      for (const e of entries) {
-        if (e.run_id === null) continue;
-        const list = byRun.get(e.run_id);
-        if (list) list.push(e);
-        else byRun.set(e.run_id, [e]);
-      }
-      const lo = Math.min(...runs.map((r) => r.first_contest));
-      const hi = Math.max(...runs.map((r) => r.last_contest));
-      const allDates = runs.length ? readDrawDates(db, lo, hi) : new Map<number, string>();
-      const rows = runs.map((run) => {
-        const dates = new Map<number, string>();
-        for (let c = run.first_contest; c <= run.last_contest; c++) if (allDates.has(c)) dates.set(c, allDates.get(c)!);
-        return buildRoiRow(run, byRun.get(run.run_id) ?? [], dates, prices, rule);
-      });
-      const ledger = buildRealMoney(entries, rule);
-      return { payout_rule: rule, ev_rule: EV_RULE, runs: rows, ledger, verdict: buildRoiVerdict(rows, ledger) };
+      return analyzeRoi({ catalog }, { run_ids: q === undefined ? [] : typeof q === 'string' ? [q] : q });
     },
   );
 
@@ -195,14 +167,7 @@ const financeRoutes: ResourcePlugin = (app, { ctx }, done) => {
         response: { 200: PrizeTableSchema, ...COMMON_ERRORS, ...errorResponses(404) },
       },
     },
-    (request) => {
-      const contest = request.params.contest;
-      const draw = getDraw(db, contest);
-      if (!draw && contest <= (readDrawBounds(db).last_contest ?? 0)) throw new LuckyError('E_NOT_FOUND', `contest ${contest} is not imported (a gap in the catalog)`);
-      const table = buildPrizeTable(contest, draw ?? null);
-      const priceDate = table.date ?? clock().today;
-      return { ...table, payout_rule: readPayoutRule(db), base_price_cents: table.date !== null ? readContestPrice(db, table.date) : readBasePriceOn(db, priceDate), price_date: priceDate };
-    },
+    (request) => showPrizeTable(deps(), { contest: request.params.contest }),
   );
   done();
 };

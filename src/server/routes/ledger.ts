@@ -1,23 +1,33 @@
 /**
- * The real ledger over HTTP, through the same store functions as `luckyfive ledger`:
+ * The real ledger over HTTP, through the same use cases as `luckyfive ledger` (`src/usecases/ledger.ts`):
  * `GET /ledger` (filters, keyset pages), `POST /ledger` (bet, prize, deposit, withdrawal or
  * adjustment; idempotent with `idempotency_key` or the `Idempotency-Key` header),
  * `POST /ledger/{id}/reverse`, `POST /ledger/settle`, `GET /ledger/check`, `GET /ledger/report`
  * and `GET /ledger/balance`. Books are append-only: nothing here edits or deletes a row.
  */
 import { z } from 'zod';
-import { entryJson } from '../../core/finance/books-json.js';
-import { ENTRY_TYPES, type NewEntry } from '../../core/finance/ledger.js';
-import { GROUP_BYS, buildLedgerReport } from '../../core/finance/report.js';
+import { ENTRY_TYPES } from '../../core/finance/ledger.js';
+import { GROUP_BYS } from '../../core/finance/report.js';
 import { parseTicketList } from '../../core/finance/tickets.js';
 import { LuckyError, isLuckyError } from '../../errors.js';
 import { readClock } from '../../clock.js';
 import { MAX_MONEY_CENTS } from '../../core/finance/money.js';
-import { checkBooks, prizeEntry, recordAssertion, recordBet, recordEntry, retractAssertion, reverseEntry, settleContest } from '../../store/books.js';
-import { type EntryFilter, readBalance, readEntries } from '../../store/ledger-repo.js';
+import {
+  type LedgerFilter,
+  type NewEntryInput,
+  assertLedgerBalance,
+  checkLedger,
+  listLedgerEntries,
+  recordLedgerEntry,
+  reportLedger,
+  retractLedgerAssertion,
+  reverseLedgerEntry,
+  settleLedgerContest,
+  showLedgerBalance,
+} from '../../usecases/ledger.js';
 import type { ResourcePlugin } from '../context.js';
 import { COMMON_ERRORS, errorResponses } from '../error-envelope.js';
-import { AssertionResultSchema, AssertionSchema, BooksCheckSchema, IdField, LedgerEntrySchema, LedgerReportSchema, NewEntryBodySchema, type NewEntryBody, RecordedSchema, SettleResultSchema } from '../books-schemas.js';
+import { AssertionResultSchema, BooksContestField, AssertionSchema, BooksCheckSchema, IdField, LedgerEntrySchema, LedgerReportSchema, NewEntryBodySchema, type NewEntryBody, RecordedSchema, SettleResultSchema } from '../books-schemas.js';
 import {
   ContestParam,
   DEFAULT_PAGE,
@@ -42,7 +52,7 @@ const filters = {
   run_id: IdField.optional().meta({ description: 'only entries linked to this run' }),
 };
 
-function entryFilter(q: { type?: EntryFilter['type']; from?: number; to?: number; since?: string; until?: string; run_id?: string }): EntryFilter {
+function entryFilter(q: { type?: LedgerFilter['type']; from?: number; to?: number; since?: string; until?: string; run_id?: string }): LedgerFilter {
   return { type: q.type, from_contest: q.from, to_contest: q.to, since: q.since, until: q.until, run_id: q.run_id };
 }
 
@@ -57,8 +67,9 @@ const IdempotencyHeaders = z.looseObject({
 });
 
 const ledgerRoutes: ResourcePlugin = (app, { ctx }, done) => {
-  const db = ctx.catalog.db;
-  const clock = () => readClock(new Date(ctx.now()));
+  const catalog = ctx.catalog;
+  /** what a use case needs, with the time read once per request */
+  const deps = () => ({ catalog, clock: readClock(new Date(ctx.now())) });
 
   app.get(
     '/ledger',
@@ -75,10 +86,8 @@ const ledgerRoutes: ResourcePlugin = (app, { ctx }, done) => {
       const q = request.query;
       const limit = q.limit ?? DEFAULT_PAGE;
       const after = q.cursor === undefined ? undefined : decodeKeyCursor('ledger', q.cursor, ['string', 'number']);
-      const rows = readEntries(db, { ...entryFilter(q), limit: limit + 1, after: after && { entry_date: after[0] as string, id: after[1] as number } });
-      const page = rows.slice(0, limit);
-      const last = page.at(-1);
-      return { items: page.map(entryJson), next_cursor: rows.length > limit && last ? encodeKeyCursor('ledger', [last.entry_date, last.id]) : null };
+      const { entries, next } = listLedgerEntries({ catalog }, { ...entryFilter(q), limit, after: after && { entry_date: after[0] as string, id: after[1] as number } });
+      return { items: entries, next_cursor: next ? encodeKeyCursor('ledger', [next.entry_date, next.id]) : null };
     },
   );
 
@@ -101,26 +110,26 @@ const ledgerRoutes: ResourcePlugin = (app, { ctx }, done) => {
         throw new LuckyError('E_INPUT_INVALID', 'invalid request', ['headers.idempotency-key: differs from body.idempotency_key; give one, or the same']);
       }
       const key = b.idempotency_key ?? header;
-      const c = clock();
+      const common = { date: b.date, key, note: b.note };
       let result: z.infer<typeof RecordedSchema>;
       try {
-        if (b.type === 'bet') {
-          const ticketList = b.ticket_numbers === undefined ? undefined : parseTicketList(b.ticket_numbers);
-          const r = recordBet(
-            db,
-            { contest: b.contest, tickets: b.tickets, numbers: b.numbers, cost_cents: b.cost_cents, date: b.date, run_id: b.run_id, key, note: b.note, ticket_list: ticketList },
-            c,
-            { overBudget: b.over_budget === true },
-          );
-          result = { status: r.status, entry: entryJson(r.entry), cost_source: r.plan.cost_source, base_price_cents: r.plan.base_price_cents, price_date: r.plan.price_date, run_known: r.run_known };
-        } else {
-          const entry: NewEntry =
-            b.type === 'prize'
-              ? prizeEntry(db, { contest: b.contest, tier: b.tier, amount_cents: b.amount_cents, tickets: b.tickets, run_id: b.run_id, date: b.date, key, note: b.note }, c)
-              : { entry_date: b.date ?? c.today, type: b.type, amount_cents: b.type === 'withdrawal' ? -b.amount_cents : b.amount_cents, idempotency_key: key ?? null, note: b.note ?? null };
-          const r = recordEntry(db, entry, c);
-          result = { status: r.status, entry: entryJson(r.entry) };
-        }
+        const input: NewEntryInput =
+          b.type === 'bet'
+            ? {
+                type: 'bet',
+                contest: b.contest,
+                tickets: b.tickets,
+                numbers: b.numbers,
+                cost_cents: b.cost_cents,
+                run_id: b.run_id,
+                ticket_list: b.ticket_numbers === undefined ? undefined : parseTicketList(b.ticket_numbers),
+                over_budget: b.over_budget,
+                ...common,
+              }
+            : b.type === 'prize'
+              ? { type: 'prize', contest: b.contest, tier: b.tier, amount_cents: b.amount_cents, tickets: b.tickets, run_id: b.run_id, ...common }
+              : { type: b.type, amount_cents: b.amount_cents, ...common };
+        result = recordLedgerEntry(deps(), input);
       } catch (e) {
         throw forHttp(e);
       }
@@ -143,10 +152,10 @@ const ledgerRoutes: ResourcePlugin = (app, { ctx }, done) => {
       },
     },
     (request, reply) => {
-      const r = reverseEntry(db, request.params.id, request.body.reason, clock(), request.body.date);
+      const r = reverseLedgerEntry(deps(), { id: request.params.id, reason: request.body.reason, date: request.body.date });
       request.log.info({ entry_id: r.entry.id, reverses: request.params.id, by: request.principal?.id }, 'ledger entry reversed');
       reply.code(201);
-      return { status: r.status, entry: entryJson(r.entry), unreversed_settlements: r.settlements.map((s) => s.id) };
+      return r;
     },
   );
 
@@ -157,11 +166,11 @@ const ledgerRoutes: ResourcePlugin = (app, { ctx }, done) => {
       schema: {
         summary: "Record the prizes won by a contest's bets recorded with their tickets (idempotent)",
         tags: ['books'],
-        body: z.strictObject({ contest: bodyInt(1, 1_000_000) }),
+        body: z.strictObject({ contest: BooksContestField }),
         response: { 200: SettleResultSchema, ...COMMON_ERRORS, ...errorResponses(409) },
       },
     },
-    (request) => settleContest(db, request.body.contest, clock()),
+    (request) => settleLedgerContest(deps(), { contest: request.body.contest }),
   );
 
   app.get(
@@ -174,10 +183,7 @@ const ledgerRoutes: ResourcePlugin = (app, { ctx }, done) => {
         response: { 200: BooksCheckSchema, ...COMMON_ERRORS },
       },
     },
-    () => {
-      const problems = checkBooks(db);
-      return { sound: problems.length === 0, problems };
-    },
+    () => checkLedger({ catalog }),
   );
 
   app.get(
@@ -191,7 +197,7 @@ const ledgerRoutes: ResourcePlugin = (app, { ctx }, done) => {
         response: { 200: LedgerReportSchema, ...COMMON_ERRORS },
       },
     },
-    (request) => buildLedgerReport(readEntries(db, entryFilter(request.query)), request.query.group_by ?? 'month'),
+    (request) => reportLedger({ catalog }, { ...entryFilter(request.query), group_by: request.query.group_by ?? 'month' }),
   );
 
   app.get(
@@ -205,10 +211,7 @@ const ledgerRoutes: ResourcePlugin = (app, { ctx }, done) => {
         response: { 200: z.object({ date: z.string(), balance_cents: z.int() }), ...COMMON_ERRORS },
       },
     },
-    (request) => {
-      const date = request.query.date ?? clock().today;
-      return { date, balance_cents: readBalance(db, date) };
-    },
+    (request) => showLedgerBalance(deps(), { date: request.query.date }),
   );
 
   app.post(
@@ -228,10 +231,9 @@ const ledgerRoutes: ResourcePlugin = (app, { ctx }, done) => {
       },
     },
     (request, reply) => {
-      const b = request.body;
-      const r = recordAssertion(db, b.date, b.balance_cents, b.note ?? null, clock(), { force: b.force === true });
+      const r = assertLedgerBalance(deps(), request.body);
       reply.code(201);
-      return { assertion: r.assertion, actual_cents: r.actual_cents, holds: r.actual_cents === b.balance_cents };
+      return r;
     },
   );
 
@@ -247,7 +249,7 @@ const ledgerRoutes: ResourcePlugin = (app, { ctx }, done) => {
         response: { 200: z.object({ assertion: AssertionSchema }), ...COMMON_ERRORS, ...errorResponses(404, 409) },
       },
     },
-    (request) => ({ assertion: retractAssertion(db, request.params.id, request.body.reason, clock()) }),
+    (request) => retractLedgerAssertion(deps(), { id: request.params.id, reason: request.body.reason }),
   );
   done();
 };
