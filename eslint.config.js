@@ -26,7 +26,7 @@ const FILES = [
 export const MAY_IMPORT = {
   core: ['core'],
   store: ['store', 'core'],
-  maintain: ['maintain', 'store', 'core'],
+  maintain: ['maintain', 'engine', 'store', 'core'],
   engine: ['engine', 'import', 'auth', 'store', 'core'],
   import: ['import', 'engine', 'store', 'core'],
   auth: ['auth', 'store', 'core'],

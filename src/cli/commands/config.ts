@@ -1,3 +1,4 @@
+/** `luckyfive config show`: the resolved configuration, each key with its value and where it came from (flag, env, file, default). */
 import type { Command } from 'commander';
 import { CONFIG_FIELDS, type ConfigKey } from '../../config.js';
 import { type CliContext, addFormatOptions, formatOf } from '../context.js';

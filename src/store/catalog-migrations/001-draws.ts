@@ -1,6 +1,6 @@
+/** Catalog migration 001: Draws and the import history. Money in integer centavos; NULL where the source had no value. */
 import type { Migration } from '../sqlite.js';
 
-/** Draws and the import history. Money in integer centavos; NULL where the source had no value. */
 export const m001Draws: Migration = {
   version: 1,
   name: 'draws',

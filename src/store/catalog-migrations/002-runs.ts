@@ -1,9 +1,10 @@
-import type { Migration } from '../sqlite.js';
-
 /**
+ * Catalog migration 002:
  * The run index: one row per run file so listing, ranking and filtering never open every file.
  * Headline metrics are columns (indexed where lists sort by them); the full summary stays in the run file.
  */
+import type { Migration } from '../sqlite.js';
+
 export const m002Runs: Migration = {
   version: 2,
   name: 'runs',

@@ -1,7 +1,5 @@
-import { DEFAULT_PRICE_TABLE } from '../../core/finance/prices.js';
-import type { Migration } from '../sqlite.js';
-
 /**
+ * Catalog migration 003:
  * The books: the editable price table (seeded from DEFAULT_PRICE_TABLE) with its audit trail,
  * the append-only real ledger with its hash chain, balance assertions and budgets.
  *
@@ -9,6 +7,9 @@ import type { Migration } from '../sqlite.js';
  * deliberately not CHECK constraints: they are checked on write by the code and on `ledger check`,
  * which reports a row edited outside luckyfive instead of leaving it unreadable.
  */
+import { DEFAULT_PRICE_TABLE } from '../../core/finance/prices.js';
+import type { Migration } from '../sqlite.js';
+
 export const m003Books: Migration = {
   version: 3,
   name: 'books',

@@ -1,10 +1,11 @@
-import type { Migration } from '../sqlite.js';
-
 /**
+ * Catalog migration 004:
  * Indexes from the maintenance review (`test/integration/query-plans.test.ts`): every run list
  * orders by one column and then by run_id (a stable order for paging), so each list index ends
  * with run_id and the whole ORDER BY is read from the index, with no sort step.
  */
+import type { Migration } from '../sqlite.js';
+
 export const m004Indexes: Migration = {
   version: 4,
   name: 'indexes',

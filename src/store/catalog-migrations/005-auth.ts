@@ -1,12 +1,13 @@
-import type { Migration } from '../sqlite.js';
-
 /**
+ * Catalog migration 005:
  * API keys for `luckyfive serve`. The key itself is never stored: `key_hmac` is
  * HMAC-SHA256(server secret, key), looked up through its unique index, so authenticating a
  * request costs one HMAC and one indexed read (no slow hash per request; the keys are 256-bit
  * random, so a slow hash would add nothing). `prefix` is the first characters of the key,
  * kept only so a human can tell keys apart in `auth key list`.
  */
+import type { Migration } from '../sqlite.js';
+
 export const m005Auth: Migration = {
   version: 5,
   name: 'auth',

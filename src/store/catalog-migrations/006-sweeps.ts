@@ -1,12 +1,13 @@
-import type { Migration } from '../sqlite.js';
-
 /**
+ * Catalog migration 006:
  * Sweeps: one row per sweep (its spec, base recipe, range, holdout, status) and one row per cell
  * (its parameters, recipe, key and run). A cell's key is sha256(canonical recipe, dataset hash,
  * seed, range): unique within a sweep, so a cell is never run twice. Cells whose recipe is invalid
  * keep NULL recipe, hash and key and the error. No foreign key to `runs`: deleting a run must not
  * be blocked by a sweep; `sweep show` reports a cell whose run is gone.
  */
+import type { Migration } from '../sqlite.js';
+
 export const m006Sweeps: Migration = {
   version: 6,
   name: 'sweeps',

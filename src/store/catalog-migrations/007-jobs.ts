@@ -1,6 +1,5 @@
-import type { Migration } from '../sqlite.js';
-
 /**
+ * Catalog migration 007:
  * Server-side state that the CLI does not need: the simulation job queue and saved recipes.
  *
  * `jobs` is the queue of `POST /api/v1/simulations`: one row per request that was too large to
@@ -12,6 +11,8 @@ import type { Migration } from '../sqlite.js';
  *
  * `saved_recipes` holds named, normalized recipes; at most one is the default (partial unique index).
  */
+import type { Migration } from '../sqlite.js';
+
 export const m007Jobs: Migration = {
   version: 7,
   name: 'jobs',

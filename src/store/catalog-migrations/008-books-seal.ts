@@ -1,8 +1,5 @@
-import { readBooksKey } from '../books-key.js';
-import { readChainState, writeSeal } from '../books-seal.js';
-import type { Migration } from '../sqlite.js';
-
 /**
+ * Catalog migration 008:
  * The keyed seal of the books and retractable balance assertions.
  *
  * The seal (see `../books-seal.ts`) is written here for the first time: a catalog from before
@@ -14,6 +11,10 @@ import type { Migration } from '../sqlite.js';
  * `ledger_assertion_retractions`: a balance assertion is withdrawn by appending a retraction
  * (assertions and retractions stay append-only); `ledger check` skips retracted assertions.
  */
+import { readBooksKey } from '../books-key.js';
+import { readChainState, writeSeal } from '../books-seal.js';
+import type { Migration } from '../sqlite.js';
+
 export const m008BooksSeal: Migration = {
   version: 8,
   name: 'books-seal',

@@ -1,3 +1,4 @@
+/** The catalog migrations in order: a catalog at `user_version` N runs every migration after N, each in its own transaction. */
 import type { Migration } from '../sqlite.js';
 import { m001Draws } from './001-draws.js';
 import { m002Runs } from './002-runs.js';
