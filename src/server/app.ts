@@ -1,8 +1,11 @@
 /**
  * `buildApp`: the whole HTTP API as a fastify instance that is ready but not listening (tests
- * call `app.inject()`; `luckyfive serve` calls `listen`). Assembly order matters and is:
- * route guard, OpenAPI generator, error envelope, request hooks (security headers, CORS, the
- * gate, observation), response hooks (ETag, then compression), docs, then the resources.
+ * call `app.inject()`; `luckyfive serve` calls `listen`). It assembles without side effects: it
+ * writes nothing and starts nothing (the caller reads the server secret and starts the job
+ * runner), so the OpenAPI document can be printed from it without a catalog. Assembly order
+ * matters and is: route guard, OpenAPI generator, error envelope, request hooks (security
+ * headers, CORS, the gate, observation), response hooks (ETag, then compression), docs, then the
+ * resources.
  */
 import { randomUUID } from 'node:crypto';
 import compress from '@fastify/compress';
@@ -11,18 +14,17 @@ import Fastify, { LogController, type FastifyHttpsOptions, type FastifyInstance,
 import { type ZodTypeProvider, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { ApiKeyVerifier } from '../auth/api-keys.js';
 import { checkJwtSecret } from '../auth/jwt.js';
-import { readServerSecret } from '../auth/server-secret.js';
 import type { Config } from '../config.js';
-import { JobRunner } from '../engine/job-runner.js';
+import type { JobLog, JobRunner } from '../engine/job-runner.js';
 import type { PredictPool } from '../engine/pool.js';
 import type { Catalog } from '../store/catalog.js';
 import { toStorageError } from '../store/storage-errors.js';
 import type { ImportFileFn, ServerContext } from './context.js';
 import { createClientErrorHandler } from './client-errors.js';
-import { installCors, parseCorsOrigins } from './cors.js';
+import { parseCorsOrigins, registerCors } from './cors.js';
 import { parseTrustProxy } from './trust-proxy.js';
 import { envelope, installErrorEnvelope } from './error-envelope.js';
-import { installEtag } from './etag.js';
+import { registerEtag } from './etag.js';
 import { installGate } from './gate.js';
 import { MetricsRegistry } from './metrics.js';
 import { REDACT_PATHS, installObserve } from './observe.js';
@@ -32,7 +34,7 @@ import { type RouteEntry, installRouteGuard } from './route-table.js';
 import { API_PREFIX, RESOURCES } from './routes/index.js';
 import { ENCODINGS } from './response-cache.js';
 import { installSecurityHeaders, setSecurityHeaders } from './security-headers.js';
-import { installSimulationMetrics } from './simulation-metrics.js';
+import { type ObserveSimulation, installSimulationMetrics } from './simulation-metrics.js';
 import { StorageFaults } from './storage-faults.js';
 
 /** Pending-connection queue for `listen`: a burst of 1,000+ clients must not overflow it (Node's default is 511). */
@@ -42,9 +44,21 @@ export const LISTEN_BACKLOG = 2048;
 export const JSON_BODY_LIMIT = 1024 * 1024;
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
+/** What the app gives the job runner it asks its caller to create. */
+export interface JobRunnerWiring {
+  /** the app's logger, as the runner's (`component: jobs`) */
+  log: JobLog;
+  /** records each job's simulation in the app's metrics */
+  onOutcome: ObserveSimulation;
+  /** the app's clock */
+  now: () => number;
+}
+
 export interface ServerDeps {
   catalog: Catalog;
   config: Readonly<Config>;
+  /** HMAC key for API keys: `serve` reads it (`readServerSecret`, which creates it on first use) */
+  serverSecret: Buffer;
   /** milliseconds since the epoch (default Date.now) */
   now?: () => number;
   /** where JSON log lines go (default stdout); the level is `config.log_level` */
@@ -55,11 +69,15 @@ export interface ServerDeps {
   importFile?: ImportFileFn;
   /**
    * The worker pool for simulations (`serve` creates one with `threads` and closes it after the
-   * app). Without it POST /simulations answers 501. The app never closes it.
+   * app). Without it (or without `createJobRunner`) POST /simulations answers 501. The app never
+   * closes it.
    */
   pool?: PredictPool;
-  /** run queued simulation jobs in this process (default true when there is a pool) */
-  runJobs?: boolean;
+  /**
+   * Creates the job runner on `pool` (not started: `serve` starts it once the app is built). The
+   * app stops it on close (running jobs are requeued).
+   */
+  createJobRunner?: (wiring: JobRunnerWiring) => JobRunner;
 }
 
 declare module 'fastify' {
@@ -115,8 +133,7 @@ function fastifyOptions(deps: ServerDeps): FastifyServerOptions {
 
 /**
  * Builds the API. Throws E_INPUT_INVALID on unsafe configuration (short JWT secret, bad CORS list).
- * With a pool (and `runJobs` not false) the job runner starts once the app is ready, resuming
- * jobs a previous process left; `app.close()` stops it gracefully (running jobs are requeued).
+ * `app.close()` stops the job runner gracefully (running jobs are requeued).
  */
 export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
   const { config, catalog } = deps;
@@ -131,17 +148,8 @@ export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
   const metrics = new MetricsRegistry();
   let jobs: JobRunner | undefined;
   const observeSimulation = installSimulationMetrics(metrics, catalog.db, () => jobs?.running ?? 0);
-  if (deps.pool) {
-    jobs = new JobRunner({
-      catalog,
-      pool: deps.pool,
-      concurrency: config.job_concurrency,
-      now,
-      log: app.log.child({ component: 'jobs' }),
-      onOutcome: observeSimulation,
-    });
-  }
-  const serverSecret = readServerSecret(catalog.db, config.server_secret);
+  if (deps.pool && deps.createJobRunner) jobs = deps.createJobRunner({ log: app.log.child({ component: 'jobs' }), onOutcome: observeSimulation, now });
+  const { serverSecret } = deps;
   const ctx: ServerContext = {
     catalog,
     config,
@@ -169,11 +177,11 @@ export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
   installErrorEnvelope(app, (e) => ctx.storageFaults.record(e.code, e.message), config.data_dir);
 
   installSecurityHeaders(app, { tls: deps.tls !== undefined });
-  installCors(app, corsOrigins);
+  await registerCors(app, corsOrigins);
   installGate(app, ctx);
   installObserve(app, ctx.metrics);
 
-  installEtag(app);
+  await registerEtag(app);
   await app.register(compress, { global: true, threshold: 1024, encodings: ENCODINGS });
 
   await registerDocsRoutes(app, ctx);
@@ -182,6 +190,5 @@ export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
   const runner = jobs;
   if (runner) app.addHook('onClose', async () => runner.stop());
   await app.ready();
-  if (runner && deps.runJobs !== false) runner.start();
   return app;
 }

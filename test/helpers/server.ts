@@ -3,6 +3,7 @@ import { createApiKey } from '../../src/auth/api-keys.js';
 import type { Role } from '../../src/core/roles.js';
 import { readServerSecret } from '../../src/auth/server-secret.js';
 import { type Config, buildConfig } from '../../src/config.js';
+import { JobRunner } from '../../src/engine/job-runner.js';
 import { type PredictPool, createPredictPool } from '../../src/engine/pool.js';
 import { type ServerDeps, buildApp } from '../../src/server/app.js';
 import { type Catalog, openCatalog } from '../../src/store/catalog.js';
@@ -26,12 +27,38 @@ export interface TestServer {
   /** sends `body` as JSON */
   post(url: string, key: string | undefined, body?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
   /** closes the app (a graceful shutdown) and builds a new one on the same catalog, as a restart would */
-  restart(deps?: Partial<ServerDeps>): Promise<void>;
+  restart(deps?: TestServerDeps): Promise<void>;
   close(): Promise<void>;
 }
 
+/** What a test may give the app; with a pool, a job runner is created and started unless `runJobs` is false. */
+export type TestServerDeps = Partial<Omit<ServerDeps, 'catalog' | 'config' | 'createJobRunner'>> & {
+  /** start the job runner on the pool (default true; false: the test drives runners itself) */
+  runJobs?: boolean;
+};
+
+/**
+ * What `luckyfive serve` does around `buildApp` (src/cli/commands/serve.ts): read the server
+ * secret, let the app create its job runner on the pool, start the runner once the app is built.
+ */
+async function buildServedApp(catalog: Catalog, config: Readonly<Config>, now: () => number, deps: TestServerDeps): Promise<FastifyInstance> {
+  const { runJobs, pool, ...rest } = deps;
+  let jobs: JobRunner | undefined;
+  const app = await buildApp({
+    catalog,
+    config,
+    now,
+    serverSecret: readServerSecret(catalog.db, config.server_secret),
+    pool,
+    ...(pool ? { createJobRunner: (wiring) => (jobs = new JobRunner({ catalog, pool, concurrency: config.job_concurrency, ...wiring })) } : {}),
+    ...rest,
+  });
+  if (runJobs !== false) jobs?.start();
+  return app;
+}
+
 /** A built app over a fresh temp catalog, a controllable clock and silent logs. */
-export async function startTestServer(flags: Partial<Record<keyof Config, unknown>> = {}, deps: Partial<ServerDeps> = {}): Promise<TestServer> {
+export async function startTestServer(flags: Partial<Record<keyof Config, unknown>> = {}, deps: TestServerDeps = {}): Promise<TestServer> {
   const { dir, cleanup } = tempDir('luckyfive-server-');
   // No free-space threshold unless a test sets one: /health must not depend on the machine's disk.
   const config = buildConfig({ flags: { data_dir: dir, log_level: 'silent', disk_min_free_mb: 0, ...flags }, env: {}, file: undefined }, dir).values;
@@ -40,7 +67,7 @@ export async function startTestServer(flags: Partial<Record<keyof Config, unknow
   const now = () => clock;
   let app: FastifyInstance;
   try {
-    app = await buildApp({ catalog, config, now, ...deps });
+    app = await buildServedApp(catalog, config, now, deps);
   } catch (e) {
     catalog.close();
     cleanup();
@@ -70,7 +97,7 @@ export async function startTestServer(flags: Partial<Record<keyof Config, unknow
       }),
     restart: async (more = {}) => {
       await server.app.close();
-      server.app = await buildApp({ catalog, config, now, ...deps, ...more });
+      server.app = await buildServedApp(catalog, config, now, { ...deps, ...more });
     },
     close: async () => {
       await server.app.close();

@@ -1,3 +1,4 @@
+/** `luckyfive serve`: reads the server secret, builds the app, starts the job runner, listens, and shuts down gracefully on a signal. */
 import type { Command } from 'commander';
 import { LuckyError } from '../../errors.js';
 import { type CliContext, parseIntFlag } from '../context.js';
@@ -52,15 +53,23 @@ export function register(program: Command, ctx: CliContext): void {
       // closed after the app (cleanups run in reverse), once the job runner has let go of it.
       const pool = createPredictPool(config.threads);
       ctx.onCleanup(() => pool.close());
+      // What buildApp does not do itself: the server secret is created on first use (a write),
+      // and the job runner starts here, once the app is built (resuming jobs a previous process left).
+      const { readServerSecret } = await import('../../auth/server-secret.js');
+      const { JobRunner } = await import('../../engine/job-runner.js');
+      let jobs: InstanceType<typeof JobRunner> | undefined;
       const app = await buildApp({
         catalog,
         config,
+        serverSecret: readServerSecret(catalog.db, config.server_secret),
         tls,
         pool,
+        createJobRunner: (wiring) => (jobs = new JobRunner({ catalog, pool, concurrency: config.job_concurrency, ...wiring })),
         // uploads are imported on the pool (parse and transaction): never on the event loop
         importFile: createImportOnPool(catalog, pool),
         logger: { stream: { write: (line) => void ctx.io.stdout.write(line) } },
       });
+      jobs?.start();
       let address: string;
       try {
         address = await app.listen({ host: config.host, port: config.port, backlog: LISTEN_BACKLOG });
