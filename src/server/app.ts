@@ -27,6 +27,7 @@ import { envelope, installErrorEnvelope } from './error-envelope.js';
 import { registerEtag } from './etag.js';
 import { installGate } from './gate.js';
 import { MetricsRegistry } from './metrics.js';
+import { MemoryRateStore, type RateStore } from './rate-limit.js';
 import { REDACT_PATHS, installObserve } from './observe.js';
 import { registerDocsRoutes, registerOpenApi } from './openapi.js';
 import { readPackageVersion } from '../version.js';
@@ -78,6 +79,11 @@ export interface ServerDeps {
    * app stops it on close (running jobs are requeued).
    */
   createJobRunner?: (wiring: JobRunnerWiring) => JobRunner;
+  /**
+   * Where the rate-limit buckets are kept (default: in memory, this app's own). `serve` passes
+   * the Redis store when `rate_limit_redis_url` is set, and closes it after the app.
+   */
+  rateStore?: RateStore;
 }
 
 declare module 'fastify' {
@@ -178,7 +184,7 @@ export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
 
   installSecurityHeaders(app, { tls: deps.tls !== undefined });
   await registerCors(app, corsOrigins);
-  installGate(app, ctx);
+  installGate(app, ctx, deps.rateStore ?? new MemoryRateStore());
   installObserve(app, ctx.metrics);
 
   await registerEtag(app);

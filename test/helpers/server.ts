@@ -6,6 +6,8 @@ import { type Config, buildConfig } from '../../src/config.js';
 import { JobRunner } from '../../src/engine/job-runner.js';
 import { type PredictPool, createPredictPool } from '../../src/engine/pool.js';
 import { type ServerDeps, buildApp } from '../../src/server/app.js';
+import type { RateStore } from '../../src/server/rate-limit.js';
+import { openRateStore } from '../../src/server/rate-store-redis.js';
 import { type Catalog, openCatalog } from '../../src/store/catalog.js';
 import { tempDir } from './cli.js';
 import { makeDraws, seedDraws } from './draws.js';
@@ -41,10 +43,11 @@ export type TestServerDeps = Partial<Omit<ServerDeps, 'catalog' | 'config' | 'cr
  * What `luckyfive serve` does around `buildApp` (src/cli/commands/serve.ts): read the server
  * secret, let the app create its job runner on the pool, start the runner once the app is built.
  */
-async function buildServedApp(catalog: Catalog, config: Readonly<Config>, now: () => number, deps: TestServerDeps): Promise<FastifyInstance> {
+async function buildServedApp(catalog: Catalog, config: Readonly<Config>, now: () => number, rateStore: RateStore, deps: TestServerDeps): Promise<FastifyInstance> {
   const { runJobs, pool, ...rest } = deps;
   let jobs: JobRunner | undefined;
   const app = await buildApp({
+    rateStore,
     catalog,
     config,
     now,
@@ -66,13 +69,18 @@ export async function startTestServer(flags: Partial<Record<keyof Config, unknow
   let clock = T0;
   const now = () => clock;
   let app: FastifyInstance;
+  // Like serve: the rate store (Redis when `rate_limit_redis_url` is set) outlives restarts and is closed last.
+  let rateStore: RateStore | undefined;
   try {
-    app = await buildServedApp(catalog, config, now, deps);
+    rateStore = deps.rateStore ?? (await openRateStore(config.rate_limit_redis_url));
+    app = await buildServedApp(catalog, config, now, rateStore, deps);
   } catch (e) {
+    await rateStore?.close();
     catalog.close();
     cleanup();
     throw e;
   }
+  const store = rateStore;
   const secret = readServerSecret(catalog.db, config.server_secret);
   const newKey = (role: Role, expiresInSeconds?: number) => {
     const { record, key } = createApiKey(catalog.db, secret, { name: `${role} key`, role, expiresInSeconds }, clock);
@@ -97,10 +105,11 @@ export async function startTestServer(flags: Partial<Record<keyof Config, unknow
       }),
     restart: async (more = {}) => {
       await server.app.close();
-      server.app = await buildServedApp(catalog, config, now, { ...deps, ...more });
+      server.app = await buildServedApp(catalog, config, now, store, { ...deps, ...more });
     },
     close: async () => {
       await server.app.close();
+      await store.close();
       catalog.close();
       cleanup();
     },

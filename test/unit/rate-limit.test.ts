@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseDurationSeconds } from '../../src/core/duration.js';
 import { MetricsRegistry } from '../../src/server/metrics.js';
-import { RateLimiter } from '../../src/server/rate-limit.js';
+import { MemoryRateStore as RateLimiter } from '../../src/server/rate-limit.js';
 
 describe('token bucket', () => {
   it('allows a burst of `limit`, then refills at limit per minute', () => {

@@ -58,12 +58,17 @@ export function register(program: Command, ctx: CliContext): void {
       const { readServerSecret } = await import('../../auth/server-secret.js');
       const { JobRunner } = await import('../../engine/job-runner.js');
       let jobs: InstanceType<typeof JobRunner> | undefined;
+      // Rate-limit buckets in Redis when several processes share them; closed after the app.
+      const { openRateStore } = await import('../../server/rate-store-redis.js');
+      const rateStore = await openRateStore(config.rate_limit_redis_url, (message, e) => ctx.out.warn(`${message} (${(e as Error).message})`));
+      ctx.onCleanup(() => rateStore.close());
       const app = await buildApp({
         catalog,
         config,
         serverSecret: readServerSecret(catalog.db, config.server_secret),
         tls,
         pool,
+        rateStore,
         createJobRunner: (wiring) => (jobs = new JobRunner({ catalog, pool, concurrency: config.job_concurrency, ...wiring })),
         // uploads are imported on the pool (parse and transaction): never on the event loop
         importFile: createImportOnPool(catalog, pool),
