@@ -45,7 +45,7 @@ describe('jwt', () => {
     expect(await verifyJwt(secret, `${t.split('.').slice(0, 2).join('.')}.${sig.toString('base64url')}`, now)).toBe('signature');
   });
 
-  it('refuses secrets shorter than 32 bytes', async () => {
+  it('refuses secrets shorter than 32 bytes', () => {
     expect(() => checkJwtSecret('x'.repeat(31))).toThrow(/at least 32 bytes/);
     expect(checkJwtSecret('x'.repeat(32)).length).toBe(32);
   });
