@@ -135,10 +135,6 @@ export class MetricsRegistry {
     return this.family(def, (labelNames) => new PromCounter({ name: def.name, help: def.help, labelNames, registers: [this.registry] }));
   }
 
-  hasGauge(name: string): boolean {
-    return this.registry.getSingleMetric(name) !== undefined && !this.families.has(name);
-  }
-
   /** The whole exposition text: this app's metrics, then the process's. */
   async render(): Promise<string> {
     const text = `${await this.registry.metrics()}\n${await readProcessRegistry().metrics()}`;
