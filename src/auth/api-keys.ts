@@ -7,7 +7,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { LruMap } from '../core/lru.js';
 import { LuckyError } from '../errors.js';
 import { type ApiKeyRecord, findApiKeyByHmac, insertApiKey, touchApiKey } from '../store/api-keys-repo.js';
-import { type Db, catalogStamp } from '../store/sqlite.js';
+import { type Db, catalogStamp, withoutBusyWait } from '../store/sqlite.js';
 import type { Role } from '../core/roles.js';
 
 export const API_KEY_PATTERN = /^lf_[A-Za-z0-9_-]{43}$/;
@@ -107,15 +107,11 @@ export class ApiKeyVerifier {
     this.touched.set(row.id, nowMs);
     const at = new Date(nowMs).toISOString();
     // Never wait on another writer's lock for bookkeeping: skip the write instead (busy_timeout 0).
-    const busyTimeout = this.db.pragma('busy_timeout', { simple: true }) as number;
     try {
-      this.db.pragma('busy_timeout = 0');
-      touchApiKey(this.db, row.id, at);
+      withoutBusyWait(this.db, () => touchApiKey(this.db, row.id, at));
     } catch (e) {
       this.onTouchError(e);
       return row;
-    } finally {
-      this.db.pragma(`busy_timeout = ${busyTimeout}`);
     }
     return { ...row, last_used_at: at };
   }

@@ -16,8 +16,8 @@ function parseMetricList(list: string | undefined): MetricName[] {
 /** `compare`: validates the metric list, compares, prints. */
 export async function runCompareCommand(ctx: CliContext, a: { ids: string[]; metrics?: string | undefined; format: Format }): Promise<void> {
   const metrics = parseMetricList(a.metrics);
-  const { compareRuns } = await import('../engine/compare.js');
-  const report = compareRuns(await ctx.catalog(), a.ids, { metrics });
+  const { compareRuns } = await import('../usecases/compare.js');
+  const report = await compareRuns({ catalog: await ctx.catalog() }, { ids: a.ids, metrics });
   if (a.format === 'json') return ctx.out.json(report);
   const out = ctx.out;
   const ids = report.runs.map((r) => r.run_id);

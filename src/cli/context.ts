@@ -1,5 +1,5 @@
 /** What every command receives: I/O streams, lazily resolved config, a lazily opened catalog. */
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import type { RangeFields } from '../core/contest-range.js';
 import type * as ConfigModule from '../config.js';
 import type { ConfigKey, ResolvedConfig } from '../config.js';
@@ -75,9 +75,8 @@ export class CliContext {
   /** The catalog, opened (and migrated) on first use and closed when the command ends. */
   async catalog(): Promise<Catalog> {
     if (!this.openedCatalog) {
-      const { openCatalog } = await import('../store/catalog.js');
-      const v = this.config().values;
-      this.openedCatalog = openCatalog(v.data_dir, { books: { key: v.books_key, file: v.books_key_file } });
+      const { openCatalogFor } = await import('../usecases/catalog.js');
+      this.openedCatalog = openCatalogFor(this.config().values);
       const c = this.openedCatalog;
       this.onCleanup(() => c.close());
     }
@@ -99,18 +98,22 @@ export class CliContext {
   }
 }
 
-/** Adds the output-format flags a command supports. */
+const FORMAT_HELP: Record<Exclude<Format, 'table'>, string> = {
+  json: 'print one JSON document on stdout',
+  ndjson: 'print one JSON object per line on stdout',
+  csv: 'print CSV on stdout',
+};
+
+/** Adds the output-format flags a command supports; they exclude each other (commander's `.conflicts()`, exit 2). */
 export function addFormatOptions(cmd: Command, formats: ReadonlyArray<Exclude<Format, 'table'>>): Command {
-  if (formats.includes('json')) cmd.option('--json', 'print one JSON document on stdout');
-  if (formats.includes('ndjson')) cmd.option('--ndjson', 'print one JSON object per line on stdout');
-  if (formats.includes('csv')) cmd.option('--csv', 'print CSV on stdout');
+  const chosen = (['json', 'ndjson', 'csv'] as const).filter((f) => formats.includes(f));
+  for (const f of chosen) cmd.addOption(new Option(`--${f}`, FORMAT_HELP[f]).conflicts(chosen.filter((g) => g !== f)));
   return cmd;
 }
 
+/** The output format the flags added by {@link addFormatOptions} chose (`table` when none). */
 export function formatOf(opts: { json?: boolean; ndjson?: boolean; csv?: boolean }): Format {
-  const chosen = (['json', 'ndjson', 'csv'] as const).filter((f) => opts[f] === true);
-  if (chosen.length > 1) throw new LuckyError('E_USAGE', `choose one output format, not ${chosen.map((f) => `--${f}`).join(' and ')}`);
-  return chosen[0] ?? 'table';
+  return (['json', 'ndjson', 'csv'] as const).find((f) => opts[f] === true) ?? 'table';
 }
 
 /**

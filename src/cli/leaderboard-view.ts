@@ -1,15 +1,15 @@
 /** `leaderboard`: ranked runs with raw and adjusted p-values, as JSON, CSV or a table. */
-import { METRIC_DOCS, parseMetricName } from '../core/metrics.js';
+import { METRIC_DOCS, type MetricName } from '../core/metrics.js';
 import { formatMetric } from '../core/ranking.js';
 import { formatPValue } from '../core/stats.js';
 import type { CliContext } from './context.js';
 import type { Format } from './output.js';
 
 /** `leaderboard`: ranks, then prints the shown rows and how big the family behind them is. */
-export async function runLeaderboardCommand(ctx: CliContext, a: { metric: string; filter?: string | undefined; since?: string | undefined; limit: number; format: Format }): Promise<void> {
-  const metric = parseMetricName(a.metric);
-  const { buildLeaderboard } = await import('../engine/leaderboard.js');
-  const board = buildLeaderboard(await ctx.catalog(), { metric, filter: a.filter, since: a.since, limit: a.limit === 0 ? undefined : a.limit });
+export async function runLeaderboardCommand(ctx: CliContext, a: { metric: MetricName; filter?: string | undefined; since?: string | undefined; limit: number; format: Format }): Promise<void> {
+  const metric = a.metric;
+  const { readLeaderboard } = await import('../usecases/leaderboard.js');
+  const board = readLeaderboard({ catalog: await ctx.catalog() }, { metric, filter: a.filter, since: a.since, limit: a.limit === 0 ? undefined : a.limit });
   if (a.format === 'json') return ctx.out.json(board);
   const head = ['rank', 'run_id', 'name', 'strategy', 'contests', metric, 'baseline', 'p_value', 'p_holm', 'p_bh', 'sweep_id', 'created_at', 'lift', 'synthetic_data'];
   if (a.format === 'csv') {

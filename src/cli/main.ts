@@ -3,8 +3,8 @@
  * exit code; `main` (used by bin/luckyfive.js) is the only place that calls `process.exit`.
  */
 import { Command, CommanderError } from 'commander';
-import { ERROR_TABLE, LuckyError, isLuckyError } from '../errors.js';
-import { toStorageError } from '../store/storage-errors.js';
+import { ERROR_TABLE, isLuckyError } from '../errors.js';
+import { toStorageError } from '../usecases/storage-errors.js';
 import { readPackageVersion } from '../version.js';
 import { COMMANDS } from './commands/index.js';
 import { CliContext, type CliIo, type GlobalFlags } from './context.js';
@@ -115,4 +115,3 @@ export async function main(): Promise<void> {
   process.exitCode = code;
 }
 
-export { LuckyError };

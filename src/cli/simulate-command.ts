@@ -1,15 +1,16 @@
-/** The `simulate` command's body: resolve the recipe, run on the pool, print the report. */
-import { type RangeRequest, parseRunRange } from '../core/contest-range.js';
+/** The `simulate` command's body: build the run request, call the start (or resume) use case, render progress and the report. */
+import { parseRunRange } from '../core/contest-range.js';
+import { type RunRequest, RunRequestSchema } from '../core/run-request.js';
 import { ERROR_TABLE, LuckyError } from '../errors.js';
-import type { Recipe } from '../core/recipe/schema.js';
-import type { RunEvent, RunReport } from '../engine/simulate.js';
+import type { RunEvent, RunReport } from '../engine/run-types.js';
 import type { CliContext } from './context.js';
 import { ensureDraws } from './ensure-draws.js';
 import type { Format } from './output.js';
 import { printRunReport } from './run-report.js';
 
+/** The flags as parsed: the run request's fields (flag values, undefined when absent), `--resume` and the format. */
 export interface SimulateArgs {
-  recipeFile?: string | undefined;
+  recipe_file?: string | undefined;
   preset?: string | undefined;
   from?: number | undefined;
   to?: number | undefined;
@@ -21,36 +22,28 @@ export interface SimulateArgs {
   format: Format;
 }
 
-/** Resolves --recipe/--preset and --seed into one recipe (exit 2 on any conflict). */
-export async function resolveRecipe(args: { recipeFile?: string | undefined; preset?: string | undefined; seed?: number | undefined }): Promise<Recipe> {
-  if (args.recipeFile && args.preset) throw new LuckyError('E_USAGE', 'give --recipe or --preset, not both');
-  if (!args.recipeFile && !args.preset) throw new LuckyError('E_USAGE', 'give a recipe: --recipe FILE or --preset NAME (see `luckyfive recipes list`)');
-  const { readRecipeFile, loadPreset } = await import('../core/recipe/load.js');
-  const recipe = args.recipeFile ? readRecipeFile(args.recipeFile) : loadPreset(args.preset!);
-  return args.seed === undefined ? recipe : { ...recipe, seed: args.seed };
+/** The flags as a run request, checked with its schema (E_USAGE naming the flag). */
+export function runRequestOfFlags(a: Omit<SimulateArgs, 'resume' | 'format'>): RunRequest {
+  const fields = Object.fromEntries(Object.entries(a).filter(([, v]) => v !== undefined));
+  const parsed = RunRequestSchema.safeParse(fields);
+  if (parsed.success) return parsed.data;
+  const flag = (key: PropertyKey | undefined) => (key === 'recipe_file' ? '--recipe' : `--${String(key ?? '')}`);
+  throw new LuckyError('E_USAGE', parsed.error.issues.map((i) => `${flag(i.path[0])}: ${i.message}`).join('; '));
 }
 
 export async function runSimulateCommand(ctx: CliContext, a: SimulateArgs): Promise<void> {
   if (a.format === 'csv' || (a.format as string) === 'csv') throw new LuckyError('E_USAGE', 'simulate prints --json or --ndjson');
   const threads = a.threads ?? ctx.config().values.threads;
-  let recipe: Recipe | undefined;
-  let range: RangeRequest | undefined;
-  if (a.resume) {
-    if (a.recipeFile || a.preset || a.from !== undefined || a.to !== undefined || a.last !== undefined || a.seed !== undefined) {
-      throw new LuckyError('E_USAGE', '--resume takes the run id only: the recipe, range and seed come from the run file');
-    }
-  } else {
-    recipe = await resolveRecipe(a);
-    range = parseRunRange(a);
-  }
+  const { resume, format: _format, ...fields } = a;
+  // The range rule first, as ever: a bad range is refused before the catalog is opened.
+  if (resume === undefined) parseRunRange(fields);
+  const request = resume === undefined ? runRequestOfFlags(fields) : undefined;
   const catalog = await ctx.catalog();
   await ensureDraws(ctx);
   const { createPredictPool } = await import('../engine/pool.js');
-  const { simulate, resumeRun } = await import('../engine/simulate.js');
-  const { parseRunId } = await import('../store/run-file.js');
-  const { planRun } = await import('../engine/plan.js');
-  // Refuse bad ranges before any thread or file is created.
-  if (recipe) planRun(catalog.db, range!, recipe.history);
+  const { resolveRun, startRun, resumeRun } = await import('../usecases/runs-start.js');
+  // Resolved and planned once, before any thread or file is created.
+  const resolved = request ? resolveRun({ catalog }, { request, cwd: ctx.io.cwd }) : undefined;
   const pool = createPredictPool(threads);
   ctx.onCleanup(() => pool.close());
   const spinner = a.format === 'table' ? await ctx.out.spinner('simulating') : undefined;
@@ -68,10 +61,10 @@ export async function runSimulateCommand(ctx: CliContext, a: SimulateArgs): Prom
       spinner?.update(`simulating: ${doneCount}/${total} contests`);
     }
   };
-  const env = { catalog, pool, now: () => new Date(), signal: ctx.signal, onEvent };
+  const deps = { catalog, pool, now: () => new Date(), signal: ctx.signal, onEvent };
   let report: RunReport;
   try {
-    report = a.resume ? await resumeRun(env, parseRunId(a.resume)) : await simulate(env, { recipe: recipe!, range: range!, name: a.name });
+    report = resolved ? await startRun(deps, resolved) : await resumeRun(deps, { run_id: resume! });
   } catch (e) {
     spinner?.fail('simulation failed');
     throw e;

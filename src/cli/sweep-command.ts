@@ -1,9 +1,9 @@
 /** The `sweep` command's body: define and record a sweep (or pick one to resume), run it, report. */
-import { readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readClock } from '../clock.js';
 import { FLAG_NAMES, HOLDOUT_FLAGS, parseRunRange } from '../core/contest-range.js';
+import type { MetricName } from '../core/metrics.js';
 import { ERROR_TABLE, LuckyError } from '../errors.js';
-import type { SweepOutcome } from '../engine/sweep/run.js';
+import type { SweepOutcome } from '../usecases/sweeps.js';
 import type { CliContext } from './context.js';
 import { ensureDraws } from './ensure-draws.js';
 import type { Format } from './output.js';
@@ -19,7 +19,7 @@ export interface SweepArgs {
   holdoutFrom?: number | undefined;
   holdoutTo?: number | undefined;
   holdoutTop?: number | undefined;
-  by?: string | undefined;
+  by?: MetricName | undefined;
   seed?: number | undefined;
   name?: string | undefined;
   threads?: number | undefined;
@@ -29,24 +29,9 @@ export interface SweepArgs {
   format: Format;
 }
 
-function readSpecFile(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new LuckyError('E_NOT_FOUND', `sweep spec not found: ${path}`);
-    throw new LuckyError('E_INPUT_INVALID', `cannot read ${path}: ${(e as Error).message}`);
-  }
-  try {
-    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  } catch (e) {
-    throw new LuckyError('E_INPUT_INVALID', `${path} is not valid JSON`, [`(root): ${(e as Error).message}`]);
-  }
-}
-
+/** Commander's `.conflicts()` refuses the defining flags beside --resume; the spec is an argument, not a flag. */
 function checkResumeFlags(a: SweepArgs): void {
-  const defining = [a.specFile, a.recipeFile, a.preset, a.from, a.to, a.last, a.holdoutFrom, a.holdoutTo, a.holdoutTop, a.by, a.seed, a.name].some((v) => v !== undefined) || a.params.length > 0;
-  if (defining) throw new LuckyError('E_USAGE', '--resume takes the sweep id only (with --threads, --max-cells, --deadline, --json): the spec, range and seed come from the catalog');
+  if (a.specFile !== undefined) throw new LuckyError('E_USAGE', '--resume takes the sweep id only (with --threads, --max-cells, --deadline, --json): the spec, range and seed come from the catalog');
 }
 
 function rangeOf(a: SweepArgs) {
@@ -57,53 +42,48 @@ function rangeOf(a: SweepArgs) {
 /** Creates (or picks, with --resume) a sweep, runs it on one pool, prints the outcome; exit 6 with failed cells, 130 on Ctrl-C. */
 export async function runSweepCommand(ctx: CliContext, a: SweepArgs): Promise<void> {
   const { parseDuration } = await import('../core/duration.js');
-  const { parseMetricName } = await import('../core/metrics.js');
   const deadlineMs = a.deadline === undefined ? undefined : parseDuration('deadline', a.deadline);
   const threads = a.threads ?? ctx.config().values.threads;
+  const sweeps = await import('../usecases/sweeps.js');
   let sweepId: string;
   const catalog = await ctx.catalog();
-  const now = () => new Date();
   if (a.resume) {
     checkResumeFlags(a);
-    const { parseSweepId, requireSweep } = await import('../store/sweeps-repo.js');
-    sweepId = requireSweep(catalog.db, parseSweepId(a.resume)).sweep_id;
+    sweepId = a.resume;
   } else {
-    const metric = parseMetricName(a.by ?? 'mean_hits');
     const { range, holdout } = rangeOf(a);
-    const { defineSweep } = await import('../engine/sweep/define.js');
-    const def = defineSweep({
-      spec: a.specFile === undefined ? undefined : readSpecFile(a.specFile),
-      specDir: a.specFile === undefined ? undefined : dirname(a.specFile),
+    const plan = sweeps.defineSweep({
+      specFile: a.specFile,
       recipeFile: a.recipeFile,
       preset: a.preset,
       params: a.params,
       range,
       holdout,
+      holdoutTop: a.holdoutTop,
+      metric: a.by,
       seed: a.seed,
       name: a.name,
     });
-    if (a.holdoutTop !== undefined && !def.holdout) throw new LuckyError('E_USAGE', '--holdout-top needs a holdout range (--holdout-from A --holdout-to B, or "holdout" in the spec)');
-    for (const n of def.notes) ctx.out.warn(n);
+    for (const n of plan.notes) ctx.out.warn(n);
     await ensureDraws(ctx);
-    const { createSweep } = await import('../engine/sweep/create.js');
-    const created = createSweep(catalog, def, { metric, holdout_top: a.holdoutTop ?? 3, now });
+    const created = sweeps.createSweep({ catalog, clock: readClock() }, plan);
     sweepId = created.sweep_id;
-    if (created.cells_invalid > 0) {
-      const { listCells } = await import('../store/sweeps-repo.js');
-      const bad = listCells(catalog.db, sweepId).filter((c) => c.status === 'failed');
-      ctx.out.warn(`${bad.length} of ${created.cells_total} cells are not valid recipes and are recorded as failed:`);
-      for (const c of bad.slice(0, 5)) ctx.out.info(`  ${c.error}`);
+    if (created.invalid_cells.length > 0) {
+      ctx.out.warn(`${created.invalid_cells.length} of ${created.cells_total} cells are not valid recipes and are recorded as failed:`);
+      for (const e of created.invalid_cells.slice(0, 5)) ctx.out.info(`  ${e}`);
     }
     ctx.out.info(`sweep ${sweepId}: ${created.cells_total} cells`);
   }
   const { createPredictPool } = await import('../engine/pool.js');
-  const { runSweep } = await import('../engine/sweep/run.js');
   const pool = createPredictPool(threads);
   ctx.onCleanup(() => pool.close());
   const spinner = a.format === 'table' ? await ctx.out.spinner(`sweep ${sweepId}`) : undefined;
   let outcome: SweepOutcome;
   try {
-    outcome = await runSweep({ catalog, pool, now, signal: ctx.signal }, sweepId, {
+    // a live clock: the deadline and the elapsed time are measured while the sweep runs
+    const now = () => new Date(readClock().now);
+    outcome = await sweeps.runSweep({ catalog, pool, now, signal: ctx.signal }, {
+      sweep_id: sweepId,
       max_cells: a.maxCells,
       deadline_ms: deadlineMs,
       onProgress: (p) => spinner?.update(`sweep ${sweepId}: ${p.cells_done + p.cells_failed}/${p.cells_total} cells`),

@@ -14,7 +14,7 @@
  */
 import { LuckyError } from '../errors.js';
 import { validateHitCounts, type HitCounts } from './hit-counts.js';
-import { expectedHits, hitProbabilities, hitsSd, probAtLeast, probBestAtLeast } from './odds.js';
+import { expectedHitCounts, expectedHits, hitProbabilities, hitsSd, probAtLeast, probBestAtLeast } from './odds.js';
 import { poissonBinomialNormalTest, poissonBinomialTest } from './stats/poisson-binomial.js';
 import {
   binomialTest,
@@ -313,7 +313,7 @@ export function compareToBaseline(c: HitCounts, bestOf?: BestOfLaws): BaselineRe
     tickets: c.tickets,
     contests: c.contests,
     tickets_per_contest: c.tickets_per_contest,
-    distribution: probs.map((probability, hits) => ({ hits, observed: c.distribution[hits]!, expected: probability * c.tickets, probability })),
+    distribution: expectedHitCounts(k, c.tickets).map((expected, hits) => ({ hits, observed: c.distribution[hits]!, expected, probability: probs[hits]! })),
     figures,
     too_short: tooShort,
     verdict: buildVerdict(figures, tooShort),

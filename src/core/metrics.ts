@@ -10,6 +10,7 @@ import { BALLS_PER_DRAW } from './draw.js';
 import { expectedHits, hitsSd, probBestAtLeast, probExactly } from './odds.js';
 import { binomialTest, zTestMean } from './stats.js';
 import type { HitCounts } from './hit-counts.js';
+import { hitCountsOfTally, metricsOfTally, tallyContests } from './run-summary.js';
 
 export const METRIC_NAMES = [
   'mean_hits',
@@ -98,49 +99,13 @@ function validateSummary(input: MetricsInput): void {
 }
 
 /**
- * Computes every metric of {@link METRIC_DOCS} from a run's per-contest summary. Throws
- * E_INPUT_INVALID on inconsistent input (best_hits disagreeing with the counts, negative money).
+ * Computes every metric of {@link METRIC_DOCS} from a run's per-contest summary (the one pass of
+ * src/core/run-summary.ts). Throws E_INPUT_INVALID on inconsistent input (best_hits disagreeing
+ * with the counts, negative money).
  */
 export function computeMetrics(input: MetricsInput): Metrics {
   validateSummary(input);
-  const dist = [0, 0, 0, 0, 0, 0];
-  const best = [0, 0, 0, 0, 0, 0];
-  let cost = 0;
-  let prize = 0;
-  let wins = 0;
-  let balance = 0;
-  let peak = 0;
-  let drawdown = 0;
-  for (const c of input.contests) {
-    c.hits.forEach((n, h) => {
-      dist[h]! += n;
-    });
-    if (c.hits.some((n) => n > 0)) for (let h = 0; h <= c.best_hits; h++) best[h]!++;
-    cost += c.cost_cents;
-    prize += c.prize_cents;
-    if (c.prize_cents > 0) wins++;
-    balance += c.prize_cents - c.cost_cents;
-    peak = Math.max(peak, balance);
-    drawdown = Math.max(drawdown, peak - balance);
-  }
-  const tickets = dist.reduce((s, n) => s + n, 0);
-  const contests = input.contests.length;
-  const perTicket = (n: number): number | null => (tickets > 0 ? n / tickets : null);
-  const perContest = (n: number): number | null => (contests > 0 ? n / contests : null);
-  return {
-    mean_hits: perTicket(dist.reduce((s, n, h) => s + n * h, 0)),
-    rate_2: perTicket(dist[2]!),
-    rate_3: perTicket(dist[3]!),
-    rate_4: perTicket(dist[4]!),
-    rate_5: perTicket(dist[5]!),
-    best_2plus: perContest(best[2]!),
-    best_3plus: perContest(best[3]!),
-    best_4plus: perContest(best[4]!),
-    net_cents: prize - cost,
-    roi_pct: cost > 0 ? ((prize - cost) / cost) * 100 : null,
-    max_drawdown_cents: drawdown,
-    win_rate: perContest(wins),
-  };
+  return metricsOfTally(tallyContests(input.contests));
 }
 
 /**
@@ -150,25 +115,7 @@ export function computeMetrics(input: MetricsInput): Metrics {
  */
 export function buildHitCounts(input: MetricsInput): HitCounts {
   validateSummary(input);
-  const distribution = [0, 0, 0, 0, 0, 0];
-  const best = { 2: 0, 3: 0, 4: 0, 5: 0 };
-  for (const c of input.contests) {
-    c.hits.forEach((n, h) => {
-      distribution[h]! += n;
-    });
-    const any = c.hits.some((n) => n > 0);
-    for (const h of [2, 3, 4, 5] as const) if (any && c.best_hits >= h) best[h]++;
-  }
-  const tickets = distribution.reduce((s, n) => s + n, 0);
-  const contests = input.contests.length;
-  return {
-    tickets,
-    numbers_per_ticket: input.numbers_per_ticket,
-    distribution,
-    contests,
-    best_at_least: best,
-    tickets_per_contest: Math.max(1, Math.round(tickets / Math.max(1, contests))),
-  };
+  return hitCountsOfTally(tallyContests(input.contests), input.numbers_per_ticket);
 }
 
 /**
@@ -193,7 +140,6 @@ export function parseBestOfIndex(text: string | null | undefined): BestOfIndex |
     return null;
   }
 }
-
 
 /**
  * The exact expected value of a hit metric for k-number tickets under uniform draws, or null for

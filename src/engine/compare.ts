@@ -86,10 +86,10 @@ function readRunSeries(catalog: Catalog, runId: string): RunSeries {
   const hits = new Map<number, number>();
   const draws = new Map<number, string>();
   for (const r of readRunContests(catalog, runId)) {
-    const counts = r.hits_histogram.split(' ').map(Number);
+    const counts = r.hits_histogram;
     const n = counts.reduce((s, c) => s + c, 0);
     if (n > 0) hits.set(r.contest, counts.reduce((s, c, h) => s + c * h, 0) / n);
-    draws.set(r.contest, `${r.draw_date}|${r.balls}`);
+    draws.set(r.contest, `${r.draw_date}|${r.balls.join(' ')}`);
   }
   return { hits, draws };
 }

@@ -19,15 +19,23 @@
  * lock. A claim or a recovery is retried later with a growing delay; a job's outcome (finished,
  * requeued) is retried the same way until it is recorded, never dropped; a submit retries for
  * {@link SUBMIT_BUSY_WAIT_MS} between turns of the loop, then fails with E_BUSY.
+ *
+ * One execution path. A caller may also wait for the job it submitted ({@link JobRunner.submitAndWait},
+ * what `POST /simulations` does for a small simulation): the job is queued like any other, so
+ * `concurrency` applies; when no runner of this process is claiming (`start()` was not called),
+ * the caller's own job is claimed by id and run here, through the same code.
  */
 import { performance } from 'node:perf_hooks';
 import { LuckyError, isLuckyError } from '../errors.js';
 import { userFacingMessage } from '../store/storage-errors.js';
 import type { Catalog } from '../store/catalog.js';
+import { type ResolvedRunRequest, parseResolvedRequest, resolvedRequestJson } from '../core/run-request.js';
 import {
   type JobView,
   cancelJob,
+  claimJob,
   claimNextJob,
+  deleteEndedJob,
   finishJob,
   insertJob,
   isBusy,
@@ -40,10 +48,12 @@ import {
   withoutWaiting,
 } from '../store/jobs-repo.js';
 import { holdOwnership, ownerTag, releaseOwnership } from '../store/process-owner.js';
+import type { RunPlan } from './plan.js';
 import { type PredictPool, sharePool } from './pool.js';
+import { readRunReport } from './runs.js';
 import type { RunReport } from './simulate.js';
 import { newRunId } from './simulate.js';
-import { type SimulationOutcome, type SimulationSpec, parseSimulationSpec, runSimulationSpec, simulationSpecJson } from './simulation-spec.js';
+import { type SimulationOutcome, runResolvedRequest } from './simulation-spec.js';
 
 /** A job claimed this many times and still found `running` at start is failed, not retried. */
 export const MAX_JOB_ATTEMPTS = 3;
@@ -74,8 +84,8 @@ export interface JobRunnerOptions {
   /** milliseconds since the epoch, for timestamps */
   now: () => number;
   log?: JobLog | undefined;
-  /** told about every job's simulation that ends (metrics): final status, wall time, contests simulated */
-  onOutcome?: ((mode: 'job', status: RunReport['status'], seconds: number, contests: number) => void) | undefined;
+  /** told about every job's simulation that ends (metrics): `sync` when a caller waited for it; final status, wall time, contests simulated */
+  onOutcome?: ((mode: 'sync' | 'job', status: RunReport['status'], seconds: number, contests: number) => void) | undefined;
   pollMs?: number | undefined;
 }
 
@@ -88,8 +98,23 @@ interface Active {
 
 const silent: JobLog = { info() {}, warn() {}, error() {} };
 
+/** What a caller waiting for its job gets: the job's final status and, once a run exists, its report. */
+export interface WaitedJob {
+  job_id: string;
+  status: 'completed' | 'failed' | 'cancelled';
+  outcome: SimulationOutcome | undefined;
+}
+
+interface Waiter {
+  resolve: (w: WaitedJob) => void;
+  reject: (e: unknown) => void;
+  /** the plan the request was resolved with (this process): the run does not plan again */
+  plan: RunPlan | undefined;
+}
+
 export class JobRunner {
   private readonly active = new Map<string, Active>();
+  private readonly waiters = new Map<string, Waiter>();
   private readonly log: JobLog;
   private stopping = false;
   private started = false;
@@ -121,13 +146,71 @@ export class JobRunner {
    * While another process holds the catalog's write lock the insert is retried between turns of
    * the loop for up to {@link SUBMIT_BUSY_WAIT_MS}, then E_BUSY (nothing was queued).
    */
-  async submit(spec: SimulationSpec): Promise<JobView> {
+  async submit(request: ResolvedRunRequest): Promise<JobView> {
+    return this.enqueue(request, undefined);
+  }
+
+  /**
+   * Queues a simulation and waits for it to end: the job runs when a slot is free (here, or in
+   * another process sharing the catalog), or at once on this thread's pool when this runner is not
+   * claiming. Aborting `signal` cancels the job (a running one stops at a contest boundary). A run
+   * that fails rejects with the run's own error. The ended job is then removed: it was the caller's
+   * own, and the queue lists only simulations nobody waits for.
+   */
+  async submitAndWait(request: ResolvedRunRequest, opts: { plan?: RunPlan | undefined; signal: AbortSignal }): Promise<WaitedJob> {
+    let waiter!: Waiter;
+    const ended = new Promise<WaitedJob>((resolve, reject) => {
+      waiter = { resolve, reject, plan: opts.plan };
+    });
+    const job = await this.enqueue(request, waiter);
+    const onAbort = () => {
+      try {
+        const { status } = this.cancel(job.job_id);
+        if (status === 'cancelled') this.settle(job.job_id, { job_id: job.job_id, status: 'cancelled', outcome: undefined });
+      } catch (e) {
+        if (!(isLuckyError(e) && e.code === 'E_CONFLICT')) this.log.error({ job_id: job.job_id, err: e }, 'cancelling a waited job failed');
+      }
+    };
+    if (opts.signal.aborted) onAbort();
+    else opts.signal.addEventListener('abort', onAbort, { once: true });
+    // Nobody claims here: the caller's own job is claimed by id and runs now. Should another
+    // process have claimed it first, polling settles it when it ends there.
+    let poll: NodeJS.Timeout | undefined;
+    if (!this.started && !this.active.has(job.job_id)) {
+      this.runOwn(job.job_id);
+      poll = setInterval(() => this.settleForeignWaiters(), this.o.pollMs ?? JOB_POLL_MS);
+      poll.unref();
+    }
+    try {
+      return await ended;
+    } finally {
+      if (poll) clearInterval(poll);
+      opts.signal.removeEventListener('abort', onAbort);
+      this.waiters.delete(job.job_id);
+      try {
+        withoutWaiting(this.o.catalog.db, () => deleteEndedJob(this.o.catalog.db, job.job_id));
+      } catch (e) {
+        this.log.warn({ job_id: job.job_id, err: e }, 'a waited job could not be removed from the queue; it stays listed');
+      }
+    }
+  }
+
+  private settle(jobId: string, w: WaitedJob | { error: unknown }): void {
+    const waiter = this.waiters.get(jobId);
+    if (!waiter) return;
+    this.waiters.delete(jobId);
+    if ('error' in w) waiter.reject(w.error);
+    else waiter.resolve(w);
+  }
+
+  private async enqueue(request: ResolvedRunRequest, waiter: Waiter | undefined): Promise<JobView> {
     if (this.stopping) throw new LuckyError('E_INTERRUPTED', 'the server is shutting down; submit the simulation again after it restarts');
-    const row = { job_id: newJobId(new Date(this.o.now())), kind: 'simulate' as const, request_json: simulationSpecJson(spec), created_at: this.iso() };
+    const row = { job_id: newJobId(new Date(this.o.now())), kind: 'simulate' as const, request_json: resolvedRequestJson(request), created_at: this.iso() };
     const until = performance.now() + SUBMIT_BUSY_WAIT_MS;
     for (let delay = 10; ; delay *= 2) {
       try {
         const job = withoutWaiting(this.o.catalog.db, () => insertJob(this.o.catalog.db, row));
+        if (waiter) this.waiters.set(job.job_id, waiter);
         this.log.info({ job_id: job.job_id }, 'job queued');
         this.pump();
         return job;
@@ -193,7 +276,28 @@ export class JobRunner {
       this.log.error({ err: e }, 'reading cancel requests failed');
     }
     if (performance.now() >= this.busyUntil) this.recover();
+    this.settleForeignWaiters();
     this.pump();
+  }
+
+  /** Waited jobs that another process ran (several servers on one catalog): settled once they end there. */
+  private settleForeignWaiters(): void {
+    for (const jobId of this.waiters.keys()) {
+      if (this.active.has(jobId)) continue;
+      try {
+        const job = readJob(this.o.catalog.db, jobId);
+        if (!job || job.status === 'pending' || job.status === 'running') continue;
+        if (job.status === 'failed') {
+          this.settle(jobId, { error: new LuckyError('E_INTERNAL', `job ${jobId} failed: ${job.error ?? 'failed'}`) });
+          continue;
+        }
+        const report = job.run_id ? readRunReport(this.o.catalog, job.run_id) : undefined;
+        const outcome = report ? { report, contests: report.contests, seconds: 0 } : undefined;
+        this.settle(jobId, { job_id: jobId, status: job.status, outcome });
+      } catch (e) {
+        this.log.error({ job_id: jobId, err: e }, 'reading a waited job failed; retrying at the next poll');
+      }
+    }
   }
 
   /** Requeues jobs whose runner died; undefined when the catalog was locked (tried again later). */
@@ -237,34 +341,60 @@ export class JobRunner {
       while (this.started && !this.stopping && this.active.size < this.o.concurrency) {
         const job = this.queueWrite(() => claimNextJob(this.o.catalog.db, this.iso(), newRunId(new Date(this.o.now())), ownerTag()));
         if (!job) return;
-        holdOwnership(jobOwnerKey(job.job_id));
-        const entry: Active = { controller: new AbortController(), reason: undefined, done: Promise.resolve() };
-        this.active.set(job.job_id, entry);
-        entry.done = this.execute(job.job_id, job.request_json, job.run_id!, entry)
-          .catch((e: unknown) => this.log.error({ job_id: job.job_id, err: e }, 'job bookkeeping failed; the job is recovered at the next start'))
-          .finally(() => {
-            this.active.delete(job.job_id);
-            releaseOwnership(jobOwnerKey(job.job_id));
-            // Claim the next job outside this promise chain so a failure there cannot stall it.
-            setImmediate(() => this.tick());
-          });
+        this.launch(job);
       }
     } catch (e) {
       this.log.error({ err: e }, 'claiming a job failed; retrying at the next poll');
     }
   }
 
+  /** Claims the caller's own pending job by id and runs it (no runner of this process is claiming). */
+  private runOwn(jobId: string): void {
+    try {
+      const job = claimJob(this.o.catalog.db, jobId, this.iso(), newRunId(new Date(this.o.now())), ownerTag());
+      if (job) this.launch(job);
+      // Not pending any more: cancelled meanwhile (settled by the cancel) or claimed elsewhere (settled by polling).
+    } catch (e) {
+      this.settle(jobId, { error: e });
+    }
+  }
+
+  /** Runs a claimed job; its outcome is recorded and told to whoever waits for it. */
+  private launch(job: { job_id: string; request_json: string; run_id: string | null }): void {
+    holdOwnership(jobOwnerKey(job.job_id));
+    const entry: Active = { controller: new AbortController(), reason: undefined, done: Promise.resolve() };
+    this.active.set(job.job_id, entry);
+    entry.done = this.execute(job.job_id, job.request_json, job.run_id!, entry)
+      .catch((e: unknown) => {
+        this.log.error({ job_id: job.job_id, err: e }, 'job bookkeeping failed; the job is recovered at the next start');
+        this.settle(job.job_id, { error: e });
+      })
+      .finally(() => {
+        this.active.delete(job.job_id);
+        releaseOwnership(jobOwnerKey(job.job_id));
+        // Claim the next job outside this promise chain so a failure there cannot stall it.
+        if (this.started) setImmediate(() => this.tick());
+      });
+  }
+
   private async execute(jobId: string, requestJson: string, runId: string, entry: Active): Promise<void> {
     const db = this.o.catalog.db;
     this.log.info({ job_id: jobId, run_id: runId }, 'job started');
     const started = performance.now();
+    const waiter = this.waiters.get(jobId);
+    const mode = waiter ? 'sync' : 'job';
     let status: RunReport['status'];
     let outcome: SimulationOutcome | undefined;
     try {
-      const spec = parseSimulationSpec(requestJson);
-      const pool = spec.threads === null ? this.o.pool : sharePool(this.o.pool, spec.threads);
-      outcome = await runSimulationSpec({ catalog: this.o.catalog, pool, now: () => new Date(this.o.now()), signal: entry.controller.signal }, spec, runId);
+      const request = parseResolvedRequest(requestJson);
+      const pool = request.threads === null ? this.o.pool : sharePool(this.o.pool, request.threads);
+      const env = { catalog: this.o.catalog, pool, now: () => new Date(this.o.now()), signal: entry.controller.signal };
+      outcome = await runResolvedRequest(env, request, runId, waiter?.plan);
       status = outcome.report.status;
+      // The draws changed between the request's validation and its run (an import meanwhile): it ran on the new ones.
+      if (request.dataset_hash !== null && outcome.report.dataset_hash !== request.dataset_hash) {
+        this.log.warn({ job_id: jobId, run_id: runId }, "the draws behind the job changed after it was queued; it ran on the catalog's current draws");
+      }
     } catch (e) {
       if (entry.controller.signal.aborted && isLuckyError(e) && e.code === 'E_INTERRUPTED') {
         // Stopped before its first contest: a cancel like any other, only without a report.
@@ -273,12 +403,13 @@ export class JobRunner {
         // Clients see a documented message; the detail (SQL text, stacks) goes to the log only.
         const message = userFacingMessage(e);
         this.log.error({ job_id: jobId, run_id: runId, err: e }, 'job failed');
-        this.o.onOutcome?.('job', 'failed', (performance.now() - started) / 1000, 0);
+        this.o.onOutcome?.(mode, 'failed', (performance.now() - started) / 1000, 0);
         await this.recordOutcome(jobId, () => finishJob(db, jobId, 'failed', message, this.iso()));
+        this.settle(jobId, { error: e });
         return;
       }
     }
-    this.o.onOutcome?.('job', status, outcome?.seconds ?? (performance.now() - started) / 1000, outcome?.contests ?? 0);
+    this.o.onOutcome?.(mode, status, outcome?.seconds ?? (performance.now() - started) / 1000, outcome?.contests ?? 0);
     if (status === 'completed') {
       await this.recordOutcome(jobId, () => finishJob(db, jobId, 'completed', null, this.iso()));
       this.log.info({ job_id: jobId, run_id: runId, seconds: outcome?.seconds, contests: outcome?.contests }, 'job completed');
@@ -289,6 +420,9 @@ export class JobRunner {
       await this.recordOutcome(jobId, () => finishJob(db, jobId, 'cancelled', null, this.iso()));
       this.log.info({ job_id: jobId, run_id: runId, contests_done: outcome?.report.contests ?? 0 }, 'job cancelled; its run stays resumable');
     }
+    const ended = readJob(db, jobId)?.status;
+    if (ended === 'completed' || ended === 'failed' || ended === 'cancelled') this.settle(jobId, { job_id: jobId, status: ended, outcome });
+    else this.settle(jobId, { job_id: jobId, status: 'cancelled', outcome });
   }
 
   /**

@@ -1,15 +1,14 @@
 /**
  * A run file checked against itself: every ticket's hits recounted from its numbers and the
  * contest's balls, every contest's histogram and best ticket recounted from its tickets, and the
- * stored summary recomputed from the contests (with the one `summarizeRows`), so an edited file
+ * stored summary recomputed from the contests (with the one `summarizeRun`), so an edited file
  * cannot rank as a better run than it was. `runs import` refuses a file with differences and
  * `runs verify` reports them; the catalog's index row is always built from the recomputed totals.
  */
 import { type BestOfLaw, bestOfLaw, bestOfRng, formatBestOfLaw } from '../core/best-of.js';
-import type { RunTotals } from './summarize.js';
-import { summarizeRows } from './summarize.js';
-import { type ContestRow, readContestRows } from '../store/run-file.js';
-import type { Db } from '../store/sqlite.js';
+import { type RunTotals, summarizeRun } from '../core/run-summary.js';
+import type { ContestRow, RunFile } from '../store/run-file.js';
+import { runContestOf } from './summarize.js';
 import { ENGINE_VERSION } from './run-types.js';
 
 export interface AuditDifference {
@@ -33,14 +32,14 @@ const MAX_DIFFERENCES = 50;
  * finished); `engineVersion` the version that wrote it: the baseline block (odds and p-values)
  * is compared only when it is the running engine's, the figures counted from the data always.
  */
-export function auditRunFile(db: Db, k: number, ticketsPerContest: number, seed: number, stored: unknown, engineVersion: string | undefined): RunAudit {
+export function auditRunFile(rf: RunFile, k: number, ticketsPerContest: number, seed: number, stored: unknown, engineVersion: string | undefined): RunAudit {
   const differences: AuditDifference[] = [];
   const add = (d: AuditDifference) => {
     if (differences.length < MAX_DIFFERENCES) differences.push(d);
   };
-  const rows = readContestRows(db);
-  const numbers = auditContests(db, rows, add);
-  const totals = summarizeRows(rows, k, ticketsPerContest, auditBestOfLaws(rows, numbers, k, seed, add));
+  const rows = rf.contests();
+  const numbers = auditContests(rf, rows, add);
+  const totals = summarizeRun({ numbers_per_ticket: k, tickets_per_contest: ticketsPerContest, contests: rows.map(runContestOf), laws: auditBestOfLaws(rows, numbers, k, seed, add) });
   if (stored !== undefined) {
     const s = stored as Partial<RunTotals>;
     const { baseline, ...figures } = totals.summary;
@@ -69,18 +68,16 @@ function auditBestOfLaws(rows: readonly ContestRow[], numbers: ReadonlyMap<numbe
 }
 
 /** Hits recounted per ticket; histogram, best hits and best ticket recounted per contest; returns each contest's ticket numbers (flat) for its best-of law. */
-function auditContests(db: Db, rows: readonly ContestRow[], add: (d: AuditDifference) => void): Map<number, number[]> {
-  const byContest = new Map(rows.map((r) => [r.contest, { row: r, balls: new Set(r.balls.split(' ').map(Number)), hist: [0, 0, 0, 0, 0, 0], best: -1, bestTicket: -1, numbers: [] as number[] }]));
-  const tickets = db.prepare('SELECT contest, ticket, numbers, hits FROM tickets ORDER BY contest, ticket').iterate() as Iterable<{ contest: number; ticket: number; numbers: string; hits: number }>;
-  for (const t of tickets) {
+function auditContests(rf: RunFile, rows: readonly ContestRow[], add: (d: AuditDifference) => void): Map<number, number[]> {
+  const byContest = new Map(rows.map((r) => [r.contest, { row: r, balls: new Set(r.balls), hist: [0, 0, 0, 0, 0, 0], best: -1, bestTicket: -1, numbers: [] as number[] }]));
+  for (const t of rf.iterateTickets()) {
     const c = byContest.get(t.contest);
     if (!c) {
       add({ path: `contest ${t.contest} ticket ${t.ticket}`, stored: 'a ticket', recomputed: 'no such contest' });
       continue;
     }
-    const numbers = t.numbers.split(' ').map(Number);
-    c.numbers.push(...numbers);
-    const hits = numbers.filter((n) => c.balls.has(n)).length;
+    c.numbers.push(...t.numbers);
+    const hits = t.numbers.filter((n) => c.balls.has(n)).length;
     if (hits !== t.hits) add({ path: `contest ${t.contest} ticket ${t.ticket} hits`, stored: t.hits, recomputed: hits });
     c.hist[Math.min(5, hits)]!++;
     if (hits > c.best) {
@@ -89,8 +86,10 @@ function auditContests(db: Db, rows: readonly ContestRow[], add: (d: AuditDiffer
     }
   }
   for (const [contest, c] of byContest) {
+    // shown as the file stores it ("1 0 0 0 0 0")
     const hist = c.hist.join(' ');
-    if (hist !== c.row.hits_histogram) add({ path: `contest ${contest} hits_histogram`, stored: c.row.hits_histogram, recomputed: hist });
+    const stored = c.row.hits_histogram.join(' ');
+    if (hist !== stored) add({ path: `contest ${contest} hits_histogram`, stored, recomputed: hist });
     if (c.best !== c.row.best_hits) add({ path: `contest ${contest} best_hits`, stored: c.row.best_hits, recomputed: c.best });
     else if (c.bestTicket !== c.row.best_ticket) add({ path: `contest ${contest} best_ticket`, stored: c.row.best_ticket, recomputed: c.bestTicket });
   }

@@ -10,12 +10,12 @@
 import { type Draw, type History, buildHistory } from '../core/draw.js';
 import type { PricePeriod } from '../core/finance/prices.js';
 import type { PayoutRule } from '../core/finance/prizes.js';
-import { type Recipe, canonicalRecipeJson } from '../core/recipe/schema.js';
+import type { Recipe } from '../core/recipe/schema.js';
 import { scoreContest } from '../core/scoring.js';
-import { type ContestResult, type RunFile, createResultWriter, readDoneContests, readRunMeta, writeRunMeta, writeSummary } from '../store/run-file.js';
+import type { ContestResult, RunFile } from '../store/run-file.js';
 import { releaseOwnership } from '../store/process-owner.js';
 import { userFacingMessage } from '../store/storage-errors.js';
-import { type RunRow, runOwnerKey, updateRun } from '../store/runs-repo.js';
+import { type RunRow, runOwnerKey, updateRun, restartCatalogWal } from '../store/runs-repo.js';
 import type { RunPlan } from './plan.js';
 import type { PredictResult, PredictTask } from './predict.worker.js';
 import { buildRunIndexFigures } from './run-index.js';
@@ -30,11 +30,15 @@ const PREDICTIONS_PER_TASK = 16;
 /** Contests per task, so progress events and Ctrl-C are never more than a few contests away. */
 const MAX_CONTESTS_PER_TASK = 8;
 
-/** A run ready to execute: its file is open and its index row exists. */
+/** A run ready to execute: its file is open and its index row exists. It carries what finishing needs. */
 export interface RunJob {
   run_id: string;
   rf: RunFile;
   recipe: Recipe;
+  /** the recipe's canonical JSON (what the workers parse) and its hash, computed once when the run was prepared */
+  recipe_json: string;
+  recipe_hash: string;
+  name: string | null;
   plan: RunPlan;
   prices: readonly PricePeriod[];
   rule: PayoutRule;
@@ -59,7 +63,6 @@ interface Unit {
 
 interface JobState {
   job: RunJob;
-  recipeJson: string;
   todo: Unit[];
   byContest: Map<number, Draw>;
   ready: Map<number, ContestResult>;
@@ -120,10 +123,10 @@ export async function executeRuns(env: RunEnv, jobs: readonly RunJob[], options:
 
 async function executeOwnedRuns(env: RunEnv, jobs: readonly RunJob[], options: ExecuteOptions): Promise<RunOutcome[]> {
   const states: JobState[] = jobs.map((job) => {
-    const done = readDoneContests(job.rf.db);
+    const done = job.rf.doneContests();
     const todo = job.plan.targets.map((d, i) => ({ draw: d, end: job.plan.target_index[i]! })).filter((t) => !done.has(t.draw.contest));
     const byContest = new Map(todo.map((t) => [t.draw.contest, t.draw]));
-    return { job, recipeJson: canonicalRecipeJson(job.recipe), todo, byContest, ready: new Map(), nextToWrite: 0, written: done.size, write: createResultWriter(job.rf.db), failure: undefined };
+    return { job, todo, byContest, ready: new Map(), nextToWrite: 0, written: done.size, write: job.rf.resultWriter(), failure: undefined };
   });
   for (const s of states) {
     const p = s.job.plan;
@@ -162,7 +165,7 @@ async function executeOwnedRuns(env: RunEnv, jobs: readonly RunJob[], options: E
     return {
       used,
       task: {
-        recipes: used.map((i) => g.states[i]!.recipeJson),
+        recipes: used.map((i) => g.states[i]!.job.recipe_json),
         contests: g.history.contests.slice(lo, hi),
         balls: g.history.balls.slice(lo * 5, hi * 5),
         targets: live.map((x) => ({ contest: x.u.draw.contest, end: x.u.end - lo, recipes: x.who.map((i) => slot.get(i)!) })),
@@ -266,14 +269,13 @@ function finishRun(env: RunEnv, s: JobState): RunOutcome {
   const { job } = s;
   const { rf, recipe, plan } = job;
   let status: RunRow['status'] = s.failure !== undefined ? 'failed' : s.written < plan.targets.length ? 'cancelled' : 'completed';
-  const totals = summarizeRunFile(rf.db, recipe.numbers_per_ticket, recipe.tickets, recipe.seed);
-  const meta = readRunMeta(rf.db);
+  const totals = summarizeRunFile(rf, recipe.numbers_per_ticket, recipe.tickets, recipe.seed);
   const report: RunReport = {
     run_id: job.run_id,
     file: rf.file,
     status,
-    name: meta.name ?? null,
-    recipe_hash: meta.recipe_hash!,
+    name: job.name,
+    recipe_hash: job.recipe_hash,
     strategy: recipe.strategy,
     seed: recipe.seed,
     first_contest: plan.first_contest,
@@ -291,9 +293,9 @@ function finishRun(env: RunEnv, s: JobState): RunOutcome {
   // message; the raw one (SQL text, table names) stays in the failure, for the log and stderr.
   let errorText = f === undefined ? null : userFacingMessage(f);
   try {
-    writeRunMeta(rf.db, { status, finished_at: finishedAt, ...(errorText ? { error: errorText } : {}) });
-    writeSummary(rf.db, report, finishedAt);
-    rf.db.pragma('wal_checkpoint(TRUNCATE)');
+    rf.writeMeta({ status, finished_at: finishedAt, ...(errorText ? { error: errorText } : {}) });
+    rf.writeSummary(report, finishedAt);
+    rf.checkpoint();
   } catch (e) {
     // The file cannot take its outcome (a full disk): the index still says `failed`, never `running`.
     f ??= e;
@@ -320,7 +322,7 @@ function recordOutcome(env: RunEnv, runId: string, outcome: Parameters<typeof up
     updateRun(env.catalog.db, runId, outcome);
   } catch (e) {
     if ((e as { code?: unknown }).code !== 'SQLITE_FULL') throw e;
-    env.catalog.db.pragma('wal_checkpoint(RESTART)');
+    restartCatalogWal(env.catalog.db);
     updateRun(env.catalog.db, runId, outcome);
   }
 }

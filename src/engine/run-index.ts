@@ -5,12 +5,12 @@
  */
 import type { BaselineReport } from '../core/baseline.js';
 import { type RunUpdate, runLiftColumns } from '../store/runs-repo.js';
-import { type RunTotals, bestOfIndexJson } from './summarize.js';
+import { type RunTotals, formatBestOfIndex } from '../core/run-summary.js';
 
 /** The index columns a run's totals determine. */
 export function buildRunIndexFigures(totals: RunTotals): RunUpdate {
   const figures = { mean_hits: totals.summary.mean_hits, ...totals.summary.rates, ...totals.summary.best_rates };
-  const bestOf = bestOfIndexJson(totals.summary.baseline);
+  const bestOf = formatBestOfIndex(totals.summary.baseline);
   return {
     contests_done: totals.contests,
     tickets: totals.tickets,

@@ -4,11 +4,12 @@
  * file registered without a summary) gets them computed from its run file, the same way.
  */
 import { existsSync } from 'node:fs';
-import { type BestOfIndex, METRIC_NAMES, type MetricName, type Metrics, computeMetrics, metricBaseline, metricPValue, parseBestOfIndex } from '../core/metrics.js';
+import { type BestOfIndex, METRIC_NAMES, type MetricName, type Metrics, type MetricsInput, buildHitCounts, computeMetrics, metricBaseline, metricPValue, parseBestOfIndex } from '../core/metrics.js';
+import { formatBestOfIndex } from '../core/run-summary.js';
 import type { Catalog } from '../store/catalog.js';
-import { type ContestRow, openRunFile, readContestRows, runFilePath } from '../store/run-file.js';
+import { type ContestRow, openRunFile, runFilePath } from '../store/run-file.js';
 import { type RunRow, runLiftColumns, updateRun } from '../store/runs-repo.js';
-import { bestOfIndexJson, summarizeRunFile } from './summarize.js';
+import { runContestOf, summarizeRunFile } from './summarize.js';
 
 export interface MetricFigure {
   value: number | null;
@@ -22,18 +23,15 @@ export interface MetricFigure {
 export function readRunContests(catalog: Catalog, runId: string): ContestRow[] {
   const rf = openRunFile(runFilePath(catalog.dataDir, runId), { mustExist: true, readonly: true });
   try {
-    return readContestRows(rf.db);
+    return rf.contests();
   } finally {
     rf.close();
   }
 }
 
-/** Metrics from per-contest rows (the fallback when the index lacks them). */
-export function metricsFromContests(rows: readonly ContestRow[], k: number): Metrics {
-  return computeMetrics({
-    numbers_per_ticket: k,
-    contests: rows.map((r) => ({ hits: r.hits_histogram.split(' ').map(Number), best_hits: r.best_hits, cost_cents: r.cost_cents, prize_cents: r.prize_cents })),
-  });
+/** Per-contest rows as the metrics take them. */
+function metricsInput(rows: readonly ContestRow[], k: number): MetricsInput {
+  return { numbers_per_ticket: k, contests: rows.map(runContestOf) };
 }
 
 /** The trial counts a p-value needs. */
@@ -59,7 +57,7 @@ export function readBestOfIndex(catalog: Catalog, row: RunRow): BestOfIndex | nu
   const rf = openRunFile(file, { mustExist: true, readonly: true });
   let json: string | null;
   try {
-    json = bestOfIndexJson(summarizeRunFile(rf.db, row.numbers_per_ticket, row.tickets_per_contest, row.seed).summary.baseline);
+    json = formatBestOfIndex(summarizeRunFile(rf, row.numbers_per_ticket, row.tickets_per_contest, row.seed).summary.baseline);
   } finally {
     rf.close();
   }
@@ -88,9 +86,9 @@ export function readRunMetrics(catalog: Catalog, row: RunRow): RunMetrics {
     best_of: readBestOfIndex(catalog, row),
   };
   if (row.mean_hits === null && row.status === 'completed' && existsSync(runFilePath(catalog.dataDir, row.run_id))) {
-    const rows = readRunContests(catalog, row.run_id);
-    const tickets = rows.reduce((s, r) => s + r.hits_histogram.split(' ').reduce((a, n) => a + Number(n), 0), 0);
-    return { metrics: metricsFromContests(rows, row.numbers_per_ticket), counts: { ...counts, tickets, contests: rows.length } };
+    const input = metricsInput(readRunContests(catalog, row.run_id), row.numbers_per_ticket);
+    const { tickets, contests } = buildHitCounts(input);
+    return { metrics: computeMetrics(input), counts: { ...counts, tickets, contests } };
   }
   const metrics = {} as Metrics;
   for (const name of METRIC_NAMES) metrics[name] = row[name];

@@ -10,30 +10,19 @@ import { type Recipe, parseRecipe, recipeHash } from '../core/recipe/schema.js';
 import { LuckyError } from '../errors.js';
 import type { Catalog } from '../store/catalog.js';
 import { makePrivate } from '../store/private-files.js';
-import { openRunFile, parseRunId, readRunMeta, readSummary, runFilePath, runsDir } from '../store/run-file.js';
-import { deleteRunRow, getRun, insertRun, requireRun, runBusyError, updateRun } from '../store/runs-repo.js';
+import { type TicketRow, openRunFile, parseRunId, runFilePath, runsDir } from '../store/run-file.js';
+import { deleteRun as deleteRunRow, getRun, insertRun, requireRun, updateRun } from '../store/runs-repo.js';
 import { planRun } from './plan.js';
 import { type AuditDifference, type RunAudit, auditRunFile } from './run-audit.js';
 import { buildRunIndexFigures } from './run-index.js';
 import type { RunReport } from './simulate.js';
-
-export interface TicketRow {
-  contest: number;
-  ticket: number;
-  numbers: number[];
-  hits: number;
-  score: number;
-}
 
 /** Streams every ticket of a run in (contest, ticket) order. */
 export function* iterateTickets(catalog: Catalog, runId: string): Generator<TicketRow> {
   requireRun(catalog.db, runId);
   const rf = openRunFile(runFilePath(catalog.dataDir, runId), { mustExist: true, readonly: true });
   try {
-    const stmt = rf.db.prepare('SELECT contest, ticket, numbers, hits, score FROM tickets ORDER BY contest, ticket');
-    for (const r of stmt.iterate() as Iterable<{ contest: number; ticket: number; numbers: string; hits: number; score: number }>) {
-      yield { contest: r.contest, ticket: r.ticket, numbers: r.numbers.split(' ').map(Number), hits: r.hits, score: r.score };
-    }
+    yield* rf.iterateTickets();
   } finally {
     rf.close();
   }
@@ -46,7 +35,7 @@ export function readRunReport(catalog: Catalog, runId: string): RunReport | unde
   if (!existsSync(file)) throw new LuckyError('E_DATA_MISSING', `the file of run ${runId} is missing (${file}); \`luckyfive maintain --repair\` marks it`);
   const rf = openRunFile(file, { mustExist: true, readonly: true });
   try {
-    const s = readSummary(rf.db) as RunReport | undefined;
+    const s = rf.readSummary() as RunReport | undefined;
     return s ? { ...s, status: row.status, file } : undefined;
   } finally {
     rf.close();
@@ -58,15 +47,10 @@ export function readRunReport(catalog: Catalog, runId: string): RunReport | unde
  * (E_BUSY); an `interrupted` one (its process is gone) is deleted like any other.
  */
 export function deleteRun(catalog: Catalog, runId: string): void {
-  const file = runFilePath(catalog.dataDir, runId);
-  catalog.db
-    .transaction(() => {
-      const row = requireRun(catalog.db, parseRunId(runId));
-      if (row.status === 'running') throw runBusyError(row);
-      deleteRunRow(catalog.db, runId);
-      for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
-    })
-    .immediate();
+  const file = runFilePath(catalog.dataDir, parseRunId(runId));
+  deleteRunRow(catalog.db, runId, () => {
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+  });
 }
 
 export interface ImportedRun {
@@ -91,12 +75,12 @@ export function importRunFile(catalog: Catalog, source: string): ImportedRun {
   let recipe: Recipe;
   let audit: RunAudit;
   try {
-    const ok = probe.db.pragma('integrity_check', { simple: true });
-    if (ok !== 'ok') throw new LuckyError('E_DATA_INVALID', `${basename(source)} fails its integrity check: ${String(ok)}`);
-    meta = readRunMeta(probe.db);
-    summary = readSummary(probe.db) as RunReport | undefined;
+    const ok = probe.integrityCheck();
+    if (ok !== 'ok') throw new LuckyError('E_DATA_INVALID', `${basename(source)} fails its integrity check: ${ok}`);
+    meta = probe.readMeta();
+    summary = probe.readSummary() as RunReport | undefined;
     recipe = parseRecipe(JSON.parse(meta.recipe_json ?? 'null'));
-    audit = auditRunFile(probe.db, recipe.numbers_per_ticket, recipe.tickets, recipe.seed, summary, meta.engine_version);
+    audit = auditRunFile(probe, recipe.numbers_per_ticket, recipe.tickets, recipe.seed, summary, meta.engine_version);
   } catch (e) {
     probe.close();
     if (e instanceof LuckyError) throw e;
@@ -184,28 +168,27 @@ export function verifyRun(catalog: Catalog, runId: string, sample?: number): Ver
   requireRun(catalog.db, runId);
   const rf = openRunFile(runFilePath(catalog.dataDir, runId), { mustExist: true, readonly: true });
   try {
-    const meta = readRunMeta(rf.db);
+    const meta = rf.readMeta();
     const recipe = parseRecipe(JSON.parse(meta.recipe_json ?? 'null'));
     const plan = planRun(catalog.db, { from: Number(meta.first_contest), to: Number(meta.last_contest) }, recipe.history);
     const history = buildHistory(plan.draws);
-    const stored = rf.db.prepare('SELECT contest FROM contests ORDER BY contest').pluck().all() as number[];
+    const stored = rf.contestNumbers();
     const pick = sample === undefined || sample >= stored.length ? stored : Array.from({ length: sample }, (_, i) => stored[Math.floor((i * stored.length) / sample)]!);
-    const ticketsOf = rf.db.prepare('SELECT ticket, numbers FROM tickets WHERE contest = ? ORDER BY ticket');
     const indexOf = new Map(plan.targets.map((d, i) => [d.contest, plan.target_index[i]!]));
     const differences: VerifyReport['differences'] = [];
     for (const contest of pick) {
       const end = indexOf.get(contest);
-      const rows = ticketsOf.all(contest) as Array<{ ticket: number; numbers: string }>;
+      const rows = rf.contestTickets(contest);
       const fresh = end === undefined ? [] : predictTickets(historyWindow(history, end, recipe.history), recipe, contest);
       const n = Math.max(rows.length, fresh.length);
       for (let i = 0; i < n; i++) {
-        const a = rows[i]?.numbers ?? '(none)';
+        const a = rows[i]?.numbers.join(' ') ?? '(none)';
         const b = fresh[i]?.numbers.join(' ') ?? '(none)';
         if (a !== b) differences.push({ contest, ticket: i, stored: a, recomputed: b });
       }
     }
     const dataset_changed = plan.dataset_hash !== meta.dataset_hash;
-    const audit = auditRunFile(rf.db, recipe.numbers_per_ticket, recipe.tickets, recipe.seed, readSummary(rf.db), meta.engine_version);
+    const audit = auditRunFile(rf, recipe.numbers_per_ticket, recipe.tickets, recipe.seed, rf.readSummary(), meta.engine_version);
     const figure_differences = audit.differences;
     return { run_id: runId, checked: pick.length, differences, figure_differences, dataset_changed, ok: differences.length === 0 && figure_differences.length === 0 && !dataset_changed };
   } finally {

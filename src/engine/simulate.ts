@@ -14,7 +14,7 @@ import { type Recipe, canonicalRecipeJson, parseRecipe, recipeHash } from '../co
 import { LuckyError } from '../errors.js';
 import { makePrivateDir } from '../store/private-files.js';
 import { readPayoutRule, readPriceTable } from '../store/prices-repo.js';
-import { openRunFile, readRunMeta, runFilePath, runsDir, writeRunMeta } from '../store/run-file.js';
+import { openRunFile, runFilePath, runsDir } from '../store/run-file.js';
 import { holdOwnership, ownerTag } from '../store/process-owner.js';
 import { claimRun, getRun, insertRun, requireRun, runBusyError, runOwnerKey } from '../store/runs-repo.js';
 import { type RangeRequest, type RunPlan, planRun } from './plan.js';
@@ -53,11 +53,12 @@ export function prepareRun(env: RunEnv, req: SimulateRequest, plan: RunPlan = pl
   const prices = env.prices ?? readPriceTable(env.catalog.db);
   const rule = env.payoutRule ?? readPayoutRule(env.catalog.db);
   // Fields the run file's meta and the catalog's index row share, computed once.
+  const recipeJson = canonicalRecipeJson(recipe);
   const common = {
     run_id: runId,
     name: req.name ?? null,
     sweep_id: req.sweep_id ?? null,
-    recipe_json: canonicalRecipeJson(recipe),
+    recipe_json: recipeJson,
     recipe_hash: recipeHash(recipe),
     seed: recipe.seed,
     dataset_hash: plan.dataset_hash,
@@ -69,7 +70,7 @@ export function prepareRun(env: RunEnv, req: SimulateRequest, plan: RunPlan = pl
   };
   const rf = openRunFile(file);
   try {
-    writeRunMeta(rf.db, {
+    rf.writeMeta({
       ...common,
       missing_contests: JSON.stringify(plan.missing),
       short_history_contests: JSON.stringify(plan.short_history),
@@ -93,7 +94,7 @@ export function prepareRun(env: RunEnv, req: SimulateRequest, plan: RunPlan = pl
     rf.close();
     throw e;
   }
-  return { run_id: runId, rf, recipe, plan, prices, rule };
+  return { run_id: runId, rf, recipe, recipe_json: recipeJson, recipe_hash: common.recipe_hash, name: common.name, plan, prices, rule };
 }
 
 /**
@@ -106,8 +107,9 @@ export function prepareResume(env: RunEnv, runId: string): RunJob {
   if (row.status === 'running') throw runBusyError(row);
   const rf = openRunFile(runFilePath(env.catalog.dataDir, runId), { mustExist: true });
   try {
-    const meta = readRunMeta(rf.db);
-    const recipe = parseRecipe(JSON.parse(meta.recipe_json ?? 'null'));
+    const meta = rf.readMeta();
+    const recipeJson = meta.recipe_json ?? 'null';
+    const recipe = parseRecipe(JSON.parse(recipeJson));
     const plan = planRun(env.catalog.db, { from: Number(meta.first_contest), to: Number(meta.last_contest) }, recipe.history);
     if (plan.dataset_hash !== meta.dataset_hash) {
       throw new LuckyError('E_CONFLICT', `the draws behind run ${runId} changed since it started (dataset hash differs): it cannot be resumed`, [
@@ -119,17 +121,18 @@ export function prepareResume(env: RunEnv, runId: string): RunJob {
     // The atomic check: two resumes that both got this far cannot both claim the run.
     claimRun(env.catalog.db, runId, ownerTag(), { error: null, started_at: env.now().toISOString() });
     holdOwnership(runOwnerKey(runId));
-    writeRunMeta(rf.db, { status: 'running' });
-    return { run_id: runId, rf, recipe, plan, prices, rule };
+    rf.writeMeta({ status: 'running' });
+    // The file's canonical JSON and hash are the run's identity: carried as written, never recomputed.
+    return { run_id: runId, rf, recipe, recipe_json: recipeJson, recipe_hash: meta.recipe_hash ?? recipeHash(recipe), name: meta.name ?? null, plan, prices, rule };
   } catch (e) {
     rf.close();
     throw e;
   }
 }
 
-/** Starts a new run and carries it to completion (or cancellation). */
-export async function simulate(env: RunEnv, req: SimulateRequest): Promise<RunReport> {
-  const job = prepareRun(env, req);
+/** Starts a new run and carries it to completion (or cancellation); `plan`: the one its request was resolved with. */
+export async function simulate(env: RunEnv, req: SimulateRequest, plan?: RunPlan): Promise<RunReport> {
+  const job = prepareRun(env, req, plan);
   return unwrap(await executeRuns(env, [job]));
 }
 

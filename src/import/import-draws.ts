@@ -9,8 +9,9 @@ import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import type { Draw } from '../core/draw.js';
 import { LuckyError } from '../errors.js';
-import { UPSERT_DRAW_SQL, drawToParams, listDraws, readDrawBounds, readGaps } from '../store/draws-repo.js';
-import { type Db, wrapSqliteError } from '../store/sqlite.js';
+import { countDrawsBySource, createDrawWriter, deleteSyntheticDraws, listDraws, readDrawBounds, readGaps } from '../store/draws-repo.js';
+import { finishImportRow, insertImportRow, readLastImportOf } from '../store/imports-repo.js';
+import { type Db, inImmediateTransaction, wrapSqliteError } from '../store/sqlite.js';
 import { diffDraws, mergeAbsentFields } from './draw-diff.js';
 import { type ByteSource, memorySource } from './byte-source.js';
 import { type Correction, type DateInversion, type ParsedRows, type RejectedRow, createDrawRowParser } from './parse-rows.js';
@@ -150,31 +151,29 @@ export function writeImport(db: Db, file: ParsedImport, options: ImportOptions):
   const synthetic = options.synthetic === true;
   const startedAt = now().toISOString();
 
-  const run = db.transaction((): ImportResult => {
-    const previous = db.prepare('SELECT finished_at FROM imports WHERE sha256 = ? ORDER BY id DESC LIMIT 1').get(sha256) as
-      | { finished_at: string }
-      | undefined;
-    const counts = db.prepare('SELECT COUNT(*) AS total, COALESCE(SUM(synthetic), 0) AS synthetic FROM draws').get() as { total: number; synthetic: number };
+  const run = (): ImportResult => {
+    const previous = readLastImportOf(db, sha256);
+    const counts = countDrawsBySource(db);
     if (synthetic && counts.total > counts.synthetic) {
       throw new LuckyError(
         'E_CONFLICT',
         `the catalog holds ${counts.total - counts.synthetic} real draws: the synthetic sample is only loaded into a catalog without real draws`,
       );
     }
-    const removedSynthetic = synthetic ? 0 : db.prepare('DELETE FROM draws WHERE synthetic = 1').run().changes;
+    const removedSynthetic = synthetic ? 0 : deleteSyntheticDraws(db);
     const stored = new Map(listDraws(db).map((d) => [d.contest, d]));
 
-    const importId = Number(
-      db
-        .prepare(
-          `INSERT INTO imports (file_name, sha256, format, parser_version, rows_read, inserted, unchanged, replaced, conflicts, rejected,
-             first_contest, last_contest, synthetic, started_at, finished_at) VALUES (?, ?, ?, ?, 0, 0, 0, 0, 0, 0, NULL, NULL, ?, ?, ?)`,
-        )
-        .run(basename(options.fileName), sha256, format, PARSER_VERSION, synthetic ? 1 : 0, startedAt, startedAt).lastInsertRowid,
-    );
-    const upsert = db.prepare(UPSERT_DRAW_SQL);
+    const importId = insertImportRow(db, {
+      file_name: basename(options.fileName),
+      sha256,
+      format,
+      parser_version: PARSER_VERSION,
+      synthetic,
+      started_at: startedAt,
+    });
+    const upsert = createDrawWriter(db);
     const importedAt = now().toISOString();
-    const write = (d: Draw, raw: string) => upsert.run(drawToParams(d, importId, importedAt, raw));
+    const write = (d: Draw, raw: string) => upsert(d, importId, importedAt, raw);
 
     let inserted = 0;
     let unchanged = 0;
@@ -205,21 +204,17 @@ export function writeImport(db: Db, file: ParsedImport, options: ImportOptions):
       fileFirst = Math.min(fileFirst, p.draw.contest);
       fileLast = Math.max(fileLast, p.draw.contest);
     }
-    db.prepare(
-      `UPDATE imports SET rows_read = ?, inserted = ?, unchanged = ?, replaced = ?, conflicts = ?, rejected = ?,
-         first_contest = ?, last_contest = ?, finished_at = ? WHERE id = ?`,
-    ).run(
-      parsed.rowsRead,
+    finishImportRow(db, importId, {
+      rows_read: parsed.rowsRead,
       inserted,
       unchanged,
       replaced,
-      conflicts.length,
-      parsed.rejected.length,
-      fileFirst,
-      fileLast,
-      now().toISOString(),
-      importId,
-    );
+      conflicts: conflicts.length,
+      rejected: parsed.rejected.length,
+      first_contest: fileFirst,
+      last_contest: fileLast,
+      finished_at: now().toISOString(),
+    });
     const bounds = readDrawBounds(db);
     const result: ImportResult = {
       file: options.fileName,
@@ -241,16 +236,16 @@ export function writeImport(db: Db, file: ParsedImport, options: ImportOptions):
       gaps: readGaps(db),
       dry_run: options.dryRun === true,
       synthetic,
-      already_imported_at: previous?.finished_at ?? null,
+      already_imported_at: previous ?? null,
       import_id: options.dryRun ? null : importId,
     };
     // A dry run computes the exact outcome inside the transaction, then rolls it all back.
     if (options.dryRun) throw new DryRunRollback(result);
     return result;
-  });
+  };
 
   try {
-    return run.immediate();
+    return inImmediateTransaction(db, run);
   } catch (e) {
     if (e instanceof DryRunRollback) return e.result;
     if (e instanceof LuckyError) throw e;

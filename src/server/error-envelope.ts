@@ -9,7 +9,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ERROR_TABLE, type ErrorCode, LuckyError } from '../errors.js';
-import { isStorageFault, toStorageError } from '../store/storage-errors.js';
+import { isStorageFault, toStorageError } from '../usecases/storage-errors.js';
 
 export const ErrorEnvelopeSchema = z
   .object({

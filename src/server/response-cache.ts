@@ -14,7 +14,8 @@ import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { LruMap } from '../core/lru.js';
-import { type Db, catalogStamp } from '../store/sqlite.js';
+import type { Db } from '../store/sqlite.js';
+import { catalogStamp } from '../usecases/catalog.js';
 
 /** Bodies smaller than this are sent as they are (the same threshold as the compress plugin). */
 export const COMPRESS_THRESHOLD = 1024;

@@ -7,7 +7,7 @@
 import { relative } from 'node:path';
 import { z } from 'zod';
 import type { RunReport } from '../engine/simulate.js';
-import { RUN_STATUSES } from '../store/runs-repo.js';
+import { RUN_STATUSES } from '../core/run-columns.js';
 
 const stat = z.number().nullable();
 

@@ -62,6 +62,15 @@ export function readMeta(db: Db, key: string): string | undefined {
   return row?.value;
 }
 
+/**
+ * Sets `key` to `value` unless it already has a value, then returns the stored value: two
+ * processes doing this at once still agree on one value.
+ */
+export function readOrInitMeta(db: Db, key: string, value: string): string {
+  db.prepare('INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO NOTHING').run(key, value);
+  return readMeta(db, key)!;
+}
+
 export function writeMeta(db: Db, key: string, value: string): void {
   db.prepare('INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
 }

@@ -167,6 +167,30 @@ export function getDrawDate(db: Db, contest: number): string | undefined {
   return (prepareCached(db, 'SELECT draw_date FROM draws WHERE contest = ?').get(contest) as { draw_date: string } | undefined)?.draw_date;
 }
 
+/** How many draws the catalog holds (synthetic ones included). */
+export function countDraws(db: Db): number {
+  return prepareCached(db, 'SELECT COUNT(*) FROM draws').pluck().get() as number;
+}
+
+/** Draws stored, and how many of them are the synthetic sample. */
+export function countDrawsBySource(db: Db): { total: number; synthetic: number } {
+  return prepareCached(db, 'SELECT COUNT(*) AS total, COALESCE(SUM(synthetic), 0) AS synthetic FROM draws').get() as { total: number; synthetic: number };
+}
+
+/** Deletes every synthetic sample draw; returns how many went. */
+export function deleteSyntheticDraws(db: Db): number {
+  return prepareCached(db, 'DELETE FROM draws WHERE synthetic = 1').run().changes;
+}
+
+/**
+ * A writer of draws for one import: each call inserts the draw, or overwrites the stored
+ * contest. The statement is prepared once per writer (imports write thousands of rows).
+ */
+export function createDrawWriter(db: Db): (d: Draw, importId: number | null, importedAt: string, raw: string | null) => void {
+  const upsert = db.prepare(UPSERT_DRAW_SQL);
+  return (d, importId, importedAt, raw) => void upsert.run(drawToParams(d, importId, importedAt, raw));
+}
+
 export function readDrawBounds(db: Db): DrawBounds {
   return db
     .prepare(

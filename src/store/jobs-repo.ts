@@ -92,6 +92,24 @@ export function claimNextJob(db: Db, now: string, runId: string, owner: string):
 }
 
 /**
+ * Claims one given pending job (a request that waits for its own job when no runner of this
+ * process is claiming): the same bookkeeping as {@link claimNextJob}. Undefined when it is no
+ * longer pending (cancelled meanwhile, or claimed by a runner).
+ */
+export function claimJob(db: Db, jobId: string, now: string, runId: string, owner: string): JobRow | undefined {
+  return prepareCached(
+    db,
+    `UPDATE jobs SET status = 'running', started_at = ?, attempts = attempts + 1, run_id = COALESCE(run_id, ?), error = NULL, owner = ?
+     WHERE job_id = ? AND status = 'pending' RETURNING *`,
+  ).get(now, runId, owner, jobId) as JobRow | undefined;
+}
+
+/** Removes a job that has ended (a request's own job, once the request has answered); its run stays. */
+export function deleteEndedJob(db: Db, jobId: string): void {
+  prepareCached(db, "DELETE FROM jobs WHERE job_id = ? AND status IN ('completed', 'failed', 'cancelled')").run(jobId);
+}
+
+/**
  * Runs `fn` with the connection's busy timeout at zero, so a write that meets another process's
  * write lock fails at once (SQLITE_BUSY) instead of blocking the thread; the caller retries later.
  */

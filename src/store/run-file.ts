@@ -1,7 +1,9 @@
 /**
  * A run file: one self-contained SQLite file per run under `<data-dir>/runs/<run_id>.sqlite`,
  * holding the run's metadata, every contest's draw and tickets with their hits, the run's
- * simulated ledger (one append-only entry per contest) and its summary.
+ * simulated ledger (one append-only entry per contest) and its summary. The only module with the
+ * run file's SQL: callers get a {@link RunFile} (no raw database) and typed rows (numbers as
+ * `number[]`, never the stored `"1 2 3"` text).
  */
 import { basename, join } from 'node:path';
 import { LuckyError } from '../errors.js';
@@ -76,53 +78,6 @@ export const RUN_MIGRATIONS: readonly Migration[] = [
   },
 ];
 
-export interface RunFile {
-  readonly db: Db;
-  readonly file: string;
-  close(): void;
-}
-
-/** Opens (creating and migrating if needed) a run file. */
-export function openRunFile(file: string, options: { mustExist?: boolean; readonly?: boolean } = {}): RunFile {
-  const db = openDatabase(file, { mustExist: options.mustExist ?? false, readonly: options.readonly ?? false });
-  try {
-    refuseOtherDatabase(db, file);
-    if (!options.readonly) migrate(db, RUN_MIGRATIONS, file);
-    else {
-      const v = db.pragma('user_version', { simple: true }) as number;
-      if (v > RUN_MIGRATIONS.length) throw new LuckyError('E_SCHEMA_TOO_NEW', `${file} was written by a newer luckyfive`);
-    }
-  } catch (e) {
-    db.close();
-    throw e;
-  }
-  return { db, file, close: () => db.open && db.close() };
-}
-
-/**
- * A SQLite file with a schema but no run tables (a catalog, a backup manifest's neighbour, any
- * other database) is "not a run file", not "written by a newer luckyfive".
- */
-function refuseOtherDatabase(db: Db, file: string): void {
-  if ((db.pragma('user_version', { simple: true }) as number) === 0) return;
-  const tables = new Set(db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").pluck().all() as string[]);
-  if (['meta', 'contests', 'tickets', 'summary'].every((t) => tables.has(t))) return;
-  const what = tables.has('draws') && tables.has('runs') ? ' (it is a luckyfive catalog)' : '';
-  throw new LuckyError('E_DATA_INVALID', `${file} is not a luckyfive run file${what}`, ['a run file is runs/<run_id>.sqlite in a data dir, or one downloaded with GET /runs/{run_id}/file']);
-}
-
-export function readRunMeta(db: Db): Record<string, string> {
-  const rows = db.prepare('SELECT key, value FROM meta').all() as Array<{ key: string; value: string }>;
-  return Object.fromEntries(rows.map((r) => [r.key, r.value]));
-}
-
-export function writeRunMeta(db: Db, values: Record<string, string | number | null>): void {
-  const stmt = db.prepare('INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
-  db.transaction(() => {
-    for (const [k, v] of Object.entries(values)) if (v !== null) stmt.run(k, String(v));
-  })();
-}
-
 /** One contest's outcome as the engine writes it. */
 export interface ContestResult {
   contest: number;
@@ -141,8 +96,139 @@ export interface ContestResult {
   best_of?: string | null;
 }
 
+/** One contest of a run file, typed. */
+export interface ContestRow {
+  contest: number;
+  draw_date: string;
+  balls: number[];
+  best_hits: number;
+  best_ticket: number;
+  /** tickets with 0..5 hits (6 counts) */
+  hits_histogram: number[];
+  cost_cents: number;
+  prize_cents: number;
+  prize_estimated: boolean;
+  /**
+   * the contest's best-of null law in the text form src/core/best-of.ts writes and parses
+   * (formatBestOfLaw / parseBestOfLaw: opaque to the store); null in files written before run-file migration 2
+   */
+  best_of: string | null;
+}
+
+/** A contest row with the numbers of its best ticket. */
+export interface ContestPageRow extends ContestRow {
+  best_numbers: number[] | null;
+}
+
+/** One stored ticket. */
+export interface TicketRow {
+  contest: number;
+  ticket: number;
+  numbers: number[];
+  hits: number;
+  score: number;
+}
+
+/** An open run file. Every read returns typed rows; `close()` it when done. */
+export interface RunFile {
+  readonly file: string;
+  /** the `meta` key/value pairs */
+  readMeta(): Record<string, string>;
+  /** upserts meta values (null values are skipped), in one transaction */
+  writeMeta(values: Record<string, string | number | null>): void;
+  /** a batched writer: one transaction per call, prepared statements reused */
+  resultWriter(): (batch: readonly ContestResult[]) => void;
+  /** contests already recorded (for resume) */
+  doneContests(): Set<number>;
+  /** the contest numbers, in order */
+  contestNumbers(): number[];
+  /** every contest row, in contest order */
+  contests(): ContestRow[];
+  /** one page of contests in contest order: after `after`, with at least `minHits` on the best ticket */
+  contestPage(f: ContestPageFilter): ContestPageRow[];
+  /** the tickets of one contest, in ticket order */
+  contestTickets(contest: number): TicketRow[];
+  /** every ticket in (contest, ticket) order, streamed */
+  iterateTickets(): IterableIterator<TicketRow>;
+  /** the stored summary, or undefined before the run ended */
+  readSummary(): unknown;
+  /** stores the summary (see {@link writeSummary}) */
+  writeSummary(summary: unknown, at: string): void;
+  /** `PRAGMA integrity_check`: 'ok' or the first problem */
+  integrityCheck(): string;
+  /** folds the WAL into the file and truncates it (a finished run file is one self-contained file) */
+  checkpoint(): void;
+  close(): void;
+}
+
+/** Opens (creating and migrating if needed) a run file. */
+export function openRunFile(file: string, options: { mustExist?: boolean; readonly?: boolean } = {}): RunFile {
+  const db = openDatabase(file, { mustExist: options.mustExist ?? false, readonly: options.readonly ?? false });
+  try {
+    refuseOtherDatabase(db, file);
+    if (!options.readonly) migrate(db, RUN_MIGRATIONS, file);
+    else {
+      const v = db.pragma('user_version', { simple: true }) as number;
+      if (v > RUN_MIGRATIONS.length) throw new LuckyError('E_SCHEMA_TOO_NEW', `${file} was written by a newer luckyfive`);
+    }
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+  return {
+    file,
+    readMeta: () => readRunMeta(db),
+    writeMeta: (values) => writeRunMeta(db, values),
+    resultWriter: () => createResultWriter(db),
+    doneContests: () => new Set(db.prepare('SELECT contest FROM contests').pluck().all() as number[]),
+    contestNumbers: () => db.prepare('SELECT contest FROM contests ORDER BY contest').pluck().all() as number[],
+    contests: () => readContestRows(db),
+    contestPage: (f) => readContestPage(db, f),
+    contestTickets: (contest) => (db.prepare('SELECT contest, ticket, numbers, hits, score FROM tickets WHERE contest = ? ORDER BY ticket').all(contest) as StoredTicket[]).map(toTicketRow),
+    iterateTickets: () => iterateTickets(db),
+    readSummary: () => readSummary(db),
+    writeSummary: (summary, at) => writeSummary(db, summary, at),
+    integrityCheck: () => String(db.pragma('integrity_check', { simple: true })),
+    checkpoint: () => void db.pragma('wal_checkpoint(TRUNCATE)'),
+    close: () => db.open && db.close(),
+  };
+}
+
+/**
+ * A SQLite file with a schema but no run tables (a catalog, a backup manifest's neighbour, any
+ * other database) is "not a run file", not "written by a newer luckyfive".
+ */
+function refuseOtherDatabase(db: Db, file: string): void {
+  if ((db.pragma('user_version', { simple: true }) as number) === 0) return;
+  const tables = new Set(db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").pluck().all() as string[]);
+  if (['meta', 'contests', 'tickets', 'summary'].every((t) => tables.has(t))) return;
+  const what = tables.has('draws') && tables.has('runs') ? ' (it is a luckyfive catalog)' : '';
+  throw new LuckyError('E_DATA_INVALID', `${file} is not a luckyfive run file${what}`, ['a run file is runs/<run_id>.sqlite in a data dir, or one downloaded with GET /runs/{run_id}/file']);
+}
+
+function readRunMeta(db: Db): Record<string, string> {
+  const rows = db.prepare('SELECT key, value FROM meta').all() as Array<{ key: string; value: string }>;
+  return Object.fromEntries(rows.map((r) => [r.key, r.value]));
+}
+
+function writeRunMeta(db: Db, values: Record<string, string | number | null>): void {
+  const stmt = db.prepare('INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
+  db.transaction(() => {
+    for (const [k, v] of Object.entries(values)) if (v !== null) stmt.run(k, String(v));
+  })();
+}
+
+/** The stored text of a list of numbers ("1 2 3"): written and read here only. */
+function formatNumbers(v: readonly number[]): string {
+  return v.join(' ');
+}
+
+function parseNumbers(text: string): number[] {
+  return text.split(' ').map(Number);
+}
+
 /** Batched writer: one transaction per call, prepared statements reused. */
-export function createResultWriter(db: Db): (batch: readonly ContestResult[]) => void {
+function createResultWriter(db: Db): (batch: readonly ContestResult[]) => void {
   const insContest = db.prepare(
     `INSERT INTO contests (contest, draw_date, balls, best_hits, best_ticket, hits_histogram, cost_cents, prize_cents, prize_estimated, best_of)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -153,19 +239,14 @@ export function createResultWriter(db: Db): (batch: readonly ContestResult[]) =>
   );
   return db.transaction((batch: readonly ContestResult[]) => {
     for (const r of batch) {
-      insContest.run(r.contest, r.draw_date, r.balls.join(' '), r.best_hits, r.best_ticket, r.hits_histogram.join(' '), r.cost_cents, r.prize_cents, r.prize_estimated ? 1 : 0, r.best_of ?? null);
-      r.tickets.forEach((t, i) => insTicket.run(r.contest, i, t.numbers.join(' '), t.hits, t.score));
+      insContest.run(r.contest, r.draw_date, formatNumbers(r.balls), r.best_hits, r.best_ticket, formatNumbers(r.hits_histogram), r.cost_cents, r.prize_cents, r.prize_estimated ? 1 : 0, r.best_of ?? null);
+      r.tickets.forEach((t, i) => insTicket.run(r.contest, i, formatNumbers(t.numbers), t.hits, t.score));
       insLedger.run(r.contest, r.draw_date, r.tickets.length, r.cost_cents, r.prize_cents, r.prize_estimated ? 1 : 0, r.cost_cents === 0 && r.prize_cents === 0 ? 'outside the money era' : null);
     }
   });
 }
 
-/** Contests already recorded (for resume). */
-export function readDoneContests(db: Db): Set<number> {
-  return new Set((db.prepare('SELECT contest FROM contests').pluck().all() as number[]));
-}
-
-export interface ContestRow {
+interface StoredContest {
   contest: number;
   draw_date: string;
   balls: string;
@@ -175,18 +256,44 @@ export interface ContestRow {
   cost_cents: number;
   prize_cents: number;
   prize_estimated: number;
-  /** NULL in files written before run-file migration 2 (see readContestTickets) */
   best_of: string | null;
 }
 
-/** The numbers of each ticket of `contest`, flat, in ticket order (for recomputing a best-of law). */
-export function readContestTickets(db: Db, contest: number): number[] {
-  const rows = db.prepare('SELECT numbers FROM tickets WHERE contest = ? ORDER BY ticket').pluck().all(contest) as string[];
-  return rows.flatMap((r) => r.split(' ').map(Number));
+interface StoredTicket {
+  contest: number;
+  ticket: number;
+  numbers: string;
+  hits: number;
+  score: number;
 }
 
-export function readContestRows(db: Db): ContestRow[] {
-  return db.prepare('SELECT * FROM contests ORDER BY contest').all() as ContestRow[];
+function toContestRow(r: StoredContest): ContestRow {
+  return {
+    contest: r.contest,
+    draw_date: r.draw_date,
+    balls: parseNumbers(r.balls),
+    best_hits: r.best_hits,
+    best_ticket: r.best_ticket,
+    hits_histogram: parseNumbers(r.hits_histogram),
+    cost_cents: r.cost_cents,
+    prize_cents: r.prize_cents,
+    prize_estimated: r.prize_estimated === 1,
+    // a file written before run-file migration 2 has no such column (read-only opens do not migrate)
+    best_of: r.best_of ?? null,
+  };
+}
+
+function toTicketRow(r: StoredTicket): TicketRow {
+  return { contest: r.contest, ticket: r.ticket, numbers: parseNumbers(r.numbers), hits: r.hits, score: r.score };
+}
+
+function readContestRows(db: Db): ContestRow[] {
+  return (db.prepare('SELECT * FROM contests ORDER BY contest').all() as StoredContest[]).map(toContestRow);
+}
+
+function* iterateTickets(db: Db): Generator<TicketRow> {
+  const stmt = db.prepare('SELECT contest, ticket, numbers, hits, score FROM tickets ORDER BY contest, ticket');
+  for (const r of stmt.iterate() as Iterable<StoredTicket>) yield toTicketRow(r);
 }
 
 /**
@@ -194,7 +301,7 @@ export function readContestRows(db: Db): ContestRow[] {
  * (downloads, `runs import` elsewhere) and must not carry the server's absolute paths; readers
  * put the current path back.
  */
-export function writeSummary(db: Db, summary: unknown, at: string): void {
+function writeSummary(db: Db, summary: unknown, at: string): void {
   if (summary !== null && typeof summary === 'object' && typeof (summary as { file?: unknown }).file === 'string') {
     summary = { ...summary, file: `runs/${basename((summary as { file: string }).file)}` };
   }
@@ -204,22 +311,24 @@ export function writeSummary(db: Db, summary: unknown, at: string): void {
   );
 }
 
-export function readSummary(db: Db): unknown {
+function readSummary(db: Db): unknown {
   const row = db.prepare('SELECT json FROM summary WHERE id = 1').get() as { json: string } | undefined;
   return row ? (JSON.parse(row.json) as unknown) : undefined;
 }
 
-/** A contest row with the numbers of its best ticket. */
-export interface ContestPageRow extends ContestRow {
-  best_numbers: string | null;
+export interface ContestPageFilter {
+  after?: number | undefined;
+  minHits?: number | undefined;
+  limit: number;
 }
 
 /** One page of a run's contests in contest order: after `after`, with at least `minHits` on the best ticket. One query. */
-export function readContestPage(db: Db, f: { after?: number | undefined; minHits?: number | undefined; limit: number }): ContestPageRow[] {
-  return db
+export function readContestPage(db: Db, f: ContestPageFilter): ContestPageRow[] {
+  const rows = db
     .prepare(
       `SELECT c.*, t.numbers AS best_numbers FROM contests c LEFT JOIN tickets t ON t.contest = c.contest AND t.ticket = c.best_ticket
        WHERE c.contest > @after AND c.best_hits >= @min ORDER BY c.contest LIMIT @limit`,
     )
-    .all({ after: f.after ?? 0, min: f.minHits ?? 0, limit: f.limit }) as ContestPageRow[];
+    .all({ after: f.after ?? 0, min: f.minHits ?? 0, limit: f.limit }) as Array<StoredContest & { best_numbers: string | null }>;
+  return rows.map((r) => ({ ...toContestRow(r), best_numbers: r.best_numbers === null ? null : parseNumbers(r.best_numbers) }));
 }

@@ -6,14 +6,13 @@
  * `interrupted`: never stored, derived on every read, so it is right the moment the owner dies.
  */
 import { METRIC_DOCS, type MetricName, parseBestOfIndex } from '../core/metrics.js';
+import { RUN_METRIC_COLUMNS, RUN_STATUSES, type RunMetricColumn, type RunStatus } from '../core/run-columns.js';
 import { LIFT_METRICS, liftsOf } from '../core/ranking.js';
 import { LuckyError } from '../errors.js';
 import { isOwnerAlive } from './process-owner.js';
 import type { Db } from './sqlite.js';
 
-/** Every status a run is shown with; `interrupted` is derived (see the module comment). */
-export const RUN_STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled', 'interrupted'] as const;
-export type RunStatus = (typeof RUN_STATUSES)[number];
+export { RUN_METRIC_COLUMNS, RUN_STATUSES, type RunMetricColumn, type RunStatus } from '../core/run-columns.js';
 
 /** The key a run's owner holds (see process-owner.ts). */
 export function runOwnerKey(runId: string): string {
@@ -83,14 +82,6 @@ export interface RunRow {
   lift_best_3plus: number | null;
   lift_best_4plus: number | null;
 }
-
-/** Headline metric columns a list can be ordered or filtered by. */
-export const RUN_METRIC_COLUMNS = [
-  'mean_hits', 'rate_2', 'rate_3', 'rate_4', 'rate_5', 'best_2plus', 'best_3plus', 'best_4plus', 'p_value',
-  'cost_cents', 'prize_cents', 'net_cents', 'roi_pct', 'max_drawdown_cents', 'win_rate', 'tickets', 'contests_done', 'created_at',
-  'first_contest', 'last_contest',
-] as const;
-export type RunMetricColumn = (typeof RUN_METRIC_COLUMNS)[number];
 
 export type NewRun = Pick<
   RunRow,
@@ -223,7 +214,7 @@ export function runOrderValue(r: RunRow, column: RunMetricColumn): number | stri
   return ordersByLift(column) ? r[liftColumn(column as MetricName)] : r[column];
 }
 
-/** The column a filter orders by (default created_at) and its direction. */
+/** The column a list orders by (default created_at) and its direction (default: descending for created_at, ascending otherwise). */
 export function runOrder(f: Pick<RunFilter, 'order_by' | 'desc'>): { column: RunMetricColumn; desc: boolean } {
   const column = f.order_by && (RUN_METRIC_COLUMNS as readonly string[]).includes(f.order_by) ? f.order_by : 'created_at';
   return { column, desc: f.desc ?? column === 'created_at' };
@@ -302,6 +293,23 @@ function interruptedRunIds(db: Db): string[] {
   return rows.filter((r) => shownRunStatus(r) === 'interrupted').map((r) => r.run_id);
 }
 
-export function deleteRunRow(db: Db, runId: string): void {
-  db.prepare('DELETE FROM runs WHERE run_id = ?').run(runId);
+/**
+ * Deletes a run's index row and, in the same write transaction, its files (`removeFiles`). A run
+ * some live process is executing is refused (E_BUSY); an unknown one is E_NOT_FOUND.
+ */
+export function deleteRun(db: Db, runId: string, removeFiles: () => void): void {
+  db.transaction(() => {
+    const row = requireRun(db, runId);
+    if (row.status === 'running') throw runBusyError(row);
+    db.prepare('DELETE FROM runs WHERE run_id = ?').run(runId);
+    removeFiles();
+  }).immediate();
+}
+
+/**
+ * Checkpoints the catalog's WAL (RESTART): on a full disk the WAL keeps growing until a checkpoint
+ * lets the next write start over at its beginning, in space the WAL file already holds.
+ */
+export function restartCatalogWal(db: Db): void {
+  db.pragma('wal_checkpoint(RESTART)');
 }

@@ -95,6 +95,38 @@ export function prepareCached(db: Db, sql: string): Database.Statement {
   return stmt;
 }
 
+/**
+ * Runs `fn` in one `BEGIN IMMEDIATE` transaction: a concurrent writer fails fast with SQLITE_BUSY
+ * instead of deadlocking halfway; an exception rolls everything back and is thrown again.
+ */
+export function inImmediateTransaction<T>(db: Db, fn: () => T): T {
+  return db.transaction(fn).immediate();
+}
+
+/** Whether the database answers a trivial query (health checks): never throws. */
+export function answersQuery(db: Db): boolean {
+  try {
+    prepareCached(db, 'SELECT 1 FROM sqlite_schema LIMIT 1').get();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Runs `fn` with the busy timeout at 0 (and puts it back after): bookkeeping writes that must
+ * never wait on another writer's lock fail at once with SQLITE_BUSY instead.
+ */
+export function withoutBusyWait<T>(db: Db, fn: () => T): T {
+  const busyTimeout = db.pragma('busy_timeout', { simple: true }) as number;
+  try {
+    db.pragma('busy_timeout = 0');
+    return fn();
+  } finally {
+    db.pragma(`busy_timeout = ${busyTimeout}`);
+  }
+}
+
 /** `PRAGMA data_version` of each connection, read at most once per event-loop turn (see {@link catalogStamp}). */
 const DATA_VERSIONS = new WeakMap<Db, { value: number | undefined }>();
 

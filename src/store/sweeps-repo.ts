@@ -1,9 +1,12 @@
 /** The catalog's sweeps and their cells. Prepared statements; each list is one query. */
+import type { SweepStatus } from '../core/sweep/status.js';
 import { LuckyError } from '../errors.js';
+import { holdOwnership, isOwnerAlive, ownerTag } from './process-owner.js';
 import { RUN_ID_PATTERN } from './run-file.js';
+import type { RunRow } from './runs-repo.js';
 import type { Db } from './sqlite.js';
 
-export type SweepStatus = 'pending' | 'running' | 'completed' | 'completed_with_failures' | 'stopped' | 'failed';
+export type { SweepStatus } from '../core/sweep/status.js';
 export type CellStatus = 'pending' | 'running' | 'completed' | 'failed';
 
 export interface SweepRow {
@@ -85,6 +88,30 @@ export function updateSweep(db: Db, sweepId: string, values: SweepUpdate): void 
   db.prepare(`UPDATE sweeps SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE sweep_id = @sweep_id`).run({ ...values, sweep_id: sweepId });
 }
 
+/** The key a sweep's owner holds while it runs the sweep (see process-owner.ts). */
+export function sweepOwnerKey(sweepId: string): string {
+  return `sweep:${sweepId}`;
+}
+
+/**
+ * Marks the sweep as run by this process (status `running`, owner, `started_at` when first
+ * started) in one immediate transaction; E_BUSY when another live process is running it.
+ * Returns the row as it was before the claim.
+ */
+export function claimSweep(db: Db, sweepId: string, now: string): SweepRow {
+  return db
+    .transaction(() => {
+      const s = requireSweep(db, sweepId);
+      if (s.status === 'running' && isOwnerAlive(s.owner, sweepOwnerKey(sweepId))) {
+        throw new LuckyError('E_BUSY', `sweep ${sweepId} is being run by process ${s.owner}`, ['wait for it to finish, or stop it (Ctrl-C) and resume it here']);
+      }
+      updateSweep(db, sweepId, { status: 'running', owner: ownerTag(), started_at: s.started_at ?? now, error: null });
+      holdOwnership(sweepOwnerKey(sweepId));
+      return s;
+    })
+    .immediate();
+}
+
 export type CellUpdate = Partial<Pick<CellRow, 'run_id' | 'status' | 'error' | 'holdout_run_id'>>;
 
 export function updateCell(db: Db, sweepId: string, cellIndex: number, values: CellUpdate): void {
@@ -97,9 +124,25 @@ export function updateCell(db: Db, sweepId: string, cellIndex: number, values: C
   });
 }
 
+/** Records the holdout run id chosen for each cell, all or none. */
+export function assignHoldoutRuns(db: Db, sweepId: string, assignments: ReadonlyArray<{ cell_index: number; run_id: string }>): void {
+  db.transaction(() => {
+    for (const a of assignments) updateCell(db, sweepId, a.cell_index, { holdout_run_id: a.run_id });
+  })();
+}
+
 /** Every cell of a sweep in index order. */
 export function listCells(db: Db, sweepId: string): CellRow[] {
   return db.prepare('SELECT * FROM sweep_cells WHERE sweep_id = ? ORDER BY cell_index').all(sweepId) as CellRow[];
+}
+
+/** The index rows of a sweep's cell runs (`run_id`) or holdout runs (`holdout_run_id`), by run id. */
+export function readCellRuns(db: Db, sweepId: string, column: 'run_id' | 'holdout_run_id'): Map<string, RunRow> {
+  const sql = column === 'run_id'
+    ? 'SELECT r.* FROM sweep_cells c JOIN runs r ON r.run_id = c.run_id WHERE c.sweep_id = ?'
+    : 'SELECT r.* FROM sweep_cells c JOIN runs r ON r.run_id = c.holdout_run_id WHERE c.sweep_id = ?';
+  const rows = db.prepare(sql).all(sweepId) as RunRow[];
+  return new Map(rows.map((r) => [r.run_id, r]));
 }
 
 export interface CellCounts {

@@ -68,7 +68,7 @@ describe('best-of baselines use the actual tickets', () => {
     cat.prepare('UPDATE runs SET best_of_baseline = NULL, lift_best_2plus = NULL, lift_best_3plus = NULL WHERE run_id = ?').run(s.run_id);
     cat.close();
     const rf = openRunFile(runFile(s.run_id), { mustExist: true, readonly: true });
-    const again = summarizeRunFile(rf.db, 5, 12, 5).summary.baseline!.figures;
+    const again = summarizeRunFile(rf, 5, 12, 5).summary.baseline!.figures;
     rf.close();
     expect(again.best_2plus).toEqual(f.best_2plus);
     expect(again.best_3plus).toEqual(f.best_3plus);
@@ -87,11 +87,12 @@ describe('best-of baselines use the actual tickets', () => {
     v1.pragma('user_version = 1');
     v1.close();
     const ro = openRunFile(runFile(s.run_id), { mustExist: true, readonly: true });
-    expect(summarizeRunFile(ro.db, 5, 12, 5).summary.baseline!.figures.best_2plus).toEqual(f.best_2plus);
+    expect(summarizeRunFile(ro, 5, 12, 5).summary.baseline!.figures.best_2plus).toEqual(f.best_2plus);
     ro.close();
-    const rw = openRunFile(runFile(s.run_id), { mustExist: true });
-    expect(rw.db.pragma('user_version', { simple: true })).toBe(2);
-    expect(rw.db.prepare('SELECT COUNT(*) FROM contests WHERE best_of IS NULL').pluck().get()).toBe(60);
+    openRunFile(runFile(s.run_id), { mustExist: true }).close();
+    const rw = new Database(runFile(s.run_id));
+    expect(rw.pragma('user_version', { simple: true })).toBe(2);
+    expect(rw.prepare('SELECT COUNT(*) FROM contests WHERE best_of IS NULL').pluck().get()).toBe(60);
     rw.close();
   });
 });

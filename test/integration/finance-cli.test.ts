@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expectedTierPrizes, hitProbability } from '../../src/core/finance/ev.js';
+import { expectedTierPrizes } from '../../src/core/finance/ev.js';
+import { probExactly as hitProbability } from '../../src/core/odds.js';
 import { booksCli, insertDraws, insertRun, makeDraw } from '../helpers/books.js';
 
 const books = booksCli();

@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Catalog, openCatalog } from '../../src/store/catalog.js';
 import { getDraw, listDraws, UPSERT_DRAW_SQL, drawToParams } from '../../src/store/draws-repo.js';
-import { type RunFile, createResultWriter, openRunFile, readContestPage } from '../../src/store/run-file.js';
+import { type RunFile, openRunFile, readContestPage } from '../../src/store/run-file.js';
 import { getRun, listRuns, refreshRunLifts } from '../../src/store/runs-repo.js';
-import type { Db } from '../../src/store/sqlite.js';
+import { type Db, openDatabase } from '../../src/store/sqlite.js';
 import { tempDir } from '../helpers/cli.js';
 import { makeDraws } from '../helpers/draws.js';
 
@@ -19,6 +19,7 @@ let dir: string;
 let cleanup: () => void;
 let catalog: Catalog;
 let run: RunFile;
+let runDb: Db;
 
 beforeAll(() => {
   ({ dir, cleanup } = tempDir());
@@ -41,7 +42,7 @@ beforeAll(() => {
   refreshRunLifts(db);
   db.exec('ANALYZE');
   run = openRunFile(join(dir, 'runs-probe.sqlite'));
-  const write = createResultWriter(run.db);
+  const write = run.resultWriter();
   const tickets = Array.from({ length: 10 }, () => ({ numbers: [1, 2, 3, 4, 5], score: 0, hits: 0 }));
   write(
     Array.from({ length: 2000 }, (_, i) => ({
@@ -49,11 +50,13 @@ beforeAll(() => {
       hits_histogram: [10, 0, 0, 0, 0, 0], cost_cents: 2000, prize_cents: 0, prize_estimated: false,
     })),
   );
-  run.db.exec('ANALYZE');
+  run.close();
+  runDb = openDatabase(join(dir, 'runs-probe.sqlite'));
+  runDb.exec('ANALYZE');
 });
 
 afterAll(() => {
-  run?.close();
+  runDb?.close();
   catalog?.close();
   cleanup();
 });
@@ -130,7 +133,7 @@ describe('query plans of the common queries', () => {
     check('GET /runs?order_by=roi_pct&desc=true&cursor=...', plansOf((db) => listRuns(db, { order_by: 'roi_pct', desc: true, limit: 51, after })), { noSort: true });
     check('GET /runs?order_by=roi_pct&cursor=... (past the NULLs)', plansOf((db) => listRuns(db, { order_by: 'roi_pct', desc: false, limit: 51, after: { value: null, run_id: after.run_id } })), { noSort: true });
     check('GET /runs?cursor=... (newest first)', plansOf((db) => listRuns(db, { limit: 51, after: { value: '2025-03-01T00:00:00.000Z', run_id: after.run_id } })), { noSort: true });
-    check('the contests page of a run file', plansOf((db) => readContestPage(db, { after: 4500, minHits: 0, limit: 51 }), run.db), { noSort: true });
+    check('the contests page of a run file', plansOf((db) => readContestPage(db, { after: 4500, minHits: 0, limit: 51 }), runDb), { noSort: true });
   });
 
   it('[12.5.5] runs ordered by lift use an index', () => {
@@ -179,9 +182,9 @@ describe('query plans of the common queries', () => {
     // the statement `runs verify` uses for each contest
     const ticketsOf = (db: Db) => db.prepare('SELECT ticket, numbers FROM tickets WHERE contest = ? ORDER BY ticket').all(4500);
     const ticketRange = (db: Db) => db.prepare('SELECT contest, ticket, numbers, hits FROM tickets WHERE contest >= ? AND contest <= ? ORDER BY contest, ticket').all(4500, 4600);
-    check('run file: contests 4500..4600', plansOf(ranged, run.db), { noSort: true });
-    check('run file: tickets of contest 4500', plansOf(ticketsOf, run.db), { noSort: true });
-    check('run file: tickets of contests 4500..4600', plansOf(ticketRange, run.db), { noSort: true });
+    check('run file: contests 4500..4600', plansOf(ranged, runDb), { noSort: true });
+    check('run file: tickets of contest 4500', plansOf(ticketsOf, runDb), { noSort: true });
+    check('run file: tickets of contests 4500..4600', plansOf(ticketRange, runDb), { noSort: true });
     if (process.env.SHOW_PLANS) console.info(shown.join('\n'));
   });
 

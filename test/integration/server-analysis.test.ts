@@ -78,4 +78,13 @@ describe('analysis routes', () => {
     expect(typed.statusCode).toBe(400);
     expect(typed.json().error.message).toMatch(/history is a number/);
   });
+
+  it("GET /sweeps/{id} without ?by= ranks by the sweep's own metric, as `sweep show` does (runs last: it adds runs)", async () => {
+    const recipe = join(s.dir, 'tiny.json');
+    const r = await cli(['sweep', '--recipe', recipe, '--param', 'seed=7,8', '--last', '6', '--by', 'best_2plus', '--threads', '1', '--json'], { dataDir: s.dir });
+    expect(r.code, r.stderr).toBe(0);
+    const doc = (await s.get(`/api/v1/sweeps/${r.json().sweep_id}`, s.keys.viewer)).json();
+    expect(doc.metric).toBe('best_2plus');
+    expect(doc).toEqual((await cli(['sweep', 'show', r.json().sweep_id, '--json'], { dataDir: s.dir })).json());
+  });
 });

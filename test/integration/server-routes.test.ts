@@ -2,13 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { drawJson } from '../../src/cli/commands/draws.js';
 import { ROUTE_ROLES } from '../../src/auth/roles.js';
 import { LuckyError } from '../../src/errors.js';
 import { buildOpenApiDocument } from '../../src/server/openapi-document.js';
 import { RATE_CLASSES, installRouteGuard } from '../../src/server/route-table.js';
 import { CATALOG_FILE } from '../../src/store/catalog.js';
 import { UPSERT_DRAW_SQL, drawToParams, getDraw } from '../../src/store/draws-repo.js';
+import { getDraw as drawJsonOf } from '../../src/usecases/draws.js';
 import { openDatabase } from '../../src/store/sqlite.js';
 import { insertSyntheticDraws, syntheticDraw } from '../helpers/server-draws.js';
 import { type TestServer, startTestServer } from '../helpers/server.js';
@@ -31,7 +31,7 @@ describe('server routes: draws', () => {
   it('GET /draws/{contest} has the CLI JSON shape; a missing contest is 404', async () => {
     const r = await s.get('/api/v1/draws/42', s.keys.viewer);
     expect(r.statusCode).toBe(200);
-    expect(r.json()).toEqual(drawJson(getDraw(s.catalog.db, 42)!));
+    expect(r.json()).toEqual(drawJsonOf({ catalog: s.catalog }, 42));
     const missing = await s.get('/api/v1/draws/9999', s.keys.viewer);
     expect(missing.statusCode).toBe(404);
     expect(missing.json().error.code).toBe('E_NOT_FOUND');

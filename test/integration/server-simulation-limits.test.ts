@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeWithin } from '../../src/cli/commands/serve.js';
 import { buildConfig } from '../../src/config.js';
 import { parseRecipe } from '../../src/core/recipe/schema.js';
-import { SYNC_MAX_COST, estimateSimulationCost } from '../../src/server/simulation-request.js';
+import { SYNC_MAX_COST, estimateSimulationCost } from '../../src/usecases/simulations.js';
 import { quantile, sampleHealthWhile } from '../helpers/health-latency.js';
 import { type TestServer, startPooledServer } from '../helpers/server.js';
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildBudgetView, budgetStatus, checkBudgets } from '../../src/core/finance/budget.js';
 import { buildBetEntry } from '../../src/core/finance/bet.js';
-import { expectedTierPrizes, hitProbability, medianTicketEv, ticketExpectation } from '../../src/core/finance/ev.js';
+import { expectedTierPrizes, medianTicketEv, ticketExpectation } from '../../src/core/finance/ev.js';
+import { probExactly as hitProbability } from '../../src/core/odds.js';
 import { DEFAULT_PRICE_TABLE } from '../../src/core/finance/prices.js';
 import { buildPrizeTable } from '../../src/core/finance/prize-table.js';
 import { buildExpectation } from '../../src/core/finance/roi.js';

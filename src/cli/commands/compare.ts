@@ -1,3 +1,4 @@
+/** `compare`: its flags, parsed and handed to the compare view. */
 import type { Command } from 'commander';
 import { type CliContext, addFormatOptions, formatOf } from '../context.js';
 

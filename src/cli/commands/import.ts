@@ -1,6 +1,8 @@
-import type { Command } from 'commander';
+/** `luckyfive import`: flags -> the import use case (`usecases/draws.ts` `importResults`) -> the summary or its JSON. */
+import { type Command, Option } from 'commander';
+import { readClock } from '../../clock.js';
 import { LuckyError } from '../../errors.js';
-import type { ImportResult } from '../../import/import-draws.js';
+import type { ImportResult } from '../../usecases/draws.js';
 import { type CliContext, addFormatOptions, formatOf } from '../context.js';
 
 /** How many rejected rows / conflicts the human summary lists before "(N more, use --json)". */
@@ -12,38 +14,34 @@ export function register(program: Command, ctx: CliContext): void {
       .command('import [file]')
       .option('--replace', 'overwrite stored contests whose values differ (default: report them and keep the stored values)')
       .option('--dry-run', 'validate and report what would change; write nothing')
-      .option('--sample', 'load the bundled SYNTHETIC sample (2,000 generated contests) into an empty catalog'),
+      .addOption(new Option('--sample', 'load the bundled SYNTHETIC sample (2,000 generated contests) into an empty catalog').conflicts('replace')),
     ['json'],
   ).action(async (file: string | undefined, opts: { replace?: boolean; dryRun?: boolean; sample?: boolean; json?: boolean }) => {
     const format = formatOf(opts);
+    // FILE is an argument, not an option: commander's conflicts() cannot see it
     if (opts.sample && file !== undefined) throw new LuckyError('E_USAGE', 'give either FILE or --sample, not both');
-    if (opts.sample && opts.replace) throw new LuckyError('E_USAGE', '--replace does not apply to --sample');
     if (!opts.sample && file === undefined) throw new LuckyError('E_USAGE', 'missing FILE: luckyfive import FILE (or --sample for the synthetic sample)');
 
+    const { importResults, openImportFile } = await import('../../usecases/draws.js');
+    const clock = readClock();
+    const input = { replace: opts.replace === true, dryRun: opts.dryRun === true };
     let result: ImportResult;
     if (opts.sample) {
-      const { importSample } = await import('../../import/sample.js');
-      const catalog = await ctx.catalog();
-      result = importSample(catalog.db, { dryRun: opts.dryRun === true });
+      result = await importResults({ catalog: await ctx.catalog(), clock }, { ...input, source: { sample: true } });
     } else {
-      const { parseImportSource, writeImport } = await import('../../import/import-draws.js');
-      const { openResultsFile } = await import('../../import/read-results-file.js');
       // Open before opening the catalog: a missing file must not create an empty data dir. A CSV
-      // is then read in slices, never whole.
-      const source = openResultsFile(file!);
+      // is then read in slices, never whole (the use case closes it).
+      const source = openImportFile(file!);
+      let spinner: Awaited<ReturnType<typeof ctx.out.spinner>> | undefined;
       try {
         const catalog = await ctx.catalog();
-        const spinner = await ctx.out.spinner(`importing ${file}`);
-        try {
-          const options = { fileName: file!, replace: opts.replace === true, dryRun: opts.dryRun === true };
-          result = writeImport(catalog.db, parseImportSource(source, options), options);
-          spinner.stop();
-        } catch (e) {
-          spinner.fail(`import of ${file} failed`);
-          throw e;
-        }
-      } finally {
-        source.close();
+        spinner = await ctx.out.spinner(`importing ${file}`);
+        result = await importResults({ catalog, clock }, { ...input, source: { file: source } });
+        spinner.stop();
+      } catch (e) {
+        if (spinner) spinner.fail(`import of ${file} failed`);
+        else source.close();
+        throw e;
       }
     }
 

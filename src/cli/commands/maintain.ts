@@ -1,15 +1,21 @@
-import type { Command } from 'commander';
+/** `luckyfive maintain [check]|backup|restore|digest`: flags -> the maintenance use cases (`usecases/maintain.ts`) -> a table or JSON. */
+import { type Command, Option } from 'commander';
+import { readClock } from '../../clock.js';
 import { ERROR_TABLE, LuckyError } from '../../errors.js';
-import type { FileReport, MaintainReport } from '../../maintain/checks.js';
+import type { FileReport, MaintainDeps, MaintainReport } from '../../usecases/maintain.js';
 import { type CliContext, addFormatOptions, formatOf } from '../context.js';
 import type { Output } from '../output.js';
-import { readPackageVersion } from '../../version.js';
 
 interface MaintainFlags {
   vacuum?: boolean;
-  only?: string;
+  only?: 'catalog' | 'runs';
   repair?: boolean;
   json?: boolean;
+}
+
+/** The maintenance use cases' deps: the configuration, the time now, warnings to stderr as they happen. */
+function maintainDeps(ctx: CliContext): MaintainDeps {
+  return { config: ctx.config().values, clock: readClock(), onWarn: (m) => ctx.out.warn(m) };
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -22,22 +28,13 @@ export function register(program: Command, ctx: CliContext): void {
       .command('check', { isDefault: true })
       .description('(default) integrity and foreign-key checks, ANALYZE, optimize and a WAL checkpoint on every file')
       .option('--vacuum', 'also VACUUM each file not in use by another process (reports bytes before/after)')
-      .option('--only <what>', 'catalog or runs')
+      .addOption(new Option('--only <what>', 'catalog or runs').choices(['catalog', 'runs'] as const))
       .option('--repair', 're-register orphan run files; mark runs whose file is missing as failed'),
     ['json'],
   ).action(async (opts: MaintainFlags) => {
     const format = formatOf(opts);
-    if (opts.only !== undefined && opts.only !== 'catalog' && opts.only !== 'runs') throw new LuckyError('E_USAGE', '--only must be catalog or runs');
-    const { runMaintenance } = await import('../../maintain/checks.js');
-    const { values } = ctx.config();
-    const report = runMaintenance(values.data_dir, {
-      books: { key: values.books_key, file: values.books_key_file },
-      minFreeBytes: values.disk_min_free_mb * 1024 * 1024,
-      vacuum: opts.vacuum === true,
-      only: opts.only,
-      repair: opts.repair === true,
-      onWarn: (m) => ctx.out.warn(m),
-    });
+    const { maintainData } = await import('../../usecases/maintain.js');
+    const report = maintainData(maintainDeps(ctx), { vacuum: opts.vacuum === true, only: opts.only, repair: opts.repair === true });
     if (format === 'json') ctx.out.json(report);
     else printMaintainReport(ctx.out, report);
     const failed = report.files.filter((f) => f.status === 'failed');
@@ -49,9 +46,8 @@ export function register(program: Command, ctx: CliContext): void {
 
   addFormatOptions(maintain.command('backup <dir>').description('online, consistent backup of the catalog and every run file into DIR/luckyfive-backup-<UTC time>/'), ['json']).action(
     async (dir: string, opts: { json?: boolean }) => {
-      const { backupDataDir } = await import('../../maintain/backup.js');
-      const v = ctx.config().values;
-      const report = await backupDataDir(v.data_dir, dir, { version: readPackageVersion(), books: { key: v.books_key, file: v.books_key_file }, onWarn: (m) => ctx.out.warn(m) });
+      const { backupData } = await import('../../usecases/maintain.js');
+      const report = await backupData(maintainDeps(ctx), { dest: dir });
       if (formatOf(opts) === 'json') ctx.out.json(report);
       else {
         ctx.out.text(`backup ${report.dir}: ${report.manifest.files.length} file(s), ${report.bytes} bytes in ${report.duration_ms} ms`);
@@ -72,18 +68,16 @@ export function register(program: Command, ctx: CliContext): void {
     ['json'],
   ).action(async (backup: string | undefined, opts: { rollback?: boolean; json?: boolean }) => {
     const format = formatOf(opts);
-    const dataDir = ctx.config().values.data_dir;
-    const { restoreBackup, rollbackRestore } = await import('../../maintain/restore.js');
-    const onWarn = (m: string) => ctx.out.warn(m);
+    const { restoreData, rollbackData } = await import('../../usecases/maintain.js');
     if (opts.rollback) {
+      // BACKUP is an argument, not an option: commander's conflicts() cannot see it
       if (backup !== undefined) throw new LuckyError('E_USAGE', 'give a backup folder or --rollback, not both');
-      const r = rollbackRestore(dataDir, { onWarn });
+      const r = rollbackData(maintainDeps(ctx));
       if (format === 'json') return ctx.out.json(r);
       return ctx.out.text(`rolled back: the data from ${r.restored_previous} is in place again; the replaced data is in ${r.set_aside}`);
     }
     if (backup === undefined) throw new LuckyError('E_USAGE', 'give the backup folder to restore (a luckyfive-backup-* folder), or --rollback');
-    const v = ctx.config().values;
-    const r = restoreBackup(dataDir, backup, { books: { key: v.books_key, file: v.books_key_file }, onWarn });
+    const r = restoreData(maintainDeps(ctx), { backup });
     if (format === 'json') return ctx.out.json(r);
     ctx.out.text(`restored ${r.files} file(s) (${r.bytes} bytes) from ${r.restored_from}, taken ${r.backup_created_at}`);
     ctx.out.text(`the previous data is in ${r.previous} (undo with \`luckyfive maintain restore --rollback\`)`);
@@ -92,8 +86,8 @@ export function register(program: Command, ctx: CliContext): void {
 
   addFormatOptions(maintain.command('digest').description('per-table row counts and SHA-256 of the data (compare two data dirs, e.g. after a restore)'), ['json']).action(
     async (opts: { json?: boolean }) => {
-      const { readDataDigest } = await import('../../maintain/digest.js');
-      const d = readDataDigest(ctx.config().values.data_dir);
+      const { digestData } = await import('../../usecases/maintain.js');
+      const d = digestData({ config: ctx.config().values });
       if (formatOf(opts) === 'json') return ctx.out.json(d);
       ctx.out.table(
         ['file', 'table', 'rows', 'sha256'],

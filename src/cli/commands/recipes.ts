@@ -1,8 +1,7 @@
-import { existsSync, linkSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+/** `recipes`: list, show, validate and create strategy recipes (the shipped presets and recipe files). */
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { ParsedRecipe, Recipe } from '../../core/recipe/schema.js';
-import { LuckyError } from '../../errors.js';
+import type { Recipe } from '../../core/recipe/schema.js';
 import { type CliContext, addFormatOptions, formatOf } from '../context.js';
 
 export function register(program: Command, ctx: CliContext): void {
@@ -10,14 +9,9 @@ export function register(program: Command, ctx: CliContext): void {
 
   addFormatOptions(recipes.command('list').description('the shipped presets'), ['json']).action(async (opts: { json?: boolean }) => {
     const format = formatOf(opts);
-    const { listPresets } = await import('../../core/recipe/load.js');
-    const { recipeHash } = await import('../../core/recipe/schema.js');
-    const presets = listPresets();
-    if (format === 'json') {
-      return ctx.out.json({
-        presets: presets.map((p) => ({ name: p.name, description: p.description, strategy: p.recipe.strategy, recipe_hash: recipeHash(p.recipe), recipe: p.recipe })),
-      });
-    }
+    const { listPresetRecipes } = await import('../../usecases/recipes.js');
+    const presets = listPresetRecipes();
+    if (format === 'json') return ctx.out.json({ presets });
     ctx.out.table(
       ['name', 'strategy', 'tickets', 'numbers', 'history', 'description'],
       presets.map((p) => [p.name, p.recipe.strategy, p.recipe.tickets, p.recipe.numbers_per_ticket, p.recipe.history, wrap(p.description, 60)]),
@@ -29,17 +23,16 @@ export function register(program: Command, ctx: CliContext): void {
   addFormatOptions(recipes.command('show <name>').description('a preset (or a recipe file) as normalized: every key, defaults filled'), ['json']).action(
     async (name: string, opts: { json?: boolean }) => {
       const format = formatOf(opts);
-      const { recipeHash } = await import('../../core/recipe/schema.js');
-      const { source, parsed } = await resolveRecipe(ctx, name);
-      const hash = recipeHash(parsed.recipe);
-      if (format === 'json') return ctx.out.json({ name: parsed.recipe.name, source, format: parsed.format, recipe_hash: hash, recipe: parsed.recipe });
-      for (const note of parsed.notes) ctx.out.info(`note: ${note}`);
+      const { showRecipe, orderedRecipe } = await import('../../usecases/recipes.js');
+      const shown = showRecipe({ name, cwd: ctx.io.cwd });
+      if (format === 'json') return ctx.out.json({ name: shown.recipe.name, source: shown.source, format: shown.format, recipe_hash: shown.recipe_hash, recipe: shown.recipe });
+      for (const note of shown.notes) ctx.out.info(`note: ${note}`);
       ctx.out.table(
         ['key', 'value'],
-        flatten(parsed.recipe).map(([k, v]) => [k, typeof v === 'string' ? wrap(v, 70) : JSON.stringify(v)]),
+        flatten(orderedRecipe(shown.recipe)).map(([k, v]) => [k, typeof v === 'string' ? wrap(v, 70) : JSON.stringify(v)]),
         { align: ['left', 'left'] },
       );
-      ctx.out.text(`recipe_hash ${hash}`);
+      ctx.out.text(`recipe_hash ${shown.recipe_hash}`);
     },
   );
 
@@ -48,22 +41,19 @@ export function register(program: Command, ctx: CliContext): void {
     ['json'],
   ).action(async (file: string, opts: { json?: boolean }) => {
     const format = formatOf(opts);
-    const { readRecipeFileDetailed } = await import('../../core/recipe/load.js');
-    const { recipeHash } = await import('../../core/recipe/schema.js');
-    const path = resolve(ctx.io.cwd, file);
-    let parsed: ParsedRecipe;
-    try {
-      parsed = readRecipeFileDetailed(path);
-    } catch (e) {
-      if (format !== 'json' || !(e instanceof LuckyError) || e.code !== 'E_RECIPE_INVALID') throw e;
-      ctx.out.json({ valid: false, file, errors: e.details.length ? e.details : [e.message] });
-      ctx.exitCode = e.exitCode;
+    const { validateRecipe } = await import('../../usecases/recipes.js');
+    const { ERROR_TABLE } = await import('../../errors.js');
+    // in human mode an invalid recipe is refused: exit 2 with one "path: problem" line per issue
+    const v = validateRecipe({ file: resolve(ctx.io.cwd, file), refuse: format !== 'json' });
+    if (!v.valid) {
+      ctx.out.json({ valid: false, file, errors: v.errors });
+      ctx.exitCode = ERROR_TABLE.E_RECIPE_INVALID.exit;
       return;
     }
-    const hash = recipeHash(parsed.recipe);
-    if (format === 'json') return ctx.out.json({ valid: true, file, format: parsed.format, notes: parsed.notes, recipe_hash: hash, recipe: parsed.recipe });
-    for (const note of parsed.notes) ctx.out.info(`note: ${note}`);
-    ctx.out.text(`${file}: valid (${parsed.recipe.strategy}, ${parsed.recipe.tickets} tickets of ${parsed.recipe.numbers_per_ticket} numbers, ${parsed.recipe.history} draws of history); recipe_hash ${hash}`);
+    const recipe = v.recipe as Recipe;
+    if (format === 'json') return ctx.out.json({ valid: true, file, format: v.format, notes: v.notes, recipe_hash: v.recipe_hash, recipe });
+    for (const note of v.notes) ctx.out.info(`note: ${note}`);
+    ctx.out.text(`${file}: valid (${recipe.strategy}, ${recipe.tickets} tickets of ${recipe.numbers_per_ticket} numbers, ${recipe.history} draws of history); recipe_hash ${v.recipe_hash}`);
   });
 
   recipes
@@ -72,21 +62,11 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--preset <name>', 'start from this preset', 'balanced')
     .option('--force', 'overwrite an existing file')
     .action(async (file: string | undefined, opts: { preset: string; force?: boolean }) => {
-      const { RECIPES_DIR, RECIPE_SCHEMA_FILE, loadPreset } = await import('../../core/recipe/load.js');
-      const { parseRecipe } = await import('../../core/recipe/schema.js');
-      const target = resolve(ctx.io.cwd, file ?? 'recipe.json');
-      if (existsSync(target) && opts.force !== true) throw new LuckyError('E_CONFLICT', `${target} already exists; pass --force to overwrite it`);
-      const preset = loadPreset(opts.preset);
-      const name = basename(target).replace(/\.json$/i, '').slice(0, 100) || 'my-recipe';
-      const schemaPath = relative(dirname(target), join(RECIPES_DIR, RECIPE_SCHEMA_FILE)).split(sep).join('/');
-      const doc = {
-        $schema: schemaPath.startsWith('.') ? schemaPath : `./${schemaPath}`,
-        ...orderedRecipe({ ...preset, name, description: `Started from the "${opts.preset}" preset. Check it with: luckyfive recipes validate ${file ?? 'recipe.json'}` }),
-      };
-      parseRecipe(doc); // what we write must validate
-      writeAtomically(target, `${JSON.stringify(doc, null, 2)}\n`, opts.force === true);
-      ctx.out.info(`wrote ${target} (from the "${opts.preset}" preset)`);
-      ctx.out.info(INIT_GUIDE.replaceAll('FILE', file ?? 'recipe.json'));
+      const { writeStarterRecipe } = await import('../../usecases/recipes.js');
+      const label = file ?? 'recipe.json';
+      const { path } = writeStarterRecipe({ target: resolve(ctx.io.cwd, label), label, preset: opts.preset, force: opts.force === true });
+      ctx.out.info(`wrote ${path} (from the "${opts.preset}" preset)`);
+      ctx.out.info(INIT_GUIDE.replaceAll('FILE', label));
     });
 }
 
@@ -101,33 +81,13 @@ const INIT_GUIDE = `# The "$schema" key lets editors complete and check every ke
 # Use it:    luckyfive predict --recipe FILE
 # No recipe changes the odds: each 5-number ticket wins the quina with probability 1 in 24,040,016.`;
 
-/** Presets by name, or a recipe file by path. */
-async function resolveRecipe(ctx: CliContext, name: string): Promise<{ source: string; parsed: ParsedRecipe }> {
-  const { presetNames, presetPath, readRecipeFileDetailed } = await import('../../core/recipe/load.js');
-  const names = presetNames();
-  if (names.includes(name)) return { source: `preset:${name}`, parsed: readRecipeFileDetailed(presetPath(name)) };
-  const path = resolve(ctx.io.cwd, name);
-  if (existsSync(path)) return { source: `file:${name}`, parsed: readRecipeFileDetailed(path) };
-  throw new LuckyError('E_NOT_FOUND', `"${name}" is neither a preset (${names.join(', ')}) nor a recipe file`);
-}
-
-/** Keys in reading order (the parser's output follows the schema's field order). */
-function orderedRecipe(r: Recipe): Record<string, unknown> {
-  const { version, name, description, strategy, tickets, numbers_per_ticket, history, seed, params } = r;
-  return { version, name, description, strategy, tickets, numbers_per_ticket, history, seed, params };
-}
-
 function flatten(value: unknown, prefix = ''): Array<[string, unknown]> {
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-    const entries = Object.entries(orderedIfRecipe(value as Record<string, unknown>, prefix));
+    const entries = Object.entries(value as Record<string, unknown>);
     if (entries.length === 0) return [[prefix, '{}']];
     return entries.flatMap(([k, v]) => flatten(v, prefix ? `${prefix}.${k}` : k));
   }
   return [[prefix, value]];
-}
-
-function orderedIfRecipe(v: Record<string, unknown>, prefix: string): Record<string, unknown> {
-  return prefix === '' && 'strategy' in v ? orderedRecipe(v as Recipe) : v;
 }
 
 function wrap(text: string, width: number): string {
@@ -141,28 +101,4 @@ function wrap(text: string, width: number): string {
   }
   if (line) lines.push(line);
   return lines.join('\n');
-}
-
-/** Never leaves a half-written file: write a temporary file, then link (no overwrite) or rename. */
-function writeAtomically(target: string, text: string, overwrite: boolean): void {
-  const tmp = `${target}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, text, { flag: 'wx' });
-    if (overwrite) renameSync(tmp, target);
-    else {
-      try {
-        linkSync(tmp, target);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new LuckyError('E_CONFLICT', `${target} already exists; pass --force to overwrite it`);
-        throw e;
-      }
-    }
-  } catch (e) {
-    if (e instanceof LuckyError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new LuckyError('E_NOT_FOUND', `cannot write ${target}: its folder does not exist`);
-    throw new LuckyError('E_DATA_INVALID', `cannot write ${target}: ${(e as Error).message}`, [], { cause: e });
-  } finally {
-    if (existsSync(tmp)) unlinkSync(tmp);
-  }
 }

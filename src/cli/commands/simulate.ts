@@ -1,6 +1,7 @@
+/** `luckyfive simulate`: flags -> a run request (`core/run-request.ts`) -> the start/resume use case. */
+import { Option, type Command } from 'commander';
 import { MAX_NAME } from '../../core/text.js';
 import { parseTextFlag } from '../books-flags.js';
-import type { Command } from 'commander';
 import { type CliContext, addFormatOptions, formatOf, parseIntFlag, parseRangeFlags } from '../context.js';
 
 interface SimulateFlags {
@@ -21,7 +22,7 @@ export function register(program: Command, ctx: CliContext): void {
   addFormatOptions(
     program
       .command('simulate')
-      .option('--recipe <file>', 'recipe JSON file')
+      .addOption(new Option('--recipe <file>', 'recipe JSON file').conflicts('preset'))
       .option('--preset <name>', 'a bundled preset (conservative, balanced, aggressive)')
       .option('--from <contest>', 'first contest to predict')
       .option('--to <contest>', 'last contest to predict')
@@ -29,13 +30,14 @@ export function register(program: Command, ctx: CliContext): void {
       .option('--threads <n>', 'worker threads (default: number of cores; env LUCKYFIVE_THREADS)')
       .option('--seed <n>', "random seed (overrides the recipe's)")
       .option('--name <text>', 'a name for the run')
-      .option('--resume <run_id>', 'finish the missing contests of an interrupted run'),
+      // the run file holds the recipe, range and seed of a run to resume
+      .addOption(new Option('--resume <run_id>', 'finish the missing contests of an interrupted run').conflicts(['recipe', 'preset', 'from', 'to', 'last', 'seed'])),
     ['json', 'ndjson'],
   ).action(async (opts: SimulateFlags) => {
     const format = formatOf(opts);
     const { runSimulateCommand } = await import('../simulate-command.js');
     await runSimulateCommand(ctx, {
-      recipeFile: opts.recipe,
+      recipe_file: opts.recipe,
       preset: opts.preset,
       ...parseRangeFlags(opts),
       threads: parseIntFlag('threads', opts.threads, 1, 256),
@@ -46,4 +48,3 @@ export function register(program: Command, ctx: CliContext): void {
     });
   });
 }
-

@@ -5,9 +5,11 @@
  * price x share x Σ_j split_j x (1 - tax_j). At R$ 3,00 after contest 6596 that is
  * 3.00 x 0.4379 x 0.55 = R$ 0,7225 (FACTS.md: "about R$ 0,72"), an ROI of about -76 %.
  * A k-number ticket is C(k,5) five-number tickets under the sub-combination payout rule; under
- * the highest-tier rule it is worth less. Pure math; expectations are fractional centavos.
+ * the highest-tier rule it is worth less. Pure math; expectations are fractional centavos. The hit
+ * probabilities come from the one odds module (src/core/odds.ts).
  */
 import type { TierHits } from '../draw.js';
+import { hitProbabilities, probExactly } from '../odds.js';
 import { choose } from './prices.js';
 import {
   DEFAULT_PAYOUT_RULE,
@@ -22,19 +24,11 @@ import {
   winningCombinations,
 } from './prizes.js';
 
-/** C(80,5): the number of possible draws. */
-export const DRAW_COMBINATIONS = choose(80, 5);
-
 /** The rule behind every expected value luckyfive prints (shown next to the figures). */
 export const EV_RULE =
   'pool-share rule (FACTS.md): each tier pays price x pool share (43.35%, 43.79% from contest 6596) x tier split ' +
   '(quina 35%, quadra 15%, terno 10%, duque 10%, the split in force since 2021-11, applied to every era) per ticket sold, ' +
   '30% income tax where the expected prize per winner is above R$ 2.259,20; duque only from contest 4085';
-
-/** P(h hits) for a k-number ticket: C(k,h)·C(80-k,5-h) / C(80,5). */
-export function hitProbability(numbers: number, hits: number): number {
-  return (choose(numbers, hits) * choose(80 - numbers, 5 - hits)) / DRAW_COMBINATIONS;
-}
 
 export interface ExpectedTierPrize {
   tier: TierHits;
@@ -52,7 +46,7 @@ export interface ExpectedTierPrize {
 export function expectedTierPrizes(contest: number, basePriceCents: number): Record<TierHits, ExpectedTierPrize> {
   const out = {} as Record<TierHits, ExpectedTierPrize>;
   for (const tier of [5, 4, 3, 2] as const) {
-    const probability = hitProbability(5, tier);
+    const probability = probExactly(5, tier);
     const pays = inMoneyEra(contest) && tierPays(contest, tier);
     const gross = pays ? (basePriceCents * poolShare(contest) * TIER_SPLIT[tier]) / probability : 0;
     const taxed = gross > TAX_EXEMPTION_CENTS;
@@ -82,8 +76,9 @@ export function ticketExpectation(contest: number, basePriceCents: number, numbe
   const cost = choose(numbers, 5) * basePriceCents;
   let ev = 0;
   let second = 0;
+  const probs = hitProbabilities(numbers);
   for (let h = 0; h <= Math.min(5, numbers); h++) {
-    const p = hitProbability(numbers, h);
+    const p = probs[h]!;
     const combos = winningCombinations(numbers, h, rule);
     let prize = 0;
     for (const j of [5, 4, 3, 2] as const) prize += combos[j] * prizes[j].net_cents;
@@ -106,6 +101,6 @@ export function ticketExpectation(contest: number, basePriceCents: number, numbe
  */
 export function medianTicketEv(contest: number): number {
   let ev = 0;
-  for (const j of [5, 4, 3, 2] as const) if (inMoneyEra(contest) && tierPays(contest, j)) ev += hitProbability(5, j) * MEDIAN_PRIZE_CENTS[j];
+  for (const j of [5, 4, 3, 2] as const) if (inMoneyEra(contest) && tierPays(contest, j)) ev += probExactly(5, j) * MEDIAN_PRIZE_CENTS[j];
   return ev;
 }

@@ -4,14 +4,13 @@
  * range, holdout and seed. Flags win over the spec. The result is self-contained: its spec form
  * carries the base recipe inline, so the stored spec reproduces the sweep on its own.
  */
-import { isAbsolute, join } from 'node:path';
 import { type RangeNames, type RangeRequest, parseRunRange } from '../../core/contest-range.js';
 import { LEGACY_PARAMETER_MAP, detectRecipeFormat } from '../../core/recipe/legacy.js';
-import { loadPreset, readRecipeFile } from '../../core/recipe/load.js';
 import { type Recipe, parseRecipe } from '../../core/recipe/schema.js';
 import { parseParamFlag } from '../../core/sweep/param-flag.js';
 import { type Constraint, type SweepParameter, type SweepSpec, parseSweepSpec } from '../../core/sweep/spec.js';
 import { LuckyError } from '../../errors.js';
+import { resolveRequestRecipe } from '../run-request.js';
 
 const SPEC_RANGE: RangeNames = { from: 'range.from', to: 'range.to', last: 'range.last' };
 const SPEC_HOLDOUT: RangeNames = { from: 'holdout.from', to: 'holdout.to', last: 'holdout.last' };
@@ -21,6 +20,8 @@ export interface SweepInput {
   spec?: unknown;
   /** the spec file's folder: a `recipe_file` in the spec is relative to it */
   specDir?: string | undefined;
+  /** the caller's working directory: a relative `recipeFile` is read from here (default: the process's) */
+  cwd?: string | undefined;
   recipeFile?: string | undefined;
   preset?: string | undefined;
   /** `--param` values */
@@ -61,16 +62,12 @@ function legacyBase(recipe: Record<string, unknown>, notes: string[]): Record<st
 }
 
 function readBase(spec: SweepSpec | undefined, input: SweepInput, notes: string[]): Recipe {
-  if (input.recipeFile && input.preset) throw new LuckyError('E_USAGE', 'give --recipe or --preset, not both');
-  if (input.recipeFile) return readRecipeFile(input.recipeFile);
-  if (input.preset) return loadPreset(input.preset);
+  // The flags and the spec's base name their recipe as a run request does: one resolver for both.
+  if (input.recipeFile || input.preset) return resolveRequestRecipe(undefined, { recipe_file: input.recipeFile, preset: input.preset }, { cwd: input.cwd }).recipe;
   if (!spec) throw new LuckyError('E_USAGE', 'give a sweep spec file, or a base recipe (--recipe FILE or --preset NAME) and --param flags');
   const base = spec.base;
-  if ('preset' in base) return loadPreset(base.preset);
-  if ('recipe_file' in base) {
-    const file = isAbsolute(base.recipe_file) || !input.specDir ? base.recipe_file : join(input.specDir, base.recipe_file);
-    return readRecipeFile(file);
-  }
+  if ('preset' in base) return resolveRequestRecipe(undefined, { preset: base.preset }).recipe;
+  if ('recipe_file' in base) return resolveRequestRecipe(undefined, { recipe_file: base.recipe_file }, { cwd: input.specDir }).recipe;
   const raw = detectRecipeFormat(base.recipe) === 'v2' ? base.recipe : legacyBase(base.recipe, notes);
   try {
     return parseRecipe(raw);

@@ -6,7 +6,7 @@
  */
 import type { MetricName } from '../../core/metrics.js';
 import { parseRecipe } from '../../core/recipe/schema.js';
-import { type SweepRow, listCells, updateCell } from '../../store/sweeps-repo.js';
+import { type SweepRow, assignHoldoutRuns, listCells, updateCell } from '../../store/sweeps-repo.js';
 import type { RunPlan } from '../plan.js';
 import { type RunJob, executeRuns } from '../run-executor.js';
 import type { RunEnv } from '../run-types.js';
@@ -29,9 +29,7 @@ function selectOnce(env: RunEnv, sweep: SweepRow): void {
   if (listCells(db, sweep.sweep_id).some((c) => c.holdout_run_id !== null)) return;
   const ranked = readSweepResults(env.catalog, sweep.sweep_id, sweep.metric as MetricName).cells;
   const top = ranked.filter((c) => c.value !== null).slice(0, sweep.holdout_top);
-  db.transaction(() => {
-    for (const c of top) updateCell(db, sweep.sweep_id, c.cell_index, { holdout_run_id: freshRunId(env) });
-  })();
+  assignHoldoutRuns(db, sweep.sweep_id, top.map((c) => ({ cell_index: c.cell_index, run_id: freshRunId(env) })));
 }
 
 export async function runHoldout(env: RunEnv, sweep: SweepRow, options: { share_stats?: boolean }): Promise<HoldoutOutcome> {

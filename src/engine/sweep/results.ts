@@ -9,8 +9,7 @@ import { bestOfSentence, rankByFor, rankEntries } from '../../core/ranking.js';
 import { holm } from '../../core/stats.js';
 import type { ParamValue } from '../../core/sweep/values.js';
 import type { Catalog } from '../../store/catalog.js';
-import type { RunRow } from '../../store/runs-repo.js';
-import { type CellRow, type SweepRow, listCells, requireSweep } from '../../store/sweeps-repo.js';
+import { type CellRow, type SweepRow, listCells, readCellRuns, requireSweep } from '../../store/sweeps-repo.js';
 import { metricFigure, readRunMetrics } from '../run-metrics.js';
 
 export interface HoldoutFigure {
@@ -70,19 +69,14 @@ export interface SweepResults {
   best: BestCell | null;
 }
 
-function runsOf(catalog: Catalog, sweepId: string, column: 'run_id' | 'holdout_run_id'): Map<string, RunRow> {
-  const rows = catalog.db.prepare(`SELECT r.* FROM sweep_cells c JOIN runs r ON r.run_id = c.${column} WHERE c.sweep_id = ?`).all(sweepId) as RunRow[];
-  return new Map(rows.map((r) => [r.run_id, r]));
-}
-
 /** Ranks a sweep's cells by `metric` (default: the sweep's own). */
 export function readSweepResults(catalog: Catalog, sweepId: string, metricName?: MetricName): SweepResults {
   const sweep = requireSweep(catalog.db, sweepId);
   const metric = metricName ?? (sweep.metric as MetricName);
   const higher = METRIC_DOCS[metric].higher_is_better;
   const cells = listCells(catalog.db, sweep.sweep_id);
-  const runs = runsOf(catalog, sweep.sweep_id, 'run_id');
-  const holdoutRuns = runsOf(catalog, sweep.sweep_id, 'holdout_run_id');
+  const runs = readCellRuns(catalog.db, sweep.sweep_id, 'run_id');
+  const holdoutRuns = readCellRuns(catalog.db, sweep.sweep_id, 'holdout_run_id');
 
   // Holdout figures, Holm-adjusted over the holdout runs that finished.
   const holdouts = new Map<number, HoldoutFigure>();

@@ -15,8 +15,19 @@ import { parseRecipe } from '../../core/recipe/schema.js';
 import { cellKey, cellLabel } from '../../core/sweep/apply-params.js';
 import type { ParamValue } from '../../core/sweep/values.js';
 import { LuckyError } from '../../errors.js';
-import { holdOwnership, isOwnerAlive, ownerTag, releaseOwnership } from '../../store/process-owner.js';
-import { type CellRow, type SweepRow, type SweepStatus, countCells, listCells, requireSweep, updateCell, updateSweep } from '../../store/sweeps-repo.js';
+import { releaseOwnership } from '../../store/process-owner.js';
+import {
+  type CellRow,
+  type SweepRow,
+  type SweepStatus,
+  claimSweep,
+  countCells,
+  listCells,
+  requireSweep,
+  sweepOwnerKey,
+  updateCell,
+  updateSweep,
+} from '../../store/sweeps-repo.js';
 import { type RunJob, executeRuns } from '../run-executor.js';
 import type { RunEnv } from '../run-types.js';
 import { cellRunState, prepareCellRun } from './cell-runs.js';
@@ -58,22 +69,9 @@ export interface SweepOutcome {
 
 const MAX_WAVES_IN_FLIGHT = 2;
 
-const sweepKey = (sweepId: string) => `sweep:${sweepId}`;
-
 /** Marks the sweep as ours; E_BUSY when another live process is running it. */
 function claim(env: RunEnv, sweepId: string): SweepRow {
-  const db = env.catalog.db;
-  return db
-    .transaction(() => {
-      const s = requireSweep(db, sweepId);
-      if (s.status === 'running' && isOwnerAlive(s.owner, sweepKey(sweepId))) {
-        throw new LuckyError('E_BUSY', `sweep ${sweepId} is being run by process ${s.owner}`, ['wait for it to finish, or stop it (Ctrl-C) and resume it here']);
-      }
-      updateSweep(db, sweepId, { status: 'running', owner: ownerTag(), started_at: s.started_at ?? env.now().toISOString(), error: null });
-      holdOwnership(sweepKey(sweepId));
-      return s;
-    })
-    .immediate();
+  return claimSweep(env.catalog.db, sweepId, env.now().toISOString());
 }
 
 interface Todo {
@@ -92,7 +90,7 @@ export async function runSweep(env: RunEnv, sweepId: string, options: RunSweepOp
     updateSweep(db, sweepId, { status: 'failed', owner: null, error: e instanceof Error ? e.message : String(e) });
     throw e;
   } finally {
-    releaseOwnership(sweepKey(sweepId));
+    releaseOwnership(sweepOwnerKey(sweepId));
   }
 }
 

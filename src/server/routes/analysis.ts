@@ -5,14 +5,11 @@
  */
 import { z } from 'zod';
 import { METRIC_DOCS, parseMetricName } from '../../core/metrics.js';
-import { COMPARE_MAX_WORK, compareRunsAsync } from '../../engine/compare.js';
-import { type PairTestsTask, runPairTests } from '../../engine/compare-tests.js';
-import { buildLeaderboard } from '../../engine/leaderboard.js';
-import { sweepListItem, sweepShowDocument } from '../../engine/sweep/documents.js';
-import { readSweepResults } from '../../engine/sweep/results.js';
+import { SWEEP_STATUSES } from '../../core/sweep/status.js';
 import { LuckyError } from '../../errors.js';
-import { parseRunId } from '../../store/run-file.js';
-import { listSweeps, parseSweepId } from '../../store/sweeps-repo.js';
+import { COMPARE_MAX_WORK, compareRuns } from '../../usecases/compare.js';
+import { readLeaderboard } from '../../usecases/leaderboard.js';
+import { listSweeps, showSweep } from '../../usecases/sweeps.js';
 import type { ResourcePlugin } from '../context.js';
 import { COMMON_ERRORS, errorResponses } from '../error-envelope.js';
 import { intParam } from '../schemas.js';
@@ -31,13 +28,13 @@ const routes: ResourcePlugin = (app, { ctx }, done) => {
         summary: 'Sweeps, newest first, with status and progress',
         tags: ['sweeps'],
         querystring: z.strictObject({
-          status: z.enum(['pending', 'running', 'completed', 'completed_with_failures', 'stopped', 'failed']).optional(),
+          status: z.enum(SWEEP_STATUSES).optional(),
           limit: intParam(1, 1000, 'a page size').default(50),
         }),
         response: { 200: z.object({ items: z.array(Document) }), ...COMMON_ERRORS },
       },
     },
-    (request) => ({ items: listSweeps(ctx.catalog.db, { status: request.query.status, limit: request.query.limit }).map(sweepListItem) }),
+    (request) => ({ items: listSweeps(ctx, { status: request.query.status, limit: request.query.limit }) as unknown as Array<Record<string, unknown>> }),
   );
 
   app.get(
@@ -52,7 +49,10 @@ const routes: ResourcePlugin = (app, { ctx }, done) => {
         response: { 200: Document, ...COMMON_ERRORS, ...errorResponses(404) },
       },
     },
-    (request) => sweepShowDocument(readSweepResults(ctx.catalog, parseSweepId(request.params.sweep_id), metricOf(request.query.by)), request.query.top),
+    // no ?by= ranks by the sweep's own metric, as `sweep show` does (this route used mean_hits)
+    (request) =>
+      showSweep(ctx, { sweep_id: request.params.sweep_id, metric: request.query.by === undefined ? undefined : parseMetricName(request.query.by), top: request.query.top })
+        .document as unknown as Record<string, unknown>,
   );
 
   app.get(
@@ -70,16 +70,11 @@ const routes: ResourcePlugin = (app, { ctx }, done) => {
       },
     },
     async (request, reply) => {
-      const ids = [request.query.run_id].flat().map(parseRunId);
+      // each id's form is checked by the use case (E_INPUT_INVALID, as here)
+      const ids = [request.query.run_id].flat();
       if (ids.length < 2) throw new LuckyError('E_INPUT_INVALID', 'compare needs at least two run_id values', ['query.run_id: give two or more']);
       if (ids.length > 50) throw new LuckyError('E_INPUT_INVALID', 'compare takes at most 50 runs', ['query.run_id: too many']);
       const metrics = request.query.metrics ? [...new Set(request.query.metrics.split(',').map((s) => parseMetricName(s.trim())))] : Object.keys(METRIC_DOCS).map((m) => parseMetricName(m));
-      // The permutation tests run on a pool thread; without a pool (a server that runs no
-      // simulations) in-process, still under the work cap.
-      const pool = ctx.pool;
-      const runTests = pool?.runTask
-        ? (task: PairTestsTask, signal?: AbortSignal) => pool.runTask!('comparePairs', task, signal)
-        : (task: PairTestsTask) => Promise.resolve(runPairTests(task));
       // A client that goes away stops the comparison: its pool tasks are dropped or stopped.
       const controller = new AbortController();
       const onClose = () => {
@@ -87,7 +82,9 @@ const routes: ResourcePlugin = (app, { ctx }, done) => {
       };
       reply.raw.on('close', onClose);
       try {
-        return (await compareRunsAsync(ctx.catalog, ids, { metrics, maxWork: COMPARE_MAX_WORK }, runTests, controller.signal)) as unknown as Record<string, unknown>;
+        // The permutation tests run on a pool thread; without a pool (a server that runs no
+        // simulations) in-process, still under the work cap.
+        return (await compareRuns({ catalog: ctx.catalog, pool: ctx.pool, signal: controller.signal }, { ids, metrics, maxWork: COMPARE_MAX_WORK })) as unknown as Record<string, unknown>;
       } catch (e) {
         if (controller.signal.aborted) request.log.info({ runs: ids.length, by: request.principal?.id }, 'comparison stopped: the client went away');
         throw e;
@@ -114,7 +111,7 @@ const routes: ResourcePlugin = (app, { ctx }, done) => {
       },
     },
     (request) =>
-      buildLeaderboard(ctx.catalog, { metric: metricOf(request.query.metric), filter: request.query.filter, since: request.query.since, limit: request.query.limit }) as unknown as Record<
+      readLeaderboard(ctx, { metric: metricOf(request.query.metric), filter: request.query.filter, since: request.query.since, limit: request.query.limit }) as unknown as Record<
         string,
         unknown
       >,

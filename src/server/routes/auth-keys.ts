@@ -3,11 +3,11 @@
  * in this one response and nowhere else, ever) and `DELETE /api/v1/auth/keys/{id}` (revoke).
  */
 import { z } from 'zod';
-import { KEY_NAME_PATTERN, MAX_KEY_LIFETIME_SECONDS, createApiKey } from '../../auth/api-keys.js';
+import { readClock } from '../../clock.js';
 import { ROLES } from '../../core/roles.js';
 import { parseDurationSeconds } from '../../core/duration.js';
 import { LuckyError } from '../../errors.js';
-import { getApiKey, listApiKeys, revokeApiKey } from '../../store/api-keys-repo.js';
+import { KEY_NAME_PATTERN, MAX_KEY_LIFETIME_SECONDS, createKey, listKeys, revokeKey } from '../../usecases/keys.js';
 import type { ResourcePlugin } from '../context.js';
 import { COMMON_ERRORS, errorResponses } from '../error-envelope.js';
 import { intParam } from '../schemas.js';
@@ -44,7 +44,7 @@ const authKeysRoutes: ResourcePlugin = (app, { ctx }, done) => {
       config: { role: 'admin', rateClass: 'read' },
       schema: { summary: 'List API keys (never the keys themselves)', tags: ['auth'], response: { 200: z.object({ items: z.array(ApiKeySchema) }), ...COMMON_ERRORS } },
     },
-    () => ({ items: listApiKeys(ctx.catalog.db) }),
+    () => ({ items: listKeys({ catalog: ctx.catalog }) }),
   );
 
   app.post(
@@ -64,10 +64,13 @@ const authKeysRoutes: ResourcePlugin = (app, { ctx }, done) => {
       if (seconds !== undefined && seconds > MAX_KEY_LIFETIME_SECONDS) {
         throw new LuckyError('E_INPUT_INVALID', 'invalid request', ['body.expires_in: at most 3650d']);
       }
-      const { record, key } = createApiKey(ctx.catalog.db, ctx.serverSecret, { name, role, expiresInSeconds: seconds }, ctx.now());
-      request.log.info({ key_id: record.id, role, by: request.principal?.id }, 'api key created');
+      const created = createKey(
+        { catalog: ctx.catalog, config: ctx.config, clock: readClock(new Date(ctx.now())), serverSecret: ctx.serverSecret },
+        { name, role, expiresInSeconds: seconds },
+      );
+      request.log.info({ key_id: created.id, role, by: request.principal?.id }, 'api key created');
       reply.code(201);
-      return { ...record, key };
+      return created;
     },
   );
 
@@ -83,8 +86,7 @@ const authKeysRoutes: ResourcePlugin = (app, { ctx }, done) => {
       },
     },
     (request) => {
-      if (!getApiKey(ctx.catalog.db, request.params.id)) throw new LuckyError('E_NOT_FOUND', `no API key with id ${request.params.id}`);
-      const record = revokeApiKey(ctx.catalog.db, request.params.id, new Date(ctx.now()).toISOString())!;
+      const record = revokeKey({ catalog: ctx.catalog, clock: readClock(new Date(ctx.now())) }, request.params.id);
       request.log.info({ key_id: record.id, by: request.principal?.id }, 'api key revoked');
       return record;
     },

@@ -3,9 +3,8 @@
  * `GET /api/v1/draws/{contest}`. Items have the same JSON shape as `luckyfive draws show --json`.
  */
 import { z } from 'zod';
-import type { Draw } from '../../core/draw.js';
 import { LuckyError } from '../../errors.js';
-import { getDraw, listDraws } from '../../store/draws-repo.js';
+import { getDraw, listDraws } from '../../usecases/draws.js';
 import type { ResourcePlugin } from '../context.js';
 import { COMMON_ERRORS, errorResponses } from '../error-envelope.js';
 import { ResponseCache } from '../response-cache.js';
@@ -39,25 +38,6 @@ export const DrawSchema = z
     source: z.string(),
   })
   .meta({ id: 'Draw', description: 'One draw; money in integer centavos; null where the source had no value.' });
-
-export type DrawJson = z.infer<typeof DrawSchema>;
-
-const tier = (d: Draw, hits: 2 | 3 | 4 | 5) => ({ hits, winners: d.tiers[hits].winners, prize_cents: d.tiers[hits].prize_cents });
-
-/** The stable JSON shape of one draw (the CLI's `drawJson`). */
-export function toDrawJson(d: Draw): DrawJson {
-  return {
-    contest: d.contest,
-    date: d.date,
-    balls: [...d.balls],
-    tiers: { quina: tier(d, 5), quadra: tier(d, 4), terno: tier(d, 3), duque: tier(d, 2) },
-    accumulated_5_cents: d.accumulated_5_cents,
-    revenue_cents: d.revenue_cents,
-    currency: d.currency,
-    synthetic: d.synthetic,
-    source: d.source,
-  };
-}
 
 const ListQuery = z.strictObject({
   from: ContestParam.optional(),
@@ -99,11 +79,8 @@ const drawsRoutes: ResourcePlugin = (app, { ctx }, done) => {
       const after = q.cursor === undefined ? undefined : decodeCursor(tag, q.cursor);
       const key = [q.from, q.to, q.since, q.until, order, limit, after].join('|');
       const entry = pages.get(key, DrawPageSchema, () => {
-        // One query per page: ask for one more row than the page to know whether another follows.
-        const rows = listDraws(ctx.catalog.db, { from: q.from, to: q.to, since: q.since, until: q.until, order, after, limit: limit + 1 });
-        const page = rows.slice(0, limit);
-        const last = page.at(-1);
-        return { items: page.map(toDrawJson), next_cursor: rows.length > limit && last ? encodeCursor(tag, last.contest) : null };
+        const page = listDraws({ catalog: ctx.catalog }, { from: q.from, to: q.to, since: q.since, until: q.until, order, after, limit });
+        return { items: page.items, next_cursor: page.next_after === null ? null : encodeCursor(tag, page.next_after) };
       });
       ResponseCache.send(reply, entry);
     },
@@ -122,11 +99,7 @@ const drawsRoutes: ResourcePlugin = (app, { ctx }, done) => {
     },
     (request, reply) => {
       const { contest } = request.params;
-      const entry = draws.get(String(contest), DrawSchema, () => {
-        const d = getDraw(ctx.catalog.db, contest);
-        if (!d) throw new LuckyError('E_NOT_FOUND', `contest ${contest} is not in the catalog`);
-        return toDrawJson(d);
-      });
+      const entry = draws.get(String(contest), DrawSchema, () => getDraw({ catalog: ctx.catalog }, contest));
       ResponseCache.send(reply, entry);
     },
   );

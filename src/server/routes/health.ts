@@ -5,8 +5,8 @@
  * body (monitors read the body, not an error envelope). Never cached (`no-store`).
  */
 import { z } from 'zod';
-import { mebibytes, readDiskSpace } from '../../store/disk-space.js';
-import { type Db, prepareCached } from '../../store/sqlite.js';
+import { readClock } from '../../clock.js';
+import { readHealth } from '../../usecases/health.js';
 import type { ResourcePlugin } from '../context.js';
 
 export const HealthSchema = z
@@ -27,15 +27,6 @@ export const HealthSchema = z
   })
   .meta({ id: 'Health' });
 
-function check(db: Db): 'ok' | 'error' {
-  try {
-    prepareCached(db, 'SELECT 1 FROM sqlite_schema LIMIT 1').get();
-    return 'ok';
-  } catch {
-    return 'error';
-  }
-}
-
 const healthRoutes: ResourcePlugin = (app, { ctx }, done) => {
   app.get(
     '/health',
@@ -48,19 +39,12 @@ const healthRoutes: ResourcePlugin = (app, { ctx }, done) => {
       },
     },
     (_request, reply) => {
-      const databases = { catalog: check(ctx.catalog.db) };
-      const disk = readDiskSpace(ctx.config.data_dir, mebibytes(ctx.config.disk_min_free_mb));
-      const fault = ctx.storageFaults.recent();
-      const healthy = Object.values(databases).every((s) => s === 'ok') && disk.status === 'ok' && fault === undefined;
-      reply.code(healthy ? 200 : 503);
-      return {
-        status: healthy ? ('ok' as const) : ('unhealthy' as const),
-        version: ctx.version,
-        uptime_seconds: Math.floor((ctx.now() - ctx.startedAtMs) / 1000),
-        databases,
-        disk,
-        last_fault: fault ? { code: fault.code, message: fault.message, at: new Date(fault.at_ms).toISOString() } : null,
-      };
+      const health = readHealth(
+        { catalog: ctx.catalog, config: ctx.config, clock: readClock(new Date(ctx.now())) },
+        { version: ctx.version, startedAtMs: ctx.startedAtMs, lastFault: ctx.storageFaults.recent() },
+      );
+      reply.code(health.status === 'ok' ? 200 : 503);
+      return health;
     },
   );
   done();

@@ -10,7 +10,7 @@ import multipart from '@fastify/multipart';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { LuckyError } from '../../errors.js';
-import { listImports } from '../../store/imports-repo.js';
+import { listImports } from '../../usecases/draws.js';
 import type { ResourcePlugin } from '../context.js';
 import { COMMON_ERRORS, errorResponses } from '../error-envelope.js';
 import { BoolParam, CursorParam, DEFAULT_PAGE, LimitParam, decodeCursor, encodeCursor, pageSchema } from '../schemas.js';
@@ -116,10 +116,8 @@ const importsRoutes: ResourcePlugin = (app, { ctx }, done) => {
     (request) => {
       const limit = request.query.limit ?? DEFAULT_PAGE;
       const before = request.query.cursor === undefined ? undefined : decodeCursor('imports', request.query.cursor);
-      const rows = listImports(ctx.catalog.db, { limit: limit + 1, before });
-      const page = rows.slice(0, limit);
-      const last = page.at(-1);
-      return { items: page, next_cursor: rows.length > limit && last ? encodeCursor('imports', last.id) : null };
+      const page = listImports({ catalog: ctx.catalog }, { limit, before });
+      return { items: page.items, next_cursor: page.next_before === null ? null : encodeCursor('imports', page.next_before) };
     },
   );
   done();

@@ -6,26 +6,15 @@
  * hashes like the same recipe given inline.
  */
 import { z } from 'zod';
-import { listPresets, loadPreset, presetNames } from '../../core/recipe/load.js';
-import { type Recipe, parseRecipe, parseRecipeDetailed, recipeHash } from '../../core/recipe/schema.js';
-import { LuckyError, isLuckyError } from '../../errors.js';
-import {
-  SAVED_RECIPE_NAME,
-  type SavedRecipeRow,
-  deleteSavedRecipe,
-  insertSavedRecipe,
-  listSavedRecipes,
-  requireSavedRecipe,
-  setDefaultRecipe,
-  updateSavedRecipe,
-} from '../../store/saved-recipes-repo.js';
+import { readClock } from '../../clock.js';
+import * as recipes from '../../usecases/recipes.js';
 import type { ResourcePlugin } from '../context.js';
 import { COMMON_ERRORS, errorResponses } from '../error-envelope.js';
 import { RecipeObjectSchema } from '../run-schemas.js';
 import { DEFAULT_PAGE, KeyCursorParam, LimitParam, decodeKeyCursor, encodeKeyCursor, pageSchema } from '../schemas.js';
 import { PRESET_NAME, parseBodyRecipe } from '../simulation-request.js';
 
-const RecipeName = z.string().regex(SAVED_RECIPE_NAME, 'must be 1-64 letters, digits, dots, dashes or underscores, starting with a letter or digit');
+const RecipeName = z.string().regex(recipes.SAVED_RECIPE_NAME, 'must be 1-64 letters, digits, dots, dashes or underscores, starting with a letter or digit');
 
 export const SavedRecipeSchema = z
   .object({
@@ -54,29 +43,12 @@ const ValidationSchema = z
   })
   .meta({ id: 'RecipeValidation' });
 
-function savedJson(row: SavedRecipeRow): z.infer<typeof SavedRecipeSchema> {
-  const recipe = parseRecipe(JSON.parse(row.recipe_json));
-  return {
-    name: row.name,
-    strategy: recipe.strategy,
-    recipe_hash: row.recipe_hash,
-    is_default: row.is_default === 1,
-    recipe: recipe,
-    created_at: row.created_at,
-    updated_at: row.updated_at,
-  };
-}
-
-function presetJson(name: string, recipe: Recipe): z.infer<typeof PresetSchema> {
-  return { name, description: recipe.description ?? '', strategy: recipe.strategy, recipe_hash: recipeHash(recipe), recipe: recipe };
-}
-
 const NameParams = z.strictObject({ name: RecipeName });
 const RecipeBody = z.strictObject({ recipe: RecipeObjectSchema });
 
 const recipesRoutes: ResourcePlugin = (app, { ctx }, done) => {
-  const db = ctx.catalog.db;
-  const nowIso = () => new Date(ctx.now()).toISOString();
+  /** the catalog, and the time of this request */
+  const deps = () => ({ catalog: ctx.catalog, clock: readClock(new Date(ctx.now())) });
   const analyst = { role: 'analyst', rateClass: 'write' } as const;
   const viewer = { role: 'viewer', rateClass: 'read' } as const;
 
@@ -94,10 +66,9 @@ const recipesRoutes: ResourcePlugin = (app, { ctx }, done) => {
     (request) => {
       const limit = request.query.limit ?? DEFAULT_PAGE;
       const after = request.query.cursor === undefined ? undefined : (decodeKeyCursor('recipes', request.query.cursor, ['string'])[0] as string);
-      const rows = listSavedRecipes(db, { after, limit: limit + 1 });
-      const page = rows.slice(0, limit);
-      const last = page.at(-1);
-      return { items: page.map(savedJson), next_cursor: rows.length > limit && last ? encodeKeyCursor('recipes', [last.name]) : null };
+      const page = recipes.listSavedRecipes(ctx, { after, limit });
+      const last = page.items.at(-1);
+      return { items: page.items, next_cursor: page.more && last ? encodeKeyCursor('recipes', [last.name]) : null };
     },
   );
 
@@ -114,10 +85,10 @@ const recipesRoutes: ResourcePlugin = (app, { ctx }, done) => {
     },
     (request, reply) => {
       const { recipe } = parseBodyRecipe(request.body.recipe);
-      const row = insertSavedRecipe(db, request.body.name, recipe, nowIso());
-      request.log.info({ recipe: row.name, by: request.principal?.id }, 'recipe saved');
+      const saved = recipes.saveRecipe(deps(), { name: request.body.name, recipe });
+      request.log.info({ recipe: saved.name, by: request.principal?.id }, 'recipe saved');
       reply.code(201);
-      return savedJson(row);
+      return saved;
     },
   );
 
@@ -132,16 +103,8 @@ const recipesRoutes: ResourcePlugin = (app, { ctx }, done) => {
         response: { 200: ValidationSchema, ...COMMON_ERRORS, ...errorResponses(413) },
       },
     },
-    (request) => {
-      try {
-        const parsed = parseRecipeDetailed(request.body.recipe);
-        return { valid: true, errors: [], format: parsed.format, notes: parsed.notes, recipe_hash: recipeHash(parsed.recipe), recipe: parsed.recipe as unknown as Record<string, unknown> };
-      } catch (e) {
-        if (!isLuckyError(e)) throw e;
-        // Paths relative to the recipe, as `luckyfive recipes validate` prints them.
-        return { valid: false, errors: e.details.length ? e.details : [e.message], format: null, notes: [], recipe_hash: null, recipe: null };
-      }
-    },
+    // paths relative to the recipe, as `luckyfive recipes validate` prints them
+    (request) => recipes.validateRecipe({ recipe: request.body.recipe }),
   );
 
   app.get(
@@ -150,7 +113,7 @@ const recipesRoutes: ResourcePlugin = (app, { ctx }, done) => {
       config: viewer,
       schema: { summary: 'One saved recipe', tags: ['recipes'], params: NameParams, response: { 200: SavedRecipeSchema, ...COMMON_ERRORS, ...errorResponses(404) } },
     },
-    (request) => savedJson(requireSavedRecipe(db, request.params.name)),
+    (request) => recipes.showSavedRecipe(ctx, { name: request.params.name }),
   );
 
   app.put(
@@ -167,7 +130,7 @@ const recipesRoutes: ResourcePlugin = (app, { ctx }, done) => {
     },
     (request) => {
       const { recipe } = parseBodyRecipe(request.body.recipe);
-      return savedJson(updateSavedRecipe(db, request.params.name, recipe, nowIso()));
+      return recipes.replaceSavedRecipe(deps(), { name: request.params.name, recipe });
     },
   );
 
@@ -182,10 +145,7 @@ const recipesRoutes: ResourcePlugin = (app, { ctx }, done) => {
         response: { 200: z.object({ name: z.string(), deleted: z.literal(true) }), ...COMMON_ERRORS, ...errorResponses(404) },
       },
     },
-    (request) => {
-      deleteSavedRecipe(db, request.params.name);
-      return { name: request.params.name, deleted: true as const };
-    },
+    (request) => recipes.deleteSavedRecipe(ctx, { name: request.params.name }),
   );
 
   app.post(
@@ -199,7 +159,7 @@ const recipesRoutes: ResourcePlugin = (app, { ctx }, done) => {
         response: { 200: SavedRecipeSchema, ...COMMON_ERRORS, ...errorResponses(404) },
       },
     },
-    (request) => savedJson(setDefaultRecipe(db, request.params.name, nowIso())),
+    (request) => recipes.makeDefaultRecipe(deps(), { name: request.params.name }),
   );
 
   app.get(
@@ -208,7 +168,7 @@ const recipesRoutes: ResourcePlugin = (app, { ctx }, done) => {
       config: viewer,
       schema: { summary: 'The recipes shipped with luckyfive', tags: ['recipes'], response: { 200: z.object({ items: z.array(PresetSchema) }), ...COMMON_ERRORS } },
     },
-    () => ({ items: listPresets().map((p) => presetJson(p.name, p.recipe)) }),
+    () => ({ items: recipes.listPresetRecipes() }),
   );
 
   app.get(
@@ -222,11 +182,7 @@ const recipesRoutes: ResourcePlugin = (app, { ctx }, done) => {
         response: { 200: PresetSchema, ...COMMON_ERRORS, ...errorResponses(404) },
       },
     },
-    (request) => {
-      const name = request.params.name;
-      if (!presetNames().includes(name)) throw new LuckyError('E_NOT_FOUND', `no preset "${name}"; presets: ${presetNames().join(', ')}`);
-      return presetJson(name, loadPreset(name));
-    },
+    (request) => recipes.showPreset({ name: request.params.name }),
   );
   done();
 };

@@ -6,17 +6,23 @@
  * and `DELETE /runs/{run_id}`. Run ids are checked against the run id pattern before they get
  * anywhere near a path.
  */
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
-import { csvLine } from '../../core/csv.js';
-import { runRowJson } from '../../engine/run-json.js';
-import { type TicketRow, deleteRun, iterateTickets, readRunReport } from '../../engine/runs.js';
-import { LuckyError } from '../../errors.js';
-import { RUN_ID_PATTERN, openRunFile, readContestPage, runFilePath } from '../../store/run-file.js';
-import { RUN_METRIC_COLUMNS, RUN_STATUSES, type RunRow, listRuns, ordersByLift, requireRun, runLivenessStamp, runOrder, runOrderValue } from '../../store/runs-repo.js';
-import type { Catalog } from '../../store/catalog.js';
-import { isStorageFault, toStorageError } from '../../store/storage-errors.js';
+import {
+  RUN_ID_PATTERN,
+  RUN_METRIC_COLUMNS,
+  RUN_STATUSES,
+  deleteRun,
+  exportRunTickets,
+  listRunContests,
+  listRuns,
+  readRunFileInfo,
+  runListOrder,
+  runListStamp,
+  showRun,
+} from '../../usecases/runs.js';
+import { isStorageFault, toStorageError } from '../../usecases/storage-errors.js';
 import type { ResourcePlugin } from '../context.js';
 import { COMMON_ERRORS, errorResponses } from '../error-envelope.js';
 import { ResponseCache } from '../response-cache.js';
@@ -60,26 +66,15 @@ const ListQuery = z.strictObject({
   cursor: KeyCursorParam,
 });
 
-const CSV_HEAD = csvLine(['contest', 'ticket', 'numbers', 'hits']);
 /** Bytes gathered before a CSV chunk is handed to the socket. */
 const CSV_CHUNK = 64 * 1024;
 
-/** The index row, or E_DATA_MISSING when its file is gone (the repair tool marks those). */
-function requireRunFile(catalog: Catalog, runId: string): { row: RunRow; file: string } {
-  const row = requireRun(catalog.db, runId);
-  const file = runFilePath(catalog.dataDir, runId);
-  if (!existsSync(file)) throw new LuckyError('E_DATA_MISSING', `the file of run ${runId} is missing; \`luckyfive maintain --repair\` marks it`);
-  return { row, file };
-}
-
-/** The CSV of `luckyfive runs export`, in chunks, from rows whose first one was already read. */
-function* ticketsCsv(first: IteratorResult<TicketRow>, rest: Iterator<TicketRow>): Generator<string> {
+/** Text pieces gathered into chunks of about {@link CSV_CHUNK} bytes; stopping early stops the source. */
+function* chunked(pieces: Generator<string>): Generator<string> {
   try {
-    yield CSV_HEAD;
     let chunk = '';
-    for (let next = first; !next.done; next = rest.next()) {
-      const r = next.value;
-      chunk += csvLine([r.contest, r.ticket, r.numbers.join(' '), r.hits]);
+    for (const piece of pieces) {
+      chunk += piece;
       if (chunk.length >= CSV_CHUNK) {
         yield chunk;
         chunk = '';
@@ -87,19 +82,17 @@ function* ticketsCsv(first: IteratorResult<TicketRow>, rest: Iterator<TicketRow>
     }
     if (chunk) yield chunk;
   } finally {
-    // A client that goes away stops this generator: the run file's reader is closed with it.
-    rest.return?.();
+    pieces.return(undefined);
   }
 }
 
 const RunPageSchema = pageSchema(RunSchema);
 
 const runsRoutes: ResourcePlugin = (app, { ctx }, done) => {
-  const db = ctx.catalog.db;
   // Pages are served from a cache keyed by the catalog's version: a list of 50 runs costs a few
   // milliseconds to encode and validate, a cache hit a few microseconds; any write (a run
   // finishing, or a contest written by a running one) makes the next request rebuild it.
-  const pages = new ResponseCache(db);
+  const pages = new ResponseCache(ctx.catalog.db);
 
   app.get(
     '/runs',
@@ -114,15 +107,14 @@ const runsRoutes: ResourcePlugin = (app, { ctx }, done) => {
     },
     (request, reply) => {
       const q = request.query;
-      const { column, desc } = runOrder({ order_by: q.order_by, desc: q.desc });
-      const tag = `runs.${column}${ordersByLift(column) ? '.lift' : ''}.${desc ? 'desc' : 'asc'}`;
+      const { column, desc, by } = runListOrder({ order_by: q.order_by, desc: q.desc });
+      const tag = `runs.${column}${by === 'lift' ? '.lift' : ''}.${desc ? 'desc' : 'asc'}`;
       const kind = column === 'created_at' ? 'string' : 'nullable-number';
       const after = q.cursor === undefined ? undefined : decodeKeyCursor(tag, q.cursor, [kind, 'string']);
       const limit = q.limit ?? DEFAULT_PAGE;
-      const key = JSON.stringify([q.name, q.status, q.recipe_hash, q.sweep_id, q.from, q.to, column, desc, limit, after, runLivenessStamp(db)]);
+      const key = JSON.stringify([q.name, q.status, q.recipe_hash, q.sweep_id, q.from, q.to, column, desc, limit, after, runListStamp(ctx)]);
       const entry = pages.get(key, RunPageSchema, () => {
-        // One query per page: one row more than the page says whether another follows.
-        const rows = listRuns(db, {
+        const list = listRuns(ctx, {
           name: q.name,
           status: q.status,
           recipe_hash: q.recipe_hash,
@@ -131,14 +123,12 @@ const runsRoutes: ResourcePlugin = (app, { ctx }, done) => {
           to: q.to,
           order_by: column,
           desc,
-          limit: limit + 1,
+          limit,
           after: after === undefined ? undefined : { value: after[0]!, run_id: after[1] as string },
         });
-        const page = rows.slice(0, limit);
-        const last = page.at(-1);
         return {
-          items: page.map((r) => runRowJson(r) as z.infer<typeof RunSchema>),
-          next_cursor: rows.length > limit && last ? encodeKeyCursor(tag, [runOrderValue(last, column), last.run_id]) : null,
+          items: list.runs as Array<z.infer<typeof RunSchema>>,
+          next_cursor: list.next ? encodeKeyCursor(tag, [list.next.value, list.next.run_id]) : null,
         };
       });
       ResponseCache.send(reply, entry);
@@ -156,12 +146,7 @@ const runsRoutes: ResourcePlugin = (app, { ctx }, done) => {
         response: { 200: RunReportSchema, ...COMMON_ERRORS, ...errorResponses(404, 409) },
       },
     },
-    (request) => {
-      const id = request.params.run_id;
-      const report = readRunReport(ctx.catalog, id);
-      if (!report) throw new LuckyError('E_DATA_MISSING', `run ${id} has no report yet (it is running or was interrupted)`, ['see GET /api/v1/simulations for its job']);
-      return publicReport(report, ctx.catalog.dataDir);
-    },
+    (request) => publicReport(showRun(ctx, { run_id: request.params.run_id }), ctx.catalog.dataDir),
   );
 
   app.get(
@@ -181,33 +166,9 @@ const runsRoutes: ResourcePlugin = (app, { ctx }, done) => {
       },
     },
     (request) => {
-      const { file } = requireRunFile(ctx.catalog, request.params.run_id);
-      const limit = request.query.limit ?? DEFAULT_PAGE;
       const after = request.query.cursor === undefined ? undefined : decodeCursor('contests', request.query.cursor);
-      const rf = openRunFile(file, { mustExist: true, readonly: true });
-      try {
-        const rows = readContestPage(rf.db, { after, minHits: request.query.min_hits, limit: limit + 1 });
-        const page = rows.slice(0, limit);
-        const last = page.at(-1);
-        const ints = (s: string) => s.split(' ').map(Number);
-        return {
-          items: page.map((r) => ({
-            contest: r.contest,
-            draw_date: r.draw_date,
-            draw: ints(r.balls),
-            best_hits: r.best_hits,
-            best_ticket: r.best_ticket,
-            best_numbers: r.best_numbers === null ? null : ints(r.best_numbers),
-            hits_histogram: ints(r.hits_histogram),
-            cost_cents: r.cost_cents,
-            prize_cents: r.prize_cents,
-            prize_estimated: r.prize_estimated === 1,
-          })),
-          next_cursor: rows.length > limit && last ? encodeCursor('contests', last.contest) : null,
-        };
-      } finally {
-        rf.close();
-      }
+      const page = listRunContests(ctx, { run_id: request.params.run_id, after, min_hits: request.query.min_hits, limit: request.query.limit ?? DEFAULT_PAGE });
+      return { items: page.items, next_cursor: page.next === null ? null : encodeCursor('contests', page.next) };
     },
   );
 
@@ -224,12 +185,9 @@ const runsRoutes: ResourcePlugin = (app, { ctx }, done) => {
     },
     (request, reply) => {
       const id = request.params.run_id;
-      requireRunFile(ctx.catalog, id);
       // The file is opened and its first row read before the answer starts: a damaged or
       // unreadable file is an error envelope (422 naming it), never a 200 with a header line only.
-      const rows = iterateTickets(ctx.catalog, id);
-      const first = rows.next();
-      const stream = Readable.from(ticketsCsv(first, rows));
+      const stream = Readable.from(chunked(exportRunTickets(ctx, { run_id: id, format: 'csv' })));
       // Failing once the 200 is on its way: the client must see a failure, so the connection is
       // destroyed (a chunked body without its final chunk), and the fault is logged and counted.
       stream.once('error', (err) => {
@@ -264,13 +222,12 @@ const runsRoutes: ResourcePlugin = (app, { ctx }, done) => {
     },
     (request, reply) => {
       const id = request.params.run_id;
-      const { row, file } = requireRunFile(ctx.catalog, id);
       // A running run's file is being written (and its WAL not yet folded in): not a consistent copy.
-      if (row.status === 'running') throw new LuckyError('E_BUSY', `run ${id} is running; download its file when it has ended`);
+      const { file, size } = readRunFileInfo(ctx, { run_id: id });
       void reply
         .type('application/vnd.sqlite3')
         .header('content-disposition', `attachment; filename="${id}.sqlite"`)
-        .header('content-length', statSync(file).size)
+        .header('content-length', size)
         .send(createReadStream(file) as unknown as string);
     },
   );
@@ -287,9 +244,9 @@ const runsRoutes: ResourcePlugin = (app, { ctx }, done) => {
       },
     },
     (request) => {
-      deleteRun(ctx.catalog, request.params.run_id);
+      const deleted = deleteRun(ctx, { run_id: request.params.run_id });
       request.log.info({ run_id: request.params.run_id, by: request.principal?.id }, 'run deleted');
-      return { run_id: request.params.run_id, deleted: true as const };
+      return deleted;
     },
   );
   done();

@@ -1,30 +1,31 @@
 /**
  * Simulations: `POST /simulations` validates everything first (recipe, range, threads), then
- * answers small ones inside the request (200, the run report) and queues the rest as jobs (202,
- * the job); `GET /simulations`, `GET /simulations/{job_id}` and `POST /simulations/{job_id}/cancel`
- * follow the jobs. Jobs run on the server's one worker pool (see `engine/job-runner.ts`).
+ * queues a job; a small one is waited for and answered inside the request (200, the run report),
+ * the rest answer with the job (202). `GET /simulations`, `GET /simulations/{job_id}` and
+ * `POST /simulations/{job_id}/cancel` follow the jobs. The use cases are `usecases/simulations.ts`.
  */
-import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
-import { sharePool } from '../../engine/pool.js';
-import { parseSimulationSpec, runSimulationSpec } from '../../engine/simulation-spec.js';
+import { readClock } from '../../clock.js';
 import { LuckyError } from '../../errors.js';
-import { recipeHash } from '../../core/recipe/schema.js';
-import { JOB_ID_PATTERN, JOB_STATUSES, type JobView, cancelJob, listJobs, readJob } from '../../store/jobs-repo.js';
-import { RUN_STATUSES } from '../../store/runs-repo.js';
-import type { ResourcePlugin, ServerContext } from '../context.js';
-import { COMMON_ERRORS, errorResponses } from '../error-envelope.js';
-import { RecipeObjectSchema, RunReportSchema, publicReport } from '../run-schemas.js';
-import { CursorParam, DEFAULT_PAGE, LimitParam, decodeCursor, encodeCursor, pageSchema } from '../schemas.js';
 import {
+  JOB_ID_PATTERN,
+  JOB_STATUSES,
+  RUN_STATUSES,
   SYNC_MAX_ADVANCED_TICKETS,
   SYNC_MAX_CONTESTS,
   SYNC_MAX_COST,
   SYNC_MAX_TICKETS,
   SYNC_TIME_LIMIT_MS,
-  SimulationBodySchema,
-  resolveSimulation,
-} from '../simulation-request.js';
+  cancelSimulation,
+  getSimulation,
+  listSimulations,
+  submitSimulation,
+} from '../../usecases/simulations.js';
+import type { ResourcePlugin, ServerContext } from '../context.js';
+import { COMMON_ERRORS, errorResponses } from '../error-envelope.js';
+import { RecipeObjectSchema, RunReportSchema, publicReport } from '../run-schemas.js';
+import { CursorParam, DEFAULT_PAGE, LimitParam, decodeCursor, encodeCursor, pageSchema } from '../schemas.js';
+import { SimulationBodySchema } from '../simulation-request.js';
 
 export const JobSchema = z
   .object({
@@ -54,37 +55,6 @@ export const JobSchema = z
   })
   .meta({ id: 'Job', description: 'A queued simulation; follow it until status is completed, failed or cancelled, then read its run.' });
 
-type JobJson = z.infer<typeof JobSchema>;
-
-function jobJson(j: JobView): JobJson {
-  const spec = parseSimulationSpec(j.request_json);
-  return {
-    job_id: j.job_id,
-    kind: j.kind,
-    status: j.status,
-    run_id: j.run_id,
-    run_status: (j.run_status as JobJson['run_status']) ?? null,
-    contests_done: j.contests_done,
-    contests_planned: j.contests_planned,
-    error: j.error,
-    cancel_requested: j.cancel_requested === 1,
-    attempts: j.attempts,
-    created_at: j.created_at,
-    started_at: j.started_at,
-    finished_at: j.finished_at,
-    request: {
-      preset: spec.preset,
-      recipe_name: spec.recipe_name,
-      recipe_hash: recipeHash(spec.recipe),
-      recipe: spec.recipe,
-      from: spec.from,
-      to: spec.to,
-      name: spec.name,
-      threads: spec.threads,
-    },
-  };
-}
-
 const JobParams = z.strictObject({ job_id: z.string().regex(JOB_ID_PATTERN, 'must be a job id (job-...)') });
 
 /** Retry-After (seconds) of a submit refused because another process holds the catalog's write lock. */
@@ -96,8 +66,7 @@ function requirePool(ctx: ServerContext) {
 }
 
 const simulationsRoutes: ResourcePlugin = (app, { ctx }, done) => {
-  const db = ctx.catalog.db;
-  // Simulations running inside a request: a graceful stop asks them to stop at a contest boundary.
+  // Simulations answered inside a request: a graceful stop asks them to stop at a contest boundary.
   const inRequest = new Set<() => void>();
   app.addHook('preClose', (hookDone) => {
     for (const stop of inRequest) stop();
@@ -117,21 +86,9 @@ const simulationsRoutes: ResourcePlugin = (app, { ctx }, done) => {
     },
     async (request, reply) => {
       const { pool, jobs } = requirePool(ctx);
-      const { spec, sync } = resolveSimulation(db, request.body, pool.threads);
-      if (!sync) {
-        let job: JobView;
-        try {
-          job = await jobs.submit(spec);
-        } catch (e) {
-          // The catalog is locked by another process: nothing was queued; say when to try again.
-          if (e instanceof LuckyError && e.code === 'E_BUSY') reply.header('retry-after', SUBMIT_RETRY_AFTER_S);
-          throw e;
-        }
-        request.log.info({ job_id: job.job_id, by: request.principal?.id }, 'simulation queued');
-        return reply.code(202).send(jobJson(job));
-      }
-      // The run stops at a contest boundary when the client goes away, after SYNC_TIME_LIMIT_MS,
-      // or when the server shuts down (the run executor's cancel; the run stays resumable).
+      // A small simulation is answered inside the request: its job is waited for, and cancelled
+      // (stopping at a contest boundary, the run resumable) when the client goes away, after
+      // SYNC_TIME_LIMIT_MS, or when the server shuts down.
       const controller = new AbortController();
       let why: 'client' | 'time' | 'shutdown' | undefined;
       const stop = (reason: NonNullable<typeof why>) => {
@@ -145,28 +102,27 @@ const simulationsRoutes: ResourcePlugin = (app, { ctx }, done) => {
       const timer = setTimeout(() => stop('time'), SYNC_TIME_LIMIT_MS);
       const onShutdown = () => stop('shutdown');
       inRequest.add(onShutdown);
-      const env = {
-        catalog: ctx.catalog,
-        pool: spec.threads === null ? pool : sharePool(pool, spec.threads),
-        now: () => new Date(ctx.now()),
-        signal: controller.signal,
-      };
-      const started = performance.now();
       try {
-        const outcome = await runSimulationSpec(env, spec);
-        ctx.observeSimulation('sync', outcome.report.status, outcome.seconds, outcome.contests);
-        if (why !== undefined) {
-          const run = outcome.report.run_id;
-          request.log.info({ run_id: run, seconds: outcome.seconds, reason: why, by: request.principal?.id }, 'simulation in the request stopped');
-          const because = { client: 'the client went away', time: `it ran past ${SYNC_TIME_LIMIT_MS / 1000} s inside the request`, shutdown: 'the server is stopping' }[why];
-          throw new LuckyError('E_INTERRUPTED', `simulation stopped at a contest boundary: ${because}`, [
-            `run ${run}: ${outcome.report.status}, resumable with luckyfive simulate --resume ${run}`,
-          ]);
+        const done = await submitSimulation({ catalog: ctx.catalog, jobs, poolThreads: pool.threads, signal: controller.signal }, request.body);
+        if (done.kind === 'job') {
+          request.log.info({ job_id: done.job.job_id, by: request.principal?.id }, 'simulation queued');
+          return reply.code(202).send(done.job);
         }
-        request.log.info({ run_id: outcome.report.run_id, seconds: outcome.seconds, by: request.principal?.id }, 'simulation answered in the request');
-        return reply.code(200).send(publicReport(outcome.report, ctx.catalog.dataDir));
+        if (done.kind === 'stopped') {
+          const run = done.run;
+          request.log.info({ job_id: done.job_id, run_id: run?.run_id, reason: why, by: request.principal?.id }, 'simulation in the request stopped');
+          const because = why === undefined ? 'it was cancelled' : { client: 'the client went away', time: `it ran past ${SYNC_TIME_LIMIT_MS / 1000} s inside the request`, shutdown: 'the server is stopping' }[why];
+          throw new LuckyError(
+            'E_INTERRUPTED',
+            `simulation stopped at a contest boundary: ${because}`,
+            run ? [`run ${run.run_id}: ${run.status}, resumable with luckyfive simulate --resume ${run.run_id}`] : [],
+          );
+        }
+        request.log.info({ run_id: done.report.run_id, by: request.principal?.id }, 'simulation answered in the request');
+        return reply.code(200).send(publicReport(done.report, ctx.catalog.dataDir));
       } catch (e) {
-        if (!(e instanceof LuckyError && e.code === 'E_INTERRUPTED')) ctx.observeSimulation('sync', 'failed', (performance.now() - started) / 1000, 0);
+        // The catalog is locked by another process: nothing was queued; say when to try again.
+        if (e instanceof LuckyError && e.code === 'E_BUSY') reply.header('retry-after', SUBMIT_RETRY_AFTER_S);
         throw e;
       } finally {
         clearTimeout(timer);
@@ -190,10 +146,8 @@ const simulationsRoutes: ResourcePlugin = (app, { ctx }, done) => {
     (request) => {
       const limit = request.query.limit ?? DEFAULT_PAGE;
       const before = request.query.cursor === undefined ? undefined : decodeCursor('jobs', request.query.cursor);
-      const rows = listJobs(db, { status: request.query.status, before, limit: limit + 1 });
-      const page = rows.slice(0, limit);
-      const last = page.at(-1);
-      return { items: page.map(jobJson), next_cursor: rows.length > limit && last ? encodeCursor('jobs', last.seq) : null };
+      const page = listSimulations(ctx, { status: request.query.status, before, limit });
+      return { items: page.items, next_cursor: page.more && page.last_seq !== undefined ? encodeCursor('jobs', page.last_seq) : null };
     },
   );
 
@@ -209,9 +163,7 @@ const simulationsRoutes: ResourcePlugin = (app, { ctx }, done) => {
       },
     },
     (request) => {
-      const job = readJob(db, request.params.job_id);
-      if (!job) throw new LuckyError('E_NOT_FOUND', `no job ${request.params.job_id}`);
-      return jobJson(job);
+      return getSimulation(ctx, { job_id: request.params.job_id });
     },
   );
 
@@ -228,9 +180,9 @@ const simulationsRoutes: ResourcePlugin = (app, { ctx }, done) => {
     },
     (request) => {
       const id = request.params.job_id;
-      const job = ctx.jobs ? ctx.jobs.cancel(id) : cancelJob(db, id, new Date(ctx.now()).toISOString()).job;
+      const job = cancelSimulation({ catalog: ctx.catalog, jobs: ctx.jobs, clock: readClock(new Date(ctx.now())) }, { job_id: id });
       request.log.info({ job_id: id, by: request.principal?.id }, 'simulation cancel requested');
-      return jobJson(job);
+      return job;
     },
   );
   done();

@@ -1,7 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Catalog, openCatalog } from '../../src/store/catalog.js';
-import { type CellRow, countCells, insertSweep, listCells, listSweeps, parseSweepId, requireSweep, updateCell, updateSweep } from '../../src/store/sweeps-repo.js';
-import { tempDir } from '../helpers/cli.js';
+import { type Catalog, openCatalog } from '../../../src/store/catalog.js';
+import { hostname } from 'node:os';
+import { releaseOwnership } from '../../../src/store/process-owner.js';
+import {
+  type CellRow,
+  assignHoldoutRuns,
+  claimSweep,
+  countCells,
+  insertSweep,
+  listCells,
+  listSweeps,
+  parseSweepId,
+  readCellRuns,
+  requireSweep,
+  sweepOwnerKey,
+  updateCell,
+  updateSweep,
+} from '../../../src/store/sweeps-repo.js';
+import { tempDir } from '../../helpers/cli.js';
 
 let dir: string;
 let cleanup: () => void;
@@ -53,5 +69,22 @@ describe('sweeps repository', () => {
     expect(plan('SELECT status, COUNT(*) FROM sweep_cells WHERE sweep_id = ? GROUP BY status', 'x')).toMatch(/USING (COVERING )?INDEX sweep_cells_by_status/);
     expect(plan('SELECT * FROM sweeps ORDER BY created_at DESC, sweep_id DESC LIMIT 5')).toMatch(/SCAN sweeps USING INDEX sweeps_by_created/);
     expect(plan('SELECT * FROM sweep_cells WHERE run_id = ?', 'x')).toMatch(/sweep_cells_by_run/);
+  });
+
+  it('claims a sweep for this process (E_BUSY while a live owner runs it) and records holdout picks', () => {
+    const before = claimSweep(catalog.db, 'sw-two-000002', '2025-02-01T00:00:00Z');
+    expect(before.status).toBe('pending');
+    expect(requireSweep(catalog.db, 'sw-two-000002')).toMatchObject({ status: 'running', owner: `${process.pid}@${hostname()}`, started_at: '2025-02-01T00:00:00Z' });
+    expect(() => claimSweep(catalog.db, 'sw-two-000002', '2025-02-02T00:00:00Z')).toThrow(expect.objectContaining({ code: 'E_BUSY' }));
+    releaseOwnership(sweepOwnerKey('sw-two-000002'));
+    // the owner is gone: another claim takes it over and keeps the first start
+    claimSweep(catalog.db, 'sw-two-000002', '2025-02-03T00:00:00Z');
+    releaseOwnership(sweepOwnerKey('sw-two-000002'));
+    expect(requireSweep(catalog.db, 'sw-two-000002').started_at).toBe('2025-02-01T00:00:00Z');
+    assignHoldoutRuns(catalog.db, 'sw-two-000002', [{ cell_index: 0, run_id: 'h-000001' }, { cell_index: 1, run_id: 'h-000002' }]);
+    expect(listCells(catalog.db, 'sw-two-000002').map((c) => c.holdout_run_id)).toEqual(['h-000001', 'h-000002', null]);
+    // no run rows exist for these ids: the join finds none
+    expect(readCellRuns(catalog.db, 'sw-two-000002', 'holdout_run_id').size).toBe(0);
+    expect(readCellRuns(catalog.db, 'sw-one-000001', 'run_id').size).toBe(0);
   });
 });

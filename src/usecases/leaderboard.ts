@@ -1,5 +1,5 @@
 /**
- * The leaderboard: completed runs ranked by one metric (hit metrics by lift over each run's own
+ * The leaderboard use case: completed runs ranked by one metric (hit metrics by lift over each run's own
  * exact expectation, so ticket sizes compare fairly), each beside its exact baseline with a raw
  * p-value and Holm and Benjamini-Hochberg adjusted p-values computed over EVERY run that matches
  * the filter (and date), not just the rows shown: `--limit` trims the display, never the family.
@@ -13,16 +13,18 @@
 import { type FieldType, type FilterValue, compileFilter, inferFieldTypes } from '../core/filter-expr.js';
 import { METRIC_DOCS, METRIC_NAMES, type MetricName } from '../core/metrics.js';
 import { type RankBy, liftOf, rankByFor, rankEntries } from '../core/ranking.js';
-import type { Catalog } from '../store/catalog.js';
 import type { RunRow } from '../store/runs-repo.js';
-import { type MetricFigure, metricFigure, readRunMetrics } from './run-metrics.js';
+import { listCompletedRuns } from '../store/runs-queries.js';
+import { type MetricFigure, metricFigure, readRunMetrics } from '../engine/run-metrics.js';
+import type { UseCaseDeps } from './deps.js';
 
-export interface LeaderboardOptions {
+export interface LeaderboardInput {
   metric: MetricName;
+  /** a filter expression (src/core/filter-expr.ts), e.g. `history>=200 and strategy=advanced` */
   filter?: string | undefined;
   /** YYYY-MM-DD: runs created on or after */
   since?: string | undefined;
-  /** rows to show (all when undefined) */
+  /** rows to show; undefined shows every match (the adjustment covers every match either way) */
   limit?: number | undefined;
 }
 
@@ -97,7 +99,7 @@ function flatten(prefix: string, v: unknown, out: Record<string, FilterValue>): 
 }
 
 /** A run as the filter sees it. */
-export function filterRowOf(r: RunRow, metrics: Record<MetricName, number | null>): Record<string, FilterValue> {
+function filterRowOf(r: RunRow, metrics: Record<MetricName, number | null>): Record<string, FilterValue> {
   const recipe = JSON.parse(r.recipe_json) as Record<string, unknown>;
   const row: Record<string, FilterValue> = {
     run_id: r.run_id,
@@ -128,9 +130,16 @@ function withLift(f: MetricFigure): MetricFigure & { lift: number | null } {
   return { ...f, lift: liftOf(f.value, f.baseline) };
 }
 
-export function buildLeaderboard(catalog: Catalog, o: LeaderboardOptions): Leaderboard {
-  const sql = `SELECT * FROM runs WHERE status = 'completed' ${o.since ? 'AND created_at >= ?' : ''} ORDER BY status, created_at, run_id`;
-  const runs = catalog.db.prepare(sql).all(...(o.since ? [o.since] : [])) as RunRow[];
+/**
+ * Ranks the completed runs that match `filter` and `since` by `metric` (hit metrics by lift over
+ * each run's own exact expectation), each with its baseline and raw, Holm and BH p-values over
+ * EVERY matching run: `limit` trims the rows, never the family.
+ * Refuses a malformed filter, an unknown field or a type mismatch (E_USAGE).
+ * Returns the document `luckyfive leaderboard --json` prints and `GET /leaderboard` answers.
+ */
+export function readLeaderboard(deps: Pick<UseCaseDeps, 'catalog'>, o: LeaderboardInput): Leaderboard {
+  const catalog = deps.catalog;
+  const runs = listCompletedRuns(catalog, o.since);
   const candidates = runs.map((r) => {
     const m = readRunMetrics(catalog, r);
     return { r, m, row: filterRowOf(r, m.metrics) };

@@ -1,0 +1,58 @@
+/** Starting and resuming a backtest run: the use cases behind `simulate` and `simulate --resume`. */
+import type { RunRequest } from '../core/run-request.js';
+import { type ResolvedRun, resolveRunRequest } from '../engine/run-request.js';
+import type { RunEnv, RunEvent, RunReport } from '../engine/run-types.js';
+import { resumeRun as resumeRunFile, simulate } from '../engine/simulate.js';
+import { parseRunId } from '../store/run-file.js';
+import type { UseCaseDeps } from './deps.js';
+
+/** What a run needs besides the catalog and the pool: a clock for its timestamps and, optionally, its progress. */
+export interface RunDeps extends Pick<UseCaseDeps, 'catalog' | 'pool' | 'signal'> {
+  /** the time of each timestamp a long run writes (started, finished); the front-end's clock */
+  now: () => Date;
+  /** progress: `run_start`, one `contest` per contest written, `summary` */
+  onEvent?: ((e: RunEvent) => void) | undefined;
+}
+
+/** Where the request came from, for its refusals and its relative paths. */
+export interface StartRunInput {
+  request: RunRequest;
+  /** a relative `recipe_file` is read from here (the caller's working directory) */
+  cwd: string;
+}
+
+function envOf(deps: RunDeps): RunEnv {
+  return { catalog: deps.catalog, pool: deps.pool, now: deps.now, signal: deps.signal, onEvent: deps.onEvent };
+}
+
+/**
+ * Checks a run request against the catalog without creating anything: the recipe from its source
+ * (a relative file read from `input.cwd`), the seed override, the range rule and the plan
+ * (`engine/run-request.ts`). Refuses with E_USAGE, E_NOT_FOUND, E_RECIPE_INVALID, E_RANGE_INVALID
+ * or E_DATA_MISSING. Returns the resolved request and its plan: pass both to {@link startRun},
+ * which does not plan again.
+ */
+export function resolveRun(deps: Pick<UseCaseDeps, 'catalog'>, input: StartRunInput): ResolvedRun {
+  return resolveRunRequest(deps, input.request, { cwd: input.cwd });
+}
+
+/**
+ * Starts a resolved run ({@link resolveRun}) and carries it to completion, or to a clean stop
+ * when `deps.signal` aborts (then the report's status is `cancelled` and the run resumable).
+ * E_CONFLICT when the run id exists; a failing run is E_INTERNAL (its file and index say
+ * `failed`). Returns the run's report.
+ */
+export async function startRun(deps: RunDeps, resolved: ResolvedRun): Promise<RunReport> {
+  const { request, plan } = resolved;
+  return simulate(envOf(deps), { recipe: request.recipe, range: { from: request.from, to: request.to }, name: request.name ?? undefined }, plan);
+}
+
+/**
+ * Finishes the missing contests of an interrupted or cancelled run (recipe, range and seed come
+ * from its file). Refuses an unknown run (E_NOT_FOUND), a completed one (E_CONFLICT), one another
+ * process is running (E_BUSY) and one whose draws changed since it started (E_CONFLICT). Returns
+ * the run's report.
+ */
+export async function resumeRun(deps: RunDeps, input: { run_id: string }): Promise<RunReport> {
+  return resumeRunFile(envOf(deps), parseRunId(input.run_id));
+}
