@@ -15,10 +15,11 @@ import { type ZodTypeProvider, serializerCompiler, validatorCompiler } from 'fas
 import { ApiKeyVerifier } from '../auth/api-keys.js';
 import { checkJwtSecret } from '../auth/jwt.js';
 import type { Config } from '../config.js';
-import type { JobLog, JobRunner } from '../engine/job-runner.js';
+import type { JobRunner } from '../engine/job-runner.js';
 import type { PredictPool } from '../engine/pool.js';
 import type { Catalog } from '../store/catalog.js';
-import { toStorageError } from '../store/storage-errors.js';
+import { toStorageError } from '../usecases/storage-errors.js';
+import type { JobRunnerWiring } from '../usecases/serve.js';
 import type { ImportFileFn, ServerContext } from './context.js';
 import { createClientErrorHandler } from './client-errors.js';
 import { parseCorsOrigins, registerCors } from './cors.js';
@@ -35,7 +36,7 @@ import { type RouteEntry, installRouteGuard } from './route-table.js';
 import { API_PREFIX, RESOURCES } from './routes/index.js';
 import { ENCODINGS } from './response-cache.js';
 import { installSecurityHeaders, setSecurityHeaders } from './security-headers.js';
-import { type ObserveSimulation, installSimulationMetrics } from './simulation-metrics.js';
+import { installSimulationMetrics } from './simulation-metrics.js';
 import { StorageFaults } from './storage-faults.js';
 
 /** Pending-connection queue for `listen`: a burst of 1,000+ clients must not overflow it (Node's default is 511). */
@@ -45,20 +46,10 @@ export const LISTEN_BACKLOG = 2048;
 export const JSON_BODY_LIMIT = 1024 * 1024;
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
-/** What the app gives the job runner it asks its caller to create. */
-export interface JobRunnerWiring {
-  /** the app's logger, as the runner's (`component: jobs`) */
-  log: JobLog;
-  /** records each job's simulation in the app's metrics */
-  onOutcome: ObserveSimulation;
-  /** the app's clock */
-  now: () => number;
-}
-
 export interface ServerDeps {
   catalog: Catalog;
   config: Readonly<Config>;
-  /** HMAC key for API keys: `serve` reads it (`readServerSecret`, which creates it on first use) */
+  /** HMAC key for API keys: `serve` reads it (`prepareServer` in usecases/serve.ts; created on first use) */
   serverSecret: Buffer;
   /** milliseconds since the epoch (default Date.now) */
   now?: () => number;
@@ -75,10 +66,10 @@ export interface ServerDeps {
    */
   pool?: PredictPool;
   /**
-   * Creates the job runner on `pool` (not started: `serve` starts it once the app is built). The
-   * app stops it on close (running jobs are requeued).
+   * Creates the job runner on `pool` (not started: `serve` starts it once the app is built;
+   * `prepareServer` makes this). The app stops it on close (running jobs are requeued).
    */
-  createJobRunner?: (wiring: JobRunnerWiring) => JobRunner;
+  createJobRunner?: ((wiring: JobRunnerWiring) => JobRunner) | undefined;
   /**
    * Where the rate-limit buckets are kept (default: in memory, this app's own). `serve` passes
    * the Redis store when `rate_limit_redis_url` is set, and closes it after the app.

@@ -3,11 +3,11 @@ import { createApiKey } from '../../src/auth/api-keys.js';
 import type { Role } from '../../src/core/roles.js';
 import { readServerSecret } from '../../src/auth/server-secret.js';
 import { type Config, buildConfig } from '../../src/config.js';
-import { JobRunner } from '../../src/engine/job-runner.js';
 import { type PredictPool, createPredictPool } from '../../src/engine/pool.js';
 import { type ServerDeps, buildApp } from '../../src/server/app.js';
 import type { RateStore } from '../../src/server/rate-limit.js';
 import { openRateStore } from '../../src/server/rate-store-redis.js';
+import { prepareServer } from '../../src/usecases/serve.js';
 import { type Catalog, openCatalog } from '../../src/store/catalog.js';
 import { tempDir } from './cli.js';
 import { makeDraws, seedDraws } from './draws.js';
@@ -44,19 +44,10 @@ export type TestServerDeps = Partial<Omit<ServerDeps, 'catalog' | 'config' | 'cr
  * secret, let the app create its job runner on the pool, start the runner once the app is built.
  */
 async function buildServedApp(catalog: Catalog, config: Readonly<Config>, now: () => number, rateStore: RateStore, deps: TestServerDeps): Promise<FastifyInstance> {
-  const { runJobs, pool, ...rest } = deps;
-  let jobs: JobRunner | undefined;
-  const app = await buildApp({
-    rateStore,
-    catalog,
-    config,
-    now,
-    serverSecret: readServerSecret(catalog.db, config.server_secret),
-    pool,
-    ...(pool ? { createJobRunner: (wiring) => (jobs = new JobRunner({ catalog, pool, concurrency: config.job_concurrency, ...wiring })) } : {}),
-    ...rest,
-  });
-  if (runJobs !== false) jobs?.start();
+  const { runJobs, ...rest } = deps;
+  const setup = prepareServer({ catalog, config, pool: deps.pool });
+  const app = await buildApp({ catalog, config, now, rateStore, serverSecret: setup.serverSecret, createJobRunner: setup.createJobRunner, ...rest });
+  if (runJobs !== false) setup.startJobs();
   return app;
 }
 

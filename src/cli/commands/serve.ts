@@ -55,9 +55,8 @@ export function register(program: Command, ctx: CliContext): void {
       ctx.onCleanup(() => pool.close());
       // What buildApp does not do itself: the server secret is created on first use (a write),
       // and the job runner starts here, once the app is built (resuming jobs a previous process left).
-      const { readServerSecret } = await import('../../auth/server-secret.js');
-      const { JobRunner } = await import('../../engine/job-runner.js');
-      let jobs: InstanceType<typeof JobRunner> | undefined;
+      const { prepareServer } = await import('../../usecases/serve.js');
+      const setup = prepareServer({ catalog, config, pool });
       // Rate-limit buckets in Redis when several processes share them; closed after the app.
       const { openRateStore } = await import('../../server/rate-store-redis.js');
       const rateStore = await openRateStore(config.rate_limit_redis_url, (message, e) => ctx.out.warn(`${message} (${(e as Error).message})`));
@@ -65,16 +64,16 @@ export function register(program: Command, ctx: CliContext): void {
       const app = await buildApp({
         catalog,
         config,
-        serverSecret: readServerSecret(catalog.db, config.server_secret),
+        serverSecret: setup.serverSecret,
         tls,
         pool,
         rateStore,
-        createJobRunner: (wiring) => (jobs = new JobRunner({ catalog, pool, concurrency: config.job_concurrency, ...wiring })),
+        createJobRunner: setup.createJobRunner,
         // uploads are imported on the pool (parse and transaction): never on the event loop
         importFile: createImportOnPool(catalog, pool),
         logger: { stream: { write: (line) => void ctx.io.stdout.write(line) } },
       });
-      jobs?.start();
+      setup.startJobs();
       let address: string;
       try {
         address = await app.listen({ host: config.host, port: config.port, backlog: LISTEN_BACKLOG });
