@@ -79,9 +79,10 @@ async function serve(): Promise<void> {
   const catalog = openCatalog(dir);
   insertSyntheticDraws(catalog.db, DRAWS);
   seedRuns(catalog.db);
-  const { key } = createApiKey(catalog.db, readServerSecret(catalog.db, undefined), { name: 'load', role: 'viewer' }, Date.now());
+  const serverSecret = readServerSecret(catalog.db, undefined);
+  const { key } = createApiKey(catalog.db, serverSecret, { name: 'load', role: 'viewer' }, Date.now());
   // With --log, JSON lines are produced and serialised as in production but thrown away.
-  const app = await buildApp({ catalog, config, logger: { stream: { write: () => {} } } });
+  const app = await buildApp({ catalog, config, serverSecret, logger: { stream: { write: () => {} } } });
   const bare = Fastify();
   bare.get('/bare', () => ({ ok: true }));
   // The same backlog as `luckyfive serve`: 1,000 clients connecting at once must not overflow the accept queue.

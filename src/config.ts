@@ -42,6 +42,12 @@ export const CONFIG_FIELDS = {
   rate_limit_write: { env: 'LUCKYFIVE_RATE_LIMIT_WRITE', schema: int(1, 1_000_000), default: () => 60, doc: 'serve: write requests per minute per key' },
   rate_limit_heavy: { env: 'LUCKYFIVE_RATE_LIMIT_HEAVY', schema: int(1, 1_000_000), default: () => 10, doc: 'serve: simulate/sweep/import requests per minute per key' },
   rate_limit_ip: { env: 'LUCKYFIVE_RATE_LIMIT_IP', schema: int(1, 10_000_000), default: () => 1200, doc: 'serve: requests per minute per client IP' },
+  rate_limit_redis_url: {
+    env: 'LUCKYFIVE_RATE_LIMIT_REDIS_URL',
+    schema: z.string().regex(/^rediss?:\/\/\S+$/, 'a redis:// or rediss:// URL'),
+    default: () => undefined,
+    doc: 'serve: Redis URL (redis:// or rediss://) where rate-limit buckets are kept, shared by every server process; in memory, per process, when unset',
+  },
   trust_proxy: { env: 'LUCKYFIVE_TRUST_PROXY', schema: z.union([z.array(z.string()), z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))]), default: () => [], doc: 'serve: addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed (none by default)' },
   public_metrics: { env: 'LUCKYFIVE_PUBLIC_METRICS', schema: bool, default: () => false, doc: 'serve: /metrics without a key' },
   public_docs: { env: 'LUCKYFIVE_PUBLIC_DOCS', schema: bool, default: () => true, doc: 'serve: /docs and the OpenAPI document without a key' },
@@ -72,6 +78,7 @@ export interface Config {
   rate_limit_write: number;
   rate_limit_heavy: number;
   rate_limit_ip: number;
+  rate_limit_redis_url: string | undefined;
   trust_proxy: string[];
   public_metrics: boolean;
   public_docs: boolean;

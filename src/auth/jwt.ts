@@ -1,10 +1,11 @@
 /**
- * JSON Web Tokens, HS256 only, with node:crypto. The algorithm is pinned: a token whose header
- * says anything but `HS256` (including `none` and HS512) is refused before any signature work.
- * `exp` is required, the signature is compared in constant time and clocks may disagree by
- * {@link CLOCK_SKEW_SECONDS} at most.
+ * JSON Web Tokens, HS256 only: verified with `jose`. The algorithm is pinned: a token whose
+ * header says anything but `HS256` (including `none` and HS512) is refused before any signature
+ * work. `exp` is required, clocks may disagree by {@link CLOCK_SKEW_SECONDS} at most, a token
+ * lives at most the configured lifetime, and `aud`/`iss` are checked when configured.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { decodeProtectedHeader, errors, jwtVerify } from 'jose';
 import { LuckyError } from '../errors.js';
 import type { Role } from '../core/roles.js';
 import { isRole } from './roles.js';
@@ -38,34 +39,22 @@ export function checkJwtSecret(secret: string): Buffer {
   return bytes;
 }
 
-function sign(secret: Buffer, signingInput: string): Buffer {
-  return createHmac('sha256', secret).update(signingInput, 'ascii').digest();
-}
-
 function encodeJson(value: unknown): string {
   return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 }
 
-/** Mints a token. `iat` is set to `nowSeconds`. */
+/**
+ * Mints a token. `iat` is set to `nowSeconds`. Synchronous, so by hand (an HMAC over two JSON
+ * segments): jose only signs asynchronously, and `auth token` calls this synchronously.
+ */
 export function signJwt(secret: Buffer, claims: Omit<JwtClaims, 'iat'>, nowSeconds: number): string {
   if (!SUB_PATTERN.test(claims.sub)) throw new LuckyError('E_INPUT_INVALID', 'invalid token subject', ['sub: 1 to 128 plain characters']);
   const input = `${encodeJson({ alg: 'HS256', typ: 'JWT' })}.${encodeJson({ sub: claims.sub, role: claims.role, iat: nowSeconds, exp: claims.exp })}`;
-  return `${input}.${sign(secret, input).toString('base64url')}`;
+  return `${input}.${createHmac('sha256', secret).update(input, 'ascii').digest('base64url')}`;
 }
 
 /** Why a token was refused: logged server-side, never told to the client. */
 export type JwtRefusal = 'malformed' | 'algorithm' | 'signature' | 'claims' | 'expired' | 'not_yet_valid' | 'lifetime' | 'audience' | 'issuer';
-
-function decodeJsonSegment(segment: string): Record<string, unknown> | undefined {
-  try {
-    const value = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8')) as unknown;
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
 /** What the server requires of every token beyond the signature and `exp`. */
 export interface JwtPolicy {
@@ -80,36 +69,67 @@ export interface JwtPolicy {
 /** Thirty days: a token that lives longer is refused (an `exp` of 1e308 would never expire). */
 export const DEFAULT_MAX_JWT_LIFETIME_SECONDS = 30 * 86_400;
 
-/** The claims of a valid token, or why it is refused. Never throws. */
-export function verifyJwt(secret: Buffer, token: string, nowSeconds: number, policy: JwtPolicy = {}): JwtClaims | JwtRefusal {
+/**
+ * What is checked before jose sees the token, so that these refusals cost no signature work and
+ * a token has exactly one valid spelling: the size, three base64url segments, the pinned header
+ * (`alg` HS256, `typ` JWT or absent, no `crit`), and the signature in its canonical encoding
+ * (base64url without padding, unused low bits zero; jose would accept the other spellings).
+ */
+function precheck(token: string): JwtRefusal | undefined {
   if (token.length > MAX_JWT_LENGTH) return 'malformed';
   const parts = token.split('.');
   if (parts.length !== 3 || !parts.every((p) => SEGMENT.test(p))) return 'malformed';
-  const [h, p, s] = parts as [string, string, string];
-  const header = decodeJsonSegment(h);
-  if (!header) return 'malformed';
-  // Pinned algorithm: the header may not choose how it is verified.
+  let header: ReturnType<typeof decodeProtectedHeader>;
+  try {
+    header = decodeProtectedHeader(token);
+  } catch {
+    return 'malformed';
+  }
   if (header.alg !== 'HS256' || (header.typ !== undefined && header.typ !== 'JWT') || header.crit !== undefined) return 'algorithm';
-  const given = Buffer.from(s, 'base64url');
-  // One encoding of the signature: base64url without padding, with its unused low bits zero
-  // (other spellings of the same bytes are refused, so a token has exactly one valid form).
-  if (given.toString('base64url') !== s) return 'malformed';
-  const expected = sign(secret, `${h}.${p}`);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'signature';
-  const payload = decodeJsonSegment(p);
-  if (!payload) return 'malformed';
+  const s = parts[2]!;
+  if (Buffer.from(s, 'base64url').toString('base64url') !== s) return 'malformed';
+  return undefined;
+}
+
+/** jose's refusal, as ours. */
+function refusalOf(e: unknown): JwtRefusal {
+  if (e instanceof errors.JWSSignatureVerificationFailed) return 'signature';
+  if (e instanceof errors.JWTExpired) return 'expired';
+  if (e instanceof errors.JWTClaimValidationFailed) {
+    if (e.claim === 'aud') return 'audience';
+    if (e.claim === 'nbf' && e.reason === 'check_failed') return 'not_yet_valid';
+    return 'claims';
+  }
+  if (e instanceof errors.JOSEAlgNotAllowed) return 'algorithm';
+  return 'malformed';
+}
+
+const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** The claims of a valid token, or why it is refused. Never rejects. */
+export async function verifyJwt(secret: Buffer, token: string, nowSeconds: number, policy: JwtPolicy = {}): Promise<JwtClaims | JwtRefusal> {
+  const early = precheck(token);
+  if (early) return early;
+  let payload: Record<string, unknown>;
+  try {
+    ({ payload } = await jwtVerify(token, secret, {
+      algorithms: ['HS256'],
+      currentDate: new Date(nowSeconds * 1000),
+      clockTolerance: CLOCK_SKEW_SECONDS,
+      requiredClaims: ['exp'],
+      // The issuer is checked below: jose checks it before the audience, and the refusals keep their order.
+      ...(policy.audience !== undefined ? { audience: policy.audience } : {}),
+    }));
+  } catch (e) {
+    return refusalOf(e);
+  }
+  // jose checked the signature, exp (present, a number, not past), nbf and iat (numbers), and aud.
   const { sub, role, exp, iat, nbf } = payload;
   if (typeof sub !== 'string' || !SUB_PATTERN.test(sub) || !isRole(role) || !isTime(exp)) return 'claims';
-  if ((iat !== undefined && !isTime(iat)) || (nbf !== undefined && !isTime(nbf))) return 'claims';
-  if (nowSeconds >= exp + CLOCK_SKEW_SECONDS) return 'expired';
   const maxLifetime = policy.maxLifetimeSeconds ?? DEFAULT_MAX_JWT_LIFETIME_SECONDS;
-  if (exp - (iat ?? nowSeconds) > maxLifetime || exp - nowSeconds > maxLifetime + CLOCK_SKEW_SECONDS) return 'lifetime';
-  if (policy.audience !== undefined) {
-    const { aud } = payload;
-    if (!(aud === policy.audience || (Array.isArray(aud) && aud.includes(policy.audience)))) return 'audience';
-  }
+  if (exp - (isTime(iat) ? iat : nowSeconds) > maxLifetime || exp - nowSeconds > maxLifetime + CLOCK_SKEW_SECONDS) return 'lifetime';
   if (policy.issuer !== undefined && payload.iss !== policy.issuer) return 'issuer';
-  if (nbf !== undefined && nowSeconds + CLOCK_SKEW_SECONDS < nbf) return 'not_yet_valid';
-  if (iat !== undefined && nowSeconds + CLOCK_SKEW_SECONDS < iat) return 'not_yet_valid';
-  return { sub, role, exp, iat, nbf };
+  // jose checks iat's type only; a token issued in the future is not valid yet.
+  if (isTime(iat) && nowSeconds + CLOCK_SKEW_SECONDS < iat) return 'not_yet_valid';
+  return { sub, role, exp, iat: isTime(iat) ? iat : undefined, nbf: isTime(nbf) ? nbf : undefined };
 }

@@ -1,8 +1,11 @@
 /**
  * `buildApp`: the whole HTTP API as a fastify instance that is ready but not listening (tests
- * call `app.inject()`; `luckyfive serve` calls `listen`). Assembly order matters and is:
- * route guard, OpenAPI generator, error envelope, request hooks (security headers, CORS, the
- * gate, observation), response hooks (ETag, then compression), docs, then the resources.
+ * call `app.inject()`; `luckyfive serve` calls `listen`). It assembles without side effects: it
+ * writes nothing and starts nothing (the caller reads the server secret and starts the job
+ * runner), so the OpenAPI document can be printed from it without a catalog. Assembly order
+ * matters and is: route guard, OpenAPI generator, error envelope, request hooks (security
+ * headers, CORS, the gate, observation), response hooks (ETag, then compression), docs, then the
+ * resources.
  */
 import { randomUUID } from 'node:crypto';
 import compress from '@fastify/compress';
@@ -11,20 +14,21 @@ import Fastify, { LogController, type FastifyHttpsOptions, type FastifyInstance,
 import { type ZodTypeProvider, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { ApiKeyVerifier } from '../auth/api-keys.js';
 import { checkJwtSecret } from '../auth/jwt.js';
-import { readServerSecret } from '../auth/server-secret.js';
 import type { Config } from '../config.js';
-import { JobRunner } from '../engine/job-runner.js';
+import type { JobRunner } from '../engine/job-runner.js';
 import type { PredictPool } from '../engine/pool.js';
 import type { Catalog } from '../store/catalog.js';
-import { toStorageError } from '../store/storage-errors.js';
+import { toStorageError } from '../usecases/storage-errors.js';
+import type { JobRunnerWiring } from '../usecases/serve.js';
 import type { ImportFileFn, ServerContext } from './context.js';
 import { createClientErrorHandler } from './client-errors.js';
-import { installCors, parseCorsOrigins } from './cors.js';
+import { parseCorsOrigins, registerCors } from './cors.js';
 import { parseTrustProxy } from './trust-proxy.js';
 import { envelope, installErrorEnvelope } from './error-envelope.js';
-import { installEtag } from './etag.js';
+import { registerEtag } from './etag.js';
 import { installGate } from './gate.js';
 import { MetricsRegistry } from './metrics.js';
+import { MemoryRateStore, type RateStore } from './rate-limit.js';
 import { REDACT_PATHS, installObserve } from './observe.js';
 import { registerDocsRoutes, registerOpenApi } from './openapi.js';
 import { readPackageVersion } from '../version.js';
@@ -45,6 +49,8 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 export interface ServerDeps {
   catalog: Catalog;
   config: Readonly<Config>;
+  /** HMAC key for API keys: `serve` reads it (`prepareServer` in usecases/serve.ts; created on first use) */
+  serverSecret: Buffer;
   /** milliseconds since the epoch (default Date.now) */
   now?: () => number;
   /** where JSON log lines go (default stdout); the level is `config.log_level` */
@@ -55,11 +61,20 @@ export interface ServerDeps {
   importFile?: ImportFileFn;
   /**
    * The worker pool for simulations (`serve` creates one with `threads` and closes it after the
-   * app). Without it POST /simulations answers 501. The app never closes it.
+   * app). Without it (or without `createJobRunner`) POST /simulations answers 501. The app never
+   * closes it.
    */
   pool?: PredictPool;
-  /** run queued simulation jobs in this process (default true when there is a pool) */
-  runJobs?: boolean;
+  /**
+   * Creates the job runner on `pool` (not started: `serve` starts it once the app is built;
+   * `prepareServer` makes this). The app stops it on close (running jobs are requeued).
+   */
+  createJobRunner?: ((wiring: JobRunnerWiring) => JobRunner) | undefined;
+  /**
+   * Where the rate-limit buckets are kept (default: in memory, this app's own). `serve` passes
+   * the Redis store when `rate_limit_redis_url` is set, and closes it after the app.
+   */
+  rateStore?: RateStore;
 }
 
 declare module 'fastify' {
@@ -115,8 +130,7 @@ function fastifyOptions(deps: ServerDeps): FastifyServerOptions {
 
 /**
  * Builds the API. Throws E_INPUT_INVALID on unsafe configuration (short JWT secret, bad CORS list).
- * With a pool (and `runJobs` not false) the job runner starts once the app is ready, resuming
- * jobs a previous process left; `app.close()` stops it gracefully (running jobs are requeued).
+ * `app.close()` stops the job runner gracefully (running jobs are requeued).
  */
 export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
   const { config, catalog } = deps;
@@ -131,17 +145,8 @@ export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
   const metrics = new MetricsRegistry();
   let jobs: JobRunner | undefined;
   const observeSimulation = installSimulationMetrics(metrics, catalog.db, () => jobs?.running ?? 0);
-  if (deps.pool) {
-    jobs = new JobRunner({
-      catalog,
-      pool: deps.pool,
-      concurrency: config.job_concurrency,
-      now,
-      log: app.log.child({ component: 'jobs' }),
-      onOutcome: observeSimulation,
-    });
-  }
-  const serverSecret = readServerSecret(catalog.db, config.server_secret);
+  if (deps.pool && deps.createJobRunner) jobs = deps.createJobRunner({ log: app.log.child({ component: 'jobs' }), onOutcome: observeSimulation, now });
+  const { serverSecret } = deps;
   const ctx: ServerContext = {
     catalog,
     config,
@@ -169,11 +174,11 @@ export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
   installErrorEnvelope(app, (e) => ctx.storageFaults.record(e.code, e.message), config.data_dir);
 
   installSecurityHeaders(app, { tls: deps.tls !== undefined });
-  installCors(app, corsOrigins);
-  installGate(app, ctx);
+  await registerCors(app, corsOrigins);
+  installGate(app, ctx, deps.rateStore ?? new MemoryRateStore());
   installObserve(app, ctx.metrics);
 
-  installEtag(app);
+  await registerEtag(app);
   await app.register(compress, { global: true, threshold: 1024, encodings: ENCODINGS });
 
   await registerDocsRoutes(app, ctx);
@@ -182,6 +187,5 @@ export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
   const runner = jobs;
   if (runner) app.addHook('onClose', async () => runner.stop());
   await app.ready();
-  if (runner && deps.runJobs !== false) runner.start();
   return app;
 }

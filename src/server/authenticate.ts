@@ -87,8 +87,12 @@ function readCredential(request: FastifyRequest): { credential: string; header: 
   return { credential, header: bearer !== undefined ? 'authorization' : 'x-api-key' };
 }
 
-/** Resolves the caller, or null when there are no credentials. Throws E_UNAUTHORIZED for bad ones. */
-export function resolvePrincipal(request: FastifyRequest, ctx: ServerContext): Principal | null {
+/**
+ * Resolves the caller, or null when there are no credentials. Throws E_UNAUTHORIZED for bad ones.
+ * Synchronous for API keys (the hot path); a JWT is verified asynchronously (jose), so a token
+ * gives a promise, which rejects with E_UNAUTHORIZED when refused.
+ */
+export function resolvePrincipal(request: FastifyRequest, ctx: ServerContext): Principal | null | Promise<Principal> {
   const found = readCredential(request);
   if (found === undefined) return null;
   const { credential, header } = found;
@@ -100,11 +104,12 @@ export function resolvePrincipal(request: FastifyRequest, ctx: ServerContext): P
   }
   if (header === 'x-api-key') throw refused(request, 'X-API-Key does not hold an lf_ key');
   if (!ctx.jwtSecret) throw refused(request, 'not an API key and JWT is disabled');
-  const claims = verifyJwt(ctx.jwtSecret, credential, Math.floor(nowMs / 1000), {
+  return verifyJwt(ctx.jwtSecret, credential, Math.floor(nowMs / 1000), {
     maxLifetimeSeconds: ctx.config.jwt_max_lifetime_hours * 3600,
     audience: ctx.config.jwt_audience,
     issuer: ctx.config.jwt_issuer,
+  }).then((claims) => {
+    if (typeof claims === 'string') throw refused(request, `jwt ${claims}`);
+    return { id: `jwt:${claims.sub}`, kind: 'jwt', role: claims.role, name: claims.sub };
   });
-  if (typeof claims === 'string') throw refused(request, `jwt ${claims}`);
-  return { id: `jwt:${claims.sub}`, kind: 'jwt', role: claims.role, name: claims.sub };
 }

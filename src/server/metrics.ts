@@ -1,11 +1,14 @@
 /**
- * Prometheus metrics, written in the text exposition format (0.0.4) by hand: a request-duration
- * histogram and request counter by route/method/status, histograms and counters registered by
- * features (simulation durations, contests simulated), gauges read at scrape time (simulations
- * by status, job queue depth, anything registered later) and process memory.
+ * Prometheus metrics on prom-client: a request-duration histogram and request counter by
+ * route/method/status, histograms and counters registered by features (simulation durations,
+ * contests simulated, storage faults), gauges read at scrape time (simulations by status, job
+ * queue depth, anything registered later), and the process metrics prom-client collects itself
+ * (memory, CPU, handles, GC, event-loop lag) with a `luckyfive_build_info{version,node}` gauge.
  */
-const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
-const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+import { Counter as PromCounter, Gauge, Histogram as PromHistogram, Registry, collectDefaultMetrics, validateMetricName } from 'prom-client';
+import { readPackageVersion } from '../version.js';
+
+const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 export type GaugeSample = number | ReadonlyArray<{ labels: Readonly<Record<string, string>>; value: number }>;
 
@@ -14,33 +17,6 @@ export interface GaugeDefinition {
   help: string;
   /** read at every scrape; keep it cheap (one indexed query at most) */
   read: () => GaugeSample;
-}
-
-interface Series {
-  labels: string;
-  buckets: number[];
-  sum: number;
-  count: number;
-}
-
-function escapeLabel(v: string): string {
-  return v.replaceAll('\\', '\\\\').replaceAll('\n', '\\n').replaceAll('"', '\\"');
-}
-
-function labelText(labels: Readonly<Record<string, string>>): string {
-  const parts = Object.entries(labels).map(([k, v]) => `${k}="${escapeLabel(v)}"`);
-  return parts.length ? `{${parts.join(',')}}` : '';
-}
-
-function escapeHelp(v: string): string {
-  return v.replaceAll('\\', '\\\\').replaceAll('\n', '\\n');
-}
-
-function num(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Infinity) return '+Inf';
-  if (v === -Infinity) return '-Inf';
-  return String(v);
 }
 
 /** A histogram registered by a feature: `observe({status: 'completed'}, 1.5)`. */
@@ -53,36 +29,90 @@ export interface Counter {
   inc(labels: Readonly<Record<string, string>>, by?: number): void;
 }
 
-interface HistogramState {
+/** What a feature registers; `labelNames` may be left out, then the first observation's labels name them. */
+interface FamilyDefinition {
+  name: string;
   help: string;
-  buckets: readonly number[];
-  series: Map<string, Series>;
+  labelNames?: readonly string[];
 }
 
-interface CounterState {
-  help: string;
-  values: Map<string, number>;
+function checkName(name: string): void {
+  if (!validateMetricName(name)) throw new Error(`invalid metric name ${name}`);
+}
+
+/**
+ * The process's own metrics, collected once per process however many apps it builds (tests build
+ * hundreds): each collection keeps an event-loop delay monitor and a GC observer running.
+ */
+let processRegistry: Registry | undefined;
+function readProcessRegistry(): Registry {
+  if (!processRegistry) {
+    const registry = new Registry();
+    collectDefaultMetrics({ register: registry });
+    // The event-loop lag stays as its current value, mean, min, max and stddev; the percentile
+    // gauges go: their names carry digits, which this endpoint's names never did (its test checks).
+    for (const p of ['p50', 'p90', 'p99']) registry.removeSingleMetric(`nodejs_eventloop_lag_${p}_seconds`);
+    new Gauge({ name: 'luckyfive_build_info', help: 'Always 1; labelled with the luckyfive and Node.js versions serving.', labelNames: ['version', 'node'], registers: [registry] }).set(
+      { version: readPackageVersion(), node: process.version },
+      1,
+    );
+    processRegistry = registry;
+  }
+  return processRegistry;
+}
+
+/** A gauge read at scrape time, with whatever labels its reader returns; a reader that throws reads as NaN. */
+function readGauge(def: GaugeDefinition) {
+  const family = { name: def.name, help: def.help, type: 'gauge' as const, aggregator: 'sum' as const };
+  return {
+    ...family,
+    get: () => {
+      let sample: GaugeSample;
+      try {
+        sample = def.read();
+      } catch {
+        sample = NaN;
+      }
+      const values = typeof sample === 'number' ? [{ labels: {}, value: sample }] : sample.map((s) => ({ labels: { ...s.labels }, value: s.value }));
+      return { ...family, values };
+    },
+  };
 }
 
 export class MetricsRegistry {
-  /** request series by `method status route` (a bounded set: route patterns, known methods and statuses) */
-  private readonly series = new Map<string, Series>();
-  private readonly gauges = new Map<string, GaugeDefinition>();
-  private readonly histograms = new Map<string, HistogramState>();
-  private readonly counters = new Map<string, CounterState>();
+  private readonly registry = new Registry();
+  private readonly requestSeconds = new PromHistogram({
+    name: 'luckyfive_http_request_duration_seconds',
+    help: 'Time to answer an HTTP request.',
+    labelNames: ['route', 'method', 'status'],
+    buckets: DURATION_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly requests = new PromCounter({
+    name: 'luckyfive_http_requests_total',
+    help: 'HTTP requests answered.',
+    labelNames: ['route', 'method', 'status'],
+    registers: [this.registry],
+  });
+  /** per `method status route`: the bound series, so a request costs no label validation (a bounded set of route patterns) */
+  private readonly series = new Map<string, { seconds: PromHistogram.Internal<string>; count: PromCounter.Internal }>();
+  private readonly families = new Map<string, Histogram | Counter>();
+
+  constructor() {
+    readProcessRegistry();
+  }
 
   /** Records one finished request. `route` is the route pattern, never the raw URL (bounded cardinality). */
   observeRequest(route: string, method: string, status: number, seconds: number): void {
-    // Keyed plainly: building the escaped label text on every request showed in profiles.
     const key = `${method} ${status} ${route}`;
     let s = this.series.get(key);
     if (!s) {
-      s = { labels: labelText({ route, method, status: String(status) }), buckets: DURATION_BUCKETS.map(() => 0), sum: 0, count: 0 };
+      const labels = { route, method, status: String(status) };
+      s = { seconds: this.requestSeconds.labels(labels), count: this.requests.labels(labels) };
       this.series.set(key, s);
     }
-    for (let i = 0; i < DURATION_BUCKETS.length; i++) if (seconds <= DURATION_BUCKETS[i]!) s.buckets[i]!++;
-    s.sum += seconds;
-    s.count++;
+    s.seconds.observe(seconds);
+    s.count.inc();
   }
 
   /**
@@ -90,103 +120,45 @@ export class MetricsRegistry {
    * placeholder `luckyfive_job_queue_depth` with its own reader.
    */
   registerGauge(def: GaugeDefinition): void {
-    if (!NAME.test(def.name)) throw new Error(`invalid metric name ${def.name}`);
-    this.gauges.set(def.name, def);
+    checkName(def.name);
+    this.registry.removeSingleMetric(def.name);
+    this.registry.registerMetric(readGauge(def) as unknown as PromCounter);
   }
 
   /** Adds a histogram (or returns the one already registered under `name`, keeping its data). */
-  registerHistogram(def: { name: string; help: string; buckets: readonly number[] }): Histogram {
-    if (!NAME.test(def.name)) throw new Error(`invalid metric name ${def.name}`);
-    let h = this.histograms.get(def.name);
-    if (!h) {
-      h = { help: def.help, buckets: [...def.buckets].sort((a, b) => a - b), series: new Map() };
-      this.histograms.set(def.name, h);
-    }
-    const state = h;
-    return {
-      observe: (labels, value) => {
-        const key = labelText(labels);
-        let s = state.series.get(key);
-        if (!s) {
-          s = { labels: key, buckets: state.buckets.map(() => 0), sum: 0, count: 0 };
-          state.series.set(key, s);
-        }
-        for (let i = 0; i < state.buckets.length; i++) if (value <= state.buckets[i]!) s.buckets[i]!++;
-        s.sum += value;
-        s.count++;
-      },
-    };
+  registerHistogram(def: FamilyDefinition & { buckets: readonly number[] }): Histogram {
+    return this.family(def, (labelNames) => new PromHistogram({ name: def.name, help: def.help, labelNames, buckets: [...def.buckets], registers: [this.registry] }));
   }
 
   /** Adds a counter (or returns the one already registered under `name`). */
-  registerCounter(def: { name: string; help: string }): Counter {
-    if (!NAME.test(def.name)) throw new Error(`invalid metric name ${def.name}`);
-    let c = this.counters.get(def.name);
-    if (!c) {
-      c = { help: def.help, values: new Map() };
-      this.counters.set(def.name, c);
-    }
-    const state = c;
-    return {
-      inc: (labels, by = 1) => {
-        const key = labelText(labels);
-        state.values.set(key, (state.values.get(key) ?? 0) + by);
-      },
+  registerCounter(def: FamilyDefinition): Counter {
+    return this.family(def, (labelNames) => new PromCounter({ name: def.name, help: def.help, labelNames, registers: [this.registry] }));
+  }
+
+  /** The whole exposition text: this app's metrics, then the process's. */
+  async render(): Promise<string> {
+    const text = `${await this.registry.metrics()}\n${await readProcessRegistry().metrics()}`;
+    // Three spellings prom-client chooses differently, kept as this endpoint always wrote them
+    // (scrapers accept both; existing dashboards' and tests' patterns expect these): `le` after the
+    // series' labels, NaN rather than "Nan", and no blank line between families.
+    return text
+      .replace(/\{le="([^"]*)",([^}]*)\}/g, '{$2,le="$1"}')
+      .replace(/ Nan$/gm, ' NaN')
+      .replace(/\n{2,}/g, '\n');
+  }
+
+  /** The prom-client family behind a feature's histogram or counter, created at its first observation when its labels were not declared. */
+  private family<T extends Histogram & Counter>(def: FamilyDefinition, create: (labelNames: string[]) => PromHistogram | PromCounter): T {
+    checkName(def.name);
+    const known = this.families.get(def.name);
+    if (known) return known as T;
+    let metric = def.labelNames ? create([...def.labelNames]) : undefined;
+    const of = (labels: Readonly<Record<string, string>>) => (metric ??= create(Object.keys(labels)));
+    const handle = {
+      observe: (labels: Readonly<Record<string, string>>, value: number) => (of(labels) as PromHistogram).observe({ ...labels }, value),
+      inc: (labels: Readonly<Record<string, string>>, by = 1) => (of(labels) as PromCounter).inc({ ...labels }, by),
     };
-  }
-
-  hasGauge(name: string): boolean {
-    return this.gauges.has(name);
-  }
-
-  /** The whole exposition text. A gauge whose reader throws is reported as NaN, not as a failed scrape. */
-  render(): string {
-    const out: string[] = [];
-    out.push('# HELP luckyfive_http_request_duration_seconds Time to answer an HTTP request.');
-    out.push('# TYPE luckyfive_http_request_duration_seconds histogram');
-    for (const s of this.series.values()) {
-      const inner = s.labels.slice(1, -1);
-      DURATION_BUCKETS.forEach((le, i) => out.push(`luckyfive_http_request_duration_seconds_bucket{${inner},le="${le}"} ${s.buckets[i]}`));
-      out.push(`luckyfive_http_request_duration_seconds_bucket{${inner},le="+Inf"} ${s.count}`);
-      out.push(`luckyfive_http_request_duration_seconds_sum${s.labels} ${num(s.sum)}`);
-      out.push(`luckyfive_http_request_duration_seconds_count${s.labels} ${s.count}`);
-    }
-    out.push('# HELP luckyfive_http_requests_total HTTP requests answered.');
-    out.push('# TYPE luckyfive_http_requests_total counter');
-    for (const s of this.series.values()) out.push(`luckyfive_http_requests_total${s.labels} ${s.count}`);
-    for (const [name, h] of this.histograms) {
-      out.push(`# HELP ${name} ${escapeHelp(h.help)}`, `# TYPE ${name} histogram`);
-      for (const s of h.series.values()) {
-        const inner = s.labels.slice(1, -1);
-        const sep = inner ? `${inner},` : '';
-        h.buckets.forEach((le, i) => out.push(`${name}_bucket{${sep}le="${le}"} ${s.buckets[i]}`));
-        out.push(`${name}_bucket{${sep}le="+Inf"} ${s.count}`, `${name}_sum${s.labels} ${num(s.sum)}`, `${name}_count${s.labels} ${s.count}`);
-      }
-    }
-    for (const [name, c] of this.counters) {
-      out.push(`# HELP ${name} ${escapeHelp(c.help)}`, `# TYPE ${name} counter`);
-      for (const [labels, value] of c.values) out.push(`${name}${labels} ${num(value)}`);
-    }
-    for (const g of this.gauges.values()) {
-      out.push(`# HELP ${g.name} ${escapeHelp(g.help)}`);
-      out.push(`# TYPE ${g.name} gauge`);
-      let sample: GaugeSample;
-      try {
-        sample = g.read();
-      } catch {
-        sample = NaN;
-      }
-      if (typeof sample === 'number') out.push(`${g.name} ${num(sample)}`);
-      else for (const { labels, value } of sample) out.push(`${g.name}${labelText(labels)} ${num(value)}`);
-    }
-    const mem = process.memoryUsage();
-    const memory: Array<[string, string, number]> = [
-      ['process_resident_memory_bytes', 'Resident memory size in bytes.', mem.rss],
-      ['nodejs_heap_size_total_bytes', 'V8 heap size in bytes.', mem.heapTotal],
-      ['nodejs_heap_size_used_bytes', 'V8 heap used in bytes.', mem.heapUsed],
-      ['nodejs_external_memory_bytes', 'Memory of C++ objects bound to JavaScript, in bytes.', mem.external],
-    ];
-    for (const [name, help, value] of memory) out.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`, `${name} ${value}`);
-    return `${out.join('\n')}\n`;
+    this.families.set(def.name, handle);
+    return handle as T;
   }
 }

@@ -42,6 +42,12 @@ export interface RouteDefaults {
  */
 export const ROUTE_DEFAULTS_DECORATOR = 'luckyfiveRouteDefaults';
 
+/**
+ * Routes that third-party plugins add at the root, where no scope default can reach them, by
+ * `METHOD url`: `@fastify/cors`'s preflight route (public; its hook answers listed origins first).
+ */
+export const THIRD_PARTY_ROUTES: Readonly<Record<string, RouteDefaults>> = { 'OPTIONS *': { role: 'public', rateClass: 'read' } };
+
 /** OpenAPI security requirement for routes that need a key or token. */
 export const SECURITY_REQUIREMENT = [{ bearerAuth: [] }, { apiKeyHeader: [] }];
 
@@ -57,12 +63,12 @@ function isRateClass(v: unknown): v is RateClass {
 export function installRouteGuard(app: FastifyInstance): RouteEntry[] {
   const table: RouteEntry[] = [];
   app.addHook('onRoute', function guard(this: FastifyInstance, opts: RouteOptions) {
-    const defaults = (this as unknown as Record<string, RouteDefaults | undefined>)[ROUTE_DEFAULTS_DECORATOR];
+    const methods = ([] as string[]).concat(opts.method);
+    const where = `${methods.join(',')} ${opts.url}`;
+    const defaults = (this as unknown as Record<string, RouteDefaults | undefined>)[ROUTE_DEFAULTS_DECORATOR] ?? THIRD_PARTY_ROUTES[where];
     const config = (opts.config ??= {});
     const role = config.role ?? defaults?.role;
     const rateClass = config.rateClass ?? defaults?.rateClass;
-    const methods = ([] as string[]).concat(opts.method);
-    const where = `${methods.join(',')} ${opts.url}`;
     if (!isRouteRole(role)) throw new Error(`route ${where} declares no valid config.role (one of ${ROUTE_ROLES.join(', ')})`);
     if (!isRateClass(rateClass)) throw new Error(`route ${where} declares no valid config.rateClass (one of ${RATE_CLASSES.join(', ')})`);
     config.role = role;

@@ -90,7 +90,7 @@ describe('cli: auth key and auth token', () => {
     const r = await cli(['auth', 'token', '--role', 'analyst', '--ttl', '1h', '--sub', 'alice', '--json'], { dataDir: dir, env: { LUCKYFIVE_JWT_SECRET: JWT_SECRET } });
     expect(r.code).toBe(0);
     const { token } = r.json();
-    const claims = verifyJwt(Buffer.from(JWT_SECRET), token, Math.floor(Date.now() / 1000));
+    const claims = await verifyJwt(Buffer.from(JWT_SECRET), token, Math.floor(Date.now() / 1000));
     expect(claims).toMatchObject({ sub: 'alice', role: 'analyst' });
     const none = await cli(['auth', 'token', '--role', 'viewer', '--ttl', '1h'], { dataDir: dir });
     expect(none.code).toBe(2);

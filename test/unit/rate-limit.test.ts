@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseDurationSeconds } from '../../src/core/duration.js';
 import { MetricsRegistry } from '../../src/server/metrics.js';
-import { RateLimiter } from '../../src/server/rate-limit.js';
+import { MemoryRateStore as RateLimiter } from '../../src/server/rate-limit.js';
 
 describe('token bucket', () => {
   it('allows a burst of `limit`, then refills at limit per minute', () => {
@@ -35,13 +35,13 @@ describe('durations', () => {
 });
 
 describe('metrics exposition', () => {
-  it('writes cumulative histogram buckets, escaped labels and gauges', () => {
+  it('writes cumulative histogram buckets, escaped labels and gauges', async () => {
     const m = new MetricsRegistry();
     m.observeRequest('/a', 'GET', 200, 0.004);
     m.observeRequest('/a', 'GET', 200, 0.2);
     m.registerGauge({ name: 'g', help: 'h', read: () => [{ labels: { s: 'x"y\\z\n' }, value: 3 }] });
     m.registerGauge({ name: 'broken', help: 'h', read: () => { throw new Error('x'); } });
-    const text = m.render();
+    const text = await m.render();
     expect(text).toContain('luckyfive_http_request_duration_seconds_bucket{route="/a",method="GET",status="200",le="0.005"} 1');
     expect(text).toContain('luckyfive_http_request_duration_seconds_bucket{route="/a",method="GET",status="200",le="0.25"} 2');
     expect(text).toContain('luckyfive_http_request_duration_seconds_bucket{route="/a",method="GET",status="200",le="+Inf"} 2');

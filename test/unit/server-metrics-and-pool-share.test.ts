@@ -4,7 +4,7 @@ import type { PredictResult, PredictTask } from '../../src/engine/predict.worker
 import { MetricsRegistry } from '../../src/server/metrics.js';
 
 describe('MetricsRegistry histograms and counters', () => {
-  it('renders cumulative buckets, sum and count per label set, and counters', () => {
+  it('renders cumulative buckets, sum and count per label set, and counters', async () => {
     const m = new MetricsRegistry();
     const h = m.registerHistogram({ name: 'job_seconds', help: 'Job time.', buckets: [1, 10] });
     h.observe({ mode: 'job' }, 0.5);
@@ -15,7 +15,7 @@ describe('MetricsRegistry histograms and counters', () => {
     c.inc({ mode: 'sync' });
     // registering again returns the same series, not a reset one
     m.registerCounter({ name: 'contests_total', help: 'Contests.' }).inc({ mode: 'sync' }, 2);
-    const text = m.render();
+    const text = await m.render();
     expect(text).toContain('# TYPE job_seconds histogram');
     expect(text).toContain('job_seconds_bucket{mode="job",le="1"} 1');
     expect(text).toContain('job_seconds_bucket{mode="job",le="10"} 2');

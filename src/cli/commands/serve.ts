@@ -1,3 +1,4 @@
+/** `luckyfive serve`: reads the server secret, builds the app, starts the job runner, listens, and shuts down gracefully on a signal. */
 import type { Command } from 'commander';
 import { LuckyError } from '../../errors.js';
 import { type CliContext, parseIntFlag } from '../context.js';
@@ -52,15 +53,27 @@ export function register(program: Command, ctx: CliContext): void {
       // closed after the app (cleanups run in reverse), once the job runner has let go of it.
       const pool = createPredictPool(config.threads);
       ctx.onCleanup(() => pool.close());
+      // What buildApp does not do itself: the server secret is created on first use (a write),
+      // and the job runner starts here, once the app is built (resuming jobs a previous process left).
+      const { prepareServer } = await import('../../usecases/serve.js');
+      const setup = prepareServer({ catalog, config, pool });
+      // Rate-limit buckets in Redis when several processes share them; closed after the app.
+      const { openRateStore } = await import('../../server/rate-store-redis.js');
+      const rateStore = await openRateStore(config.rate_limit_redis_url, (message, e) => ctx.out.warn(`${message} (${(e as Error).message})`));
+      ctx.onCleanup(() => rateStore.close());
       const app = await buildApp({
         catalog,
         config,
+        serverSecret: setup.serverSecret,
         tls,
         pool,
+        rateStore,
+        createJobRunner: setup.createJobRunner,
         // uploads are imported on the pool (parse and transaction): never on the event loop
         importFile: createImportOnPool(catalog, pool),
         logger: { stream: { write: (line) => void ctx.io.stdout.write(line) } },
       });
+      setup.startJobs();
       let address: string;
       try {
         address = await app.listen({ host: config.host, port: config.port, backlog: LISTEN_BACKLOG });

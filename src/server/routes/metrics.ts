@@ -3,19 +3,17 @@
  * scraper on a private network usually has no key).
  */
 import { z } from 'zod';
+import { SIMULATION_STATUSES, countSimulations } from '../../usecases/server-status.js';
 import type { ResourcePlugin } from '../context.js';
 import { COMMON_ERRORS } from '../error-envelope.js';
 
-const RUN_STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled'] as const;
-
 const metricsRoutes: ResourcePlugin = (app, { ctx }, done) => {
-  const runsByStatus = ctx.catalog.db.prepare('SELECT status, COUNT(*) AS n FROM runs GROUP BY status');
   ctx.metrics.registerGauge({
     name: 'luckyfive_simulations',
     help: 'Simulation runs in the catalog by status.',
     read: () => {
-      const counts = new Map((runsByStatus.all() as Array<{ status: string; n: number }>).map((r) => [r.status, r.n]));
-      return RUN_STATUSES.map((status) => ({ labels: { status }, value: counts.get(status) ?? 0 }));
+      const counts = countSimulations(ctx);
+      return SIMULATION_STATUSES.map((status) => ({ labels: { status }, value: counts[status] }));
     },
   });
 
@@ -32,7 +30,7 @@ const metricsRoutes: ResourcePlugin = (app, { ctx }, done) => {
         },
       },
     },
-    (_request, reply) => {
+    async (_request, reply) => {
       reply.type('text/plain; version=0.0.4; charset=utf-8');
       return ctx.metrics.render();
     },

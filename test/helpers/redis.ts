@@ -1,0 +1,62 @@
+/**
+ * A throwaway `redis-server` on 127.0.0.1 and a free port, for the tests of the shared rate-limit
+ * store. When redis-server is not installed the caller's tests skip with a message, unless
+ * LUCKYFIVE_REQUIRE_SHARED=1 (set by .ci/run), which makes it a failure.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
+
+export function haveRedisServer(): boolean {
+  const present = spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
+  if (!present && process.env.LUCKYFIVE_REQUIRE_SHARED === '1') throw new Error('LUCKYFIVE_REQUIRE_SHARED=1 but redis-server is not installed (apt-get install redis-server)');
+  if (!present) console.warn('skipping the Redis rate-limit tests: redis-server is not installed (apt-get install redis-server)');
+  return present;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export interface TestRedis {
+  url: string;
+  port: number;
+  /** stops the server (by its PID) and waits for it to exit */
+  stop(): Promise<void>;
+}
+
+/** Starts redis-server without persistence and resolves once it accepts connections. */
+export async function startRedis(): Promise<TestRedis> {
+  const port = await freePort();
+  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`redis-server did not start: ${out}`)), 10_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('Ready to accept connections')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`redis-server exited with ${code}: ${out}`));
+    });
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    stop: async () => {
+      if (child.exitCode === null) process.kill(child.pid!, 'SIGTERM');
+      await exited;
+    },
+  };
+}
