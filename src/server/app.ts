@@ -144,7 +144,7 @@ export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
   ) as unknown as FastifyInstance;
   const metrics = new MetricsRegistry();
   let jobs: JobRunner | undefined;
-  const observeSimulation = installSimulationMetrics(metrics, catalog.db, () => jobs?.running ?? 0);
+  const observeSimulation = installSimulationMetrics(metrics, catalog, () => jobs?.running ?? 0);
   if (deps.pool && deps.createJobRunner) jobs = deps.createJobRunner({ log: app.log.child({ component: 'jobs' }), onOutcome: observeSimulation, now });
   const { serverSecret } = deps;
   const ctx: ServerContext = {

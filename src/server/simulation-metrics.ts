@@ -5,8 +5,8 @@
  * Simulations by status are not counted here: the `luckyfive_simulations` gauge reads the run
  * index, the one source of truth for that.
  */
-import { countJobs } from '../store/jobs-repo.js';
-import type { Db } from '../store/sqlite.js';
+import type { Catalog } from '../store/catalog.js';
+import { countQueuedJobs } from '../usecases/server-status.js';
 import type { MetricsRegistry } from './metrics.js';
 
 const DURATION_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600] as const;
@@ -15,7 +15,7 @@ const DURATION_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600]
 export type ObserveSimulation = (mode: 'sync' | 'job', status: string, seconds: number, contestsDone: number) => void;
 
 /** Registers the simulation metrics and returns the function that records one simulation. */
-export function installSimulationMetrics(metrics: MetricsRegistry, db: Db, running: () => number): ObserveSimulation {
+export function installSimulationMetrics(metrics: MetricsRegistry, catalog: Catalog, running: () => number): ObserveSimulation {
   const duration = metrics.registerHistogram({
     name: 'luckyfive_simulation_duration_seconds',
     help: 'Wall time of a simulation (or of the resumed part of one), by mode (sync request or job) and final status.',
@@ -24,7 +24,7 @@ export function installSimulationMetrics(metrics: MetricsRegistry, db: Db, runni
   const contests = metrics.registerCounter({ name: 'luckyfive_simulated_contests_total', help: 'Contests simulated, by mode; rate() gives contests per second.' });
   let lastRate = 0;
   metrics.registerGauge({ name: 'luckyfive_simulation_contests_per_second', help: 'Contests per second of the last simulation that ended.', read: () => lastRate });
-  metrics.registerGauge({ name: 'luckyfive_job_queue_depth', help: 'Simulation jobs waiting to run.', read: () => countJobs(db, 'pending') });
+  metrics.registerGauge({ name: 'luckyfive_job_queue_depth', help: 'Simulation jobs waiting to run.', read: () => countQueuedJobs({ catalog }) });
   metrics.registerGauge({ name: 'luckyfive_jobs_running', help: 'Simulation jobs running in this server process.', read: running });
   return (mode, status, seconds, contestsDone) => {
     duration.observe({ mode, status }, seconds);

@@ -3,7 +3,8 @@
  * leaderboard ranks, and how many runs have each status (the dashboard and the metrics gauge).
  */
 import type { Catalog } from './catalog.js';
-import { RUN_STATUSES, type RunRow, type RunStatus, shownRunStatus } from './runs-repo.js';
+import { RUN_STATUSES } from '../core/run-columns.js';
+import { type RunRow, type RunStatus, shownRunStatus } from './runs-repo.js';
 import { prepareCached } from './sqlite.js';
 
 /** Completed runs, oldest first (then by id), created on or after `since` (YYYY-MM-DD) when given. */

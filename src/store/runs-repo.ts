@@ -6,7 +6,7 @@
  * `interrupted`: never stored, derived on every read, so it is right the moment the owner dies.
  */
 import { METRIC_DOCS, type MetricName, parseBestOfIndex } from '../core/metrics.js';
-import { RUN_METRIC_COLUMNS, RUN_STATUSES, type RunMetricColumn, type RunStatus } from '../core/run-columns.js';
+import { RUN_METRIC_COLUMNS, type RunMetricColumn, type RunStatus } from '../core/run-columns.js';
 import { LIFT_METRICS, liftsOf } from '../core/ranking.js';
 import { LuckyError } from '../errors.js';
 import { isOwnerAlive } from './process-owner.js';

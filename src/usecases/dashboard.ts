@@ -18,7 +18,6 @@ import { countRunsByStatus } from '../store/runs-queries.js';
 import type { UseCaseDeps } from './deps.js';
 
 /** The run statuses the dashboard counts, in order (the run index's list). */
-export { RUN_STATUSES } from '../store/runs-repo.js';
 
 /** The budget statuses the dashboard counts, in order. */
 export const BUDGET_STATUSES = ['upcoming', 'active', 'exhausted', 'expired'] as const satisfies readonly BudgetStatus[];

@@ -3,6 +3,7 @@
  * status). Read at every scrape, so it stays cheap (the store's count by status).
  */
 import type { RunStatus } from '../store/runs-repo.js';
+import { countJobs } from '../store/jobs-repo.js';
 import { countRunsByStatus } from '../store/runs-queries.js';
 import type { UseCaseDeps } from './deps.js';
 
@@ -20,4 +21,9 @@ export type SimulationCounts = Record<(typeof SIMULATION_STATUSES)[number], numb
 export function countSimulations(deps: Pick<UseCaseDeps, 'catalog'>): SimulationCounts {
   const counts = countRunsByStatus(deps.catalog);
   return { pending: counts.pending, running: counts.running + counts.interrupted, completed: counts.completed, failed: counts.failed, cancelled: counts.cancelled };
+}
+
+/** Simulation jobs waiting to run (the `luckyfive_job_queue_depth` gauge), read at every scrape. */
+export function countQueuedJobs(deps: Pick<UseCaseDeps, 'catalog'>): number {
+  return countJobs(deps.catalog.db, 'pending');
 }

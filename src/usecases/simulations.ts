@@ -14,7 +14,6 @@ import { type JobStatus, type JobView, cancelJob, listJobs, readJob } from '../s
 import type { UseCaseDeps } from './deps.js';
 
 export { JOB_ID_PATTERN, JOB_STATUSES } from '../store/jobs-repo.js';
-export { RUN_STATUSES } from '../store/runs-repo.js';
 
 /**
  * At most this many contests, and at most {@link SYNC_MAX_TICKETS} tickets in all

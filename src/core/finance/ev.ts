@@ -13,7 +13,6 @@ import { hitProbabilities, probExactly } from '../odds.js';
 import { choose } from './prices.js';
 import {
   DEFAULT_PAYOUT_RULE,
-  MEDIAN_PRIZE_CENTS,
   PRIZE_TAX_RATE,
   type PayoutRule,
   TAX_EXEMPTION_CENTS,

@@ -7,7 +7,8 @@
  */
 import { z } from 'zod';
 import { readClock } from '../../clock.js';
-import { BUDGET_STATUSES, RUN_STATUSES, dashboardCacheKey, readDashboard } from '../../usecases/dashboard.js';
+import { RUN_STATUSES } from '../../core/run-columns.js';
+import { BUDGET_STATUSES, dashboardCacheKey, readDashboard } from '../../usecases/dashboard.js';
 import type { ResourcePlugin } from '../context.js';
 import { COMMON_ERRORS } from '../error-envelope.js';
 import { ResponseCache } from '../response-cache.js';

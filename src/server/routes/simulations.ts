@@ -6,11 +6,11 @@
  */
 import { z } from 'zod';
 import { readClock } from '../../clock.js';
+import { RUN_STATUSES } from '../../core/run-columns.js';
 import { LuckyError } from '../../errors.js';
 import {
   JOB_ID_PATTERN,
   JOB_STATUSES,
-  RUN_STATUSES,
   SYNC_MAX_ADVANCED_TICKETS,
   SYNC_MAX_CONTESTS,
   SYNC_MAX_COST,
