@@ -3,11 +3,15 @@
  * compiled `.js` in dist/, or, from source under tsx and vitest, `predict.worker.source.mjs`,
  * which loads the `.ts` worker as an ES module (see there why).
  */
+import { setMaxListeners } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { ImportOutcome, ImportTask } from '../import/import-task.js';
 import type { PairTestResult, PairTestsTask } from './compare-tests.js';
 import type { PredictResult, PredictTask } from './predict.worker.js';
+
+/** Tasks one abort signal may have queued at once before Node's listener-leak warning fires. */
+const MAX_TASKS_PER_SIGNAL = 10_000;
 
 /** The tasks of `tasks.worker.ts` by name: [input, output]. */
 export interface PoolTasks {
@@ -44,15 +48,27 @@ export function createPredictPool(threads: number): PredictPool {
     execArgv: [],
   });
   let inFlight = 0;
+  // Each queued task listens on its caller's signal until it ends; one run or compare queues many
+  // tasks under one signal, so Node's leak warning (more than 10 listeners) would fire on a
+  // legitimate queue. The bound stays finite, so a real leak still warns.
+  const widened = new WeakSet<AbortSignal>();
+  const withSignal = (signal: AbortSignal | undefined): { signal?: AbortSignal } => {
+    if (!signal) return {};
+    if (!widened.has(signal)) {
+      setMaxListeners(MAX_TASKS_PER_SIGNAL, signal);
+      widened.add(signal);
+    }
+    return { signal };
+  };
   const counted = <T>(p: Promise<T>): Promise<T> => {
     inFlight++;
     return p.finally(() => inFlight--);
   };
   return {
     threads,
-    run: (task, signal) => counted(pool.run(task, signal ? { signal } : {}) as Promise<PredictResult[]>),
+    run: (task, signal) => counted(pool.run(task, withSignal(signal)) as Promise<PredictResult[]>),
     runTask: <K extends PoolTaskName>(name: K, task: PoolTasks[K][0], signal?: AbortSignal) =>
-      counted(pool.run(task, { filename: tasksFile, name, ...(signal ? { signal } : {}) }) as Promise<PoolTasks[K][1]>),
+      counted(pool.run(task, { filename: tasksFile, name, ...withSignal(signal) }) as Promise<PoolTasks[K][1]>),
     get inFlight() {
       return inFlight;
     },

@@ -174,7 +174,8 @@ export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
   installErrorEnvelope(app, (e) => ctx.storageFaults.record(e.code, e.message), config.data_dir);
 
   installSecurityHeaders(app, { tls: deps.tls !== undefined });
-  await registerCors(app, corsOrigins);
+  // Without an allow-list no origin is ever allowed: the plugin (a hook on every request) is left out.
+  if (corsOrigins.size > 0) await registerCors(app, corsOrigins);
   installGate(app, ctx, deps.rateStore ?? new MemoryRateStore());
   installObserve(app, ctx.metrics);
 

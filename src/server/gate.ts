@@ -7,8 +7,8 @@
  * The hot path (API keys, buckets in memory) runs synchronously; a JWT (jose verifies
  * asynchronously) or buckets in Redis continue when their answer arrives.
  */
-import type { FastifyInstance, FastifyReply } from 'fastify';
-import { roleAllows } from '../auth/roles.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type RouteRole, roleAllows } from '../auth/roles.js';
 import { LuckyError } from '../errors.js';
 import { type Principal, resolvePrincipal } from './authenticate.js';
 import type { ServerContext } from './context.js';
@@ -26,17 +26,12 @@ function tooMany(d: RateDecision, scope: string): LuckyError {
   return new LuckyError('E_RATE_LIMITED', `rate limit of ${d.limit} requests per minute ${scope} reached; retry in ${d.retryAfterSeconds} s`);
 }
 
-/** Calls `next` with the value now when it is there, or when the promise settles (its rejection, or a throw in `next`, goes to `fail`). */
-function whenReady<T>(value: T | Promise<T>, next: (v: T) => void, fail: (e: unknown) => void): void {
-  if (!(value instanceof Promise)) return next(value);
-  value.then((v) => {
-    try {
-      next(v);
-    } catch (e) {
-      fail(e);
-    }
-  }, fail);
-}
+/** Where the gate waits when a step answered with a promise. */
+type Pending = { role: RouteRole; rateClass: RateClass; now: number } & (
+  | { step: 'address'; decision: Promise<RateDecision> }
+  | { step: 'principal'; principal: Promise<Principal | null> }
+  | { step: 'decision'; principal: Principal | null; decision: Promise<RateDecision> }
+);
 
 export function installGate(app: FastifyInstance, ctx: ServerContext, store: RateStore): void {
   const limits: Record<RateClass, number> = {
@@ -45,11 +40,61 @@ export function installGate(app: FastifyInstance, ctx: ServerContext, store: Rat
     heavy: ctx.config.rate_limit_heavy,
   };
   app.decorateRequest('principal', null);
+
+  /** The caller's bucket of the route's rate class: the whole minute for a key or token, else per address. */
+  const callerTake = (request: FastifyRequest, principal: Principal | null, rateClass: RateClass, now: number) =>
+    store.take(`${rateClass}:${principal?.id ?? `ip:${request.ip}`}`, limits[rateClass], now);
+
+  const checkAddress = (reply: FastifyReply, d: RateDecision): void => {
+    if (d.allowed) return;
+    setRateHeaders(reply, d);
+    throw tooMany(d, 'for this address');
+  };
+
+  const authenticated = (request: FastifyRequest, reply: FastifyReply, principal: Principal | null): void => {
+    request.principal = principal;
+    if (principal) reply.header('cache-control', 'private, no-cache');
+  };
+
+  const admit = (reply: FastifyReply, principal: Principal | null, role: RouteRole, rateClass: RateClass, d: RateDecision): void => {
+    setRateHeaders(reply, d);
+    if (!d.allowed) throw tooMany(d, `for ${rateClass} requests`);
+    if (!roleAllows(principal?.role ?? null, role)) {
+      if (!principal) throw new LuckyError('E_UNAUTHORIZED', 'an API key or token is required');
+      throw new LuckyError('E_FORBIDDEN', `this route needs the ${role} role; the caller has ${principal.role}`);
+    }
+  };
+
+  const fail = (reply: FastifyReply, done: (e?: Error) => void, e: unknown): void => {
+    if (e instanceof LuckyError && e.code === 'E_UNAUTHORIZED') reply.header('www-authenticate', 'Bearer realm="luckyfive"');
+    done(e as Error);
+  };
+
+  /**
+   * The same steps as the hook, resumed at the first one whose answer is a promise (a JWT, or
+   * buckets in Redis): the hot path (API keys, buckets in memory) never allocates a promise.
+   */
+  const resume = async (request: FastifyRequest, reply: FastifyReply, done: (e?: Error) => void, at: Pending): Promise<void> => {
+    try {
+      let principal: Principal | null;
+      let decision: RateDecision;
+      if (at.step === 'decision') {
+        principal = at.principal;
+        decision = await at.decision;
+      } else {
+        if (at.step === 'address') checkAddress(reply, await at.decision);
+        principal = await (at.step === 'principal' ? at.principal : resolvePrincipal(request, ctx));
+        authenticated(request, reply, principal);
+        decision = await callerTake(request, principal, at.rateClass, at.now);
+      }
+      admit(reply, principal, at.role, at.rateClass, decision);
+      done();
+    } catch (e) {
+      fail(reply, done, e);
+    }
+  };
+
   app.addHook('onRequest', (request, reply, done) => {
-    const fail = (e: unknown) => {
-      if (e instanceof LuckyError && e.code === 'E_UNAUTHORIZED') reply.header('www-authenticate', 'Bearer realm="luckyfive"');
-      done(e as Error);
-    };
     try {
       const config = request.routeOptions.config;
       // Unmatched URLs (404) have no route config: treat them as public reads. A matched route
@@ -58,33 +103,18 @@ export function installGate(app: FastifyInstance, ctx: ServerContext, store: Rat
       const role = config.role ?? 'public';
       const rateClass = config.rateClass ?? 'read';
       const now = ctx.now();
-      const admit = (principal: Principal | null) => (decision: RateDecision) => {
-        setRateHeaders(reply, decision);
-        if (!decision.allowed) throw tooMany(decision, `for ${rateClass} requests`);
-        if (!roleAllows(principal?.role ?? null, role)) {
-          if (!principal) throw new LuckyError('E_UNAUTHORIZED', 'an API key or token is required');
-          throw new LuckyError('E_FORBIDDEN', `this route needs the ${role} role; the caller has ${principal.role}`);
-        }
-        done();
-      };
-      const authenticated = (principal: Principal | null) => {
-        request.principal = principal;
-        if (principal) reply.header('cache-control', 'private, no-cache');
-        whenReady(store.take(`${rateClass}:${principal?.id ?? `ip:${request.ip}`}`, limits[rateClass], now), admit(principal), fail);
-      };
-      whenReady(
-        store.take(`ip:${request.ip}`, ctx.config.rate_limit_ip, now),
-        (ipDecision) => {
-          if (!ipDecision.allowed) {
-            setRateHeaders(reply, ipDecision);
-            throw tooMany(ipDecision, 'for this address');
-          }
-          whenReady(resolvePrincipal(request, ctx), authenticated, fail);
-        },
-        fail,
-      );
+      const address = store.take(`ip:${request.ip}`, ctx.config.rate_limit_ip, now);
+      if (address instanceof Promise) return void resume(request, reply, done, { step: 'address', decision: address, role, rateClass, now });
+      checkAddress(reply, address);
+      const principal = resolvePrincipal(request, ctx);
+      if (principal instanceof Promise) return void resume(request, reply, done, { step: 'principal', principal, role, rateClass, now });
+      authenticated(request, reply, principal);
+      const decision = callerTake(request, principal, rateClass, now);
+      if (decision instanceof Promise) return void resume(request, reply, done, { step: 'decision', principal, decision, role, rateClass, now });
+      admit(reply, principal, role, rateClass, decision);
+      done();
     } catch (e) {
-      fail(e);
+      fail(reply, done, e);
     }
   });
 }

@@ -27,6 +27,20 @@ describe('cli basics', () => {
     }
   });
 
+  it('[13.5.2] config show hides the password of the Redis URL (and the secrets), keeping the rest of the URL', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const env = { LUCKYFIVE_RATE_LIMIT_REDIS_URL: 'redis://luckyfive:s3cr3t-pass@127.0.0.1:6390/2', LUCKYFIVE_JWT_SECRET: 'x'.repeat(40) };
+      const r = await cli(['config', 'show', '--json'], { env, cwd: dir });
+      expect(r.code).toBe(0);
+      expect(r.stdout).not.toContain('s3cr3t-pass');
+      expect(r.json().values.rate_limit_redis_url.value).toBe('redis://luckyfive:(hidden)@127.0.0.1:6390/2');
+      expect(r.json().values.jwt_secret.value).toBe('(set, hidden)');
+    } finally {
+      cleanup();
+    }
+  });
+
   it('a bad config value exits 2 with a path: problem line', async () => {
     const r = await cli(['config', 'show'], { env: { LUCKYFIVE_THREADS: 'many' } });
     expect(r.code).toBe(2);

@@ -95,4 +95,39 @@ describe('architecture', () => {
     ]);
     expect(await lint('src/cli/commands/config.ts', "import type { Catalog as _C } from '../../store/catalog.js';\nexport type _T = _C;")).toEqual([]);
   });
+
+  it('[13.1.1] SQL lives in the store (and in maintenance, which works on database files): no other file of src/ prepares a statement or holds a query', () => {
+    const SQL = /\.prepare\(|\.pragma\(|\.exec\(\s*['`]|\b(SELECT\s.+\sFROM|INSERT INTO|DELETE FROM|UPDATE\s+\w+\s+SET)\b/;
+    const offenders = sourceFiles(join(ROOT, 'src'))
+      .filter((f) => !f.startsWith('src/store/') && !f.startsWith('src/maintain/'))
+      .flatMap((f) =>
+        readFileSync(join(ROOT, f), 'utf8')
+          .split('\n')
+          .map((line, i) => ({ line, at: `${f}:${i + 1}` }))
+          .filter(({ line }) => !/^\s*(\*|\/\/)/.test(line) && SQL.test(line))
+          .map(({ at }) => at),
+      );
+    expect(offenders).toEqual([]);
+  });
+
+  it('[13.1.2] every use case (an exported function of src/usecases/) has TSDoc saying what it does', () => {
+    const undocumented = sourceFiles(join(ROOT, 'src/usecases')).flatMap((f) => {
+      const text = readFileSync(join(ROOT, f), 'utf8');
+      return [...text.matchAll(/^export (?:async )?function\*? (\w+)/gm)]
+        .filter((m) => !/\*\/\s*$/.test(text.slice(0, m.index)))
+        .map((m) => `${f} ${m[1]}`);
+    });
+    expect(undocumented).toEqual([]);
+  });
+
+  it('[13.6.1] test/unit mirrors src/: each unit test sits in the folder of the module it tests', () => {
+    const unitFiles = sourceFiles(join(ROOT, 'test/unit')).filter((f) => f.endsWith('.test.ts'));
+    // project-wide checks and the root modules' tests stay at the top
+    const top = unitFiles.filter((f) => !f.slice('test/unit/'.length).includes('/')).map((f) => f.slice('test/unit/'.length));
+    expect(top.sort()).toEqual(['architecture.test.ts', 'config.test.ts', 'errors.test.ts', 'layering.test.ts']);
+    const misplaced = unitFiles
+      .filter((f) => f.slice('test/unit/'.length).includes('/'))
+      .filter((f) => !existsSync(join(ROOT, 'src', dirname(f.slice('test/unit/'.length)))));
+    expect(misplaced).toEqual([]);
+  });
 });

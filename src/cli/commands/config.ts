@@ -10,7 +10,9 @@ export function register(program: Command, ctx: CliContext): void {
       const resolved = ctx.config();
       const keys = Object.keys(CONFIG_FIELDS) as ConfigKey[];
       const secret = (k: ConfigKey) => k.endsWith('secret') || k === 'books_key';
-      const shown = (k: ConfigKey) => (secret(k) && resolved.values[k] !== undefined ? '(set, hidden)' : resolved.values[k]);
+      // a URL's password (rate_limit_redis_url) is a secret too: the rest of the URL is shown
+      const withoutPassword = (v: unknown) => (typeof v === 'string' ? v.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, '$1:(hidden)@') : v);
+      const shown = (k: ConfigKey) => (secret(k) && resolved.values[k] !== undefined ? '(set, hidden)' : withoutPassword(resolved.values[k]));
       if (formatOf(opts) === 'json') {
         ctx.out.json({
           config_file: resolved.file ?? null,
