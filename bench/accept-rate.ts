@@ -47,7 +47,9 @@ async function main(): Promise<void> {
   const port = await new Promise<number>((resolve) => child.once('message', (m) => resolve(m as number)));
   console.error(`plain node:http, ${numberFlag('work-ms', 0.1)} ms of work per request, ${connections} connections opened at once, ${duration} s`);
   const r = await autocannon({ url: `http://127.0.0.1:${port}/`, connections, duration, timeout: 10 });
-  console.error(`  ${Math.round(r.requests.total / duration)} req/s, p99 ${r.latency.p99} ms, max ${r.latency.max} ms, ${r.errors} errors, ${r.timeouts} timeouts`);
+  console.error(
+    `  ${Math.round(r.requests.total / duration)} req/s, p99 ${r.latency.p99} ms, max ${r.latency.max} ms, ${r.errors} errors, ${r.timeouts} timeouts`,
+  );
   child.kill();
 }
 

@@ -37,11 +37,16 @@ for (const name of ['conservative', 'balanced', 'aggressive']) {
 }
 
 await bench.run();
-const mean = (name: string): number | undefined => (bench.tasks.find((t) => t.name === name)?.result as { latency?: { mean: number } } | undefined)?.latency?.mean;
+const mean = (name: string): number | undefined =>
+  (bench.tasks.find((t) => t.name === name)?.result as { latency?: { mean: number } } | undefined)?.latency?.mean;
 console.table(
   bench.tasks.map((t) => {
     const ms = mean(t.name);
     const predictor = mean(`${t.name.split(':')[0]!}: predictor`);
-    return { task: t.name, 'ms/contest (mean)': ms?.toFixed(3) ?? 'n/a', 'vs predictor': ms !== undefined && predictor ? `${((ms / predictor) * 100).toFixed(1)}%` : '' };
+    return {
+      task: t.name,
+      'ms/contest (mean)': ms?.toFixed(3) ?? 'n/a',
+      'vs predictor': ms !== undefined && predictor ? `${((ms / predictor) * 100).toFixed(1)}%` : '',
+    };
   }),
 );

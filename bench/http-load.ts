@@ -52,7 +52,19 @@ function seedRuns(db: Db): void {
     for (let i = 0; i < RUNS; i++) {
       const id = `20260101-${String(i).padStart(6, '0')}-bench0`;
       const prize = 40_000 + i * 1_000;
-      ins.run({ id, name: `bench ${i}`, hash: i.toString(16).padStart(64, '0'), recipe, mean: 0.3 + (i % 7) / 200, p: (i % 10) / 10, prize, net: prize - 200_000, roi: ((prize - 200_000) / 200_000) * 100, file: `runs/${id}.sqlite`, at: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString() });
+      ins.run({
+        id,
+        name: `bench ${i}`,
+        hash: i.toString(16).padStart(64, '0'),
+        recipe,
+        mean: 0.3 + (i % 7) / 200,
+        p: (i % 10) / 10,
+        prize,
+        net: prize - 200_000,
+        roi: ((prize - 200_000) / 200_000) * 100,
+        file: `runs/${id}.sqlite`,
+        at: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(),
+      });
     }
   })();
 }
@@ -147,7 +159,11 @@ function printTrace(started: number, trace: Array<[number, number]>, firstAnswer
   }
 }
 
-async function load(name: string, url: string, opts: { headers?: Record<string, string>; paths?: () => string; duration: number; connections: number }): Promise<Row> {
+async function load(
+  name: string,
+  url: string,
+  opts: { headers?: Record<string, string>; paths?: () => string; duration: number; connections: number },
+): Promise<Row> {
   const times: number[] = [];
   const trace: Array<[number, number]> = [];
   const firstAnswer = new Map<unknown, number>();
@@ -210,8 +226,10 @@ async function main(): Promise<void> {
   );
   const only = stringFlag('only');
   if (!only || only === 'bare') rows.push(await load('GET /bare (plain fastify)', `${ready.bare}/bare`, common));
-  if (!only || only === 'id') rows.push(await load('GET /api/v1/draws/{id}', ready.api, { ...common, headers: auth, paths: () => `/api/v1/draws/${(n++ % DRAWS) + 1}` }));
-  if (!only || only === 'list') rows.push(await load('GET /api/v1/draws?limit=50', ready.api, { ...common, headers: auth, paths: () => '/api/v1/draws?limit=50' }));
+  if (!only || only === 'id')
+    rows.push(await load('GET /api/v1/draws/{id}', ready.api, { ...common, headers: auth, paths: () => `/api/v1/draws/${(n++ % DRAWS) + 1}` }));
+  if (!only || only === 'list')
+    rows.push(await load('GET /api/v1/draws?limit=50', ready.api, { ...common, headers: auth, paths: () => '/api/v1/draws?limit=50' }));
   if (!only || only === 'runs') rows.push(await load(`GET /api/v1/runs (${RUNS} runs)`, ready.api, { ...common, headers: auth, paths: () => '/api/v1/runs' }));
   child.send('stop');
   const bare = rows.find((r) => r.name.startsWith('GET /bare'))?.rps ?? NaN;
@@ -231,7 +249,9 @@ async function main(): Promise<void> {
     })),
   );
   const failed = rows.filter((r) => r.errors > 0 || r.non2xx > 0 || r.timeouts > 0 || !(r.p99 < 100));
-  console.error(failed.length ? `target missed (zero errors, p99 < 100 ms) by: ${failed.map((r) => r.name).join(', ')}` : 'target met: zero errors, p99 < 100 ms');
+  console.error(
+    failed.length ? `target missed (zero errors, p99 < 100 ms) by: ${failed.map((r) => r.name).join(', ')}` : 'target met: zero errors, p99 < 100 ms',
+  );
 }
 
 if (process.argv.includes('--child')) await serve();

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 
 const filter = process.argv[2] ?? '';
 const dir = import.meta.dirname;
-const files = readdirSync(dir).filter((f) => f.endsWith('.bench.ts') && f.includes(filter)).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.bench.ts') && f.includes(filter))
+  .sort();
 let failed = 0;
 for (const f of files) {
   console.log(`\n## ${f}`);

@@ -78,7 +78,9 @@ console.table(
 );
 const [shared, sequential, off] = Object.values(times).map((xs) => Math.min(...xs)) as [number, number, number];
 const [cShared, cSequential, cOff] = Object.values(cpu).map(mean) as [number, number, number];
-console.log(`best wall time: sweep ${shared.toFixed(2)} s, sequential ${sequential.toFixed(2)} s (${(sequential / shared).toFixed(2)}x), sharing off ${off.toFixed(2)} s (${(off / shared).toFixed(2)}x)`);
+console.log(
+  `best wall time: sweep ${shared.toFixed(2)} s, sequential ${sequential.toFixed(2)} s (${(sequential / shared).toFixed(2)}x), sharing off ${off.toFixed(2)} s (${(off / shared).toFixed(2)}x)`,
+);
 console.log(`mean CPU time: sweep ${cShared.toFixed(2)} s, sequential ${cSequential.toFixed(2)} s, sharing off ${cOff.toFixed(2)} s`);
 console.log('target: the sweep under 90 s on 2 threads and never slower than the 16 sequential simulates');
 await pool.close();

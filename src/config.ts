@@ -26,21 +26,64 @@ const bool = z.union([z.boolean(), z.enum(['1', '0', 'true', 'false']).transform
 /** Every configurable value. Add new keys here: they get env, file and `config show` for free. */
 export const CONFIG_FIELDS = {
   data_dir: { env: 'LUCKYFIVE_DATA_DIR', schema: z.string().min(1), default: () => './data', doc: 'where the catalog and run files live' },
-  books_key: { env: 'LUCKYFIVE_BOOKS_KEY', schema: z.string().min(32), default: () => undefined, doc: 'HMAC key sealing the ledger and signing backup manifests (at least 32 characters); when unset, books_key_file' },
-  books_key_file: { env: 'LUCKYFIVE_BOOKS_KEY_FILE', schema: z.string().min(1), default: () => undefined, doc: 'file holding the books key (default <data_dir>/books.key, created on first use, mode 0600)' },
+  books_key: {
+    env: 'LUCKYFIVE_BOOKS_KEY',
+    schema: z.string().min(32),
+    default: () => undefined,
+    doc: 'HMAC key sealing the ledger and signing backup manifests (at least 32 characters); when unset, books_key_file',
+  },
+  books_key_file: {
+    env: 'LUCKYFIVE_BOOKS_KEY_FILE',
+    schema: z.string().min(1),
+    default: () => undefined,
+    doc: 'file holding the books key (default <data_dir>/books.key, created on first use, mode 0600)',
+  },
   threads: { env: 'LUCKYFIVE_THREADS', schema: int(1, 256), default: () => availableParallelism(), doc: 'worker threads for simulate and sweep' },
   color: { env: 'LUCKYFIVE_COLOR', schema: bool, default: () => true, doc: 'colour in human output (NO_COLOR also disables)' },
   host: { env: 'LUCKYFIVE_HOST', schema: z.string().min(1), default: () => '127.0.0.1', doc: 'serve: bind address' },
   port: { env: 'LUCKYFIVE_PORT', schema: int(0, 65535), default: () => 8080, doc: 'serve: TCP port' },
-  server_secret: { env: 'LUCKYFIVE_SERVER_SECRET', schema: z.string().min(32), default: () => undefined, doc: 'serve: HMAC secret for API keys (generated into the catalog when unset)' },
-  jwt_secret: { env: 'LUCKYFIVE_JWT_SECRET', schema: z.string(), default: () => undefined, doc: 'serve: HS256 secret; JWT is enabled when set (at least 32 bytes)' },
-  jwt_max_lifetime_hours: { env: 'LUCKYFIVE_JWT_MAX_LIFETIME_HOURS', schema: int(1, 8760), default: () => 720, doc: 'serve: longest JWT accepted (exp - iat, and exp - now), in hours' },
+  server_secret: {
+    env: 'LUCKYFIVE_SERVER_SECRET',
+    schema: z.string().min(32),
+    default: () => undefined,
+    doc: 'serve: HMAC secret for API keys (generated into the catalog when unset)',
+  },
+  jwt_secret: {
+    env: 'LUCKYFIVE_JWT_SECRET',
+    schema: z.string(),
+    default: () => undefined,
+    doc: 'serve: HS256 secret; JWT is enabled when set (at least 32 bytes)',
+  },
+  jwt_max_lifetime_hours: {
+    env: 'LUCKYFIVE_JWT_MAX_LIFETIME_HOURS',
+    schema: int(1, 8760),
+    default: () => 720,
+    doc: 'serve: longest JWT accepted (exp - iat, and exp - now), in hours',
+  },
   jwt_audience: { env: 'LUCKYFIVE_JWT_AUDIENCE', schema: z.string().min(1), default: () => undefined, doc: 'serve: when set, a JWT must carry this `aud`' },
   jwt_issuer: { env: 'LUCKYFIVE_JWT_ISSUER', schema: z.string().min(1), default: () => undefined, doc: 'serve: when set, a JWT must carry this `iss`' },
-  cors_origins: { env: 'LUCKYFIVE_CORS_ORIGINS', schema: z.union([z.array(z.string()), z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))]), default: () => [], doc: 'serve: allowed CORS origins' },
+  cors_origins: {
+    env: 'LUCKYFIVE_CORS_ORIGINS',
+    schema: z.union([
+      z.array(z.string()),
+      z.string().transform((s) =>
+        s
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean),
+      ),
+    ]),
+    default: () => [],
+    doc: 'serve: allowed CORS origins',
+  },
   rate_limit_read: { env: 'LUCKYFIVE_RATE_LIMIT_READ', schema: int(1, 1_000_000), default: () => 300, doc: 'serve: read requests per minute per key' },
   rate_limit_write: { env: 'LUCKYFIVE_RATE_LIMIT_WRITE', schema: int(1, 1_000_000), default: () => 60, doc: 'serve: write requests per minute per key' },
-  rate_limit_heavy: { env: 'LUCKYFIVE_RATE_LIMIT_HEAVY', schema: int(1, 1_000_000), default: () => 10, doc: 'serve: simulate/sweep/import requests per minute per key' },
+  rate_limit_heavy: {
+    env: 'LUCKYFIVE_RATE_LIMIT_HEAVY',
+    schema: int(1, 1_000_000),
+    default: () => 10,
+    doc: 'serve: simulate/sweep/import requests per minute per key',
+  },
   rate_limit_ip: { env: 'LUCKYFIVE_RATE_LIMIT_IP', schema: int(1, 10_000_000), default: () => 1200, doc: 'serve: requests per minute per client IP' },
   rate_limit_redis_url: {
     env: 'LUCKYFIVE_RATE_LIMIT_REDIS_URL',
@@ -48,14 +91,47 @@ export const CONFIG_FIELDS = {
     default: () => undefined,
     doc: 'serve: Redis URL (redis:// or rediss://) where rate-limit buckets are kept, shared by every server process; in memory, per process, when unset',
   },
-  trust_proxy: { env: 'LUCKYFIVE_TRUST_PROXY', schema: z.union([z.array(z.string()), z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))]), default: () => [], doc: 'serve: addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed (none by default)' },
+  trust_proxy: {
+    env: 'LUCKYFIVE_TRUST_PROXY',
+    schema: z.union([
+      z.array(z.string()),
+      z.string().transform((s) =>
+        s
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean),
+      ),
+    ]),
+    default: () => [],
+    doc: 'serve: addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed (none by default)',
+  },
   public_metrics: { env: 'LUCKYFIVE_PUBLIC_METRICS', schema: bool, default: () => false, doc: 'serve: /metrics without a key' },
   public_docs: { env: 'LUCKYFIVE_PUBLIC_DOCS', schema: bool, default: () => true, doc: 'serve: /docs and the OpenAPI document without a key' },
-  disk_min_free_mb: { env: 'LUCKYFIVE_DISK_MIN_FREE_MB', schema: int(0, 1_000_000), default: () => 100, doc: 'free space under the data dir below which /health answers 503 and maintain warns, in MiB' },
+  disk_min_free_mb: {
+    env: 'LUCKYFIVE_DISK_MIN_FREE_MB',
+    schema: int(0, 1_000_000),
+    default: () => 100,
+    doc: 'free space under the data dir below which /health answers 503 and maintain warns, in MiB',
+  },
   upload_max_mb: { env: 'LUCKYFIVE_UPLOAD_MAX_MB', schema: int(1, 1024), default: () => 20, doc: 'serve: largest import upload, in MiB' },
-  job_concurrency: { env: 'LUCKYFIVE_JOB_CONCURRENCY', schema: int(1, 64), default: () => 1, doc: 'serve: simulation jobs run at once (they share one worker pool of `threads`)' },
-  shutdown_timeout: { env: 'LUCKYFIVE_SHUTDOWN_TIMEOUT', schema: int(1, 3600), default: () => 10, doc: 'serve: seconds a graceful stop (SIGTERM, Ctrl-C) waits for requests and jobs before closing connections' },
-  log_level: { env: 'LUCKYFIVE_LOG_LEVEL', schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), default: () => 'info', doc: 'serve: log level' },
+  job_concurrency: {
+    env: 'LUCKYFIVE_JOB_CONCURRENCY',
+    schema: int(1, 64),
+    default: () => 1,
+    doc: 'serve: simulation jobs run at once (they share one worker pool of `threads`)',
+  },
+  shutdown_timeout: {
+    env: 'LUCKYFIVE_SHUTDOWN_TIMEOUT',
+    schema: int(1, 3600),
+    default: () => 10,
+    doc: 'serve: seconds a graceful stop (SIGTERM, Ctrl-C) waits for requests and jobs before closing connections',
+  },
+  log_level: {
+    env: 'LUCKYFIVE_LOG_LEVEL',
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    default: () => 'info',
+    doc: 'serve: log level',
+  },
 } satisfies Record<string, Field>;
 
 export type ConfigKey = keyof typeof CONFIG_FIELDS;

@@ -34,12 +34,7 @@ export interface CreatedApiKey {
 }
 
 /** Creates a key; `expiresInSeconds` undefined means it never expires. */
-export function createApiKey(
-  db: Db,
-  secret: Buffer,
-  input: { name: string; role: Role; expiresInSeconds?: number | undefined },
-  nowMs: number,
-): CreatedApiKey {
+export function createApiKey(db: Db, secret: Buffer, input: { name: string; role: Role; expiresInSeconds?: number | undefined }, nowMs: number): CreatedApiKey {
   if (!KEY_NAME_PATTERN.test(input.name)) {
     throw new LuckyError('E_INPUT_INVALID', 'invalid key name', ['name: 1 to 64 letters, digits, spaces or ._@- starting with a letter or digit']);
   }

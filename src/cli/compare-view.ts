@@ -8,7 +8,10 @@ import type { Format } from './output.js';
 
 function parseMetricList(list: string | undefined): MetricName[] {
   if (list === undefined) return [...METRIC_NAMES];
-  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (names.length === 0) throw new LuckyError('E_USAGE', '--metrics needs at least one metric name');
   return [...new Set(names.map(parseMetricName))];
 }
@@ -23,9 +26,17 @@ export async function runCompareCommand(ctx: CliContext, a: { ids: string[]; met
   const ids = report.runs.map((r) => r.run_id);
   out.table(
     ['run', 'name', 'strategy', 'contests', 'tickets', 'k', 'draws'],
-    report.runs.map((r) => [r.run_id, r.name ?? '', r.strategy, `${r.first_contest}..${r.last_contest} (${r.contests})`, r.tickets, r.numbers_per_ticket, r.synthetic_data ? 'SYNTHETIC sample' : 'official']),
+    report.runs.map((r) => [
+      r.run_id,
+      r.name ?? '',
+      r.strategy,
+      `${r.first_contest}..${r.last_contest} (${r.contests})`,
+      r.tickets,
+      r.numbers_per_ticket,
+      r.synthetic_data ? 'SYNTHETIC sample' : 'official',
+    ]),
   );
-  out.text('hit metrics are ranked (#) by lift: each run\'s value over its own exact expectation, which grows with the numbers per ticket');
+  out.text("hit metrics are ranked (#) by lift: each run's value over its own exact expectation, which grows with the numbers per ticket");
   out.table(
     ['metric', ...ids.map((id) => id.slice(-6)), 'expected', 'mean', 'median', 'std', 'min', 'max', 'winner'],
     report.metrics.map((m) => {

@@ -122,7 +122,8 @@ export function formatOf(opts: { json?: boolean; ndjson?: boolean; csv?: boolean
  */
 export function parseIntFlag(name: string, value: string | undefined, min = 1, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^-?(0|[1-9][0-9]{0,14})$/.test(value) || value === '-0') throw new LuckyError('E_USAGE', `--${name} must be a whole number (decimal digits only), got "${value}"`);
+  if (!/^-?(0|[1-9][0-9]{0,14})$/.test(value) || value === '-0')
+    throw new LuckyError('E_USAGE', `--${name} must be a whole number (decimal digits only), got "${value}"`);
   const n = Number(value);
   if (n < min || n > max) throw new LuckyError('E_USAGE', `--${name} must be between ${min} and ${max}, got ${n}`);
   return n;

@@ -6,14 +6,50 @@ import type { CliContext } from './context.js';
 import type { Format } from './output.js';
 
 /** `leaderboard`: ranks, then prints the shown rows and how big the family behind them is. */
-export async function runLeaderboardCommand(ctx: CliContext, a: { metric: MetricName; filter?: string | undefined; since?: string | undefined; limit: number; format: Format }): Promise<void> {
+export async function runLeaderboardCommand(
+  ctx: CliContext,
+  a: { metric: MetricName; filter?: string | undefined; since?: string | undefined; limit: number; format: Format },
+): Promise<void> {
   const metric = a.metric;
   const { readLeaderboard } = await import('../usecases/leaderboard.js');
   const board = readLeaderboard({ catalog: await ctx.catalog() }, { metric, filter: a.filter, since: a.since, limit: a.limit === 0 ? undefined : a.limit });
   if (a.format === 'json') return ctx.out.json(board);
-  const head = ['rank', 'run_id', 'name', 'strategy', 'contests', metric, 'baseline', 'p_value', 'p_holm', 'p_bh', 'sweep_id', 'created_at', 'lift', 'synthetic_data'];
+  const head = [
+    'rank',
+    'run_id',
+    'name',
+    'strategy',
+    'contests',
+    metric,
+    'baseline',
+    'p_value',
+    'p_holm',
+    'p_bh',
+    'sweep_id',
+    'created_at',
+    'lift',
+    'synthetic_data',
+  ];
   if (a.format === 'csv') {
-    return ctx.out.csv(head, board.rows.map((r) => [r.rank, r.run_id, r.name, r.strategy, r.contests, r.value, r.baseline, r.p_value, r.p_holm, r.p_bh, r.sweep_id, r.created_at, r.lift, r.synthetic_data]));
+    return ctx.out.csv(
+      head,
+      board.rows.map((r) => [
+        r.rank,
+        r.run_id,
+        r.name,
+        r.strategy,
+        r.contests,
+        r.value,
+        r.baseline,
+        r.p_value,
+        r.p_holm,
+        r.p_bh,
+        r.sweep_id,
+        r.created_at,
+        r.lift,
+        r.synthetic_data,
+      ]),
+    );
   }
   const p = (v: number | null) => (v === null ? '-' : formatPValue(v));
   const byLift = board.ranked_by === 'lift';
@@ -33,7 +69,8 @@ export async function runLeaderboardCommand(ctx: CliContext, a: { metric: Metric
       p(r.p_bh),
     ]),
   );
-  if (byLift) ctx.out.text(`ranked by lift: each run's ${metric} over its own exact expectation (which grows with the numbers per ticket), not by the raw value`);
+  if (byLift)
+    ctx.out.text(`ranked by lift: each run's ${metric} over its own exact expectation (which grows with the numbers per ticket), not by the raw value`);
   const synthetic = board.rows.filter((r) => r.synthetic_data).length;
   if (synthetic) ctx.out.text(`${synthetic} of these runs ran on the SYNTHETIC sample, not official results`);
   ctx.out.text(

@@ -8,12 +8,41 @@ import type { Output } from './output.js';
 import { formatBRL } from './output.js';
 
 export const ENTRY_CSV_HEAD = [
-  'id', 'entry_date', 'type', 'amount_cents', 'contest', 'tickets', 'numbers_per_ticket', 'run_id', 'tier',
-  'idempotency_key', 'reverses_id', 'reversed_by', 'reason', 'note', 'created_at',
+  'id',
+  'entry_date',
+  'type',
+  'amount_cents',
+  'contest',
+  'tickets',
+  'numbers_per_ticket',
+  'run_id',
+  'tier',
+  'idempotency_key',
+  'reverses_id',
+  'reversed_by',
+  'reason',
+  'note',
+  'created_at',
 ] as const;
 
 export function entryCsvRow(e: EntryJson): unknown[] {
-  return [e.id, e.entry_date, e.type, e.amount_cents, e.contest, e.tickets, e.numbers_per_ticket, e.run_id, e.tier, e.idempotency_key, e.reverses_id, e.reversed_by, e.reason, e.note, e.created_at];
+  return [
+    e.id,
+    e.entry_date,
+    e.type,
+    e.amount_cents,
+    e.contest,
+    e.tickets,
+    e.numbers_per_ticket,
+    e.run_id,
+    e.tier,
+    e.idempotency_key,
+    e.reverses_id,
+    e.reversed_by,
+    e.reason,
+    e.note,
+    e.created_at,
+  ];
 }
 
 /** One line for a human: `#12 2025-11-20 bet -R$ 30,00 contest 6883, 10 x 5 numbers`. */
@@ -48,15 +77,44 @@ export function printEntries(out: Output, entries: readonly EntryJson[]): void {
 }
 
 export const REPORT_CSV_HEAD = [
-  'key', 'invested_cents', 'won_cents', 'net_cents', 'roi_pct', 'bets', 'tickets', 'prizes', 'quina', 'quadra', 'terno', 'duque',
-  'deposits_cents', 'withdrawals_cents', 'adjustments_cents', 'balance_change_cents', 'cumulative_net_cents',
+  'key',
+  'invested_cents',
+  'won_cents',
+  'net_cents',
+  'roi_pct',
+  'bets',
+  'tickets',
+  'prizes',
+  'quina',
+  'quadra',
+  'terno',
+  'duque',
+  'deposits_cents',
+  'withdrawals_cents',
+  'adjustments_cents',
+  'balance_change_cents',
+  'cumulative_net_cents',
 ] as const;
 
 export function reportCsvRow(r: ReportRow): unknown[] {
   return [
-    r.key, r.invested_cents, r.won_cents, r.net_cents, r.roi_pct, r.bets, r.tickets, r.prizes,
-    r.tier_counts.quina, r.tier_counts.quadra, r.tier_counts.terno, r.tier_counts.duque,
-    r.deposits_cents, r.withdrawals_cents, r.adjustments_cents, r.balance_change_cents, r.cumulative_net_cents,
+    r.key,
+    r.invested_cents,
+    r.won_cents,
+    r.net_cents,
+    r.roi_pct,
+    r.bets,
+    r.tickets,
+    r.prizes,
+    r.tier_counts.quina,
+    r.tier_counts.quadra,
+    r.tier_counts.terno,
+    r.tier_counts.duque,
+    r.deposits_cents,
+    r.withdrawals_cents,
+    r.adjustments_cents,
+    r.balance_change_cents,
+    r.cumulative_net_cents,
   ];
 }
 
@@ -72,13 +130,13 @@ export function printReport(out: Output, report: LedgerReport): void {
     `${r.tier_counts.quina}/${r.tier_counts.quadra}/${r.tier_counts.terno}/${r.tier_counts.duque}`,
     formatBRL(r.cumulative_net_cents),
   ];
-  out.table(
-    [report.group_by, 'invested', 'won', 'net', 'ROI', 'tickets', 'wins 5/4/3/2', 'cumulative net'],
-    [...report.rows.map(line), line(report.total)],
-    { align: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'] },
-  );
+  out.table([report.group_by, 'invested', 'won', 'net', 'ROI', 'tickets', 'wins 5/4/3/2', 'cumulative net'], [...report.rows.map(line), line(report.total)], {
+    align: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+  });
   const t = report.total;
   if (t.deposits_cents || t.withdrawals_cents || t.adjustments_cents) {
-    out.text(`deposits ${formatBRL(t.deposits_cents)}, withdrawals ${formatBRL(t.withdrawals_cents)}, adjustments ${formatBRL(t.adjustments_cents)}; balance change ${formatBRL(t.balance_change_cents)}`);
+    out.text(
+      `deposits ${formatBRL(t.deposits_cents)}, withdrawals ${formatBRL(t.withdrawals_cents)}, adjustments ${formatBRL(t.adjustments_cents)}; balance change ${formatBRL(t.balance_change_cents)}`,
+    );
   }
 }

@@ -114,4 +114,3 @@ export async function main(): Promise<void> {
   const code = await runCli(process.argv.slice(2), io);
   process.exitCode = code;
 }
-

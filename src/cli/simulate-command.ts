@@ -55,7 +55,10 @@ export async function runSimulateCommand(ctx: CliContext, a: SimulateArgs): Prom
       total = e.contests;
       doneCount = e.contests - e.remaining;
       if (e.synthetic_data) ctx.out.info('note: this run uses SYNTHETIC sample draws, not official results');
-      if (e.missing_contests.length) ctx.out.warn(`${e.missing_contests.length} contest(s) of the range are missing from the catalog and will not be simulated: ${e.missing_contests.slice(0, 10).join(', ')}${e.missing_contests.length > 10 ? ', ...' : ''}`);
+      if (e.missing_contests.length)
+        ctx.out.warn(
+          `${e.missing_contests.length} contest(s) of the range are missing from the catalog and will not be simulated: ${e.missing_contests.slice(0, 10).join(', ')}${e.missing_contests.length > 10 ? ', ...' : ''}`,
+        );
     } else if (e.type === 'contest') {
       doneCount++;
       spinner?.update(`simulating: ${doneCount}/${total} contests`);

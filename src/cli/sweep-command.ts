@@ -31,7 +31,11 @@ export interface SweepArgs {
 
 /** Commander's `.conflicts()` refuses the defining flags beside --resume; the spec is an argument, not a flag. */
 function checkResumeFlags(a: SweepArgs): void {
-  if (a.specFile !== undefined) throw new LuckyError('E_USAGE', '--resume takes the sweep id only (with --threads, --max-cells, --deadline, --json): the spec, range and seed come from the catalog');
+  if (a.specFile !== undefined)
+    throw new LuckyError(
+      'E_USAGE',
+      '--resume takes the sweep id only (with --threads, --max-cells, --deadline, --json): the spec, range and seed come from the catalog',
+    );
 }
 
 function rangeOf(a: SweepArgs) {
@@ -83,12 +87,15 @@ export async function runSweepCommand(ctx: CliContext, a: SweepArgs): Promise<vo
   try {
     // a live clock: the deadline and the elapsed time are measured while the sweep runs
     const now = () => new Date(readClock().now);
-    outcome = await sweeps.runSweep({ catalog, pool, now, signal: ctx.signal }, {
-      sweep_id: sweepId,
-      max_cells: a.maxCells,
-      deadline_ms: deadlineMs,
-      onProgress: (p) => spinner?.update(`sweep ${sweepId}: ${p.cells_done + p.cells_failed}/${p.cells_total} cells`),
-    });
+    outcome = await sweeps.runSweep(
+      { catalog, pool, now, signal: ctx.signal },
+      {
+        sweep_id: sweepId,
+        max_cells: a.maxCells,
+        deadline_ms: deadlineMs,
+        onProgress: (p) => spinner?.update(`sweep ${sweepId}: ${p.cells_done + p.cells_failed}/${p.cells_total} cells`),
+      },
+    );
   } catch (e) {
     spinner?.fail('sweep failed');
     throw e;
@@ -114,7 +121,9 @@ function report(ctx: CliContext, o: SweepOutcome, format: Format): void {
       best: o.best,
     });
   } else {
-    ctx.out.text(`sweep ${o.sweep_id} "${o.name}": ${o.status}, ${o.cells_done}/${o.cells_total} cells done, ${o.cells_failed} failed, ${o.cells_skipped} already done before, ${(o.elapsed_ms / 1000).toFixed(1)} s`);
+    ctx.out.text(
+      `sweep ${o.sweep_id} "${o.name}": ${o.status}, ${o.cells_done}/${o.cells_total} cells done, ${o.cells_failed} failed, ${o.cells_skipped} already done before, ${(o.elapsed_ms / 1000).toFixed(1)} s`,
+    );
     if (o.best) ctx.out.text(o.best.sentence);
     if (o.best?.holdout) ctx.out.text(`holdout of the best cell: see \`luckyfive sweep show ${o.sweep_id}\``);
     ctx.out.text(`details: luckyfive sweep show ${o.sweep_id}`);
@@ -126,13 +135,16 @@ function report(ctx: CliContext, o: SweepOutcome, format: Format): void {
     return;
   }
   if (!o.complete) {
-    const why = o.stop_reason === 'max_cells' ? `--max-cells after starting ${o.cells_run} cell(s)` : '--deadline (running cells stopped at a contest boundary)';
+    const why =
+      o.stop_reason === 'max_cells' ? `--max-cells after starting ${o.cells_run} cell(s)` : '--deadline (running cells stopped at a contest boundary)';
     ctx.out.info(`stopped by ${why}: ${o.cells_done}/${o.cells_total} cells done; continue with: luckyfive sweep --resume ${o.sweep_id}`);
     return;
   }
   if (o.status === 'completed_with_failures') {
-    throw new LuckyError('E_CELLS_FAILED', `sweep ${o.sweep_id} completed with ${o.cells_failed} failed cell(s)${o.holdout_errors.length ? ' and holdout failures' : ''}`, [
-      `see: luckyfive sweep show ${o.sweep_id}`,
-    ]);
+    throw new LuckyError(
+      'E_CELLS_FAILED',
+      `sweep ${o.sweep_id} completed with ${o.cells_failed} failed cell(s)${o.holdout_errors.length ? ' and holdout failures' : ''}`,
+      [`see: luckyfive sweep show ${o.sweep_id}`],
+    );
   }
 }

@@ -29,7 +29,9 @@ export async function showSweepCommand(ctx: CliContext, a: { id: string; top: nu
   const family = r.adjustment.family_size;
   const shown = r.cells;
   const out = ctx.out;
-  out.text(`sweep ${r.sweep_id} "${r.name}" (${r.status}): contests ${r.first_contest}..${r.last_contest}, ${r.cells_done}/${r.cells_total} cells done, ${r.cells_failed} failed`);
+  out.text(
+    `sweep ${r.sweep_id} "${r.name}" (${r.status}): contests ${r.first_contest}..${r.last_contest}, ${r.cells_done}/${r.cells_total} cells done, ${r.cells_failed} failed`,
+  );
   out.text(`${r.metric}: ${r.metric_description}`);
   const hasHoldout = shown.some((c) => c.holdout);
   out.table(
@@ -54,7 +56,9 @@ export async function showSweepCommand(ctx: CliContext, a: { id: string; top: nu
   if (r.best) out.text(r.best.sentence);
   const h = r.best?.holdout;
   if (h && h.value !== null) {
-    out.text(`holdout ${h.first_contest}..${h.last_contest} of the best cell: ${r.metric} ${formatMetric(r.metric, h.value)} vs ${formatMetric(r.metric, h.baseline)} expected, p = ${p(h.p_value)} (Holm over the holdout runs: ${p(h.p_holm)})`);
+    out.text(
+      `holdout ${h.first_contest}..${h.last_contest} of the best cell: ${r.metric} ${formatMetric(r.metric, h.value)} vs ${formatMetric(r.metric, h.baseline)} expected, p = ${p(h.p_value)} (Holm over the holdout runs: ${p(h.p_holm)})`,
+    );
   }
   for (const c of failed_cells.slice(0, 5)) out.warn(`cell ${c.cell_index} failed: ${c.error ?? 'unknown error'}`);
 }
@@ -75,7 +79,9 @@ export async function heatmapCommand(ctx: CliContext, a: { id: string; x: string
     return SHADES[Math.min(SHADES.length - 1, Math.floor((hm.higher_is_better ? t : 1 - t) * SHADES.length))]!;
   };
   const cell = (v: number | null) => (v === null ? '' : tty ? `${shade(v).repeat(2)} ${formatMetric(hm.metric, v)}` : formatMetric(hm.metric, v));
-  ctx.out.text(`${hm.metric} by ${hm.y.name} (down) and ${hm.x.name} (across)${hm.baseline !== null ? `; expected ${formatMetric(hm.metric, hm.baseline)} under uniform draws` : ''}`);
+  ctx.out.text(
+    `${hm.metric} by ${hm.y.name} (down) and ${hm.x.name} (across)${hm.baseline !== null ? `; expected ${formatMetric(hm.metric, hm.baseline)} under uniform draws` : ''}`,
+  );
   ctx.out.table(
     [`${hm.y.name} \\ ${hm.x.name}`, ...hm.x.values.map(String)],
     hm.y.values.map((yv, yi) => [String(yv), ...hm.cells[yi]!.map(cell)]),

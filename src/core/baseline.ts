@@ -36,15 +36,7 @@ import {
 
 export type { HitCounts } from './hit-counts.js';
 
-export type BaselineFigureName =
-  | 'mean_hits'
-  | 'tickets_2plus'
-  | 'tickets_3plus'
-  | 'tickets_4plus'
-  | 'tickets_5'
-  | 'best_2plus'
-  | 'best_3plus'
-  | 'best_4plus';
+export type BaselineFigureName = 'mean_hits' | 'tickets_2plus' | 'tickets_3plus' | 'tickets_4plus' | 'tickets_5' | 'best_2plus' | 'best_3plus' | 'best_4plus';
 
 export interface BaselineFigure {
   /** what is counted, for tables: "tickets with 2+ hits" */
@@ -241,7 +233,8 @@ export function compareToBaseline(c: HitCounts, bestOf?: BestOfLaws): BaselineRe
   validateHitCounts(c);
   if (bestOf) {
     for (const h of [2, 3, 4] as const) {
-      if (bestOf.p[h].length !== c.contests) throw new LuckyError('E_INPUT_INVALID', 'invalid best-of law', [`best_of.p.${h}: ${bestOf.p[h].length} contests, expected ${c.contests}`]);
+      if (bestOf.p[h].length !== c.contests)
+        throw new LuckyError('E_INPUT_INVALID', 'invalid best-of law', [`best_of.p.${h}: ${bestOf.p[h].length} contests, expected ${c.contests}`]);
     }
   }
   const k = c.numbers_per_ticket;

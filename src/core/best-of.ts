@@ -236,18 +236,20 @@ export function countWithTriple(tickets: readonly number[][]): number {
     else l.push(x);
   };
   for (const t of tickets) {
-    for (let i = 0; i < t.length; i++) for (let j = i + 1; j < t.length; j++) for (let l = j + 1; l < t.length; l++) {
-      const a = t[i]!;
-      const b = t[j]!;
-      const c = t[l]!;
-      const code = (a * N + b) * N + c;
-      if (TRI[code]) continue;
-      TRI[code] = 1;
-      list.push(code);
-      addThird(a, b, c);
-      addThird(a, c, b);
-      addThird(b, c, a);
-    }
+    for (let i = 0; i < t.length; i++)
+      for (let j = i + 1; j < t.length; j++)
+        for (let l = j + 1; l < t.length; l++) {
+          const a = t[i]!;
+          const b = t[j]!;
+          const c = t[l]!;
+          const code = (a * N + b) * N + c;
+          if (TRI[code]) continue;
+          TRI[code] = 1;
+          list.push(code);
+          addThird(a, b, c);
+          addThird(a, c, b);
+          addThird(b, c, a);
+        }
   }
   const seen = (fiveSeen ??= new Uint32Array(Math.ceil(TOTAL / 32)));
   const touched: number[] = [];
@@ -279,14 +281,15 @@ export function countWithTriple(tickets: readonly number[][]): number {
     for (let pq = 0; pq < N * N; pq++) {
       const xs = thirds[pq];
       if (!xs || xs.length < 2) continue;
-      for (let i = 0; i < xs.length; i++) for (let j = i + 1; j < xs.length; j++) {
-        f[0] = Math.floor(pq / N);
-        f[1] = pq % N;
-        f[2] = xs[i]!;
-        f[3] = xs[j]!;
-        sortSmall(f, 4);
-        fours.add(((f[0] * N + f[1]) * N + f[2]) * N + f[3]);
-      }
+      for (let i = 0; i < xs.length; i++)
+        for (let j = i + 1; j < xs.length; j++) {
+          f[0] = Math.floor(pq / N);
+          f[1] = pq % N;
+          f[2] = xs[i]!;
+          f[3] = xs[j]!;
+          sortSmall(f, 4);
+          fours.add(((f[0] * N + f[1]) * N + f[2]) * N + f[3]);
+        }
     }
     for (const code of fours) {
       const f0 = Math.floor(code / (N * N * N));
@@ -296,21 +299,22 @@ export function countWithTriple(tickets: readonly number[][]): number {
       const t = TRI[(f0 * N + f1) * N + f2]! + TRI[(f0 * N + f1) * N + f3]! + TRI[(f0 * N + f2) * N + f3]! + TRI[(f1 * N + f2) * N + f3]!;
       total -= (t - 1) * (N - 4);
       // 5-sets covered by their own triples that hold this 4-set: a 5th number completing a triple with two of it
-      for (let i = 0; i < 4; i++) for (let j = i + 1; j < 4; j++) {
-        const p = i === 0 ? f0 : i === 1 ? f1 : f2;
-        const q = j === 1 ? f1 : j === 2 ? f2 : f3;
-        const xs = thirds[p * N + q];
-        if (!xs) continue;
-        for (const x of xs) {
-          if (x === f0 || x === f1 || x === f2 || x === f3) continue;
-          w[0] = f0;
-          w[1] = f1;
-          w[2] = f2;
-          w[3] = f3;
-          w[4] = x;
-          addFive();
+      for (let i = 0; i < 4; i++)
+        for (let j = i + 1; j < 4; j++) {
+          const p = i === 0 ? f0 : i === 1 ? f1 : f2;
+          const q = j === 1 ? f1 : j === 2 ? f2 : f3;
+          const xs = thirds[p * N + q];
+          if (!xs) continue;
+          for (const x of xs) {
+            if (x === f0 || x === f1 || x === f2 || x === f3) continue;
+            w[0] = f0;
+            w[1] = f1;
+            w[2] = f2;
+            w[3] = f3;
+            w[4] = x;
+            addFive();
+          }
         }
-      }
     }
     // 5-sets made of two covered triples sharing exactly one number
     const byNumber: number[][] = Array.from({ length: N }, () => []);
@@ -373,10 +377,11 @@ export function countWithQuad(tickets: readonly number[][]): number {
     if (xs.size < 2) continue;
     const tri = [Math.floor(tk / (N * N)), Math.floor(tk / N) % N, tk % N];
     const list = [...xs];
-    for (let i = 0; i < list.length; i++) for (let j = i + 1; j < list.length; j++) {
-      const w5 = sorted([...tri, list[i]!, list[j]!]);
-      fives.set(key(w5), w5);
-    }
+    for (let i = 0; i < list.length; i++)
+      for (let j = i + 1; j < list.length; j++) {
+        const w5 = sorted([...tri, list[i]!, list[j]!]);
+        fives.set(key(w5), w5);
+      }
   }
   for (const w5 of fives.values()) {
     let t = 0;

@@ -30,10 +30,17 @@ export function computeDrawStats(draws: readonly Balls[]): DrawStats {
   const expected = (draws.length * BALLS_PER_DRAW) / BALL_MAX;
   const pearson = chiSquareTest(counts, new Float64Array(BALL_MAX).fill(expected));
   const statistic = pearson.statistic * WITHOUT_REPLACEMENT_SCALE;
-  const chi = { statistic, df: pearson.df, p_value: chiSquarePValue(statistic, pearson.df), pearson_statistic: pearson.statistic, scale: WITHOUT_REPLACEMENT_SCALE };
+  const chi = {
+    statistic,
+    df: pearson.df,
+    p_value: chiSquarePValue(statistic, pearson.df),
+    pearson_statistic: pearson.statistic,
+    scale: WITHOUT_REPLACEMENT_SCALE,
+  };
   let verdict: string;
   if (expected < 5) verdict = `too few draws (${draws.length}) for a chi-square test: each number is expected fewer than 5 times`;
-  else if (chi.p_value < 0.01) verdict = `p = ${chi.p_value.toPrecision(2)}: the frequencies are unlikely under uniform draws; check the data before reading anything into it`;
+  else if (chi.p_value < 0.01)
+    verdict = `p = ${chi.p_value.toPrecision(2)}: the frequencies are unlikely under uniform draws; check the data before reading anything into it`;
   else verdict = `p = ${chi.p_value.toFixed(2)}: consistent with uniform draws (no number is "hot" beyond chance)`;
   return { frequency: Array.from(counts, (count, i) => ({ number: i + 1, count })), expected_per_number: expected, chi_square: chi, verdict };
 }

@@ -62,7 +62,21 @@ function tokenize(src: string): Token[] {
     } else if ('=!<>'.includes(ch)) {
       const two = src.slice(i, i + 2);
       const op: ComparisonOp | undefined =
-        two === '==' ? '=' : two === '!=' || two === '<>' ? '!=' : two === '<=' ? '<=' : two === '>=' ? '>=' : ch === '=' ? '=' : ch === '<' ? '<' : ch === '>' ? '>' : undefined;
+        two === '=='
+          ? '='
+          : two === '!=' || two === '<>'
+            ? '!='
+            : two === '<='
+              ? '<='
+              : two === '>='
+                ? '>='
+                : ch === '='
+                  ? '='
+                  : ch === '<'
+                    ? '<'
+                    : ch === '>'
+                      ? '>'
+                      : undefined;
       if (!op) throw syntaxError(src, pos, `unexpected "${ch}" (did you mean "!="?)`);
       out.push({ t: 'op', op, pos });
       i += two === '==' || two === '!=' || two === '<>' || two === '<=' || two === '>=' ? 2 : 1;
@@ -190,7 +204,8 @@ function literal(word: string): FilterValue {
 
 /** Parses a filter into a tree; E_USAGE with the position on bad syntax. */
 export function parseFilter(src: string): FilterExpr {
-  if (src.length > MAX_FILTER_LENGTH) throw new LuckyError('E_USAGE', `filter: longer than ${MAX_FILTER_LENGTH} characters`, [`filter: ${src.length} characters`]);
+  if (src.length > MAX_FILTER_LENGTH)
+    throw new LuckyError('E_USAGE', `filter: longer than ${MAX_FILTER_LENGTH} characters`, [`filter: ${src.length} characters`]);
   if (src.trim() === '') throw syntaxError(src, 1, 'empty filter');
   return new Parser(src, tokenize(src)).parse();
 }
@@ -314,7 +329,12 @@ export function checkFilterTypes(expr: FilterExpr, types: Readonly<Record<string
     }
   };
   walk(expr);
-  if (problems.length) throw new LuckyError('E_USAGE', `filter: ${problems[0]}`, problems.map((p) => `filter: ${p}`));
+  if (problems.length)
+    throw new LuckyError(
+      'E_USAGE',
+      `filter: ${problems[0]}`,
+      problems.map((p) => `filter: ${p}`),
+    );
 }
 
 /** The type of each field over some rows: one type when every non-null value has it, else `any`. */

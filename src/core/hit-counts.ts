@@ -28,8 +28,10 @@ export function validateHitCounts(c: HitCounts): void {
   const p: string[] = [];
   nonNegInt(c.tickets, 'tickets', p);
   nonNegInt(c.contests, 'contests', p);
-  if (!Number.isInteger(c.numbers_per_ticket) || c.numbers_per_ticket < 5 || c.numbers_per_ticket > 15) p.push(`numbers_per_ticket: must be 5..15, got ${c.numbers_per_ticket}`);
-  if (!Number.isInteger(c.tickets_per_contest) || c.tickets_per_contest < 1) p.push(`tickets_per_contest: must be a positive integer, got ${c.tickets_per_contest}`);
+  if (!Number.isInteger(c.numbers_per_ticket) || c.numbers_per_ticket < 5 || c.numbers_per_ticket > 15)
+    p.push(`numbers_per_ticket: must be 5..15, got ${c.numbers_per_ticket}`);
+  if (!Number.isInteger(c.tickets_per_contest) || c.tickets_per_contest < 1)
+    p.push(`tickets_per_contest: must be a positive integer, got ${c.tickets_per_contest}`);
   if (!Array.isArray(c.distribution) || c.distribution.length !== BALLS_PER_DRAW + 1) p.push('distribution: must list tickets with 0..5 hits (6 counts)');
   else {
     c.distribution.forEach((d, i) => nonNegInt(d, `distribution[${i}]`, p));

@@ -47,7 +47,12 @@ export const METRIC_DOCS: Readonly<Record<MetricName, MetricDoc>> = {
   best_3plus: { description: 'share of contests whose best ticket had 3 or more hits', higher_is_better: true, unit: 'share', has_baseline: true },
   best_4plus: { description: 'share of contests whose best ticket had 4 or more hits', higher_is_better: true, unit: 'share', has_baseline: true },
   net_cents: { description: 'prizes minus cost over the run, in centavos', higher_is_better: true, unit: 'cents', has_baseline: false },
-  roi_pct: { description: 'net / cost x 100 (-100 = lost everything; null when nothing was spent)', higher_is_better: true, unit: 'percent', has_baseline: false },
+  roi_pct: {
+    description: 'net / cost x 100 (-100 = lost everything; null when nothing was spent)',
+    higher_is_better: true,
+    unit: 'percent',
+    has_baseline: false,
+  },
   max_drawdown_cents: {
     description: 'largest fall of the running balance (prizes minus cost, contest by contest, from 0) below its previous peak, in centavos',
     higher_is_better: false,

@@ -10,8 +10,25 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 
 /** Headline metric columns a list can be ordered or filtered by. */
 export const RUN_METRIC_COLUMNS = [
-  'mean_hits', 'rate_2', 'rate_3', 'rate_4', 'rate_5', 'best_2plus', 'best_3plus', 'best_4plus', 'p_value',
-  'cost_cents', 'prize_cents', 'net_cents', 'roi_pct', 'max_drawdown_cents', 'win_rate', 'tickets', 'contests_done', 'created_at',
-  'first_contest', 'last_contest',
+  'mean_hits',
+  'rate_2',
+  'rate_3',
+  'rate_4',
+  'rate_5',
+  'best_2plus',
+  'best_3plus',
+  'best_4plus',
+  'p_value',
+  'cost_cents',
+  'prize_cents',
+  'net_cents',
+  'roi_pct',
+  'max_drawdown_cents',
+  'win_rate',
+  'tickets',
+  'contests_done',
+  'created_at',
+  'first_contest',
+  'last_contest',
 ] as const;
 export type RunMetricColumn = (typeof RUN_METRIC_COLUMNS)[number];

@@ -34,10 +34,20 @@ export const RunRequestSchema = z.strictObject({
   recipe_file: z.string().min(1).optional(),
   from: z.int().min(1).max(MAX_CONTEST).optional().meta({ description: 'first contest (with `to`)' }),
   to: z.int().min(1).max(MAX_CONTEST).optional().meta({ description: 'last contest (with `from`)' }),
-  last: z.int().min(0).max(MAX_CONTEST).optional().meta({ description: `the last N imported contests (instead of from/to), at most ${MAX_RANGE}` }),
+  last: z
+    .int()
+    .min(0)
+    .max(MAX_CONTEST)
+    .optional()
+    .meta({ description: `the last N imported contests (instead of from/to), at most ${MAX_RANGE}` }),
   seed: z.int().min(0).max(MAX_SEED).optional().meta({ description: "overrides the recipe's seed" }),
   name: textSchema(MAX_NAME).optional(),
-  threads: z.int().min(1).max(MAX_THREADS).optional().meta({ description: "worker threads of the server's pool to use (default all; results do not depend on it)" }),
+  threads: z
+    .int()
+    .min(1)
+    .max(MAX_THREADS)
+    .optional()
+    .meta({ description: "worker threads of the server's pool to use (default all; results do not depend on it)" }),
 });
 
 export type RunRequest = z.infer<typeof RunRequestSchema>;
@@ -138,7 +148,11 @@ export function parseResolvedRequest(json: string): ResolvedRunRequest {
   const versioned = typeof raw === 'object' && raw !== null && 'version' in raw;
   if (!versioned) {
     const old = UnversionedRequestSchema.safeParse(raw);
-    if (!old.success) throw stored('has no contest range', old.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+    if (!old.success)
+      throw stored(
+        'has no contest range',
+        old.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
+      );
     return buildResolvedRequest({
       preset: old.data.preset ?? null,
       recipe_name: old.data.recipe_name ?? null,
@@ -151,11 +165,24 @@ export function parseResolvedRequest(json: string): ResolvedRunRequest {
     });
   }
   const parsed = ResolvedRunRequestSchema.safeParse(raw);
-  if (!parsed.success) throw stored('is malformed', parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+  if (!parsed.success)
+    throw stored(
+      'is malformed',
+      parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
+    );
   const d = parsed.data;
   const recipe = parseRecipe(d.recipe);
   if (recipe.seed !== d.seed) throw stored(`says seed ${d.seed} but its recipe holds ${recipe.seed}`);
-  const r = buildResolvedRequest({ preset: d.preset, recipe_name: d.recipe_name, recipe, from: d.from, to: d.to, name: d.name, threads: d.threads, dataset_hash: d.dataset_hash });
+  const r = buildResolvedRequest({
+    preset: d.preset,
+    recipe_name: d.recipe_name,
+    recipe,
+    from: d.from,
+    to: d.to,
+    name: d.name,
+    threads: d.threads,
+    dataset_hash: d.dataset_hash,
+  });
   if (r.recipe_hash !== d.recipe_hash) throw stored('has a recipe that does not match its recipe_hash');
   return r;
 }
@@ -170,7 +197,12 @@ export function parseInlineRecipe(value: unknown, field: string): ParsedRecipe {
   try {
     return parseRecipeDetailed(value);
   } catch (e) {
-    if (isLuckyError(e)) throw new LuckyError(e.code, e.message, e.details.map((d) => prefixRecipeDetail(field, d)));
+    if (isLuckyError(e))
+      throw new LuckyError(
+        e.code,
+        e.message,
+        e.details.map((d) => prefixRecipeDetail(field, d)),
+      );
     throw e;
   }
 }

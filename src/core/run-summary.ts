@@ -221,6 +221,10 @@ export function summarizeRun(input: RunSummaryInput): RunTotals {
 /** The run index's `best_of_baseline` JSON (src/core/metrics.ts BestOfIndex) from a report; null without one. */
 export function formatBestOfIndex(b: BaselineReport | null): string | null {
   if (!b) return null;
-  const entry = (f: BaselineReport['figures']['best_2plus']) => ({ expected: f.expected, p_value: f.p_value, null_model: f.null_model ?? 'independent-tickets' });
+  const entry = (f: BaselineReport['figures']['best_2plus']) => ({
+    expected: f.expected,
+    p_value: f.p_value,
+    null_model: f.null_model ?? 'independent-tickets',
+  });
   return JSON.stringify({ 2: entry(b.figures.best_2plus), 3: entry(b.figures.best_3plus), 4: entry(b.figures.best_4plus) });
 }

@@ -28,8 +28,15 @@ export function checkSameDraws(rows: readonly RunRow[], draws: ReadonlyArray<Rea
       const shared = [...draws[i]!.keys()].filter((c) => draws[j]!.has(c)).sort((x, y) => x - y);
       const differing = shared.filter((c) => draws[i]!.get(c) !== draws[j]!.get(c));
       if (differing.length === 0) continue;
-      problems.push(`${rows[i]!.run_id} and ${rows[j]!.run_id}: ${differing.length} of ${shared.length} shared contests have different draws (first: ${differing.slice(0, 5).join(', ')})`);
+      problems.push(
+        `${rows[i]!.run_id} and ${rows[j]!.run_id}: ${differing.length} of ${shared.length} shared contests have different draws (first: ${differing.slice(0, 5).join(', ')})`,
+      );
     }
   }
-  if (problems.length) throw new LuckyError('E_CONFLICT', 'cannot compare runs scored against different draws for the same contests (the draws were re-imported between them)', problems);
+  if (problems.length)
+    throw new LuckyError(
+      'E_CONFLICT',
+      'cannot compare runs scored against different draws for the same contests (the draws were re-imported between them)',
+      problems,
+    );
 }

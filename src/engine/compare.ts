@@ -68,7 +68,12 @@ export interface ComparePair {
 }
 
 export interface CompareReport {
-  runs: Array<Pick<RunRow, 'run_id' | 'name' | 'strategy' | 'recipe_hash' | 'first_contest' | 'last_contest' | 'tickets' | 'numbers_per_ticket'> & { contests: number; synthetic_data: boolean }>;
+  runs: Array<
+    Pick<RunRow, 'run_id' | 'name' | 'strategy' | 'recipe_hash' | 'first_contest' | 'last_contest' | 'tickets' | 'numbers_per_ticket'> & {
+      contests: number;
+      synthetic_data: boolean;
+    }
+  >;
   metrics: CompareMetric[];
   pairs: ComparePair[];
   notes: string[];
@@ -96,8 +101,15 @@ function readRunSeries(catalog: Catalog, runId: string): RunSeries {
 
 /** The pair tests' inputs, once the runs are known to share their draws. */
 function pairTestsOf(plan: ComparePlan, series: readonly RunSeries[], maxWork: number | undefined): { heads: PairHead[]; task: PairTestsTask } {
-  checkSameDraws(plan.rows, series.map((x) => x.draws));
-  return buildPairTests(plan, series.map((x) => x.hits), maxWork);
+  checkSameDraws(
+    plan.rows,
+    series.map((x) => x.draws),
+  );
+  return buildPairTests(
+    plan,
+    series.map((x) => x.hits),
+    maxWork,
+  );
 }
 
 /** What a comparison needs before any run file is read: the checked index rows and the test settings. */
@@ -114,7 +126,8 @@ function planCompare(catalog: Catalog, ids: readonly string[], options: CompareO
   if (dup) throw new LuckyError('E_USAGE', `run ${dup} is given twice`);
   const rows = ids.map((id) => requireRun(catalog.db, parseRunId(id)));
   for (const r of rows) {
-    if (r.status !== 'completed') throw new LuckyError('E_CONFLICT', `run ${r.run_id} is ${r.status}, not completed; finish it first (luckyfive simulate --resume ${r.run_id})`);
+    if (r.status !== 'completed')
+      throw new LuckyError('E_CONFLICT', `run ${r.run_id} is ${r.status}, not completed; finish it first (luckyfive simulate --resume ${r.run_id})`);
   }
   const plan = { rows, iterations: options.iterations ?? 10_000, seed: options.seed ?? 0 };
   // From the index rows: at most the overlap of the two ranges is shared.
@@ -194,7 +207,9 @@ function assembleReport(plan: ComparePlan, metrics: CompareMetric[], heads: read
   const notes: string[] = [];
   const raw: Array<Omit<ComparePair, 'permutation_p_holm' | 'winner' | 'sentence'>> = heads.map((h, k) => {
     if (!h.paired) {
-      notes.push(`runs ${h.a} and ${h.b} share no contest: compared unpaired (a permutation test on per-contest mean hits), which cannot remove the draw-to-draw noise a paired test removes`);
+      notes.push(
+        `runs ${h.a} and ${h.b} share no contest: compared unpaired (a permutation test on per-contest mean hits), which cannot remove the draw-to-draw noise a paired test removes`,
+      );
     }
     return { ...h, ...results[k]! };
   });
@@ -205,7 +220,18 @@ function assembleReport(plan: ComparePlan, metrics: CompareMetric[], heads: read
     return { ...p, permutation_p_holm: pAdj, winner, sentence: pairSentence(p, pAdj, raw.length, winner) };
   });
   return {
-    runs: plan.rows.map((r) => ({ run_id: r.run_id, name: r.name, strategy: r.strategy, recipe_hash: r.recipe_hash, first_contest: r.first_contest, last_contest: r.last_contest, contests: r.contests_done, tickets: r.tickets, numbers_per_ticket: r.numbers_per_ticket, synthetic_data: r.synthetic === 1 })),
+    runs: plan.rows.map((r) => ({
+      run_id: r.run_id,
+      name: r.name,
+      strategy: r.strategy,
+      recipe_hash: r.recipe_hash,
+      first_contest: r.first_contest,
+      last_contest: r.last_contest,
+      contests: r.contests_done,
+      tickets: r.tickets,
+      numbers_per_ticket: r.numbers_per_ticket,
+      synthetic_data: r.synthetic === 1,
+    })),
     metrics,
     pairs,
     notes,

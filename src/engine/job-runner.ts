@@ -439,7 +439,8 @@ export class JobRunner {
         return;
       } catch (e) {
         if (!isBusy(e)) throw e;
-        if (delay === JOB_BUSY_RETRY_MS) this.log.warn({ job_id: jobId }, "the catalog is locked by another process; recording the job's outcome when it is released");
+        if (delay === JOB_BUSY_RETRY_MS)
+          this.log.warn({ job_id: jobId }, "the catalog is locked by another process; recording the job's outcome when it is released");
         await sleep(delay);
       }
     }

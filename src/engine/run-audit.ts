@@ -39,7 +39,12 @@ export function auditRunFile(rf: RunFile, k: number, ticketsPerContest: number, 
   };
   const rows = rf.contests();
   const numbers = auditContests(rf, rows, add);
-  const totals = summarizeRun({ numbers_per_ticket: k, tickets_per_contest: ticketsPerContest, contests: rows.map(runContestOf), laws: auditBestOfLaws(rows, numbers, k, seed, add) });
+  const totals = summarizeRun({
+    numbers_per_ticket: k,
+    tickets_per_contest: ticketsPerContest,
+    contests: rows.map(runContestOf),
+    laws: auditBestOfLaws(rows, numbers, k, seed, add),
+  });
   if (stored !== undefined) {
     const s = stored as Partial<RunTotals>;
     const { baseline, ...figures } = totals.summary;
@@ -58,7 +63,13 @@ export function auditRunFile(rf: RunFile, k: number, ticketsPerContest: number, 
  * computes it (never taken from the file: a lowered law would make a run look better than chance);
  * a stored law that differs is reported.
  */
-function auditBestOfLaws(rows: readonly ContestRow[], numbers: ReadonlyMap<number, number[]>, k: number, seed: number, add: (d: AuditDifference) => void): BestOfLaw[] {
+function auditBestOfLaws(
+  rows: readonly ContestRow[],
+  numbers: ReadonlyMap<number, number[]>,
+  k: number,
+  seed: number,
+  add: (d: AuditDifference) => void,
+): BestOfLaw[] {
   return rows.map((r) => {
     const law = bestOfLaw(numbers.get(r.contest) ?? [], k, () => bestOfRng(seed, r.contest));
     const text = formatBestOfLaw(law);
@@ -69,7 +80,9 @@ function auditBestOfLaws(rows: readonly ContestRow[], numbers: ReadonlyMap<numbe
 
 /** Hits recounted per ticket; histogram, best hits and best ticket recounted per contest; returns each contest's ticket numbers (flat) for its best-of law. */
 function auditContests(rf: RunFile, rows: readonly ContestRow[], add: (d: AuditDifference) => void): Map<number, number[]> {
-  const byContest = new Map(rows.map((r) => [r.contest, { row: r, balls: new Set(r.balls), hist: [0, 0, 0, 0, 0, 0], best: -1, bestTicket: -1, numbers: [] as number[] }]));
+  const byContest = new Map(
+    rows.map((r) => [r.contest, { row: r, balls: new Set(r.balls), hist: [0, 0, 0, 0, 0, 0], best: -1, bestTicket: -1, numbers: [] as number[] }]),
+  );
   for (const t of rf.iterateTickets()) {
     const c = byContest.get(t.contest);
     if (!c) {
@@ -101,7 +114,8 @@ function compare(path: string, stored: unknown, fresh: unknown, add: (d: AuditDi
   // JSON stores NaN and Infinity as null.
   if (typeof fresh === 'number' && !Number.isFinite(fresh) && stored === null) return;
   if (typeof fresh === 'number' && typeof stored === 'number') {
-    if (!(Math.abs(stored - fresh) <= 1e-9 * Math.max(1, Math.abs(stored), Math.abs(fresh))) && !(Number.isNaN(stored) && Number.isNaN(fresh))) add({ path, stored, recomputed: fresh });
+    if (!(Math.abs(stored - fresh) <= 1e-9 * Math.max(1, Math.abs(stored), Math.abs(fresh))) && !(Number.isNaN(stored) && Number.isNaN(fresh)))
+      add({ path, stored, recomputed: fresh });
     return;
   }
   if (fresh !== null && typeof fresh === 'object' && stored !== null && typeof stored === 'object' && Array.isArray(fresh) === Array.isArray(stored)) {

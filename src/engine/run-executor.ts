@@ -130,7 +130,17 @@ async function executeOwnedRuns(env: RunEnv, jobs: readonly RunJob[], options: E
   });
   for (const s of states) {
     const p = s.job.plan;
-    env.onEvent?.({ type: 'run_start', run_id: s.job.run_id, file: s.job.rf.file, first_contest: p.first_contest, last_contest: p.last_contest, contests: p.targets.length, remaining: s.todo.length, missing_contests: p.missing, synthetic_data: p.synthetic });
+    env.onEvent?.({
+      type: 'run_start',
+      run_id: s.job.run_id,
+      file: s.job.rf.file,
+      first_contest: p.first_contest,
+      last_contest: p.last_contest,
+      contests: p.targets.length,
+      remaining: s.todo.length,
+      missing_contests: p.missing,
+      synthetic_data: p.synthetic,
+    });
   }
   const groups = buildGroups(states, options.share_stats !== false);
 
@@ -148,7 +158,17 @@ async function executeOwnedRuns(env: RunEnv, jobs: readonly RunJob[], options: E
       s.written += batch.length;
       updateRun(env.catalog.db, s.job.run_id, { contests_done: s.written });
       for (const r of batch) {
-        env.onEvent?.({ type: 'contest', run_id: s.job.run_id, contest: r.contest, draw: [...r.balls], best_hits: r.best_hits, best_ticket: r.best_ticket, hits: r.tickets.map((t) => t.hits), cost_cents: r.cost_cents, prize_cents: r.prize_cents });
+        env.onEvent?.({
+          type: 'contest',
+          run_id: s.job.run_id,
+          contest: r.contest,
+          draw: [...r.balls],
+          best_hits: r.best_hits,
+          best_ticket: r.best_ticket,
+          hits: r.tickets.map((t) => t.hits),
+          cost_cents: r.cost_cents,
+          prize_cents: r.prize_cents,
+        });
       }
     }
   };
@@ -256,7 +276,7 @@ async function executeOwnedRuns(env: RunEnv, jobs: readonly RunJob[], options: E
 export function chunkBounds(units: number, threads: number, runs: number): Array<[number, number]> {
   const cap = Math.max(1, Math.min(MAX_CONTESTS_PER_TASK, Math.ceil(PREDICTIONS_PER_TASK / Math.max(1, runs))));
   const out: Array<[number, number]> = [];
-  for (let from = 0; from < units; ) {
+  for (let from = 0; from < units;) {
     const size = Math.max(1, Math.min(cap, Math.ceil((units - from) / (Math.max(1, threads) * 4))));
     out.push([from, Math.min(units, from + size)]);
     from += size;

@@ -16,7 +16,12 @@ export function buildRunIndexFigures(totals: RunTotals): RunUpdate {
     tickets: totals.tickets,
     ...figures,
     // what lists order hit metrics by (src/store/runs-repo.ts)
-    ...runLiftColumns({ ...figures, numbers_per_ticket: totals.summary.numbers_per_ticket, tickets_per_contest: totals.summary.tickets_per_contest, best_of_baseline: bestOf }),
+    ...runLiftColumns({
+      ...figures,
+      numbers_per_ticket: totals.summary.numbers_per_ticket,
+      tickets_per_contest: totals.summary.tickets_per_contest,
+      best_of_baseline: bestOf,
+    }),
     p_value: pValueOf(totals.summary.baseline),
     best_of_baseline: bestOf,
     cost_cents: totals.finance.cost_cents,

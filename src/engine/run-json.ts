@@ -2,7 +2,10 @@
 import type { RunRow } from '../store/runs-repo.js';
 
 /** A run index row as JSON: snake_case, the recipe as an object, no bookkeeping columns. */
-export type RunJson = Omit<RunRow, 'recipe_json' | 'synthetic' | 'owner' | 'best_of_baseline' | `lift_${string}`> & { synthetic_data: boolean; recipe: unknown };
+export type RunJson = Omit<RunRow, 'recipe_json' | 'synthetic' | 'owner' | 'best_of_baseline' | `lift_${string}`> & {
+  synthetic_data: boolean;
+  recipe: unknown;
+};
 
 /** The stable JSON shape of a run index row (snake_case; recipe as an object). */
 export function runRowJson(r: RunRow): RunJson {

@@ -4,7 +4,18 @@
  * file registered without a summary) gets them computed from its run file, the same way.
  */
 import { existsSync } from 'node:fs';
-import { type BestOfIndex, METRIC_NAMES, type MetricName, type Metrics, type MetricsInput, buildHitCounts, computeMetrics, metricBaseline, metricPValue, parseBestOfIndex } from '../core/metrics.js';
+import {
+  type BestOfIndex,
+  METRIC_NAMES,
+  type MetricName,
+  type Metrics,
+  type MetricsInput,
+  buildHitCounts,
+  computeMetrics,
+  metricBaseline,
+  metricPValue,
+  parseBestOfIndex,
+} from '../core/metrics.js';
 import { formatBestOfIndex } from '../core/run-summary.js';
 import type { Catalog } from '../store/catalog.js';
 import { type ContestRow, openRunFile, runFilePath } from '../store/run-file.js';
@@ -64,7 +75,10 @@ export function readBestOfIndex(catalog: Catalog, row: RunRow): BestOfIndex | nu
   if (json === null) return null;
   try {
     // the best-of lifts lists order by change with the baselines (the mean and rate lifts do not)
-    updateRun(catalog.db, row.run_id, { best_of_baseline: json, ...runLiftColumns({ ...row, best_of_baseline: json }, ['best_2plus', 'best_3plus', 'best_4plus']) });
+    updateRun(catalog.db, row.run_id, {
+      best_of_baseline: json,
+      ...runLiftColumns({ ...row, best_of_baseline: json }, ['best_2plus', 'best_3plus', 'best_4plus']),
+    });
   } catch {
     // a read-only or busy catalog: computed again next time
   }

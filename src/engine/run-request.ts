@@ -64,7 +64,11 @@ function invalid(...details: string[]): LuckyError {
  * `useDefaultRecipe` (then the catalog's default saved recipe). A relative `recipe_file` is read
  * from `cwd`. Unknown presets: E_NOT_FOUND on the command line, E_INPUT_INVALID in a body.
  */
-export function resolveRequestRecipe(catalog: Pick<Catalog, 'db'> | undefined, req: Pick<RunRequest, RecipeSource | 'seed'>, opts: ResolveOptions = {}): RecipeOrigin {
+export function resolveRequestRecipe(
+  catalog: Pick<Catalog, 'db'> | undefined,
+  req: Pick<RunRequest, RecipeSource | 'seed'>,
+  opts: ResolveOptions = {},
+): RecipeOrigin {
   const d = opts.dialect ?? FLAGS_DIALECT;
   const given = RECIPE_SOURCES.filter((k) => req[k] !== undefined);
   if (given.length > 1) {
@@ -74,7 +78,8 @@ export function resolveRequestRecipe(catalog: Pick<Catalog, 'db'> | undefined, r
   }
   let origin: RecipeOrigin;
   if (req.preset !== undefined) {
-    if (d.kind === 'body' && !presetNames().includes(req.preset)) throw invalid(`${d.sources.preset}: unknown preset "${req.preset}"; presets: ${presetNames().join(', ')}`);
+    if (d.kind === 'body' && !presetNames().includes(req.preset))
+      throw invalid(`${d.sources.preset}: unknown preset "${req.preset}"; presets: ${presetNames().join(', ')}`);
     origin = { preset: req.preset, recipe_name: null, recipe: loadPreset(req.preset) };
   } else if (req.recipe !== undefined) {
     origin = { preset: null, recipe_name: null, recipe: parseInlineRecipe(req.recipe, d.sources.recipe).recipe };

@@ -10,8 +10,28 @@ import type { RunTotals } from './summarize.js';
 export const ENGINE_VERSION = 'luckyfive-engine/2';
 
 export type RunEvent =
-  | { type: 'run_start'; run_id: string; file: string; first_contest: number; last_contest: number; contests: number; remaining: number; missing_contests: number[]; synthetic_data: boolean }
-  | { type: 'contest'; run_id: string; contest: number; draw: number[]; best_hits: number; best_ticket: number; hits: number[]; cost_cents: number; prize_cents: number }
+  | {
+      type: 'run_start';
+      run_id: string;
+      file: string;
+      first_contest: number;
+      last_contest: number;
+      contests: number;
+      remaining: number;
+      missing_contests: number[];
+      synthetic_data: boolean;
+    }
+  | {
+      type: 'contest';
+      run_id: string;
+      contest: number;
+      draw: number[];
+      best_hits: number;
+      best_ticket: number;
+      hits: number[];
+      cost_cents: number;
+      prize_cents: number;
+    }
   | { type: 'summary'; [key: string]: unknown };
 
 export interface RunEnv {

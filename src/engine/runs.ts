@@ -100,7 +100,9 @@ export function importRunFile(catalog: Catalog, source: string): ImportedRun {
   try {
     if (planRun(catalog.db, { from: first, to: last }, recipe.history).dataset_hash !== meta.dataset_hash) {
       sameDraws = false;
-      warnings.push(`run ${runId} was made on other draws than this catalog holds for contests ${first}..${last} (dataset hash differs): its figures are not comparable with runs made here`);
+      warnings.push(
+        `run ${runId} was made on other draws than this catalog holds for contests ${first}..${last} (dataset hash differs): its figures are not comparable with runs made here`,
+      );
     }
   } catch (e) {
     if (!(e instanceof LuckyError)) throw e;
@@ -173,7 +175,8 @@ export function verifyRun(catalog: Catalog, runId: string, sample?: number): Ver
     const plan = planRun(catalog.db, { from: Number(meta.first_contest), to: Number(meta.last_contest) }, recipe.history);
     const history = buildHistory(plan.draws);
     const stored = rf.contestNumbers();
-    const pick = sample === undefined || sample >= stored.length ? stored : Array.from({ length: sample }, (_, i) => stored[Math.floor((i * stored.length) / sample)]!);
+    const pick =
+      sample === undefined || sample >= stored.length ? stored : Array.from({ length: sample }, (_, i) => stored[Math.floor((i * stored.length) / sample)]!);
     const indexOf = new Map(plan.targets.map((d, i) => [d.contest, plan.target_index[i]!]));
     const differences: VerifyReport['differences'] = [];
     for (const contest of pick) {
@@ -190,7 +193,14 @@ export function verifyRun(catalog: Catalog, runId: string, sample?: number): Ver
     const dataset_changed = plan.dataset_hash !== meta.dataset_hash;
     const audit = auditRunFile(rf, recipe.numbers_per_ticket, recipe.tickets, recipe.seed, rf.readSummary(), meta.engine_version);
     const figure_differences = audit.differences;
-    return { run_id: runId, checked: pick.length, differences, figure_differences, dataset_changed, ok: differences.length === 0 && figure_differences.length === 0 && !dataset_changed };
+    return {
+      run_id: runId,
+      checked: pick.length,
+      differences,
+      figure_differences,
+      dataset_changed,
+      ok: differences.length === 0 && figure_differences.length === 0 && !dataset_changed,
+    };
   } finally {
     rf.close();
   }

@@ -123,7 +123,17 @@ export function prepareResume(env: RunEnv, runId: string): RunJob {
     holdOwnership(runOwnerKey(runId));
     rf.writeMeta({ status: 'running' });
     // The file's canonical JSON and hash are the run's identity: carried as written, never recomputed.
-    return { run_id: runId, rf, recipe, recipe_json: recipeJson, recipe_hash: meta.recipe_hash ?? recipeHash(recipe), name: meta.name ?? null, plan, prices, rule };
+    return {
+      run_id: runId,
+      rf,
+      recipe,
+      recipe_json: recipeJson,
+      recipe_hash: meta.recipe_hash ?? recipeHash(recipe),
+      name: meta.name ?? null,
+      plan,
+      prices,
+      rule,
+    };
   } catch (e) {
     rf.close();
     throw e;
@@ -146,6 +156,9 @@ function unwrap(outcomes: RunOutcome[]): RunReport {
   const o = outcomes[0]!;
   // The run's stored error is the user-facing line; the one who ran it (the CLI's stderr, the
   // server's log: the envelope never shows an internal message) gets the failure's own text.
-  if (o.failure !== undefined) throw new LuckyError('E_INTERNAL', `run ${o.report.run_id} failed: ${o.failure instanceof Error ? o.failure.message : JSON.stringify(o.failure)}`, [], { cause: o.failure });
+  if (o.failure !== undefined)
+    throw new LuckyError('E_INTERNAL', `run ${o.report.run_id} failed: ${o.failure instanceof Error ? o.failure.message : JSON.stringify(o.failure)}`, [], {
+      cause: o.failure,
+    });
   return o.report;
 }

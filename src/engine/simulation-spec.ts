@@ -45,7 +45,8 @@ export async function runResolvedRequest(env: RunEnv, request: ResolvedRunReques
     report = await resumeRun(counted, existing.run_id);
   } else {
     const range = { from: request.from, to: request.to };
-    const samePlan = plan && plan.first_contest === request.from && plan.last_contest === request.to && plan.dataset_hash === request.dataset_hash ? plan : undefined;
+    const samePlan =
+      plan && plan.first_contest === request.from && plan.last_contest === request.to && plan.dataset_hash === request.dataset_hash ? plan : undefined;
     report = await simulate(counted, { recipe: request.recipe, range, name: request.name ?? undefined, run_id: runId }, samePlan);
   }
   return { report, contests, seconds: (performance.now() - started) / 1000 };

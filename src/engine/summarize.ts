@@ -11,7 +11,14 @@ export type { FinanceSummary, HitSummary, RunTotals } from '../core/run-summary.
 
 /** A run file's contest row as the summary pipeline reads it. */
 export function runContestOf(r: ContestRow): RunContest {
-  return { contest: r.contest, hits: r.hits_histogram, best_hits: r.best_hits, cost_cents: r.cost_cents, prize_cents: r.prize_cents, prize_estimated: r.prize_estimated };
+  return {
+    contest: r.contest,
+    hits: r.hits_histogram,
+    best_hits: r.best_hits,
+    cost_cents: r.cost_cents,
+    prize_cents: r.prize_cents,
+    prize_estimated: r.prize_estimated,
+  };
 }
 
 /**
@@ -33,5 +40,10 @@ function resolveBestOfLaws(rf: RunFile, rows: readonly ContestRow[], k: number, 
 /** A run file's totals: its contest rows with their best-of laws (stored or recomputed). */
 export function summarizeRunFile(rf: RunFile, k: number, ticketsPerContest: number, seed: number): RunTotals {
   const rows = rf.contests();
-  return summarizeRun({ numbers_per_ticket: k, tickets_per_contest: ticketsPerContest, contests: rows.map(runContestOf), laws: resolveBestOfLaws(rf, rows, k, seed) });
+  return summarizeRun({
+    numbers_per_ticket: k,
+    tickets_per_contest: ticketsPerContest,
+    contests: rows.map(runContestOf),
+    laws: resolveBestOfLaws(rf, rows, k, seed),
+  });
 }

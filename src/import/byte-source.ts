@@ -64,7 +64,7 @@ export function openFileSource(file: string): ByteSource & { close(): void } {
     },
     *slices() {
       const buf = new Uint8Array(SLICE_BYTES);
-      for (let at = 0; ; ) {
+      for (let at = 0; ;) {
         const got = readAt(buf, at);
         if (got === 0) return;
         // a fresh copy: consumers may keep a slice (a decoder's carry) past the next read

@@ -72,7 +72,11 @@ function* decodedSlices(source: ByteSource, encoding: CsvEncoding): Generator<st
  * quoted field, a record over {@link MAX_CSV_RECORD_CHARS} characters or over
  * {@link MAX_CSV_FIELDS} fields.
  */
-export function readCsvRecords(source: ByteSource, label: string, onRecord: (cells: string[], line: number) => void): { delimiter: CsvDelimiter; encoding: CsvEncoding } {
+export function readCsvRecords(
+  source: ByteSource,
+  label: string,
+  onRecord: (cells: string[], line: number) => void,
+): { delimiter: CsvDelimiter; encoding: CsvEncoding } {
   const encoding: CsvEncoding = sourceIsUtf8(source) ? 'utf-8' : 'latin1';
   let delimiter: CsvDelimiter | undefined;
   let row: string[] = [];

@@ -19,7 +19,12 @@ interface FieldSpec {
 
 function tierFields(h: TierHits): FieldSpec[] {
   return [
-    { name: `winners_${h}`, column: `winners_${h}`, get: (d) => d.tiers[h].winners, copy: (t, f) => void (t.tiers[h] = { ...t.tiers[h], winners: f.tiers[h].winners }) },
+    {
+      name: `winners_${h}`,
+      column: `winners_${h}`,
+      get: (d) => d.tiers[h].winners,
+      copy: (t, f) => void (t.tiers[h] = { ...t.tiers[h], winners: f.tiers[h].winners }),
+    },
     {
       name: `prize_${h}_cents`,
       column: `prize_${h}`,
@@ -33,9 +38,19 @@ export const DRAW_FIELDS: readonly FieldSpec[] = [
   { name: 'draw_date', get: (d) => d.date, copy: (t, f) => void (t.date = f.date) },
   { name: 'balls', get: (d) => d.balls.join(' '), copy: (t, f) => void (t.balls = f.balls) },
   ...([5, 4, 3, 2] as const).flatMap(tierFields),
-  { name: 'accumulated_5_cents', column: 'accumulated_5', get: (d) => d.accumulated_5_cents, copy: (t, f) => void (t.accumulated_5_cents = f.accumulated_5_cents) },
+  {
+    name: 'accumulated_5_cents',
+    column: 'accumulated_5',
+    get: (d) => d.accumulated_5_cents,
+    copy: (t, f) => void (t.accumulated_5_cents = f.accumulated_5_cents),
+  },
   { name: 'revenue_cents', column: 'revenue', get: (d) => d.revenue_cents, copy: (t, f) => void (t.revenue_cents = f.revenue_cents) },
-  { name: 'estimated_next_cents', column: 'estimated_next', get: (d) => d.estimated_next_cents, copy: (t, f) => void (t.estimated_next_cents = f.estimated_next_cents) },
+  {
+    name: 'estimated_next_cents',
+    column: 'estimated_next',
+    get: (d) => d.estimated_next_cents,
+    copy: (t, f) => void (t.estimated_next_cents = f.estimated_next_cents),
+  },
   {
     name: 'accumulated_sao_joao_cents',
     column: 'accumulated_sao_joao',

@@ -64,7 +64,12 @@ export interface ParseRowsOptions {
  * and 381 (1998-03-15).
  */
 export const KNOWN_DATE_CORRECTIONS: ReadonlyArray<{ contest: number; from: string; to: string; reason: string }> = [
-  { contest: 380, from: '1997-03-12', to: '1998-03-12', reason: 'wrong year in the operator\'s workbook: contest 379 was drawn on 1998-03-08 and 381 on 1998-03-15' },
+  {
+    contest: 380,
+    from: '1997-03-12',
+    to: '1998-03-12',
+    reason: "wrong year in the operator's workbook: contest 379 was drawn on 1998-03-08 and 381 on 1998-03-15",
+  },
 ];
 
 const TIERS: readonly TierKey[] = [5, 4, 3, 2];
@@ -147,7 +152,10 @@ function startRows(columns: ColumnMap, options: ParseRowsOptions): { push(cells:
     if (cells.every((c) => isBlank(c))) return;
     rowsRead++;
     if (rowsRead > MAX_DATA_ROWS) {
-      throw new LuckyError('E_DATA_INVALID', `${label} has more than ${MAX_DATA_ROWS.toLocaleString('en')} data rows (stopped at row ${row}): Quina has had about 7,000 draws, so this is not a results file`);
+      throw new LuckyError(
+        'E_DATA_INVALID',
+        `${label} has more than ${MAX_DATA_ROWS.toLocaleString('en')} data rows (stopped at row ${row}): Quina has had about 7,000 draws, so this is not a results file`,
+      );
     }
     const cell = (k: ColumnKey): string | undefined => {
       const at = index[k];
@@ -210,7 +218,10 @@ function startRows(columns: ColumnMap, options: ParseRowsOptions): { push(cells:
     const raw = `{${keys.map((k, c) => k + JSON.stringify(cells[c] ?? '')).join(',')}}`;
     rawChars += raw.length;
     if (rawChars > MAX_RAW_CHARS) {
-      throw new LuckyError('E_DATA_INVALID', `${label}: its rows hold more than ${MAX_RAW_CHARS / 1024 / 1024} M characters of data (stopped at row ${row}): not a results file`);
+      throw new LuckyError(
+        'E_DATA_INVALID',
+        `${label}: its rows hold more than ${MAX_RAW_CHARS / 1024 / 1024} M characters of data (stopped at row ${row}): not a results file`,
+      );
     }
     draws.push({
       row,

@@ -66,7 +66,11 @@ function attr(tag: SaxesTagPlain, name: string, allowPrefixed = false): string |
 }
 
 /** Runs saxes over `xml`, turning its errors into E_DATA_INVALID. */
-function walkXml(xml: string, label: string, handlers: { open?: (t: SaxesTagPlain) => void; close?: (t: SaxesTagPlain) => void; text?: (s: string) => void }): void {
+function walkXml(
+  xml: string,
+  label: string,
+  handlers: { open?: (t: SaxesTagPlain) => void; close?: (t: SaxesTagPlain) => void; text?: (s: string) => void },
+): void {
   const parser = new SaxesParser<{ xmlns: false; position: false }>({ xmlns: false, position: false });
   if (handlers.open) parser.on('opentag', handlers.open);
   if (handlers.close) parser.on('closetag', handlers.close);

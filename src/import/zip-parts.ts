@@ -60,7 +60,8 @@ export function openZipParts(bytes: Uint8Array, label: string, maxInflated = MAX
 }
 
 function inflateEntry(bytes: Uint8Array, e: ZipEntry, label: string, budget: number, maxInflated: number): Uint8Array {
-  const broken = (why: string) => new LuckyError('E_DATA_INVALID', `${label} is not a readable .xlsx workbook (broken zip archive)`, [`zip: ${e.name}: ${why}`]);
+  const broken = (why: string) =>
+    new LuckyError('E_DATA_INVALID', `${label} is not a readable .xlsx workbook (broken zip archive)`, [`zip: ${e.name}: ${why}`]);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (e.localOffset + 30 > bytes.length || dv.getUint32(e.localOffset, true) !== 0x04034b50) throw broken('bad local header');
   const start = e.localOffset + 30 + dv.getUint16(e.localOffset + 26, true) + dv.getUint16(e.localOffset + 28, true);

@@ -17,7 +17,18 @@ import { createHmac } from 'node:crypto';
 import { type BooksKey, type BooksKeySource, readBooksKey } from '../store/books-key.js';
 import { sealProblem } from '../store/books-seal.js';
 import { CATALOG_FILE, openCatalog } from '../store/catalog.js';
-import { type DbFile, type DbKind, compactTimestamp, freeName, listDbFiles, listRunFiles, openMaintenanceDb, readIntegrity, readTableCounts, sha256File } from './db-files.js';
+import {
+  type DbFile,
+  type DbKind,
+  compactTimestamp,
+  freeName,
+  listDbFiles,
+  listRunFiles,
+  openMaintenanceDb,
+  readIntegrity,
+  readTableCounts,
+  sha256File,
+} from './db-files.js';
 import { PRIVATE_FILE_MODE, makePrivateDir, precreatePrivateFile } from '../store/private-files.js';
 import { acquireMaintenanceLock } from './lock.js';
 
@@ -78,7 +89,9 @@ export async function backupDataDir(dataDir: string, destRoot: string, options: 
   const now = options.now ?? (() => new Date());
   const root = resolve(destRoot);
   if (existsSync(root) && !statSync(root).isDirectory()) {
-    throw new LuckyError('E_INPUT_INVALID', `the backup destination ${root} is a file, not a folder`, ['dir: give a folder; each backup is a new luckyfive-backup-<time> folder inside it']);
+    throw new LuckyError('E_INPUT_INVALID', `the backup destination ${root} is a file, not a folder`, [
+      'dir: give a folder; each backup is a new luckyfive-backup-<time> folder inside it',
+    ]);
   }
   const files = listDbFiles(dataDir);
   if (files[0]?.kind !== 'catalog') throw new LuckyError('E_NOT_FOUND', `no catalog in ${dataDir}: nothing to back up`);
@@ -128,7 +141,13 @@ export async function backupDataDir(dataDir: string, destRoot: string, options: 
     const dir = join(root, name);
     renameSync(staging, dir);
     staging = undefined;
-    return { dir, manifest: manifest as Manifest, bytes: manifest.files.reduce((a, f) => a + f.bytes, 0), duration_ms: Math.round(performance.now() - t0), ok: !damaged };
+    return {
+      dir,
+      manifest: manifest as Manifest,
+      bytes: manifest.files.reduce((a, f) => a + f.bytes, 0),
+      duration_ms: Math.round(performance.now() - t0),
+      ok: !damaged,
+    };
   } finally {
     if (staging) rmSync(staging, { recursive: true, force: true });
     lock.release();
@@ -142,7 +161,9 @@ export async function backupDataDir(dataDir: string, destRoot: string, options: 
  */
 export function manifestMac(key: Buffer, manifest: Record<string, unknown>): string {
   const { hmac: _ignored, ...rest } = manifest;
-  return createHmac('sha256', key).update(`luckyfive-backup-manifest-v2\n${JSON.stringify(rest)}`).digest('hex');
+  return createHmac('sha256', key)
+    .update(`luckyfive-backup-manifest-v2\n${JSON.stringify(rest)}`)
+    .digest('hex');
 }
 
 /**
@@ -191,7 +212,13 @@ async function backupFile(f: DbFile, staging: string): Promise<ManifestFile | un
     copy.pragma('journal_mode = DELETE');
     const integrity = readIntegrity(copy, 20);
     if (integrity !== 'ok') throw new LuckyError('E_DATA_INVALID', `${f.rel} fails its integrity check`, integrity);
-    entry = { path: f.rel, kind: f.kind, user_version: copy.pragma('user_version', { simple: true }) as number, tables: readTableCounts(copy), integrity: 'ok' };
+    entry = {
+      path: f.rel,
+      kind: f.kind,
+      user_version: copy.pragma('user_version', { simple: true }) as number,
+      tables: readTableCounts(copy),
+      integrity: 'ok',
+    };
   } finally {
     copy.close();
   }

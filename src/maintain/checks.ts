@@ -74,7 +74,9 @@ export function runMaintenance(dataDir: string, options: MaintainOptions = {}): 
   if (!existsSync(join(dataDir, CATALOG_FILE))) throw new LuckyError('E_NOT_FOUND', `no catalog in ${dataDir}: nothing to maintain`);
   const disk = readDiskSpace(dataDir, options.minFreeBytes ?? mebibytes(100));
   if (disk.status !== 'ok') {
-    options.onWarn?.(`the disk under ${dataDir} is ${disk.status}: ${disk.free_bytes} bytes free (threshold ${disk.min_free_bytes}); checkpoints and VACUUM need room`);
+    options.onWarn?.(
+      `the disk under ${dataDir} is ${disk.status}: ${disk.free_bytes} bytes free (threshold ${disk.min_free_bytes}); checkpoints and VACUUM need room`,
+    );
   }
   const lock = acquireMaintenanceLock(dataDir, { purpose: 'maintain', now: options.now, onWarn: options.onWarn });
   try {
@@ -95,7 +97,14 @@ export function runMaintenance(dataDir: string, options: MaintainOptions = {}): 
         options.onWarn?.(`orphan check skipped: ${(e as Error).message}`);
       }
     }
-    return { data_dir: dataDir, files: reports, ok: reports.every((r) => r.status !== 'failed'), orphans, disk, duration_ms: Math.round(performance.now() - t0) };
+    return {
+      data_dir: dataDir,
+      files: reports,
+      ok: reports.every((r) => r.status !== 'failed'),
+      orphans,
+      disk,
+      duration_ms: Math.round(performance.now() - t0),
+    };
   } finally {
     lock.release();
   }

@@ -140,8 +140,19 @@ export function readIntegrity(db: Db, max = 100): 'ok' | string[] {
 
 /** Row counts of every user table (SQLite's own `sqlite_*` tables left out), by table name. */
 export function readTableCounts(db: Db): Record<string, number> {
-  const tables = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name").pluck().all() as string[];
-  return Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT COUNT(*) FROM "${t.replaceAll('"', '""')}"`).pluck().get() as number]));
+  const tables = db
+    .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name")
+    .pluck()
+    .all() as string[];
+  return Object.fromEntries(
+    tables.map((t) => [
+      t,
+      db
+        .prepare(`SELECT COUNT(*) FROM "${t.replaceAll('"', '""')}"`)
+        .pluck()
+        .get() as number,
+    ]),
+  );
 }
 
 /** UTC timestamp for folder names: `20250131-235959`, with `-mmm` milliseconds when asked. */

@@ -46,15 +46,15 @@ export function readDataDigest(dataDir: string): DataDigest {
 }
 
 function digestFile(db: Db, f: DbFile): FileDigest {
-  const schema = db
-    .prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY type, name")
-    .raw()
-    .all();
-  const tables = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name").pluck().all() as string[];
+  const schema = db.prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY type, name").raw().all();
+  const tables = db
+    .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name")
+    .pluck()
+    .all() as string[];
   const digests: Record<string, TableDigest> = {};
   for (const t of tables) {
     const q = `"${t.replaceAll('"', '""')}"`;
-    const ncol = (db.prepare(`SELECT * FROM ${q} LIMIT 0`).columns()).length;
+    const ncol = db.prepare(`SELECT * FROM ${q} LIMIT 0`).columns().length;
     // Ordering by every column gives one order for any table, rowid or not.
     const order = Array.from({ length: ncol }, (_, i) => String(i + 1)).join(', ');
     const hash = createHash('sha256');

@@ -145,7 +145,5 @@ function takeOverStale(file: string, staleText: string): void {
 
 function busyError(file: string, held: LockOwner | undefined): LuckyError {
   const who = held ? `pid ${held.pid} on ${held.host} (${held.purpose}, started ${held.started_at})` : 'another process';
-  return new LuckyError('E_BUSY', `another maintenance is running: ${who} holds ${file}`, [
-    `${file}: remove it only if that process is gone`,
-  ]);
+  return new LuckyError('E_BUSY', `another maintenance is running: ${who} holds ${file}`, [`${file}: remove it only if that process is gone`]);
 }

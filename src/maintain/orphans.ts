@@ -69,7 +69,9 @@ export function repairOrphans(catalog: Catalog, report: OrphanReport, options: {
     const missing = report.rows_without_file.some((x) => x.run_id === r.run_id);
     if (missing) continue;
     const done = cancel.run(`interrupted: its process (${r.owner ?? 'unknown'}) is gone`, r.run_id, r.owner).changes === 1;
-    repaired.push(done ? { run_id: r.run_id, action: 'marked_cancelled' } : { run_id: r.run_id, action: 'skipped', error: 'claimed by another process meanwhile' });
+    repaired.push(
+      done ? { run_id: r.run_id, action: 'marked_cancelled' } : { run_id: r.run_id, action: 'skipped', error: 'claimed by another process meanwhile' },
+    );
   }
   return { ...report, repaired };
 }
@@ -114,5 +116,7 @@ function registerOrphanFile(catalog: Catalog, runId: string, now: () => Date): O
   }
   // The import copied the file into runs/: the moved original is now a duplicate.
   rmSync(work, { recursive: true, force: true });
-  return id === runId ? { run_id: runId, action: 'registered' } : { run_id: runId, action: 'registered', error: `registered as ${id} (the id inside the file)` };
+  return id === runId
+    ? { run_id: runId, action: 'registered' }
+    : { run_id: runId, action: 'registered', error: `registered as ${id} (the id inside the file)` };
 }

@@ -35,7 +35,10 @@ const ManifestSchema = z.object({
   format: z.literal(BACKUP_FORMAT),
   format_version: z.number().int().min(1).max(BACKUP_FORMAT_VERSION),
   books_key_id: z.string().optional(),
-  hmac: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  hmac: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
   created_at: z.string(),
   luckyfive_version: z.string(),
   files: z
@@ -133,7 +136,9 @@ export function rollbackRestore(dataDir: string, options: Options = {}): Rollbac
   if (!existsSync(dataDir)) throw new LuckyError('E_NOT_FOUND', `no data dir at ${dataDir}`);
   const lock = acquireMaintenanceLock(dataDir, { purpose: 'restore --rollback', now, onWarn: options.onWarn });
   try {
-    const candidates = readdirSync(dataDir).filter((n) => n.startsWith(PREVIOUS_PREFIX) && statSync(join(dataDir, n)).isDirectory()).sort();
+    const candidates = readdirSync(dataDir)
+      .filter((n) => n.startsWith(PREVIOUS_PREFIX) && statSync(join(dataDir, n)).isDirectory())
+      .sort();
     const latest = candidates.at(-1);
     if (!latest) throw new LuckyError('E_NOT_FOUND', `nothing to roll back: no ${PREVIOUS_PREFIX}* folder in ${dataDir}`);
     refuseIfInUse(dataDir);
@@ -243,7 +248,8 @@ function stageAndVerify(src: string, dest: string, f: z.infer<typeof ManifestSch
       const integrity = readIntegrity(db, 10);
       if (integrity !== 'ok') problems.push(...integrity.map((l) => `${f.path}: ${l}`));
       const version = db.pragma('user_version', { simple: true }) as number;
-      if (f.kind === 'catalog' && version > CATALOG_MIGRATIONS.length) problems.push(`${f.path}: schema version ${version} is newer than this luckyfive (${CATALOG_MIGRATIONS.length}): upgrade luckyfive`);
+      if (f.kind === 'catalog' && version > CATALOG_MIGRATIONS.length)
+        problems.push(`${f.path}: schema version ${version} is newer than this luckyfive (${CATALOG_MIGRATIONS.length}): upgrade luckyfive`);
       if (f.kind === 'run' && version <= RUN_MIGRATIONS.length) problems.push(...schemaProblems(db, RUN_MIGRATIONS, f.path));
     } finally {
       db.close();
@@ -261,7 +267,11 @@ function stageAndVerify(src: string, dest: string, f: z.infer<typeof ManifestSch
 function refuseIfInUse(dataDir: string): void {
   const busy = listDbFiles(dataDir).filter((f) => isDbInUse(f.abs));
   if (busy.length) {
-    throw new LuckyError('E_BUSY', `${busy.length} database file(s) in ${dataDir} are open by another process (a simulate or the server?): stop it first`, busy.slice(0, 10).map((f) => `${f.rel}: in use`));
+    throw new LuckyError(
+      'E_BUSY',
+      `${busy.length} database file(s) in ${dataDir} are open by another process (a simulate or the server?): stop it first`,
+      busy.slice(0, 10).map((f) => `${f.rel}: in use`),
+    );
   }
 }
 

@@ -34,7 +34,8 @@ export function schemaProblems(db: Db, migrations: readonly Migration[], label: 
   for (const o of expected) {
     const found = actual.get(`${o.type} ${o.name}`);
     if (!found) problems.push(`${label}: ${o.type} ${o.name} is missing`);
-    else if (o.type === 'trigger' && normalize(found.sql) !== normalize(o.sql)) problems.push(`${label}: ${o.type} ${o.name} differs from the one luckyfive creates`);
+    else if (o.type === 'trigger' && normalize(found.sql) !== normalize(o.sql))
+      problems.push(`${label}: ${o.type} ${o.name} differs from the one luckyfive creates`);
     actual.delete(`${o.type} ${o.name}`);
   }
   for (const o of actual.values()) {

@@ -94,9 +94,7 @@ function fastifyOptions(deps: ServerDeps): FastifyServerOptions {
   const level = deps.config.log_level;
   return {
     logger:
-      level === 'silent'
-        ? false
-        : { level, redact: { paths: REDACT_PATHS, censor: '[REDACTED]' }, ...(deps.logger ? { stream: deps.logger.stream } : {}) },
+      level === 'silent' ? false : { level, redact: { paths: REDACT_PATHS, censor: '[REDACTED]' }, ...(deps.logger ? { stream: deps.logger.stream } : {}) },
     // One line per request is written by observe.ts (with route, status, duration, principal).
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
     requestIdHeader: false,
@@ -139,9 +137,9 @@ export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
   const now = deps.now ?? Date.now;
 
   const options = fastifyOptions(deps);
-  const app = (
-    deps.tls ? Fastify({ ...options, https: { cert: deps.tls.cert, key: deps.tls.key } } as FastifyHttpsOptions<Server>) : Fastify(options)
-  ) as unknown as FastifyInstance;
+  const app = (deps.tls
+    ? Fastify({ ...options, https: { cert: deps.tls.cert, key: deps.tls.key } } as FastifyHttpsOptions<Server>)
+    : Fastify(options)) as unknown as FastifyInstance;
   const metrics = new MetricsRegistry();
   let jobs: JobRunner | undefined;
   const observeSimulation = installSimulationMetrics(metrics, catalog, () => jobs?.running ?? 0);
@@ -156,7 +154,7 @@ export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
     startedAtMs: now(),
     serverSecret,
     apiKeys: new ApiKeyVerifier(catalog.db, serverSecret, undefined, (e) =>
-      app.log.warn({ err: toStorageError(e) ?? e }, 'could not record an API key\'s last use (the request goes on)'),
+      app.log.warn({ err: toStorageError(e) ?? e }, "could not record an API key's last use (the request goes on)"),
     ),
     jwtSecret,
     importFile: deps.importFile,

@@ -48,7 +48,10 @@ export const RecordedSchema = z
     base_price_cents: z.int().nullable().optional(),
     price_date: z.string().nullable().optional(),
     run_known: z.boolean().optional().meta({ description: 'false when run_id is not in the run index (recorded anyway)' }),
-    unreversed_settlements: z.array(z.int()).optional().meta({ description: 'prize entries settled from a reversed bet: reverse them too if they were not won' }),
+    unreversed_settlements: z
+      .array(z.int())
+      .optional()
+      .meta({ description: 'prize entries settled from a reversed bet: reverse them too if they were not won' }),
   })
   .meta({ id: 'RecordedEntry' });
 
@@ -84,7 +87,9 @@ export const NewEntryBodySchema = z
     z.strictObject({ type: z.literal('withdrawal'), amount_cents: Money.meta({ description: 'the amount taken out, positive' }), ...common }),
     z.strictObject({
       type: z.literal('adjustment'),
-      amount_cents: bodyInt(-MAX_MONEY_CENTS, MAX_MONEY_CENTS).refine((v) => v !== 0, 'must not be zero').meta({ description: 'signed correction' }),
+      amount_cents: bodyInt(-MAX_MONEY_CENTS, MAX_MONEY_CENTS)
+        .refine((v) => v !== 0, 'must not be zero')
+        .meta({ description: 'signed correction' }),
       ...common,
     }),
   ])
@@ -166,9 +171,7 @@ export const AssertionSchema = z
   })
   .meta({ id: 'BalanceAssertion', description: 'A balance assertion; retracted_by is the retraction that withdrew it.' });
 
-export const AssertionResultSchema = z
-  .object({ assertion: AssertionSchema, actual_cents: z.int(), holds: z.boolean() })
-  .meta({ id: 'AssertionResult' });
+export const AssertionResultSchema = z.object({ assertion: AssertionSchema, actual_cents: z.int(), holds: z.boolean() }).meta({ id: 'AssertionResult' });
 
 export const BudgetSchema = z
   .object({

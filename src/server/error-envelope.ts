@@ -36,7 +36,8 @@ export function envelope(code: ErrorCode, message: string, details: string[] = [
 }
 
 /** The messages busboy's parse errors carry (it gives them no code). */
-const MULTIPART_SYNTAX = /^(Multipart: Boundary not found|Unexpected end of (form|file|multipart data)|Malformed part header|Malformed urlencoded form|Unsupported Content-Type|Boundary required|Missing Content-Type-header)/;
+const MULTIPART_SYNTAX =
+  /^(Multipart: Boundary not found|Unexpected end of (form|file|multipart data)|Malformed part header|Malformed urlencoded form|Unsupported Content-Type|Boundary required|Missing Content-Type-header)/;
 
 const VALIDATION_PART: Record<string, string> = { body: 'body', querystring: 'query', params: 'path', headers: 'headers' };
 
@@ -108,9 +109,10 @@ export function installErrorEnvelope(app: FastifyInstance, onStorageFault: (e: L
     }
     const message = lucky.code === 'E_INTERNAL' ? ERROR_TABLE.E_INTERNAL.message : scrubDataDir(lucky.message, dataDir);
     const details = lucky.code === 'E_INTERNAL' ? [] : lucky.details.map((d) => scrubDataDir(d, dataDir));
-    return reply.code(lucky.httpStatus).type('application/json; charset=utf-8').send(envelope(lucky.code, message, details));
+    return reply
+      .code(lucky.httpStatus)
+      .type('application/json; charset=utf-8')
+      .send(envelope(lucky.code, message, details));
   });
-  app.setNotFoundHandler((_request, reply) =>
-    reply.code(404).type('application/json; charset=utf-8').send(envelope('E_NOT_FOUND', 'no such route')),
-  );
+  app.setNotFoundHandler((_request, reply) => reply.code(404).type('application/json; charset=utf-8').send(envelope('E_NOT_FOUND', 'no such route')));
 }

@@ -52,10 +52,12 @@ function readProcessRegistry(): Registry {
     // The event-loop lag stays as its current value, mean, min, max and stddev; the percentile
     // gauges go: their names carry digits, which this endpoint's names never did (its test checks).
     for (const p of ['p50', 'p90', 'p99']) registry.removeSingleMetric(`nodejs_eventloop_lag_${p}_seconds`);
-    new Gauge({ name: 'luckyfive_build_info', help: 'Always 1; labelled with the luckyfive and Node.js versions serving.', labelNames: ['version', 'node'], registers: [registry] }).set(
-      { version: readPackageVersion(), node: process.version },
-      1,
-    );
+    new Gauge({
+      name: 'luckyfive_build_info',
+      help: 'Always 1; labelled with the luckyfive and Node.js versions serving.',
+      labelNames: ['version', 'node'],
+      registers: [registry],
+    }).set({ version: readPackageVersion(), node: process.version }, 1);
     processRegistry = registry;
   }
   return processRegistry;
@@ -121,7 +123,13 @@ function requestCounter(series: ReadonlyMap<string, RequestSeries>) {
     type: 'counter',
     aggregator: 'sum',
     get: () =>
-      Promise.resolve({ name, help: 'HTTP requests answered.', type: 'counter', aggregator: 'sum', values: [...series.values()].map((s) => ({ labels: s.labels, value: s.count })) }),
+      Promise.resolve({
+        name,
+        help: 'HTTP requests answered.',
+        type: 'counter',
+        aggregator: 'sum',
+        values: [...series.values()].map((s) => ({ labels: s.labels, value: s.count })),
+      }),
   };
 }
 
@@ -168,7 +176,10 @@ export class MetricsRegistry {
 
   /** Adds a histogram (or returns the one already registered under `name`, keeping its data). */
   registerHistogram(def: FamilyDefinition & { buckets: readonly number[] }): Histogram {
-    return this.family(def, (labelNames) => new PromHistogram({ name: def.name, help: def.help, labelNames, buckets: [...def.buckets], registers: [this.registry] }));
+    return this.family(
+      def,
+      (labelNames) => new PromHistogram({ name: def.name, help: def.help, labelNames, buckets: [...def.buckets], registers: [this.registry] }),
+    );
   }
 
   /** Adds a counter (or returns the one already registered under `name`). */

@@ -67,7 +67,9 @@ export class RedisRateStore implements RateStore {
     } catch (e) {
       redis.disconnect();
       const where = new URL(url).host;
-      throw new LuckyError('E_NOT_CONFIGURED', `rate_limit_redis_url: Redis at ${where} does not answer`, [`rate_limit_redis_url: ${(e as Error).message}`], { cause: e });
+      throw new LuckyError('E_NOT_CONFIGURED', `rate_limit_redis_url: Redis at ${where} does not answer`, [`rate_limit_redis_url: ${(e as Error).message}`], {
+        cause: e,
+      });
     }
     return new RedisRateStore(redis, warn);
   }
@@ -79,7 +81,7 @@ export class RedisRateStore implements RateStore {
       (e: unknown) => {
         if (nowMs - this.lastWarn >= WARN_EVERY_MS) {
           this.lastWarn = nowMs;
-          this.warn('rate limits: Redis did not answer; using this process\'s own buckets until it does', e);
+          this.warn("rate limits: Redis did not answer; using this process's own buckets until it does", e);
         }
         return this.fallback.take(key, limit, nowMs);
       },

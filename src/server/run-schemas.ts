@@ -74,8 +74,14 @@ const FigureSchema = z.object({
   null_model: z
     .enum(['tickets-exact', 'tickets-monte-carlo', 'independent-tickets'])
     .optional()
-    .meta({ description: "best-of figures: the expectation is the law of a uniform draw for each contest's actual tickets (exact, or partly sampled), or the independent-tickets formula when the tickets are unknown" }),
-  expected_mc_sd: z.number().optional().meta({ description: 'best-of figures: standard deviation of the expected count due to Monte Carlo sampling (0 when exact)' }),
+    .meta({
+      description:
+        "best-of figures: the expectation is the law of a uniform draw for each contest's actual tickets (exact, or partly sampled), or the independent-tickets formula when the tickets are unknown",
+    }),
+  expected_mc_sd: z
+    .number()
+    .optional()
+    .meta({ description: 'best-of figures: standard deviation of the expected count due to Monte Carlo sampling (0 when exact)' }),
 });
 
 const FIGURES = ['mean_hits', 'tickets_2plus', 'tickets_3plus', 'tickets_4plus', 'tickets_5', 'best_2plus', 'best_3plus', 'best_4plus'] as const;

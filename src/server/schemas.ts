@@ -35,7 +35,9 @@ export const IsoDateParam = z
   }, 'must be a real calendar date')
   .meta({ description: 'date as YYYY-MM-DD' });
 
-export const LimitParam = intParam(1, MAX_PAGE, 'a page size').optional().meta({ description: `page size from 1 to ${MAX_PAGE} (default ${DEFAULT_PAGE})` });
+export const LimitParam = intParam(1, MAX_PAGE, 'a page size')
+  .optional()
+  .meta({ description: `page size from 1 to ${MAX_PAGE} (default ${DEFAULT_PAGE})` });
 
 export const CursorParam = z
   .string()
@@ -86,7 +88,11 @@ export function encodeKeyCursor(tag: string, values: KeyPosition): string {
 }
 
 /** The values of a cursor from {@link encodeKeyCursor}; `kinds` says what each must be. */
-export function decodeKeyCursor(tag: string, cursor: string, kinds: ReadonlyArray<'string' | 'number' | 'nullable-number' | 'nullable-string'>): Array<string | number | null> {
+export function decodeKeyCursor(
+  tag: string,
+  cursor: string,
+  kinds: ReadonlyArray<'string' | 'number' | 'nullable-number' | 'nullable-string'>,
+): Array<string | number | null> {
   const refuse = () => new LuckyError('E_INPUT_INVALID', 'invalid cursor', ['query.cursor: not a cursor from this list; start again without it']);
   if (cursor.length > 1024 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw refuse();
   let parsed: unknown;

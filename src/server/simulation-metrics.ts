@@ -21,9 +21,16 @@ export function installSimulationMetrics(metrics: MetricsRegistry, catalog: Cata
     help: 'Wall time of a simulation (or of the resumed part of one), by mode (sync request or job) and final status.',
     buckets: DURATION_BUCKETS,
   });
-  const contests = metrics.registerCounter({ name: 'luckyfive_simulated_contests_total', help: 'Contests simulated, by mode; rate() gives contests per second.' });
+  const contests = metrics.registerCounter({
+    name: 'luckyfive_simulated_contests_total',
+    help: 'Contests simulated, by mode; rate() gives contests per second.',
+  });
   let lastRate = 0;
-  metrics.registerGauge({ name: 'luckyfive_simulation_contests_per_second', help: 'Contests per second of the last simulation that ended.', read: () => lastRate });
+  metrics.registerGauge({
+    name: 'luckyfive_simulation_contests_per_second',
+    help: 'Contests per second of the last simulation that ended.',
+    read: () => lastRate,
+  });
   metrics.registerGauge({ name: 'luckyfive_job_queue_depth', help: 'Simulation jobs waiting to run.', read: () => countQueuedJobs({ catalog }) });
   metrics.registerGauge({ name: 'luckyfive_jobs_running', help: 'Simulation jobs running in this server process.', read: running });
   return (mode, status, seconds, contestsDone) => {

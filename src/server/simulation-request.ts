@@ -10,12 +10,10 @@ import { RecipeObjectSchema } from './run-schemas.js';
 
 export { PRESET_NAME };
 
-export const SimulationBodySchema = RunRequestSchema.omit({ recipe_file: true })
-  .extend({ recipe: RecipeObjectSchema.optional() })
-  .meta({
-    id: 'SimulationRequest',
-    description: 'One of preset, recipe or recipe_name (none: the default saved recipe); from+to or last.',
-  });
+export const SimulationBodySchema = RunRequestSchema.omit({ recipe_file: true }).extend({ recipe: RecipeObjectSchema.optional() }).meta({
+  id: 'SimulationRequest',
+  description: 'One of preset, recipe or recipe_name (none: the default saved recipe); from+to or last.',
+});
 
 export type SimulationBody = z.infer<typeof SimulationBodySchema>;
 

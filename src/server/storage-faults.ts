@@ -28,8 +28,16 @@ export class StorageFaults {
     /** paths under it are shown relative (`/health` is public) */
     private readonly dataDir?: string,
   ) {
-    this.faults = metrics.registerCounter({ name: 'luckyfive_storage_faults_total', help: 'Requests that failed on a full disk or a damaged database, by code.', labelNames: ['code'] });
-    this.streams = metrics.registerCounter({ name: 'luckyfive_stream_failures_total', help: 'Streamed responses aborted mid-way (the connection was destroyed), by route.', labelNames: ['route'] });
+    this.faults = metrics.registerCounter({
+      name: 'luckyfive_storage_faults_total',
+      help: 'Requests that failed on a full disk or a damaged database, by code.',
+      labelNames: ['code'],
+    });
+    this.streams = metrics.registerCounter({
+      name: 'luckyfive_stream_failures_total',
+      help: 'Streamed responses aborted mid-way (the connection was destroyed), by route.',
+      labelNames: ['route'],
+    });
   }
 
   record(code: ErrorCode, message: string): void {

@@ -40,7 +40,12 @@ export function readTlsFiles(certFile: string, keyFile: string): { cert: Buffer;
   try {
     createSecureContext({ cert, key });
   } catch (e) {
-    throw new LuckyError('E_INPUT_INVALID', `--tls-key ${keyFile} does not belong to the certificate in --tls-cert ${certFile}`, [`--tls-key: ${(e as Error).message}`], { cause: e });
+    throw new LuckyError(
+      'E_INPUT_INVALID',
+      `--tls-key ${keyFile} does not belong to the certificate in --tls-cert ${certFile}`,
+      [`--tls-key: ${(e as Error).message}`],
+      { cause: e },
+    );
   }
   return { cert, key };
 }

@@ -37,9 +37,7 @@ export function getApiKey(db: Db, id: number): ApiKeyRecord | undefined {
 
 /** The key whose HMAC is `keyHmac`, through the unique index (one indexed read). */
 export function findApiKeyByHmac(db: Db, keyHmac: Buffer): (ApiKeyRecord & { key_hmac: Buffer }) | undefined {
-  return prepareCached(db, `SELECT ${COLUMNS}, key_hmac FROM api_keys WHERE key_hmac = ?`).get(keyHmac) as
-    | (ApiKeyRecord & { key_hmac: Buffer })
-    | undefined;
+  return prepareCached(db, `SELECT ${COLUMNS}, key_hmac FROM api_keys WHERE key_hmac = ?`).get(keyHmac) as (ApiKeyRecord & { key_hmac: Buffer }) | undefined;
 }
 
 /** Every key, newest first (there are few: no pagination). */

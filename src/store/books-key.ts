@@ -57,7 +57,8 @@ export function readBooksKey(db: Db): BooksKey {
 /** The key for the data dir `dataDir` from `source` (creating the default key file on first use). */
 export function resolveBooksKey(source: BooksKeySource, dataDir: string): BooksKey {
   if (source.key !== undefined) {
-    if (source.key.length < MIN_KEY_CHARS) throw new LuckyError('E_INPUT_INVALID', `the books key (LUCKYFIVE_BOOKS_KEY) must be at least ${MIN_KEY_CHARS} characters`);
+    if (source.key.length < MIN_KEY_CHARS)
+      throw new LuckyError('E_INPUT_INVALID', `the books key (LUCKYFIVE_BOOKS_KEY) must be at least ${MIN_KEY_CHARS} characters`);
     return keyFromBytes(Buffer.from(source.key, 'utf8'), 'env');
   }
   const file = source.file ?? join(dataDir, BOOKS_KEY_FILE);

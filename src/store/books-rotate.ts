@@ -30,7 +30,8 @@ export function rotateBooksKey(db: Db, dataDir: string, source: BooksKeySource, 
   if (oldKeyFile !== undefined) {
     const oldKey = keyFromBytes(readKeyFile(oldKeyFile), 'file');
     const newKey = resolveBooksKey(source, dataDir);
-    if (newKey.id === oldKey.id) throw new LuckyError('E_USAGE', 'the configured books key is the old key: configure the new key first (LUCKYFIVE_BOOKS_KEY or books_key_file)');
+    if (newKey.id === oldKey.id)
+      throw new LuckyError('E_USAGE', 'the configured books key is the old key: configure the new key first (LUCKYFIVE_BOOKS_KEY or books_key_file)');
     const entries = reseal(db, oldKey, newKey);
     return { old_key_id: oldKey.id, new_key_id: newKey.id, entries, key_file: null, previous_key_file: null, rotated_at: clock.now };
   }

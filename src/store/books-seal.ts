@@ -28,7 +28,9 @@ interface StoredSeal extends ChainState {
 }
 
 export function sealMac(key: Buffer, s: ChainState): string {
-  return createHmac('sha256', key).update(`luckyfive-ledger-seal-v1\n${s.count}\n${s.head_id}\n${s.head_hash}\n${s.assertions}\n${s.retractions}`).digest('hex');
+  return createHmac('sha256', key)
+    .update(`luckyfive-ledger-seal-v1\n${s.count}\n${s.head_id}\n${s.head_hash}\n${s.assertions}\n${s.retractions}`)
+    .digest('hex');
 }
 
 /** The ledger as it is now (count, last id and hash; the genesis hash when empty). */
@@ -70,7 +72,13 @@ export function sealProblem(db: Db, key: BooksKey, state: ChainState = readChain
   ) {
     return 'the books seal is unreadable: the catalog was changed outside luckyfive';
   }
-  const claimed: ChainState = { count: seal.count, head_id: seal.head_id, head_hash: seal.head_hash, assertions: seal.assertions, retractions: seal.retractions };
+  const claimed: ChainState = {
+    count: seal.count,
+    head_id: seal.head_id,
+    head_hash: seal.head_hash,
+    assertions: seal.assertions,
+    retractions: seal.retractions,
+  };
   const expected = Buffer.from(sealMac(key.bytes, claimed), 'hex');
   const given = Buffer.from(seal.mac, 'hex');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {

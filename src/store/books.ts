@@ -8,7 +8,15 @@ import { formatBRL } from '../core/finance/money.js';
 import { MAX_TEXT, textProblem } from '../core/text.js';
 import type { BalanceAssertion } from '../core/finance/books-check.js';
 import { checkBudgets } from '../core/finance/budget.js';
-import { type LedgerEntry, type LedgerEntryView, type NewEntry, buildReversal, idempotencyDifferences, reservedKeyProblem, signProblem } from '../core/finance/ledger.js';
+import {
+  type LedgerEntry,
+  type LedgerEntryView,
+  type NewEntry,
+  buildReversal,
+  idempotencyDifferences,
+  reservedKeyProblem,
+  signProblem,
+} from '../core/finance/ledger.js';
 import { buildSettlement, type SettlementLine } from '../core/finance/settle.js';
 import type { Clock } from '../clock.js';
 import { LuckyError } from '../errors.js';
@@ -16,7 +24,19 @@ import { readBooksKey } from './books-key.js';
 import { sealProblem } from './books-seal.js';
 import { readBudgetSpends } from './budgets-repo.js';
 import { getDraw } from './draws-repo.js';
-import { appendAssertion, appendEntry, appendRetraction, countBetsWithoutTickets, readAssertions, readChain, readChainHead, readEntry, readEntryByKey, readSettleableBets, readSettlementsOf } from './ledger-repo.js';
+import {
+  appendAssertion,
+  appendEntry,
+  appendRetraction,
+  countBetsWithoutTickets,
+  readAssertions,
+  readChain,
+  readChainHead,
+  readEntry,
+  readEntryByKey,
+  readSettleableBets,
+  readSettlementsOf,
+} from './ledger-repo.js';
 import { readPayoutRule } from './prices-repo.js';
 import type { Db } from './sqlite.js';
 

@@ -38,7 +38,10 @@ export function readBetSpend(db: Db, from: string, to: string | null): number {
  * Budgets with what each has spent, in (from_date, name) order: one query (the spend is a
  * correlated subquery), optionally one page of them after `after`.
  */
-export function readBudgetSpends(db: Db, page: { after?: { from_date: string; name: string } | undefined; limit?: number | undefined } = {}): Array<{ budget: Budget; spent_cents: number }> {
+export function readBudgetSpends(
+  db: Db,
+  page: { after?: { from_date: string; name: string } | undefined; limit?: number | undefined } = {},
+): Array<{ budget: Budget; spent_cents: number }> {
   const rows = db
     .prepare(
       `SELECT b.id, b.name, b.amount_cents, b.from_date, b.to_date, b.note, b.created_at,
@@ -47,7 +50,9 @@ export function readBudgetSpends(db: Db, page: { after?: { from_date: string; na
        WHERE @after_date IS NULL OR b.from_date > @after_date OR (b.from_date = @after_date AND b.name > @after_name)
        ORDER BY b.from_date, b.name LIMIT @limit`,
     )
-    .all({ after_date: page.after?.from_date ?? null, after_name: page.after?.name ?? null, limit: page.limit ?? -1 }) as Array<Budget & { spent_cents: number }>;
+    .all({ after_date: page.after?.from_date ?? null, after_name: page.after?.name ?? null, limit: page.limit ?? -1 }) as Array<
+    Budget & { spent_cents: number }
+  >;
   return rows.map(({ spent_cents, ...budget }) => ({ budget, spent_cents }));
 }
 

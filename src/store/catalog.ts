@@ -53,7 +53,10 @@ function refuseNonFolder(dataDir: string): void {
   } catch {
     return; // missing: created below (or reported by the read-only open)
   }
-  if (!isDir) throw new LuckyError('E_INPUT_INVALID', `the data dir ${dataDir} is a file, not a folder`, ['--data-dir / LUCKYFIVE_DATA_DIR: give a folder (it is created if missing)']);
+  if (!isDir)
+    throw new LuckyError('E_INPUT_INVALID', `the data dir ${dataDir} is a file, not a folder`, [
+      '--data-dir / LUCKYFIVE_DATA_DIR: give a folder (it is created if missing)',
+    ]);
 }
 
 /** Reads a value from the catalog's key/value `meta` table. */

@@ -72,7 +72,10 @@ export interface JobFilter {
 
 /** Jobs newest first. */
 export function listJobs(db: Db, f: JobFilter): JobView[] {
-  return prepareCached(db, `${VIEW} WHERE (@status IS NULL OR j.status = @status) AND (@before IS NULL OR j.seq < @before) ORDER BY j.seq DESC LIMIT @limit`).all({
+  return prepareCached(
+    db,
+    `${VIEW} WHERE (@status IS NULL OR j.status = @status) AND (@before IS NULL OR j.seq < @before) ORDER BY j.seq DESC LIMIT @limit`,
+  ).all({
     status: f.status ?? null,
     before: f.before ?? null,
     limit: f.limit,
@@ -131,7 +134,12 @@ export function isBusy(e: unknown): boolean {
 
 /** Ends a running job. Only a job still `running` changes (a cancel may have won the race). */
 export function finishJob(db: Db, jobId: string, status: Exclude<JobStatus, 'pending' | 'running'>, error: string | null, now: string): void {
-  prepareCached(db, "UPDATE jobs SET status = ?, error = ?, finished_at = ?, owner = NULL WHERE job_id = ? AND status = 'running'").run(status, error, now, jobId);
+  prepareCached(db, "UPDATE jobs SET status = ?, error = ?, finished_at = ?, owner = NULL WHERE job_id = ? AND status = 'running'").run(
+    status,
+    error,
+    now,
+    jobId,
+  );
 }
 
 /** Puts a running job back in the queue (graceful shutdown): its run id is kept, so the next start resumes the run. */

@@ -133,7 +133,9 @@ export function readChainHead(db: Db): ChainHead | undefined {
 
 /** Balance of every entry dated on or before `date` (all entries without a date). */
 export function readBalance(db: Db, date?: string): number {
-  const row = db.prepare('SELECT COALESCE(SUM(amount_cents), 0) AS b FROM ledger_entries WHERE ? IS NULL OR entry_date <= ?').get(date ?? null, date ?? null) as { b: number };
+  const row = db
+    .prepare('SELECT COALESCE(SUM(amount_cents), 0) AS b FROM ledger_entries WHERE ? IS NULL OR entry_date <= ?')
+    .get(date ?? null, date ?? null) as { b: number };
   return row.b;
 }
 
@@ -149,7 +151,9 @@ export function readSettleableBets(db: Db, contest: number): LedgerEntry[] {
 
 /** How many bets of one contest were recorded without their tickets and not reversed (settlement cannot price them). */
 export function countBetsWithoutTickets(db: Db, contest: number): number {
-  const row = db.prepare(`SELECT COUNT(*) AS n FROM ledger_entries e WHERE e.type = 'bet' AND e.contest = ? AND e.tickets_json IS NULL AND ${NOT_REVERSED}`).get(contest) as { n: number };
+  const row = db
+    .prepare(`SELECT COUNT(*) AS n FROM ledger_entries e WHERE e.type = 'bet' AND e.contest = ? AND e.tickets_json IS NULL AND ${NOT_REVERSED}`)
+    .get(contest) as { n: number };
   return row.n;
 }
 
@@ -171,7 +175,9 @@ function verifiedSeal(db: Db): { key: ReturnType<typeof readBooksKey>; state: Re
 export function appendAssertion(db: Db, date: string, balanceCents: number, note: string | null, now: string): BalanceAssertion {
   if (note !== null && hasUnsafeText(note)) throw new LuckyError('E_INPUT_INVALID', 'note must not hold control characters or lone surrogates');
   const { key, state } = verifiedSeal(db);
-  const info = db.prepare('INSERT INTO ledger_assertions (created_at, assert_date, balance_cents, note) VALUES (?, ?, ?, ?)').run(now, date, balanceCents, note);
+  const info = db
+    .prepare('INSERT INTO ledger_assertions (created_at, assert_date, balance_cents, note) VALUES (?, ?, ?, ?)')
+    .run(now, date, balanceCents, note);
   writeSeal(db, key, { ...state, assertions: state.assertions + 1 });
   return { ...(db.prepare('SELECT * FROM ledger_assertions WHERE id = ?').get(info.lastInsertRowid) as BalanceAssertion), retracted_by: null };
 }

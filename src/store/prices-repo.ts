@@ -13,7 +13,11 @@ export const PAYOUT_RULE_KEY = 'payout_rule';
 
 /** The price periods, oldest first. Falls back to nothing: the migration seeds the table. */
 export function readPriceTable(db: Db): PricePeriod[] {
-  const rows = db.prepare('SELECT from_date, price_cents, note FROM prices ORDER BY from_date').all() as Array<{ from_date: string; price_cents: number; note: string | null }>;
+  const rows = db.prepare('SELECT from_date, price_cents, note FROM prices ORDER BY from_date').all() as Array<{
+    from_date: string;
+    price_cents: number;
+    note: string | null;
+  }>;
   return rows.map((r) => ({ from: r.from_date, price_cents: r.price_cents, ...(r.note !== null ? { note: r.note } : {}) }));
 }
 
@@ -39,7 +43,6 @@ export function readPriceRows(db: Db): PriceRow[] {
     return { from: p.from, to: next === null ? null : dayBefore(next), price_cents: p.price_cents, note: p.note ?? null, first_contest: c };
   });
 }
-
 
 export interface PriceChange {
   id: number;
@@ -92,7 +95,10 @@ export function readContestPrice(db: Db, drawDate: string): number {
 export function readPayoutRule(db: Db): PayoutRule {
   const value = readMeta(db, PAYOUT_RULE_KEY);
   if (value === undefined) return DEFAULT_PAYOUT_RULE;
-  if (!isPayoutRule(value)) throw new LuckyError('E_DATA_INVALID', `the catalog's payout rule "${value}" is not one luckyfive knows`, ['set it again with `luckyfive finance payout-rule subcombinations|highest-tier`']);
+  if (!isPayoutRule(value))
+    throw new LuckyError('E_DATA_INVALID', `the catalog's payout rule "${value}" is not one luckyfive knows`, [
+      'set it again with `luckyfive finance payout-rule subcombinations|highest-tier`',
+    ]);
   return value;
 }
 

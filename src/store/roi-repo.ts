@@ -19,7 +19,8 @@ export function readRoiRuns(db: Db, ids: readonly string[] = []): RunRow[] {
   const byId = new Map(found.map((r) => [r.run_id, r]));
   const missing = ids.filter((id) => !byId.has(id));
   const rows = ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
-  if (missing.length) throw new LuckyError('E_NOT_FOUND', `no run ${missing.join(', ')} in the catalog`, ['`luckyfive finance roi` without --run lists every completed run']);
+  if (missing.length)
+    throw new LuckyError('E_NOT_FOUND', `no run ${missing.join(', ')} in the catalog`, ['`luckyfive finance roi` without --run lists every completed run']);
   return rows;
 }
 

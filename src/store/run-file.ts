@@ -13,7 +13,8 @@ export const RUN_ID_PATTERN = /^[a-z0-9][a-z0-9-]{5,63}$/;
 
 /** Validates a run id before it is ever joined into a path. */
 export function parseRunId(id: string): string {
-  if (!RUN_ID_PATTERN.test(id)) throw new LuckyError('E_INPUT_INVALID', `"${id}" is not a run id (expected lowercase letters, digits and dashes, 6-64 characters)`);
+  if (!RUN_ID_PATTERN.test(id))
+    throw new LuckyError('E_INPUT_INVALID', `"${id}" is not a run id (expected lowercase letters, digits and dashes, 6-64 characters)`);
   return id;
 }
 
@@ -184,7 +185,10 @@ export function openRunFile(file: string, options: { mustExist?: boolean; readon
     contestNumbers: () => db.prepare('SELECT contest FROM contests ORDER BY contest').pluck().all() as number[],
     contests: () => readContestRows(db),
     contestPage: (f) => readContestPage(db, f),
-    contestTickets: (contest) => (db.prepare('SELECT contest, ticket, numbers, hits, score FROM tickets WHERE contest = ? ORDER BY ticket').all(contest) as StoredTicket[]).map(toTicketRow),
+    contestTickets: (contest) =>
+      (db.prepare('SELECT contest, ticket, numbers, hits, score FROM tickets WHERE contest = ? ORDER BY ticket').all(contest) as StoredTicket[]).map(
+        toTicketRow,
+      ),
     iterateTickets: () => iterateTickets(db),
     readSummary: () => readSummary(db),
     writeSummary: (summary, at) => writeSummary(db, summary, at),
@@ -203,7 +207,9 @@ function refuseOtherDatabase(db: Db, file: string): void {
   const tables = new Set(db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").pluck().all() as string[]);
   if (['meta', 'contests', 'tickets', 'summary'].every((t) => tables.has(t))) return;
   const what = tables.has('draws') && tables.has('runs') ? ' (it is a luckyfive catalog)' : '';
-  throw new LuckyError('E_DATA_INVALID', `${file} is not a luckyfive run file${what}`, ['a run file is runs/<run_id>.sqlite in a data dir, or one downloaded with GET /runs/{run_id}/file']);
+  throw new LuckyError('E_DATA_INVALID', `${file} is not a luckyfive run file${what}`, [
+    'a run file is runs/<run_id>.sqlite in a data dir, or one downloaded with GET /runs/{run_id}/file',
+  ]);
 }
 
 function readRunMeta(db: Db): Record<string, string> {
@@ -234,14 +240,31 @@ function createResultWriter(db: Db): (batch: readonly ContestResult[]) => void {
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insTicket = db.prepare('INSERT INTO tickets (contest, ticket, numbers, hits, score) VALUES (?, ?, ?, ?, ?)');
-  const insLedger = db.prepare(
-    'INSERT INTO ledger (contest, draw_date, tickets, cost_cents, prize_cents, prize_estimated, note) VALUES (?, ?, ?, ?, ?, ?, ?)',
-  );
+  const insLedger = db.prepare('INSERT INTO ledger (contest, draw_date, tickets, cost_cents, prize_cents, prize_estimated, note) VALUES (?, ?, ?, ?, ?, ?, ?)');
   return db.transaction((batch: readonly ContestResult[]) => {
     for (const r of batch) {
-      insContest.run(r.contest, r.draw_date, formatNumbers(r.balls), r.best_hits, r.best_ticket, formatNumbers(r.hits_histogram), r.cost_cents, r.prize_cents, r.prize_estimated ? 1 : 0, r.best_of ?? null);
+      insContest.run(
+        r.contest,
+        r.draw_date,
+        formatNumbers(r.balls),
+        r.best_hits,
+        r.best_ticket,
+        formatNumbers(r.hits_histogram),
+        r.cost_cents,
+        r.prize_cents,
+        r.prize_estimated ? 1 : 0,
+        r.best_of ?? null,
+      );
       r.tickets.forEach((t, i) => insTicket.run(r.contest, i, formatNumbers(t.numbers), t.hits, t.score));
-      insLedger.run(r.contest, r.draw_date, r.tickets.length, r.cost_cents, r.prize_cents, r.prize_estimated ? 1 : 0, r.cost_cents === 0 && r.prize_cents === 0 ? 'outside the money era' : null);
+      insLedger.run(
+        r.contest,
+        r.draw_date,
+        r.tickets.length,
+        r.cost_cents,
+        r.prize_cents,
+        r.prize_estimated ? 1 : 0,
+        r.cost_cents === 0 && r.prize_cents === 0 ? 'outside the money era' : null,
+      );
     }
   });
 }
@@ -305,10 +328,9 @@ function writeSummary(db: Db, summary: unknown, at: string): void {
   if (summary !== null && typeof summary === 'object' && typeof (summary as { file?: unknown }).file === 'string') {
     summary = { ...summary, file: `runs/${basename((summary as { file: string }).file)}` };
   }
-  db.prepare('INSERT INTO summary (id, json, written_at) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET json = excluded.json, written_at = excluded.written_at').run(
-    JSON.stringify(summary),
-    at,
-  );
+  db.prepare(
+    'INSERT INTO summary (id, json, written_at) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET json = excluded.json, written_at = excluded.written_at',
+  ).run(JSON.stringify(summary), at);
 }
 
 function readSummary(db: Db): unknown {

@@ -21,7 +21,9 @@ export function countRunsByStatus(catalog: Catalog): Record<RunStatus, number> {
   const db = catalog.db;
   const rows = prepareCached(db, 'SELECT status, COUNT(*) AS n FROM runs GROUP BY status').all() as Array<{ status: RunStatus; n: number }>;
   const counts = Object.fromEntries(RUN_STATUSES.map((st) => [st, rows.find((r) => r.status === st)?.n ?? 0])) as Record<RunStatus, number>;
-  const running = prepareCached(db, "SELECT run_id, status, owner FROM runs WHERE status = 'running'").all() as Array<Pick<RunRow, 'run_id' | 'status' | 'owner'>>;
+  const running = prepareCached(db, "SELECT run_id, status, owner FROM runs WHERE status = 'running'").all() as Array<
+    Pick<RunRow, 'run_id' | 'status' | 'owner'>
+  >;
   counts.interrupted = running.filter((r) => shownRunStatus(r) === 'interrupted').length;
   counts.running -= counts.interrupted;
   return counts;

@@ -85,7 +85,25 @@ export interface RunRow {
 
 export type NewRun = Pick<
   RunRow,
-  'run_id' | 'name' | 'sweep_id' | 'recipe_hash' | 'recipe_json' | 'strategy' | 'seed' | 'numbers_per_ticket' | 'tickets_per_contest' | 'dataset_hash' | 'engine_version' | 'first_contest' | 'last_contest' | 'status' | 'contests_planned' | 'synthetic' | 'file' | 'created_at' | 'started_at'
+  | 'run_id'
+  | 'name'
+  | 'sweep_id'
+  | 'recipe_hash'
+  | 'recipe_json'
+  | 'strategy'
+  | 'seed'
+  | 'numbers_per_ticket'
+  | 'tickets_per_contest'
+  | 'dataset_hash'
+  | 'engine_version'
+  | 'first_contest'
+  | 'last_contest'
+  | 'status'
+  | 'contests_planned'
+  | 'synthetic'
+  | 'file'
+  | 'created_at'
+  | 'started_at'
 > & { owner?: string | null };
 
 export function insertRun(db: Db, r: NewRun): void {
@@ -194,9 +212,11 @@ export function runLiftColumns(r: LiftSource, metrics: readonly MetricName[] = L
 /** Recomputes the lift columns of every run (or those given) from their stored columns. */
 export function refreshRunLifts(db: Db, runIds?: readonly string[]): number {
   const cols = ['run_id', 'numbers_per_ticket', 'tickets_per_contest', 'best_of_baseline', ...LIFT_METRICS].join(', ');
-  const rows = (runIds
-    ? db.prepare(`SELECT ${cols} FROM runs WHERE run_id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(runIds))
-    : db.prepare(`SELECT ${cols} FROM runs`).all()) as Array<LiftSource & { run_id: string }>;
+  const rows = (
+    runIds
+      ? db.prepare(`SELECT ${cols} FROM runs WHERE run_id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(runIds))
+      : db.prepare(`SELECT ${cols} FROM runs`).all()
+  ) as Array<LiftSource & { run_id: string }>;
   const set = db.prepare(`UPDATE runs SET ${LIFT_METRICS.map((m) => `${liftColumn(m)} = @${liftColumn(m)}`).join(', ')} WHERE run_id = @run_id`);
   db.transaction(() => {
     for (const r of rows) set.run({ ...runLiftColumns(r), run_id: r.run_id });
@@ -260,7 +280,12 @@ export function listRuns(db: Db, f: RunFilter = {}): RunRow[] {
   if (f.after === undefined) return select([], [], f.limit ?? -1, f.offset ?? 0);
   if (f.after.value === null) return select([`${order} IS NULL`, `run_id ${cmp} ?`], [f.after.run_id], f.limit ?? -1, f.offset ?? 0);
   if (f.offset) {
-    return select([`(${order} ${cmp} ? OR (${order} = ? AND run_id ${cmp} ?) OR ${order} IS NULL)`], [f.after.value, f.after.value, f.after.run_id], f.limit ?? -1, f.offset);
+    return select(
+      [`(${order} ${cmp} ? OR (${order} = ? AND run_id ${cmp} ?) OR ${order} IS NULL)`],
+      [f.after.value, f.after.value, f.after.run_id],
+      f.limit ?? -1,
+      f.offset,
+    );
   }
   // A keyset page past a value: the rows with a value after it, found by a seek in the (col, run_id)
   // index, then (when the page is not full) the NULLs, which come last. One query with an OR of

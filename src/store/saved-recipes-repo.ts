@@ -45,7 +45,8 @@ export function listSavedRecipes(db: Db, f: { after?: string | undefined; limit:
 export function insertSavedRecipe(db: Db, name: string, recipe: Recipe, now: string): SavedRecipeRow {
   return db
     .transaction(() => {
-      if (readSavedRecipe(db, name)) throw new LuckyError('E_CONFLICT', `a recipe named "${name}" is already saved`, ['change it with PUT /api/v1/recipes/{name}']);
+      if (readSavedRecipe(db, name))
+        throw new LuckyError('E_CONFLICT', `a recipe named "${name}" is already saved`, ['change it with PUT /api/v1/recipes/{name}']);
       db.prepare('INSERT INTO saved_recipes (name, recipe_json, recipe_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run(
         name,
         canonicalRecipeJson(recipe),

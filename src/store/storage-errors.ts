@@ -96,11 +96,17 @@ export function toStorageError(e: unknown, file?: string): LuckyError | undefine
   const message = (e as Error).message ?? String(e);
   if (DISK_FULL.has(code)) {
     const where = file ?? (e as { path?: unknown }).path;
-    return new LuckyError('E_DISK_FULL', `the disk is full${typeof where === 'string' ? ` (writing ${where})` : ''}: free some space and try again`, [message], {
-      cause: e,
-    });
+    return new LuckyError(
+      'E_DISK_FULL',
+      `the disk is full${typeof where === 'string' ? ` (writing ${where})` : ''}: free some space and try again`,
+      [message],
+      {
+        cause: e,
+      },
+    );
   }
-  if (BUSY.test(code)) return new LuckyError('E_BUSY', `${file ?? 'the database'} is locked by another process; try again when it has finished`, [message], { cause: e });
+  if (BUSY.test(code))
+    return new LuckyError('E_BUSY', `${file ?? 'the database'} is locked by another process; try again when it has finished`, [message], { cause: e });
   if (DAMAGED.test(code)) {
     const where = file ?? damagedFile();
     return new LuckyError(
@@ -112,7 +118,6 @@ export function toStorageError(e: unknown, file?: string): LuckyError | undefine
   }
   return undefined;
 }
-
 
 /** Whether `e` reports a fault of the storage itself (a full disk, a damaged database), not of the input. */
 export function isStorageFault(e: LuckyError): boolean {

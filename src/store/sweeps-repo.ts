@@ -48,12 +48,17 @@ export interface CellRow {
 
 /** Validates a sweep id before it is used (same alphabet as run ids). */
 export function parseSweepId(id: string): string {
-  if (!RUN_ID_PATTERN.test(id)) throw new LuckyError('E_INPUT_INVALID', `"${id}" is not a sweep id (expected lowercase letters, digits and dashes, 6-64 characters)`);
+  if (!RUN_ID_PATTERN.test(id))
+    throw new LuckyError('E_INPUT_INVALID', `"${id}" is not a sweep id (expected lowercase letters, digits and dashes, 6-64 characters)`);
   return id;
 }
 
 /** Inserts a sweep and all its cells in one transaction: a sweep never exists half-recorded. */
-export function insertSweep(db: Db, sweep: Omit<SweepRow, 'owner' | 'error' | 'started_at' | 'finished_at'>, cells: ReadonlyArray<Omit<CellRow, 'sweep_id'>>): void {
+export function insertSweep(
+  db: Db,
+  sweep: Omit<SweepRow, 'owner' | 'error' | 'started_at' | 'finished_at'>,
+  cells: ReadonlyArray<Omit<CellRow, 'sweep_id'>>,
+): void {
   const insSweep = db.prepare(
     `INSERT INTO sweeps (sweep_id, name, spec_json, base_recipe_json, first_contest, last_contest, holdout_from, holdout_to, seed, metric, holdout_top,
        status, cells_total, created_at)
@@ -103,7 +108,9 @@ export function claimSweep(db: Db, sweepId: string, now: string): SweepRow {
     .transaction(() => {
       const s = requireSweep(db, sweepId);
       if (s.status === 'running' && isOwnerAlive(s.owner, sweepOwnerKey(sweepId))) {
-        throw new LuckyError('E_BUSY', `sweep ${sweepId} is being run by process ${s.owner}`, ['wait for it to finish, or stop it (Ctrl-C) and resume it here']);
+        throw new LuckyError('E_BUSY', `sweep ${sweepId} is being run by process ${s.owner}`, [
+          'wait for it to finish, or stop it (Ctrl-C) and resume it here',
+        ]);
       }
       updateSweep(db, sweepId, { status: 'running', owner: ownerTag(), started_at: s.started_at ?? now, error: null });
       holdOwnership(sweepOwnerKey(sweepId));
@@ -138,9 +145,10 @@ export function listCells(db: Db, sweepId: string): CellRow[] {
 
 /** The index rows of a sweep's cell runs (`run_id`) or holdout runs (`holdout_run_id`), by run id. */
 export function readCellRuns(db: Db, sweepId: string, column: 'run_id' | 'holdout_run_id'): Map<string, RunRow> {
-  const sql = column === 'run_id'
-    ? 'SELECT r.* FROM sweep_cells c JOIN runs r ON r.run_id = c.run_id WHERE c.sweep_id = ?'
-    : 'SELECT r.* FROM sweep_cells c JOIN runs r ON r.run_id = c.holdout_run_id WHERE c.sweep_id = ?';
+  const sql =
+    column === 'run_id'
+      ? 'SELECT r.* FROM sweep_cells c JOIN runs r ON r.run_id = c.run_id WHERE c.sweep_id = ?'
+      : 'SELECT r.* FROM sweep_cells c JOIN runs r ON r.run_id = c.holdout_run_id WHERE c.sweep_id = ?';
   const rows = db.prepare(sql).all(sweepId) as RunRow[];
   return new Map(rows.map((r) => [r.run_id, r]));
 }
@@ -153,7 +161,10 @@ export interface CellCounts {
 }
 
 export function countCells(db: Db, sweepId: string): CellCounts {
-  const rows = db.prepare('SELECT status, COUNT(*) AS n FROM sweep_cells WHERE sweep_id = ? GROUP BY status').all(sweepId) as Array<{ status: CellStatus; n: number }>;
+  const rows = db.prepare('SELECT status, COUNT(*) AS n FROM sweep_cells WHERE sweep_id = ? GROUP BY status').all(sweepId) as Array<{
+    status: CellStatus;
+    n: number;
+  }>;
   const out: CellCounts = { pending: 0, running: 0, completed: 0, failed: 0 };
   for (const r of rows) out[r.status] = r.n;
   return out;

@@ -25,7 +25,14 @@ export function createBudget(
 ): BudgetJson {
   checkBudgetInput(input.name, input.amount_cents, input.from, input.to);
   const db = deps.catalog.db;
-  const b = insertBudget(db, { name: input.name, amount_cents: input.amount_cents, from_date: input.from, to_date: input.to, note: input.note ?? null, created_at: deps.clock.now });
+  const b = insertBudget(db, {
+    name: input.name,
+    amount_cents: input.amount_cents,
+    from_date: input.from,
+    to_date: input.to,
+    note: input.note ?? null,
+    created_at: deps.clock.now,
+  });
   return budgetJson(buildBudgetView(b, readBetSpend(db, input.from, input.to), deps.clock.today));
 }
 

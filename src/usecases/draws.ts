@@ -177,7 +177,10 @@ export interface ImportInput {
  * (E_DATA_INVALID), the sample over real draws or with `replace` (E_CONFLICT / E_USAGE), a
  * locked catalog (E_BUSY). Returns the import report (the same document for both front-ends).
  */
-export async function importResults(deps: Pick<UseCaseDeps, 'catalog' | 'clock'> & Partial<Pick<UseCaseDeps, 'pool'>>, input: ImportInput): Promise<ImportResult> {
+export async function importResults(
+  deps: Pick<UseCaseDeps, 'catalog' | 'clock'> & Partial<Pick<UseCaseDeps, 'pool'>>,
+  input: ImportInput,
+): Promise<ImportResult> {
   const { catalog, clock } = deps;
   // The front-end's reading anchors the import's times; a monotonic offset makes finished_at follow
   // started_at by the import's real duration (the import reads no wall clock).
@@ -199,7 +202,14 @@ export async function importResults(deps: Pick<UseCaseDeps, 'catalog' | 'clock'>
   }
   const pool = deps.pool;
   if (!pool?.runTask) return importDraws(catalog.db, source.bytes, { fileName: source.name, replace: input.replace, dryRun: input.dryRun, now });
-  const task = { dataDir: catalog.dataDir, bytes: source.bytes, fileName: source.name, replace: input.replace, dryRun: input.dryRun, nowMs: Date.parse(clock.now) };
+  const task = {
+    dataDir: catalog.dataDir,
+    bytes: source.bytes,
+    fileName: source.name,
+    replace: input.replace,
+    dryRun: input.dryRun,
+    nowMs: Date.parse(clock.now),
+  };
   return unwrapImportOutcome(await pool.runTask('importFile', task));
 }
 

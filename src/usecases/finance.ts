@@ -39,7 +39,10 @@ export function listPrices(deps: CatalogDeps): { prices: PriceRow[] } {
  * day; the change is appended to the audit. Refuses a price that is not more than zero
  * (E_INPUT_INVALID). Returns the audit row.
  */
-export function setPrice(deps: Pick<UseCaseDeps, 'catalog' | 'clock'>, input: { from: string; price_cents: number; note?: string | undefined }): { change: PriceChange } {
+export function setPrice(
+  deps: Pick<UseCaseDeps, 'catalog' | 'clock'>,
+  input: { from: string; price_cents: number; note?: string | undefined },
+): { change: PriceChange } {
   return { change: writePrice(deps.catalog.db, input.from, input.price_cents, input.note ?? null, deps.clock.now) };
 }
 
@@ -71,10 +74,16 @@ export function showPrizeTable(deps: Pick<UseCaseDeps, 'catalog' | 'clock'>, inp
   const db = deps.catalog.db;
   const { contest } = input;
   const draw = getDraw(db, contest);
-  if (!draw && contest <= (readDrawBounds(db).last_contest ?? 0)) throw new LuckyError('E_NOT_FOUND', `contest ${contest} is not imported (a gap in the catalog)`);
+  if (!draw && contest <= (readDrawBounds(db).last_contest ?? 0))
+    throw new LuckyError('E_NOT_FOUND', `contest ${contest} is not imported (a gap in the catalog)`);
   const table = buildPrizeTable(contest, draw ?? null);
   const priceDate = table.date ?? deps.clock.today;
-  return { ...table, payout_rule: readPayoutRule(db), base_price_cents: table.date !== null ? readContestPrice(db, table.date) : readBasePriceOn(db, priceDate), price_date: priceDate };
+  return {
+    ...table,
+    payout_rule: readPayoutRule(db),
+    base_price_cents: table.date !== null ? readContestPrice(db, table.date) : readBasePriceOn(db, priceDate),
+    price_date: priceDate,
+  };
 }
 
 /** Each run's simulated ROI beside the house edge and the real money linked to it. */
@@ -134,7 +143,15 @@ export interface TicketValueDoc {
   ev_cents: number;
   roi_pct: number;
   sd_cents: number;
-  tiers: Array<{ tier: (typeof TIERS)[keyof typeof TIERS]; hits: number; probability: number; pays: boolean; gross_cents: number; net_cents: number; taxed: boolean }>;
+  tiers: Array<{
+    tier: (typeof TIERS)[keyof typeof TIERS];
+    hits: number;
+    probability: number;
+    pays: boolean;
+    gross_cents: number;
+    net_cents: number;
+    taxed: boolean;
+  }>;
   ev_rule: string;
 }
 
@@ -160,7 +177,15 @@ export function estimateTicketValue(
   const t = ticketExpectation(contest, price, input.numbers, rule);
   const tiers = Object.values(expectedTierPrizes(contest, price))
     .sort((a, b) => b.tier - a.tier)
-    .map((x) => ({ tier: TIERS[x.tier], hits: x.tier, probability: x.probability, pays: x.pays, gross_cents: round2(x.gross_cents), net_cents: round2(x.net_cents), taxed: x.taxed }));
+    .map((x) => ({
+      tier: TIERS[x.tier],
+      hits: x.tier,
+      probability: x.probability,
+      pays: x.pays,
+      gross_cents: round2(x.gross_cents),
+      net_cents: round2(x.net_cents),
+      taxed: x.taxed,
+    }));
   return {
     contest,
     price_date: given === undefined ? date : null,

@@ -62,7 +62,9 @@ export interface IssuedToken {
 export function issueToken(deps: Pick<UseCaseDeps, 'config' | 'clock'>, input: { sub: string; role: Role; ttlSeconds: number }): IssuedToken {
   const configured = deps.config.jwt_secret;
   if (configured === undefined) {
-    throw new LuckyError('E_INPUT_INVALID', 'no jwt_secret is configured', ['jwt_secret: set LUCKYFIVE_JWT_SECRET or jwt_secret in luckyfive.config.json (at least 32 bytes)']);
+    throw new LuckyError('E_INPUT_INVALID', 'no jwt_secret is configured', [
+      'jwt_secret: set LUCKYFIVE_JWT_SECRET or jwt_secret in luckyfive.config.json (at least 32 bytes)',
+    ]);
   }
   const nowSeconds = Math.floor(Date.parse(deps.clock.now) / 1000);
   const exp = nowSeconds + input.ttlSeconds;

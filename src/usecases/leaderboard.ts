@@ -65,7 +65,20 @@ export interface Leaderboard {
   rows: LeaderboardRow[];
 }
 
-const RUN_FIELDS = ['run_id', 'name', 'sweep_id', 'first_contest', 'last_contest', 'contests', 'tickets_total', 'created_at', 'synthetic', 'recipe_hash', 'recipe_name', 'p_value'] as const;
+const RUN_FIELDS = [
+  'run_id',
+  'name',
+  'sweep_id',
+  'first_contest',
+  'last_contest',
+  'contests',
+  'tickets_total',
+  'created_at',
+  'synthetic',
+  'recipe_hash',
+  'recipe_name',
+  'p_value',
+] as const;
 const RECIPE_FIELDS = ['strategy', 'tickets', 'numbers_per_ticket', 'history', 'seed'] as const;
 
 /** The fixed fields' types, so a type error fails even on an empty catalog (knobs are inferred from the runs). */

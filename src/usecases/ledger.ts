@@ -73,7 +73,12 @@ export function recordLedgerEntry(deps: BooksDeps, input: NewEntryInput): Record
   const db = catalog.db;
   if (input.type === 'bet') {
     const { over_budget, ...bet } = input;
-    const plan = buildBetEntry(bet, { draw_date: getDrawDate(db, bet.contest) ?? null, last_contest: readDrawBounds(db).last_contest ?? 0, prices: readPriceTable(db), today: clock.today });
+    const plan = buildBetEntry(bet, {
+      draw_date: getDrawDate(db, bet.contest) ?? null,
+      last_contest: readDrawBounds(db).last_contest ?? 0,
+      prices: readPriceTable(db),
+      today: clock.today,
+    });
     // a bet linked to a run the index knows records that run's recipe hash
     const recipeHash = bet.run_id === undefined ? undefined : readRunRecipeHash(db, bet.run_id);
     if (recipeHash !== undefined) plan.entry.recipe_hash = recipeHash;

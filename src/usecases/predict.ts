@@ -50,7 +50,10 @@ export function predictContest(deps: Pick<UseCaseDeps, 'catalog'>, input: Predic
   if (last === null) throw new LuckyError('E_DATA_MISSING', 'the catalog has no draws');
   const contest = input.contest ?? last + 1;
   if (contest > last + 1) {
-    throw new LuckyError('E_RANGE_INVALID', `contest ${contest} is too far ahead: the last stored contest is ${last}, so the next one (${last + 1}) is as far as a prediction can see`);
+    throw new LuckyError(
+      'E_RANGE_INVALID',
+      `contest ${contest} is too far ahead: the last stored contest is ${last}, so the next one (${last + 1}) is as far as a prediction can see`,
+    );
   }
   // the last `history` draws strictly before the contest, oldest first
   const draws = listDraws(db, { to: contest - 1, order: 'desc', limit: recipe.history }).reverse();

@@ -119,7 +119,10 @@ export function writeStarterRecipe(input: { target: string; label: string; prese
   const { target } = input;
   if (existsSync(target) && !input.force) throw new LuckyError('E_CONFLICT', `${target} already exists; pass --force to overwrite it`);
   const preset = loadPreset(input.preset);
-  const name = basename(target).replace(/\.json$/i, '').slice(0, 100) || 'my-recipe';
+  const name =
+    basename(target)
+      .replace(/\.json$/i, '')
+      .slice(0, 100) || 'my-recipe';
   const schemaPath = relative(dirname(target), join(RECIPES_DIR, RECIPE_SCHEMA_FILE)).split(sep).join('/');
   const doc = {
     $schema: schemaPath.startsWith('.') ? schemaPath : `./${schemaPath}`,
@@ -167,11 +170,22 @@ export interface SavedRecipe {
 
 function savedRecipe(row: saved.SavedRecipeRow): SavedRecipe {
   const recipe = parseRecipe(JSON.parse(row.recipe_json));
-  return { name: row.name, strategy: recipe.strategy, recipe_hash: row.recipe_hash, is_default: row.is_default === 1, recipe, created_at: row.created_at, updated_at: row.updated_at };
+  return {
+    name: row.name,
+    strategy: recipe.strategy,
+    recipe_hash: row.recipe_hash,
+    is_default: row.is_default === 1,
+    recipe,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
 }
 
 /** Saved recipes by name after `after` (the previous page's last name), at most `limit`; `more` says whether a next page exists. Refuses nothing. */
-export function listSavedRecipes(deps: Pick<UseCaseDeps, 'catalog'>, input: { after?: string | undefined; limit: number }): { items: SavedRecipe[]; more: boolean } {
+export function listSavedRecipes(
+  deps: Pick<UseCaseDeps, 'catalog'>,
+  input: { after?: string | undefined; limit: number },
+): { items: SavedRecipe[]; more: boolean } {
   const rows = saved.listSavedRecipes(deps.catalog.db, { after: input.after, limit: input.limit + 1 });
   return { items: rows.slice(0, input.limit).map(savedRecipe), more: rows.length > input.limit };
 }

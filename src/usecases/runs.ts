@@ -7,7 +7,15 @@ import { csvLine } from '../core/csv.js';
 import type { RunMetricColumn, RunStatus } from '../core/run-columns.js';
 import { LuckyError } from '../errors.js';
 import { type RunJson, runRowJson } from '../engine/run-json.js';
-import { type ImportedRun, type VerifyReport, deleteRun as deleteRunFiles, importRunFile, iterateTickets, readRunReport, verifyRun as verifyRunFile } from '../engine/runs.js';
+import {
+  type ImportedRun,
+  type VerifyReport,
+  deleteRun as deleteRunFiles,
+  importRunFile,
+  iterateTickets,
+  readRunReport,
+  verifyRun as verifyRunFile,
+} from '../engine/runs.js';
 import type { RunReport } from '../engine/simulate.js';
 import { type TicketRow, openRunFile, parseRunId, runFilePath } from '../store/run-file.js';
 import { type RunRow, listRuns as queryRuns, ordersByLift, requireRun, runLivenessStamp, runOrder, runOrderValue } from '../store/runs-repo.js';
@@ -157,7 +165,10 @@ export interface RunContestResult {
  * whose best ticket hit at least `min_hits`. Refuses an unknown run or a missing file. Returns the
  * page and the last contest of it when another page follows.
  */
-export function listRunContests(deps: Deps, input: { run_id: string; after?: number | undefined; min_hits?: number | undefined; limit: number }): { items: RunContestResult[]; next: number | null } {
+export function listRunContests(
+  deps: Deps,
+  input: { run_id: string; after?: number | undefined; min_hits?: number | undefined; limit: number },
+): { items: RunContestResult[]; next: number | null } {
   const { file } = requireRunFile(deps, input.run_id);
   const rf = openRunFile(file, { mustExist: true, readonly: true });
   try {

@@ -20,7 +20,13 @@ export type SimulationCounts = Record<(typeof SIMULATION_STATUSES)[number], numb
  */
 export function countSimulations(deps: Pick<UseCaseDeps, 'catalog'>): SimulationCounts {
   const counts = countRunsByStatus(deps.catalog);
-  return { pending: counts.pending, running: counts.running + counts.interrupted, completed: counts.completed, failed: counts.failed, cancelled: counts.cancelled };
+  return {
+    pending: counts.pending,
+    running: counts.running + counts.interrupted,
+    completed: counts.completed,
+    failed: counts.failed,
+    cancelled: counts.cancelled,
+  };
 }
 
 /** Simulation jobs waiting to run (the `luckyfive_job_queue_depth` gauge), read at every scrape. */

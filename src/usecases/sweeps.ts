@@ -127,10 +127,7 @@ export interface RunSweepInput {
  * (E_BUSY) and draws that changed since the sweep was created (E_CONFLICT).
  * Returns the outcome with the best cell so far.
  */
-export async function runSweep(
-  deps: Pick<UseCaseDeps, 'catalog' | 'pool' | 'signal'> & { now: () => Date },
-  input: RunSweepInput,
-): Promise<SweepOutcome> {
+export async function runSweep(deps: Pick<UseCaseDeps, 'catalog' | 'pool' | 'signal'> & { now: () => Date }, input: RunSweepInput): Promise<SweepOutcome> {
   return driveSweep({ catalog: deps.catalog, pool: deps.pool, now: deps.now, signal: deps.signal }, input.sweep_id, {
     max_cells: input.max_cells,
     deadline_ms: input.deadline_ms,
@@ -262,7 +259,11 @@ function sweepShowDocument(r: SweepResults, top: number): SweepShowDocument {
     cells_total: r.cells_total,
     cells_done: r.cells_done,
     cells_failed: r.cells_failed,
-    adjustment: { methods: ['holm', 'benjamini_hochberg'], family_size: r.cells.filter((c) => c.p_value !== null).length, note: 'adjusted over every finished cell of the sweep, not only those shown' },
+    adjustment: {
+      methods: ['holm', 'benjamini_hochberg'],
+      family_size: r.cells.filter((c) => c.p_value !== null).length,
+      note: 'adjusted over every finished cell of the sweep, not only those shown',
+    },
     best: r.best,
     cells: r.cells.slice(0, top).map((c) => cellJson(c, r.best)),
   };

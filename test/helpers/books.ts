@@ -90,8 +90,30 @@ export function insertRun(dataDir: string, r: RunFields): void {
  */
 export function insertStandardDraws(dataDir: string): void {
   insertDraws(dataDir, [
-    makeDraw(6500, '2024-06-01', [10, 20, 30, 40, 50], { 5: { winners: 0, prize_cents: 0 }, 4: { winners: 0, prize_cents: 0 }, 3: { winners: 100, prize_cents: 12_000 }, 2: { winners: 1000, prize_cents: 400 } }, 800_000_000),
-    makeDraw(6800, '2025-08-15', [1, 2, 3, 4, 50], { 5: { winners: 0, prize_cents: 0 }, 4: { winners: 10, prize_cents: 800_000 }, 3: { winners: 200, prize_cents: 11_000 }, 2: { winners: 5000, prize_cents: 400 } }, 900_000_000),
+    makeDraw(
+      6500,
+      '2024-06-01',
+      [10, 20, 30, 40, 50],
+      {
+        5: { winners: 0, prize_cents: 0 },
+        4: { winners: 0, prize_cents: 0 },
+        3: { winners: 100, prize_cents: 12_000 },
+        2: { winners: 1000, prize_cents: 400 },
+      },
+      800_000_000,
+    ),
+    makeDraw(
+      6800,
+      '2025-08-15',
+      [1, 2, 3, 4, 50],
+      {
+        5: { winners: 0, prize_cents: 0 },
+        4: { winners: 10, prize_cents: 800_000 },
+        3: { winners: 200, prize_cents: 11_000 },
+        2: { winners: 5000, prize_cents: 400 },
+      },
+      900_000_000,
+    ),
     makeDraw(6882, '2025-11-19', [5, 15, 25, 35, 45]),
   ]);
 }

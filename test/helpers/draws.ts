@@ -14,7 +14,12 @@ export function makeDraws(from: number, to: number, seed = 99): Draw[] {
       contest: c,
       date: day,
       balls: [b[0]!, b[1]!, b[2]!, b[3]!, b[4]!],
-      tiers: { 5: { winners: 0, prize_cents: 0 }, 4: { winners: 40, prize_cents: 800_000 }, 3: { winners: 3000, prize_cents: 10_000 }, 2: { winners: 70_000, prize_cents: 400 } },
+      tiers: {
+        5: { winners: 0, prize_cents: 0 },
+        4: { winners: 40, prize_cents: 800_000 },
+        3: { winners: 3000, prize_cents: 10_000 },
+        2: { winners: 70_000, prize_cents: 400 },
+      },
       accumulated_5_cents: null,
       revenue_cents: 1_500_000_000,
       estimated_next_cents: null,

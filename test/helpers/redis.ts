@@ -8,7 +8,8 @@ import { createServer } from 'node:net';
 
 export function haveRedisServer(): boolean {
   const present = spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
-  if (!present && process.env.LUCKYFIVE_REQUIRE_SHARED === '1') throw new Error('LUCKYFIVE_REQUIRE_SHARED=1 but redis-server is not installed (apt-get install redis-server)');
+  if (!present && process.env.LUCKYFIVE_REQUIRE_SHARED === '1')
+    throw new Error('LUCKYFIVE_REQUIRE_SHARED=1 but redis-server is not installed (apt-get install redis-server)');
   if (!present) console.warn('skipping the Redis rate-limit tests: redis-server is not installed (apt-get install redis-server)');
   return present;
 }
@@ -34,7 +35,9 @@ export interface TestRedis {
 /** Starts redis-server without persistence and resolves once it accepts connections. */
 export async function startRedis(): Promise<TestRedis> {
   const port = await freePort();
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   await new Promise<void>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`redis-server did not start: ${out}`)), 10_000);

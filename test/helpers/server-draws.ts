@@ -5,7 +5,9 @@ import { UPSERT_DRAW_SQL, drawToParams } from '../../src/store/draws-repo.js';
 
 /** A deterministic synthetic draw for `contest` (flagged synthetic). */
 export function syntheticDraw(contest: number): Draw {
-  const balls = createRng(20_240_101, contest).distinct(5, 1, 80).sort((a, b) => a - b) as unknown as Draw['balls'];
+  const balls = createRng(20_240_101, contest)
+    .distinct(5, 1, 80)
+    .sort((a, b) => a - b) as unknown as Draw['balls'];
   const day = new Date(Date.UTC(1994, 2, 13) + (contest - 1) * 2 * 86_400_000).toISOString().slice(0, 10);
   const tier = (w: number, p: number) => ({ winners: w, prize_cents: p });
   return {

@@ -43,7 +43,13 @@ export type TestServerDeps = Partial<Omit<ServerDeps, 'catalog' | 'config' | 'cr
  * What `luckyfive serve` does around `buildApp` (src/cli/commands/serve.ts): read the server
  * secret, let the app create its job runner on the pool, start the runner once the app is built.
  */
-async function buildServedApp(catalog: Catalog, config: Readonly<Config>, now: () => number, rateStore: RateStore, deps: TestServerDeps): Promise<FastifyInstance> {
+async function buildServedApp(
+  catalog: Catalog,
+  config: Readonly<Config>,
+  now: () => number,
+  rateStore: RateStore,
+  deps: TestServerDeps,
+): Promise<FastifyInstance> {
   const { runJobs, ...rest } = deps;
   const setup = prepareServer({ catalog, config, pool: deps.pool });
   const app = await buildApp({ catalog, config, now, rateStore, serverSecret: setup.serverSecret, createJobRunner: setup.createJobRunner, ...rest });

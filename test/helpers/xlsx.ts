@@ -1,7 +1,14 @@
 import { strToU8, zipSync } from 'fflate';
 
 /** Builds a tiny .xlsx in memory: one sheet, optional shared strings, optional `x:` prefixes and junk entries. */
-export function buildXlsx(options: { sheetData: string; shared?: string[]; prefix?: string; trash?: boolean; dimension?: string; sheetName?: string }): Uint8Array {
+export function buildXlsx(options: {
+  sheetData: string;
+  shared?: string[];
+  prefix?: string;
+  trash?: boolean;
+  dimension?: string;
+  sheetName?: string;
+}): Uint8Array {
   const p = options.prefix ? `${options.prefix}:` : '';
   const ns = options.prefix ? `xmlns:${options.prefix}` : 'xmlns';
   const main = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';

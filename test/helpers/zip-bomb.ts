@@ -84,6 +84,10 @@ export function buildZip(entries: Array<{ name: string; data: Uint8Array; size: 
  */
 export function buildXlsxBomb(parts: number, mbPerPart: number): Uint8Array {
   const zeros = deflatedZeros(Math.floor((mbPerPart * 1024 * 1024) / 258));
-  const names = ['xl/worksheets/sheet1.xml', 'xl/sharedStrings.xml', ...Array.from({ length: Math.max(0, parts - 2) }, (_, i) => `xl/worksheets/sheet${i + 2}.xml`)];
+  const names = [
+    'xl/worksheets/sheet1.xml',
+    'xl/sharedStrings.xml',
+    ...Array.from({ length: Math.max(0, parts - 2) }, (_, i) => `xl/worksheets/sheet${i + 2}.xml`),
+  ];
   return buildZip(names.slice(0, parts).map((name) => ({ name, ...zeros })));
 }

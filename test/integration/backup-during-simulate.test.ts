@@ -41,10 +41,28 @@ describe('backup during a running simulate', () => {
     const backups = scratch();
     // The simulate runs in its own process, as it would in production; the backup runs here
     // once 16 contests are written, while the simulate keeps writing.
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/helpers/run-cli.ts'), 'simulate', '--recipe', recipe, '--from', '4101', '--to', String(4100 + CONTESTS), '--threads', '2', '--ndjson'], {
-      env: { ...process.env, LUCKYFIVE_DATA_DIR: dir, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(ROOT, 'test/helpers/run-cli.ts'),
+        'simulate',
+        '--recipe',
+        recipe,
+        '--from',
+        '4101',
+        '--to',
+        String(4100 + CONTESTS),
+        '--threads',
+        '2',
+        '--ndjson',
+      ],
+      {
+        env: { ...process.env, LUCKYFIVE_DATA_DIR: dir, NO_COLOR: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let runId = '';
     let seen = 0;
     let backupP: Promise<CliResult> | undefined;

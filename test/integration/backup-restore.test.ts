@@ -58,7 +58,14 @@ describe('maintain backup', () => {
   it('writes a timestamped folder with every file and a manifest that describes them', () => {
     expect(backup).toMatch(/luckyfive-backup-\d{8}-\d{6}$/);
     const m = manifestOf(backup);
-    expect(m).toMatchObject({ format: 'luckyfive-backup', format_version: 2, books_key_id: expect.stringMatching(/^[0-9a-f]{16}$/), hmac: expect.stringMatching(/^[0-9a-f]{64}$/), luckyfive_version: expect.any(String), excluded: [] });
+    expect(m).toMatchObject({
+      format: 'luckyfive-backup',
+      format_version: 2,
+      books_key_id: expect.stringMatching(/^[0-9a-f]{16}$/),
+      hmac: expect.stringMatching(/^[0-9a-f]{64}$/),
+      luckyfive_version: expect.any(String),
+      excluded: [],
+    });
     expect(m.files.map((f: { path: string }) => f.path)).toEqual(['catalog.sqlite', ...runIds.map((id) => `runs/${id}.sqlite`).sort()]);
     for (const f of m.files) {
       const bytes = readFileSync(join(backup, f.path));
@@ -111,27 +118,39 @@ describe('maintain restore', () => {
     const before = hashTree(current);
     const cases: Array<[string, (dir: string) => void, RegExp]> = [
       ['a flipped byte in a run file', (d) => flipByte(join(d, 'runs', `${runIds[1]}.sqlite`), 5000), /SHA-256 differs/],
-      ['an edited manifest hash', (d) => {
-        const m = manifestOf(d);
-        m.files[0].sha256 = '0'.repeat(64);
-        writeFileSync(join(d, 'manifest.json'), JSON.stringify(m));
-      }, /manifest\.json does not verify under the books key/],
-      ['a damaged file whose hash was recomputed', (d) => {
-        const f = join(d, 'runs', `${runIds[0]}.sqlite`);
-        const fd = openSync(f, 'r+');
-        writeSync(fd, Buffer.alloc(4096, 0x5a), 0, 4096, 4096);
-        closeSync(fd);
-        const m = manifestOf(d);
-        const entry = m.files.find((x: { path: string }) => x.path.includes(runIds[0]!));
-        entry.sha256 = createHash('sha256').update(readFileSync(f)).digest('hex');
-        writeFileSync(join(d, 'manifest.json'), JSON.stringify(m));
-      }, /does not verify under the books key/],
+      [
+        'an edited manifest hash',
+        (d) => {
+          const m = manifestOf(d);
+          m.files[0].sha256 = '0'.repeat(64);
+          writeFileSync(join(d, 'manifest.json'), JSON.stringify(m));
+        },
+        /manifest\.json does not verify under the books key/,
+      ],
+      [
+        'a damaged file whose hash was recomputed',
+        (d) => {
+          const f = join(d, 'runs', `${runIds[0]}.sqlite`);
+          const fd = openSync(f, 'r+');
+          writeSync(fd, Buffer.alloc(4096, 0x5a), 0, 4096, 4096);
+          closeSync(fd);
+          const m = manifestOf(d);
+          const entry = m.files.find((x: { path: string }) => x.path.includes(runIds[0]!));
+          entry.sha256 = createHash('sha256').update(readFileSync(f)).digest('hex');
+          writeFileSync(join(d, 'manifest.json'), JSON.stringify(m));
+        },
+        /does not verify under the books key/,
+      ],
       ['a missing file', (d) => rmSync(join(d, 'runs', `${runIds[0]}.sqlite`)), /missing from the backup/],
-      ['a path that leaves the folder', (d) => {
-        const m = manifestOf(d);
-        m.files[1].path = '../../etc/passwd';
-        writeFileSync(join(d, 'manifest.json'), JSON.stringify(m));
-      }, /files\.1\.path/],
+      [
+        'a path that leaves the folder',
+        (d) => {
+          const m = manifestOf(d);
+          m.files[1].path = '../../etc/passwd';
+          writeFileSync(join(d, 'manifest.json'), JSON.stringify(m));
+        },
+        /files\.1\.path/,
+      ],
     ];
     for (const [name, damage, message] of cases) {
       const bad = copyOf(backup);

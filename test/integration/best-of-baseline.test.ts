@@ -18,7 +18,10 @@ beforeAll(() => {
   seedDraws(dir, makeDraws(4001, 4300));
   recipeFile = join(dir, 'pool.json');
   // 12 tickets drawn from the 12 best-ranked numbers: heavily overlapping, like the presets' tickets
-  writeFileSync(recipeFile, JSON.stringify({ version: '2', name: 'pool', strategy: 'frequency', tickets: 12, numbers_per_ticket: 5, history: 100, seed: 5, params: { pool: 12 } }));
+  writeFileSync(
+    recipeFile,
+    JSON.stringify({ version: '2', name: 'pool', strategy: 'frequency', tickets: 12, numbers_per_ticket: 5, history: 100, seed: 5, params: { pool: 12 } }),
+  );
 });
 afterAll(() => cleanup());
 
@@ -26,7 +29,7 @@ const run = (args: string[]) => cli(args, { dataDir: dir });
 const runFile = (id: string) => join(dir, 'runs', `${id}.sqlite`);
 
 describe('best-of baselines use the actual tickets', () => {
-  it('[12.5.1] simulate stores each contest\'s law, and the summary, index, leaderboard and an old run file agree on it', { timeout: 120_000 }, async () => {
+  it("[12.5.1] simulate stores each contest's law, and the summary, index, leaderboard and an old run file agree on it", { timeout: 120_000 }, async () => {
     const r = await run(['simulate', '--recipe', recipeFile, '--last', '60', '--threads', '2', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const s = r.json();
@@ -42,7 +45,11 @@ describe('best-of baselines use the actual tickets', () => {
       const law = parseBestOfLaw(row.best_of)!;
       expect(law.method).toBe('exact');
       const flat = (ticketsOf.all(row.contest) as string[]).flatMap((t) => t.split(' ').map(Number));
-      expect(bestOfLaw(flat, 5, () => { throw new Error('sampled'); })).toEqual(law);
+      expect(
+        bestOfLaw(flat, 5, () => {
+          throw new Error('sampled');
+        }),
+      ).toEqual(law);
       sum2 += law.p2;
     }
     db.close();

@@ -101,7 +101,13 @@ describe('[12.2.4] luckyfive reserves its own key namespaces', () => {
     const { appendEntry } = await import('../../src/store/ledger-repo.js');
     const c = openCatalog(books.dir);
     try {
-      c.db.transaction(() => appendEntry(c.db, { entry_date: '2025-08-15', type: 'prize', amount_cents: 1, contest: 6800, tier: 'quadra', idempotency_key: `settle:${bet.id}:quadra` }, '2025-08-15T00:00:00Z'))();
+      c.db.transaction(() =>
+        appendEntry(
+          c.db,
+          { entry_date: '2025-08-15', type: 'prize', amount_cents: 1, contest: 6800, tier: 'quadra', idempotency_key: `settle:${bet.id}:quadra` },
+          '2025-08-15T00:00:00Z',
+        ),
+      )();
     } finally {
       c.close();
     }
@@ -173,7 +179,11 @@ describe('[12.6.2] names and free text', () => {
     const c = openCatalog(books.dir);
     try {
       // rows written before the rule existed: straight into the table (the hash does not matter here)
-      c.db.prepare("INSERT INTO ledger_entries (id, created_at, entry_date, type, amount_cents, note, prev_hash, hash) VALUES (1, 'x', '2025-01-01', 'deposit', 100, ?, 'p', 'h')").run('hi\u001b[2J');
+      c.db
+        .prepare(
+          "INSERT INTO ledger_entries (id, created_at, entry_date, type, amount_cents, note, prev_hash, hash) VALUES (1, 'x', '2025-01-01', 'deposit', 100, ?, 'p', 'h')",
+        )
+        .run('hi\u001b[2J');
     } finally {
       c.close();
     }

@@ -71,7 +71,12 @@ describe('[12.2.2] the books are sealed with a key outside the data files', () =
     db.prepare("INSERT INTO ledger_assertion_retractions (created_at, assertion_id, reason) VALUES ('x', 1, 'hidden')").run();
     db.close();
     const check = await run('ledger', 'check', '--json');
-    expect(check.json().problems).toEqual([expect.objectContaining({ kind: 'seal', message: expect.stringMatching(/1 retractions.*added or removed outside luckyfive|retractions, but the catalog holds/) })]);
+    expect(check.json().problems).toEqual([
+      expect.objectContaining({
+        kind: 'seal',
+        message: expect.stringMatching(/1 retractions.*added or removed outside luckyfive|retractions, but the catalog holds/),
+      }),
+    ]);
   });
 
   it('[12.2.2] restore refuses a backup whose amount was rewritten with chain, head and manifest recomputed, and touches nothing', async () => {
@@ -129,9 +134,28 @@ describe('[12.2.2] the books are sealed with a key outside the data files', () =
     try {
       const db = openDatabase(join(t.dir, 'catalog.sqlite'));
       migrate(db, CATALOG_MIGRATIONS.slice(0, 7), 'old');
-      const row = { id: 1, created_at: '2025-01-01T00:00:00Z', entry_date: '2025-01-01', type: 'deposit' as const, amount_cents: 700, contest: null, tickets: null, numbers_per_ticket: null, tickets_json: null, run_id: null, recipe_hash: null, tier: null, idempotency_key: null, reverses_id: null, reason: null, note: null };
+      const row = {
+        id: 1,
+        created_at: '2025-01-01T00:00:00Z',
+        entry_date: '2025-01-01',
+        type: 'deposit' as const,
+        amount_cents: 700,
+        contest: null,
+        tickets: null,
+        numbers_per_ticket: null,
+        tickets_json: null,
+        run_id: null,
+        recipe_hash: null,
+        tier: null,
+        idempotency_key: null,
+        reverses_id: null,
+        reason: null,
+        note: null,
+      };
       const hash = chainHash(GENESIS_HASH, row);
-      db.prepare('INSERT INTO ledger_entries VALUES (@id, @created_at, @entry_date, @type, @amount_cents, @contest, @tickets, @numbers_per_ticket, @tickets_json, @run_id, @recipe_hash, @tier, @idempotency_key, @reverses_id, @reason, @note, @prev_hash, @hash)').run({ ...row, prev_hash: GENESIS_HASH, hash });
+      db.prepare(
+        'INSERT INTO ledger_entries VALUES (@id, @created_at, @entry_date, @type, @amount_cents, @contest, @tickets, @numbers_per_ticket, @tickets_json, @run_id, @recipe_hash, @tier, @idempotency_key, @reverses_id, @reason, @note, @prev_hash, @hash)',
+      ).run({ ...row, prev_hash: GENESIS_HASH, hash });
       db.prepare("INSERT INTO meta (key, value) VALUES ('ledger_head', ?)").run(`1:${hash}`);
       db.close();
       expect(existsSync(join(t.dir, 'books.key'))).toBe(false);
@@ -143,7 +167,9 @@ describe('[12.2.2] the books are sealed with a key outside the data files', () =
       const raw = new Database(join(t.dir, 'catalog.sqlite'));
       raw.prepare("DELETE FROM meta WHERE key = 'ledger_seal'").run();
       raw.close();
-      expect((await cli(['ledger', 'check', '--json'], { dataDir: t.dir })).json().problems).toEqual([expect.objectContaining({ kind: 'seal', message: expect.stringMatching(/missing/) })]);
+      expect((await cli(['ledger', 'check', '--json'], { dataDir: t.dir })).json().problems).toEqual([
+        expect.objectContaining({ kind: 'seal', message: expect.stringMatching(/missing/) }),
+      ]);
     } finally {
       t.cleanup();
     }
@@ -233,4 +259,3 @@ describe('[12.2.5] over HTTP', () => {
     expect((await s.get('/api/v1/ledger/balance', s.keys.viewer)).json()).toEqual({ date: '2026-01-01', balance_cents: 500 });
   });
 });
-

@@ -21,7 +21,11 @@ async function simulate(name: string, recipe: object, range: string[]): Promise<
 
 /** Per-contest mean hits from a run's ticket export. */
 async function perContest(id: string): Promise<Map<number, number>> {
-  const rows = (await run(['runs', 'export', id])).stdout.trim().split('\n').slice(1).map((l) => l.split(','));
+  const rows = (await run(['runs', 'export', id])).stdout
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(','));
   const acc = new Map<number, { h: number; n: number }>();
   for (const [contest, , , hits] of rows) {
     const a = acc.get(Number(contest)) ?? { h: 0, n: 0 };
@@ -39,7 +43,12 @@ beforeAll(async () => {
   ids.b = await simulate('b', { strategy: 'random', tickets: 5, history: 30, seed: 2 }, ['--from', '4241', '--to', '4300']);
   ids.c = await simulate('c', { strategy: 'random', tickets: 5, history: 30, seed: 3 }, ['--from', '4101', '--to', '4140']);
   ids.f = await simulate('f', { strategy: 'frequency', tickets: 4, history: 50, seed: 1 }, ['--from', '4261', '--to', '4300']);
-  ids.d = await simulate('d', { strategy: 'advanced', tickets: 3, history: 40, seed: 1, params: { cands_mult: 2, hill_iter: 5, evolutionary: false } }, ['--from', '4281', '--to', '4300']);
+  ids.d = await simulate('d', { strategy: 'advanced', tickets: 3, history: 40, seed: 1, params: { cands_mult: 2, hill_iter: 5, evolutionary: false } }, [
+    '--from',
+    '4281',
+    '--to',
+    '4300',
+  ]);
 });
 afterAll(() => cleanup());
 

@@ -36,7 +36,10 @@ describe('contest ranges: the same rule in every command and route', () => {
       [['simulate', '--preset', 'balanced', '--from', '4050', '--to', '4010'], /4050\.\.4010 is empty/],
       [['sweep', '--preset', 'balanced', '--param', 'alpha=0.1,0.2', '--last', '20000'], /--last 20000: at most 10,000 contests/],
       [['sweep', '--preset', 'balanced', '--param', 'alpha=0.1,0.2', '--from', '4050', '--to', '4060', '--last', '3'], /not both/],
-      [['sweep', '--preset', 'balanced', '--param', 'alpha=0.1,0.2', '--last', '5', '--holdout-from', '4000', '--holdout-to', '3990'], /4000\.\.3990 is empty: --holdout-from must not be after --holdout-to/],
+      [
+        ['sweep', '--preset', 'balanced', '--param', 'alpha=0.1,0.2', '--last', '5', '--holdout-from', '4000', '--holdout-to', '3990'],
+        /4000\.\.3990 is empty: --holdout-from must not be after --holdout-to/,
+      ],
     ];
     for (const [args, message] of cases) {
       const r = await cli(args, { dataDir: data.dir });
@@ -53,7 +56,13 @@ describe('contest ranges: the same rule in every command and route', () => {
 
   it('[12.6.4] the HTTP body and query follow the same rule (E_RANGE_INVALID, 400)', async () => {
     const tiny = { version: '2', name: 'tiny', strategy: 'random', tickets: 1, history: 10 };
-    for (const body of [{ recipe: tiny, last: 20_000 }, { recipe: tiny, last: 0 }, { recipe: tiny, from: 4050, to: 4010 }, { recipe: tiny, from: 4010, to: 4020, last: 5 }, { recipe: tiny, from: 4010 }]) {
+    for (const body of [
+      { recipe: tiny, last: 20_000 },
+      { recipe: tiny, last: 0 },
+      { recipe: tiny, from: 4050, to: 4010 },
+      { recipe: tiny, from: 4010, to: 4020, last: 5 },
+      { recipe: tiny, from: 4010 },
+    ]) {
       const r = await s.post('/api/v1/simulations', s.keys.analyst, body);
       expect(r.statusCode, JSON.stringify(body)).toBe(400);
       expect(r.json().error.code, JSON.stringify(body)).toBe('E_RANGE_INVALID');

@@ -15,7 +15,9 @@ const canMount = mounted.status === 0;
 if (!canMount) {
   const isRoot = process.getuid?.() === 0;
   if (isRoot && process.env.LUCKYFIVE_REQUIRE_SHARED === '1') throw new Error(`cannot mount a tmpfs as root: ${mounted.stderr || mounted.error?.message}`);
-  console.warn(`skipping the disk-full tests: cannot mount a small tmpfs (${(mounted.stderr || mounted.error?.message || '').trim()}); they need root on Linux`);
+  console.warn(
+    `skipping the disk-full tests: cannot mount a small tmpfs (${(mounted.stderr || mounted.error?.message || '').trim()}); they need root on Linux`,
+  );
 }
 
 const dataDir = join(root, 'data');

@@ -30,7 +30,13 @@ describe('a damaged database on the command line', () => {
     const catalog = join(dir, 'catalog.sqlite');
     damageTable(catalog, 'draws');
     damageTable(catalog, 'ledger_entries');
-    for (const args of [['draws', 'stats'], ['ledger', 'check'], ['ledger', 'list'], ['ledger', 'balance'], ['maintain', 'digest']]) {
+    for (const args of [
+      ['draws', 'stats'],
+      ['ledger', 'check'],
+      ['ledger', 'list'],
+      ['ledger', 'balance'],
+      ['maintain', 'digest'],
+    ]) {
       const r = await cli(args, { dataDir: dir });
       expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(4);
       expect(r.stderr, args.join(' ')).toContain('catalog.sqlite');
@@ -51,7 +57,7 @@ describe('a damaged database on the command line', () => {
 });
 
 describe('disk space in maintain', () => {
-  it('[12.4.1] maintain reports a disk below disk_min_free_mb (a warning and the report\'s disk field)', async () => {
+  it("[12.4.1] maintain reports a disk below disk_min_free_mb (a warning and the report's disk field)", async () => {
     const dir = copy();
     const r = await cli(['maintain', '--json'], { dataDir: dir, env: { LUCKYFIVE_DISK_MIN_FREE_MB: '1000000' } });
     expect(r.code, r.stderr).toBe(0);
@@ -66,7 +72,11 @@ describe('ordinary mistakes', () => {
     cleanups.push(t.cleanup);
     const file = join(t.dir, 'not-a-dir');
     writeFileSync(file, 'x');
-    for (const args of [['runs', 'list'], ['draws', 'stats'], ['ledger', 'list']]) {
+    for (const args of [
+      ['runs', 'list'],
+      ['draws', 'stats'],
+      ['ledger', 'list'],
+    ]) {
       const r = await cli(['--data-dir', file, ...args]);
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).toMatch(/is a file, not a folder/);

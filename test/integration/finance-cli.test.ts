@@ -57,7 +57,13 @@ describe('finance prizes and payout rule', () => {
   });
 
   it('[12.5.4] finance prizes labels Cruzeiro Real amounts CR$, not R$', async () => {
-    insertDraws(books.dir, [makeDraw(10, '1994-05-14', [1, 2, 3, 4, 5], { 5: { winners: 1, prize_cents: 123_456_789 }, 4: { winners: 20, prize_cents: 1_234_500 }, 3: { winners: 900, prize_cents: 45_600 } })]);
+    insertDraws(books.dir, [
+      makeDraw(10, '1994-05-14', [1, 2, 3, 4, 5], {
+        5: { winners: 1, prize_cents: 123_456_789 },
+        4: { winners: 20, prize_cents: 1_234_500 },
+        3: { winners: 900, prize_cents: 45_600 },
+      }),
+    ]);
     const human = await run('finance', 'prizes', '10');
     expect(human.code).toBe(0);
     expect(human.stdout).toMatch(/CR\$ 1\.234\.567,89/);
@@ -86,11 +92,26 @@ describe('finance prizes and payout rule', () => {
 
 describe('finance roi', () => {
   it('puts simulated ROI next to the expectation and the real money, figures checked by hand', async () => {
-    insertRun(books.dir, { run_id: 'runaaa111', name: 'hot-numbers', first_contest: 6500, last_contest: 6800, tickets: 1000, cost_cents: 275_000, prize_cents: 52_000, roi_pct: -81.09 });
+    insertRun(books.dir, {
+      run_id: 'runaaa111',
+      name: 'hot-numbers',
+      first_contest: 6500,
+      last_contest: 6800,
+      tickets: 1000,
+      cost_cents: 275_000,
+      prize_cents: 52_000,
+      roi_pct: -81.09,
+    });
     insertRun(books.dir, { run_id: 'runbbb222', first_contest: 6500, last_contest: 6882, tickets: 10, status: 'failed' });
     const f = join(books.dir, 't.json');
     // contest 6500 (R$ 2,50) drew 10 20 30 40 50: a terno and a duque
-    writeFileSync(f, JSON.stringify([[10, 20, 30, 1, 2], [10, 20, 3, 4, 5]]));
+    writeFileSync(
+      f,
+      JSON.stringify([
+        [10, 20, 30, 1, 2],
+        [10, 20, 3, 4, 5],
+      ]),
+    );
     expect((await run('ledger', 'add', 'bet', '--contest', '6500', '--tickets-file', f, '--run', 'runaaa111')).code).toBe(0);
     // contest 6800 (R$ 3,00) drew 1 2 3 4 50: a 6-number ticket with 4 hits = 2 quadras + 4 ternos
     writeFileSync(f, JSON.stringify([[1, 2, 3, 4, 60, 61]]));
@@ -104,7 +125,11 @@ describe('finance roi', () => {
     const doc = r.json();
     expect(doc.runs).toHaveLength(1);
     const row = doc.runs[0];
-    expect(row).toMatchObject({ run_id: 'runaaa111', name: 'hot-numbers', simulated: { cost_cents: 275_000, prize_cents: 52_000, net_cents: -223_000, roi_pct: -81.09 } });
+    expect(row).toMatchObject({
+      run_id: 'runaaa111',
+      name: 'hot-numbers',
+      simulated: { cost_cents: 275_000, prize_cents: 52_000, net_cents: -223_000, roi_pct: -81.09 },
+    });
     // cost-weighted over the two imported contests: (2.50 x 43.35% + 3.00 x 43.79%) x 55% / 5.50 - 1
     // cost and prize per ticket: the averages over the run's contests (R$ 2,50 and R$ 3,00), not the last price
     expect(row.expected).toMatchObject({ roi_pct: -76.03, cost_per_ticket_cents: 275, ev_per_ticket_cents: 66 });
@@ -121,7 +146,14 @@ describe('finance roi', () => {
     expect(row.real).toMatchObject({ bets: 2, tickets: 3, invested_cents: 2300, won_cents: 1_656_400, net_cents: 1_654_100, roi_pct: 71917.39 });
     // expected: 5.00 x 43.35% x 55% + 18.00 x 43.79% x 55% = 5.527335
     expect(row.real).toMatchObject({ expected_won_cents: 553, expected_roi_pct: -75.96 });
-    expect(doc.ledger).toMatchObject({ bets: 3, invested_cents: 2600, won_cents: 1_656_400, roi_pct: 63607.69, expected_won_cents: 625, expected_roi_pct: -75.96 });
+    expect(doc.ledger).toMatchObject({
+      bets: 3,
+      invested_cents: 2600,
+      won_cents: 1_656_400,
+      roi_pct: 63607.69,
+      expected_won_cents: 625,
+      expected_roi_pct: -75.96,
+    });
     expect(doc.verdict).toMatch(/noise/);
     expect(doc.verdict).toMatch(/Real money: invested R\$ 26,00, won R\$ 16.564,00/);
     expect(doc.ev_rule).toMatch(/pool-share/);

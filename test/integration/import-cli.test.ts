@@ -28,7 +28,15 @@ describe.skipIf(!haveShared())("luckyfive import: the operator's real workbook",
 
   it('imports all 6,882 contests with no gaps and no rejected rows', () => {
     expect(first).toMatchObject({ format: 'xlsx', rows_read: 6882, inserted: 6882, unchanged: 0, replaced: 0, conflicts: [], rejected: [] });
-    expect(first).toMatchObject({ first_contest: 1, last_contest: 6882, catalog_draws: 6882, gaps: [], dry_run: false, synthetic: false, removed_synthetic: 0 });
+    expect(first).toMatchObject({
+      first_contest: 1,
+      last_contest: 6882,
+      catalog_draws: 6882,
+      gaps: [],
+      dry_run: false,
+      synthetic: false,
+      removed_synthetic: 0,
+    });
     expect(first.corrections).toEqual([expect.objectContaining({ contest: 380, field: 'draw_date', from: '1997-03-12', to: '1998-03-12' })]);
     expect(first.sha256).toMatch(/^[0-9a-f]{64}$/);
   });

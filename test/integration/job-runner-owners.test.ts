@@ -12,7 +12,16 @@ import { insertJob, readJob } from '../../src/store/jobs-repo.js';
 import { type TestServer, startPooledServer } from '../helpers/server.js';
 
 const TINY = { version: '2', name: 'tiny', strategy: 'random', tickets: 3, numbers_per_ticket: 5, history: 30, seed: 11 };
-const SLOW = { version: '2', name: 'slow', strategy: 'advanced', tickets: 10, numbers_per_ticket: 5, history: 50, seed: 3, params: { cands_mult: 10, hill_iter: 60 } };
+const SLOW = {
+  version: '2',
+  name: 'slow',
+  strategy: 'advanced',
+  tickets: 10,
+  numbers_per_ticket: 5,
+  history: 50,
+  seed: 3,
+  params: { cands_mult: 10, hill_iter: 60 },
+};
 const request = (recipe: object, from: number, to: number) => JSON.stringify({ preset: null, recipe_name: null, recipe, from, to, name: 'queued', threads: 1 });
 
 let pool: PredictPool;
@@ -69,7 +78,9 @@ describe('one runner per job', () => {
     const runner = new JobRunner({ catalog: s.catalog, pool, concurrency: 1, now: Date.now, pollMs: 20 });
     try {
       const id = queue(TINY, 4120, 4150);
-      s.catalog.db.prepare("UPDATE jobs SET status = 'running', attempts = 1, run_id = 'owner-run-000001', owner = ? WHERE job_id = ?").run(`${holder.pid}@${hostname()}`, id);
+      s.catalog.db
+        .prepare("UPDATE jobs SET status = 'running', attempts = 1, run_id = 'owner-run-000001', owner = ? WHERE job_id = ?")
+        .run(`${holder.pid}@${hostname()}`, id);
       expect(runner.start()).toEqual({ requeued: 0, failed: 0 });
       await sleep(150);
       expect(readJob(s.catalog.db, id)).toMatchObject({ status: 'running', attempts: 1 });

@@ -33,7 +33,14 @@ describe('ledger reverse, settle, check', () => {
     // contest 6800 drew 1 2 3 4 50: the 6-number ticket has 4 hits, the 5-number ones 3 and 2
     writeFileSync(f, JSON.stringify([[1, 2, 3, 4, 60, 61]]));
     await run('ledger', 'add', 'bet', '--contest', '6800', '--tickets-file', f);
-    writeFileSync(f, JSON.stringify([[1, 2, 3, 70, 71], [1, 2, 72, 73, 74], [75, 76, 77, 78, 79]]));
+    writeFileSync(
+      f,
+      JSON.stringify([
+        [1, 2, 3, 70, 71],
+        [1, 2, 72, 73, 74],
+        [75, 76, 77, 78, 79],
+      ]),
+    );
     await run('ledger', 'add', 'bet', '--contest', '6800', '--tickets-file', f);
     await run('ledger', 'add', 'bet', '--contest', '6800', '--tickets', '5');
     const s = await run('ledger', 'settle', '--contest', '6800', '--json');
@@ -98,14 +105,21 @@ describe('ledger reverse, settle, check', () => {
     expect(held.json()).toMatchObject({ actual_cents: 12_050, holds: false });
     const r = await run('ledger', 'check');
     expect(r.code).toBe(4);
-    expect(r.stderr).toContain('assertion 2: balance on 2025-08-10: expected R$ 117,50 (11750 cents), actual R$ 120,50 (12050 cents), delta +R$ 3,00 (300 cents)');
+    expect(r.stderr).toContain(
+      'assertion 2: balance on 2025-08-10: expected R$ 117,50 (11750 cents), actual R$ 120,50 (12050 cents), delta +R$ 3,00 (300 cents)',
+    );
     const db = new Database(join(books.dir, 'catalog.sqlite'));
     db.exec('DROP TRIGGER ledger_entries_no_delete');
     db.prepare('DELETE FROM ledger_entries WHERE id = 2').run();
     db.close();
     const after = await run('ledger', 'check', '--json');
     // the removed bet also breaks assertion 1, which held before
-    expect(after.json().problems.map((p: any) => [p.kind, p.entry_id ?? p.assertion_id])).toEqual([['head', 2], ['assertion', 1], ['assertion', 2], ['seal', null]]);
+    expect(after.json().problems.map((p: any) => [p.kind, p.entry_id ?? p.assertion_id])).toEqual([
+      ['head', 2],
+      ['assertion', 1],
+      ['assertion', 2],
+      ['seal', null],
+    ]);
   });
 });
 

@@ -48,9 +48,17 @@ describe('maintain', () => {
     expect(r.code, r.stderr).toBe(0);
     const report = r.json();
     expect(report.ok).toBe(true);
-    expect(report.files.map((f: { file: string }) => f.file)).toEqual(['catalog.sqlite', `runs/${runA}.sqlite`, `runs/${runB}.sqlite`].sort((a, b) => (a === 'catalog.sqlite' ? -1 : b === 'catalog.sqlite' ? 1 : a.localeCompare(b))));
+    expect(report.files.map((f: { file: string }) => f.file)).toEqual(
+      ['catalog.sqlite', `runs/${runA}.sqlite`, `runs/${runB}.sqlite`].sort((a, b) =>
+        a === 'catalog.sqlite' ? -1 : b === 'catalog.sqlite' ? 1 : a.localeCompare(b),
+      ),
+    );
     for (const f of report.files) {
-      expect(f).toMatchObject({ status: 'ok', checks: { integrity: 'ok', foreign_keys: 'ok' }, steps: { analyze: 'done', optimize: 'done', checkpoint: 'truncate' } });
+      expect(f).toMatchObject({
+        status: 'ok',
+        checks: { integrity: 'ok', foreign_keys: 'ok' },
+        steps: { analyze: 'done', optimize: 'done', checkpoint: 'truncate' },
+      });
       expect(f.bytes_before).toBeGreaterThan(0);
       expect(f.bytes_after).toBeGreaterThan(0);
       expect(Number.isInteger(f.duration_ms)).toBe(true);
@@ -63,7 +71,7 @@ describe('maintain', () => {
     expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
     // ANALYZE left statistics behind
     const db = new Database(join(dir, 'catalog.sqlite'), { readonly: true });
-    expect((db.prepare("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'draws'").pluck().get() as number)).toBeGreaterThan(0);
+    expect(db.prepare("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'draws'").pluck().get() as number).toBeGreaterThan(0);
     db.close();
     const only = (await maintain(dir, '--only', 'catalog', '--json')).json();
     expect(only.files.map((f: { kind: string }) => f.kind)).toEqual(['catalog']);
@@ -188,7 +196,13 @@ describe('maintain', () => {
     const a = list.find((x) => x.run_id === runA)!;
     const b = list.find((x) => x.run_id === runB)!;
     expect(a).toMatchObject({ status: 'failed', error: 'run file missing' });
-    expect(b).toMatchObject({ status: 'completed', contests_done: rowB.contests_done, tickets: rowB.tickets, mean_hits: rowB.mean_hits, roi_pct: rowB.roi_pct });
+    expect(b).toMatchObject({
+      status: 'completed',
+      contests_done: rowB.contests_done,
+      tickets: rowB.tickets,
+      mean_hits: rowB.mean_hits,
+      roi_pct: rowB.roi_pct,
+    });
     // nothing was deleted: the unknown file is still there, the re-registered file is in place
     expect(existsSync(join(dir, 'runs', 'notes.txt'))).toBe(true);
     expect(existsSync(runFile(dir, runB))).toBe(true);

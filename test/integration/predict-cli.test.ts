@@ -17,7 +17,7 @@ beforeAll(() => writeDraws(dataDir, draws));
 afterAll(() => tmp.cleanup());
 
 describe('luckyfive predict', () => {
-  it('--preset balanced --json: tickets for the next contest, equal to the core predictor\'s', async () => {
+  it("--preset balanced --json: tickets for the next contest, equal to the core predictor's", async () => {
     const r = await run(['predict', '--preset', 'balanced', '--json']);
     expect(r.code).toBe(0);
     const doc = r.json();

@@ -36,7 +36,8 @@ describe('private data', () => {
     expect(b.code, b.stderr).toBe(0);
     const folder = b.json().dir as string;
     expect(mode(backups)).toBe(0o700);
-    const walk = (d: string): string[] => readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? [join(d, n), ...walk(join(d, n))] : [join(d, n)]));
+    const walk = (d: string): string[] =>
+      readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? [join(d, n), ...walk(join(d, n))] : [join(d, n)]));
     for (const p of [folder, ...walk(folder)]) expect(mode(p), p).toBe(statSync(p).isDirectory() ? 0o700 : 0o600);
   });
 

@@ -35,8 +35,16 @@ beforeAll(() => {
     for (let i = 0; i < 3000; i++) {
       const id = `20250101-${String(i).padStart(6, '0')}-abcdef`;
       const metric = i % 10 === 0 ? null : ((i * 7919) % 1000) / 1000;
-      ins.run(id, ((i * 2654435761) % 2 ** 32).toString(16).padStart(8, '0').repeat(8), statuses[i % statuses.length], `runs/${id}.sqlite`,
-        new Date(Date.UTC(2025, 0, 1) + i * 3_600_000).toISOString(), metric, metric === null ? null : metric * 100 - 50, metric);
+      ins.run(
+        id,
+        ((i * 2654435761) % 2 ** 32).toString(16).padStart(8, '0').repeat(8),
+        statuses[i % statuses.length],
+        `runs/${id}.sqlite`,
+        new Date(Date.UTC(2025, 0, 1) + i * 3_600_000).toISOString(),
+        metric,
+        metric === null ? null : metric * 100 - 50,
+        metric,
+      );
     }
   })();
   refreshRunLifts(db);
@@ -46,8 +54,16 @@ beforeAll(() => {
   const tickets = Array.from({ length: 10 }, () => ({ numbers: [1, 2, 3, 4, 5], score: 0, hits: 0 }));
   write(
     Array.from({ length: 2000 }, (_, i) => ({
-      contest: 4001 + i, draw_date: '2020-01-01', balls: [1, 2, 3, 4, 5], tickets, best_hits: 0, best_ticket: 0,
-      hits_histogram: [10, 0, 0, 0, 0, 0], cost_cents: 2000, prize_cents: 0, prize_estimated: false,
+      contest: 4001 + i,
+      draw_date: '2020-01-01',
+      balls: [1, 2, 3, 4, 5],
+      tickets,
+      best_hits: 0,
+      best_ticket: 0,
+      hits_histogram: [10, 0, 0, 0, 0, 0],
+      cost_cents: 2000,
+      prize_cents: 0,
+      prize_estimated: false,
     })),
   );
   run.close();
@@ -116,24 +132,60 @@ function check(name: string, plans: string[][], options: { noSort?: boolean } = 
   shown.push(`${name}\n${plans.map((p) => p.map((l) => `    ${l}`).join('\n')).join('\n    --\n')}`);
   for (const p of plans) {
     expect(fullScans(p), `${name}: ${p.join(' | ')}`).toEqual([]);
-    if (options.noSort) expect(p.filter((l) => l.includes('TEMP B-TREE')), `${name}: ${p.join(' | ')}`).toEqual([]);
+    if (options.noSort)
+      expect(
+        p.filter((l) => l.includes('TEMP B-TREE')),
+        `${name}: ${p.join(' | ')}`,
+      ).toEqual([]);
   }
 }
 
 describe('query plans of the common queries', () => {
   it('run lists by metric, date and status read an index in order (no sort step)', () => {
-    check('runs list --order-by roi_pct --desc', plansOf((db) => listRuns(db, { order_by: 'roi_pct', desc: true, limit: 50 })), { noSort: true });
-    check('runs list (newest first)', plansOf((db) => listRuns(db, { limit: 50 })), { noSort: true });
-    check('runs list --status failed', plansOf((db) => listRuns(db, { status: 'failed', limit: 50 })), { noSort: true });
-    check('runs list --order-by created_at --asc --limit 50 --offset 1000', plansOf((db) => listRuns(db, { order_by: 'created_at', desc: false, limit: 50, offset: 1000 })), { noSort: true });
+    check(
+      'runs list --order-by roi_pct --desc',
+      plansOf((db) => listRuns(db, { order_by: 'roi_pct', desc: true, limit: 50 })),
+      { noSort: true },
+    );
+    check(
+      'runs list (newest first)',
+      plansOf((db) => listRuns(db, { limit: 50 })),
+      { noSort: true },
+    );
+    check(
+      'runs list --status failed',
+      plansOf((db) => listRuns(db, { status: 'failed', limit: 50 })),
+      { noSort: true },
+    );
+    check(
+      'runs list --order-by created_at --asc --limit 50 --offset 1000',
+      plansOf((db) => listRuns(db, { order_by: 'created_at', desc: false, limit: 50, offset: 1000 })),
+      { noSort: true },
+    );
   });
 
   it('the API pages run lists by keyset, through the same index and without a sort step', () => {
     const after = { value: 0.5, run_id: '20250101-000100-abcdef' };
-    check('GET /runs?order_by=roi_pct&desc=true&cursor=...', plansOf((db) => listRuns(db, { order_by: 'roi_pct', desc: true, limit: 51, after })), { noSort: true });
-    check('GET /runs?order_by=roi_pct&cursor=... (past the NULLs)', plansOf((db) => listRuns(db, { order_by: 'roi_pct', desc: false, limit: 51, after: { value: null, run_id: after.run_id } })), { noSort: true });
-    check('GET /runs?cursor=... (newest first)', plansOf((db) => listRuns(db, { limit: 51, after: { value: '2025-03-01T00:00:00.000Z', run_id: after.run_id } })), { noSort: true });
-    check('the contests page of a run file', plansOf((db) => readContestPage(db, { after: 4500, minHits: 0, limit: 51 }), runDb), { noSort: true });
+    check(
+      'GET /runs?order_by=roi_pct&desc=true&cursor=...',
+      plansOf((db) => listRuns(db, { order_by: 'roi_pct', desc: true, limit: 51, after })),
+      { noSort: true },
+    );
+    check(
+      'GET /runs?order_by=roi_pct&cursor=... (past the NULLs)',
+      plansOf((db) => listRuns(db, { order_by: 'roi_pct', desc: false, limit: 51, after: { value: null, run_id: after.run_id } })),
+      { noSort: true },
+    );
+    check(
+      'GET /runs?cursor=... (newest first)',
+      plansOf((db) => listRuns(db, { limit: 51, after: { value: '2025-03-01T00:00:00.000Z', run_id: after.run_id } })),
+      { noSort: true },
+    );
+    check(
+      'the contests page of a run file',
+      plansOf((db) => readContestPage(db, { after: 4500, minHits: 0, limit: 51 }), runDb),
+      { noSort: true },
+    );
   });
 
   it('[12.5.5] runs ordered by lift use an index', () => {
@@ -148,7 +200,10 @@ describe('query plans of the common queries', () => {
       ['runs list --order-by best_4plus --desc', { order_by: 'best_4plus', desc: true, limit: 50 }],
       ['GET /runs?order_by=mean_hits&desc=true&cursor=...', { order_by: 'mean_hits', desc: true, limit: 51, after }],
       ['GET /runs?order_by=mean_hits&cursor=...', { order_by: 'mean_hits', desc: false, limit: 51, after }],
-      ['GET /runs?order_by=mean_hits&cursor=... (past the NULLs)', { order_by: 'mean_hits', desc: false, limit: 51, after: { value: null, run_id: after.run_id } }],
+      [
+        'GET /runs?order_by=mean_hits&cursor=... (past the NULLs)',
+        { order_by: 'mean_hits', desc: false, limit: 51, after: { value: null, run_id: after.run_id } },
+      ],
       ['GET /runs?order_by=best_3plus&desc=true&cursor=...', { order_by: 'best_3plus', desc: true, limit: 51, after }],
     ] as const) {
       const plans = plansOf((db) => listRuns(db, f));
@@ -158,18 +213,45 @@ describe('query plans of the common queries', () => {
   });
 
   it('filtered run lists search an index', () => {
-    check('runs list --status completed --order-by mean_hits', plansOf((db) => listRuns(db, { status: 'completed', order_by: 'mean_hits', desc: true, limit: 50 })));
-    check('runs list --recipe-hash 9e37', plansOf((db) => listRuns(db, { recipe_hash: '9e37', limit: 50 })));
-    check('runs list --min mean_hits=0.5', plansOf((db) => listRuns(db, { min: { mean_hits: 0.5 }, limit: 50 })));
-    check('runs show <id>', plansOf((db) => getRun(db, '20250101-000123-abcdef')));
+    check(
+      'runs list --status completed --order-by mean_hits',
+      plansOf((db) => listRuns(db, { status: 'completed', order_by: 'mean_hits', desc: true, limit: 50 })),
+    );
+    check(
+      'runs list --recipe-hash 9e37',
+      plansOf((db) => listRuns(db, { recipe_hash: '9e37', limit: 50 })),
+    );
+    check(
+      'runs list --min mean_hits=0.5',
+      plansOf((db) => listRuns(db, { min: { mean_hits: 0.5 }, limit: 50 })),
+    );
+    check(
+      'runs show <id>',
+      plansOf((db) => getRun(db, '20250101-000123-abcdef')),
+    );
   });
 
   it('draws by contest range and by date range use the primary key or the date index', () => {
-    check('draws list --from 5000 --to 5100', plansOf((db) => listDraws(db, { from: 5000, to: 5100 })));
-    check('draws list --since 2030-01-01 --until 2030-12-31', plansOf((db) => listDraws(db, { since: '2030-01-01', until: '2030-12-31' })));
-    check('draws list --since 2035-06-01 (limit 50)', plansOf((db) => listDraws(db, { since: '2035-06-01', limit: 50 })));
-    check('draws list --until 2021-01-01 --desc (limit 50)', plansOf((db) => listDraws(db, { until: '2021-01-01', limit: 50, order: 'desc' })));
-    check('draws show <contest>', plansOf((db) => getDraw(db, 4321)));
+    check(
+      'draws list --from 5000 --to 5100',
+      plansOf((db) => listDraws(db, { from: 5000, to: 5100 })),
+    );
+    check(
+      'draws list --since 2030-01-01 --until 2030-12-31',
+      plansOf((db) => listDraws(db, { since: '2030-01-01', until: '2030-12-31' })),
+    );
+    check(
+      'draws list --since 2035-06-01 (limit 50)',
+      plansOf((db) => listDraws(db, { since: '2035-06-01', limit: 50 })),
+    );
+    check(
+      'draws list --until 2021-01-01 --desc (limit 50)',
+      plansOf((db) => listDraws(db, { until: '2021-01-01', limit: 50, order: 'desc' })),
+    );
+    check(
+      'draws show <contest>',
+      plansOf((db) => getDraw(db, 4321)),
+    );
     // the date bound is exact: same rows as a plain filter
     const viaRepo = listDraws(catalog.db, { since: '2030-01-01', until: '2030-12-31' }).map((d) => d.contest);
     const plain = catalog.db.prepare("SELECT contest FROM draws WHERE draw_date BETWEEN '2030-01-01' AND '2030-12-31' ORDER BY contest").pluck().all();
@@ -181,7 +263,8 @@ describe('query plans of the common queries', () => {
     const ranged = (db: Db) => db.prepare('SELECT * FROM contests WHERE contest >= ? AND contest <= ? ORDER BY contest').all(4500, 4600);
     // the statement `runs verify` uses for each contest
     const ticketsOf = (db: Db) => db.prepare('SELECT ticket, numbers FROM tickets WHERE contest = ? ORDER BY ticket').all(4500);
-    const ticketRange = (db: Db) => db.prepare('SELECT contest, ticket, numbers, hits FROM tickets WHERE contest >= ? AND contest <= ? ORDER BY contest, ticket').all(4500, 4600);
+    const ticketRange = (db: Db) =>
+      db.prepare('SELECT contest, ticket, numbers, hits FROM tickets WHERE contest >= ? AND contest <= ? ORDER BY contest, ticket').all(4500, 4600);
     check('run file: contests 4500..4600', plansOf(ranged, runDb), { noSort: true });
     check('run file: tickets of contest 4500', plansOf(ticketsOf, runDb), { noSort: true });
     check('run file: tickets of contests 4500..4600', plansOf(ticketRange, runDb), { noSort: true });

@@ -24,7 +24,16 @@ function insertIndexRow(c: Catalog, run_id: string, k: number, mean_hits: number
         first_contest, last_contest, status, contests_planned, contests_done, tickets, mean_hits, synthetic, file, created_at)
        VALUES (?, ?, ?, ?, 'random', 1, ?, 10, 'test', 4001, 4100, 'completed', 100, 100, 1000, ?, ?, 'runs/x.sqlite', ?)`,
     )
-    .run(run_id, run_id, `hash-${run_id}`, JSON.stringify({ version: '2', name: run_id, strategy: 'random', numbers_per_ticket: k }), k, mean_hits, synthetic, `2025-01-01T00:00:0${n}.000Z`);
+    .run(
+      run_id,
+      run_id,
+      `hash-${run_id}`,
+      JSON.stringify({ version: '2', name: run_id, strategy: 'random', numbers_per_ticket: k }),
+      k,
+      mean_hits,
+      synthetic,
+      `2025-01-01T00:00:0${n}.000Z`,
+    );
   // the lifts lists order by, as the index row builder stores them
   refreshRunLifts(c.db, [run_id]);
 }
@@ -34,7 +43,7 @@ const ROWS: Array<[string, number, number, number]> = [
   ['run-k7-lucky', 7, 0.45, 0], // lift 1.029
   ['run-k5-skill', 5, 0.34, 1], // lift 1.088, synthetic
   ['run-k7-plain', 7, 0.4375, 0], // lift 1.000
-  ['run-k5-poor', 5, 0.30, 0], // lift 0.960
+  ['run-k5-poor', 5, 0.3, 0], // lift 0.960
 ];
 const BY_LIFT = ['run-k5-skill', 'run-k7-lucky', 'run-k7-plain', 'run-k5-poor'];
 
@@ -53,7 +62,7 @@ describe('rankings by lift, synthetic labels', () => {
     data.cleanup();
   });
 
-  it('[12.5.5] runs list --order-by mean_hits ranks by lift over each run\'s expectation, and says so', async () => {
+  it("[12.5.5] runs list --order-by mean_hits ranks by lift over each run's expectation, and says so", async () => {
     const r = await cli(['runs', 'list', '--order-by', 'mean_hits', '--desc', '--json'], { dataDir: data.dir });
     expect(r.code, r.stderr).toBe(0);
     expect(r.json().runs.map((x: any) => x.run_id)).toEqual(BY_LIFT);
@@ -91,7 +100,12 @@ describe('rankings by lift, synthetic labels', () => {
     expect(table.stdout).toMatch(/run-k5-skill \(synthetic\)/);
     expect(table.stderr).toMatch(/1 of these runs ran on the SYNTHETIC sample/);
     const board = (await cli(['leaderboard', '--json'], { dataDir: data.dir })).json();
-    expect(Object.fromEntries(board.rows.map((x: any) => [x.run_id, x.synthetic_data]))).toEqual({ 'run-k5-skill': true, 'run-k7-lucky': false, 'run-k7-plain': false, 'run-k5-poor': false });
+    expect(Object.fromEntries(board.rows.map((x: any) => [x.run_id, x.synthetic_data]))).toEqual({
+      'run-k5-skill': true,
+      'run-k7-lucky': false,
+      'run-k7-plain': false,
+      'run-k5-poor': false,
+    });
     const boardCsv = (await cli(['leaderboard', '--csv'], { dataDir: data.dir })).stdout.trim().split('\n');
     expect(boardCsv[0]).toMatch(/,synthetic_data$/);
     expect(boardCsv[1]).toMatch(/^1,run-k5-skill,.*,true$/);
@@ -117,11 +131,29 @@ function insertMixedRows(db: Db, n: number): void {
       const nul = (x: number) => (i % 11 === 3 ? null : x);
       // every 13th run sits exactly on its expectation: lift 1, tied across ticket sizes
       const mean = i % 13 === 0 ? expected[k - 5]! : expected[k - 5]! * (0.9 + (j % 21) / 100);
-      const bestOf = i % 4 === 0 ? null : JSON.stringify({ 2: { expected: 0.2 + (j % 5) / 50, p_value: 0.5, null_model: 'exact' }, 3: { expected: 0.02 + (j % 7) / 500, p_value: 0.5, null_model: 'exact' }, 4: { expected: 0.001 * (1 + (j % 3)), p_value: 0.5, null_model: 'exact' } });
+      const bestOf =
+        i % 4 === 0
+          ? null
+          : JSON.stringify({
+              2: { expected: 0.2 + (j % 5) / 50, p_value: 0.5, null_model: 'exact' },
+              3: { expected: 0.02 + (j % 7) / 500, p_value: 0.5, null_model: 'exact' },
+              4: { expected: 0.001 * (1 + (j % 3)), p_value: 0.5, null_model: 'exact' },
+            });
       ins.run({
-        id: `mix-${String(i).padStart(4, '0')}`, k, t: 1 + (i % 5) * 3, status: i % 9 === 8 ? 'failed' : 'completed', mean: nul(mean),
-        r2: nul(0.02 + (j % 13) / 1000), r3: nul((j % 5) / 1000), r4: i % 2 ? 0 : nul(0.0001), r5: 0,
-        b2: nul(0.15 + (j % 17) / 100), b3: nul((j % 9) / 200), b4: i % 6 === 1 ? null : (j % 4) / 1000, bestOf, at: `2025-02-01T00:00:${String(i % 60).padStart(2, '0')}.${String(i).padStart(3, '0')}Z`,
+        id: `mix-${String(i).padStart(4, '0')}`,
+        k,
+        t: 1 + (i % 5) * 3,
+        status: i % 9 === 8 ? 'failed' : 'completed',
+        mean: nul(mean),
+        r2: nul(0.02 + (j % 13) / 1000),
+        r3: nul((j % 5) / 1000),
+        r4: i % 2 ? 0 : nul(0.0001),
+        r5: 0,
+        b2: nul(0.15 + (j % 17) / 100),
+        b3: nul((j % 9) / 200),
+        b4: i % 6 === 1 ? null : (j % 4) / 1000,
+        bestOf,
+        at: `2025-02-01T00:00:${String(i % 60).padStart(2, '0')}.${String(i).padStart(3, '0')}Z`,
       });
     }
   })();
@@ -173,7 +205,11 @@ describe('[12.5.5] the run list orders by stored lifts', () => {
     const old = tempDir('luckyfive-lift-old-');
     try {
       const db = openDatabase(join(old.dir, 'catalog.sqlite'));
-      migrate(db, CATALOG_MIGRATIONS.filter((m) => m.version <= 10), 'catalog');
+      migrate(
+        db,
+        CATALOG_MIGRATIONS.filter((m) => m.version <= 10),
+        'catalog',
+      );
       insertMixedRows(db, 60);
       db.close();
       const migrated = openCatalog(old.dir);
@@ -184,7 +220,9 @@ describe('[12.5.5] the run list orders by stored lifts', () => {
           for (const m of LIFT_METRICS) expect(a[`lift_${m}` as keyof RunRow], `${id} ${m}`).toBe(b[`lift_${m}` as keyof RunRow]);
         }
         expect(listRuns(migrated.db, { order_by: 'best_2plus', desc: true }).map((r) => r.run_id)).toEqual(
-          listRuns(c.db, { order_by: 'best_2plus', desc: true }).filter((r) => r.run_id < 'mix-0060').map((r) => r.run_id),
+          listRuns(c.db, { order_by: 'best_2plus', desc: true })
+            .filter((r) => r.run_id < 'mix-0060')
+            .map((r) => r.run_id),
         );
       } finally {
         migrated.close();

@@ -57,7 +57,12 @@ describe('luckyfive recipes', () => {
     const ok = await run(['recipes', 'validate', write('ok.json', { version: '2', name: 'ok', strategy: 'random', tickets: 3 })]);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/ok\.json: valid \(random, 3 tickets of 5 numbers, 500 draws of history\); recipe_hash [0-9a-f]{64}/);
-    const legacy = await run(['recipes', 'validate', write('flat.json', { alpha: 0.3, beta: 0.25, gamma: 0.25, delta: 0.2, sim_prev_max: 500, sim_preds: 20 }), '--json']);
+    const legacy = await run([
+      'recipes',
+      'validate',
+      write('flat.json', { alpha: 0.3, beta: 0.25, gamma: 0.25, delta: 0.2, sim_prev_max: 500, sim_preds: 20 }),
+      '--json',
+    ]);
     expect(legacy.code).toBe(0);
     expect(legacy.json()).toMatchObject({ valid: true, format: 'legacy-flat', recipe: { strategy: 'advanced', tickets: 20, history: 500 } });
   });
@@ -77,7 +82,14 @@ describe('luckyfive recipes', () => {
   });
 
   it('validate: exit 2 with one path: problem line per issue and no stack trace', async () => {
-    const f = write('bad.json', { version: '2', name: 'bad', strategy: 'advanced', numbers_per_ticket: 16, colour: 'red', params: { alpha: 0, beta: 0, gamma: 0, population_size: 5 } });
+    const f = write('bad.json', {
+      version: '2',
+      name: 'bad',
+      strategy: 'advanced',
+      numbers_per_ticket: 16,
+      colour: 'red',
+      params: { alpha: 0, beta: 0, gamma: 0, population_size: 5 },
+    });
     const r = await run(['recipes', 'validate', f]);
     expect(r.code).toBe(2);
     const lines = r.stderr.trim().split('\n');

@@ -113,7 +113,21 @@ describe('runs import and verify recompute the figures', () => {
       const row = (await cli(['runs', 'list', '--json'], { dataDir: target.dir })).json().runs[0];
       const was = (await cli(['runs', 'list', '--json'], { dataDir: home.dir })).json().runs.find((x: { run_id: string }) => x.run_id === original.run_id);
       expect(row.p_value).not.toBeNull();
-      for (const k of ['p_value', 'mean_hits', 'rate_2', 'best_2plus', 'contests_done', 'tickets', 'cost_cents', 'prize_cents', 'net_cents', 'roi_pct', 'max_drawdown_cents', 'win_rate', 'status']) {
+      for (const k of [
+        'p_value',
+        'mean_hits',
+        'rate_2',
+        'best_2plus',
+        'contests_done',
+        'tickets',
+        'cost_cents',
+        'prize_cents',
+        'net_cents',
+        'roi_pct',
+        'max_drawdown_cents',
+        'win_rate',
+        'status',
+      ]) {
         expect(row[k], k).toEqual(was[k]);
       }
     } finally {

@@ -29,7 +29,9 @@ function sabotagingPool(dir: string): PredictPool {
         planted = true;
         const file = readdirSync(join(dir, 'runs')).find((f) => f.endsWith('.sqlite'))!;
         const db = new Database(join(dir, 'runs', file));
-        db.exec("CREATE TRIGGER sabotage AFTER INSERT ON contests BEGIN INSERT INTO tickets (contest, ticket, numbers, hits, score) VALUES (NEW.contest, 0, '1 2 3 4 5', 0, 0); END");
+        db.exec(
+          "CREATE TRIGGER sabotage AFTER INSERT ON contests BEGIN INSERT INTO tickets (contest, ticket, numbers, hits, score) VALUES (NEW.contest, 0, '1 2 3 4 5', 0, 0); END",
+        );
         db.close();
       }
       return Promise.resolve(runPredictTask(task));
@@ -52,7 +54,11 @@ describe('[12.6.8-run-error] a failed run stores the documented message', () => 
     const r = await s.post('/api/v1/simulations', s.keys.analyst, { recipe: TINY, from: 4060, to: 4065, name: 'sabotaged' });
     expect(r.statusCode, r.body).toBe(500);
     expect(r.body).not.toMatch(RAW);
-    const row = s.catalog.db.prepare("SELECT run_id, status, error FROM runs WHERE name = 'sabotaged'").get() as { run_id: string; status: string; error: string };
+    const row = s.catalog.db.prepare("SELECT run_id, status, error FROM runs WHERE name = 'sabotaged'").get() as {
+      run_id: string;
+      status: string;
+      error: string;
+    };
     expect(row.status).toBe('failed');
     expect(row.error).toBe('internal error (the details are in the server log)');
 

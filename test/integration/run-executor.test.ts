@@ -35,7 +35,10 @@ const recipe = (name: string, history: number, alpha: number): Recipe =>
 
 const fileRows = (file: string) => {
   const db = new Database(file, { readonly: true });
-  const out = { contests: db.prepare('SELECT * FROM contests ORDER BY contest').all(), tickets: db.prepare('SELECT * FROM tickets ORDER BY contest, ticket').all() };
+  const out = {
+    contests: db.prepare('SELECT * FROM contests ORDER BY contest').all(),
+    tickets: db.prepare('SELECT * FROM tickets ORDER BY contest, ticket').all(),
+  };
   db.close();
   return out;
 };
@@ -80,9 +83,16 @@ describe('executeRuns', () => {
     const env = { catalog, pool, now: () => new Date() };
     const recipes = [recipe('e', 30, 0.2), recipe('f', 30, 0.6)];
     const range = { from: 4191, to: 4200 };
-    const shared = await executeRuns(env, recipes.map((r) => prepareRun(env, { recipe: r, range })));
+    const shared = await executeRuns(
+      env,
+      recipes.map((r) => prepareRun(env, { recipe: r, range })),
+    );
     const before = pool.tasks.length;
-    const apart = await executeRuns(env, recipes.map((r) => prepareRun(env, { recipe: r, range })), { share_stats: false });
+    const apart = await executeRuns(
+      env,
+      recipes.map((r) => prepareRun(env, { recipe: r, range })),
+      { share_stats: false },
+    );
     expect(pool.tasks.slice(before).every((t) => t.recipes.length === 1 && t.share_stats === false)).toBe(true);
     shared.forEach((o, i) => expect(fileRows(apart[i]!.report.file)).toEqual(fileRows(o.report.file)));
   });
@@ -107,6 +117,9 @@ describe('executeRuns', () => {
     const withBoom = pool.tasks.filter((t) => t.recipes.some((j) => j.includes('"name":"boom"')));
     expect(withBoom.length).toBeLessThan(pool.tasks.length);
     // simulate still reports a failed run as an error
-    await expect(simulate(env, { recipe: recipe('boom', 30, 0.5), range })).rejects.toMatchObject({ code: 'E_INTERNAL', cause: expect.objectContaining({ message: 'injected failure' }) });
+    await expect(simulate(env, { recipe: recipe('boom', 30, 0.5), range })).rejects.toMatchObject({
+      code: 'E_INTERNAL',
+      cause: expect.objectContaining({ message: 'injected failure' }),
+    });
   });
 });

@@ -18,16 +18,33 @@ beforeAll(() => {
   ({ dir, cleanup } = tempDir());
   seedDraws(dir, makeDraws(4001, 4400));
   slow = join(dir, 'slow.json');
-  writeFileSync(slow, JSON.stringify({ version: '2', name: 'slow', strategy: 'advanced', tickets: 10, numbers_per_ticket: 5, history: 50, seed: 3, params: { cands_mult: 10, hill_iter: 60 } }));
+  writeFileSync(
+    slow,
+    JSON.stringify({
+      version: '2',
+      name: 'slow',
+      strategy: 'advanced',
+      tickets: 10,
+      numbers_per_ticket: 5,
+      history: 50,
+      seed: 3,
+      params: { cands_mult: 10, hill_iter: 60 },
+    }),
+  );
 });
 afterAll(() => cleanup());
 
 const run = (args: string[]) => cli(args, { dataDir: dir });
 const catalogDb = () => new Database(join(dir, 'catalog.sqlite'));
-const statusOf = async (id: string) => ((await run(['runs', 'list', '--json', '--limit', '0'])).json().runs as Array<{ run_id: string; status: string }>).find((r) => r.run_id === id)?.status;
+const statusOf = async (id: string) =>
+  ((await run(['runs', 'list', '--json', '--limit', '0'])).json().runs as Array<{ run_id: string; status: string }>).find((r) => r.run_id === id)?.status;
 
 /** Starts a simulate in-process; `onContest(n, runId)` is told of every contest written. */
-function startSimulate(args: string[], onContest: (n: number, runId: string) => void, signal?: AbortSignal): Promise<{ code: number; out: string; err: string }> {
+function startSimulate(
+  args: string[],
+  onContest: (n: number, runId: string) => void,
+  signal?: AbortSignal,
+): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
   let runId = '';
@@ -54,10 +71,14 @@ function startSimulate(args: string[], onContest: (n: number, runId: string) => 
 async function cancelledRun(): Promise<string> {
   const controller = new AbortController();
   let id = '';
-  const r = await startSimulate(['--recipe', slow, '--from', '4301', '--to', '4360'], (n, runId) => {
-    id = runId;
-    if (n === 10) controller.abort();
-  }, controller.signal);
+  const r = await startSimulate(
+    ['--recipe', slow, '--from', '4301', '--to', '4360'],
+    (n, runId) => {
+      id = runId;
+      if (n === 10) controller.abort();
+    },
+    controller.signal,
+  );
   expect(r.code).toBe(130);
   return id;
 }
@@ -82,7 +103,10 @@ describe('a run is owned by one process', () => {
 
   it('[12.3.1] two resumes of the same interrupted run at once: one finishes it, the other exits 5', async () => {
     const id = await cancelledRun();
-    const [x, y] = await Promise.all([run(['simulate', '--resume', id, '--threads', '1', '--json']), run(['simulate', '--resume', id, '--threads', '1', '--json'])]);
+    const [x, y] = await Promise.all([
+      run(['simulate', '--resume', id, '--threads', '1', '--json']),
+      run(['simulate', '--resume', id, '--threads', '1', '--json']),
+    ]);
     expect([x.code, y.code].sort()).toEqual([0, 5]);
     const loser = x.code === 5 ? x : y;
     expect(loser.stderr).toMatch(/is being run by process/);
@@ -119,10 +143,14 @@ describe('a run whose process died', () => {
   let killed = '';
 
   beforeAll(async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/helpers/run-cli.ts'), 'simulate', '--recipe', slow, '--from', '4101', '--to', '4400', '--threads', '1', '--ndjson'], {
-      env: { ...process.env, LUCKYFIVE_DATA_DIR: dir, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'test/helpers/run-cli.ts'), 'simulate', '--recipe', slow, '--from', '4101', '--to', '4400', '--threads', '1', '--ndjson'],
+      {
+        env: { ...process.env, LUCKYFIVE_DATA_DIR: dir, NO_COLOR: '1' },
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    );
     let contests = 0;
     child.stdout.on('data', (b: Buffer) => {
       for (const line of b.toString().split('\n')) {

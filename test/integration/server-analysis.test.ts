@@ -67,7 +67,16 @@ describe('analysis routes', () => {
   });
 
   it('[12.6.5] integer query parameters are decimal digits only on /leaderboard and /sweeps; a filter type error is 400', async () => {
-    for (const url of ['/api/v1/leaderboard?limit=0x10', '/api/v1/leaderboard?limit=%201e1%20', '/api/v1/leaderboard?limit=1e1', '/api/v1/leaderboard?limit=%2B5', '/api/v1/sweeps?limit=0x10', '/api/v1/sweeps?limit=%201e1%20', `/api/v1/sweeps/${sweepId}?top=0x2`, `/api/v1/sweeps/${sweepId}?top=2.0`]) {
+    for (const url of [
+      '/api/v1/leaderboard?limit=0x10',
+      '/api/v1/leaderboard?limit=%201e1%20',
+      '/api/v1/leaderboard?limit=1e1',
+      '/api/v1/leaderboard?limit=%2B5',
+      '/api/v1/sweeps?limit=0x10',
+      '/api/v1/sweeps?limit=%201e1%20',
+      `/api/v1/sweeps/${sweepId}?top=0x2`,
+      `/api/v1/sweeps/${sweepId}?top=2.0`,
+    ]) {
       const r = await s.get(url, s.keys.viewer);
       expect(r.statusCode, url).toBe(400);
       expect(r.json().error.code, url).toBe('E_INPUT_INVALID');
@@ -81,7 +90,9 @@ describe('analysis routes', () => {
 
   it("GET /sweeps/{id} without ?by= ranks by the sweep's own metric, as `sweep show` does (runs last: it adds runs)", async () => {
     const recipe = join(s.dir, 'tiny.json');
-    const r = await cli(['sweep', '--recipe', recipe, '--param', 'seed=7,8', '--last', '6', '--by', 'best_2plus', '--threads', '1', '--json'], { dataDir: s.dir });
+    const r = await cli(['sweep', '--recipe', recipe, '--param', 'seed=7,8', '--last', '6', '--by', 'best_2plus', '--threads', '1', '--json'], {
+      dataDir: s.dir,
+    });
     expect(r.code, r.stderr).toBe(0);
     const doc = (await s.get(`/api/v1/sweeps/${r.json().sweep_id}`, s.keys.viewer)).json();
     expect(doc.metric).toBe('best_2plus');

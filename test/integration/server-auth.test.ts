@@ -85,7 +85,12 @@ describe('server auth: API keys', () => {
 
   it('admin routes create, list and revoke keys; the key is shown only at creation', async () => {
     const auth = { authorization: `Bearer ${s.keys.admin}` };
-    const created = await s.app.inject({ method: 'POST', url: '/api/v1/auth/keys', headers: auth, payload: { name: 'ci reader', role: 'viewer', expires_in: '90d' } });
+    const created = await s.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/keys',
+      headers: auth,
+      payload: { name: 'ci reader', role: 'viewer', expires_in: '90d' },
+    });
     expect(created.statusCode).toBe(201);
     const body = created.json();
     expect(body.key).toMatch(/^lf_[A-Za-z0-9_-]{43}$/);
@@ -100,7 +105,16 @@ describe('server auth: API keys', () => {
     expect(bad.json().error.details.join('\n')).toMatch(/body\.name: .*\n?.*body\.role/s);
     const missing = await s.app.inject({ method: 'DELETE', url: '/api/v1/auth/keys/999999', headers: auth });
     expect(missing.statusCode).toBe(404);
-    expect((await s.app.inject({ method: 'POST', url: '/api/v1/auth/keys', headers: { authorization: `Bearer ${s.keys.analyst}` }, payload: { name: 'x', role: 'admin' } })).statusCode).toBe(403);
+    expect(
+      (
+        await s.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/keys',
+          headers: { authorization: `Bearer ${s.keys.analyst}` },
+          payload: { name: 'x', role: 'admin' },
+        })
+      ).statusCode,
+    ).toBe(403);
   });
 
   it('stores keys only as HMAC: the raw key never appears in the database files', () => {

@@ -17,8 +17,28 @@ beforeAll(async () => {
       cost_cents, prize_cents, net_cents, roi_pct)
      VALUES (?, ?, 'ab', '{}', 'random', 1, 5, 10, 'e', 4101, 4200, 'completed', 100, 100, 1000, ?, ?, ?, ?, 250000, ?, ?, ?)`,
   );
-  ins.run('roi-run-000001', 'lucky', 'runs/roi-run-000001.sqlite', '2025-01-01T00:00:00Z', 0.34, 0.21, 80_000, 80_000 - 250_000, ((80_000 - 250_000) / 250_000) * 100);
-  ins.run('roi-run-000002', 'plain', 'runs/roi-run-000002.sqlite', '2025-01-02T00:00:00Z', 0.3, 0.7, 60_000, 60_000 - 250_000, ((60_000 - 250_000) / 250_000) * 100);
+  ins.run(
+    'roi-run-000001',
+    'lucky',
+    'runs/roi-run-000001.sqlite',
+    '2025-01-01T00:00:00Z',
+    0.34,
+    0.21,
+    80_000,
+    80_000 - 250_000,
+    ((80_000 - 250_000) / 250_000) * 100,
+  );
+  ins.run(
+    'roi-run-000002',
+    'plain',
+    'runs/roi-run-000002.sqlite',
+    '2025-01-02T00:00:00Z',
+    0.3,
+    0.7,
+    60_000,
+    60_000 - 250_000,
+    ((60_000 - 250_000) / 250_000) * 100,
+  );
   // the lifts the dashboard's best run is chosen by, as the index row builder stores them
   refreshRunLifts(s.catalog.db);
 });
@@ -34,7 +54,10 @@ describe('ledger', () => {
   it('records a deposit (201) with the CLI entry shape; viewers may not write', async () => {
     const r = await s.post('/api/v1/ledger', s.keys.analyst, { type: 'deposit', amount_cents: 50_000, date: '2020-01-01', note: 'start' });
     expect(r.statusCode, r.body).toBe(201);
-    expect(r.json()).toMatchObject({ status: 'recorded', entry: { id: 1, type: 'deposit', amount_cents: 50_000, entry_date: '2020-01-01', note: 'start', reversed_by: null } });
+    expect(r.json()).toMatchObject({
+      status: 'recorded',
+      entry: { id: 1, type: 'deposit', amount_cents: 50_000, entry_date: '2020-01-01', note: 'start', reversed_by: null },
+    });
     const listed = (await cli(['ledger', 'list', '--json'], { dataDir: s.dir })).json().entries[0];
     expect(r.json().entry).toEqual(listed);
     expect((await s.post('/api/v1/ledger', s.keys.viewer, { type: 'deposit', amount_cents: 1 })).statusCode).toBe(403);
@@ -91,7 +114,12 @@ describe('ledger', () => {
     expect(budget.statusCode, budget.body).toBe(201);
     const bet = await s.post('/api/v1/ledger', s.keys.analyst, { type: 'bet', contest: 4100, ticket_numbers: TICKETS, run_id: 'roi-run-000001' });
     expect(bet.statusCode, bet.body).toBe(201);
-    expect(bet.json()).toMatchObject({ cost_source: 'auto', base_price_cents: price, run_known: true, entry: { amount_cents: -2 * price, tickets: 2, entry_date: '2020-04-09', ticket_numbers: TICKETS, recipe_hash: 'ab' } });
+    expect(bet.json()).toMatchObject({
+      cost_source: 'auto',
+      base_price_cents: price,
+      run_known: true,
+      entry: { amount_cents: -2 * price, tickets: 2, entry_date: '2020-04-09', ticket_numbers: TICKETS, recipe_hash: 'ab' },
+    });
     const before = entries();
     const over = await s.post('/api/v1/ledger', s.keys.analyst, { type: 'bet', contest: 4101, tickets: 2 });
     expect(over.statusCode).toBe(409);
@@ -161,7 +189,9 @@ describe('budgets, prices, finance', () => {
     expect((await s.post('/api/v1/budgets', s.keys.viewer, { name: 'v', amount_cents: 1, from: '2020-01-01' })).statusCode).toBe(403);
     const page1 = (await s.get('/api/v1/budgets?limit=1', s.keys.viewer)).json();
     const page2 = (await s.get(`/api/v1/budgets?limit=1&cursor=${page1.next_cursor}`, s.keys.viewer)).json();
-    expect([...page1.items, ...page2.items]).toEqual((await cli(['budget', 'list', '--json'], { dataDir: s.dir })).json().budgets.map((b: object) => ({ ...b, status: expect.any(String) })));
+    expect([...page1.items, ...page2.items]).toEqual(
+      (await cli(['budget', 'list', '--json'], { dataDir: s.dir })).json().budgets.map((b: object) => ({ ...b, status: expect.any(String) })),
+    );
     expect(page2.next_cursor).toBeNull();
     expect((await s.get('/api/v1/budgets/nope', s.keys.viewer)).statusCode).toBe(404);
   });
@@ -200,11 +230,25 @@ describe('GET /dashboard', () => {
     const r = await s.get('/api/v1/dashboard', s.keys.viewer);
     expect(r.statusCode, r.body).toBe(200);
     const d = r.json();
-    expect(d.draws).toEqual({ count: 200, first_contest: 4001, last_contest: 4200, last_date: makeDraws(4001, 4200).at(-1)!.date, synthetic: true, synthetic_count: 200 });
+    expect(d.draws).toEqual({
+      count: 200,
+      first_contest: 4001,
+      last_contest: 4200,
+      last_date: makeDraws(4001, 4200).at(-1)!.date,
+      synthetic: true,
+      synthetic_count: 200,
+    });
     expect(d.runs.count).toBe(2);
     expect(d.runs.by_status).toEqual({ pending: 0, running: 0, completed: 2, failed: 0, cancelled: 0, interrupted: 0 });
     expect(d.runs.latest.map((x: { run_id: string }) => x.run_id)).toEqual(['roi-run-000002', 'roi-run-000001']);
-    expect(d.runs.best).toMatchObject({ run_id: 'roi-run-000001', mean_hits: 0.34, expected_mean_hits: 0.3125, p_value: 0.21, completed_runs: 2, sentence: null });
+    expect(d.runs.best).toMatchObject({
+      run_id: 'roi-run-000001',
+      mean_hits: 0.34,
+      expected_mean_hits: 0.3125,
+      p_value: 0.21,
+      completed_runs: 2,
+      sentence: null,
+    });
     expect(d.runs.best.p_value_best_of).toBeCloseTo(1 - 0.79 ** 2, 12);
     expect(d.runs.best.caveat).toMatch(/noise unless/);
     const balance = (await s.get('/api/v1/ledger/balance', s.keys.viewer)).json().balance_cents;

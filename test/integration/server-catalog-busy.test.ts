@@ -66,7 +66,12 @@ describe('[12.1.4-writes] queue writes never wait for the catalog lock', () => {
 
   it('[12.1.4-writes] a job that finishes while the lock is held records its outcome once the lock is released, without blocking /health', async () => {
     const job_id = 'job-busy-000001';
-    insertJob(s.catalog.db, { job_id, kind: 'simulate', request_json: JSON.stringify({ preset: null, recipe_name: null, recipe: TINY, from: 4120, to: 4130, name: 'busy', threads: 1 }), created_at: new Date().toISOString() });
+    insertJob(s.catalog.db, {
+      job_id,
+      kind: 'simulate',
+      request_json: JSON.stringify({ preset: null, recipe_name: null, recipe: TINY, from: 4120, to: 4130, name: 'busy', threads: 1 }),
+      created_at: new Date().toISOString(),
+    });
     let locker: Database.Database | undefined;
     let sampling: Promise<{ latencies: number[] }> | undefined;
     // The lock is taken the moment the run has ended, just before the runner records the job's

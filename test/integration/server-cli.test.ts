@@ -87,7 +87,10 @@ describe('cli: auth key and auth token', () => {
   });
 
   it('mints a verifiable HS256 token; without a secret it is E_INPUT_INVALID', async () => {
-    const r = await cli(['auth', 'token', '--role', 'analyst', '--ttl', '1h', '--sub', 'alice', '--json'], { dataDir: dir, env: { LUCKYFIVE_JWT_SECRET: JWT_SECRET } });
+    const r = await cli(['auth', 'token', '--role', 'analyst', '--ttl', '1h', '--sub', 'alice', '--json'], {
+      dataDir: dir,
+      env: { LUCKYFIVE_JWT_SECRET: JWT_SECRET },
+    });
     expect(r.code).toBe(0);
     const { token } = r.json();
     const claims = await verifyJwt(Buffer.from(JWT_SECRET), token, Math.floor(Date.now() / 1000));
@@ -116,7 +119,10 @@ describe('cli: serve', () => {
       await expect(fetch(`${url}/api/v1/health`)).rejects.toThrow();
       const { stdout, stderr } = server.output();
       expect(stderr).toMatch(/stopped/);
-      const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      const lines = stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
       const line = lines.find((l) => l.route === '/api/v1/draws' && l.status === 200);
       expect(line).toMatchObject({ method: 'GET', principal: expect.stringMatching(/^key:\d+$/), duration_ms: expect.any(Number) });
       expect(line!.request_id).toEqual(expect.any(String));
@@ -144,7 +150,11 @@ describe('cli: serve', () => {
       const report = (await imported.json()) as Record<string, unknown>;
       expect({ ...report, file: null }).toEqual({ ...viaCli, file: null });
       const recipe = { version: '2', name: 'tiny', strategy: 'random', tickets: 3, history: 30 };
-      const queued = await fetch(`${url}/api/v1/simulations`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ recipe, last: 40 }) });
+      const queued = await fetch(`${url}/api/v1/simulations`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ recipe, last: 40 }),
+      });
       expect(queued.status).toBe(202);
       const { job_id } = (await queued.json()) as { job_id: string };
       let job: { status: string; contests_done: number | null } = { status: 'pending', contests_done: null };
@@ -186,10 +196,29 @@ describe('cli: serve', () => {
     try {
       const cert = join(dir, 'cert.pem');
       const keyFile = join(dir, 'key.pem');
-      execFileSync('openssl', [
-        'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyFile, '-out', cert,
-        '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
-      ], { stdio: 'ignore' });
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:prime256v1',
+          '-nodes',
+          '-keyout',
+          keyFile,
+          '-out',
+          cert,
+          '-days',
+          '1',
+          '-subj',
+          '/CN=127.0.0.1',
+          '-addext',
+          'subjectAltName=IP:127.0.0.1',
+        ],
+        { stdio: 'ignore' },
+      );
       const server = startServe(['--tls-cert', cert, '--tls-key', keyFile], dir);
       const url = await server.listening;
       expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);

@@ -36,7 +36,13 @@ describe('[12.1.1-abort] a disconnected compare stops using the pool', () => {
     await s.app.listen({ host: '127.0.0.1', port: 0 });
     const { port } = s.app.server.address() as AddressInfo;
     const q = runIds.map((id) => `run_id=${id}`).join('&');
-    const req = httpRequest({ host: '127.0.0.1', port, method: 'GET', path: `/api/v1/compare?${q}&metrics=mean_hits`, headers: { authorization: `Bearer ${s.keys.viewer}` } });
+    const req = httpRequest({
+      host: '127.0.0.1',
+      port,
+      method: 'GET',
+      path: `/api/v1/compare?${q}&metrics=mean_hits`,
+      headers: { authorization: `Bearer ${s.keys.viewer}` },
+    });
     let answered = false;
     req.on('response', () => void (answered = true));
     req.on('error', () => undefined);

@@ -21,7 +21,9 @@ beforeAll(async () => {
   const recipe = join(s.dir, 'one.json');
   writeFileSync(recipe, JSON.stringify({ version: '2', name: 'one', strategy: 'random', tickets: 1, history: 5 }));
   for (const seed of [1, 2, 3, 4]) {
-    const r = await cli(['simulate', '--recipe', recipe, '--from', '11', '--to', '2010', '--seed', String(seed), '--threads', '1', '--json'], { dataDir: s.dir });
+    const r = await cli(['simulate', '--recipe', recipe, '--from', '11', '--to', '2010', '--seed', String(seed), '--threads', '1', '--json'], {
+      dataDir: s.dir,
+    });
     expect(r.code, r.stderr).toBe(0);
     runIds.push(r.json().run_id);
   }
@@ -32,7 +34,7 @@ afterAll(async () => {
 });
 
 describe('[12.1.1] compare off the event loop, with a work cap', () => {
-  it('[12.1.1] /health answers within 100 ms (90th percentile) while /compare tests 6 pairs over 2,000 contests, and the answer equals the CLI\'s', async () => {
+  it("[12.1.1] /health answers within 100 ms (90th percentile) while /compare tests 6 pairs over 2,000 contests, and the answer equals the CLI's", async () => {
     const q = runIds.map((id) => `run_id=${id}`).join('&');
     const { result: r, latencies } = await sampleHealthWhile(s, () => s.get(`/api/v1/compare?${q}&metrics=mean_hits`, s.keys.viewer));
     expect(r.statusCode, r.body).toBe(200);
@@ -46,7 +48,10 @@ describe('[12.1.1] compare off the event loop, with a work cap', () => {
   it('[12.1.1] a comparison over the work cap is refused with 400 before any run file is read; the CLI has no cap', async () => {
     // 6 pairs x 2,000 shared contests x 10,000 permutations = 120 million sign flips
     expect(() => compareRuns(s.catalog, runIds, { metrics: [...METRIC_NAMES], maxWork: 100_000_000 })).toThrow(
-      expect.objectContaining({ code: 'E_INPUT_INVALID', details: [expect.stringMatching(/6 pairs x shared contests x 10,000 permutations = 120,000,000 sign flips; the limit is 100,000,000/)] }),
+      expect.objectContaining({
+        code: 'E_INPUT_INVALID',
+        details: [expect.stringMatching(/6 pairs x shared contests x 10,000 permutations = 120,000,000 sign flips; the limit is 100,000,000/)],
+      }),
     );
     expect(compareRuns(s.catalog, runIds.slice(0, 2), { metrics: ['mean_hits'], maxWork: 100_000_000 }).pairs).toHaveLength(1);
     const many = Array.from({ length: 51 }, (_, i) => `run_id=run-20260101-000000-${String(i).padStart(6, '0')}`).join('&');

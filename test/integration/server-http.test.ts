@@ -41,7 +41,11 @@ describe('server http: headers, CORS, compression, ETag, envelope', () => {
 
   it('CORS: preflight allowed for a listed origin, denied (no ACAO) for another; never a wildcard', async () => {
     const pre = (origin: string) =>
-      s.app.inject({ method: 'OPTIONS', url: '/api/v1/draws', headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' } });
+      s.app.inject({
+        method: 'OPTIONS',
+        url: '/api/v1/draws',
+        headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+      });
     const ok = await pre('https://app.example.com');
     expect(ok.statusCode).toBe(204);
     expect(ok.headers['access-control-allow-origin']).toBe('https://app.example.com');
@@ -109,7 +113,9 @@ describe('server http: headers, CORS, compression, ETag, envelope', () => {
     const gz = await s.get('/api/v1/draws?limit=50', s.keys.viewer, { 'accept-encoding': 'gzip' });
     const id = await s.get('/api/v1/draws?limit=50', s.keys.viewer);
     expect(gz.headers.etag).toBe(id.headers.etag);
-    expect((await s.get('/api/v1/draws?limit=50', s.keys.viewer, { 'if-none-match': `"x", ${gz.headers.etag as string}`, 'accept-encoding': 'gzip' })).statusCode).toBe(304);
+    expect(
+      (await s.get('/api/v1/draws?limit=50', s.keys.viewer, { 'if-none-match': `"x", ${gz.headers.etag as string}`, 'accept-encoding': 'gzip' })).statusCode,
+    ).toBe(304);
     expect((await s.get('/api/v1/draws/8', s.keys.viewer, { 'if-none-match': etag })).statusCode).toBe(200);
   });
 
@@ -123,7 +129,12 @@ describe('server http: headers, CORS, compression, ETag, envelope', () => {
 
   it('malformed JSON is 400, a wrong content type is 400, an oversized body is 413', async () => {
     const auth = { authorization: `Bearer ${s.keys.admin}` };
-    const bad = await s.app.inject({ method: 'POST', url: '/api/v1/auth/keys', headers: { ...auth, 'content-type': 'application/json' }, payload: '{"name": "x", ' });
+    const bad = await s.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/keys',
+      headers: { ...auth, 'content-type': 'application/json' },
+      payload: '{"name": "x", ',
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.code).toBe('E_INPUT_INVALID');
     const text = await s.app.inject({ method: 'POST', url: '/api/v1/auth/keys', headers: { ...auth, 'content-type': 'text/plain' }, payload: 'hello' });
@@ -163,13 +174,16 @@ describe('server http: graceful close', () => {
     let release: () => void = () => {};
     let started: () => void = () => {};
     const inHandler = new Promise<void>((r) => (started = r));
-    const s = await startTestServer({}, {
-      importFile: async () => {
-        started();
-        await new Promise<void>((r) => (release = r));
-        return { ok: true };
+    const s = await startTestServer(
+      {},
+      {
+        importFile: async () => {
+          started();
+          await new Promise<void>((r) => (release = r));
+          return { ok: true };
+        },
       },
-    });
+    );
     try {
       const url = await s.app.listen({ host: '127.0.0.1', port: 0 });
       const boundary = 'b0undary';

@@ -35,7 +35,8 @@ afterAll(async () => {
 /** The upload, its body built now (outside any health sampling): call it to send. */
 const prepareUpload = (name: string, content: Uint8Array | string) => {
   const body = multipart(name, content);
-  return () => s.app.inject({ method: 'POST', url: '/api/v1/imports', headers: { authorization: `Bearer ${s.keys.analyst}`, ...body.headers }, payload: body.payload });
+  return () =>
+    s.app.inject({ method: 'POST', url: '/api/v1/imports', headers: { authorization: `Bearer ${s.keys.analyst}`, ...body.headers }, payload: body.payload });
 };
 const upload = (name: string, content: Uint8Array | string) => prepareUpload(name, content)();
 
@@ -63,13 +64,17 @@ describe('[12.1.2] uploads never hold the event loop', () => {
     expect(r.json().error.message).toBe('the file is larger than the upload limit of 20 MiB');
   });
 
-  it.runIf(haveShared())('[12.1.2] the operator\'s workbook: imported on the pool, 6,882 draws written; /health within 100 ms (90th percentile) meanwhile', async () => {
-    const { result: r, latencies } = await sampleHealthWhile(s, prepareUpload('Quina.xlsx', readFileSync(QUINA_XLSX)));
-    expect(r.statusCode, r.body).toBe(201);
-    expect(r.json()).toMatchObject({ inserted: 6882, format: 'xlsx', rejected: [], date_inversions: [] });
-    expect(quantile(latencies, 0.9), `health latencies (ms): ${latencies.map((l) => l.toFixed(0)).join(' ')}`).toBeLessThan(100);
-    s.catalog.db.prepare('DELETE FROM draws').run();
-  }, 60_000);
+  it.runIf(haveShared())(
+    "[12.1.2] the operator's workbook: imported on the pool, 6,882 draws written; /health within 100 ms (90th percentile) meanwhile",
+    async () => {
+      const { result: r, latencies } = await sampleHealthWhile(s, prepareUpload('Quina.xlsx', readFileSync(QUINA_XLSX)));
+      expect(r.statusCode, r.body).toBe(201);
+      expect(r.json()).toMatchObject({ inserted: 6882, format: 'xlsx', rejected: [], date_inversions: [] });
+      expect(quantile(latencies, 0.9), `health latencies (ms): ${latencies.map((l) => l.toFixed(0)).join(' ')}`).toBeLessThan(100);
+      s.catalog.db.prepare('DELETE FROM draws').run();
+    },
+    60_000,
+  );
 
   it('[12.1.2] a good upload still lands (imported on the pool, seen by the server at once)', async () => {
     s.catalog.db.prepare('DELETE FROM draws').run();

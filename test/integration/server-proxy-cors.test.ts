@@ -10,7 +10,11 @@ describe('CORS and proxies', () => {
       const r = await s.app.inject({
         method: 'OPTIONS',
         url: '/api/v1/ledger',
-        headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'idempotency-key, content-type' },
+        headers: {
+          origin: 'https://app.example.com',
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'idempotency-key, content-type',
+        },
       });
       expect(r.statusCode).toBe(204);
       expect(String(r.headers['access-control-allow-headers']).toLowerCase().split(/, */)).toContain('idempotency-key');

@@ -12,7 +12,12 @@ beforeAll(async () => {
 afterAll(async () => s.close());
 
 const send = (method: 'PUT' | 'DELETE', url: string, key: string, body?: unknown) =>
-  s.app.inject({ method, url, headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { payload: JSON.stringify(body) } : {}) });
+  s.app.inject({
+    method,
+    url,
+    headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    ...(body ? { payload: JSON.stringify(body) } : {}),
+  });
 
 describe('saved recipes', () => {
   it('an analyst saves a recipe, normalized and hashed like the CLI does', async () => {
@@ -33,7 +38,9 @@ describe('saved recipes', () => {
     const bad = await s.post('/api/v1/recipes', s.keys.analyst, { name: 'bad', recipe: { ...RANDOM, tickets: 0, history: 'x' } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.code).toBe('E_RECIPE_INVALID');
-    expect(bad.json().error.details).toEqual(expect.arrayContaining([expect.stringMatching(/^body\.recipe\.tickets: /), expect.stringMatching(/^body\.recipe\.history: /)]));
+    expect(bad.json().error.details).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^body\.recipe\.tickets: /), expect.stringMatching(/^body\.recipe\.history: /)]),
+    );
     expect((await s.post('/api/v1/recipes', s.keys.viewer, { name: 'v', recipe: RANDOM })).statusCode).toBe(403);
     expect((await s.get('/api/v1/recipes/nothere', s.keys.viewer)).statusCode).toBe(404);
     expect((await s.get('/api/v1/recipes/..%2F..%2Fetc', s.keys.viewer)).statusCode).toBe(400);
@@ -80,7 +87,11 @@ describe('validation and presets', () => {
     const ok = await s.post('/api/v1/recipes/validate', s.keys.viewer, { recipe: RANDOM });
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toMatchObject({ valid: true, errors: [], format: 'v2' });
-    const bad = (await s.post('/api/v1/recipes/validate', s.keys.viewer, { recipe: { version: '2', name: 'x', strategy: 'frequency', tickets: 2000, params: { pool: 3 } } })).json();
+    const bad = (
+      await s.post('/api/v1/recipes/validate', s.keys.viewer, {
+        recipe: { version: '2', name: 'x', strategy: 'frequency', tickets: 2000, params: { pool: 3 } },
+      })
+    ).json();
     expect(bad.valid).toBe(false);
     expect(bad.recipe).toBeNull();
     expect(bad.errors).toEqual(expect.arrayContaining([expect.stringMatching(/^tickets: /), expect.stringMatching(/^params\.pool: /)]));

@@ -137,13 +137,16 @@ describe('server routes: imports', () => {
   let s: TestServer;
   const calls: Array<{ size: number; name: string; opts: unknown }> = [];
   beforeAll(async () => {
-    s = await startTestServer({ upload_max_mb: 1, rate_limit_heavy: 1000 }, {
-      importFile: (bytes, name, opts) => {
-        calls.push({ size: bytes.length, name, opts });
-        if (name === 'broken.csv') throw new LuckyError('E_DATA_INVALID', 'unreadable file', ['row 2: bad date']);
-        return { file_name: name, inserted: 3, dry_run: opts.dryRun };
+    s = await startTestServer(
+      { upload_max_mb: 1, rate_limit_heavy: 1000 },
+      {
+        importFile: (bytes, name, opts) => {
+          calls.push({ size: bytes.length, name, opts });
+          if (name === 'broken.csv') throw new LuckyError('E_DATA_INVALID', 'unreadable file', ['row 2: bad date']);
+          return { file_name: name, inserted: 3, dry_run: opts.dryRun };
+        },
       },
-    });
+    );
     s.catalog.db
       .prepare(
         `INSERT INTO imports (file_name, sha256, format, parser_version, rows_read, inserted, unchanged, replaced, conflicts, rejected,
@@ -207,7 +210,12 @@ describe('server routes: imports', () => {
     try {
       const body = multipart('a.csv', 'x');
       expect((await plain.app.inject({ method: 'POST', url: '/api/v1/imports', headers: body.headers, payload: body.payload })).statusCode).toBe(401);
-      const r = await plain.app.inject({ method: 'POST', url: '/api/v1/imports', headers: { authorization: `Bearer ${plain.keys.analyst}`, ...body.headers }, payload: body.payload });
+      const r = await plain.app.inject({
+        method: 'POST',
+        url: '/api/v1/imports',
+        headers: { authorization: `Bearer ${plain.keys.analyst}`, ...body.headers },
+        payload: body.payload,
+      });
       expect(r.statusCode).toBe(501);
       expect(r.json().error.code).toBe('E_NOT_CONFIGURED');
     } finally {
@@ -235,7 +243,14 @@ describe('server routes: health, metrics, route table, OpenAPI', () => {
     const r = await s.get('/api/v1/health');
     expect(r.statusCode).toBe(200);
     const pkg = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string };
-    expect(r.json()).toMatchObject({ status: 'ok', version: pkg.version, uptime_seconds: 5, databases: { catalog: 'ok' }, disk: { status: 'ok' }, last_fault: null });
+    expect(r.json()).toMatchObject({
+      status: 'ok',
+      version: pkg.version,
+      uptime_seconds: 5,
+      databases: { catalog: 'ok' },
+      disk: { status: 'ok' },
+      last_fault: null,
+    });
   });
 
   it('metrics need a viewer and speak Prometheus text', async () => {
@@ -254,7 +269,8 @@ describe('server routes: health, metrics, route table, OpenAPI', () => {
     expect(text).toMatch(/^luckyfive_simulations\{status="running"\} 0$/m);
     expect(text).toMatch(/^luckyfive_job_queue_depth 7$/m);
     expect(text).toMatch(/^process_resident_memory_bytes \d+$/m);
-    for (const line of text.trimEnd().split('\n')) expect(line).toMatch(/^(# (HELP|TYPE) [a-z_:]+ .+|[a-z_:]+(\{[^}]*\})? [0-9.e+-]+|[a-z_:]+(\{[^}]*\})? (NaN|\+Inf))$/);
+    for (const line of text.trimEnd().split('\n'))
+      expect(line).toMatch(/^(# (HELP|TYPE) [a-z_:]+ .+|[a-z_:]+(\{[^}]*\})? [0-9.e+-]+|[a-z_:]+(\{[^}]*\})? (NaN|\+Inf))$/);
   });
 
   it('public_metrics opens /metrics to scrapers without a key', async () => {

@@ -27,8 +27,17 @@ beforeAll(async () => {
   const statuses = ['completed', 'completed', 'failed', 'cancelled', 'running'];
   for (let i = 0; i < FAKE; i++) {
     const id = `fake-${String(i).padStart(4, '0')}`;
-    ins.run(id, i % 2 ? `odd ${i}` : `even ${i}`, i % 3 === 0 ? `abc${i}` : `def${i}`, 4000 + i, 4010 + i, statuses[i % 5], `runs/${id}.sqlite`,
-      new Date(Date.UTC(2025, 0, 1) + (i % 7) * 86_400_000).toISOString(), i % 4 === 0 ? null : (i * 37) % 11 / 10);
+    ins.run(
+      id,
+      i % 2 ? `odd ${i}` : `even ${i}`,
+      i % 3 === 0 ? `abc${i}` : `def${i}`,
+      4000 + i,
+      4010 + i,
+      statuses[i % 5],
+      `runs/${id}.sqlite`,
+      new Date(Date.UTC(2025, 0, 1) + (i % 7) * 86_400_000).toISOString(),
+      i % 4 === 0 ? null : ((i * 37) % 11) / 10,
+    );
     // A `running` row is running only while its owner lives: this test process holds them.
     if (statuses[i % 5] === 'running') {
       s.catalog.db.prepare('UPDATE runs SET owner = ? WHERE run_id = ?').run(ownerTag(), id);

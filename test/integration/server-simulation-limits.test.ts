@@ -26,7 +26,11 @@ describe('[12.1.3] in-request simulations', () => {
     const huge = parseRecipe({ ...ADVANCED, params: { cands_mult: 1000, hill_iter: 10_000 } });
     expect(estimateSimulationCost(huge, 1)).toBe(5 * 1000 * 5 * 10_001 + 40 * 100 * 7);
     expect(estimateSimulationCost(parseRecipe(ADVANCED), 17)).toBeLessThanOrEqual(SYNC_MAX_COST);
-    const r = await s.post('/api/v1/simulations', s.keys.analyst, { recipe: { ...ADVANCED, params: { cands_mult: 1000, hill_iter: 10_000 } }, from: 4150, to: 4150 });
+    const r = await s.post('/api/v1/simulations', s.keys.analyst, {
+      recipe: { ...ADVANCED, params: { cands_mult: 1000, hill_iter: 10_000 } },
+      from: 4150,
+      to: 4150,
+    });
     expect(r.statusCode, r.body).toBe(202);
     expect(r.json().status).toBe('pending');
     const small = await s.post('/api/v1/simulations', s.keys.analyst, { recipe: ADVANCED, from: 4150, to: 4150 });
@@ -34,7 +38,9 @@ describe('[12.1.3] in-request simulations', () => {
   }, 60_000);
 
   it('[12.1.3] /health answers within 100 ms (90th percentile) while the costliest in-request simulation runs', async () => {
-    const { result: r, latencies } = await sampleHealthWhile(s, () => s.post('/api/v1/simulations', s.keys.analyst, { recipe: ADVANCED, from: 4121, to: 4137 }));
+    const { result: r, latencies } = await sampleHealthWhile(s, () =>
+      s.post('/api/v1/simulations', s.keys.analyst, { recipe: ADVANCED, from: 4121, to: 4137 }),
+    );
     expect(r.statusCode, r.body).toBe(200);
     expect(r.json().contests).toBe(17);
     expect(quantile(latencies, 0.9), `health latencies (ms): ${latencies.map((l) => l.toFixed(0)).join(' ')}`).toBeLessThan(100);
@@ -54,7 +60,8 @@ describe('[12.1.3] in-request simulations', () => {
     });
     req.on('error', () => undefined);
     req.end(body);
-    const runOf = () => s.catalog.db.prepare("SELECT status, contests_done FROM runs WHERE name = 'gone'").get() as { status: string; contests_done: number } | undefined;
+    const runOf = () =>
+      s.catalog.db.prepare("SELECT status, contests_done FROM runs WHERE name = 'gone'").get() as { status: string; contests_done: number } | undefined;
     // wait until the run exists and has started, then hang up
     for (let i = 0; i < 400 && !runOf(); i++) await new Promise((r) => setTimeout(r, 25));
     expect(runOf()).toBeDefined();

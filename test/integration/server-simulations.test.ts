@@ -15,7 +15,16 @@ import { type TestServer, startTestServer } from '../helpers/server.js';
 /** random, 3 tickets, 30 draws of history: milliseconds per contest. */
 const TINY = { version: '2', name: 'tiny', strategy: 'random', tickets: 3, numbers_per_ticket: 5, history: 30, seed: 11 };
 /** advanced: slow enough (~10 ms a contest) that a cancel or a shutdown lands mid-run. */
-const SLOW = { version: '2', name: 'slow', strategy: 'advanced', tickets: 10, numbers_per_ticket: 5, history: 50, seed: 3, params: { cands_mult: 10, hill_iter: 60 } };
+const SLOW = {
+  version: '2',
+  name: 'slow',
+  strategy: 'advanced',
+  tickets: 10,
+  numbers_per_ticket: 5,
+  history: 50,
+  seed: 3,
+  params: { cands_mult: 10, hill_iter: 60 },
+};
 
 let pool: PredictPool;
 let s: TestServer;
@@ -45,7 +54,15 @@ describe('POST /simulations', () => {
     const r = await s.post('/api/v1/simulations', s.keys.analyst, { recipe: TINY, from: 4101, to: 4115, name: 'http' });
     expect(r.statusCode, r.body).toBe(200);
     const report = r.json();
-    expect(report).toMatchObject({ status: 'completed', contests: 15, tickets: 45, first_contest: 4101, last_contest: 4115, name: 'http', synthetic_data: true });
+    expect(report).toMatchObject({
+      status: 'completed',
+      contests: 15,
+      tickets: 45,
+      first_contest: 4101,
+      last_contest: 4115,
+      name: 'http',
+      synthetic_data: true,
+    });
     expect(report.file).toBe(`runs/${report.run_id}.sqlite`);
     const { writeFileSync } = await import('node:fs');
     writeFileSync(`${s.dir}/tiny.json`, JSON.stringify(TINY));
@@ -196,7 +213,10 @@ describe('the engine, stopped before its first contest', () => {
     const stopped = new AbortController();
     stopped.abort();
     const env = { catalog: s.catalog, pool, now: () => new Date() };
-    const report = await simulate({ ...env, signal: stopped.signal }, { recipe: parseRecipe(TINY), range: { from: 4150, to: 4160 }, run_id: 'zero-run-000001' });
+    const report = await simulate(
+      { ...env, signal: stopped.signal },
+      { recipe: parseRecipe(TINY), range: { from: 4150, to: 4160 }, run_id: 'zero-run-000001' },
+    );
     expect(report).toMatchObject({ status: 'cancelled', contests: 0, tickets: 0 });
     expect(report.summary.baseline).toBeNull();
     expect(getRun(s.catalog.db, 'zero-run-000001')).toMatchObject({ status: 'cancelled', contests_done: 0 });

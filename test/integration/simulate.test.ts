@@ -19,7 +19,19 @@ beforeAll(() => {
   recipeFile = join(dir, 'quick.json');
   writeFileSync(recipeFile, JSON.stringify({ version: '2', name: 'quick', strategy: 'random', tickets: 6, numbers_per_ticket: 5, history: 50, seed: 7 }));
   slow = join(dir, 'slow.json');
-  writeFileSync(slow, JSON.stringify({ version: '2', name: 'slow', strategy: 'advanced', tickets: 10, numbers_per_ticket: 5, history: 50, seed: 3, params: { cands_mult: 10, hill_iter: 60 } }));
+  writeFileSync(
+    slow,
+    JSON.stringify({
+      version: '2',
+      name: 'slow',
+      strategy: 'advanced',
+      tickets: 10,
+      numbers_per_ticket: 5,
+      history: 50,
+      seed: 3,
+      params: { cands_mult: 10, hill_iter: 60 },
+    }),
+  );
 });
 afterAll(() => cleanup());
 
@@ -70,7 +82,10 @@ describe('simulate', () => {
   it('--ndjson streams run_start, one contest line per contest, then summary', async () => {
     const r = await sim(['--last', '5', '--ndjson']);
     expect(r.code).toBe(0);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines[0].type).toBe('run_start');
     expect(lines.filter((l) => l.type === 'contest')).toHaveLength(5);
     expect(lines.at(-1).type).toBe('summary');
@@ -90,7 +105,10 @@ describe('simulate', () => {
   it('reports contests missing from the catalog instead of skipping them silently', async () => {
     const { dir: d2, cleanup: c2 } = tempDir();
     try {
-      seedDraws(d2, makeDraws(4001, 4100).filter((d) => d.contest !== 4095 && d.contest !== 4096));
+      seedDraws(
+        d2,
+        makeDraws(4001, 4100).filter((d) => d.contest !== 4095 && d.contest !== 4096),
+      );
       const r = await cli(['simulate', '--recipe', recipeFile, '--from', '4090', '--to', '4100', '--json'], { dataDir: d2 });
       expect(r.code).toBe(0);
       expect(r.json().missing_contests).toEqual([4095, 4096]);
@@ -148,10 +166,14 @@ describe('interrupt and resume', () => {
   });
 
   it('kill -9 mid-run leaves a file that passes integrity_check and resumes', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/helpers/run-cli.ts'), 'simulate', '--recipe', slow, '--from', '4051', '--to', '4400', '--threads', '2', '--ndjson'], {
-      env: { ...process.env, LUCKYFIVE_DATA_DIR: dir, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'test/helpers/run-cli.ts'), 'simulate', '--recipe', slow, '--from', '4051', '--to', '4400', '--threads', '2', '--ndjson'],
+      {
+        env: { ...process.env, LUCKYFIVE_DATA_DIR: dir, NO_COLOR: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let runId = '';
     let contests = 0;
     await new Promise<void>((resolveP) => {

@@ -35,7 +35,10 @@ describe('storage faults over HTTP', () => {
     const lastUsed = db.prepare('SELECT last_used_at FROM api_keys WHERE role = ?').pluck().get('viewer');
     expect(lastUsed).toBeNull();
     // A write the request itself needs is a documented 507, not "internal error".
-    const w = await s.post('/api/v1/recipes', s.keys.analyst, { name: 'x', recipe: { version: '2', name: 'x', strategy: 'random', tickets: 3, history: 30, seed: 1 } });
+    const w = await s.post('/api/v1/recipes', s.keys.analyst, {
+      name: 'x',
+      recipe: { version: '2', name: 'x', strategy: 'random', tickets: 3, history: 30, seed: 1 },
+    });
     expect(w.statusCode, w.body).toBe(507);
     expect(w.json().error.code).toBe('E_DISK_FULL');
     const h = await s.get('/api/v1/health');
@@ -60,15 +63,18 @@ describe('storage faults over HTTP', () => {
 /** GET over a real socket: the status, the body received, and whether the body ended cleanly. */
 function fetchRaw(port: number, path: string, key: string, encoding: string): Promise<{ status: number; body: string; clean: boolean }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path, headers: { authorization: `Bearer ${key}`, 'accept-encoding': encoding }, timeout: 20_000 }, (res) => {
-      let body = '';
-      let clean = false;
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (body += d));
-      res.on('end', () => (clean = res.complete));
-      res.on('close', () => resolve({ status: res.statusCode ?? 0, body, clean: clean && res.complete }));
-      res.on('error', () => undefined);
-    });
+    const req = httpRequest(
+      { host: '127.0.0.1', port, path, headers: { authorization: `Bearer ${key}`, 'accept-encoding': encoding }, timeout: 20_000 },
+      (res) => {
+        let body = '';
+        let clean = false;
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (body += d));
+        res.on('end', () => (clean = res.complete));
+        res.on('close', () => resolve({ status: res.statusCode ?? 0, body, clean: clean && res.complete }));
+        res.on('error', () => undefined);
+      },
+    );
     req.on('error', reject);
     req.end();
   });

@@ -11,7 +11,16 @@ let cleanup: () => void;
 let recipe: string;
 const run = (args: string[]) => cli(args, { dataDir: dir });
 /** advanced and heavy: two cells of 200 contests take well over ten seconds on two threads */
-const HEAVY = { version: '2', name: 'heavy', strategy: 'advanced', tickets: 10, numbers_per_ticket: 5, history: 50, seed: 3, params: { cands_mult: 10, hill_iter: 120 } };
+const HEAVY = {
+  version: '2',
+  name: 'heavy',
+  strategy: 'advanced',
+  tickets: 10,
+  numbers_per_ticket: 5,
+  history: 50,
+  seed: 3,
+  params: { cands_mult: 10, hill_iter: 120 },
+};
 
 beforeAll(() => {
   ({ dir, cleanup } = tempDir());
@@ -24,7 +33,22 @@ afterAll(() => cleanup());
 describe('sweep --deadline', () => {
   it('[12.3.4] stops the running cells at a contest boundary when the deadline passes (complete false, stop_reason deadline), and --resume finishes them', async () => {
     const t0 = performance.now();
-    const first = await run(['sweep', '--recipe', recipe, '--param', 'alpha=0.2,0.4', '--from', '4201', '--to', '4400', '--threads', '2', '--deadline', '1s', '--json']);
+    const first = await run([
+      'sweep',
+      '--recipe',
+      recipe,
+      '--param',
+      'alpha=0.2,0.4',
+      '--from',
+      '4201',
+      '--to',
+      '4400',
+      '--threads',
+      '2',
+      '--deadline',
+      '1s',
+      '--json',
+    ]);
     const wall = performance.now() - t0;
     expect(first.code, first.stderr).toBe(0);
     const a = first.json();
@@ -37,7 +61,9 @@ describe('sweep --deadline', () => {
     expect(wall).toBeLessThan(12_000);
     // stopped cells are pending with a partial run file, resumable
     const db = new Database(join(dir, 'catalog.sqlite'), { readonly: true });
-    const runs = db.prepare('SELECT r.status, r.contests_done FROM sweep_cells c JOIN runs r ON r.run_id = c.run_id WHERE c.sweep_id = ?').all(a.sweep_id) as Array<{ status: string; contests_done: number }>;
+    const runs = db
+      .prepare('SELECT r.status, r.contests_done FROM sweep_cells c JOIN runs r ON r.run_id = c.run_id WHERE c.sweep_id = ?')
+      .all(a.sweep_id) as Array<{ status: string; contests_done: number }>;
     db.close();
     expect(runs.some((r) => r.status === 'cancelled' && r.contests_done < 200)).toBe(true);
 

@@ -18,7 +18,16 @@ let dir: string;
 let cleanup: () => void;
 let recipe: string;
 const run = (args: string[]) => cli(args, { dataDir: dir });
-const TINY = { version: '2', name: 'tiny', strategy: 'advanced', tickets: 4, numbers_per_ticket: 5, history: 40, seed: 5, params: { cands_mult: 3, hill_iter: 5, generations: 4, population_size: 12, elites: 2 } };
+const TINY = {
+  version: '2',
+  name: 'tiny',
+  strategy: 'advanced',
+  tickets: 4,
+  numbers_per_ticket: 5,
+  history: 40,
+  seed: 5,
+  params: { cands_mult: 3, hill_iter: 5, generations: 4, population_size: 12, elites: 2 },
+};
 
 beforeAll(() => {
   ({ dir, cleanup } = tempDir());
@@ -30,14 +39,31 @@ afterAll(() => cleanup());
 
 const cellsOf = (id: string) => {
   const db = new Database(join(dir, 'catalog.sqlite'), { readonly: true });
-  const rows = db.prepare('SELECT cell_index, run_id, status FROM sweep_cells WHERE sweep_id = ? ORDER BY cell_index').all(id) as Array<{ cell_index: number; run_id: string | null; status: string }>;
+  const rows = db.prepare('SELECT cell_index, run_id, status FROM sweep_cells WHERE sweep_id = ? ORDER BY cell_index').all(id) as Array<{
+    cell_index: number;
+    run_id: string | null;
+    status: string;
+  }>;
   db.close();
   return rows;
 };
 
 describe('sweep limits and resume', () => {
   it('--max-cells 2 stops cleanly (exit 0, complete false); --resume finishes the rest without redoing the first two', async () => {
-    const first = await run(['sweep', '--recipe', recipe, '--param', 'alpha=0.2,0.4,0.6', '--param', 'history=30,40', '--last', '12', '--max-cells', '2', '--json']);
+    const first = await run([
+      'sweep',
+      '--recipe',
+      recipe,
+      '--param',
+      'alpha=0.2,0.4,0.6',
+      '--param',
+      'history=30,40',
+      '--last',
+      '12',
+      '--max-cells',
+      '2',
+      '--json',
+    ]);
     expect(first.code, first.stderr).toBe(0);
     const a = first.json();
     expect(a).toMatchObject({ status: 'stopped', complete: false, cells_total: 6, cells_done: 2, cells_run: 2, stop_reason: 'max_cells' });
@@ -71,7 +97,10 @@ describe('sweep limits and resume', () => {
       const { sweep_id } = createSweep(catalog, def, { metric: parseMetricName('mean_hits'), holdout_top: 3, now: () => new Date() });
       const controller = new AbortController();
       let contests = 0;
-      const out = await runSweep({ catalog, pool, now: () => new Date(), signal: controller.signal, onEvent: (e) => e.type === 'contest' && ++contests === 20 && controller.abort() }, sweep_id);
+      const out = await runSweep(
+        { catalog, pool, now: () => new Date(), signal: controller.signal, onEvent: (e) => e.type === 'contest' && ++contests === 20 && controller.abort() },
+        sweep_id,
+      );
       expect(out).toMatchObject({ status: 'stopped', complete: false, stop_reason: 'interrupted' });
       const cells = cellsOf(sweep_id);
       expect(cells.some((c) => c.status === 'pending' && c.run_id !== null)).toBe(true);
@@ -121,7 +150,7 @@ describe('sweep limits and resume', () => {
       const busy = await run(['sweep', '--resume', sweep_id]);
       expect(busy.code).toBe(5);
       expect(busy.stderr).toMatch(/being run by process/);
-      catalog.db.prepare("UPDATE sweeps SET owner = ? WHERE sweep_id = ?").run(`${2 ** 22 + 12345}@${hostname()}`, sweep_id);
+      catalog.db.prepare('UPDATE sweeps SET owner = ? WHERE sweep_id = ?').run(`${2 ** 22 + 12345}@${hostname()}`, sweep_id);
       const taken = await run(['sweep', '--resume', sweep_id, '--deadline', '90s', '--json']);
       expect(taken.code, taken.stderr).toBe(0);
       expect(taken.json()).toMatchObject({ status: 'completed', cells_done: 2 });
@@ -132,10 +161,32 @@ describe('sweep limits and resume', () => {
   });
 
   it('kill -9 mid-sweep loses at most the cells in flight; --resume completes it', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/helpers/run-cli.ts'), 'sweep', '--recipe', recipe, '--param', 'alpha=0.25,0.75', '--param', 'history=30,50', '--from', '4201', '--to', '4300', '--threads', '2', '--json'], {
-      env: { ...process.env, LUCKYFIVE_DATA_DIR: dir, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(ROOT, 'test/helpers/run-cli.ts'),
+        'sweep',
+        '--recipe',
+        recipe,
+        '--param',
+        'alpha=0.25,0.75',
+        '--param',
+        'history=30,50',
+        '--from',
+        '4201',
+        '--to',
+        '4300',
+        '--threads',
+        '2',
+        '--json',
+      ],
+      {
+        env: { ...process.env, LUCKYFIVE_DATA_DIR: dir, NO_COLOR: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let sweepId = '';
     child.stderr.on('data', (b: Buffer) => {
       const m = /sweep (sw-[a-z0-9-]+): 4 cells/.exec(b.toString());

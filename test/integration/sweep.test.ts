@@ -12,7 +12,16 @@ let recipe: string;
 /** the 2x2 sweep every test below reads */
 let main: any;
 
-const TINY = { version: '2', name: 'tiny', strategy: 'advanced', tickets: 4, numbers_per_ticket: 5, history: 40, seed: 3, params: { cands_mult: 3, hill_iter: 5, generations: 4, population_size: 12, elites: 2 } };
+const TINY = {
+  version: '2',
+  name: 'tiny',
+  strategy: 'advanced',
+  tickets: 4,
+  numbers_per_ticket: 5,
+  history: 40,
+  seed: 3,
+  params: { cands_mult: 3, hill_iter: 5, generations: 4, population_size: 12, elites: 2 },
+};
 const run = (args: string[]) => cli(args, { dataDir: dir });
 const contestsOf = (id: string) => {
   const db = new Database(join(dir, 'runs', `${id}.sqlite`), { readonly: true });
@@ -27,7 +36,22 @@ beforeAll(async () => {
   seedDraws(dir, makeDraws(4001, 4300));
   recipe = join(dir, 'tiny.json');
   writeFileSync(recipe, JSON.stringify(TINY));
-  const r = await run(['sweep', '--recipe', recipe, '--param', 'alpha=0.2,0.5', '--param', 'history=30,50', '--from', '4281', '--to', '4295', '--threads', '2', '--json']);
+  const r = await run([
+    'sweep',
+    '--recipe',
+    recipe,
+    '--param',
+    'alpha=0.2,0.5',
+    '--param',
+    'history=30,50',
+    '--from',
+    '4281',
+    '--to',
+    '4295',
+    '--threads',
+    '2',
+    '--json',
+  ]);
   expect(r.code, r.stderr).toBe(0);
   main = r.json();
 });
@@ -104,7 +128,11 @@ describe('sweep', () => {
     writeFileSync(file, JSON.stringify(show.spec));
     const again = await run(['sweep', file, '--json']);
     expect(again.code, again.stderr).toBe(0);
-    const hashes = async (id: string) => (await run(['runs', 'list', '--sweep', id, '--json'])).json().runs.map((r: any) => `${r.recipe_hash}:${r.mean_hits}:${r.net_cents}`).sort();
+    const hashes = async (id: string) =>
+      (await run(['runs', 'list', '--sweep', id, '--json']))
+        .json()
+        .runs.map((r: any) => `${r.recipe_hash}:${r.mean_hits}:${r.net_cents}`)
+        .sort();
     expect(await hashes(again.json().sweep_id)).toEqual(await hashes(main.sweep_id));
   });
 
@@ -143,7 +171,11 @@ describe('sweep', () => {
       legacy,
       JSON.stringify({
         name: 'old_alpha_sweep',
-        base_recipe: { version: '1.0', name: 'old_base', parameters: { alpha: 0.1, sim_prev_max: 40, sim_preds: 3, enableEvolutionary: false, sim_count: 1000 } },
+        base_recipe: {
+          version: '1.0',
+          name: 'old_base',
+          parameters: { alpha: 0.1, sim_prev_max: 40, sim_preds: 3, enableEvolutionary: false, sim_count: 1000 },
+        },
         parameters: [
           { name: 'alpha', type: 'discrete', values: { values: [0.2, 0.4] } },
           { name: 'sim_prev_max', type: 'discrete', values: { values: [30, 40] } },
@@ -161,7 +193,24 @@ describe('sweep', () => {
   });
 
   it('evaluates the top cells once on a holdout range and shows both figures', async () => {
-    const r = await run(['sweep', '--recipe', recipe, '--param', 'alpha=0.2,0.5,0.8', '--from', '4281', '--to', '4290', '--holdout-from', '4291', '--holdout-to', '4300', '--holdout-top', '2', '--json']);
+    const r = await run([
+      'sweep',
+      '--recipe',
+      recipe,
+      '--param',
+      'alpha=0.2,0.5,0.8',
+      '--from',
+      '4281',
+      '--to',
+      '4290',
+      '--holdout-from',
+      '4291',
+      '--holdout-to',
+      '4300',
+      '--holdout-top',
+      '2',
+      '--json',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const id = r.json().sweep_id;
     const show = (await run(['sweep', 'show', id, '--json'])).json();
@@ -186,7 +235,21 @@ describe('sweep', () => {
     expect(text).toMatch(/holdout 4291\.\.4300 of the best cell/);
     // a holdout that overlaps the sweep range is refused before anything is written
     const before = (await run(['sweep', 'list', '--json'])).json().count;
-    const bad = await run(['sweep', '--recipe', recipe, '--param', 'alpha=0.2,0.5', '--from', '4281', '--to', '4290', '--holdout-from', '4285', '--holdout-to', '4295']);
+    const bad = await run([
+      'sweep',
+      '--recipe',
+      recipe,
+      '--param',
+      'alpha=0.2,0.5',
+      '--from',
+      '4281',
+      '--to',
+      '4290',
+      '--holdout-from',
+      '4285',
+      '--holdout-to',
+      '4295',
+    ]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/overlaps/);
     expect((await run(['sweep', 'list', '--json'])).json().count).toBe(before);

@@ -59,9 +59,18 @@ describe('architecture', () => {
   it('[13.4.1] every file in src/ has exactly one row in the README architecture section, and every row names a file that exists', () => {
     const named = documentedFiles(architecture());
     const files = sourceFiles(join(ROOT, 'src'));
-    expect(files.filter((f) => !named.has(f)), 'files without a row').toEqual([]);
-    expect([...named].filter(([, n]) => n > 1).map(([f]) => f), 'files with two rows').toEqual([]);
-    expect([...named.keys()].filter((f) => !existsSync(join(ROOT, f))), 'rows naming no file').toEqual([]);
+    expect(
+      files.filter((f) => !named.has(f)),
+      'files without a row',
+    ).toEqual([]);
+    expect(
+      [...named].filter(([, n]) => n > 1).map(([f]) => f),
+      'files with two rows',
+    ).toEqual([]);
+    expect(
+      [...named.keys()].filter((f) => !existsSync(join(ROOT, f))),
+      'rows naming no file',
+    ).toEqual([]);
   });
 
   it('[13.4.2] the README layer table says exactly what the boundaries lint allows', () => {
@@ -69,7 +78,15 @@ describe('architecture', () => {
       .split('\n')
       .map((l) => /^\| `src\/([a-z]+)\/` \| ([a-z, ]+) \|/.exec(l))
       .filter((m) => m !== null);
-    const table = Object.fromEntries(rows.map((m) => [m[1]!, m[2]!.split(',').map((s) => s.trim()).sort()]));
+    const table = Object.fromEntries(
+      rows.map((m) => [
+        m[1]!,
+        m[2]!
+          .split(',')
+          .map((s) => s.trim())
+          .sort(),
+      ]),
+    );
     const lint = Object.fromEntries(Object.entries(MAY_IMPORT as Record<string, string[]>).map(([k, v]) => [k, [...v].sort()]));
     expect(table).toEqual(lint);
   });
@@ -113,9 +130,7 @@ describe('architecture', () => {
   it('[13.1.2] every use case (an exported function of src/usecases/) has TSDoc saying what it does', () => {
     const undocumented = sourceFiles(join(ROOT, 'src/usecases')).flatMap((f) => {
       const text = readFileSync(join(ROOT, f), 'utf8');
-      return [...text.matchAll(/^export (?:async )?function\*? (\w+)/gm)]
-        .filter((m) => !/\*\/\s*$/.test(text.slice(0, m.index)))
-        .map((m) => `${f} ${m[1]}`);
+      return [...text.matchAll(/^export (?:async )?function\*? (\w+)/gm)].filter((m) => !/\*\/\s*$/.test(text.slice(0, m.index))).map((m) => `${f} ${m[1]}`);
     });
     expect(undocumented).toEqual([]);
   });

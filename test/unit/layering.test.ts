@@ -24,7 +24,11 @@ const FILES = sourceFiles(SRC).map((abs) => ({ path: relative(ROOT, abs).split('
 /** The src-relative targets of a file's static and dynamic relative imports. */
 function importsOf(file: { path: string; text: string }): string[] {
   const specs = [...file.text.matchAll(/(?:from\s+|import\(\s*)'(\.{1,2}\/[^']+)'/g)].map((m) => m[1]!);
-  return specs.map((s) => relative(ROOT, resolve(ROOT, dirname(file.path), s)).split('\\').join('/'));
+  return specs.map((s) =>
+    relative(ROOT, resolve(ROOT, dirname(file.path), s))
+      .split('\\')
+      .join('/'),
+  );
 }
 
 function importersOf(prefix: string, from: (path: string) => boolean): string[] {
@@ -46,13 +50,17 @@ describe('layering', () => {
 
   it('[13.i.3] the store does not depend on auth/ (nor on the engine or the front-ends)', () => {
     for (const upper of ['src/auth/', 'src/engine/', 'src/cli/', 'src/server/']) {
-      expect(importersOf(upper, (p) => p.startsWith('src/store/')), upper).toEqual([]);
+      expect(
+        importersOf(upper, (p) => p.startsWith('src/store/')),
+        upper,
+      ).toEqual([]);
     }
   });
 
   it('[13.i.4] the CLI takes exit codes from the error table, never a number literal', () => {
-    const offenders = FILES.filter((f) => f.path.startsWith('src/cli/'))
-      .flatMap((f) => [...f.text.matchAll(/\.exitCode\s*=\s*\d+/g)].map((m) => `${f.path}: ${m[0]}`));
+    const offenders = FILES.filter((f) => f.path.startsWith('src/cli/')).flatMap((f) =>
+      [...f.text.matchAll(/\.exitCode\s*=\s*\d+/g)].map((m) => `${f.path}: ${m[0]}`),
+    );
     expect(offenders).toEqual([]);
   });
 
@@ -66,13 +74,19 @@ describe('layering', () => {
       'src/import/parse-rows.ts parseDrawRows', // the streaming row parser fed a whole table
       'src/core/finance/money.ts centsToDecimal', // the inverse parseMoney's property test round-trips through
     ]);
-    const others = [...FILES, ...['scripts', 'bench'].flatMap((d) => sourceFiles(join(ROOT, d)).map((abs) => ({ path: relative(ROOT, abs), text: readFileSync(abs, 'utf8') })))];
+    const others = [
+      ...FILES,
+      ...['scripts', 'bench'].flatMap((d) => sourceFiles(join(ROOT, d)).map((abs) => ({ path: relative(ROOT, abs), text: readFileSync(abs, 'utf8') }))),
+    ];
     const unused = FILES.flatMap((f) =>
-      [...f.text.matchAll(/^export (?:async )?function\*? (\w+)/gm)].map((m) => m[1]!).filter((name) => {
-        const ownUses = (f.text.match(new RegExp(`\\b${name}\\b`, 'g')) ?? []).length - 1;
-        const word = new RegExp(`\\b${name}\\b`);
-        return ownUses === 0 && !others.some((o) => o.path !== f.path && word.test(o.text)) && !TEST_SEAMS.has(`${f.path} ${name}`);
-      }).map((name) => `${f.path} ${name}`),
+      [...f.text.matchAll(/^export (?:async )?function\*? (\w+)/gm)]
+        .map((m) => m[1]!)
+        .filter((name) => {
+          const ownUses = (f.text.match(new RegExp(`\\b${name}\\b`, 'g')) ?? []).length - 1;
+          const word = new RegExp(`\\b${name}\\b`);
+          return ownUses === 0 && !others.some((o) => o.path !== f.path && word.test(o.text)) && !TEST_SEAMS.has(`${f.path} ${name}`);
+        })
+        .map((name) => `${f.path} ${name}`),
     );
     expect(unused).toEqual([]);
   });

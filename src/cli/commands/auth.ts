@@ -35,7 +35,10 @@ export function register(program: Command, ctx: CliContext): void {
     const format = formatOf(opts);
     const { MAX_KEY_LIFETIME_SECONDS, createKey } = await import('../../usecases/keys.js');
     const expiresInSeconds = opts.expires === undefined ? undefined : parseDurationFlag('expires', opts.expires, MAX_KEY_LIFETIME_SECONDS);
-    const created = createKey({ catalog: await ctx.catalog(), config: ctx.config().values, clock: readClock() }, { name: opts.name, role: opts.role, expiresInSeconds });
+    const created = createKey(
+      { catalog: await ctx.catalog(), config: ctx.config().values, clock: readClock() },
+      { name: opts.name, role: opts.role, expiresInSeconds },
+    );
     if (format === 'json') return ctx.out.json(created);
     ctx.out.text(created.key);
     ctx.out.info(`created key ${created.id} "${created.name}" (${created.role}${created.expires_at ? `, expires ${created.expires_at}` : ', no expiry'})`);

@@ -34,38 +34,67 @@ export function register(program: Command, ctx: CliContext): void {
       .option('--limit <n>', 'at most this many draws (default 50; 0 for all)', '50')
       .option('--desc', 'newest first'),
     ['json', 'ndjson', 'csv'],
-  ).action(async (opts: { from?: string; to?: string; since?: string; until?: string; limit: string; desc?: boolean; json?: boolean; ndjson?: boolean; csv?: boolean }) => {
-    const format = formatOf(opts);
-    const limit = parseIntFlag('limit', opts.limit, 0);
-    const { parseRangeFilter } = await import('../../core/contest-range.js');
-    const range = parseRangeFilter(parseRangeFlags(opts)) as { from?: number; to?: number };
-    const query = {
-      from: range.from,
-      to: range.to,
-      since: parseDateFlag('since', opts.since),
-      until: parseDateFlag('until', opts.until),
-      limit: limit === 0 ? undefined : limit,
-      order: opts.desc ? ('desc' as const) : ('asc' as const),
-    };
-    const { listDraws } = await import('../../usecases/draws.js');
-    const catalog = await ctx.catalog();
-    await ensureDraws(ctx);
-    const rows = listDraws({ catalog }, query).items;
-    if (format === 'json') return ctx.out.json({ draws: rows, count: rows.length });
-    if (format === 'ndjson') return rows.forEach((d) => ctx.out.ndjson(d));
-    const head = ['contest', 'date', 'b1', 'b2', 'b3', 'b4', 'b5', 'winners_5', 'prize_5_cents', 'winners_4', 'prize_4_cents', 'winners_3', 'prize_3_cents', 'winners_2', 'prize_2_cents', 'synthetic'];
-    if (format === 'csv') {
-      return ctx.out.csv(
-        head,
-        rows.map((d) => [d.contest, d.date, ...d.balls, ...TIERS.flatMap((t) => [d.tiers[t].winners, d.tiers[t].prize_cents]), d.synthetic ? 1 : 0]),
+  ).action(
+    async (opts: {
+      from?: string;
+      to?: string;
+      since?: string;
+      until?: string;
+      limit: string;
+      desc?: boolean;
+      json?: boolean;
+      ndjson?: boolean;
+      csv?: boolean;
+    }) => {
+      const format = formatOf(opts);
+      const limit = parseIntFlag('limit', opts.limit, 0);
+      const { parseRangeFilter } = await import('../../core/contest-range.js');
+      const range = parseRangeFilter(parseRangeFlags(opts)) as { from?: number; to?: number };
+      const query = {
+        from: range.from,
+        to: range.to,
+        since: parseDateFlag('since', opts.since),
+        until: parseDateFlag('until', opts.until),
+        limit: limit === 0 ? undefined : limit,
+        order: opts.desc ? ('desc' as const) : ('asc' as const),
+      };
+      const { listDraws } = await import('../../usecases/draws.js');
+      const catalog = await ctx.catalog();
+      await ensureDraws(ctx);
+      const rows = listDraws({ catalog }, query).items;
+      if (format === 'json') return ctx.out.json({ draws: rows, count: rows.length });
+      if (format === 'ndjson') return rows.forEach((d) => ctx.out.ndjson(d));
+      const head = [
+        'contest',
+        'date',
+        'b1',
+        'b2',
+        'b3',
+        'b4',
+        'b5',
+        'winners_5',
+        'prize_5_cents',
+        'winners_4',
+        'prize_4_cents',
+        'winners_3',
+        'prize_3_cents',
+        'winners_2',
+        'prize_2_cents',
+        'synthetic',
+      ];
+      if (format === 'csv') {
+        return ctx.out.csv(
+          head,
+          rows.map((d) => [d.contest, d.date, ...d.balls, ...TIERS.flatMap((t) => [d.tiers[t].winners, d.tiers[t].prize_cents]), d.synthetic ? 1 : 0]),
+        );
+      }
+      ctx.out.table(
+        ['contest', 'date', 'balls', 'quina', 'quadra', 'terno', 'duque'],
+        rows.map((d) => [d.contest, d.date, d.balls.join(' '), ...TIERS.map((t) => money(d.tiers[t].prize_cents, d.currency))]),
       );
-    }
-    ctx.out.table(
-      ['contest', 'date', 'balls', 'quina', 'quadra', 'terno', 'duque'],
-      rows.map((d) => [d.contest, d.date, d.balls.join(' '), ...TIERS.map((t) => money(d.tiers[t].prize_cents, d.currency))]),
-    );
-    if (rows.some((d) => d.synthetic)) ctx.out.info('note: these are SYNTHETIC sample draws, not official results');
-  });
+      if (rows.some((d) => d.synthetic)) ctx.out.info('note: these are SYNTHETIC sample draws, not official results');
+    },
+  );
 
   addFormatOptions(
     draws

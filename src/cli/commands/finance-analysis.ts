@@ -36,7 +36,18 @@ export function registerFinanceAnalysis(finance: Command, ctx: CliContext): void
           formatBRL(r.real.won_cents),
           pct(r.real.roi_pct),
         ]),
-        ['ledger (all real bets)', '', `${ledger.tickets}`, '', pct(ledger.expected_roi_pct), '', '', formatBRL(ledger.invested_cents), formatBRL(ledger.won_cents), pct(ledger.roi_pct)],
+        [
+          'ledger (all real bets)',
+          '',
+          `${ledger.tickets}`,
+          '',
+          pct(ledger.expected_roi_pct),
+          '',
+          '',
+          formatBRL(ledger.invested_cents),
+          formatBRL(ledger.won_cents),
+          pct(ledger.roi_pct),
+        ],
       ],
       { align: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'] },
     );
@@ -58,7 +69,9 @@ export function registerFinanceAnalysis(finance: Command, ctx: CliContext): void
     const { estimateTicketValue } = await useCases();
     const doc = estimateTicketValue(await booksDeps(ctx), { contest: parseContestFlag('contest', o.contest), numbers, price_cents: price });
     if (formatOf(o) === 'json') return ctx.out.json(doc);
-    ctx.out.text(`contest ${doc.contest}, ${numbers}-number ticket at base price ${formatBRL(doc.base_price_cents)}: costs ${formatBRL(doc.cost_cents)}, worth R$ ${(doc.ev_cents / 100).toFixed(4).replace(".", ",")} in expectation (ROI ${doc.roi_pct.toFixed(2)}%)`);
+    ctx.out.text(
+      `contest ${doc.contest}, ${numbers}-number ticket at base price ${formatBRL(doc.base_price_cents)}: costs ${formatBRL(doc.cost_cents)}, worth R$ ${(doc.ev_cents / 100).toFixed(4).replace('.', ',')} in expectation (ROI ${doc.roi_pct.toFixed(2)}%)`,
+    );
     ctx.out.table(
       ['tier', 'probability (5-number ticket)', 'expected prize per winner', 'taxed'],
       doc.tiers.map((x) => [x.tier, x.probability.toExponential(4), x.pays ? formatBRL(Math.round(x.net_cents)) : 'not paid', x.taxed ? 'yes' : 'no']),

@@ -13,19 +13,25 @@ export function register(program: Command, ctx: CliContext): void {
   const useCases = () => import('../../usecases/finance.js');
   const prices = finance.command('prices').description('the base price of a 5-number bet over time (editable, every change audited)');
 
-  addFormatOptions(prices.command('list').description('price periods with their first imported contest'), ['json', 'csv']).action(async (o: Json & { csv?: boolean }) => {
-    const format = formatOf(o);
-    const { listPrices } = await useCases();
-    const doc = listPrices(await booksDeps(ctx));
-    if (format === 'json') return ctx.out.json(doc);
-    const rows = doc.prices;
-    if (format === 'csv') return ctx.out.csv(['from', 'to', 'price_cents', 'first_contest', 'note'], rows.map((r) => [r.from, r.to, r.price_cents, r.first_contest, r.note]));
-    ctx.out.table(
-      ['from', 'to', 'price', 'first contest', 'note'],
-      rows.map((r) => [r.from, r.to ?? '(current)', formatBRL(r.price_cents), r.first_contest ?? '-', r.note ?? '']),
-      { align: ['left', 'left', 'right', 'right', 'left'] },
-    );
-  });
+  addFormatOptions(prices.command('list').description('price periods with their first imported contest'), ['json', 'csv']).action(
+    async (o: Json & { csv?: boolean }) => {
+      const format = formatOf(o);
+      const { listPrices } = await useCases();
+      const doc = listPrices(await booksDeps(ctx));
+      if (format === 'json') return ctx.out.json(doc);
+      const rows = doc.prices;
+      if (format === 'csv')
+        return ctx.out.csv(
+          ['from', 'to', 'price_cents', 'first_contest', 'note'],
+          rows.map((r) => [r.from, r.to, r.price_cents, r.first_contest, r.note]),
+        );
+      ctx.out.table(
+        ['from', 'to', 'price', 'first contest', 'note'],
+        rows.map((r) => [r.from, r.to ?? '(current)', formatBRL(r.price_cents), r.first_contest ?? '-', r.note ?? '']),
+        { align: ['left', 'left', 'right', 'right', 'left'] },
+      );
+    },
+  );
 
   addFormatOptions(
     prices
@@ -50,15 +56,24 @@ export function register(program: Command, ctx: CliContext): void {
     );
   });
 
-  addFormatOptions(prices.command('history').description('every change to the price table, oldest first (append-only audit)'), ['json']).action(async (o: Json) => {
-    const { listPriceChanges } = await useCases();
-    const doc = listPriceChanges(await booksDeps(ctx));
-    if (formatOf(o) === 'json') return ctx.out.json(doc);
-    ctx.out.table(
-      ['#', 'changed at', 'from', 'old', 'new', 'note'],
-      doc.changes.map((c) => [c.id, c.changed_at, c.from_date, c.old_price_cents === null ? '-' : formatBRL(c.old_price_cents), formatBRL(c.new_price_cents), c.note ?? '']),
-    );
-  });
+  addFormatOptions(prices.command('history').description('every change to the price table, oldest first (append-only audit)'), ['json']).action(
+    async (o: Json) => {
+      const { listPriceChanges } = await useCases();
+      const doc = listPriceChanges(await booksDeps(ctx));
+      if (formatOf(o) === 'json') return ctx.out.json(doc);
+      ctx.out.table(
+        ['#', 'changed at', 'from', 'old', 'new', 'note'],
+        doc.changes.map((c) => [
+          c.id,
+          c.changed_at,
+          c.from_date,
+          c.old_price_cents === null ? '-' : formatBRL(c.old_price_cents),
+          formatBRL(c.new_price_cents),
+          c.note ?? '',
+        ]),
+      );
+    },
+  );
 
   addFormatOptions(finance.command('prizes <contest>').description('per-tier winners and net prize per winning ticket, estimates marked'), ['json']).action(
     async (contestArg: string, o: Json) => {

@@ -53,7 +53,8 @@ export function register(program: Command, ctx: CliContext): void {
     for (const d of result.date_inversions.slice(0, 5)) {
       ctx.out.warn(`contest ${d.contest} is dated ${d.date}, before contest ${d.previous_contest} (${d.previous_date})`);
     }
-    if (result.date_inversions_total > 5) ctx.out.warn(`... ${result.date_inversions_total - 5} more contest(s) dated before the contest below them (see --json)`);
+    if (result.date_inversions_total > 5)
+      ctx.out.warn(`... ${result.date_inversions_total - 5} more contest(s) dated before the contest below them (see --json)`);
     if (format === 'json') return ctx.out.json(result);
     printSummary(ctx, result);
   });
@@ -77,8 +78,11 @@ function printSummary(ctx: CliContext, r: ImportResult): void {
   out.text(`catalog: ${range}`);
   out.text(r.gaps.length ? `gaps: ${r.gaps.map((g) => (g.from === g.to ? `${g.from}` : `${g.from}-${g.to}`)).join(', ')}` : 'gaps: none');
   list(ctx, 'rejected rows', r.rejected, (x) => `row ${x.row}: ${x.reason}`);
-  list(ctx, r.conflicts.some((c) => c.action === 'replaced') ? 'conflicts (replaced)' : 'conflicts (stored values kept)', r.conflicts, (c) =>
-    `contest ${c.contest}: ${c.fields.map((f) => `${f} ${JSON.stringify(c.stored[f])} -> ${JSON.stringify(c.incoming[f])}`).join(', ')}`,
+  list(
+    ctx,
+    r.conflicts.some((c) => c.action === 'replaced') ? 'conflicts (replaced)' : 'conflicts (stored values kept)',
+    r.conflicts,
+    (c) => `contest ${c.contest}: ${c.fields.map((f) => `${f} ${JSON.stringify(c.stored[f])} -> ${JSON.stringify(c.incoming[f])}`).join(', ')}`,
   );
   if (r.synthetic) out.text('note: these are SYNTHETIC draws for trying luckyfive out; import real results with `luckyfive import FILE`');
 }

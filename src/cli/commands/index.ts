@@ -17,14 +17,23 @@ export interface CommandEntry {
 }
 
 export const COMMANDS: Record<string, CommandEntry> = {
-  import: { description: "import official results from the operator's .xlsx workbook or a CSV (columns found by name), or the bundled synthetic sample", load: () => import('./import.js') },
+  import: {
+    description: "import official results from the operator's .xlsx workbook or a CSV (columns found by name), or the bundled synthetic sample",
+    load: () => import('./import.js'),
+  },
   draws: { description: 'show, list and summarise imported draws', load: () => import('./draws.js') },
   recipes: { description: 'list, show, validate and create strategy recipes', load: () => import('./recipes.js') },
   predict: { description: 'tickets for the next contest (or --for-contest N) from a recipe file or a preset', load: () => import('./predict.js') },
   simulate: { description: 'walk-forward backtest of a recipe over a contest range, into its own run file', load: () => import('./simulate.js') },
-  sweep: { description: 'parameter sweeps: every cell a run; show, list and heatmap with multiple-testing-adjusted p-values', load: () => import('./sweep.js') },
+  sweep: {
+    description: 'parameter sweeps: every cell a run; show, list and heatmap with multiple-testing-adjusted p-values',
+    load: () => import('./sweep.js'),
+  },
   compare: { description: 'runs side by side: every metric ranked, and paired per-contest tests of who beat whom', load: () => import('./compare.js') },
-  leaderboard: { description: 'completed runs ranked by a metric; adjusted p-values cover every run matching the filter, not just those shown', load: () => import('./leaderboard.js') },
+  leaderboard: {
+    description: 'completed runs ranked by a metric; adjusted p-values cover every run matching the filter, not just those shown',
+    load: () => import('./leaderboard.js'),
+  },
   runs: { description: 'list, show, export, verify, delete and import run files', load: () => import('./runs.js') },
   maintain: { description: 'check and tidy the catalog and run files; online backup, verified restore, rollback', load: () => import('./maintain.js') },
   serve: { description: 'serve the HTTP API (loopback by default; HTTPS with --tls-cert and --tls-key)', load: () => import('./serve.js') },

@@ -29,25 +29,40 @@ export function registerLedgerAdd(ledger: Command, ctx: CliContext): void {
       .option('--over-budget', 'record even if it overspends a budget')
       .option('--note <text>', 'free note'),
     ['json'],
-  ).action(async (o: { contest: string; tickets?: string; numbers?: string; cost: string; date?: string; run?: string; ticketsFile?: string; key?: string; overBudget?: boolean; note?: string } & Json) => {
-    const input: NewEntryInput = {
-      type: 'bet',
-      contest: parseContestFlag('contest', o.contest)!,
-      tickets: parseIntFlag('tickets', o.tickets, 1, 100_000),
-      numbers: parseIntFlag('numbers', o.numbers, 5, 15),
-      cost_cents: o.cost.trim().toLowerCase() === 'auto' ? undefined : parseMoneyFlag('cost', o.cost, { allowZero: false }),
-      date: parseDateFlag('date', o.date),
-      run_id: parseIdFlag('run', o.run),
-      key: parseIdFlag('key', o.key),
-      note: parseTextFlag('note', o.note),
-      ticket_list: o.ticketsFile === undefined ? undefined : readTicketsFile(o.ticketsFile),
-      over_budget: o.overBudget === true,
-    };
-    const { run_known, ...doc } = await record(ctx, input);
-    if (run_known === false) ctx.out.warn(`run ${input.run_id} is not in the catalog's run index (recorded anyway; \`finance roi\` will not list it)`);
-    const price = doc.base_price_cents != null ? `; price ${formatBRL(doc.base_price_cents)} on ${doc.price_date}` : '';
-    printRecorded(ctx, doc, formatOf(o) === 'json', price);
-  });
+  ).action(
+    async (
+      o: {
+        contest: string;
+        tickets?: string;
+        numbers?: string;
+        cost: string;
+        date?: string;
+        run?: string;
+        ticketsFile?: string;
+        key?: string;
+        overBudget?: boolean;
+        note?: string;
+      } & Json,
+    ) => {
+      const input: NewEntryInput = {
+        type: 'bet',
+        contest: parseContestFlag('contest', o.contest)!,
+        tickets: parseIntFlag('tickets', o.tickets, 1, 100_000),
+        numbers: parseIntFlag('numbers', o.numbers, 5, 15),
+        cost_cents: o.cost.trim().toLowerCase() === 'auto' ? undefined : parseMoneyFlag('cost', o.cost, { allowZero: false }),
+        date: parseDateFlag('date', o.date),
+        run_id: parseIdFlag('run', o.run),
+        key: parseIdFlag('key', o.key),
+        note: parseTextFlag('note', o.note),
+        ticket_list: o.ticketsFile === undefined ? undefined : readTicketsFile(o.ticketsFile),
+        over_budget: o.overBudget === true,
+      };
+      const { run_known, ...doc } = await record(ctx, input);
+      if (run_known === false) ctx.out.warn(`run ${input.run_id} is not in the catalog's run index (recorded anyway; \`finance roi\` will not list it)`);
+      const price = doc.base_price_cents != null ? `; price ${formatBRL(doc.base_price_cents)} on ${doc.price_date}` : '';
+      printRecorded(ctx, doc, formatOf(o) === 'json', price);
+    },
+  );
 
   addFormatOptions(
     add
@@ -62,20 +77,22 @@ export function registerLedgerAdd(ledger: Command, ctx: CliContext): void {
       .option('--key <key>', 'idempotency key')
       .option('--note <text>', 'free note'),
     ['json'],
-  ).action(async (o: { contest: string; tier: TierName; amount: string; tickets?: string; date?: string; run?: string; key?: string; note?: string } & Json) => {
-    const input: NewEntryInput = {
-      type: 'prize',
-      contest: parseContestFlag('contest', o.contest)!,
-      tier: o.tier,
-      amount_cents: parseMoneyFlag('amount', o.amount, { allowZero: false })!,
-      tickets: parseIntFlag('tickets', o.tickets, 1, 1_000_000),
-      date: parseDateFlag('date', o.date),
-      run_id: parseIdFlag('run', o.run),
-      key: parseIdFlag('key', o.key),
-      note: parseTextFlag('note', o.note),
-    };
-    printRecorded(ctx, await record(ctx, input), formatOf(o) === 'json');
-  });
+  ).action(
+    async (o: { contest: string; tier: TierName; amount: string; tickets?: string; date?: string; run?: string; key?: string; note?: string } & Json) => {
+      const input: NewEntryInput = {
+        type: 'prize',
+        contest: parseContestFlag('contest', o.contest)!,
+        tier: o.tier,
+        amount_cents: parseMoneyFlag('amount', o.amount, { allowZero: false })!,
+        tickets: parseIntFlag('tickets', o.tickets, 1, 1_000_000),
+        date: parseDateFlag('date', o.date),
+        run_id: parseIdFlag('run', o.run),
+        key: parseIdFlag('key', o.key),
+        note: parseTextFlag('note', o.note),
+      };
+      printRecorded(ctx, await record(ctx, input), formatOf(o) === 'json');
+    },
+  );
 
   for (const type of ['deposit', 'withdrawal', 'adjustment'] as const) {
     addFormatOptions(

@@ -38,7 +38,10 @@ export function register(program: Command, ctx: CliContext): void {
   });
 
   addFormatOptions(
-    ledger.command('settle').description("record the prizes won by a contest's bets recorded with their tickets (idempotent)").requiredOption('--contest <n>', 'contest number'),
+    ledger
+      .command('settle')
+      .description("record the prizes won by a contest's bets recorded with their tickets (idempotent)")
+      .requiredOption('--contest <n>', 'contest number'),
     ['json'],
   ).action(async (o: { contest: string } & Json) => {
     const contest = parseContestFlag('contest', o.contest)!;
@@ -46,12 +49,26 @@ export function register(program: Command, ctx: CliContext): void {
     const r = settleLedgerContest(await booksDeps(ctx), { contest });
     if (formatOf(o) === 'json') return ctx.out.json(r);
     const added = r.lines.filter((l) => l.status === 'recorded');
-    ctx.out.text(`contest ${r.contest} (${r.draw_date}), payout rule ${r.payout_rule}: ${r.bets} bet(s) with tickets, ${added.length} prize entr${added.length === 1 ? 'y' : 'ies'} recorded (${formatBRL(r.recorded_cents)}), ${r.lines.length - added.length} already recorded`);
-    if (r.bets_without_tickets) ctx.out.warn(`${r.bets_without_tickets} bet(s) of contest ${contest} were recorded without tickets and cannot be settled: record their prizes with \`ledger add prize\``);
+    ctx.out.text(
+      `contest ${r.contest} (${r.draw_date}), payout rule ${r.payout_rule}: ${r.bets} bet(s) with tickets, ${added.length} prize entr${added.length === 1 ? 'y' : 'ies'} recorded (${formatBRL(r.recorded_cents)}), ${r.lines.length - added.length} already recorded`,
+    );
+    if (r.bets_without_tickets)
+      ctx.out.warn(
+        `${r.bets_without_tickets} bet(s) of contest ${contest} were recorded without tickets and cannot be settled: record their prizes with \`ledger add prize\``,
+      );
     if (r.lines.length) {
       ctx.out.table(
         ['entry', 'bet', 'tier', 'combinations', 'each', 'amount', 'source', 'status'],
-        r.lines.map((l) => [l.entry_id, l.bet_id, tierName(l.tier), l.combinations, formatBRL(l.prize_per_combination_cents), formatBRL(l.amount_cents), l.source, l.status]),
+        r.lines.map((l) => [
+          l.entry_id,
+          l.bet_id,
+          tierName(l.tier),
+          l.combinations,
+          formatBRL(l.prize_per_combination_cents),
+          formatBRL(l.amount_cents),
+          l.source,
+          l.status,
+        ]),
       );
     }
   });
@@ -73,7 +90,10 @@ export function register(program: Command, ctx: CliContext): void {
     const r = assertLedgerBalance(await booksDeps(ctx), { date, balance_cents: balance, note, force: o.force === true });
     if (formatOf(o) === 'json') return ctx.out.json(r);
     ctx.out.text(`assertion ${r.assertion.id}: balance on ${date} = ${formatBRL(balance)}`);
-    if (!r.holds) ctx.out.warn(`it does not hold now: ${describeDifference(balance, r.actual_cents)} (\`ledger check\` will fail until it does, or until \`ledger retract ${r.assertion.id}\`)`);
+    if (!r.holds)
+      ctx.out.warn(
+        `it does not hold now: ${describeDifference(balance, r.actual_cents)} (\`ledger check\` will fail until it does, or until \`ledger retract ${r.assertion.id}\`)`,
+      );
   });
 
   addFormatOptions(
@@ -103,40 +123,50 @@ export function register(program: Command, ctx: CliContext): void {
     const { rotateLedgerKey } = await useCases();
     const r = rotateLedgerKey({ ...(await booksDeps(ctx)), config }, { old_key_file: o.oldKeyFile });
     if (formatOf(o) === 'json') return ctx.out.json(r);
-    ctx.out.text(`books re-sealed under key ${r.new_key_id} (was ${r.old_key_id})${r.key_file ? `; the new key is in ${r.key_file}, the old one kept as ${r.previous_key_file}` : ''}`);
+    ctx.out.text(
+      `books re-sealed under key ${r.new_key_id} (was ${r.old_key_id})${r.key_file ? `; the new key is in ${r.key_file}, the old one kept as ${r.previous_key_file}` : ''}`,
+    );
   });
 
-  addFormatOptions(ledger.command('check').description('verify the hash chain, reversals, signs and balance assertions; silent and exit 0 when sound, exit 4 otherwise'), ['json']).action(
-    async (o: Json) => {
-      const { checkLedger } = await useCases();
-      const r = checkLedger(await booksDeps(ctx));
-      if (formatOf(o) === 'json') {
-        ctx.out.json(r);
-        if (!r.sound) ctx.exitCode = ERROR_TABLE.E_BOOKS_UNSOUND.exit;
-        return;
-      }
-      const n = r.problems.length;
-      if (n) throw new LuckyError('E_BOOKS_UNSOUND', `the books are not sound: ${n} problem${n === 1 ? '' : 's'}`, r.problems.map((p) => p.message));
-    },
-  );
+  addFormatOptions(
+    ledger.command('check').description('verify the hash chain, reversals, signs and balance assertions; silent and exit 0 when sound, exit 4 otherwise'),
+    ['json'],
+  ).action(async (o: Json) => {
+    const { checkLedger } = await useCases();
+    const r = checkLedger(await booksDeps(ctx));
+    if (formatOf(o) === 'json') {
+      ctx.out.json(r);
+      if (!r.sound) ctx.exitCode = ERROR_TABLE.E_BOOKS_UNSOUND.exit;
+      return;
+    }
+    const n = r.problems.length;
+    if (n)
+      throw new LuckyError(
+        'E_BOOKS_UNSOUND',
+        `the books are not sound: ${n} problem${n === 1 ? '' : 's'}`,
+        r.problems.map((p) => p.message),
+      );
+  });
 
-  addFormatOptions(withFilters(ledger.command('list').description('list entries (oldest first)')).option('--limit <n>', 'at most this many entries'), ['json', 'ndjson', 'csv']).action(
-    async (o: Filters & { limit?: string; json?: boolean; ndjson?: boolean; csv?: boolean }) => {
-      const format = formatOf(o);
-      const { listLedgerEntries } = await useCases();
-      const { entries } = listLedgerEntries(await booksDeps(ctx), { ...parseFilters(o), limit: parseIntFlag('limit', o.limit, 1) });
-      if (format === 'json') return ctx.out.json({ entries, count: entries.length });
-      if (format === 'ndjson') return entries.forEach((e) => ctx.out.ndjson(e));
-      if (format === 'csv') return ctx.out.csv(ENTRY_CSV_HEAD, entries.map(entryCsvRow));
-      if (entries.length === 0) return ctx.out.info('no entries');
-      printEntries(ctx.out, entries);
-    },
-  );
+  addFormatOptions(withFilters(ledger.command('list').description('list entries (oldest first)')).option('--limit <n>', 'at most this many entries'), [
+    'json',
+    'ndjson',
+    'csv',
+  ]).action(async (o: Filters & { limit?: string; json?: boolean; ndjson?: boolean; csv?: boolean }) => {
+    const format = formatOf(o);
+    const { listLedgerEntries } = await useCases();
+    const { entries } = listLedgerEntries(await booksDeps(ctx), { ...parseFilters(o), limit: parseIntFlag('limit', o.limit, 1) });
+    if (format === 'json') return ctx.out.json({ entries, count: entries.length });
+    if (format === 'ndjson') return entries.forEach((e) => ctx.out.ndjson(e));
+    if (format === 'csv') return ctx.out.csv(ENTRY_CSV_HEAD, entries.map(entryCsvRow));
+    if (entries.length === 0) return ctx.out.info('no entries');
+    printEntries(ctx.out, entries);
+  });
 
   addFormatOptions(
-    withFilters(ledger.command('report').description('invested, won, net and ROI per group, per-tier wins and cumulative profit (reversals netted out)')).addOption(
-      new Option('--group-by <key>', 'how to group the entries').choices(GROUP_BYS).default('month'),
-    ),
+    withFilters(
+      ledger.command('report').description('invested, won, net and ROI per group, per-tier wins and cumulative profit (reversals netted out)'),
+    ).addOption(new Option('--group-by <key>', 'how to group the entries').choices(GROUP_BYS).default('month')),
     ['json', 'csv'],
   ).action(async (o: Filters & { groupBy: GroupBy; json?: boolean; csv?: boolean }) => {
     const format = formatOf(o);
@@ -149,7 +179,10 @@ export function register(program: Command, ctx: CliContext): void {
   });
 
   addFormatOptions(
-    ledger.command('balance').description('the balance of all entries dated on or before --date (default: today, so future-dated entries are not counted)').option('--date <date>', 'YYYY-MM-DD (default today)'),
+    ledger
+      .command('balance')
+      .description('the balance of all entries dated on or before --date (default: today, so future-dated entries are not counted)')
+      .option('--date <date>', 'YYYY-MM-DD (default today)'),
     ['json'],
   ).action(async (o: { date?: string } & Json) => {
     const given = parseDateFlag('date', o.date);

@@ -44,21 +44,22 @@ export function register(program: Command, ctx: CliContext): void {
     }
   });
 
-  addFormatOptions(maintain.command('backup <dir>').description('online, consistent backup of the catalog and every run file into DIR/luckyfive-backup-<UTC time>/'), ['json']).action(
-    async (dir: string, opts: { json?: boolean }) => {
-      const { backupData } = await import('../../usecases/maintain.js');
-      const report = await backupData(maintainDeps(ctx), { dest: dir });
-      if (formatOf(opts) === 'json') ctx.out.json(report);
-      else {
-        ctx.out.text(`backup ${report.dir}: ${report.manifest.files.length} file(s), ${report.bytes} bytes in ${report.duration_ms} ms`);
-        for (const x of report.manifest.excluded) ctx.out.text(`  left out ${x.path}: ${x.reason}`);
-      }
-      if (!report.ok) {
-        ctx.out.error('some run files are damaged and were left out of the backup (see `luckyfive maintain`)');
-        ctx.exitCode = ERROR_TABLE.E_DATA_INVALID.exit;
-      }
-    },
-  );
+  addFormatOptions(
+    maintain.command('backup <dir>').description('online, consistent backup of the catalog and every run file into DIR/luckyfive-backup-<UTC time>/'),
+    ['json'],
+  ).action(async (dir: string, opts: { json?: boolean }) => {
+    const { backupData } = await import('../../usecases/maintain.js');
+    const report = await backupData(maintainDeps(ctx), { dest: dir });
+    if (formatOf(opts) === 'json') ctx.out.json(report);
+    else {
+      ctx.out.text(`backup ${report.dir}: ${report.manifest.files.length} file(s), ${report.bytes} bytes in ${report.duration_ms} ms`);
+      for (const x of report.manifest.excluded) ctx.out.text(`  left out ${x.path}: ${x.reason}`);
+    }
+    if (!report.ok) {
+      ctx.out.error('some run files are damaged and were left out of the backup (see `luckyfive maintain`)');
+      ctx.exitCode = ERROR_TABLE.E_DATA_INVALID.exit;
+    }
+  });
 
   addFormatOptions(
     maintain
@@ -81,27 +82,36 @@ export function register(program: Command, ctx: CliContext): void {
     if (format === 'json') return ctx.out.json(r);
     ctx.out.text(`restored ${r.files} file(s) (${r.bytes} bytes) from ${r.restored_from}, taken ${r.backup_created_at}`);
     ctx.out.text(`the previous data is in ${r.previous} (undo with \`luckyfive maintain restore --rollback\`)`);
-    if (r.interrupted_runs.length) ctx.out.warn(`${r.interrupted_runs.length} run(s) were mid-simulate in the backup and are now cancelled; finish them with \`luckyfive simulate --resume <run_id>\`: ${r.interrupted_runs.join(', ')}`);
+    if (r.interrupted_runs.length)
+      ctx.out.warn(
+        `${r.interrupted_runs.length} run(s) were mid-simulate in the backup and are now cancelled; finish them with \`luckyfive simulate --resume <run_id>\`: ${r.interrupted_runs.join(', ')}`,
+      );
   });
 
-  addFormatOptions(maintain.command('digest').description('per-table row counts and SHA-256 of the data (compare two data dirs, e.g. after a restore)'), ['json']).action(
-    async (opts: { json?: boolean }) => {
-      const { digestData } = await import('../../usecases/maintain.js');
-      const d = digestData({ config: ctx.config().values });
-      if (formatOf(opts) === 'json') return ctx.out.json(d);
-      ctx.out.table(
-        ['file', 'table', 'rows', 'sha256'],
-        d.files.flatMap((f) => Object.entries(f.tables).map(([t, v]) => [f.file, t, v.rows, v.sha256.slice(0, 16)])),
-        { align: ['left', 'left', 'right', 'left'] },
-      );
-      ctx.out.text(`digest ${d.sha256}`);
-    },
-  );
+  addFormatOptions(maintain.command('digest').description('per-table row counts and SHA-256 of the data (compare two data dirs, e.g. after a restore)'), [
+    'json',
+  ]).action(async (opts: { json?: boolean }) => {
+    const { digestData } = await import('../../usecases/maintain.js');
+    const d = digestData({ config: ctx.config().values });
+    if (formatOf(opts) === 'json') return ctx.out.json(d);
+    ctx.out.table(
+      ['file', 'table', 'rows', 'sha256'],
+      d.files.flatMap((f) => Object.entries(f.tables).map(([t, v]) => [f.file, t, v.rows, v.sha256.slice(0, 16)])),
+      { align: ['left', 'left', 'right', 'left'] },
+    );
+    ctx.out.text(`digest ${d.sha256}`);
+  });
 }
 
 function printMaintainReport(out: Output, r: MaintainReport): void {
   const problems = (f: FileReport) =>
-    f.error ?? f.note ?? (Array.isArray(f.checks.integrity) ? f.checks.integrity[0] : Array.isArray(f.checks.foreign_keys) ? `${f.checks.foreign_keys.length} foreign key problem(s)` : '');
+    f.error ??
+    f.note ??
+    (Array.isArray(f.checks.integrity)
+      ? f.checks.integrity[0]
+      : Array.isArray(f.checks.foreign_keys)
+        ? `${f.checks.foreign_keys.length} foreign key problem(s)`
+        : '');
   out.table(
     ['file', 'status', 'integrity', 'foreign keys', 'checkpoint', 'bytes before', 'bytes after', 'ms', 'note'],
     r.files.map((f) => [
@@ -122,7 +132,10 @@ function printMaintainReport(out: Output, r: MaintainReport): void {
   else {
     for (const f of o.files_without_row) out.warn(`orphan file ${f.file}: no catalog row (\`luckyfive maintain --repair\` re-registers it)`);
     for (const row of o.rows_without_file) out.warn(`run ${row.run_id} (${row.status}): its file is missing (\`--repair\` marks it failed)`);
-    for (const x of o.interrupted_runs) out.warn(`run ${x.run_id} is interrupted: its process (${x.owner ?? 'unknown'}) is gone (\`--repair\` marks it cancelled; \`luckyfive simulate --resume ${x.run_id}\` finishes it)`);
+    for (const x of o.interrupted_runs)
+      out.warn(
+        `run ${x.run_id} is interrupted: its process (${x.owner ?? 'unknown'}) is gone (\`--repair\` marks it cancelled; \`luckyfive simulate --resume ${x.run_id}\` finishes it)`,
+      );
     for (const u of o.unknown_files) out.warn(`unexpected file ${u} in runs/ (left alone)`);
     for (const x of o.repaired) out.info(`repair ${x.run_id}: ${x.action}${x.error ? ` (${x.error})` : ''}`);
   }

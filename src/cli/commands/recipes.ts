@@ -25,7 +25,8 @@ export function register(program: Command, ctx: CliContext): void {
       const format = formatOf(opts);
       const { showRecipe, orderedRecipe } = await import('../../usecases/recipes.js');
       const shown = showRecipe({ name, cwd: ctx.io.cwd });
-      if (format === 'json') return ctx.out.json({ name: shown.recipe.name, source: shown.source, format: shown.format, recipe_hash: shown.recipe_hash, recipe: shown.recipe });
+      if (format === 'json')
+        return ctx.out.json({ name: shown.recipe.name, source: shown.source, format: shown.format, recipe_hash: shown.recipe_hash, recipe: shown.recipe });
       for (const note of shown.notes) ctx.out.info(`note: ${note}`);
       ctx.out.table(
         ['key', 'value'],
@@ -36,10 +37,9 @@ export function register(program: Command, ctx: CliContext): void {
     },
   );
 
-  addFormatOptions(
-    recipes.command('validate <file>').description('check a recipe file: exit 0 when valid, 2 with one "path: problem" line per issue'),
-    ['json'],
-  ).action(async (file: string, opts: { json?: boolean }) => {
+  addFormatOptions(recipes.command('validate <file>').description('check a recipe file: exit 0 when valid, 2 with one "path: problem" line per issue'), [
+    'json',
+  ]).action(async (file: string, opts: { json?: boolean }) => {
     const format = formatOf(opts);
     const { validateRecipe } = await import('../../usecases/recipes.js');
     const { ERROR_TABLE } = await import('../../errors.js');
@@ -53,7 +53,9 @@ export function register(program: Command, ctx: CliContext): void {
     const recipe = v.recipe as Recipe;
     if (format === 'json') return ctx.out.json({ valid: true, file, format: v.format, notes: v.notes, recipe_hash: v.recipe_hash, recipe });
     for (const note of v.notes) ctx.out.info(`note: ${note}`);
-    ctx.out.text(`${file}: valid (${recipe.strategy}, ${recipe.tickets} tickets of ${recipe.numbers_per_ticket} numbers, ${recipe.history} draws of history); recipe_hash ${v.recipe_hash}`);
+    ctx.out.text(
+      `${file}: valid (${recipe.strategy}, ${recipe.tickets} tickets of ${recipe.numbers_per_ticket} numbers, ${recipe.history} draws of history); recipe_hash ${v.recipe_hash}`,
+    );
   });
 
   recipes

@@ -25,7 +25,8 @@ interface ListFlags {
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 function metricColumn(name: string): RunMetricColumn {
-  if (!(RUN_METRIC_COLUMNS as readonly string[]).includes(name)) throw new LuckyError('E_USAGE', `unknown metric "${name}"; one of: ${RUN_METRIC_COLUMNS.join(', ')}`);
+  if (!(RUN_METRIC_COLUMNS as readonly string[]).includes(name))
+    throw new LuckyError('E_USAGE', `unknown metric "${name}"; one of: ${RUN_METRIC_COLUMNS.join(', ')}`);
   return name as RunMetricColumn;
 }
 
@@ -49,7 +50,11 @@ export function register(program: Command, ctx: CliContext): void {
       .description('runs in the catalog, filtered and ordered by any headline metric')
       .option('--name <text>', 'name contains text')
       .option('--recipe-hash <prefix>', 'recipe hash starts with')
-      .addOption(new Option('--status <status>', 'pending, running, completed, failed, cancelled or interrupted (running, but its process is gone)').choices(RUN_STATUSES))
+      .addOption(
+        new Option('--status <status>', 'pending, running, completed, failed, cancelled or interrupted (running, but its process is gone)').choices(
+          RUN_STATUSES,
+        ),
+      )
       .option('--sweep <sweep_id>', 'cells of one sweep')
       .option('--from <contest>', 'runs starting at or after this contest')
       .option('--to <contest>', 'runs ending at or before this contest')
@@ -81,12 +86,56 @@ export function register(program: Command, ctx: CliContext): void {
     const byLift = list.ordered_by.by === 'lift';
     if (format === 'json') return ctx.out.json({ runs: rows, count: list.count, ordered_by: { column: list.ordered_by.column, by: list.ordered_by.by } });
     if (format === 'ndjson') return rows.forEach((r) => ctx.out.ndjson(r));
-    const head = ['run_id', 'name', 'status', 'strategy', 'first_contest', 'last_contest', 'contests', 'tickets', 'mean_hits', 'p_value', 'roi_pct', 'net_cents', 'created_at', 'numbers_per_ticket', 'synthetic_data'];
-    const cells = rows.map((r) => [r.run_id, r.name, r.status, r.strategy, r.first_contest, r.last_contest, r.contests_done, r.tickets, r.mean_hits?.toFixed(4), r.p_value?.toFixed(3), r.roi_pct?.toFixed(1), r.net_cents, r.created_at, r.numbers_per_ticket, r.synthetic_data]);
+    const head = [
+      'run_id',
+      'name',
+      'status',
+      'strategy',
+      'first_contest',
+      'last_contest',
+      'contests',
+      'tickets',
+      'mean_hits',
+      'p_value',
+      'roi_pct',
+      'net_cents',
+      'created_at',
+      'numbers_per_ticket',
+      'synthetic_data',
+    ];
+    const cells = rows.map((r) => [
+      r.run_id,
+      r.name,
+      r.status,
+      r.strategy,
+      r.first_contest,
+      r.last_contest,
+      r.contests_done,
+      r.tickets,
+      r.mean_hits?.toFixed(4),
+      r.p_value?.toFixed(3),
+      r.roi_pct?.toFixed(1),
+      r.net_cents,
+      r.created_at,
+      r.numbers_per_ticket,
+      r.synthetic_data,
+    ]);
     if (format === 'csv') return ctx.out.csv(head, cells);
     ctx.out.table(
       ['run_id', 'name', 'status', 'strategy', 'contests', 'tickets', 'k', 'mean_hits', 'p_value', 'roi_pct', 'created_at'],
-      rows.map((r) => [r.synthetic_data ? `${r.run_id} (synthetic)` : r.run_id, r.name, r.status, r.strategy, r.contests_done, r.tickets, r.numbers_per_ticket, r.mean_hits?.toFixed(4), r.p_value?.toFixed(3), r.roi_pct === null ? '' : `${r.roi_pct.toFixed(1)}%`, r.created_at]),
+      rows.map((r) => [
+        r.synthetic_data ? `${r.run_id} (synthetic)` : r.run_id,
+        r.name,
+        r.status,
+        r.strategy,
+        r.contests_done,
+        r.tickets,
+        r.numbers_per_ticket,
+        r.mean_hits?.toFixed(4),
+        r.p_value?.toFixed(3),
+        r.roi_pct === null ? '' : `${r.roi_pct.toFixed(1)}%`,
+        r.created_at,
+      ]),
     );
     if (rows.length) ctx.out.info('mean_hits expected 5k/80 for k-number tickets under uniform draws (0.3125 for 5 numbers)');
     if (byLift) ctx.out.info(`ordered by lift: each run's ${opts.orderBy} over its own exact expectation for its ticket size, not by the raw value`);
@@ -122,13 +171,15 @@ export function register(program: Command, ctx: CliContext): void {
       ctx.out.info(`deleted run ${id}`);
     });
 
-  addFormatOptions(runs.command('import <file>').description('re-register a run file copied from another machine'), ['json']).action(async (file: string, opts: { json?: boolean }) => {
-    const { importRun } = await import('../../usecases/runs.js');
-    const r = importRun({ catalog: await ctx.catalog() }, { file });
-    for (const w of r.warnings) ctx.out.warn(w);
-    if (formatOf(opts) === 'json') return ctx.out.json(r);
-    ctx.out.text(`imported run ${r.run_id}`);
-  });
+  addFormatOptions(runs.command('import <file>').description('re-register a run file copied from another machine'), ['json']).action(
+    async (file: string, opts: { json?: boolean }) => {
+      const { importRun } = await import('../../usecases/runs.js');
+      const r = importRun({ catalog: await ctx.catalog() }, { file });
+      for (const w of r.warnings) ctx.out.warn(w);
+      if (formatOf(opts) === 'json') return ctx.out.json(r);
+      ctx.out.text(`imported run ${r.run_id}`);
+    },
+  );
 
   addFormatOptions(
     runs
@@ -145,8 +196,11 @@ export function register(program: Command, ctx: CliContext): void {
     const report = verifyRun({ catalog: await ctx.catalog() }, { run_id: id, sample: opts.all ? undefined : sample });
     if (formatOf(opts) === 'json') ctx.out.json(report);
     else {
-      ctx.out.text(`${report.ok ? 'ok' : 'DIFFERENT'}: ${report.checked} contest(s) recomputed, ${report.differences.length} ticket difference(s), ${report.figure_differences.length} figure difference(s)${report.dataset_changed ? '; the draws behind this run changed since it ran' : ''}`);
-      for (const d of report.differences.slice(0, 20)) ctx.out.text(`  contest ${d.contest} ticket ${d.ticket}: stored ${d.stored}, recomputed ${d.recomputed}`);
+      ctx.out.text(
+        `${report.ok ? 'ok' : 'DIFFERENT'}: ${report.checked} contest(s) recomputed, ${report.differences.length} ticket difference(s), ${report.figure_differences.length} figure difference(s)${report.dataset_changed ? '; the draws behind this run changed since it ran' : ''}`,
+      );
+      for (const d of report.differences.slice(0, 20))
+        ctx.out.text(`  contest ${d.contest} ticket ${d.ticket}: stored ${d.stored}, recomputed ${d.recomputed}`);
       if (report.figure_differences.length) ctx.out.text(`  the stored figures do not match the run's own contests and tickets:`);
       for (const d of report.figure_differences.slice(0, 20)) ctx.out.text(`  ${describeDifference(d)}`);
     }

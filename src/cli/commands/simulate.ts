@@ -31,7 +31,9 @@ export function register(program: Command, ctx: CliContext): void {
       .option('--seed <n>', "random seed (overrides the recipe's)")
       .option('--name <text>', 'a name for the run')
       // the run file holds the recipe, range and seed of a run to resume
-      .addOption(new Option('--resume <run_id>', 'finish the missing contests of an interrupted run').conflicts(['recipe', 'preset', 'from', 'to', 'last', 'seed'])),
+      .addOption(
+        new Option('--resume <run_id>', 'finish the missing contests of an interrupted run').conflicts(['recipe', 'preset', 'from', 'to', 'last', 'seed']),
+      ),
     ['json', 'ndjson'],
   ).action(async (opts: SimulateFlags) => {
     const format = formatOf(opts);

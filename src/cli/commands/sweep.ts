@@ -38,7 +38,7 @@ export function register(program: Command, ctx: CliContext): void {
     sweep
       .command('run [spec]', { isDefault: true })
       .description('create and run a sweep (the default: `luckyfive sweep SPEC.json ...`), or --resume one')
-      .addOption(new Option('--recipe <file>', 'base recipe file (overrides the spec\'s base)').conflicts('preset'))
+      .addOption(new Option('--recipe <file>', "base recipe file (overrides the spec's base)").conflicts('preset'))
       .option('--preset <name>', 'base preset (conservative, balanced, aggressive)')
       .option('--param <name=values>', 'a swept parameter, repeatable: alpha=0.1..0.5:0.1, history=100,200, lambda=exp:10:-3..0', collect)
       .option('--from <contest>', 'first contest of the sweep range')
@@ -54,7 +54,10 @@ export function register(program: Command, ctx: CliContext): void {
       .option('--max-cells <n>', 'start at most n cells now, then stop cleanly (resume later)')
       .option('--deadline <duration>', 'start no cell after this long (90s, 30m, 2h); cells in flight finish')
       .addOption(
-        new Option('--resume <sweep_id>', 'continue a stopped or interrupted sweep; finished cells are skipped (the spec, range and seed come from the catalog)').conflicts(DEFINING_FLAGS),
+        new Option(
+          '--resume <sweep_id>',
+          'continue a stopped or interrupted sweep; finished cells are skipped (the spec, range and seed come from the catalog)',
+        ).conflicts(DEFINING_FLAGS),
       ),
     ['json'],
   ).action(async (spec: string | undefined, opts: RunFlags) => {

@@ -43,7 +43,8 @@ export interface BetPlan {
 
 /** Validates a bet and turns it into a ledger entry; throws E_INPUT_INVALID or E_DATA_MISSING. */
 export function buildBetEntry(input: BetInput, ctx: BetContext): BetPlan {
-  if (!Number.isSafeInteger(input.contest) || input.contest < 1) throw new LuckyError('E_INPUT_INVALID', `--contest must be a positive contest number, got ${input.contest}`);
+  if (!Number.isSafeInteger(input.contest) || input.contest < 1)
+    throw new LuckyError('E_INPUT_INVALID', `--contest must be a positive contest number, got ${input.contest}`);
   const list = input.ticket_list;
   const tickets = input.tickets ?? list?.length;
   if (tickets === undefined) throw new LuckyError('E_INPUT_INVALID', 'say how many tickets: --tickets N or --tickets-file FILE');

@@ -47,11 +47,7 @@ export function balanceOn(entries: ReadonlyArray<Pick<LedgerEntry, 'entry_date' 
 }
 
 /** Every problem in the books, in entry order then assertion order; empty when they are sound. */
-export function findBookProblems(
-  entries: readonly LedgerEntry[],
-  assertions: readonly BalanceAssertion[],
-  head: ChainHead | undefined,
-): BookProblem[] {
+export function findBookProblems(entries: readonly LedgerEntry[], assertions: readonly BalanceAssertion[], head: ChainHead | undefined): BookProblem[] {
   const problems: BookProblem[] = [];
   const entryProblem = (e: LedgerEntry, kind: BookProblem['kind'], message: string, money?: { expected: number; actual: number }): void => {
     problems.push({
@@ -69,9 +65,20 @@ export function findBookProblems(
   for (const e of sorted) {
     const expectedPrev = prev ? prev.hash : GENESIS_HASH;
     if (e.prev_hash !== expectedPrev) {
-      entryProblem(e, 'chain', prev ? `does not follow entry ${prev.id} in the hash chain (an entry before it was removed, inserted or rewritten)` : 'the first entry does not start the hash chain (earlier entries were removed)');
+      entryProblem(
+        e,
+        'chain',
+        prev
+          ? `does not follow entry ${prev.id} in the hash chain (an entry before it was removed, inserted or rewritten)`
+          : 'the first entry does not start the hash chain (earlier entries were removed)',
+      );
     }
-    if (chainHash(e.prev_hash, e) !== e.hash) entryProblem(e, 'hash', `content does not match its hash: the row was edited outside luckyfive (type ${e.type}, amount ${formatBRL(e.amount_cents)}, date ${e.entry_date})`);
+    if (chainHash(e.prev_hash, e) !== e.hash)
+      entryProblem(
+        e,
+        'hash',
+        `content does not match its hash: the row was edited outside luckyfive (type ${e.type}, amount ${formatBRL(e.amount_cents)}, date ${e.entry_date})`,
+      );
     if (!(ENTRY_TYPES as readonly string[]).includes(e.type)) {
       entryProblem(e, 'type', `unknown type "${e.type}"`);
     } else {
@@ -82,7 +89,8 @@ export function findBookProblems(
     prev = e;
   }
   const last = sorted.at(-1);
-  if (last && !head) problems.push({ kind: 'head', entry_id: last.id, assertion_id: null, message: `the chain head record is missing (last entry is ${last.id})` });
+  if (last && !head)
+    problems.push({ kind: 'head', entry_id: last.id, assertion_id: null, message: `the chain head record is missing (last entry is ${last.id})` });
   if (head && (!last || last.id !== head.id || last.hash !== head.hash)) {
     problems.push({
       kind: 'head',

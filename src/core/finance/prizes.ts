@@ -75,8 +75,7 @@ export type PrizeSource = 'published' | 'pool-share' | 'median';
 /** One sentence per {@link PrizeSource}, printed next to estimated figures. */
 export const PRIZE_SOURCE_RULES: Record<PrizeSource, string> = {
   published: 'the net prize per winning ticket published for this contest',
-  'pool-share':
-    "estimate: the tier's share of the pool (revenue x pool share x tier split) divided among winners + 1, less 30% income tax above R$ 2.259,20",
+  'pool-share': "estimate: the tier's share of the pool (revenue x pool share x tier split) divided among winners + 1, less 30% income tax above R$ 2.259,20",
   median: 'estimate: the median net prize per winning ticket over the last two years (FACTS.md), because the contest has no revenue figure',
 };
 

@@ -82,7 +82,12 @@ function priceOf(contest: number, dates: DrawDates, prices: readonly PricePeriod
  * price), not the last contest's, so a run that spans a price change states what it paid on
  * average.
  */
-export function buildExpectation(run: Pick<RunRow, 'first_contest' | 'last_contest' | 'numbers_per_ticket' | 'tickets'>, dates: DrawDates, prices: readonly PricePeriod[], rule: PayoutRule): Expectation {
+export function buildExpectation(
+  run: Pick<RunRow, 'first_contest' | 'last_contest' | 'numbers_per_ticket' | 'tickets'>,
+  dates: DrawDates,
+  prices: readonly PricePeriod[],
+  rule: PayoutRule,
+): Expectation {
   let ev = 0;
   let cost = 0;
   let variance = 0;

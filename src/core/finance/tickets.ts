@@ -22,7 +22,8 @@ export function parseTicketList(value: unknown): number[][] {
   const out: number[][] = [];
   value.forEach((t: unknown, i) => {
     if (!Array.isArray(t)) return void problems.push(`tickets[${i}]: not an array of numbers`);
-    if (t.length < MIN_NUMBERS || t.length > MAX_NUMBERS) return void problems.push(`tickets[${i}]: a ticket has ${MIN_NUMBERS}..${MAX_NUMBERS} numbers, got ${t.length}`);
+    if (t.length < MIN_NUMBERS || t.length > MAX_NUMBERS)
+      return void problems.push(`tickets[${i}]: a ticket has ${MIN_NUMBERS}..${MAX_NUMBERS} numbers, got ${t.length}`);
     if (!t.every((n) => Number.isInteger(n) && (n as number) >= BALL_MIN && (n as number) <= BALL_MAX)) {
       return void problems.push(`tickets[${i}]: numbers must be whole numbers in ${BALL_MIN}..${BALL_MAX}`);
     }

@@ -77,7 +77,9 @@ export function detectRecipeFormat(input: unknown): RecipeFormat {
 /** Converts a legacy recipe (see {@link detectRecipeFormat}) to the version-2 shape. */
 export function convertLegacyRecipe(input: Record<string, unknown>, format: Exclude<RecipeFormat, 'v2'>): LegacyConversion {
   const issues: string[] = [];
-  const notes: string[] = [`converted from the legacy ${format === 'legacy-v1' ? `"version": "${typeof input.version === 'string' ? input.version : '1.0'}"` : 'flat preset'} format; the old presets ran the advanced strategy`];
+  const notes: string[] = [
+    `converted from the legacy ${format === 'legacy-v1' ? `"version": "${typeof input.version === 'string' ? input.version : '1.0'}"` : 'flat preset'} format; the old presets ran the advanced strategy`,
+  ];
   const pathMap = new Map<string, string>();
   const recipe: Record<string, unknown> = { version: '2', strategy: 'advanced' };
   const params: Record<string, unknown> = {};
@@ -99,7 +101,8 @@ export function convertLegacyRecipe(input: Record<string, unknown>, format: Excl
     source = {};
     for (const [k, v] of Object.entries(input)) {
       if (k in LEGACY_PARAMETER_MAP) source[k] = v;
-      else if (!FLAT_EXTRA_KEYS.has(k)) issues.push(`${k}: unknown key in a legacy preset (allowed: ${[...Object.keys(LEGACY_PARAMETER_MAP), ...FLAT_EXTRA_KEYS].join(', ')})`);
+      else if (!FLAT_EXTRA_KEYS.has(k))
+        issues.push(`${k}: unknown key in a legacy preset (allowed: ${[...Object.keys(LEGACY_PARAMETER_MAP), ...FLAT_EXTRA_KEYS].join(', ')})`);
     }
     prefix = '';
     recipe.name = input.name ?? 'legacy-preset';

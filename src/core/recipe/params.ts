@@ -57,8 +57,8 @@ export const SmartFiltersSchema = z
     bool(),
     z.strictObject({
       enabled: bool().default(true).describe('apply the filters to the final selection (and generate 5x the candidates)'),
-      mean_min: num(1, 80).default(24).describe('lowest allowed mean of a ticket\'s numbers (legacy: sum >= 120 for 5 numbers)'),
-      mean_max: num(1, 80).default(56).describe('highest allowed mean of a ticket\'s numbers (legacy: sum <= 280 for 5 numbers)'),
+      mean_min: num(1, 80).default(24).describe("lowest allowed mean of a ticket's numbers (legacy: sum >= 120 for 5 numbers)"),
+      mean_max: num(1, 80).default(56).describe("highest allowed mean of a ticket's numbers (legacy: sum <= 280 for 5 numbers)"),
       min_odd: int(0, 15).default(1).describe('at least this many odd numbers (legacy: not all even)'),
       min_even: int(0, 15).default(1).describe('at least this many even numbers (legacy: not all odd)'),
       max_consecutive: int(0, 14).default(2).describe('at most this many pairs of consecutive numbers, e.g. 7 8 (legacy: 2)'),
@@ -83,7 +83,11 @@ export const AdvancedParamsSchema = z.strictObject({
   gamma: num(0, 1000).default(1.0).describe('weight of the positional score (how often each number falls at its sorted position)'),
   cluster_penalty: num(0, 1000).default(2.0).describe('penalty per extra number in the same decade (legacy "delta")'),
   smart_filters: SmartFiltersSchema,
-  evolutionary: bool().default(true).describe('run the genetic search over the best candidates; its cards join the coverage selection, where they win once the tickets cover all 80 numbers and the score decides'),
+  evolutionary: bool()
+    .default(true)
+    .describe(
+      'run the genetic search over the best candidates; its cards join the coverage selection, where they win once the tickets cover all 80 numbers and the score decides',
+    ),
   generations: int(1, 1000).default(40).describe('genetic search generations'),
   mutation_rate: num(0, 1).default(0.15).describe('probability that a child swaps one number for a random one'),
   population_size: int(2, 10000).default(100).describe('genetic population, seeded with the best-ranked candidates; must exceed elites'),
@@ -100,7 +104,9 @@ export const FrequencyParamsSchema = z.strictObject({
     .describe('"hot" favours the most frequent numbers, "cold" the least frequent'),
   window: int(0, 10000).default(0).describe('count only the last N draws of the history; 0 = the whole history'),
   lambda: num(0, 2).default(0.08).describe('recency decay per draw: a draw d draws ago counts exp(-lambda*d); 0 = plain counts'),
-  pool: int(5, 80).default(20).describe('tickets are drawn from the pool best-ranked numbers (grown automatically if it cannot supply enough distinct tickets)'),
+  pool: int(5, 80)
+    .default(20)
+    .describe('tickets are drawn from the pool best-ranked numbers (grown automatically if it cannot supply enough distinct tickets)'),
 });
 
 export type FrequencyParams = z.output<typeof FrequencyParamsSchema>;

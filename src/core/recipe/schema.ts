@@ -12,22 +12,16 @@ import { z } from 'zod';
 import { LuckyError } from '../../errors.js';
 import { capProblems } from '../problem-list.js';
 import { type RecipeFormat, convertLegacyRecipe, detectRecipeFormat } from './legacy.js';
-import {
-  AdvancedParamsSchema,
-  FrequencyParamsSchema,
-  MAX_CANDIDATES,
-  RandomParamsSchema,
-  candidateCount,
-  describeValue,
-  int,
-} from './params.js';
+import { AdvancedParamsSchema, FrequencyParamsSchema, MAX_CANDIDATES, RandomParamsSchema, candidateCount, describeValue, int } from './params.js';
 
 export const STRATEGIES = ['random', 'frequency', 'advanced'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
 
 const common = {
   $schema: z.string().optional().describe('path or URL of recipe.schema.json, for editors; ignored'),
-  version: z.literal('2', { error: (iss) => (iss.input === undefined ? 'required' : `must be "2" (or a legacy "1.0" recipe with "parameters"), got ${describeValue(iss.input)}`) }),
+  version: z.literal('2', {
+    error: (iss) => (iss.input === undefined ? 'required' : `must be "2" (or a legacy "1.0" recipe with "parameters"), got ${describeValue(iss.input)}`),
+  }),
   name: z
     .string({ error: (iss) => (iss.input === undefined ? 'required' : `must be a string, got ${describeValue(iss.input)}`) })
     .trim()
@@ -35,11 +29,16 @@ const common = {
     .max(100, 'must be at most 100 characters')
     .refine((v) => !hasUnsafeText(v), 'must not hold control characters or lone surrogates')
     .describe('a short name, shown in runs and reports'),
-  description: z.string({ error: 'must be a string' }).max(500, 'must be at most 500 characters').refine((v) => !hasUnsafeText(v), 'must not hold control characters or lone surrogates').optional().describe('what the recipe is for'),
+  description: z
+    .string({ error: 'must be a string' })
+    .max(500, 'must be at most 500 characters')
+    .refine((v) => !hasUnsafeText(v), 'must not hold control characters or lone surrogates')
+    .optional()
+    .describe('what the recipe is for'),
   tickets: int(1, 1000).default(10).describe('distinct tickets per contest'),
   numbers_per_ticket: int(5, 15).default(5).describe('numbers on each ticket (5..15; a k-number ticket costs C(k,5) bets)'),
   history: int(1, 10000).default(500).describe('how many draws before each contest the strategy may look at'),
-  seed: int(0, 4294967295).default(1).describe('random seed; a contest\'s tickets depend only on (recipe, history, seed, contest)'),
+  seed: int(0, 4294967295).default(1).describe("random seed; a contest's tickets depend only on (recipe, history, seed, contest)"),
 };
 
 /** The fields every strategy shares, checked on their own when the strategy is missing or unknown. */
@@ -83,16 +82,27 @@ export const RecipeSchema = z
     }
     const m = candidateCount(r.tickets, p);
     if (m > MAX_CANDIDATES) {
-      ctx.addIssue({ code: 'custom', path: ['params', 'cands_mult'], message: `tickets x cands_mult${p.smart_filters.enabled ? ' x 5 (smart filters)' : ''} = ${m} candidates; at most ${MAX_CANDIDATES}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['params', 'cands_mult'],
+        message: `tickets x cands_mult${p.smart_filters.enabled ? ' x 5 (smart filters)' : ''} = ${m} candidates; at most ${MAX_CANDIDATES}`,
+      });
     }
     const f = p.smart_filters;
-    if (f.mean_min > f.mean_max) ctx.addIssue({ code: 'custom', path: ['params', 'smart_filters', 'mean_min'], message: `must not exceed mean_max (${f.mean_max})` });
+    if (f.mean_min > f.mean_max)
+      ctx.addIssue({ code: 'custom', path: ['params', 'smart_filters', 'mean_min'], message: `must not exceed mean_max (${f.mean_max})` });
     const lowest = (k + 1) / 2;
     const highest = 80 - (k - 1) / 2;
-    if (f.mean_max < lowest) ctx.addIssue({ code: 'custom', path: ['params', 'smart_filters', 'mean_max'], message: `no ${k}-number ticket has a mean below ${lowest}` });
-    if (f.mean_min > highest) ctx.addIssue({ code: 'custom', path: ['params', 'smart_filters', 'mean_min'], message: `no ${k}-number ticket has a mean above ${highest}` });
+    if (f.mean_max < lowest)
+      ctx.addIssue({ code: 'custom', path: ['params', 'smart_filters', 'mean_max'], message: `no ${k}-number ticket has a mean below ${lowest}` });
+    if (f.mean_min > highest)
+      ctx.addIssue({ code: 'custom', path: ['params', 'smart_filters', 'mean_min'], message: `no ${k}-number ticket has a mean above ${highest}` });
     if (f.min_odd + f.min_even > k) {
-      ctx.addIssue({ code: 'custom', path: ['params', 'smart_filters', 'min_odd'], message: `min_odd + min_even (${f.min_odd + f.min_even}) exceeds numbers_per_ticket (${k})` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['params', 'smart_filters', 'min_odd'],
+        message: `min_odd + min_even (${f.min_odd + f.min_even}) exceeds numbers_per_ticket (${k})`,
+      });
     }
   })
   .transform(({ $schema: _schema, ...recipe }) => recipe);
@@ -181,7 +191,8 @@ function allowedKeysAt(path: readonly string[], input: unknown): string[] | unde
     const keys = Object.keys(shape.shape.params.unwrap().shape);
     return keys.length ? keys : ['(none: the random strategy has no params)'];
   }
-  if (path.length === 2 && path[0] === 'params' && path[1] === 'smart_filters') return ['enabled', 'mean_min', 'mean_max', 'min_odd', 'min_even', 'max_consecutive'];
+  if (path.length === 2 && path[0] === 'params' && path[1] === 'smart_filters')
+    return ['enabled', 'mean_min', 'mean_max', 'min_odd', 'min_even', 'max_consecutive'];
   return undefined;
 }
 

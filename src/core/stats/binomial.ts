@@ -82,7 +82,7 @@ function sumOutward(from: number, step: 1 | -1, n: number, p: number): number {
   for (let i = from; ; i += step) {
     const next = i + step;
     if (next < 0 || next > n) break;
-    term *= step === 1 ? ((n - i) / (i + 1)) * odds : (i / (n - i + 1)) / odds;
+    term *= step === 1 ? ((n - i) / (i + 1)) * odds : i / (n - i + 1) / odds;
     sum += term;
     if (term <= sum * 1e-17) break;
   }

@@ -103,7 +103,8 @@ export function minDetectableLift(p0: number, n: number, opts: PowerOptions = {}
 
 /** The same for a mean with known null sd: lift = (z[1-alpha/2] + z[power]) · sd / √n / mean0. */
 export function minDetectableLiftMean(mean0: number, sd: number, n: number, opts: PowerOptions = {}): DetectableLift {
-  if (!(mean0 > 0) || !(sd >= 0) || !(n >= 0)) throw new LuckyError('E_INPUT_INVALID', 'minDetectableLiftMean: need mean0 > 0, sd >= 0, n >= 0', [`mean0: ${mean0}`, `sd: ${sd}`, `n: ${n}`]);
+  if (!(mean0 > 0) || !(sd >= 0) || !(n >= 0))
+    throw new LuckyError('E_INPUT_INVALID', 'minDetectableLiftMean: need mean0 > 0, sd >= 0, n >= 0', [`mean0: ${mean0}`, `sd: ${sd}`, `n: ${n}`]);
   if (n === 0) return asLift(Number.POSITIVE_INFINITY);
   return asLift((zSum(opts) * standardError(sd, n)) / mean0);
 }
@@ -113,14 +114,16 @@ export function minDetectableLiftMean(mean0: number, sd: number, n: number, opts
  * {@link minDetectableLift}, solved for n): n = ((z[1-alpha/2] + z[power]) / lift)² · (1-p0)/p0.
  */
 export function trialsToDetect(p0: number, lift: number, opts: PowerOptions = {}): number {
-  if (!(p0 > 0 && p0 < 1) || !(lift > 0)) throw new LuckyError('E_INPUT_INVALID', 'trialsToDetect: need 0 < p0 < 1 and lift > 0', [`p0: ${p0}`, `lift: ${lift}`]);
+  if (!(p0 > 0 && p0 < 1) || !(lift > 0))
+    throw new LuckyError('E_INPUT_INVALID', 'trialsToDetect: need 0 < p0 < 1 and lift > 0', [`p0: ${p0}`, `lift: ${lift}`]);
   const k = zSum(opts) / lift;
   return Math.ceil((k * k * (1 - p0)) / p0);
 }
 
 /** Trials needed to detect a relative `lift` of a mean with null sd: n = ((z[1-alpha/2] + z[power]) · sd / (lift · mean0))². */
 export function trialsToDetectMean(mean0: number, sd: number, lift: number, opts: PowerOptions = {}): number {
-  if (!(mean0 > 0) || !(sd >= 0) || !(lift > 0)) throw new LuckyError('E_INPUT_INVALID', 'trialsToDetectMean: need mean0 > 0, sd >= 0, lift > 0', [`mean0: ${mean0}`, `sd: ${sd}`, `lift: ${lift}`]);
+  if (!(mean0 > 0) || !(sd >= 0) || !(lift > 0))
+    throw new LuckyError('E_INPUT_INVALID', 'trialsToDetectMean: need mean0 > 0, sd >= 0, lift > 0', [`mean0: ${mean0}`, `sd: ${sd}`, `lift: ${lift}`]);
   const k = (zSum(opts) * sd) / (lift * mean0);
   return Math.ceil(k * k);
 }

@@ -63,7 +63,11 @@ export function buildCellRecipe(base: Recipe, params: Readonly<Record<string, Pa
     return parseRecipe(draft);
   } catch (e) {
     if (e instanceof LuckyError) {
-      throw new LuckyError('E_RECIPE_INVALID', `cell ${cellIndex} (${cellLabel(params)}): invalid recipe`, e.details.map((d) => `cell ${cellIndex}: ${d}`));
+      throw new LuckyError(
+        'E_RECIPE_INVALID',
+        `cell ${cellIndex} (${cellLabel(params)}): invalid recipe`,
+        e.details.map((d) => `cell ${cellIndex}: ${d}`),
+      );
     }
     throw e;
   }

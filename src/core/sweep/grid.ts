@@ -69,13 +69,17 @@ export function expandGrid(spec: Pick<SweepSpec, 'parameters' | 'constraints'>):
   const constraints: BoundConstraint[] = (spec.constraints ?? []).map((c, i) => {
     const positions = c.parameters.map((n) => {
       const at = params.findIndex((p) => p.name === n);
-      if (at < 0) throw new LuckyError('E_INPUT_INVALID', `constraint on "${n}", which is not swept`, [`constraints.${i}.parameters: "${n}" is not a swept parameter`]);
+      if (at < 0)
+        throw new LuckyError('E_INPUT_INVALID', `constraint on "${n}", which is not swept`, [`constraints.${i}.parameters: "${n}" is not a swept parameter`]);
       if (values[at]!.some((v) => typeof v !== 'number')) {
-        throw new LuckyError('E_INPUT_INVALID', `constraint on "${n}", which has non-numeric values`, [`constraints.${i}.parameters: "${n}" takes non-numeric values`]);
+        throw new LuckyError('E_INPUT_INVALID', `constraint on "${n}", which has non-numeric values`, [
+          `constraints.${i}.parameters: "${n}" takes non-numeric values`,
+        ]);
       }
       return at;
     });
-    if (c.type === 'ratio' && c.parameters.length !== 2) throw new LuckyError('E_INPUT_INVALID', 'a ratio constraint takes exactly two parameters', [`constraints.${i}.parameters: ${c.parameters.length} given`]);
+    if (c.type === 'ratio' && c.parameters.length !== 2)
+      throw new LuckyError('E_INPUT_INVALID', 'a ratio constraint takes exactly two parameters', [`constraints.${i}.parameters: ${c.parameters.length} given`]);
     return { type: c.type, at: positions, value: c.value };
   });
   const combos = values.reduce((n, v) => n * v.length, 1);
@@ -91,7 +95,9 @@ export function expandGrid(spec: Pick<SweepSpec, 'parameters' | 'constraints'>):
   for (let c = 0; c < combos; c++) {
     if (constraints.every((k) => passes(k, cur))) {
       if (cells.length === MAX_GRID_CELLS) {
-        throw new LuckyError('E_INPUT_INVALID', `the sweep has more than ${MAX_GRID_CELLS} cells`, ['parameters: narrow the ranges, widen the steps or add constraints']);
+        throw new LuckyError('E_INPUT_INVALID', `the sweep has more than ${MAX_GRID_CELLS} cells`, [
+          'parameters: narrow the ranges, widen the steps or add constraints',
+        ]);
       }
       const cell: Record<string, ParamValue> = {};
       params.forEach((p, i) => {

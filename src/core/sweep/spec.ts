@@ -55,23 +55,28 @@ export const ConstraintSchema = z.strictObject({
 export type Constraint = z.infer<typeof ConstraintSchema>;
 
 const ContestSchema = z.int().positive();
-const ContestSpanSchema = z
-  .strictObject({ from: ContestSchema, to: ContestSchema })
-  .refine((r) => r.from <= r.to, { message: 'from must not exceed to' });
+const ContestSpanSchema = z.strictObject({ from: ContestSchema, to: ContestSchema }).refine((r) => r.from <= r.to, { message: 'from must not exceed to' });
 
-export const SweepBaseSchema = z.union([
-  z.strictObject({ preset: z.string().min(1) }),
-  z.strictObject({ recipe_file: z.string().min(1) }),
-  /** inline recipe, validated later by the recipe parser */
-  z.strictObject({ recipe: z.record(z.string(), z.unknown()) }),
-], { error: 'base is one of {preset: name}, {recipe_file: path} or {recipe: {...}}' });
+export const SweepBaseSchema = z.union(
+  [
+    z.strictObject({ preset: z.string().min(1) }),
+    z.strictObject({ recipe_file: z.string().min(1) }),
+    /** inline recipe, validated later by the recipe parser */
+    z.strictObject({ recipe: z.record(z.string(), z.unknown()) }),
+  ],
+  { error: 'base is one of {preset: name}, {recipe_file: path} or {recipe: {...}}' },
+);
 export type SweepBase = z.infer<typeof SweepBaseSchema>;
 
 export const SweepSpecSchema = z
   .strictObject({
     version: z.literal('1'),
     name: textSchema(MAX_NAME),
-    description: z.string().max(500).refine((v) => !hasUnsafeText(v), 'must not hold control characters or lone surrogates').optional(),
+    description: z
+      .string()
+      .max(500)
+      .refine((v) => !hasUnsafeText(v), 'must not hold control characters or lone surrogates')
+      .optional(),
     base: SweepBaseSchema,
     parameters: z.array(SweepParameterSchema).min(1),
     constraints: z.array(ConstraintSchema).optional(),

@@ -52,7 +52,8 @@ export function rangeValues(r: RangeValues): number[] {
   const m = Math.round(r.min * scale);
   const top = Math.round(r.max * scale);
   const s = Math.round(r.step * scale);
-  if (![m, top, s].every(Number.isSafeInteger)) throw new LuckyError('E_INPUT_INVALID', `${what}: values too large to step exactly`, [`range: beyond 2^53 once scaled by 10^${d}`]);
+  if (![m, top, s].every(Number.isSafeInteger))
+    throw new LuckyError('E_INPUT_INVALID', `${what}: values too large to step exactly`, [`range: beyond 2^53 once scaled by 10^${d}`]);
   const count = Math.floor((top - m) / s) + 1;
   if (count > MAX_PARAMETER_VALUES) throw tooMany(what, count);
   return Array.from({ length: count }, (_, i) => (m + i * s) / scale);

@@ -57,9 +57,17 @@ export function createSweep(catalog: Catalog, def: SweepDefinition, options: Cre
   if (valid.length === 0) {
     // Every cell refused: a mistake in the command (a misspelt knob), not a sweep to record.
     const errors = built.map((b) => b.error!);
-    throw new LuckyError('E_RECIPE_INVALID', `no cell of the sweep is a valid recipe (${grid.length} cell${grid.length === 1 ? '' : 's'})`, errors.slice(0, 5).flatMap((e) => e.details));
+    throw new LuckyError(
+      'E_RECIPE_INVALID',
+      `no cell of the sweep is a valid recipe (${grid.length} cell${grid.length === 1 ? '' : 's'})`,
+      errors.slice(0, 5).flatMap((e) => e.details),
+    );
   }
-  const plans = planByHistory(catalog, def.range, valid.map((b) => b.recipe));
+  const plans = planByHistory(
+    catalog,
+    def.range,
+    valid.map((b) => b.recipe),
+  );
   const first = plans.values().next().value!;
   const range = { first_contest: first.first_contest, last_contest: first.last_contest };
   if (def.holdout) {
@@ -70,12 +78,27 @@ export function createSweep(catalog: Catalog, def: SweepDefinition, options: Cre
         'holdout: it must be contests the sweep never saw, or it cannot tell luck from skill',
       ]);
     }
-    planByHistory(catalog, h, valid.map((b) => b.recipe));
+    planByHistory(
+      catalog,
+      h,
+      valid.map((b) => b.recipe),
+    );
   }
   const seen = new Map<string, number>();
   const cells: Array<Omit<CellRow, 'sweep_id'>> = built.map(({ cell, recipe, error }) => {
     const params_json = JSON.stringify(cell.params);
-    if (!recipe) return { cell_index: cell.index, params_json, recipe_json: null, recipe_hash: null, cell_key: null, run_id: null, status: 'failed', error: `${error.message}: ${error.details.map((d) => d.replace(/^cell \d+: /, '')).join('; ')}`, holdout_run_id: null };
+    if (!recipe)
+      return {
+        cell_index: cell.index,
+        params_json,
+        recipe_json: null,
+        recipe_hash: null,
+        cell_key: null,
+        run_id: null,
+        status: 'failed',
+        error: `${error.message}: ${error.details.map((d) => d.replace(/^cell \d+: /, '')).join('; ')}`,
+        holdout_run_id: null,
+      };
     const key = cellKey(recipe, plans.get(recipe.history)!.dataset_hash, range);
     const twin = seen.get(key);
     if (twin !== undefined) {
@@ -84,7 +107,17 @@ export function createSweep(catalog: Catalog, def: SweepDefinition, options: Cre
       ]);
     }
     seen.set(key, cell.index);
-    return { cell_index: cell.index, params_json, recipe_json: canonicalRecipeJson(recipe), recipe_hash: recipeHash(recipe), cell_key: key, run_id: null, status: 'pending', error: null, holdout_run_id: null };
+    return {
+      cell_index: cell.index,
+      params_json,
+      recipe_json: canonicalRecipeJson(recipe),
+      recipe_hash: recipeHash(recipe),
+      cell_key: key,
+      run_id: null,
+      status: 'pending',
+      error: null,
+      holdout_run_id: null,
+    };
   });
   const now = options.now();
   const sweepId = newSweepId(now);

@@ -63,7 +63,8 @@ function legacyBase(recipe: Record<string, unknown>, notes: string[]): Record<st
 
 function readBase(spec: SweepSpec | undefined, input: SweepInput, notes: string[]): Recipe {
   // The flags and the spec's base name their recipe as a run request does: one resolver for both.
-  if (input.recipeFile || input.preset) return resolveRequestRecipe(undefined, { recipe_file: input.recipeFile, preset: input.preset }, { cwd: input.cwd }).recipe;
+  if (input.recipeFile || input.preset)
+    return resolveRequestRecipe(undefined, { recipe_file: input.recipeFile, preset: input.preset }, { cwd: input.cwd }).recipe;
   if (!spec) throw new LuckyError('E_USAGE', 'give a sweep spec file, or a base recipe (--recipe FILE or --preset NAME) and --param flags');
   const base = spec.base;
   if ('preset' in base) return resolveRequestRecipe(undefined, { preset: base.preset }).recipe;
@@ -72,7 +73,12 @@ function readBase(spec: SweepSpec | undefined, input: SweepInput, notes: string[
   try {
     return parseRecipe(raw);
   } catch (e) {
-    if (e instanceof LuckyError) throw new LuckyError(e.code, `the sweep's base recipe: ${e.message}`, e.details.map((d) => `base.recipe: ${d}`));
+    if (e instanceof LuckyError)
+      throw new LuckyError(
+        e.code,
+        `the sweep's base recipe: ${e.message}`,
+        e.details.map((d) => `base.recipe: ${d}`),
+      );
     throw e;
   }
 }

@@ -31,14 +31,18 @@ function axisValues(results: SweepResults, name: string): ParamValue[] {
     const v = c.params[name];
     if (v !== undefined && !seen.includes(v)) seen.push(v);
   }
-  return seen.every((v) => typeof v === 'number') ? [...(seen)].sort((a, b) => a - b) : seen;
+  return seen.every((v) => typeof v === 'number') ? [...seen].sort((a, b) => a - b) : seen;
 }
 
 /** Builds the grid; E_USAGE when x or y is not a swept parameter, or both are the same. */
 export function buildHeatmap(results: SweepResults, x: string, y: string): Heatmap {
   const swept = Object.keys(results.cells[0]?.params ?? {});
-  for (const [flag, name] of [['x', x], ['y', y]] as const) {
-    if (!swept.includes(name)) throw new LuckyError('E_USAGE', `--${flag} ${name} is not a swept parameter of sweep ${results.sweep.sweep_id}`, [`swept: ${swept.join(', ')}`]);
+  for (const [flag, name] of [
+    ['x', x],
+    ['y', y],
+  ] as const) {
+    if (!swept.includes(name))
+      throw new LuckyError('E_USAGE', `--${flag} ${name} is not a swept parameter of sweep ${results.sweep.sweep_id}`, [`swept: ${swept.join(', ')}`]);
   }
   if (x === y) throw new LuckyError('E_USAGE', '--x and --y must be two different parameters');
   const xs = axisValues(results, x);

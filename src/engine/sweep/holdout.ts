@@ -29,7 +29,11 @@ function selectOnce(env: RunEnv, sweep: SweepRow): void {
   if (listCells(db, sweep.sweep_id).some((c) => c.holdout_run_id !== null)) return;
   const ranked = readSweepResults(env.catalog, sweep.sweep_id, sweep.metric as MetricName).cells;
   const top = ranked.filter((c) => c.value !== null).slice(0, sweep.holdout_top);
-  assignHoldoutRuns(db, sweep.sweep_id, top.map((c) => ({ cell_index: c.cell_index, run_id: freshRunId(env) })));
+  assignHoldoutRuns(
+    db,
+    sweep.sweep_id,
+    top.map((c) => ({ cell_index: c.cell_index, run_id: freshRunId(env) })),
+  );
 }
 
 export async function runHoldout(env: RunEnv, sweep: SweepRow, options: { share_stats?: boolean }): Promise<HoldoutOutcome> {
@@ -39,11 +43,17 @@ export async function runHoldout(env: RunEnv, sweep: SweepRow, options: { share_
   const range = { from: sweep.holdout_from, to: sweep.holdout_to };
   const chosen = listCells(env.catalog.db, sweep.sweep_id).filter((c) => c.holdout_run_id !== null && c.recipe_json !== null);
   out.runs = chosen.length;
-  const todo = chosen.filter((c) => cellRunState(env, c.holdout_run_id).kind !== 'done').map((c) => ({ cell: c, recipe: parseRecipe(JSON.parse(c.recipe_json!)) }));
+  const todo = chosen
+    .filter((c) => cellRunState(env, c.holdout_run_id).kind !== 'done')
+    .map((c) => ({ cell: c, recipe: parseRecipe(JSON.parse(c.recipe_json!)) }));
   if (todo.length === 0) return out;
   let plans: Map<number, RunPlan>;
   try {
-    plans = planByHistory(env.catalog, range, todo.map((t) => t.recipe));
+    plans = planByHistory(
+      env.catalog,
+      range,
+      todo.map((t) => t.recipe),
+    );
   } catch (e) {
     out.failed = todo.length;
     out.errors.push(`holdout: ${(e as Error).message}`);
@@ -54,7 +64,14 @@ export async function runHoldout(env: RunEnv, sweep: SweepRow, options: { share_
     try {
       const job = prepareCellRun(
         env,
-        { run_id: t.cell.holdout_run_id, recipe: t.recipe, range, plan: plans.get(t.recipe.history)!, name: `${sweep.name} #${t.cell.cell_index} holdout`, sweep_id: sweep.sweep_id },
+        {
+          run_id: t.cell.holdout_run_id,
+          recipe: t.recipe,
+          range,
+          plan: plans.get(t.recipe.history)!,
+          name: `${sweep.name} #${t.cell.cell_index} holdout`,
+          sweep_id: sweep.sweep_id,
+        },
         (runId) => updateCell(env.catalog.db, sweep.sweep_id, t.cell.cell_index, { holdout_run_id: runId }),
       );
       if (job) jobs.push(job);

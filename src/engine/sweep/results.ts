@@ -84,7 +84,14 @@ export function readSweepResults(catalog: Catalog, sweepId: string, metricName?:
     const r = c.holdout_run_id ? holdoutRuns.get(c.holdout_run_id) : undefined;
     if (!c.holdout_run_id) continue;
     const fig = r && r.status === 'completed' ? metricFigure(metric, readRunMetrics(catalog, r)) : { value: null, baseline: null, p_value: null };
-    holdouts.set(c.cell_index, { run_id: c.holdout_run_id, status: r?.status ?? 'pending', first_contest: sweep.holdout_from ?? 0, last_contest: sweep.holdout_to ?? 0, ...fig, p_holm: null });
+    holdouts.set(c.cell_index, {
+      run_id: c.holdout_run_id,
+      status: r?.status ?? 'pending',
+      first_contest: sweep.holdout_from ?? 0,
+      last_contest: sweep.holdout_to ?? 0,
+      ...fig,
+      p_holm: null,
+    });
   }
   const hp = [...holdouts.values()].filter((h) => h.p_value !== null);
   holm(hp.map((h) => h.p_value!)).forEach((p, i) => (hp[i]!.p_holm = p));
@@ -123,7 +130,15 @@ export function readSweepResults(catalog: Catalog, sweepId: string, metricName?:
           p_holm: top.p_holm,
           p_bh: top.p_bh,
           of,
-          sentence: bestOfSentence({ metric, value: top.value, baseline: top.baseline, p_value: top.p_value, p_holm: top.p_holm, of, noun: of === 1 ? 'cell' : 'cells' }),
+          sentence: bestOfSentence({
+            metric,
+            value: top.value,
+            baseline: top.baseline,
+            p_value: top.p_value,
+            p_holm: top.p_holm,
+            of,
+            noun: of === 1 ? 'cell' : 'cells',
+          }),
           holdout: top.holdout,
         }
       : null;

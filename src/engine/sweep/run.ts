@@ -97,7 +97,8 @@ export async function runSweep(env: RunEnv, sweepId: string, options: RunSweepOp
 async function drive(env: RunEnv, sweep: SweepRow, options: RunSweepOptions, started: number): Promise<SweepOutcome> {
   // The deadline aborts the runs in flight like Ctrl-C does; `runEnv` carries both signals.
   const timeUp = new AbortController();
-  const timer = options.deadline_ms === undefined ? undefined : setTimeout(() => timeUp.abort(), Math.max(0, started + options.deadline_ms - env.now().getTime()));
+  const timer =
+    options.deadline_ms === undefined ? undefined : setTimeout(() => timeUp.abort(), Math.max(0, started + options.deadline_ms - env.now().getTime()));
   timer?.unref();
   try {
     return await driveUntil({ ...env, signal: env.signal ? AbortSignal.any([env.signal, timeUp.signal]) : timeUp.signal }, env.signal, sweep, options, started);
@@ -128,10 +129,17 @@ async function driveUntil(env: RunEnv, userSignal: AbortSignal | undefined, swee
     todo.push({ cell, recipe: parseRecipe(JSON.parse(cell.recipe_json)) });
   }
   // One plan per history; a cell's key recomputed from today's draws must match the recorded one.
-  const plans = planByHistory(env.catalog, range, todo.map((t) => t.recipe));
+  const plans = planByHistory(
+    env.catalog,
+    range,
+    todo.map((t) => t.recipe),
+  );
   for (const t of todo) {
     if (cellKey(t.recipe, plans.get(t.recipe.history)!.dataset_hash, { first_contest: range.from, last_contest: range.to }) !== t.cell.cell_key) {
-      throw new LuckyError('E_CONFLICT', `the draws behind sweep ${id} changed since it was created (cell ${t.cell.cell_index} no longer has its key); start a new sweep`);
+      throw new LuckyError(
+        'E_CONFLICT',
+        `the draws behind sweep ${id} changed since it was created (cell ${t.cell.cell_index} no longer has its key); start a new sweep`,
+      );
     }
   }
 
@@ -149,8 +157,17 @@ async function driveUntil(env: RunEnv, userSignal: AbortSignal | undefined, swee
       const i = t.cell.cell_index;
       try {
         const label = cellLabel(JSON.parse(t.cell.params_json) as Record<string, ParamValue>);
-        const job = prepareCellRun(env, { run_id: t.cell.run_id, recipe: t.recipe, range, plan: plans.get(t.recipe.history)!, name: `${sweep.name} #${i} ${label}`.slice(0, 200), sweep_id: id }, (runId) =>
-          updateCell(db, id, i, { run_id: runId, status: 'running', error: null }),
+        const job = prepareCellRun(
+          env,
+          {
+            run_id: t.cell.run_id,
+            recipe: t.recipe,
+            range,
+            plan: plans.get(t.recipe.history)!,
+            name: `${sweep.name} #${i} ${label}`.slice(0, 200),
+            sweep_id: id,
+          },
+          (runId) => updateCell(db, id, i, { run_id: runId, status: 'running', error: null }),
         );
         if (job) jobs.push({ t, job });
         else updateCell(db, id, i, { status: 'completed' });
@@ -158,7 +175,11 @@ async function driveUntil(env: RunEnv, userSignal: AbortSignal | undefined, swee
         updateCell(db, id, i, { status: 'failed', error: e instanceof Error ? e.message : String(e) });
       }
     }
-    const outcomes = await executeRuns(env, jobs.map((j) => j.job), { share_stats: options.share_stats !== false });
+    const outcomes = await executeRuns(
+      env,
+      jobs.map((j) => j.job),
+      { share_stats: options.share_stats !== false },
+    );
     outcomes.forEach((o, k) => {
       const i = jobs[k]!.t.cell.cell_index;
       if (o.report.status === 'completed') updateCell(db, id, i, { status: 'completed', error: null });
@@ -178,7 +199,7 @@ async function driveUntil(env: RunEnv, userSignal: AbortSignal | undefined, swee
     const history = queue[0]!.recipe.history;
     const room = Math.min(waveSize, maxCells - startedCells);
     const wave: Todo[] = [];
-    for (let k = 0; k < queue.length && wave.length < room; ) {
+    for (let k = 0; k < queue.length && wave.length < room;) {
       if (queue[k]!.recipe.history === history) wave.push(queue.splice(k, 1)[0]!);
       else k++;
     }
@@ -214,7 +235,12 @@ async function driveUntil(env: RunEnv, userSignal: AbortSignal | undefined, swee
   const unfinished = final.pending + final.running > 0 || holdoutLeft || stop !== null;
   const status: SweepStatus = unfinished ? 'stopped' : final.failed > 0 || holdoutFailed > 0 ? 'completed_with_failures' : 'completed';
   const complete = status === 'completed' || status === 'completed_with_failures';
-  updateSweep(db, id, { status, owner: null, finished_at: complete ? env.now().toISOString() : null, error: holdoutErrors.length ? holdoutErrors.join('; ') : null });
+  updateSweep(db, id, {
+    status,
+    owner: null,
+    finished_at: complete ? env.now().toISOString() : null,
+    error: holdoutErrors.length ? holdoutErrors.join('; ') : null,
+  });
   const results = readSweepResults(env.catalog, id);
   return {
     sweep_id: id,

@@ -51,8 +51,11 @@ const routes: ResourcePlugin = (app, { ctx }, done) => {
     },
     // no ?by= ranks by the sweep's own metric, as `sweep show` does (this route used mean_hits)
     (request) =>
-      showSweep(ctx, { sweep_id: request.params.sweep_id, metric: request.query.by === undefined ? undefined : parseMetricName(request.query.by), top: request.query.top })
-        .document as unknown as Record<string, unknown>,
+      showSweep(ctx, {
+        sweep_id: request.params.sweep_id,
+        metric: request.query.by === undefined ? undefined : parseMetricName(request.query.by),
+        top: request.query.top,
+      }).document as unknown as Record<string, unknown>,
   );
 
   app.get(
@@ -74,7 +77,9 @@ const routes: ResourcePlugin = (app, { ctx }, done) => {
       const ids = [request.query.run_id].flat();
       if (ids.length < 2) throw new LuckyError('E_INPUT_INVALID', 'compare needs at least two run_id values', ['query.run_id: give two or more']);
       if (ids.length > 50) throw new LuckyError('E_INPUT_INVALID', 'compare takes at most 50 runs', ['query.run_id: too many']);
-      const metrics = request.query.metrics ? [...new Set(request.query.metrics.split(',').map((s) => parseMetricName(s.trim())))] : Object.keys(METRIC_DOCS).map((m) => parseMetricName(m));
+      const metrics = request.query.metrics
+        ? [...new Set(request.query.metrics.split(',').map((s) => parseMetricName(s.trim())))]
+        : Object.keys(METRIC_DOCS).map((m) => parseMetricName(m));
       // A client that goes away stops the comparison: its pool tasks are dropped or stopped.
       const controller = new AbortController();
       const onClose = () => {
@@ -84,7 +89,10 @@ const routes: ResourcePlugin = (app, { ctx }, done) => {
       try {
         // The permutation tests run on a pool thread; without a pool (a server that runs no
         // simulations) in-process, still under the work cap.
-        return (await compareRuns({ catalog: ctx.catalog, pool: ctx.pool, signal: controller.signal }, { ids, metrics, maxWork: COMPARE_MAX_WORK })) as unknown as Record<string, unknown>;
+        return (await compareRuns(
+          { catalog: ctx.catalog, pool: ctx.pool, signal: controller.signal },
+          { ids, metrics, maxWork: COMPARE_MAX_WORK },
+        )) as unknown as Record<string, unknown>;
       } catch (e) {
         if (controller.signal.aborted) request.log.info({ runs: ids.length, by: request.principal?.id }, 'comparison stopped: the client went away');
         throw e;
@@ -111,10 +119,12 @@ const routes: ResourcePlugin = (app, { ctx }, done) => {
       },
     },
     (request) =>
-      readLeaderboard(ctx, { metric: metricOf(request.query.metric), filter: request.query.filter, since: request.query.since, limit: request.query.limit }) as unknown as Record<
-        string,
-        unknown
-      >,
+      readLeaderboard(ctx, {
+        metric: metricOf(request.query.metric),
+        filter: request.query.filter,
+        since: request.query.since,
+        limit: request.query.limit,
+      }) as unknown as Record<string, unknown>,
   );
   done();
 };

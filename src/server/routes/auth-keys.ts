@@ -42,7 +42,11 @@ const authKeysRoutes: ResourcePlugin = (app, { ctx }, done) => {
     '/auth/keys',
     {
       config: { role: 'admin', rateClass: 'read' },
-      schema: { summary: 'List API keys (never the keys themselves)', tags: ['auth'], response: { 200: z.object({ items: z.array(ApiKeySchema) }), ...COMMON_ERRORS } },
+      schema: {
+        summary: 'List API keys (never the keys themselves)',
+        tags: ['auth'],
+        response: { 200: z.object({ items: z.array(ApiKeySchema) }), ...COMMON_ERRORS },
+      },
     },
     () => ({ items: listKeys({ catalog: ctx.catalog }) }),
   );

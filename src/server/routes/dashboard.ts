@@ -91,7 +91,10 @@ const dashboardRoutes: ResourcePlugin = (app, { ctx }, done) => {
     },
     (_request, reply) => {
       const deps = { catalog: ctx.catalog, clock: readClock(new Date(ctx.now())) };
-      ResponseCache.send(reply, cache.get(dashboardCacheKey(deps), DashboardSchema, () => readDashboard(deps)));
+      ResponseCache.send(
+        reply,
+        cache.get(dashboardCacheKey(deps), DashboardSchema, () => readDashboard(deps)),
+      );
     },
   );
   done();

@@ -8,17 +8,7 @@ import { getDraw, listDraws } from '../../usecases/draws.js';
 import type { ResourcePlugin } from '../context.js';
 import { COMMON_ERRORS, errorResponses } from '../error-envelope.js';
 import { ResponseCache } from '../response-cache.js';
-import {
-  ContestParam,
-  CursorParam,
-  DEFAULT_PAGE,
-  IsoDateParam,
-  LimitParam,
-  checkContestRange,
-  decodeCursor,
-  encodeCursor,
-  pageSchema,
-} from '../schemas.js';
+import { ContestParam, CursorParam, DEFAULT_PAGE, IsoDateParam, LimitParam, checkContestRange, decodeCursor, encodeCursor, pageSchema } from '../schemas.js';
 
 /** Single draws kept serialised: the whole history of the Quina (6,900 contests in 2025) fits, in about 4 MB. */
 const DRAW_CACHE_ENTRIES = 10_000;

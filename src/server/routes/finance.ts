@@ -20,7 +20,14 @@ const PriceRowSchema = z
   .meta({ id: 'PricePeriod', description: 'Base price of a 5-number bet from a date; `to` is null for the current price.' });
 
 const PriceChangeSchema = z
-  .object({ id: z.int(), changed_at: z.string(), from_date: z.string(), old_price_cents: z.int().nullable(), new_price_cents: z.int(), note: z.string().nullable() })
+  .object({
+    id: z.int(),
+    changed_at: z.string(),
+    from_date: z.string(),
+    old_price_cents: z.int().nullable(),
+    new_price_cents: z.int(),
+    note: z.string().nullable(),
+  })
   .meta({ id: 'PriceChange' });
 
 const Real = z.object({
@@ -97,7 +104,11 @@ const financeRoutes: ResourcePlugin = (app, { ctx }, done) => {
     '/prices',
     {
       config: { role: 'viewer', rateClass: 'read' },
-      schema: { summary: 'Price periods with their first imported contest', tags: ['books'], response: { 200: z.object({ items: z.array(PriceRowSchema) }), ...COMMON_ERRORS } },
+      schema: {
+        summary: 'Price periods with their first imported contest',
+        tags: ['books'],
+        response: { 200: z.object({ items: z.array(PriceRowSchema) }), ...COMMON_ERRORS },
+      },
     },
     () => ({ items: listPrices({ catalog }).prices }),
   );
@@ -129,7 +140,11 @@ const financeRoutes: ResourcePlugin = (app, { ctx }, done) => {
     '/prices/history',
     {
       config: { role: 'viewer', rateClass: 'read' },
-      schema: { summary: 'Every change to the price table, oldest first', tags: ['books'], response: { 200: z.object({ items: z.array(PriceChangeSchema) }), ...COMMON_ERRORS } },
+      schema: {
+        summary: 'Every change to the price table, oldest first',
+        tags: ['books'],
+        response: { 200: z.object({ items: z.array(PriceChangeSchema) }), ...COMMON_ERRORS },
+      },
     },
     () => ({ items: listPriceChanges({ catalog }).changes }),
   );

@@ -39,7 +39,9 @@ export const ImportRecordSchema = z
   })
   .meta({ id: 'ImportRecord' });
 
-const ImportReportSchema = z.record(z.string(), z.unknown()).meta({ id: 'ImportReport', description: 'The import service report (same as `luckyfive import --json`).' });
+const ImportReportSchema = z
+  .record(z.string(), z.unknown())
+  .meta({ id: 'ImportReport', description: 'The import service report (same as `luckyfive import --json`).' });
 
 const MULTIPART_BODY = {
   type: 'object',
@@ -84,7 +86,9 @@ const importsRoutes: ResourcePlugin = (app, { ctx }, done) => {
       if (!part || part.fieldname !== 'file') throw new LuckyError('E_INPUT_INVALID', 'invalid request', ['body.file: a file field named "file" is required']);
       if (!FILE_NAME.test(part.filename)) {
         part.file.resume();
-        throw new LuckyError('E_INPUT_INVALID', 'invalid file name', ['body.file: the file name must be a plain name (letters, digits, spaces, ._()+-), no path']);
+        throw new LuckyError('E_INPUT_INVALID', 'invalid file name', [
+          'body.file: the file name must be a plain name (letters, digits, spaces, ._()+-), no path',
+        ]);
       }
       let bytes: Buffer;
       try {

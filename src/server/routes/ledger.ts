@@ -27,7 +27,19 @@ import {
 } from '../../usecases/ledger.js';
 import type { ResourcePlugin } from '../context.js';
 import { COMMON_ERRORS, errorResponses } from '../error-envelope.js';
-import { AssertionResultSchema, BooksContestField, AssertionSchema, BooksCheckSchema, IdField, LedgerEntrySchema, LedgerReportSchema, NewEntryBodySchema, type NewEntryBody, RecordedSchema, SettleResultSchema } from '../books-schemas.js';
+import {
+  AssertionResultSchema,
+  BooksContestField,
+  AssertionSchema,
+  BooksCheckSchema,
+  IdField,
+  LedgerEntrySchema,
+  LedgerReportSchema,
+  NewEntryBodySchema,
+  type NewEntryBody,
+  RecordedSchema,
+  SettleResultSchema,
+} from '../books-schemas.js';
 import {
   ContestParam,
   DEFAULT_PAGE,
@@ -59,7 +71,12 @@ function entryFilter(q: { type?: LedgerFilter['type']; from?: number; to?: numbe
 /** The budget refusal speaks of the CLI flag; over HTTP the switch is a body field. */
 function forHttp(e: unknown): unknown {
   if (!isLuckyError(e) || e.code !== 'E_BUDGET_EXCEEDED') return e;
-  return new LuckyError(e.code, e.message, e.details.map((d) => (d.startsWith('pass --over-budget') ? 'body.over_budget: true records it anyway' : d)), { cause: e });
+  return new LuckyError(
+    e.code,
+    e.message,
+    e.details.map((d) => (d.startsWith('pass --over-budget') ? 'body.over_budget: true records it anyway' : d)),
+    { cause: e },
+  );
 }
 
 const IdempotencyHeaders = z.looseObject({
@@ -86,7 +103,10 @@ const ledgerRoutes: ResourcePlugin = (app, { ctx }, done) => {
       const q = request.query;
       const limit = q.limit ?? DEFAULT_PAGE;
       const after = q.cursor === undefined ? undefined : decodeKeyCursor('ledger', q.cursor, ['string', 'number']);
-      const { entries, next } = listLedgerEntries({ catalog }, { ...entryFilter(q), limit, after: after && { entry_date: after[0] as string, id: after[1] as number } });
+      const { entries, next } = listLedgerEntries(
+        { catalog },
+        { ...entryFilter(q), limit, after: after && { entry_date: after[0] as string, id: after[1] as number } },
+      );
       return { items: entries, next_cursor: next ? encodeKeyCursor('ledger', [next.entry_date, next.id]) : null };
     },
   );
@@ -133,7 +153,8 @@ const ledgerRoutes: ResourcePlugin = (app, { ctx }, done) => {
       } catch (e) {
         throw forHttp(e);
       }
-      if (result.status === 'recorded') request.log.info({ entry_id: result.entry.id, type: result.entry.type, by: request.principal?.id }, 'ledger entry recorded');
+      if (result.status === 'recorded')
+        request.log.info({ entry_id: result.entry.id, type: result.entry.type, by: request.principal?.id }, 'ledger entry recorded');
       reply.code(result.status === 'recorded' ? 201 : 200);
       return result;
     },
@@ -147,7 +168,10 @@ const ledgerRoutes: ResourcePlugin = (app, { ctx }, done) => {
         summary: 'Cancel an entry by appending its reversal (the only correction the books allow)',
         tags: ['books'],
         params: z.strictObject({ id: intParam(1, 2_147_483_647, 'an entry id') }),
-        body: z.strictObject({ reason: TextField.meta({ description: 'why the entry is wrong' }), date: IsoDateField.optional().meta({ description: 'date of the reversal (default today)' }) }),
+        body: z.strictObject({
+          reason: TextField.meta({ description: 'why the entry is wrong' }),
+          date: IsoDateField.optional().meta({ description: 'date of the reversal (default today)' }),
+        }),
         response: { 201: RecordedSchema, ...COMMON_ERRORS, ...errorResponses(404, 409) },
       },
     },

@@ -111,7 +111,12 @@ const recipesRoutes: ResourcePlugin = (app, { ctx }, done) => {
     '/recipes/:name',
     {
       config: viewer,
-      schema: { summary: 'One saved recipe', tags: ['recipes'], params: NameParams, response: { 200: SavedRecipeSchema, ...COMMON_ERRORS, ...errorResponses(404) } },
+      schema: {
+        summary: 'One saved recipe',
+        tags: ['recipes'],
+        params: NameParams,
+        response: { 200: SavedRecipeSchema, ...COMMON_ERRORS, ...errorResponses(404) },
+      },
     },
     (request) => recipes.showSavedRecipe(ctx, { name: request.params.name }),
   );
@@ -166,7 +171,11 @@ const recipesRoutes: ResourcePlugin = (app, { ctx }, done) => {
     '/presets',
     {
       config: viewer,
-      schema: { summary: 'The recipes shipped with luckyfive', tags: ['recipes'], response: { 200: z.object({ items: z.array(PresetSchema) }), ...COMMON_ERRORS } },
+      schema: {
+        summary: 'The recipes shipped with luckyfive',
+        tags: ['recipes'],
+        response: { 200: z.object({ items: z.array(PresetSchema) }), ...COMMON_ERRORS },
+      },
     },
     () => ({ items: recipes.listPresetRecipes() }),
   );

@@ -57,7 +57,10 @@ const ListQuery = z.strictObject({
     .regex(/^[0-9a-f]{1,64}$/, 'must be a lowercase hex prefix of a recipe hash')
     .optional()
     .meta({ description: 'recipe hash starts with' }),
-  sweep_id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be a sweep id').optional(),
+  sweep_id: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be a sweep id')
+    .optional(),
   from: ContestParam.optional().meta({ description: 'runs starting at or after this contest' }),
   to: ContestParam.optional().meta({ description: 'runs ending at or before this contest' }),
   order_by: z.enum(RUN_METRIC_COLUMNS).optional().meta({ description: 'headline metric to order by (default created_at)' }),
@@ -180,7 +183,11 @@ const runsRoutes: ResourcePlugin = (app, { ctx }, done) => {
         summary: 'Every ticket of a run as CSV (contest,ticket,numbers,hits), streamed',
         tags: ['runs'],
         params: RunParams,
-        response: { 200: { description: 'CSV, as `luckyfive runs export --format csv`', content: { 'text/csv': { schema: z.string() } } }, ...COMMON_ERRORS, ...errorResponses(404, 409) },
+        response: {
+          200: { description: 'CSV, as `luckyfive runs export --format csv`', content: { 'text/csv': { schema: z.string() } } },
+          ...COMMON_ERRORS,
+          ...errorResponses(404, 409),
+        },
       },
     },
     (request, reply) => {

@@ -111,7 +111,12 @@ const simulationsRoutes: ResourcePlugin = (app, { ctx }, done) => {
         if (done.kind === 'stopped') {
           const run = done.run;
           request.log.info({ job_id: done.job_id, run_id: run?.run_id, reason: why, by: request.principal?.id }, 'simulation in the request stopped');
-          const because = why === undefined ? 'it was cancelled' : { client: 'the client went away', time: `it ran past ${SYNC_TIME_LIMIT_MS / 1000} s inside the request`, shutdown: 'the server is stopping' }[why];
+          const because =
+            why === undefined
+              ? 'it was cancelled'
+              : { client: 'the client went away', time: `it ran past ${SYNC_TIME_LIMIT_MS / 1000} s inside the request`, shutdown: 'the server is stopping' }[
+                  why
+                ];
           throw new LuckyError(
             'E_INTERRUPTED',
             `simulation stopped at a contest boundary: ${because}`,

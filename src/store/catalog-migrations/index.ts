@@ -13,4 +13,16 @@ import { m010BestOfBaseline } from './010-best-of-baseline.js';
 import { m011RunLifts } from './011-run-lifts.js';
 
 /** Every catalog migration, in order. A new feature adds its file and one line here. */
-export const CATALOG_MIGRATIONS: readonly Migration[] = [m001Draws, m002Runs, m003Books, m004Indexes, m005Auth, m006Sweeps, m007Jobs, m008BooksSeal, m009Owners, m010BestOfBaseline, m011RunLifts];
+export const CATALOG_MIGRATIONS: readonly Migration[] = [
+  m001Draws,
+  m002Runs,
+  m003Books,
+  m004Indexes,
+  m005Auth,
+  m006Sweeps,
+  m007Jobs,
+  m008BooksSeal,
+  m009Owners,
+  m010BestOfBaseline,
+  m011RunLifts,
+];

@@ -33,7 +33,12 @@ describe('compareToBaseline', () => {
   });
 
   it('exact expectations for k = 6 and best-of-10', () => {
-    const counts: HitCounts = { ...oneTicketEach(6, K6), contests: 2404001, tickets_per_contest: 10, best_at_least: { 2: 600_000, 3: 30_000, 4: 1_000, 5: 10 } };
+    const counts: HitCounts = {
+      ...oneTicketEach(6, K6),
+      contests: 2404001,
+      tickets_per_contest: 10,
+      best_at_least: { 2: 600_000, 3: 30_000, 4: 1_000, 5: 10 },
+    };
     const f = compareToBaseline(counts).figures;
     expect(f.mean_hits.expected).toBe(0.375);
     expect(f.tickets_2plus.expected).toBe(1027496 / 24040016);
@@ -42,7 +47,10 @@ describe('compareToBaseline', () => {
   });
 
   it('observed exactly at the expectation gives p near 1 everywhere and no evidence of skill', () => {
-    for (const [k, dist] of [[5, K5], [6, K6]] as const) {
+    for (const [k, dist] of [
+      [5, K5],
+      [6, K6],
+    ] as const) {
       const r = compareToBaseline(oneTicketEach(k, [...dist]));
       for (const f of Object.values(r.figures)) {
         expect(f.observed).toBeCloseTo(f.expected, 15);
@@ -74,7 +82,9 @@ describe('compareToBaseline', () => {
     const r = compareToBaseline(oneTicketEach(5, [4900, 1720, 235, 10, 0, 0]));
     const f = r.figures.tickets_2plus;
     expect(f.p_value).toBeLessThan(0.05);
-    expect(f.sentence).toMatch(/^3\.57% of tickets hit 2\+, expected 2\.93%: above the baseline \(p = 0\.0\d+\), which is what chance alone does in 1 of 20 comparisons; confirm on a holdout range$/);
+    expect(f.sentence).toMatch(
+      /^3\.57% of tickets hit 2\+, expected 2\.93%: above the baseline \(p = 0\.0\d+\), which is what chance alone does in 1 of 20 comparisons; confirm on a holdout range$/,
+    );
     expect(f.sentence).not.toMatch(SKILL_CLAIM);
     expect(r.verdict).toMatch(/above the baseline at p < 0\.05 .*Holm.*confirm on a holdout range/);
     expect(r.verdict).not.toMatch(SKILL_CLAIM);
@@ -84,7 +94,9 @@ describe('compareToBaseline', () => {
   it('sentence: below the baseline', () => {
     const r = compareToBaseline(oneTicketEach(5, [5010, 1700, 150, 5, 0, 0]));
     const f = r.figures.tickets_2plus;
-    expect(f.sentence).toMatch(/^2\.26% of tickets hit 2\+, expected 2\.93%: below the baseline \(p = 7\.5e-4\), which chance alone also does in 1 of 20 comparisons$/);
+    expect(f.sentence).toMatch(
+      /^2\.26% of tickets hit 2\+, expected 2\.93%: below the baseline \(p = 7\.5e-4\), which chance alone also does in 1 of 20 comparisons$/,
+    );
     expect(r.verdict).toMatch(/below the baseline at p < 0\.05/);
     expect(r.verdict).not.toMatch(SKILL_CLAIM);
   });
@@ -96,7 +108,9 @@ describe('compareToBaseline', () => {
     expect(f.p_adjusted).toBeNull();
     expect(f.min_detectable_lift).toBeNull();
     expect(f.sentence).toBe('0 tickets hit 4+, expected 0.11: far too few tickets to tell (this needs ~510,000 tickets)');
-    expect(r.figures.best_4plus.sentence).toBe('0 contests had a ticket with 4+ hits, expected 0.11: far too few contests to tell (this needs ~510,000 contests)');
+    expect(r.figures.best_4plus.sentence).toBe(
+      '0 contests had a ticket with 4+ hits, expected 0.11: far too few contests to tell (this needs ~510,000 contests)',
+    );
     expect(r.figures.tickets_5.sentence).toMatch(/^0 tickets hit all 5, expected 0\.0003: far too few tickets to tell/);
     expect(r.too_short).toBe(false);
   });
@@ -104,7 +118,9 @@ describe('compareToBaseline', () => {
   it('a very short range is too short as a whole', () => {
     const r = compareToBaseline(oneTicketEach(5, [7, 3, 0, 0, 0, 0]));
     expect(r.too_short).toBe(true);
-    expect(r.verdict).toBe('Far too few tickets to tell anything: even 2+ hits, the commonest prize tier, is expected only 0.29 times (this needs ~270 tickets).');
+    expect(r.verdict).toBe(
+      'Far too few tickets to tell anything: even 2+ hits, the commonest prize tier, is expected only 0.29 times (this needs ~270 tickets).',
+    );
     expect(r.figures.mean_hits.sentence).toBe('10 tickets with 3 hits in all, expected 3.1: far too few tickets to tell (this needs ~23 tickets)');
     expect(JSON.parse(JSON.stringify(r))).toEqual(r);
   });
@@ -131,8 +147,17 @@ describe('compareToBaseline verdict wording', () => {
   it('mixed directions name both', () => {
     // 2+ well above, 3+ well below over 6,865 single tickets
     const dist = [4900, 1720, 245, 0, 0, 0];
-    const r = compareToBaseline({ tickets: 6865, numbers_per_ticket: 5, distribution: dist, contests: 6865, best_at_least: { 2: 245, 3: 0, 4: 0, 5: 0 }, tickets_per_contest: 1 });
+    const r = compareToBaseline({
+      tickets: 6865,
+      numbers_per_ticket: 5,
+      distribution: dist,
+      contests: 6865,
+      best_at_least: { 2: 245, 3: 0, 4: 0, 5: 0 },
+      tickets_per_contest: 1,
+    });
     expect(r.figures.tickets_3plus.sentence).toMatch(/^0% of tickets hit 3\+, expected 0\.117%: below the baseline/);
-    expect(r.verdict).toMatch(/^\d of \d figures (is|are) above and \d below the baseline at p < 0\.05 \(smallest p = .*, .* after Holm's correction for \d figures\), which is what chance alone does/);
+    expect(r.verdict).toMatch(
+      /^\d of \d figures (is|are) above and \d below the baseline at p < 0\.05 \(smallest p = .*, .* after Holm's correction for \d figures\), which is what chance alone does/,
+    );
   });
 });

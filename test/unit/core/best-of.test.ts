@@ -65,9 +65,18 @@ describe('best-of null law for the actual tickets', () => {
   it('[12.5.1] equals brute-force enumeration of all 24,040,016 draws for overlapping tickets', { timeout: 60_000 }, () => {
     for (const tickets of [
       // five 5-number tickets sharing pairs and triples, as presets make them
-      [[1, 2, 3, 4, 5], [1, 2, 3, 6, 7], [4, 5, 8, 9, 10], [2, 11, 12, 13, 14], [1, 3, 5, 7, 9]],
+      [
+        [1, 2, 3, 4, 5],
+        [1, 2, 3, 6, 7],
+        [4, 5, 8, 9, 10],
+        [2, 11, 12, 13, 14],
+        [1, 3, 5, 7, 9],
+      ],
       // two 7-number tickets sharing four numbers
-      [[1, 2, 3, 4, 5, 6, 7], [4, 5, 6, 7, 8, 9, 10]],
+      [
+        [1, 2, 3, 4, 5, 6, 7],
+        [4, 5, 6, 7, 8, 9, 10],
+      ],
     ]) {
       const k = tickets[0]!.length;
       const law = bestOfLaw(tickets.flat(), k, noMc);
@@ -85,7 +94,12 @@ describe('best-of null law for the actual tickets', () => {
       const k = 5 + (trial % 4);
       const t = 2 + (trial % 7);
       const pool = k + rng.int(10);
-      const tickets = Array.from({ length: t }, () => rng.distinct(k, 1, pool).map((x) => ((x * 7) % 80) + 1).sort((a, b) => a - b));
+      const tickets = Array.from({ length: t }, () =>
+        rng
+          .distinct(k, 1, pool)
+          .map((x) => ((x * 7) % 80) + 1)
+          .sort((a, b) => a - b),
+      );
       const law = bestOfLaw(tickets.flat(), k, noMc);
       const ref = subsetEnumeration(tickets);
       expect(law.p2, `trial ${trial}`).toBeCloseTo(ref.p2, 13);
@@ -141,7 +155,14 @@ describe('Poisson-binomial', () => {
     const ps = Float64Array.from({ length: 200 }, (_, i) => 0.4 + (i % 5) * 0.05);
     const zeros = { 2: 0, 3: 0, 4: 0 };
     const small = new Float64Array(200).fill(0.001);
-    const counts = { tickets: 2000, numbers_per_ticket: 5, distribution: [1400, 500, 90, 8, 2, 0], contests: 200, best_at_least: { 2: 90, 3: 10, 4: 2, 5: 0 }, tickets_per_contest: 10 };
+    const counts = {
+      tickets: 2000,
+      numbers_per_ticket: 5,
+      distribution: [1400, 500, 90, 8, 2, 0],
+      contests: 200,
+      best_at_least: { 2: 90, 3: 10, 4: 2, 5: 0 },
+      tickets_per_contest: 10,
+    };
     const r = compareToBaseline(counts, { p: { 2: ps, 3: small, 4: small }, mc_variance: zeros });
     const f = r.figures.best_2plus;
     expect(f.expected).toBeCloseTo(0.5, 12);

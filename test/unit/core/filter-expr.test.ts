@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { compileFilter, evaluateFilter, filterFields, inferFieldTypes, parseFilter, type FilterRow } from '../../../src/core/filter-expr.js';
 
-const row: FilterRow = { history: 200, strategy: 'advanced', alpha: 0.3, roi_pct: -12.5, mode: 'simple', done: true, note: null, created: '2025-01-31', version: '2' };
+const row: FilterRow = {
+  history: 200,
+  strategy: 'advanced',
+  alpha: 0.3,
+  roi_pct: -12.5,
+  mode: 'simple',
+  done: true,
+  note: null,
+  created: '2025-01-31',
+  version: '2',
+};
 const test = (src: string, r: FilterRow = row): boolean => evaluateFilter(parseFilter(src), r);
 
 describe('filter expressions', () => {
@@ -69,7 +79,11 @@ describe('filter expressions', () => {
 
   it('unknown fields are E_USAGE listing the available ones, whichever side decides', () => {
     expect(() => test('history>0 or colour=red')).toThrow(
-      expect.objectContaining({ code: 'E_USAGE', message: 'filter: unknown field "colour"', details: [expect.stringMatching(/^available fields: alpha, created, done, history/)] }),
+      expect.objectContaining({
+        code: 'E_USAGE',
+        message: 'filter: unknown field "colour"',
+        details: [expect.stringMatching(/^available fields: alpha, created, done, history/)],
+      }),
     );
     expect(() => compileFilter('x=1', ['a', 'b'])).toThrow(expect.objectContaining({ details: ['available fields: a, b'] }));
     expect(filterFields(parseFilter('b=1 and (a=2 or not b=3)'))).toEqual(['a', 'b']);
@@ -88,11 +102,19 @@ describe('filter expressions', () => {
 
   it('[12.6.5] comparisons are type-checked against the field types', () => {
     const types = { history: 'number', synthetic: 'boolean', name: 'string', knob: 'any' } as const;
-    expect(() => compileFilter('history>=abc', ['history'], types)).toThrow(expect.objectContaining({ code: 'E_USAGE', message: 'filter: history is a number; "abc" is not (position 10)' }));
+    expect(() => compileFilter('history>=abc', ['history'], types)).toThrow(
+      expect.objectContaining({ code: 'E_USAGE', message: 'filter: history is a number; "abc" is not (position 10)' }),
+    );
     expect(() => compileFilter('synthetic>false', ['synthetic'], types)).toThrow(/synthetic is true or false: compare it with = or !=/);
     expect(() => compileFilter('synthetic=2', ['synthetic'], types)).toThrow(/synthetic is true or false; 2 is neither/);
-    for (const ok of ['history>=200', 'history>="200"', 'history=null', 'synthetic=true', 'name>=abc', 'name=5', 'knob=x']) expect(() => compileFilter(ok, Object.keys(types), types), ok).not.toThrow();
-    expect(inferFieldTypes([{ a: 1, b: 'x', c: null }, { a: 2, b: true, c: false }])).toEqual({ a: 'number', b: 'any', c: 'boolean' });
+    for (const ok of ['history>=200', 'history>="200"', 'history=null', 'synthetic=true', 'name>=abc', 'name=5', 'knob=x'])
+      expect(() => compileFilter(ok, Object.keys(types), types), ok).not.toThrow();
+    expect(
+      inferFieldTypes([
+        { a: 1, b: 'x', c: null },
+        { a: 2, b: true, c: false },
+      ]),
+    ).toEqual({ a: 'number', b: 'any', c: 'boolean' });
   });
 
   it('quoted strings keep spaces, escapes and keywords', () => {

@@ -65,7 +65,9 @@ describe('metrics', () => {
 
   it('rejects inconsistent summaries', () => {
     const bad = { ...RUN, contests: [{ ...contest([1, 1, 0, 0, 0, 0], 600, 0), best_hits: 3 }] };
-    expect(() => computeMetrics(bad)).toThrow(expect.objectContaining({ code: 'E_INPUT_INVALID', details: ['contests[0].best_hits: 3, but the hit counts say 1'] }));
+    expect(() => computeMetrics(bad)).toThrow(
+      expect.objectContaining({ code: 'E_INPUT_INVALID', details: ['contests[0].best_hits: 3, but the hit counts say 1'] }),
+    );
     expect(() => computeMetrics({ ...RUN, contests: [contest([1, 1, 0], 600, 0)] })).toThrow(expect.objectContaining({ code: 'E_INPUT_INVALID' }));
     expect(() => computeMetrics({ ...RUN, contests: [contest([1, 0, 0, 0, 0, 0], -1, 0)] })).toThrow(expect.objectContaining({ code: 'E_INPUT_INVALID' }));
   });
@@ -96,7 +98,14 @@ describe('metric baselines and p-values', () => {
 
   it('p-values agree with the baseline report and the underlying tests', () => {
     const counts = buildHitCounts(RUN);
-    expect(counts).toEqual({ tickets: 8, numbers_per_ticket: 5, distribution: [3, 3, 1, 1, 0, 0], contests: 4, best_at_least: { 2: 2, 3: 1, 4: 0, 5: 0 }, tickets_per_contest: 2 });
+    expect(counts).toEqual({
+      tickets: 8,
+      numbers_per_ticket: 5,
+      distribution: [3, 3, 1, 1, 0, 0],
+      contests: 4,
+      best_at_least: { 2: 2, 3: 1, 4: 0, 5: 0 },
+      tickets_per_contest: 2,
+    });
     const m = computeMetrics(RUN);
     expect(metricPValue('rate_3', m.rate_3!, counts)).toBe(binomialTest(1, 8, 27750 / 24040016));
     expect(metricPValue('best_2plus', m.best_2plus!, counts)).toBe(binomialTest(2, 4, metricBaseline('best_2plus', 5, 2)!));

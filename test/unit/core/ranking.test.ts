@@ -4,14 +4,14 @@ import { benjaminiHochberg, holm } from '../../../src/core/stats.js';
 
 describe('rankEntries', () => {
   const entries = [
-    { id: 'a', value: 0.30, p_value: 0.40 },
+    { id: 'a', value: 0.3, p_value: 0.4 },
     { id: 'b', value: 0.35, p_value: 0.01 },
     { id: 'c', value: null, p_value: null },
     { id: 'd', value: 0.35, p_value: 0.02 },
-    { id: 'e', value: 0.20, p_value: 0.90 },
+    { id: 'e', value: 0.2, p_value: 0.9 },
   ];
 
-  it('[12.5.5] ranks by lift over each entry\'s own expectation: a 7-number run does not win on raw mean hits', () => {
+  it("[12.5.5] ranks by lift over each entry's own expectation: a 7-number run does not win on raw mean hits", () => {
     const runs = [
       { id: 'k7', value: 0.44, baseline: 0.4375, p_value: 0.9 },
       { id: 'k5', value: 0.33, baseline: 0.3125, p_value: 0.2 },
@@ -59,11 +59,13 @@ describe('bestOfSentence', () => {
   });
 
   it('asks for a holdout when the best survives the correction', () => {
-    expect(bestOfSentence({ ...base, value: 0.36, p_value: 0.0001, p_holm: 0.0016, of: 16 })).toMatch(/survives the correction for 16 tries; confirm it on a holdout range/);
+    expect(bestOfSentence({ ...base, value: 0.36, p_value: 0.0001, p_holm: 0.0016, of: 16 })).toMatch(
+      /survives the correction for 16 tries; confirm it on a holdout range/,
+    );
   });
 
   it('says so when even the best is not above chance, and when there is no baseline', () => {
-    expect(bestOfSentence({ ...base, value: 0.30, p_value: 0.5, p_holm: 1, of: 4 })).toMatch(/not better than chance/);
+    expect(bestOfSentence({ ...base, value: 0.3, p_value: 0.5, p_holm: 1, of: 4 })).toMatch(/not better than chance/);
     expect(bestOfSentence({ ...base, metric: 'roi_pct', baseline: null, value: -80, p_value: null, p_holm: null, of: 4 })).toMatch(/no exact baseline/);
   });
 

@@ -30,7 +30,13 @@ function referenceStream(seed: number, stream: number, n: number): number[] {
 
 describe('rng: the int32-state implementation equals the plain uint32 algorithm', () => {
   it('for many seeds and streams, over long runs', () => {
-    for (const [seed, stream] of [[0, 0], [1, 0], [42, 6882], [0xffffffff, 0xffffffff], [123456789, 7]] as const) {
+    for (const [seed, stream] of [
+      [0, 0],
+      [1, 0],
+      [42, 6882],
+      [0xffffffff, 0xffffffff],
+      [123456789, 7],
+    ] as const) {
       const r = createRng(seed, stream);
       const got = Array.from({ length: 5000 }, () => r.nextU32());
       expect(got).toEqual(referenceStream(seed, stream, 5000));

@@ -30,11 +30,29 @@ describe('RunRequestSchema', () => {
 
 describe('the stored (resolved) request', () => {
   const recipe = parseRecipe(TINY);
-  const resolved = buildResolvedRequest({ preset: null, recipe_name: 'tiny', recipe, from: 4101, to: 4115, name: 'n', threads: 1, dataset_hash: 'd'.repeat(64) });
+  const resolved = buildResolvedRequest({
+    preset: null,
+    recipe_name: 'tiny',
+    recipe,
+    from: 4101,
+    to: 4115,
+    name: 'n',
+    threads: 1,
+    dataset_hash: 'd'.repeat(64),
+  });
 
   it('round-trips: version, canonical recipe and its hash, range, seed, name, threads and dataset hash', () => {
     const json = resolvedRequestJson(resolved);
-    expect(JSON.parse(json)).toMatchObject({ version: 1, recipe_hash: recipeHash(recipe), from: 4101, to: 4115, seed: 11, name: 'n', threads: 1, dataset_hash: 'd'.repeat(64) });
+    expect(JSON.parse(json)).toMatchObject({
+      version: 1,
+      recipe_hash: recipeHash(recipe),
+      from: 4101,
+      to: 4115,
+      seed: 11,
+      name: 'n',
+      threads: 1,
+      dataset_hash: 'd'.repeat(64),
+    });
     const back = parseResolvedRequest(json);
     expect(back.recipe).toEqual(recipe);
     expect(back.recipe_json).toBe(resolved.recipe_json);

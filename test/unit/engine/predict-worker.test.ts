@@ -6,14 +6,38 @@ import { makeDraws } from '../../helpers/draws.js';
 
 const history = buildHistory(makeDraws(1, 60));
 const recipe = (alpha: number, lambda = 0.08) =>
-  canonicalRecipeJson(parseRecipe({ version: '2', name: 'w', strategy: 'advanced', tickets: 3, history: 40, seed: 1, params: { alpha, lambda, cands_mult: 2, hill_iter: 3, evolutionary: false } }));
+  canonicalRecipeJson(
+    parseRecipe({
+      version: '2',
+      name: 'w',
+      strategy: 'advanced',
+      tickets: 3,
+      history: 40,
+      seed: 1,
+      params: { alpha, lambda, cands_mult: 2, hill_iter: 3, evolutionary: false },
+    }),
+  );
 
 describe('predict worker', () => {
-  it('computes each window\'s statistics once for all the recipes of a task', () => {
+  it("computes each window's statistics once for all the recipes of a task", () => {
     const before = predictorCacheStats();
-    const task = { recipes: [recipe(0.2), recipe(0.5), recipe(0.8)], contests: history.contests, balls: history.balls, targets: [{ contest: 51, end: 50, recipes: [0, 1, 2] }, { contest: 52, end: 51, recipes: [0, 2] }] };
+    const task = {
+      recipes: [recipe(0.2), recipe(0.5), recipe(0.8)],
+      contests: history.contests,
+      balls: history.balls,
+      targets: [
+        { contest: 51, end: 50, recipes: [0, 1, 2] },
+        { contest: 52, end: 51, recipes: [0, 2] },
+      ],
+    };
     const out = runPredictTask(task);
-    expect(out.map((r) => [r.contest, r.recipe])).toEqual([[51, 0], [51, 1], [51, 2], [52, 0], [52, 2]]);
+    expect(out.map((r) => [r.contest, r.recipe])).toEqual([
+      [51, 0],
+      [51, 1],
+      [51, 2],
+      [52, 0],
+      [52, 2],
+    ]);
     const after = predictorCacheStats();
     // per contest: base, pair and recency statistics built once (3 misses), reused by the others
     expect(after.misses - before.misses).toBe(6);
@@ -25,7 +49,12 @@ describe('predict worker', () => {
   });
 
   it('share_stats: false computes everything afresh and returns the same tickets', () => {
-    const task = { recipes: [recipe(0.3), recipe(0.6)], contests: history.contests, balls: history.balls, targets: [{ contest: 55, end: 54, recipes: [0, 1] }] };
+    const task = {
+      recipes: [recipe(0.3), recipe(0.6)],
+      contests: history.contests,
+      balls: history.balls,
+      targets: [{ contest: 55, end: 54, recipes: [0, 1] }],
+    };
     const before = predictorCacheStats();
     const apart = runPredictTask({ ...task, share_stats: false });
     expect(predictorCacheStats()).toEqual(before);
@@ -33,7 +62,12 @@ describe('predict worker', () => {
   });
 
   it('reports a bad recipe per recipe instead of failing the task', () => {
-    const out = runPredictTask({ recipes: ['{"version":"2"}', recipe(0.3)], contests: history.contests, balls: history.balls, targets: [{ contest: 55, end: 54, recipes: [0, 1] }] });
+    const out = runPredictTask({
+      recipes: ['{"version":"2"}', recipe(0.3)],
+      contests: history.contests,
+      balls: history.balls,
+      targets: [{ contest: 55, end: 54, recipes: [0, 1] }],
+    });
     expect(out[0]).toMatchObject({ recipe: 0, error: expect.stringMatching(/invalid recipe/) });
     expect(out[1]).toMatchObject({ recipe: 1, numbers: expect.any(Uint8Array) });
   });

@@ -53,8 +53,12 @@ describe('resolveRequestRecipe', () => {
     const both = refusal(() => resolveRequestRecipe(catalog, { preset: 'balanced', recipe: TINY }, { dialect: BODY_DIALECT }));
     expect(both.code).toBe('E_INPUT_INVALID');
     expect(both.details[0]).toMatch(/^body\.recipe: give one of preset, recipe or recipe_name, not preset and recipe/);
-    expect(refusal(() => resolveRequestRecipe(catalog, { preset: 'reckless' }, { dialect: BODY_DIALECT })).details[0]).toMatch(/^body\.preset: unknown preset "reckless"/);
-    expect(refusal(() => resolveRequestRecipe(catalog, { recipe: { ...TINY, tickets: 0 } }, { dialect: BODY_DIALECT })).details[0]).toMatch(/^body\.recipe\.tickets: /);
+    expect(refusal(() => resolveRequestRecipe(catalog, { preset: 'reckless' }, { dialect: BODY_DIALECT })).details[0]).toMatch(
+      /^body\.preset: unknown preset "reckless"/,
+    );
+    expect(refusal(() => resolveRequestRecipe(catalog, { recipe: { ...TINY, tickets: 0 } }, { dialect: BODY_DIALECT })).details[0]).toMatch(
+      /^body\.recipe\.tickets: /,
+    );
   });
 });
 

@@ -21,9 +21,13 @@ function brl(cents: number, style: 'br' | 'br-plain' | 'us-plain' | 'us'): strin
 describe('cell values', () => {
   it('money round-trips exactly to centavos in every accepted style (no float error)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }), fc.constantFrom('br', 'br-plain', 'us-plain', 'us') as fc.Arbitrary<'br'>, (cents, style) => {
-        expect(parseMoneyCents(brl(cents, style), 'x')).toBe(cents);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+        fc.constantFrom('br', 'br-plain', 'us-plain', 'us') as fc.Arbitrary<'br'>,
+        (cents, style) => {
+          expect(parseMoneyCents(brl(cents, style), 'x')).toBe(cents);
+        },
+      ),
     );
   });
 

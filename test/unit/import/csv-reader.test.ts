@@ -48,7 +48,10 @@ describe('csv reader', () => {
   it('CRLF, LF and a missing final newline give the same rows', () => {
     const a = parseCsv(bytes('a,b\r\n1,2\r\n')).rows;
     const b = parseCsv(bytes('a,b\n1,2')).rows;
-    expect(a).toEqual([['a', 'b'], ['1', '2']]);
+    expect(a).toEqual([
+      ['a', 'b'],
+      ['1', '2'],
+    ]);
     expect(b).toEqual(a);
   });
 

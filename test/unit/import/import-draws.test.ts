@@ -31,7 +31,16 @@ describe('import service', () => {
   it('inserts new contests, records the import and reports gaps', () => {
     const c = catalog();
     const r = importDraws(c.db, csv('6001,2023-01-02,1,2,3,4,5,10,100.00,\n6004,2023-01-05,1,2,3,4,6,,,\n'), { fileName: 'a.csv', now: clock });
-    expect(r).toMatchObject({ format: 'csv', rows_read: 2, inserted: 2, unchanged: 0, replaced: 0, first_contest: 6001, last_contest: 6004, gaps: [{ from: 6002, to: 6003 }] });
+    expect(r).toMatchObject({
+      format: 'csv',
+      rows_read: 2,
+      inserted: 2,
+      unchanged: 0,
+      replaced: 0,
+      first_contest: 6001,
+      last_contest: 6004,
+      gaps: [{ from: 6002, to: 6003 }],
+    });
     expect(r.sha256).toMatch(/^[0-9a-f]{64}$/);
     const row = c.db.prepare('SELECT * FROM imports').get() as Record<string, unknown>;
     expect(row).toMatchObject({ file_name: 'a.csv', format: 'csv', rows_read: 2, inserted: 2, first_contest: 6001, last_contest: 6004, synthetic: 0 });
@@ -53,7 +62,9 @@ describe('import service', () => {
     const B = csv('6001,2023-01-02,1,2,3,4,5,10,100.01,first\n6002,2023-01-03,6,7,8,9,10,11,110.00,\n6003,2023-01-04,1,2,3,4,5,,,\n');
     const kept = importDraws(c.db, B, { fileName: 'b.csv' });
     expect(kept).toMatchObject({ inserted: 1, unchanged: 1, replaced: 0 });
-    expect(kept.conflicts).toEqual([{ contest: 6001, fields: ['prize_4_cents'], stored: { prize_4_cents: 10000 }, incoming: { prize_4_cents: 10001 }, action: 'kept' }]);
+    expect(kept.conflicts).toEqual([
+      { contest: 6001, fields: ['prize_4_cents'], stored: { prize_4_cents: 10000 }, incoming: { prize_4_cents: 10001 }, action: 'kept' },
+    ]);
     expect(getDraw(c.db, 6001)!.tiers[4].prize_cents).toBe(10000);
     const replaced = importDraws(c.db, B, { fileName: 'b.csv', replace: true });
     expect(replaced).toMatchObject({ inserted: 0, unchanged: 2, replaced: 1 });
@@ -76,7 +87,11 @@ describe('import service', () => {
     const c = catalog();
     importDraws(c.db, A, { fileName: 'a.csv' });
     const before = count(c, 'SELECT COUNT(*) AS n FROM imports');
-    const r = importDraws(c.db, csv('6001,2023-01-02,1,2,3,4,5,10,999.00,first\n6010,2023-01-10,1,2,3,4,5,,,\n'), { fileName: 'd.csv', dryRun: true, replace: true });
+    const r = importDraws(c.db, csv('6001,2023-01-02,1,2,3,4,5,10,999.00,first\n6010,2023-01-10,1,2,3,4,5,,,\n'), {
+      fileName: 'd.csv',
+      dryRun: true,
+      replace: true,
+    });
     expect(r).toMatchObject({ dry_run: true, inserted: 1, replaced: 1, last_contest: 6010, import_id: null, gaps: [{ from: 6003, to: 6009 }] });
     expect(count(c)).toBe(2);
     expect(count(c, 'SELECT COUNT(*) AS n FROM imports')).toBe(before);
@@ -112,7 +127,7 @@ describe('import service', () => {
     const c = catalog();
     const s = importSample(c.db);
     expect(s).toMatchObject({ synthetic: true, inserted: 2000, first_contest: 4883, last_contest: 6882, gaps: [] });
-    expect(count(c, 'SELECT COUNT(*) AS n FROM draws WHERE synthetic = 1 AND source = \'synthetic:sample-v1\'')).toBe(2000);
+    expect(count(c, "SELECT COUNT(*) AS n FROM draws WHERE synthetic = 1 AND source = 'synthetic:sample-v1'")).toBe(2000);
     const r = importDraws(c.db, A, { fileName: 'a.csv' });
     expect(r).toMatchObject({ removed_synthetic: 2000, inserted: 2, conflicts: [], first_contest: 6001, last_contest: 6002 });
     expect(count(c)).toBe(2);

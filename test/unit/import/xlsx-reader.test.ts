@@ -44,14 +44,16 @@ describe('xlsx reader', () => {
 
   it('honours r= on rows and cells: skipped cells are empty, skipped rows are empty arrays', () => {
     const data =
-      '<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c><c r="C1"><v>3</v></c></row>' +
-      '<row r="4"><c r="B4" t="b"><v>1</v></c><c><v>7</v></c></row>';
+      '<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c><c r="C1"><v>3</v></c></row>' + '<row r="4"><c r="B4" t="b"><v>1</v></c><c><v>7</v></c></row>';
     const sheet = parseXlsx(buildXlsx({ sheetData: data }));
     expect(sheet.rows).toEqual([['a', '', '3'], [], [], ['', 'TRUE', '7']]);
   });
 
   it('concatenates rich-text runs and skips phonetic hints', () => {
-    const rows = parseSheetXml('<worksheet><sheetData><row><c t="inlineStr"><is><r><t>Ab</t></r><r><t>c</t></r><rPh><t>x</t></rPh></is></c></row></sheetData></worksheet>', []);
+    const rows = parseSheetXml(
+      '<worksheet><sheetData><row><c t="inlineStr"><is><r><t>Ab</t></r><r><t>c</t></r><rPh><t>x</t></rPh></is></c></row></sheetData></worksheet>',
+      [],
+    );
     expect(rows).toEqual([['Abc']]);
   });
 
@@ -61,7 +63,10 @@ describe('xlsx reader', () => {
   });
 
   it('finds the first sheet without workbook.xml', () => {
-    const bytes = zipSync({ 'xl/worksheets/sheet2.xml': strToU8('<worksheet><sheetData><row><c><v>2</v></c></row></sheetData></worksheet>'), 'xl/worksheets/sheet1.xml': strToU8('<worksheet><sheetData><row><c><v>1</v></c></row></sheetData></worksheet>') });
+    const bytes = zipSync({
+      'xl/worksheets/sheet2.xml': strToU8('<worksheet><sheetData><row><c><v>2</v></c></row></sheetData></worksheet>'),
+      'xl/worksheets/sheet1.xml': strToU8('<worksheet><sheetData><row><c><v>1</v></c></row></sheetData></worksheet>'),
+    });
     expect(parseXlsx(bytes)).toEqual({ name: 'sheet1', rows: [['1']] });
   });
 
@@ -87,7 +92,12 @@ describe('xlsx reader', () => {
   it('random bytes, a truncated zip and a zip without sheets are E_DATA_INVALID', () => {
     const junk = readFileSync(new URL('../../fixtures/import/not-a-workbook.xlsx', import.meta.url));
     const good = buildXlsx({ sheetData: operatorSheet('x:'), shared: HEADER, prefix: 'x' });
-    const cases = [junk, good.subarray(0, good.length - 40), zipSync({ 'readme.txt': strToU8('hi') }), zipSync({ 'xl/worksheets/sheet1.xml': strToU8('<worksheet><row>') })];
+    const cases = [
+      junk,
+      good.subarray(0, good.length - 40),
+      zipSync({ 'readme.txt': strToU8('hi') }),
+      zipSync({ 'xl/worksheets/sheet1.xml': strToU8('<worksheet><row>') }),
+    ];
     for (const bytes of cases) {
       try {
         parseXlsx(bytes);

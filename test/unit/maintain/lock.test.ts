@@ -27,7 +27,12 @@ describe('maintenance lock', () => {
   it('holds pid, host and start time, excludes a second holder and is released once', () => {
     const d = dir();
     const lock = acquireMaintenanceLock(d, { purpose: 'maintain', now: () => new Date('2025-01-02T03:04:05Z') });
-    expect(parseLockOwner(readFileSync(join(d, LOCK_FILE), 'utf8'))).toEqual({ pid: process.pid, host: hostname(), started_at: '2025-01-02T03:04:05.000Z', purpose: 'maintain' });
+    expect(parseLockOwner(readFileSync(join(d, LOCK_FILE), 'utf8'))).toEqual({
+      pid: process.pid,
+      host: hostname(),
+      started_at: '2025-01-02T03:04:05.000Z',
+      purpose: 'maintain',
+    });
     expect(busy(() => acquireMaintenanceLock(d, { purpose: 'backup' }))).toBe(true);
     lock.release();
     lock.release();

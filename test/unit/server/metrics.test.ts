@@ -18,7 +18,13 @@ describe('request metrics', () => {
   it('[13.5.3] the request histogram and counter render as prom-client renders the same observations', async () => {
     const ours = new MetricsRegistry();
     const reference = new Registry();
-    const h = new Histogram({ name: 'luckyfive_http_request_duration_seconds', help: 'x', labelNames: ['route', 'method', 'status'], buckets: BUCKETS, registers: [reference] });
+    const h = new Histogram({
+      name: 'luckyfive_http_request_duration_seconds',
+      help: 'x',
+      labelNames: ['route', 'method', 'status'],
+      buckets: BUCKETS,
+      registers: [reference],
+    });
     const c = new Counter({ name: 'luckyfive_http_requests_total', help: 'x', labelNames: ['route', 'method', 'status'], registers: [reference] });
     for (const [route, method, status, seconds] of SAMPLES) {
       ours.observeRequest(route, method, status, seconds);

@@ -40,7 +40,13 @@ describe('metrics exposition', () => {
     m.observeRequest('/a', 'GET', 200, 0.004);
     m.observeRequest('/a', 'GET', 200, 0.2);
     m.registerGauge({ name: 'g', help: 'h', read: () => [{ labels: { s: 'x"y\\z\n' }, value: 3 }] });
-    m.registerGauge({ name: 'broken', help: 'h', read: () => { throw new Error('x'); } });
+    m.registerGauge({
+      name: 'broken',
+      help: 'h',
+      read: () => {
+        throw new Error('x');
+      },
+    });
     const text = await m.render();
     expect(text).toContain('luckyfive_http_request_duration_seconds_bucket{route="/a",method="GET",status="200",le="0.005"} 1');
     expect(text).toContain('luckyfive_http_request_duration_seconds_bucket{route="/a",method="GET",status="200",le="0.25"} 2');

@@ -49,7 +49,7 @@ describe.skipIf(!present)('rate limits in Redis', () => {
     }
   });
 
-  it('while Redis does not answer, a take uses this process\'s buckets and warns once', async () => {
+  it("while Redis does not answer, a take uses this process's buckets and warns once", async () => {
     const own = await startRedis();
     const warnings: string[] = [];
     const store = await RedisRateStore.open(own.url, (message) => warnings.push(message));

@@ -12,8 +12,26 @@ let cleanup: () => void;
 let catalog: Catalog;
 
 const run = (run_id: string, status: NewRun['status'], created_at: string, owner: string | null = null): NewRun => ({
-  run_id, name: null, sweep_id: null, recipe_hash: 'h', recipe_json: '{}', strategy: 'random', seed: 1, numbers_per_ticket: 5, tickets_per_contest: 1,
-  dataset_hash: 'd', engine_version: 'e', first_contest: 1, last_contest: 2, status, contests_planned: 2, synthetic: 0, file: `${run_id}.sqlite`, created_at, started_at: null, owner,
+  run_id,
+  name: null,
+  sweep_id: null,
+  recipe_hash: 'h',
+  recipe_json: '{}',
+  strategy: 'random',
+  seed: 1,
+  numbers_per_ticket: 5,
+  tickets_per_contest: 1,
+  dataset_hash: 'd',
+  engine_version: 'e',
+  first_contest: 1,
+  last_contest: 2,
+  status,
+  contests_planned: 2,
+  synthetic: 0,
+  file: `${run_id}.sqlite`,
+  created_at,
+  started_at: null,
+  owner,
 });
 
 beforeAll(() => {

@@ -71,7 +71,9 @@ describe('storage faults are documented errors', () => {
   it('[12.6.8] a stored job error never shows SQL text: documented messages pass, foreign ones become a fixed line', () => {
     const sql = Object.assign(new Error('near "SELEC": syntax error in SELEC * FROM runs'), { code: 'SQLITE_ERROR' });
     expect(userFacingMessage(sql)).not.toMatch(/SELEC|runs/);
-    expect(userFacingMessage(new LuckyError('E_INTERNAL', 'run r failed: UNIQUE constraint failed: tickets.contest', [], { cause: sql }))).not.toMatch(/UNIQUE|tickets/);
+    expect(userFacingMessage(new LuckyError('E_INTERNAL', 'run r failed: UNIQUE constraint failed: tickets.contest', [], { cause: sql }))).not.toMatch(
+      /UNIQUE|tickets/,
+    );
     expect(userFacingMessage(new LuckyError('E_RECIPE_INVALID', 'invalid recipe', ['tickets: too many']))).toBe('invalid recipe; tickets: too many');
     expect(userFacingMessage(Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' }))).toMatch(/disk is full/);
   });

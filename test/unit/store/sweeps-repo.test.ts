@@ -24,11 +24,31 @@ let cleanup: () => void;
 let catalog: Catalog;
 
 const sweep = (id: string, created: string) => ({
-  sweep_id: id, name: id, spec_json: '{}', base_recipe_json: '{}', first_contest: 10, last_contest: 20, holdout_from: null, holdout_to: null,
-  seed: 1, metric: 'mean_hits', holdout_top: 0, status: 'pending' as const, cells_total: 3, created_at: created,
+  sweep_id: id,
+  name: id,
+  spec_json: '{}',
+  base_recipe_json: '{}',
+  first_contest: 10,
+  last_contest: 20,
+  holdout_from: null,
+  holdout_to: null,
+  seed: 1,
+  metric: 'mean_hits',
+  holdout_top: 0,
+  status: 'pending' as const,
+  cells_total: 3,
+  created_at: created,
 });
 const cell = (i: number, key: string | null): Omit<CellRow, 'sweep_id'> => ({
-  cell_index: i, params_json: `{"a":${i}}`, recipe_json: key ? '{}' : null, recipe_hash: key, cell_key: key, run_id: null, status: key ? 'pending' : 'failed', error: key ? null : 'bad', holdout_run_id: null,
+  cell_index: i,
+  params_json: `{"a":${i}}`,
+  recipe_json: key ? '{}' : null,
+  recipe_hash: key,
+  cell_key: key,
+  run_id: null,
+  status: key ? 'pending' : 'failed',
+  error: key ? null : 'bad',
+  holdout_run_id: null,
 });
 
 beforeAll(() => {
@@ -64,7 +84,8 @@ describe('sweeps repository', () => {
   });
 
   it('reads cells and sweeps through indexes', () => {
-    const plan = (sql: string, ...p: unknown[]) => (catalog.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...p) as Array<{ detail: string }>).map((r) => r.detail).join(' | ');
+    const plan = (sql: string, ...p: unknown[]) =>
+      (catalog.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...p) as Array<{ detail: string }>).map((r) => r.detail).join(' | ');
     expect(plan('SELECT * FROM sweep_cells WHERE sweep_id = ? ORDER BY cell_index', 'x')).not.toMatch(/SCAN sweep_cells|TEMP B-TREE/);
     expect(plan('SELECT status, COUNT(*) FROM sweep_cells WHERE sweep_id = ? GROUP BY status', 'x')).toMatch(/USING (COVERING )?INDEX sweep_cells_by_status/);
     expect(plan('SELECT * FROM sweeps ORDER BY created_at DESC, sweep_id DESC LIMIT 5')).toMatch(/SCAN sweeps USING INDEX sweeps_by_created/);
@@ -74,14 +95,21 @@ describe('sweeps repository', () => {
   it('claims a sweep for this process (E_BUSY while a live owner runs it) and records holdout picks', () => {
     const before = claimSweep(catalog.db, 'sw-two-000002', '2025-02-01T00:00:00Z');
     expect(before.status).toBe('pending');
-    expect(requireSweep(catalog.db, 'sw-two-000002')).toMatchObject({ status: 'running', owner: `${process.pid}@${hostname()}`, started_at: '2025-02-01T00:00:00Z' });
+    expect(requireSweep(catalog.db, 'sw-two-000002')).toMatchObject({
+      status: 'running',
+      owner: `${process.pid}@${hostname()}`,
+      started_at: '2025-02-01T00:00:00Z',
+    });
     expect(() => claimSweep(catalog.db, 'sw-two-000002', '2025-02-02T00:00:00Z')).toThrow(expect.objectContaining({ code: 'E_BUSY' }));
     releaseOwnership(sweepOwnerKey('sw-two-000002'));
     // the owner is gone: another claim takes it over and keeps the first start
     claimSweep(catalog.db, 'sw-two-000002', '2025-02-03T00:00:00Z');
     releaseOwnership(sweepOwnerKey('sw-two-000002'));
     expect(requireSweep(catalog.db, 'sw-two-000002').started_at).toBe('2025-02-01T00:00:00Z');
-    assignHoldoutRuns(catalog.db, 'sw-two-000002', [{ cell_index: 0, run_id: 'h-000001' }, { cell_index: 1, run_id: 'h-000002' }]);
+    assignHoldoutRuns(catalog.db, 'sw-two-000002', [
+      { cell_index: 0, run_id: 'h-000001' },
+      { cell_index: 1, run_id: 'h-000002' },
+    ]);
     expect(listCells(catalog.db, 'sw-two-000002').map((c) => c.holdout_run_id)).toEqual(['h-000001', 'h-000002', null]);
     // no run rows exist for these ids: the join finds none
     expect(readCellRuns(catalog.db, 'sw-two-000002', 'holdout_run_id').size).toBe(0);

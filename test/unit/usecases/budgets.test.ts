@@ -8,7 +8,12 @@ import { tempDir } from '../../helpers/cli.js';
 
 const clock: Clock = { now: '2025-11-20T12:00:00.000Z', today: '2025-11-20' };
 const cleanups: Array<() => void> = [];
-afterEach(() => cleanups.splice(0).reverse().forEach((f) => f()));
+afterEach(() =>
+  cleanups
+    .splice(0)
+    .reverse()
+    .forEach((f) => f()),
+);
 
 function books(): { catalog: Catalog; clock: Clock } {
   const t = tempDir();
@@ -22,7 +27,17 @@ describe('budgets', () => {
     const deps = books();
     recordLedgerEntry(deps, { type: 'bet', contest: 7000, tickets: 1, cost_cents: 500, date: '2025-11-01' });
     const created = createBudget(deps, { name: 'nov', amount_cents: 1_000, from: '2025-11-01', to: '2025-11-30', note: 'n' });
-    expect(created).toEqual({ name: 'nov', amount_cents: 1_000, from_date: '2025-11-01', to_date: '2025-11-30', spent_cents: 500, remaining_cents: 500, status: 'active', note: 'n', created_at: clock.now });
+    expect(created).toEqual({
+      name: 'nov',
+      amount_cents: 1_000,
+      from_date: '2025-11-01',
+      to_date: '2025-11-30',
+      spent_cents: 500,
+      remaining_cents: 500,
+      status: 'active',
+      note: 'n',
+      created_at: clock.now,
+    });
     expect(showBudget(deps, { name: 'nov' })).toEqual(created);
     recordLedgerEntry(deps, { type: 'bet', contest: 7001, tickets: 1, cost_cents: 500, date: '2025-11-02' });
     expect(showBudget(deps, { name: 'nov' })).toMatchObject({ spent_cents: 1_000, status: 'exhausted' });
@@ -31,8 +46,12 @@ describe('budgets', () => {
 
   it('refuses a bad window, a duplicate name and an unknown name', () => {
     const deps = books();
-    expect(() => createBudget(deps, { name: 'x', amount_cents: 1, from: '2025-02-01', to: '2025-01-01' })).toThrow(expect.objectContaining({ code: 'E_INPUT_INVALID' }));
-    expect(() => createBudget(deps, { name: '-x', amount_cents: 1, from: '2025-01-01', to: null })).toThrow(expect.objectContaining({ code: 'E_INPUT_INVALID' }));
+    expect(() => createBudget(deps, { name: 'x', amount_cents: 1, from: '2025-02-01', to: '2025-01-01' })).toThrow(
+      expect.objectContaining({ code: 'E_INPUT_INVALID' }),
+    );
+    expect(() => createBudget(deps, { name: '-x', amount_cents: 1, from: '2025-01-01', to: null })).toThrow(
+      expect.objectContaining({ code: 'E_INPUT_INVALID' }),
+    );
     createBudget(deps, { name: 'x', amount_cents: 1, from: '2025-01-01', to: null });
     expect(() => createBudget(deps, { name: 'x', amount_cents: 2, from: '2025-01-01', to: null })).toThrow(expect.objectContaining({ code: 'E_CONFLICT' }));
     expect(() => showBudget(deps, { name: 'nope' })).toThrow(expect.objectContaining({ code: 'E_NOT_FOUND', message: 'no budget named "nope"' }));
@@ -40,7 +59,12 @@ describe('budgets', () => {
 
   it('lists by start date in keyset pages whose positions chain', () => {
     const deps = books();
-    for (const [name, from] of [['b', '2025-01-01'], ['a', '2025-01-01'], ['c', '2024-06-01']] as const) createBudget(deps, { name, amount_cents: 100, from, to: null });
+    for (const [name, from] of [
+      ['b', '2025-01-01'],
+      ['a', '2025-01-01'],
+      ['c', '2024-06-01'],
+    ] as const)
+      createBudget(deps, { name, amount_cents: 100, from, to: null });
     const all = listBudgets(deps);
     expect(all.budgets.map((b) => b.name)).toEqual(['c', 'a', 'b']);
     expect(all.next).toBeNull();

@@ -23,7 +23,12 @@ import { tempDir } from '../../helpers/cli.js';
 
 const clock: Clock = { now: '2025-11-20T12:00:00.000Z', today: '2025-11-20' };
 const cleanups: Array<() => void> = [];
-afterEach(() => cleanups.splice(0).reverse().forEach((f) => f()));
+afterEach(() =>
+  cleanups
+    .splice(0)
+    .reverse()
+    .forEach((f) => f()),
+);
 
 function books(prepare: (dir: string) => void = insertStandardDraws): { catalog: Catalog; clock: Clock } {
   const t = tempDir();
@@ -54,7 +59,9 @@ describe('analyzeRoi', () => {
     const db = deps.catalog.db;
     const rule = readPayoutRule(db);
     const prices = readPriceTable(db);
-    const rows = readRoiRuns(db).map((run) => buildRoiRow(run, readEntries(db, { run_id: run.run_id }), readDrawDates(db, run.first_contest, run.last_contest), prices, rule));
+    const rows = readRoiRuns(db).map((run) =>
+      buildRoiRow(run, readEntries(db, { run_id: run.run_id }), readDrawDates(db, run.first_contest, run.last_contest), prices, rule),
+    );
     const ledger = buildRealMoney(readEntries(db), rule);
     const doc = analyzeRoi(deps, { run_ids: [] });
     expect(doc).toEqual({ payout_rule: rule, ev_rule: expect.any(String), runs: rows, ledger, verdict: buildRoiVerdict(rows, ledger) });
@@ -97,15 +104,32 @@ describe('prices, payout rule, prize tables, ticket value', () => {
 
   it('a prize table carries the contest price; a future contest is priced today; a gap is not found', () => {
     const deps = books();
-    expect(showPrizeTable(deps, { contest: 6800 })).toMatchObject({ contest: 6800, status: 'drawn', base_price_cents: 300, price_date: '2025-08-15', payout_rule: 'subcombinations' });
+    expect(showPrizeTable(deps, { contest: 6800 })).toMatchObject({
+      contest: 6800,
+      status: 'drawn',
+      base_price_cents: 300,
+      price_date: '2025-08-15',
+      payout_rule: 'subcombinations',
+    });
     expect(showPrizeTable(deps, { contest: 6883 })).toMatchObject({ status: 'future', date: null, price_date: clock.today, base_price_cents: 300 });
     expect(() => showPrizeTable(deps, { contest: 6700 })).toThrow(expect.objectContaining({ code: 'E_NOT_FOUND' }));
   });
 
   it('a ticket value defaults to the next contest, and needs one when no draws are imported', () => {
     const deps = books();
-    expect(estimateTicketValue(deps, { numbers: 5 })).toMatchObject({ contest: 6883, price_date: clock.today, base_price_cents: 300, cost_cents: 300, ev_cents: 72.25 });
+    expect(estimateTicketValue(deps, { numbers: 5 })).toMatchObject({
+      contest: 6883,
+      price_date: clock.today,
+      base_price_cents: 300,
+      cost_cents: 300,
+      ev_cents: 72.25,
+    });
     expect(estimateTicketValue(deps, { contest: 6500, numbers: 5, price_cents: 1_000 })).toMatchObject({ price_date: null, base_price_cents: 1_000 });
-    expect(() => estimateTicketValue(books(() => {}), { numbers: 5 })).toThrow(expect.objectContaining({ code: 'E_DATA_MISSING' }));
+    expect(() =>
+      estimateTicketValue(
+        books(() => {}),
+        { numbers: 5 },
+      ),
+    ).toThrow(expect.objectContaining({ code: 'E_DATA_MISSING' }));
   });
 });

@@ -19,11 +19,23 @@ import { tempDir } from '../../helpers/cli.js';
 
 const clock: Clock = { now: '2025-11-20T12:00:00.000Z', today: '2025-11-20' };
 const cleanups: Array<() => void> = [];
-afterEach(() => cleanups.splice(0).reverse().forEach((f) => f()));
+afterEach(() =>
+  cleanups
+    .splice(0)
+    .reverse()
+    .forEach((f) => f()),
+);
 
 function books(): { catalog: Catalog; clock: Clock } {
   const t = tempDir();
-  insertDraws(t.dir, [makeDraw(6800, '2025-08-15', [1, 2, 3, 4, 50], { 5: { winners: 0, prize_cents: 0 }, 4: { winners: 10, prize_cents: 800_000 }, 3: { winners: 200, prize_cents: 11_000 }, 2: { winners: 5000, prize_cents: 400 } })]);
+  insertDraws(t.dir, [
+    makeDraw(6800, '2025-08-15', [1, 2, 3, 4, 50], {
+      5: { winners: 0, prize_cents: 0 },
+      4: { winners: 10, prize_cents: 800_000 },
+      3: { winners: 200, prize_cents: 11_000 },
+      2: { winners: 5000, prize_cents: 400 },
+    }),
+  ]);
   const catalog = openCatalog(t.dir);
   cleanups.push(t.cleanup, () => catalog.close());
   return { catalog, clock };
@@ -34,7 +46,10 @@ describe('recordLedgerEntry', () => {
     const deps = books();
     expect(recordLedgerEntry(deps, { type: 'deposit', amount_cents: 10_000 }).entry).toMatchObject({ entry_date: '2025-11-20', amount_cents: 10_000 });
     expect(recordLedgerEntry(deps, { type: 'withdrawal', amount_cents: 2_000 }).entry).toMatchObject({ type: 'withdrawal', amount_cents: -2_000 });
-    expect(recordLedgerEntry(deps, { type: 'adjustment', amount_cents: -5, date: '2025-11-01' }).entry).toMatchObject({ entry_date: '2025-11-01', amount_cents: -5 });
+    expect(recordLedgerEntry(deps, { type: 'adjustment', amount_cents: -5, date: '2025-11-01' }).entry).toMatchObject({
+      entry_date: '2025-11-01',
+      amount_cents: -5,
+    });
     const prize = recordLedgerEntry(deps, { type: 'prize', contest: 6800, tier: 'terno', amount_cents: 11_000 });
     expect(prize).toEqual({ status: 'recorded', entry: expect.objectContaining({ entry_date: '2025-08-15', tier: 'terno', contest: 6800 }) });
     expect(recordLedgerEntry(deps, { type: 'prize', contest: 9999, tier: 'duque', amount_cents: 400 }).entry.entry_date).toBe('2025-11-20');
@@ -45,7 +60,10 @@ describe('recordLedgerEntry', () => {
     const bet = recordLedgerEntry(deps, { type: 'bet', contest: 6800, tickets: 2, run_id: 'nosuchrun', key: 'k1' });
     expect(bet).toMatchObject({ status: 'recorded', cost_source: 'auto', base_price_cents: 300, price_date: '2025-08-15', run_known: false });
     expect(bet.entry).toMatchObject({ amount_cents: -600, entry_date: '2025-08-15', ticket_numbers: null });
-    expect(recordLedgerEntry(deps, { type: 'bet', contest: 6800, tickets: 2, run_id: 'nosuchrun', key: 'k1' })).toMatchObject({ status: 'already_recorded', entry: { id: bet.entry.id } });
+    expect(recordLedgerEntry(deps, { type: 'bet', contest: 6800, tickets: 2, run_id: 'nosuchrun', key: 'k1' })).toMatchObject({
+      status: 'already_recorded',
+      entry: { id: bet.entry.id },
+    });
     expect(() => recordLedgerEntry(deps, { type: 'bet', contest: 6800, tickets: 3, key: 'k1' })).toThrow(expect.objectContaining({ code: 'E_CONFLICT' }));
   });
 
@@ -66,7 +84,11 @@ describe('reverse, settle, assertions, check', () => {
     expect(settled).toMatchObject({ contest: 6800, bets: 1, recorded_cents: 11_000, lines: [{ tier: 3, status: 'recorded' }] });
     expect(settleLedgerContest(deps, { contest: 6800 }).lines[0]!.status).toBe('already_recorded');
     const r = reverseLedgerEntry(deps, { id: bet.entry.id, reason: 'never played' });
-    expect(r).toEqual({ status: 'recorded', entry: expect.objectContaining({ type: 'reversal', reverses_id: bet.entry.id, amount_cents: 300 }), unreversed_settlements: [settled.lines[0]!.entry_id] });
+    expect(r).toEqual({
+      status: 'recorded',
+      entry: expect.objectContaining({ type: 'reversal', reverses_id: bet.entry.id, amount_cents: 300 }),
+      unreversed_settlements: [settled.lines[0]!.entry_id],
+    });
   });
 
   it('an assertion says whether it holds; a retraction withdraws it; check is sound', () => {
@@ -84,7 +106,12 @@ describe('reverse, settle, assertions, check', () => {
 describe('list, report, balance', () => {
   it('lists in keyset pages whose positions chain, and the balance is as of today by default', () => {
     const deps = books();
-    for (const [date, amount] of [['2025-01-01', 100], ['2025-01-01', 200], ['2025-02-01', 300], ['2099-01-01', 400]] as const) {
+    for (const [date, amount] of [
+      ['2025-01-01', 100],
+      ['2025-01-01', 200],
+      ['2025-02-01', 300],
+      ['2099-01-01', 400],
+    ] as const) {
       recordLedgerEntry(deps, { type: 'deposit', amount_cents: amount, date });
     }
     const all = listLedgerEntries(deps, {});

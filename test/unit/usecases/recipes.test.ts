@@ -69,8 +69,12 @@ describe('recipe use cases', () => {
     expect(writeStarterRecipe({ target, label: 'starter.json', preset: 'aggressive', force: false }).path).toBe(target);
     expect(validateRecipe({ file: target }).valid).toBe(true);
     expect(JSON.parse(readFileSync(target, 'utf8')).$schema).toMatch(/recipe\.schema\.json$/);
-    expect(() => writeStarterRecipe({ target, label: 'starter.json', preset: 'aggressive', force: false })).toThrow(expect.objectContaining({ code: 'E_CONFLICT' }));
-    expect(() => writeStarterRecipe({ target: join(dir, 'never.json'), label: 'never.json', preset: 'reckless', force: false })).toThrow(expect.objectContaining({ code: 'E_NOT_FOUND' }));
+    expect(() => writeStarterRecipe({ target, label: 'starter.json', preset: 'aggressive', force: false })).toThrow(
+      expect.objectContaining({ code: 'E_CONFLICT' }),
+    );
+    expect(() => writeStarterRecipe({ target: join(dir, 'never.json'), label: 'never.json', preset: 'reckless', force: false })).toThrow(
+      expect.objectContaining({ code: 'E_NOT_FOUND' }),
+    );
     expect(existsSync(join(dir, 'never.json'))).toBe(false);
   });
 

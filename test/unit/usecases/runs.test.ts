@@ -17,17 +17,45 @@ beforeAll(() => {
   mkdirSync(runsDir(dir), { recursive: true });
   IDS.forEach((run_id, i) => {
     insertRun(catalog.db, {
-      run_id, name: null, sweep_id: null, recipe_hash: 'ab'.repeat(32), recipe_json: '{"version":"2"}', strategy: 'random', seed: 1,
-      numbers_per_ticket: 5, tickets_per_contest: 2, dataset_hash: null, engine_version: 'e', first_contest: 4001, last_contest: 4002,
-      status: i === 2 ? 'running' : 'completed', contests_planned: 2, synthetic: 0, file: `runs/${run_id}.sqlite`,
-      created_at: `2026-01-0${i + 1}T00:00:00.000Z`, started_at: null, owner: i === 2 ? `${process.pid}@x` : null,
+      run_id,
+      name: null,
+      sweep_id: null,
+      recipe_hash: 'ab'.repeat(32),
+      recipe_json: '{"version":"2"}',
+      strategy: 'random',
+      seed: 1,
+      numbers_per_ticket: 5,
+      tickets_per_contest: 2,
+      dataset_hash: null,
+      engine_version: 'e',
+      first_contest: 4001,
+      last_contest: 4002,
+      status: i === 2 ? 'running' : 'completed',
+      contests_planned: 2,
+      synthetic: 0,
+      file: `runs/${run_id}.sqlite`,
+      created_at: `2026-01-0${i + 1}T00:00:00.000Z`,
+      started_at: null,
+      owner: i === 2 ? `${process.pid}@x` : null,
     });
     const rf = openRunFile(runFilePath(dir, run_id));
-    rf.resultWriter()([4001, 4002].map((contest) => ({
-      contest, draw_date: '2020-01-01', balls: [1, 2, 3, 4, 5], best_hits: contest === 4002 ? 2 : 1, best_ticket: contest === 4002 ? 1 : 0,
-      tickets: [{ numbers: [1, 10, 20, 30, 40], score: 0.5, hits: 1 }, { numbers: contest === 4002 ? [1, 2, 20, 30, 40] : [6, 7, 8, 9, 10], score: 0.25, hits: contest === 4002 ? 2 : 0 }],
-      hits_histogram: contest === 4002 ? [0, 1, 1, 0, 0, 0] : [1, 1, 0, 0, 0, 0], cost_cents: 600, prize_cents: 0, prize_estimated: false,
-    })));
+    rf.resultWriter()(
+      [4001, 4002].map((contest) => ({
+        contest,
+        draw_date: '2020-01-01',
+        balls: [1, 2, 3, 4, 5],
+        best_hits: contest === 4002 ? 2 : 1,
+        best_ticket: contest === 4002 ? 1 : 0,
+        tickets: [
+          { numbers: [1, 10, 20, 30, 40], score: 0.5, hits: 1 },
+          { numbers: contest === 4002 ? [1, 2, 20, 30, 40] : [6, 7, 8, 9, 10], score: 0.25, hits: contest === 4002 ? 2 : 0 },
+        ],
+        hits_histogram: contest === 4002 ? [0, 1, 1, 0, 0, 0] : [1, 1, 0, 0, 0, 0],
+        cost_cents: 600,
+        prize_cents: 0,
+        prize_estimated: false,
+      })),
+    );
     rf.close();
   });
 });
@@ -51,7 +79,13 @@ describe('runs use cases', () => {
 
   it('pages contests with typed numbers', () => {
     const page = listRunContests(deps(), { run_id: 'run-aaaaaa', limit: 1 });
-    expect(page.items[0]).toMatchObject({ contest: 4001, draw: [1, 2, 3, 4, 5], best_numbers: [1, 10, 20, 30, 40], hits_histogram: [1, 1, 0, 0, 0, 0], prize_estimated: false });
+    expect(page.items[0]).toMatchObject({
+      contest: 4001,
+      draw: [1, 2, 3, 4, 5],
+      best_numbers: [1, 10, 20, 30, 40],
+      hits_histogram: [1, 1, 0, 0, 0, 0],
+      prize_estimated: false,
+    });
     expect(page.next).toBe(4001);
     expect(listRunContests(deps(), { run_id: 'run-aaaaaa', min_hits: 2, limit: 5 }).items.map((c) => c.best_numbers)).toEqual([[1, 2, 20, 30, 40]]);
   });

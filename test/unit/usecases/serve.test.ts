@@ -7,7 +7,12 @@ import { tempDir } from '../../helpers/cli.js';
 
 describe('prepareServer', () => {
   const cleanups: Array<() => void> = [];
-  afterEach(() => cleanups.splice(0).reverse().forEach((f) => f()));
+  afterEach(() =>
+    cleanups
+      .splice(0)
+      .reverse()
+      .forEach((f) => f()),
+  );
 
   const open = (flags: Record<string, unknown> = {}) => {
     const { dir, cleanup } = tempDir('luckyfive-serve-');

@@ -55,7 +55,14 @@ export function evolve(seeds: readonly Individual[], p: GeneticParams, m: ScoreM
 }
 
 /** k numbers sampled uniformly without replacement from the union of both parents. */
-export function crossover(p1: readonly number[], p2: readonly number[], k: number, rng: Rng, union: number[] = [], mark = new Uint8Array(BALL_MAX + 1)): number[] {
+export function crossover(
+  p1: readonly number[],
+  p2: readonly number[],
+  k: number,
+  rng: Rng,
+  union: number[] = [],
+  mark = new Uint8Array(BALL_MAX + 1),
+): number[] {
   union.length = 0;
   for (const n of p1) {
     if (mark[n] === 0) {

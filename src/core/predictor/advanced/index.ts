@@ -72,7 +72,16 @@ export function predictAdvanced(w: History, recipe: AdvancedRecipe, rng: Rng, ca
   const marginal = recencyWeightsOf(cache, w, p.lambda, 0, key);
   const out = new TicketSet();
   selectByCoverage(ranked, marginal, target, p.smart_filters, out);
-  if (out.size < target) topUp(out, target, k, roulette, rng, (card) => scoreCard(model, card), p.smart_filters.enabled ? (card) => passesFilters(card, p.smart_filters) : () => true);
+  if (out.size < target)
+    topUp(
+      out,
+      target,
+      k,
+      roulette,
+      rng,
+      (card) => scoreCard(model, card),
+      p.smart_filters.enabled ? (card) => passesFilters(card, p.smart_filters) : () => true,
+    );
   return out.tickets;
 }
 
@@ -81,7 +90,15 @@ export function predictAdvanced(w: History, recipe: AdvancedRecipe, rng: Rng, ca
  * roulette-built cards that pass the filters, and as a last resort uniform ones, so the caller
  * always gets `target` distinct tickets.
  */
-function topUp(out: TicketSet, target: number, k: number, roulette: Roulette, rng: Rng, score: (card: number[]) => number, accept: (card: number[]) => boolean): void {
+function topUp(
+  out: TicketSet,
+  target: number,
+  k: number,
+  roulette: Roulette,
+  rng: Rng,
+  score: (card: number[]) => number,
+  accept: (card: number[]) => boolean,
+): void {
   const mark = new Uint8Array(BALL_MAX + 1);
   let attempts = (target - out.size) * FALLBACK_ATTEMPTS;
   while (out.size < target && attempts-- > 0) {

@@ -67,7 +67,12 @@ describe('expected value (house edge)', () => {
       [6500, '2024-06-01'],
       [6800, '2025-08-15'],
     ]);
-    const e = buildExpectation({ first_contest: 6500, last_contest: 6800, numbers_per_ticket: 5, tickets: 1000 }, dates, DEFAULT_PRICE_TABLE, 'subcombinations');
+    const e = buildExpectation(
+      { first_contest: 6500, last_contest: 6800, numbers_per_ticket: 5, tickets: 1000 },
+      dates,
+      DEFAULT_PRICE_TABLE,
+      'subcombinations',
+    );
     const ev = 250 * 0.4335 * 0.55 + 300 * 0.4379 * 0.55;
     expect(e.roi_pct).toBeCloseTo(Math.round((ev / 550 - 1) * 10_000) / 100, 9);
     expect(e.roi_pct).toBe(-76.03);
@@ -104,7 +109,12 @@ describe('bets, budgets, tickets, settlement', () => {
     expect(() => parseTicketList([[1, 2, 3, 4]])).toThrow(/bad ticket/);
     expect(() => parseTicketList([[1, 2, 3, 4, 81]])).toThrow(/bad ticket/);
     expect(() => parseTicketList([[1, 1, 2, 3, 4]])).toThrow(/bad ticket/);
-    expect(() => parseTicketList([[1, 2, 3, 4, 5], [1, 2, 3, 4, 5, 6]])).toThrow(/same count/);
+    expect(() =>
+      parseTicketList([
+        [1, 2, 3, 4, 5],
+        [1, 2, 3, 4, 5, 6],
+      ]),
+    ).toThrow(/same count/);
     expect(() => parseTicketList({})).toThrow(/JSON array/);
   });
 
@@ -124,7 +134,11 @@ describe('bets, budgets, tickets, settlement', () => {
   });
 
   it('settlement pays sub-combinations or the highest tier, with deterministic keys', () => {
-    const draw = makeDraw(6800, '2025-08-15', [1, 2, 3, 4, 50], { 4: { winners: 10, prize_cents: 800_000 }, 3: { winners: 200, prize_cents: 11_000 }, 2: { winners: 5000, prize_cents: 400 } });
+    const draw = makeDraw(6800, '2025-08-15', [1, 2, 3, 4, 50], {
+      4: { winners: 10, prize_cents: 800_000 },
+      3: { winners: 200, prize_cents: 11_000 },
+      2: { winners: 5000, prize_cents: 400 },
+    });
     const bet = { id: 7, tickets_json: JSON.stringify([[1, 2, 3, 4, 60, 61]]), numbers_per_ticket: 6, run_id: null, recipe_hash: null };
     const sub = buildSettlement(draw, [bet], 'subcombinations');
     expect(sub.map((l) => [l.tier, l.combinations, l.amount_cents, l.entry.idempotency_key])).toEqual([
@@ -136,7 +150,9 @@ describe('bets, budgets, tickets, settlement', () => {
   });
 
   it('the prize table marks estimates and the rule behind them', () => {
-    const draw = { ...makeDraw(6800, '2025-08-15', [1, 2, 3, 4, 5], { 5: { winners: 0, prize_cents: 0 }, 4: { winners: 10, prize_cents: 800_000 } }, 1_000_000_000) };
+    const draw = {
+      ...makeDraw(6800, '2025-08-15', [1, 2, 3, 4, 5], { 5: { winners: 0, prize_cents: 0 }, 4: { winners: 10, prize_cents: 800_000 } }, 1_000_000_000),
+    };
     const t = buildPrizeTable(6800, draw);
     expect(t.tiers[0]).toMatchObject({ tier: 'quina', estimated: true, source: 'pool-share' });
     expect(t.tiers[1]).toMatchObject({ tier: 'quadra', estimated: false, source: 'published', prize_cents: 800_000 });

@@ -53,7 +53,19 @@ describe('ledger rules', () => {
       const prev = rows.at(-1)?.hash ?? GENESIS_HASH;
       rows.push({ ...base, prev_hash: prev, hash: chainHash(prev, base) });
     };
-    const blank = { contest: null, tickets: null, numbers_per_ticket: null, tickets_json: null, run_id: null, recipe_hash: null, tier: null, idempotency_key: null, reverses_id: null, reason: null, note: null };
+    const blank = {
+      contest: null,
+      tickets: null,
+      numbers_per_ticket: null,
+      tickets_json: null,
+      run_id: null,
+      recipe_hash: null,
+      tier: null,
+      idempotency_key: null,
+      reverses_id: null,
+      reason: null,
+      note: null,
+    };
     push({ ...blank, entry_date: '2025-11-01', type: 'deposit', amount_cents: 1000 });
     push({ ...blank, entry_date: '2025-11-02', type: 'bet', amount_cents: -300, contest: 6880, tickets: 1, numbers_per_ticket: 5 });
     push({ ...blank, entry_date: '2025-11-03', type: 'reversal', amount_cents: 300, reverses_id: 2, reason: 'typo' });
@@ -77,7 +89,9 @@ describe('ledger rules', () => {
   });
 });
 
-type Op = { kind: 'add'; type: 'bet' | 'prize' | 'deposit' | 'withdrawal' | 'adjustment'; cents: number; day: number; run: number; tier: number } | { kind: 'reverse'; pick: number; day: number };
+type Op =
+  | { kind: 'add'; type: 'bet' | 'prize' | 'deposit' | 'withdrawal' | 'adjustment'; cents: number; day: number; run: number; tier: number }
+  | { kind: 'reverse'; pick: number; day: number };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({
@@ -138,7 +152,11 @@ describe('ledger invariants (property)', () => {
           // reversed pairs cancel, so the live entries alone carry the whole balance
           const liveSum = [...live.values()].reduce((s, e) => s + e.amount_cents, 0);
           expect(liveSum).toBe(sum);
-          expect(effectiveEntries(all).map((e) => e.id).sort((a, b) => a - b)).toEqual([...live.keys()].sort((a, b) => a - b));
+          expect(
+            effectiveEntries(all)
+              .map((e) => e.id)
+              .sort((a, b) => a - b),
+          ).toEqual([...live.keys()].sort((a, b) => a - b));
           const liveRows = all.filter((e) => live.has(e.id));
           for (const g of GROUP_BYS) {
             const report = buildLedgerReport(all, g);
@@ -158,7 +176,8 @@ describe('ledger invariants (property)', () => {
 
   it('the stored chain verifies after many appends', () => {
     const db = memoryCatalog();
-    for (let i = 1; i <= 50; i++) recordEntry(db, { entry_date: dayToDate(i), type: i % 3 ? 'deposit' : 'withdrawal', amount_cents: i % 3 ? i * 100 : -i }, clock);
+    for (let i = 1; i <= 50; i++)
+      recordEntry(db, { entry_date: dayToDate(i), type: i % 3 ? 'deposit' : 'withdrawal', amount_cents: i % 3 ? i * 100 : -i }, clock);
     const chain = readChain(db);
     expect(chain).toHaveLength(50);
     expect(chain[0]!.prev_hash).toBe(GENESIS_HASH);

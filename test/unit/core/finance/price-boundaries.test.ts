@@ -31,7 +31,8 @@ afterEach(() => dbs.splice(0).forEach((d) => d.close()));
 
 describe('price boundaries (FACTS.md)', () => {
   it('[12.5.3] contest 6769 is charged R$ 2,50 and 6770 R$ 3,00 by the simulate engine', () => {
-    const cost = (contest: number, date: string) => scoreContest(makeDraw(contest, date, BALLS), [[6, 7, 8, 9, 10]], 5, DEFAULT_PRICE_TABLE, 'subcombinations').cost_cents;
+    const cost = (contest: number, date: string) =>
+      scoreContest(makeDraw(contest, date, BALLS), [[6, 7, 8, 9, 10]], 5, DEFAULT_PRICE_TABLE, 'subcombinations').cost_cents;
     expect(cost(6769, '2025-07-09')).toBe(250);
     expect(cost(6770, '2025-07-10')).toBe(300);
   });

@@ -118,7 +118,7 @@ describe('hill-climb', () => {
     expect(score).toBe(0);
   });
 
-  it('only improves, and the returned score is the card\'s score', () => {
+  it("only improves, and the returned score is the card's score", () => {
     const m = createScoreModel(5, base, pairs, weights);
     const rng = createRng(2, 2);
     for (let i = 0; i < 50; i++) {
@@ -222,7 +222,13 @@ describe('smart filters', () => {
       return sum >= 120 && sum <= 280 && odd !== 0 && odd !== 5 && runs <= 2;
     };
     const rng = createRng(8, 8);
-    const samples = [[1, 2, 3, 4, 110], [20, 22, 24, 26, 28], [21, 23, 25, 27, 29], [10, 11, 12, 13, 74], [40, 41, 42, 60, 61]].map((c) => c.map((n) => Math.min(n, 80)).sort((a, b) => a - b));
+    const samples = [
+      [1, 2, 3, 4, 110],
+      [20, 22, 24, 26, 28],
+      [21, 23, 25, 27, 29],
+      [10, 11, 12, 13, 74],
+      [40, 41, 42, 60, 61],
+    ].map((c) => c.map((n) => Math.min(n, 80)).sort((a, b) => a - b));
     for (let i = 0; i < 3000; i++) samples.push(rng.distinct(5, 1, 80));
     for (const c of samples) expect(passesFilters(c, SMART_FILTER_DEFAULTS)).toBe(legacy(c));
   });

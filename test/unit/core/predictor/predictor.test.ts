@@ -14,7 +14,15 @@ const CONTEST = 1401;
 const SMALL = { cands_mult: 4, hill_iter: 10, generations: 5, population_size: 20, elites: 4 };
 
 function recipe(strategy: string, extra: Record<string, unknown> = {}, params: Record<string, unknown> = {}): Recipe {
-  return parseRecipe({ version: '2', name: 't', strategy, tickets: 6, history: 300, ...extra, params: { ...(strategy === 'advanced' ? SMALL : {}), ...params } });
+  return parseRecipe({
+    version: '2',
+    name: 't',
+    strategy,
+    tickets: 6,
+    history: 300,
+    ...extra,
+    params: { ...(strategy === 'advanced' ? SMALL : {}), ...params },
+  });
 }
 
 const numbersOf = (tickets: Ticket[]) => tickets.map((t) => t.numbers);

@@ -31,7 +31,15 @@ const recipeArb: fc.Arbitrary<Recipe> = fc
     alpha: fc.double({ min: 0.01, max: 5, noNaN: true }),
   })
   .map((r) => {
-    const common = { version: '2', name: 'prop', strategy: r.strategy, tickets: r.tickets, numbers_per_ticket: r.numbers_per_ticket, history: r.history, seed: r.seed };
+    const common = {
+      version: '2',
+      name: 'prop',
+      strategy: r.strategy,
+      tickets: r.tickets,
+      numbers_per_ticket: r.numbers_per_ticket,
+      history: r.history,
+      seed: r.seed,
+    };
     if (r.strategy === 'random') return parseRecipe(common);
     if (r.strategy === 'frequency') return parseRecipe({ ...common, params: { mode: r.mode, window: r.window, lambda: r.lambda, pool: r.pool } });
     return parseRecipe({
@@ -89,7 +97,7 @@ describe('predictor properties', () => {
     );
   });
 
-  it('never looks ahead: changing or adding draws at or after contest C never changes C\'s tickets', () => {
+  it("never looks ahead: changing or adding draws at or after contest C never changes C's tickets", () => {
     fc.assert(
       fc.property(recipeArb, drawList(2, 60), drawList(1, 30), fc.nat(), (recipe, list, replacement, at) => {
         const contest = 2 + (at % (list.length - 1)); // a contest with at least one draw before it

@@ -19,7 +19,7 @@ function errorOf(fn: () => unknown): LuckyError {
 }
 
 describe('presets', () => {
-  it('ships conservative, balanced and aggressive with the old presets\' values on the advanced strategy', () => {
+  it("ships conservative, balanced and aggressive with the old presets' values on the advanced strategy", () => {
     const presets = listPresets();
     expect(presets.map((p) => p.name)).toEqual(['aggressive', 'balanced', 'conservative']);
     const expected = {
@@ -33,7 +33,14 @@ describe('presets', () => {
       expect(description.length).toBeGreaterThan(20);
       expect(recipe.strategy).toBe('advanced');
       if (recipe.strategy !== 'advanced') continue;
-      expect({ alpha: recipe.params.alpha, beta: recipe.params.beta, gamma: recipe.params.gamma, cluster_penalty: recipe.params.cluster_penalty, history: recipe.history, tickets: recipe.tickets }).toEqual(e);
+      expect({
+        alpha: recipe.params.alpha,
+        beta: recipe.params.beta,
+        gamma: recipe.params.gamma,
+        cluster_penalty: recipe.params.cluster_penalty,
+        history: recipe.history,
+        tickets: recipe.tickets,
+      }).toEqual(e);
       expect(loadPreset(name)).toEqual(recipe);
     }
   });
@@ -49,7 +56,10 @@ describe('presets', () => {
 describe('readRecipeFile', () => {
   it('reads version 2 and legacy files (with a BOM, too)', () => {
     const f = join(tmp.dir, 'legacy.json');
-    writeFileSync(f, `\ufeff${JSON.stringify({ version: '1.0', name: 'old', parameters: { alpha: 1, beta: 1, gamma: 1, delta: 1, sim_prev_max: 100, sim_preds: 5 } })}`);
+    writeFileSync(
+      f,
+      `\ufeff${JSON.stringify({ version: '1.0', name: 'old', parameters: { alpha: 1, beta: 1, gamma: 1, delta: 1, sim_prev_max: 100, sim_preds: 5 } })}`,
+    );
     const { recipe, format } = readRecipeFileDetailed(f);
     expect(format).toBe('legacy-v1');
     expect(recipe).toMatchObject({ strategy: 'advanced', tickets: 5, history: 100 });

@@ -111,13 +111,25 @@ describe('recipe schema: invalid recipes give one path: problem line per issue',
 
   it('nonsense combinations: all weights zero, population not above elites, impossible filters, too many candidates', () => {
     expect(problems(v2({ params: { alpha: 0, beta: 0, gamma: 0 } }))).toEqual([expect.stringMatching(/^params: alpha, beta and gamma are all 0/)]);
-    expect(problems(v2({ params: { population_size: 5, elites: 10 } }))).toEqual([expect.stringMatching(/^params\.population_size: must be greater than elites \(10\)/)]);
+    expect(problems(v2({ params: { population_size: 5, elites: 10 } }))).toEqual([
+      expect.stringMatching(/^params\.population_size: must be greater than elites \(10\)/),
+    ]);
     expect(problems(v2({ params: { population_size: 10, elites: 10 } }))).toHaveLength(1);
-    expect(problems(v2({ params: { smart_filters: { mean_min: 50, mean_max: 40 } } }))).toEqual(['params.smart_filters.mean_min: must not exceed mean_max (40)']);
-    expect(problems(v2({ params: { smart_filters: { min_odd: 3, min_even: 3 } } }))).toEqual([expect.stringMatching(/^params\.smart_filters\.min_odd: min_odd \+ min_even \(6\) exceeds numbers_per_ticket \(5\)/)]);
-    expect(problems(v2({ numbers_per_ticket: 15, params: { smart_filters: { mean_min: 5, mean_max: 7 } } }))).toEqual(['params.smart_filters.mean_max: no 15-number ticket has a mean below 8']);
-    expect(problems(v2({ tickets: 1000, params: { cands_mult: 1000 } }))).toEqual([expect.stringMatching(/^params\.cands_mult: tickets x cands_mult x 5 \(smart filters\) = 5000000 candidates; at most 200000$/)]);
-    expect(problems(v2({ strategy: 'frequency', numbers_per_ticket: 10, params: { pool: 8 } }))).toEqual(['params.pool: must be at least numbers_per_ticket (10)']);
+    expect(problems(v2({ params: { smart_filters: { mean_min: 50, mean_max: 40 } } }))).toEqual([
+      'params.smart_filters.mean_min: must not exceed mean_max (40)',
+    ]);
+    expect(problems(v2({ params: { smart_filters: { min_odd: 3, min_even: 3 } } }))).toEqual([
+      expect.stringMatching(/^params\.smart_filters\.min_odd: min_odd \+ min_even \(6\) exceeds numbers_per_ticket \(5\)/),
+    ]);
+    expect(problems(v2({ numbers_per_ticket: 15, params: { smart_filters: { mean_min: 5, mean_max: 7 } } }))).toEqual([
+      'params.smart_filters.mean_max: no 15-number ticket has a mean below 8',
+    ]);
+    expect(problems(v2({ tickets: 1000, params: { cands_mult: 1000 } }))).toEqual([
+      expect.stringMatching(/^params\.cands_mult: tickets x cands_mult x 5 \(smart filters\) = 5000000 candidates; at most 200000$/),
+    ]);
+    expect(problems(v2({ strategy: 'frequency', numbers_per_ticket: 10, params: { pool: 8 } }))).toEqual([
+      'params.pool: must be at least numbers_per_ticket (10)',
+    ]);
   });
 
   it('a missing or unknown strategy still reports the shared fields', () => {
@@ -140,16 +152,43 @@ describe('recipe schema: legacy formats', () => {
     name: 'Conservative Strategy',
     description: 'from the old design doc',
     metadata: { created_by: 'someone', tags: ['safe'] },
-    parameters: { alpha: 0.3, beta: 0.25, gamma: 0.25, delta: 0.2, sim_prev_max: 500, sim_preds: 25, enableEvolutionary: true, generations: 5, mutationRate: 0.1, populationSize: 50 },
+    parameters: {
+      alpha: 0.3,
+      beta: 0.25,
+      gamma: 0.25,
+      delta: 0.2,
+      sim_prev_max: 500,
+      sim_preds: 25,
+      enableEvolutionary: true,
+      generations: 5,
+      mutationRate: 0.1,
+      populationSize: 50,
+    },
   };
 
   it('maps version 1.0 onto the advanced strategy', () => {
     const { recipe, format, notes } = parseRecipeDetailed(v1);
     expect(format).toBe('legacy-v1');
     expect(notes.join('\n')).toMatch(/metadata: dropped/);
-    expect(recipe).toMatchObject({ version: '2', name: 'Conservative Strategy', description: 'from the old design doc', strategy: 'advanced', tickets: 25, history: 500 });
+    expect(recipe).toMatchObject({
+      version: '2',
+      name: 'Conservative Strategy',
+      description: 'from the old design doc',
+      strategy: 'advanced',
+      tickets: 25,
+      history: 500,
+    });
     if (recipe.strategy !== 'advanced') throw new Error('narrowing');
-    expect(recipe.params).toMatchObject({ alpha: 0.3, beta: 0.25, gamma: 0.25, cluster_penalty: 0.2, evolutionary: true, generations: 5, mutation_rate: 0.1, population_size: 50 });
+    expect(recipe.params).toMatchObject({
+      alpha: 0.3,
+      beta: 0.25,
+      gamma: 0.25,
+      cluster_penalty: 0.2,
+      evolutionary: true,
+      generations: 5,
+      mutation_rate: 0.1,
+      population_size: 50,
+    });
     // knobs the old format lacks take the version 2 defaults
     expect(recipe.params.lambda).toBe(0.08);
   });
@@ -169,11 +208,28 @@ describe('recipe schema: legacy formats', () => {
   });
 
   it('[12.6.1] accepts an old recipe with evolution off and placeholder genetic-search values', () => {
-    const old = { version: '1.0', name: 'old', parameters: { alpha: 0.3, beta: 0.25, gamma: 0.25, delta: 0.2, sim_prev_max: 500, sim_preds: 10, enableEvolutionary: false, generations: 0, mutationRate: 0.0, populationSize: 0 } };
+    const old = {
+      version: '1.0',
+      name: 'old',
+      parameters: {
+        alpha: 0.3,
+        beta: 0.25,
+        gamma: 0.25,
+        delta: 0.2,
+        sim_prev_max: 500,
+        sim_preds: 10,
+        enableEvolutionary: false,
+        generations: 0,
+        mutationRate: 0.0,
+        populationSize: 0,
+      },
+    };
     const { recipe, notes } = parseRecipeDetailed(old);
     if (recipe.strategy !== 'advanced') throw new Error('narrowing');
     expect(recipe.params.evolutionary).toBe(false);
-    expect(notes.join('\n')).toMatch(/parameters\.generations, parameters\.mutationRate, parameters\.populationSize: ignored because enableEvolutionary is false/);
+    expect(notes.join('\n')).toMatch(
+      /parameters\.generations, parameters\.mutationRate, parameters\.populationSize: ignored because enableEvolutionary is false/,
+    );
     // the same recipe with evolution on still has its values checked
     expect(problems({ ...old, parameters: { ...old.parameters, enableEvolutionary: true } })).toContain('parameters.generations: must be at least 1');
   });

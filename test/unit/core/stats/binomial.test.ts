@@ -33,7 +33,11 @@ describe('binomial distribution', () => {
   });
 
   it('cdf and survival agree with each other and keep tail precision', () => {
-    for (const [n, p] of [[50, 0.1], [6865, 0.028], [1000, 0.5]] as const) {
+    for (const [n, p] of [
+      [50, 0.1],
+      [6865, 0.028],
+      [1000, 0.5],
+    ] as const) {
       for (const x of [0, 1, Math.floor(n * p) - 1, Math.floor(n * p), Math.floor(n * p) + 2, n - 1]) {
         expect(binomialCdf(x, n, p) + binomialSurvival(x + 1, n, p)).toBeCloseTo(1, 12);
       }

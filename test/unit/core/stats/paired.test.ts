@@ -27,7 +27,10 @@ describe('paired tests', () => {
     const a = pairedPermutationTest(DIFFS, { iterations: 500, seed: 1 });
     expect(pairedPermutationTest(DIFFS, { iterations: 500, seed: 1 })).toEqual(a);
     expect(pairedPermutationTest(DIFFS, { iterations: 500, seed: 2 }).as_extreme).not.toBe(a.as_extreme);
-    const strong = pairedPermutationTest(Array.from({ length: 64 }, () => 1), { iterations: 999 });
+    const strong = pairedPermutationTest(
+      Array.from({ length: 64 }, () => 1),
+      { iterations: 999 },
+    );
     expect(strong.as_extreme).toBe(0);
     expect(strong.p_value).toBe(1 / 1000);
     // all-equal magnitudes with alternating signs sum to 0: every flip is as extreme

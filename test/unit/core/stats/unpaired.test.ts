@@ -8,7 +8,9 @@ describe('unpairedPermutationTest', () => {
     expect(r.mean_diff).toBe(9);
     expect(r.p_value).toBeGreaterThan(0.1 - 0.01);
     expect(r.p_value).toBeLessThan(0.1 + 0.01);
-    expect(unpairedPermutationTest([10, 11, 12], [1, 2, 3], { iterations: 500, seed: 3 })).toEqual(unpairedPermutationTest([10, 11, 12], [1, 2, 3], { iterations: 500, seed: 3 }));
+    expect(unpairedPermutationTest([10, 11, 12], [1, 2, 3], { iterations: 500, seed: 3 })).toEqual(
+      unpairedPermutationTest([10, 11, 12], [1, 2, 3], { iterations: 500, seed: 3 }),
+    );
   });
 
   it('gives a large p for samples from one distribution and handles edge cases', () => {

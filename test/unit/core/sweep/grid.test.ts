@@ -6,7 +6,13 @@ const range = (name: string, min: number, max: number, step: number): SweepParam
 
 describe('expandGrid', () => {
   it('Cartesian product, names sorted, last varies fastest, 0-based indices', () => {
-    const cells = expandGrid({ parameters: [{ name: 'b', list: ['x', 'y'] }, { name: 'a', list: [1, 2] }, { name: 'c', list: [true] }] });
+    const cells = expandGrid({
+      parameters: [
+        { name: 'b', list: ['x', 'y'] },
+        { name: 'a', list: [1, 2] },
+        { name: 'c', list: [true] },
+      ],
+    });
     expect(cells).toEqual([
       { index: 0, params: { a: 1, b: 'x', c: true } },
       { index: 1, params: { a: 1, b: 'y', c: true } },
@@ -38,9 +44,9 @@ describe('expandGrid', () => {
     expect(expandGrid({ parameters: p, constraints: [{ type: 'min', parameters: ['a', 'b'], value: 3 }] })).toHaveLength(4);
     expect(expandGrid({ parameters: p, constraints: [{ type: 'max', parameters: ['a'], value: 2 }] })).toHaveLength(8);
     // a zero denominator never satisfies a ratio
-    expect(() => expandGrid({ parameters: [range('a', 0, 0, 1), range('b', 0, 0, 1)], constraints: [{ type: 'ratio', parameters: ['a', 'b'], value: 0 }] })).toThrow(
-      /no combination satisfies/,
-    );
+    expect(() =>
+      expandGrid({ parameters: [range('a', 0, 0, 1), range('b', 0, 0, 1)], constraints: [{ type: 'ratio', parameters: ['a', 'b'], value: 0 }] }),
+    ).toThrow(/no combination satisfies/);
   });
 
   it('errors: empty result, too many cells, duplicates, constraints on strings or unknown names', () => {
@@ -49,7 +55,9 @@ describe('expandGrid', () => {
     expect(() => expandGrid({ parameters: [range('a', 0, 100, 1), range('b', 0, 100, 1)] })).toThrow(new RegExp(`more than ${MAX_GRID_CELLS} cells`));
     expect(expandGrid({ parameters: [range('a', 0, 99, 1), range('b', 0, 99, 1)] })).toHaveLength(10_000);
     expect(() => expandGrid({ parameters: [range('a', 0, 1, 1), range('a', 0, 1, 1)] })).toThrow(/swept twice/);
-    expect(() => expandGrid({ parameters: [{ name: 's', list: ['x', 1] }], constraints: [{ type: 'max', parameters: ['s'], value: 1 }] })).toThrow(/non-numeric/);
+    expect(() => expandGrid({ parameters: [{ name: 's', list: ['x', 1] }], constraints: [{ type: 'max', parameters: ['s'], value: 1 }] })).toThrow(
+      /non-numeric/,
+    );
     expect(() => expandGrid({ parameters: [range('a', 0, 1, 1)], constraints: [{ type: 'max', parameters: ['z'], value: 1 }] })).toThrow(/not swept/);
     expect(() => expandGrid({ parameters: ['a', 'b', 'c'].map((n) => range(n, 0, 200, 1)) })).toThrow(/combinations; at most/);
   });

@@ -40,13 +40,25 @@ describe('sweep spec', () => {
       }
       throw new Error('expected a failure');
     };
-    expect(fail({ ...minimal, parameters: [{ name: 'a', list: [1] }, { name: 'a', list: [2] }] })).toContain('parameters.1.name: duplicate parameter "a"');
+    expect(
+      fail({
+        ...minimal,
+        parameters: [
+          { name: 'a', list: [1] },
+          { name: 'a', list: [2] },
+        ],
+      }),
+    ).toContain('parameters.1.name: duplicate parameter "a"');
     expect(fail({ ...minimal, base: {} })).toEqual(['base: base is one of {preset: name}, {recipe_file: path} or {recipe: {...}}']);
     expect(fail({ ...minimal, parameters: [{ name: 'a', range: { min: 1, max: 0, step: 0.1 } }] })).toEqual(['parameters.0.range: min must not exceed max']);
     expect(fail({ ...minimal, parameters: [{ name: 'a', range: { min: 0, max: 1, step: 0 } }] })).toEqual(['parameters.0.range.step: step must be > 0']);
     expect(fail({ ...minimal, parameters: [] })).toHaveLength(1);
-    expect(fail({ ...minimal, constraints: [{ type: 'sum', parameters: ['beta'], value: 1 }] })).toEqual(['constraints.0.parameters.0: "beta" is not a swept parameter']);
-    expect(fail({ ...minimal, constraints: [{ type: 'ratio', parameters: ['alpha'], value: 1 }] })).toEqual(['constraints.0.parameters: a ratio constraint takes exactly two parameters']);
+    expect(fail({ ...minimal, constraints: [{ type: 'sum', parameters: ['beta'], value: 1 }] })).toEqual([
+      'constraints.0.parameters.0: "beta" is not a swept parameter',
+    ]);
+    expect(fail({ ...minimal, constraints: [{ type: 'ratio', parameters: ['alpha'], value: 1 }] })).toEqual([
+      'constraints.0.parameters: a ratio constraint takes exactly two parameters',
+    ]);
     expect(fail({ ...minimal, range: { from: 10, to: 5 } })[0]).toMatch(/^range/);
     expect(fail({ ...minimal, version: '2' })[0]).toMatch(/^version/);
     expect(fail({ ...minimal, extra: 1 })[0]).toMatch(/extra/);
@@ -54,7 +66,10 @@ describe('sweep spec', () => {
   });
 
   it('has a JSON schema for the API', () => {
-    expect(z.toJSONSchema(SweepSpecSchema, { unrepresentable: 'any' })).toMatchObject({ type: 'object', required: expect.arrayContaining(['version', 'name', 'base', 'parameters']) });
+    expect(z.toJSONSchema(SweepSpecSchema, { unrepresentable: 'any' })).toMatchObject({
+      type: 'object',
+      required: expect.arrayContaining(['version', 'name', 'base', 'parameters']),
+    });
   });
 });
 
@@ -62,7 +77,9 @@ describe('old SweepConfig format', () => {
   it('alpha_range_sweep: 11 cells, 0 to exactly 1', () => {
     const spec = parseSweepSpec(fixture('alpha_range_sweep'));
     expect(spec.version).toBe('1');
-    expect(spec.base).toEqual({ recipe: { version: '1.0', name: 'alpha_sweep_base', parameters: { alpha: 0.1, sim_prev_max: 100, sim_count: 1000, scorer_type: 'frequency' } } });
+    expect(spec.base).toEqual({
+      recipe: { version: '1.0', name: 'alpha_sweep_base', parameters: { alpha: 0.1, sim_prev_max: 100, sim_count: 1000, scorer_type: 'frequency' } },
+    });
     expect(spec.parameters).toEqual([{ name: 'alpha', range: { min: 0, max: 1, step: 0.1 } }]);
     const cells = expandGrid(spec);
     expect(cells).toHaveLength(11);
@@ -97,9 +114,9 @@ describe('old SweepConfig format', () => {
   });
 
   it('rejects a broken old config with the old shape in the message', () => {
-    expect(() => parseSweepSpec({ name: 'x', base_recipe: { version: '1.0', name: 'b', parameters: {} }, parameters: [{ name: 'a', type: 'spiral', values: {} }] })).toThrow(
-      expect.objectContaining({ code: 'E_INPUT_INVALID', message: expect.stringMatching(/old SweepConfig/) }),
-    );
+    expect(() =>
+      parseSweepSpec({ name: 'x', base_recipe: { version: '1.0', name: 'b', parameters: {} }, parameters: [{ name: 'a', type: 'spiral', values: {} }] }),
+    ).toThrow(expect.objectContaining({ code: 'E_INPUT_INVALID', message: expect.stringMatching(/old SweepConfig/) }));
   });
 });
 
@@ -107,7 +124,13 @@ describe('sweep spec error details', () => {
   it('a malformed parameter reports the problem of the shape it meant', () => {
     let details: string[] = [];
     try {
-      parseSweepSpec({ ...minimal, parameters: [{ name: 'x', exponential: { base: 10, start: 0.5, end: 2 } }, { name: 'y', spiral: 1 }] });
+      parseSweepSpec({
+        ...minimal,
+        parameters: [
+          { name: 'x', exponential: { base: 10, start: 0.5, end: 2 } },
+          { name: 'y', spiral: 1 },
+        ],
+      });
     } catch (e) {
       details = (e as { details: string[] }).details;
     }

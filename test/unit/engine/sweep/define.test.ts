@@ -25,9 +25,22 @@ describe('defineSweep', () => {
   });
 
   it('a --param replaces the spec parameter of the same name; flags win over the spec', () => {
-    const spec = { version: '1', name: 's', base: { preset: 'conservative' }, parameters: [{ name: 'alpha', list: [0.1, 0.2] }, { name: 'lambda', list: [0.05] }], range: { from: 100, to: 200 }, seed: 9 };
+    const spec = {
+      version: '1',
+      name: 's',
+      base: { preset: 'conservative' },
+      parameters: [
+        { name: 'alpha', list: [0.1, 0.2] },
+        { name: 'lambda', list: [0.05] },
+      ],
+      range: { from: 100, to: 200 },
+      seed: 9,
+    };
     const d = defineSweep({ spec, params: ['alpha=0.3,0.4,0.5'], seed: 11, name: 'renamed', range: { last: 20 } });
-    expect(d.parameters).toEqual([{ name: 'alpha', list: [0.3, 0.4, 0.5] }, { name: 'lambda', list: [0.05] }]);
+    expect(d.parameters).toEqual([
+      { name: 'alpha', list: [0.3, 0.4, 0.5] },
+      { name: 'lambda', list: [0.05] },
+    ]);
     expect(d.base.seed).toBe(11);
     expect(d.name).toBe('renamed');
     expect(d.range).toEqual({ last: 20 });
@@ -40,7 +53,10 @@ describe('defineSweep', () => {
 
   it("reads a spec's recipe_file relative to the spec", () => {
     writeFileSync(join(dir, 'r.json'), JSON.stringify({ version: '2', name: 'rel', strategy: 'random', tickets: 3, history: 30 }));
-    const d = defineSweep({ spec: { version: '1', name: 's', base: { recipe_file: 'r.json' }, parameters: [{ name: 'seed', list: [1, 2] }], range: { last: 5 } }, specDir: dir });
+    const d = defineSweep({
+      spec: { version: '1', name: 's', base: { recipe_file: 'r.json' }, parameters: [{ name: 'seed', list: [1, 2] }], range: { last: 5 } },
+      specDir: dir,
+    });
     expect(d.base.name).toBe('rel');
   });
 
@@ -57,14 +73,22 @@ describe('defineSweep', () => {
     // sweeping a knob that never existed is refused per cell, by the recipe parser
     const multi = defineSweep({ spec: fixture('multi_param_sweep'), range: { last: 10 } });
     const c = expandGrid(multi)[0]!;
-    expect(() => buildCellRecipe(multi.base, c.params, 0)).toThrow(expect.objectContaining({ code: 'E_RECIPE_INVALID', details: [expect.stringMatching(/sim_count: unknown key/)] }));
+    expect(() => buildCellRecipe(multi.base, c.params, 0)).toThrow(
+      expect.objectContaining({ code: 'E_RECIPE_INVALID', details: [expect.stringMatching(/sim_count: unknown key/)] }),
+    );
   });
 
   it('refuses a missing base, nothing to sweep, no range, both --recipe and --preset', () => {
     expect(() => defineSweep({ params: ['alpha=1'], range: { last: 5 } })).toThrow(expect.objectContaining({ code: 'E_USAGE' }));
-    expect(() => defineSweep({ preset: 'balanced', range: { last: 5 } })).toThrow(expect.objectContaining({ code: 'E_USAGE', message: expect.stringMatching(/nothing to sweep/) }));
-    expect(() => defineSweep({ preset: 'balanced', params: ['alpha=1'] })).toThrow(expect.objectContaining({ code: 'E_RANGE_INVALID', message: expect.stringMatching(/range/) }));
-    expect(() => defineSweep({ preset: 'balanced', recipeFile: 'x.json', params: ['alpha=1'], range: { last: 5 } })).toThrow(expect.objectContaining({ code: 'E_USAGE' }));
+    expect(() => defineSweep({ preset: 'balanced', range: { last: 5 } })).toThrow(
+      expect.objectContaining({ code: 'E_USAGE', message: expect.stringMatching(/nothing to sweep/) }),
+    );
+    expect(() => defineSweep({ preset: 'balanced', params: ['alpha=1'] })).toThrow(
+      expect.objectContaining({ code: 'E_RANGE_INVALID', message: expect.stringMatching(/range/) }),
+    );
+    expect(() => defineSweep({ preset: 'balanced', recipeFile: 'x.json', params: ['alpha=1'], range: { last: 5 } })).toThrow(
+      expect.objectContaining({ code: 'E_USAGE' }),
+    );
     expect(() => defineSweep({ preset: 'balanced', params: ['alpha'], range: { last: 5 } })).toThrow(expect.objectContaining({ code: 'E_USAGE' }));
     expect(() => defineSweep({ spec: { version: '1' } })).toThrow(expect.objectContaining({ code: 'E_INPUT_INVALID' }));
   });
