@@ -71,13 +71,10 @@ const FigureSchema = z.object({
   min_detectable_lift: stat,
   too_short: z.boolean(),
   sentence: z.string(),
-  null_model: z
-    .enum(['tickets-exact', 'tickets-monte-carlo', 'independent-tickets'])
-    .optional()
-    .meta({
-      description:
-        "best-of figures: the expectation is the law of a uniform draw for each contest's actual tickets (exact, or partly sampled), or the independent-tickets formula when the tickets are unknown",
-    }),
+  null_model: z.enum(['tickets-exact', 'tickets-monte-carlo', 'independent-tickets']).optional().meta({
+    description:
+      "best-of figures: the expectation is the law of a uniform draw for each contest's actual tickets (exact, or partly sampled), or the independent-tickets formula when the tickets are unknown",
+  }),
   expected_mc_sd: z
     .number()
     .optional()
