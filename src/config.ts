@@ -21,6 +21,16 @@ interface Field {
 }
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/** A list: a JSON array in the config file, comma-separated text in the environment. */
+const commaList = z.union([
+  z.array(z.string()),
+  z.string().transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  ),
+]);
 const bool = z.union([z.boolean(), z.enum(['1', '0', 'true', 'false']).transform((v) => v === '1' || v === 'true')]);
 
 /** Every configurable value. Add new keys here: they get env, file and `config show` for free. */
@@ -64,15 +74,7 @@ export const CONFIG_FIELDS = {
   jwt_issuer: { env: 'LUCKYFIVE_JWT_ISSUER', schema: z.string().min(1), default: () => undefined, doc: 'serve: when set, a JWT must carry this `iss`' },
   cors_origins: {
     env: 'LUCKYFIVE_CORS_ORIGINS',
-    schema: z.union([
-      z.array(z.string()),
-      z.string().transform((s) =>
-        s
-          .split(',')
-          .map((x) => x.trim())
-          .filter(Boolean),
-      ),
-    ]),
+    schema: commaList,
     default: () => [],
     doc: 'serve: allowed CORS origins',
   },
@@ -93,15 +95,7 @@ export const CONFIG_FIELDS = {
   },
   trust_proxy: {
     env: 'LUCKYFIVE_TRUST_PROXY',
-    schema: z.union([
-      z.array(z.string()),
-      z.string().transform((s) =>
-        s
-          .split(',')
-          .map((x) => x.trim())
-          .filter(Boolean),
-      ),
-    ]),
+    schema: commaList,
     default: () => [],
     doc: 'serve: addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed (none by default)',
   },
