@@ -79,6 +79,37 @@ export default tseslint.config(
     },
   },
   {
+    // the core is pure: no files, processes, network, database or threads (src/engine and src/store do I/O)
+    files: ['src/core/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                'node:*',
+                '!node:crypto',
+                'fs',
+                'fs/*',
+                'child_process',
+                'net',
+                'http',
+                'https',
+                'worker_threads',
+                'better-sqlite3',
+                'piscina',
+                'fastify',
+                'ioredis',
+              ],
+              message: 'src/core is pure (no I/O): do this in src/engine or src/store and pass the result in',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },

@@ -6,7 +6,7 @@ import { Bench } from 'tinybench';
 import { bestOfLaw } from '../src/core/best-of.js';
 import { historyWindow } from '../src/core/draw.js';
 import { createPredictorCache, predictTickets } from '../src/core/predictor/index.js';
-import { loadPreset } from '../src/core/recipe/load.js';
+import { loadPreset } from '../src/engine/recipe-files.js';
 import { syntheticHistory } from './synthetic-history.js';
 
 const history = syntheticHistory(1600);

@@ -9,7 +9,7 @@
 import { Bench } from 'tinybench';
 import { historyWindow } from '../src/core/draw.js';
 import { createPredictorCache, predictTickets } from '../src/core/predictor/index.js';
-import { loadPreset } from '../src/core/recipe/load.js';
+import { loadPreset } from '../src/engine/recipe-files.js';
 import { type Recipe, parseRecipe } from '../src/core/recipe/schema.js';
 import { syntheticHistory } from './synthetic-history.js';
 

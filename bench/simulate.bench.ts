@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Bench } from 'tinybench';
 import { buildHistory } from '../src/core/draw.js';
-import { loadPreset } from '../src/core/recipe/load.js';
+import { loadPreset } from '../src/engine/recipe-files.js';
 import { canonicalRecipeJson } from '../src/core/recipe/schema.js';
 import { createPredictPool } from '../src/engine/pool.js';
 import type { PredictTask } from '../src/engine/predict.worker.js';

@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { recipeJsonSchemaText } from '../src/core/recipe/json-schema.js';
-import { RECIPE_SCHEMA_FILE, RECIPES_DIR } from '../src/core/recipe/load.js';
+import { RECIPE_SCHEMA_FILE, RECIPES_DIR } from '../src/engine/recipe-files.js';
 
 const target = join(RECIPES_DIR, RECIPE_SCHEMA_FILE);
 writeFileSync(target, recipeJsonSchemaText());

@@ -7,7 +7,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { type RangeNames, FLAG_NAMES, fieldNames, parseRunRange } from '../core/contest-range.js';
-import { loadPreset, presetNames, readRecipeFile } from '../core/recipe/load.js';
+import { loadPreset, presetNames, readRecipeFile } from './recipe-files.js';
 import { type Recipe, parseRecipe } from '../core/recipe/schema.js';
 import { type RecipeSource, type ResolvedRunRequest, type RunRequest, RECIPE_SOURCES, buildResolvedRequest, parseInlineRecipe } from '../core/run-request.js';
 import { LuckyError, isLuckyError } from '../errors.js';

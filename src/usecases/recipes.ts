@@ -6,7 +6,7 @@
  */
 import { existsSync, linkSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { RECIPES_DIR, RECIPE_SCHEMA_FILE, listPresets, loadPreset, presetNames, presetPath, readRecipeFileDetailed } from '../core/recipe/load.js';
+import { RECIPES_DIR, RECIPE_SCHEMA_FILE, listPresets, loadPreset, presetNames, presetPath, readRecipeFileDetailed } from '../engine/recipe-files.js';
 import type { RecipeFormat } from '../core/recipe/legacy.js';
 import { type ParsedRecipe, type Recipe, parseRecipe, parseRecipeDetailed, recipeHash } from '../core/recipe/schema.js';
 import { LuckyError } from '../errors.js';

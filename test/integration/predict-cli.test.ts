@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHistory } from '../../src/core/draw.js';
 import { predictTickets } from '../../src/core/predictor/index.js';
-import { loadPreset, readRecipeFile } from '../../src/core/recipe/load.js';
+import { loadPreset, readRecipeFile } from '../../src/engine/recipe-files.js';
 import { recipeHash } from '../../src/core/recipe/schema.js';
 import { cli, tempDir } from '../helpers/cli.js';
 import { syntheticDraws, writeDraws } from '../helpers/synthetic-draws.js';

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadPreset } from '../../src/core/recipe/load.js';
+import { loadPreset } from '../../src/engine/recipe-files.js';
 import { parseRecipe, recipeHash } from '../../src/core/recipe/schema.js';
 import { cli, tempDir } from '../helpers/cli.js';
 

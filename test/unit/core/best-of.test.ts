@@ -6,7 +6,7 @@ import { buildHistory, historyWindow } from '../../../src/core/draw.js';
 import { choose } from '../../../src/core/finance/prices.js';
 import { probBestAtLeast } from '../../../src/core/odds.js';
 import { predictTickets } from '../../../src/core/predictor/index.js';
-import { loadPreset } from '../../../src/core/recipe/load.js';
+import { loadPreset } from '../../../src/engine/recipe-files.js';
 import { createRng } from '../../../src/core/rng.js';
 import { binomialPmf, binomialTest } from '../../../src/core/stats.js';
 import { poissonBinomialPmf, poissonBinomialTest } from '../../../src/core/stats/poisson-binomial.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { recipeJsonSchemaText } from '../../../../src/core/recipe/json-schema.js';
-import { RECIPE_SCHEMA_FILE, RECIPES_DIR } from '../../../../src/core/recipe/load.js';
+import { RECIPE_SCHEMA_FILE, RECIPES_DIR } from '../../../../src/engine/recipe-files.js';
 import { canonicalRecipeJson, parseRecipe, parseRecipeDetailed, recipeHash } from '../../../../src/core/recipe/schema.js';
 import { LuckyError } from '../../../../src/errors.js';
 

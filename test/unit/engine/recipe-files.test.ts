@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { listPresets, loadPreset, readRecipeFile, readRecipeFileDetailed } from '../../../../src/core/recipe/load.js';
-import { LuckyError } from '../../../../src/errors.js';
-import { tempDir } from '../../../helpers/cli.js';
+import { listPresets, loadPreset, readRecipeFile, readRecipeFileDetailed } from '../../../src/engine/recipe-files.js';
+import { LuckyError } from '../../../src/errors.js';
+import { tempDir } from '../../helpers/cli.js';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());

@@ -5,14 +5,14 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LuckyError } from '../../errors.js';
-import { type ParsedRecipe, type Recipe, parseRecipeDetailed } from './schema.js';
+import { LuckyError } from '../errors.js';
+import { type ParsedRecipe, type Recipe, parseRecipeDetailed } from '../core/recipe/schema.js';
 
 /**
  * `recipes/` at the package root: three levels up from both `src/core/recipe/` (tsx, tests) and
  * `dist/core/recipe/` (the built CLI).
  */
-export const RECIPES_DIR = fileURLToPath(new URL('../../../recipes/', import.meta.url));
+export const RECIPES_DIR = fileURLToPath(new URL('../../recipes/', import.meta.url));
 export const RECIPE_SCHEMA_FILE = 'recipe.schema.json';
 
 /** Reads and parses a recipe file in any accepted format, with how it was read. */
