@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { cli, tempDir } from '../helpers/cli.js';
 import { insertDraws, makeDraw } from '../helpers/books.js';
 
@@ -49,6 +51,22 @@ describe('budgets', () => {
     const human = await run('budget', 'show', 'open');
     expect(human.stdout).toMatch(/exhausted/);
     expect(human.stdout).toMatch(/spent R\$ 6,00, remaining R\$ 0,00/);
+  });
+
+  it('[13.1.3] budget create refuses bad input before the catalog exists (nothing is created on a fresh data dir)', async () => {
+    const fresh = tempDir();
+    try {
+      const dataDir = join(fresh.dir, 'data');
+      for (const args of [
+        ['x', '--amount', '5', '--from', '2025-03-01', '--to', '2025-02-01'],
+        ['bad name!', '--amount', '5', '--from', '2025-03-01'],
+      ]) {
+        expect((await cli(['budget', 'create', ...args], { dataDir })).code).toBe(2);
+      }
+      expect(existsSync(dataDir)).toBe(false);
+    } finally {
+      fresh.cleanup();
+    }
   });
 
   it('bad input is exit 2, a duplicate name exit 4, an unknown budget exit 3', async () => {

@@ -27,6 +27,9 @@ export function register(program: Command, ctx: CliContext): void {
       to: parseDateFlag('to', o.to) ?? null,
       note: parseTextFlag('note', o.note),
     };
+    // every refusal before the catalog is opened (or created, on a fresh data dir): the use case checks again
+    const { checkBudgetInput } = await import('../../core/finance/budget.js');
+    checkBudgetInput(input.name, input.amount_cents, input.from, input.to);
     const { createBudget } = await useCases();
     const view = createBudget(await booksDeps(ctx), input);
     if (formatOf(o) === 'json') return ctx.out.json(view);
