@@ -4,7 +4,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RUN_QUEUE } from '../../src/engine/queue/connection.js';
 import { ENGINE_VERSION } from '../../src/engine/run-types.js';
 import { buildRemotePayload, submitRemoteRun } from '../../src/engine/queue/submit.js';
 import { resolveRun } from '../../src/usecases/runs-start.js';
@@ -155,6 +157,29 @@ describe.skipIf(!haveRedisServer())('simulate through the run queue', () => {
     const sim = await cli(['simulate', '--recipe', recipeFile, '--last', '5'], { dataDir: dir, env: { LUCKYFIVE_QUEUE_URL: 'redis://127.0.0.1:1' } });
     expect(sim.code).toBe(2);
     expect(sim.stderr).toContain('does not answer');
+  }, 30_000);
+
+  it('aborting a queued run no worker has taken withdraws it from the queue (E_INTERRUPTED)', async () => {
+    const lonely = await startRedis(); // a queue without workers
+    const catalog = openCatalog(dir);
+    try {
+      const resolved = resolveRun({ catalog }, { request: { recipe_file: recipeFile, from: 4301, to: 4310 }, cwd: dir });
+      const abort = new AbortController();
+      const submitted = submitRemoteRun(lonely.url, buildRemotePayload(catalog, resolved, 'queue-test-abort'), {
+        signal: abort.signal,
+        onQueued: () => abort.abort(),
+      });
+      await expect(submitted).rejects.toMatchObject({ code: 'E_INTERRUPTED' });
+      const queue = new Queue(RUN_QUEUE, { connection: { host: '127.0.0.1', port: lonely.port } });
+      try {
+        expect(await queue.getJob('queue-test-abort')).toBeUndefined();
+      } finally {
+        await queue.close();
+      }
+    } finally {
+      catalog.close();
+      await lonely.stop();
+    }
   }, 30_000);
 
   it('[14.4] two workers, two simulations at once: both complete and register', async () => {
