@@ -182,6 +182,40 @@ describe.skipIf(!haveRedisServer())('simulate through the run queue', () => {
     }
   }, 30_000);
 
+  it('SIGTERM while a run is executing: the worker finishes it, returns it, then exits 0', async () => {
+    const own = await startRedis(); // this worker alone takes the run
+    const slow = join(dir, 'slow.json');
+    writeFileSync(
+      slow,
+      JSON.stringify({
+        version: '2',
+        name: 'slow',
+        strategy: 'advanced',
+        tickets: 10,
+        numbers_per_ticket: 5,
+        history: 50,
+        seed: 3,
+        params: { cands_mult: 10, hill_iter: 60 },
+      }),
+    );
+    const catalog = openCatalog(dir);
+    const draining = await startWorker(['--queue', own.url, '--threads', '2', '--name', 'drain']);
+    try {
+      const resolved = resolveRun({ catalog }, { request: { recipe_file: slow, from: 4101, to: 4400 }, cwd: dir });
+      const payload = buildRemotePayload(catalog, resolved, 'queue-test-drain');
+      const result = submitRemoteRun(own.url, payload);
+      await expect.poll(() => draining.stderr(), { timeout: 10_000 }).toContain('run queue-test-drain taken');
+      process.kill(draining.child.pid!, 'SIGTERM');
+      await expect(result).resolves.toMatchObject({ run_id: 'queue-test-drain', contests: 300 });
+      expect(await draining.exited).toBe(0);
+      expect(draining.stderr()).toContain('drain: stopped after 1 run(s) done');
+    } finally {
+      await stopWorker(draining);
+      catalog.close();
+      await own.stop();
+    }
+  }, 60_000);
+
   it('[14.4] two workers, two simulations at once: both complete and register', async () => {
     const second = await startWorker(['--queue', redis.url, '--threads', '1', '--name', 'w2']);
     try {
