@@ -93,6 +93,12 @@ export const CONFIG_FIELDS = {
     default: () => undefined,
     doc: 'serve: Redis URL (redis:// or rediss://) where rate-limit buckets are kept, shared by every server process; in memory, per process, when unset',
   },
+  queue_url: {
+    env: 'LUCKYFIVE_QUEUE_URL',
+    schema: z.string().regex(/^rediss?:\/\/\S+$/, 'a redis:// or rediss:// URL'),
+    default: () => undefined,
+    doc: 'simulate and worker: Redis URL (redis:// or rediss://) of the run queue; `simulate` sends its run to `luckyfive worker` processes through it; runs in this process when unset',
+  },
   trust_proxy: {
     env: 'LUCKYFIVE_TRUST_PROXY',
     schema: commaList,
@@ -149,6 +155,7 @@ export interface Config {
   rate_limit_heavy: number;
   rate_limit_ip: number;
   rate_limit_redis_url: string | undefined;
+  queue_url: string | undefined;
   trust_proxy: string[];
   public_metrics: boolean;
   public_docs: boolean;

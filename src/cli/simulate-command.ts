@@ -38,14 +38,18 @@ export async function runSimulateCommand(ctx: CliContext, a: SimulateArgs): Prom
   // The range rule first, as ever: a bad range is refused before the catalog is opened.
   if (resume === undefined) parseRunRange(fields);
   const request = resume === undefined ? runRequestOfFlags(fields) : undefined;
+  const queueUrl = ctx.config().values.queue_url;
+  if (queueUrl !== undefined && resume !== undefined)
+    throw new LuckyError('E_USAGE', '--resume runs in this process: unset queue_url (LUCKYFIVE_QUEUE_URL) to resume a run');
   const catalog = await ctx.catalog();
   await ensureDraws(ctx);
   const { createPredictPool } = await import('../engine/pool.js');
-  const { resolveRun, startRun, resumeRun } = await import('../usecases/runs-start.js');
-  // Resolved and planned once, before any thread or file is created.
+  const { resolveRun, startRun, startRunOnQueue, resumeRun } = await import('../usecases/runs-start.js');
+  // Resolved and planned once, before any thread or file is created (or anything is queued).
   const resolved = request ? resolveRun({ catalog }, { request, cwd: ctx.io.cwd }) : undefined;
-  const pool = createPredictPool(threads);
-  ctx.onCleanup(() => pool.close());
+  // With a queue the run goes to a worker: no threads here.
+  const pool = queueUrl === undefined ? createPredictPool(threads) : undefined;
+  if (pool) ctx.onCleanup(() => pool.close());
   const spinner = a.format === 'table' ? await ctx.out.spinner('simulating') : undefined;
   let total = 0;
   let doneCount = 0;
@@ -64,10 +68,14 @@ export async function runSimulateCommand(ctx: CliContext, a: SimulateArgs): Prom
       spinner?.update(`simulating: ${doneCount}/${total} contests`);
     }
   };
-  const deps = { catalog, pool, now: () => new Date(), signal: ctx.signal, onEvent };
+  const now = () => new Date();
   let report: RunReport;
   try {
-    report = resolved ? await startRun(deps, resolved) : await resumeRun(deps, { run_id: resume! });
+    if (queueUrl !== undefined) report = await startRunOnQueue({ catalog, now, signal: ctx.signal, onEvent, queue_url: queueUrl }, resolved!);
+    else {
+      const deps = { catalog, pool: pool!, now, signal: ctx.signal, onEvent };
+      report = resolved ? await startRun(deps, resolved) : await resumeRun(deps, { run_id: resume! });
+    }
   } catch (e) {
     spinner?.fail('simulation failed');
     throw e;

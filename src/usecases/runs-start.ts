@@ -1,9 +1,12 @@
 /** Starting and resuming a backtest run: the use cases behind `simulate` and `simulate --resume`. */
 import type { RunRequest } from '../core/run-request.js';
+import { LuckyError } from '../errors.js';
+import { buildRemotePayload, registerRemoteRun, submitRemoteRun } from '../engine/queue/submit.js';
 import { type ResolvedRun, resolveRunRequest } from '../engine/run-request.js';
 import type { RunEnv, RunEvent, RunReport } from '../engine/run-types.js';
-import { resumeRun as resumeRunFile, simulate } from '../engine/simulate.js';
-import { parseRunId } from '../store/run-file.js';
+import { readRunReport } from '../engine/runs.js';
+import { newRunId, resumeRun as resumeRunFile, simulate } from '../engine/simulate.js';
+import { parseRunId, runFilePath } from '../store/run-file.js';
 import type { UseCaseDeps } from './deps.js';
 
 /** What a run needs besides the catalog and the pool: a clock for its timestamps and, optionally, its progress. */
@@ -55,4 +58,42 @@ export async function startRun(deps: RunDeps, resolved: ResolvedRun): Promise<Ru
  */
 export async function resumeRun(deps: RunDeps, input: { run_id: string }): Promise<RunReport> {
   return resumeRunFile(envOf(deps), parseRunId(input.run_id));
+}
+
+/** What a run sent through the queue needs: no pool (the workers have theirs), the queue's URL. */
+export interface QueueRunDeps extends Pick<RunDeps, 'catalog' | 'signal' | 'now' | 'onEvent'> {
+  /** `queue_url`: the Redis the workers take runs from */
+  queue_url: string;
+}
+
+/**
+ * Runs a resolved run ({@link resolveRun}: every refusal came before this) on a `luckyfive worker`
+ * through the queue: the run's draws, prices and payout rule go with it, its run file comes back
+ * and is registered as `runs import` registers a copied file (E_DATA_INVALID when its figures or
+ * identity differ). A worker's refusal keeps its code (E_CONFLICT: another engine version;
+ * E_DATA_INVALID: draws that do not hash to the dataset hash) and nothing is registered.
+ * E_NOT_CONFIGURED when Redis does not answer; E_INTERRUPTED when `deps.signal` aborts (a job no
+ * worker has taken yet is withdrawn). Returns the run's report, as a local run's.
+ */
+export async function startRunOnQueue(deps: QueueRunDeps, resolved: ResolvedRun): Promise<RunReport> {
+  const { plan } = resolved;
+  const runId = newRunId(deps.now());
+  const payload = buildRemotePayload(deps.catalog, resolved, runId);
+  deps.onEvent?.({
+    type: 'run_start',
+    run_id: runId,
+    file: runFilePath(deps.catalog.dataDir, runId),
+    first_contest: plan.first_contest,
+    last_contest: plan.last_contest,
+    contests: plan.targets.length,
+    remaining: plan.targets.length,
+    missing_contests: plan.missing,
+    synthetic_data: plan.synthetic,
+  });
+  const result = await submitRemoteRun(deps.queue_url, payload, { signal: deps.signal });
+  registerRemoteRun(deps.catalog, payload, result);
+  const report = readRunReport(deps.catalog, runId);
+  if (!report) throw new LuckyError('E_DATA_INVALID', `the run file returned for run ${runId} holds no report`);
+  deps.onEvent?.({ type: 'summary', ...report });
+  return report;
 }

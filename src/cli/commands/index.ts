@@ -36,6 +36,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
   },
   runs: { description: 'list, show, export, verify, delete and import run files', load: () => import('./runs.js') },
   maintain: { description: 'check and tidy the catalog and run files; online backup, verified restore, rollback', load: () => import('./maintain.js') },
+  worker: {
+    description: 'take simulations from the run queue (queue_url) and run them here, until SIGTERM or Ctrl-C',
+    load: () => import('./worker.js'),
+  },
   serve: { description: 'serve the HTTP API (loopback by default; HTTPS with --tls-cert and --tls-key)', load: () => import('./serve.js') },
   auth: { description: 'API keys and tokens for `luckyfive serve`: create, list and revoke keys; mint tokens', load: () => import('./auth.js') },
   config: { description: 'show the effective configuration and where each value came from', load: () => import('./config.js') },

@@ -1,0 +1,236 @@
+// Runs through the BullMQ queue (issue 14, first slice): `simulate` with `queue_url` against
+// `luckyfive worker` child processes, on a real redis-server on a free port (skipped with a
+// message when it is not installed, a failure under LUCKYFIVE_REQUIRE_SHARED=1).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Queue } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RUN_QUEUE } from '../../src/engine/queue/connection.js';
+import { ENGINE_VERSION } from '../../src/engine/run-types.js';
+import { buildRemotePayload, submitRemoteRun } from '../../src/engine/queue/submit.js';
+import { resolveRun } from '../../src/usecases/runs-start.js';
+import { openCatalog } from '../../src/store/catalog.js';
+import { cli, tempDir } from '../helpers/cli.js';
+import { makeDraws, seedDraws } from '../helpers/draws.js';
+import { haveRedisServer, startRedis, type TestRedis } from '../helpers/redis.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+interface TestWorker {
+  child: ChildProcess;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+/** `luckyfive worker` in a child process, resolved once it listens. */
+async function startWorker(args: string[], env: Record<string, string> = {}): Promise<TestWorker> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/helpers/run-cli.ts'), 'worker', ...args], {
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
+  await new Promise<void>((res, rej) => {
+    const timer = setTimeout(() => rej(new Error(`worker did not start: ${err}`)), 20_000);
+    child.stderr.on('data', (b: Buffer) => {
+      err += b.toString();
+      if (err.includes('waiting for runs')) {
+        clearTimeout(timer);
+        res();
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      rej(new Error(`worker exited with ${code}: ${err}`));
+    });
+  });
+  return { child, stderr: () => err, exited };
+}
+
+async function stopWorker(w: TestWorker): Promise<number | null> {
+  if (w.child.exitCode === null) process.kill(w.child.pid!, 'SIGTERM');
+  return w.exited;
+}
+
+/** A run's index row without what differs between two runs of the same request. */
+function rowOf(row: Record<string, unknown>): Record<string, unknown> {
+  const { run_id: _id, created_at: _c, started_at: _s, finished_at: _f, file: _file, owner: _o, ...rest } = row;
+  return rest;
+}
+
+function reportOf(report: Record<string, unknown>): Record<string, unknown> {
+  const { run_id: _id, file: _file, started_at: _s, finished_at: _f, created_at: _c, duration_ms: _d, elapsed_ms: _e, ...rest } = report;
+  return rest;
+}
+
+describe.skipIf(!haveRedisServer())('simulate through the run queue', () => {
+  let redis: TestRedis;
+  let dir: string;
+  let cleanup: () => void;
+  let recipeFile: string;
+  let worker: TestWorker;
+  const onQueue = () => ({ LUCKYFIVE_QUEUE_URL: redis.url });
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    ({ dir, cleanup } = tempDir());
+    seedDraws(dir, makeDraws(4001, 4400));
+    recipeFile = join(dir, 'quick.json');
+    writeFileSync(recipeFile, JSON.stringify({ version: '2', name: 'quick', strategy: 'random', tickets: 6, numbers_per_ticket: 7, history: 50, seed: 7 }));
+    worker = await startWorker(['--queue', redis.url, '--threads', '2', '--name', 'w1']);
+  }, 30_000);
+  afterAll(async () => {
+    if (worker) await stopWorker(worker);
+    await redis?.stop();
+    cleanup?.();
+  });
+
+  it('[14.1] a simulate through the queue gives the same run as the same simulate locally', async () => {
+    const args = ['simulate', '--recipe', recipeFile, '--from', '4101', '--to', '4300', '--json'];
+    const local = await cli(args, { dataDir: dir });
+    expect(local.code, local.stderr).toBe(0);
+    const queued = await cli(args, { dataDir: dir, env: onQueue() });
+    expect(queued.code, queued.stderr).toBe(0);
+    const a = local.json();
+    const b = queued.json();
+    expect(b.run_id).not.toBe(a.run_id);
+    expect(b.status).toBe('completed');
+    expect(reportOf(b)).toEqual(reportOf(a));
+    const exportOf = async (id: string) => (await cli(['runs', 'export', id, '--format', 'csv'], { dataDir: dir })).stdout;
+    const ticketsA = await exportOf(a.run_id);
+    expect(ticketsA.split('\n').length).toBeGreaterThan(200 * 6);
+    expect(await exportOf(b.run_id)).toBe(ticketsA);
+    const rows = (await cli(['runs', 'list', '--json'], { dataDir: dir })).json().runs as Array<Record<string, unknown>>;
+    const rowA = rows.find((r) => r.run_id === a.run_id)!;
+    const rowB = rows.find((r) => r.run_id === b.run_id)!;
+    expect(rowOf(rowB)).toEqual(rowOf(rowA));
+    const verify = await cli(['runs', 'verify', b.run_id, '--all', '--json'], { dataDir: dir });
+    expect(verify.code, verify.stdout).toBe(0);
+    // the worker said what it did, and how big the run file it returned was
+    const done = /run (\S+) done: (\d+) contests in [\d.]+ s, run file (\d+) bytes, (\d+) gzip/.exec(worker.stderr());
+    expect(done?.[1]).toBe(b.run_id);
+    const [contests, bytes, gz] = [Number(done![2]), Number(done![3]), Number(done![4])];
+    console.info(`queued run file: ${bytes} bytes (${Math.round(bytes / contests)} per contest), ${gz} gzip (${Math.round(gz / contests)} per contest)`);
+  }, 60_000);
+
+  it('[14.1] --resume with a queue is refused with E_USAGE', async () => {
+    const r = await cli(['simulate', '--resume', '20260101-000000-abcdef'], { dataDir: dir, env: onQueue() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unset queue_url');
+  });
+
+  it('[14.2] a worker refuses another engine version and draws that do not hash to the dataset hash; nothing is registered', async () => {
+    const catalog = openCatalog(dir);
+    try {
+      const resolved = resolveRun({ catalog }, { request: { recipe_file: recipeFile, from: 4301, to: 4320 }, cwd: dir });
+      const before = (await cli(['runs', 'list', '--json'], { dataDir: dir })).json().count as number;
+      const older = { ...buildRemotePayload(catalog, resolved, 'queue-test-engine'), engine_version: 'luckyfive-engine/1' };
+      await expect(submitRemoteRun(redis.url, older)).rejects.toMatchObject({
+        code: 'E_CONFLICT',
+        message: expect.stringContaining(`planned for engine luckyfive-engine/1, this worker runs ${ENGINE_VERSION}`),
+      });
+      const tampered = buildRemotePayload(catalog, resolved, 'queue-test-draws');
+      tampered.draws[10]![2] = [1, 2, 3, 4, 5];
+      await expect(submitRemoteRun(redis.url, tampered)).rejects.toMatchObject({
+        code: 'E_DATA_INVALID',
+        message: expect.stringContaining('do not hash to the dataset hash'),
+      });
+      expect((await cli(['runs', 'list', '--json'], { dataDir: dir })).json().count).toBe(before);
+      expect(worker.stderr()).toContain('run queue-test-engine refused: E_CONFLICT');
+    } finally {
+      catalog.close();
+    }
+  }, 30_000);
+
+  it('[14.3] worker: E_NOT_CONFIGURED without a queue URL, a clear error when Redis does not answer, exit 0 on SIGTERM while idle', async () => {
+    const none = await cli(['worker'], { dataDir: dir });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('no run queue is configured');
+    const down = await cli(['worker', '--queue', 'redis://127.0.0.1:1'], { dataDir: dir });
+    expect(down.code).toBe(2);
+    expect(down.stderr).toContain('queue_url: Redis at 127.0.0.1:1 does not answer');
+    const idle = await startWorker(['--threads', '1', '--name', 'idle'], onQueue());
+    expect(await stopWorker(idle)).toBe(0);
+    expect(idle.stderr()).toContain('idle: stopped after 0 run(s) done');
+    // a simulate whose queue does not answer is refused before anything is registered
+    const sim = await cli(['simulate', '--recipe', recipeFile, '--last', '5'], { dataDir: dir, env: { LUCKYFIVE_QUEUE_URL: 'redis://127.0.0.1:1' } });
+    expect(sim.code).toBe(2);
+    expect(sim.stderr).toContain('does not answer');
+  }, 30_000);
+
+  it('aborting a queued run no worker has taken withdraws it from the queue (E_INTERRUPTED)', async () => {
+    const lonely = await startRedis(); // a queue without workers
+    const catalog = openCatalog(dir);
+    try {
+      const resolved = resolveRun({ catalog }, { request: { recipe_file: recipeFile, from: 4301, to: 4310 }, cwd: dir });
+      const abort = new AbortController();
+      const submitted = submitRemoteRun(lonely.url, buildRemotePayload(catalog, resolved, 'queue-test-abort'), {
+        signal: abort.signal,
+        onQueued: () => abort.abort(),
+      });
+      await expect(submitted).rejects.toMatchObject({ code: 'E_INTERRUPTED' });
+      const queue = new Queue(RUN_QUEUE, { connection: { host: '127.0.0.1', port: lonely.port } });
+      try {
+        expect(await queue.getJob('queue-test-abort')).toBeUndefined();
+      } finally {
+        await queue.close();
+      }
+    } finally {
+      catalog.close();
+      await lonely.stop();
+    }
+  }, 30_000);
+
+  it('SIGTERM while a run is executing: the worker finishes it, returns it, then exits 0', async () => {
+    const own = await startRedis(); // this worker alone takes the run
+    const slow = join(dir, 'slow.json');
+    writeFileSync(
+      slow,
+      JSON.stringify({
+        version: '2',
+        name: 'slow',
+        strategy: 'advanced',
+        tickets: 10,
+        numbers_per_ticket: 5,
+        history: 50,
+        seed: 3,
+        params: { cands_mult: 10, hill_iter: 60 },
+      }),
+    );
+    const catalog = openCatalog(dir);
+    const draining = await startWorker(['--queue', own.url, '--threads', '2', '--name', 'drain']);
+    try {
+      const resolved = resolveRun({ catalog }, { request: { recipe_file: slow, from: 4101, to: 4400 }, cwd: dir });
+      const payload = buildRemotePayload(catalog, resolved, 'queue-test-drain');
+      const result = submitRemoteRun(own.url, payload);
+      await expect.poll(() => draining.stderr(), { timeout: 10_000 }).toContain('run queue-test-drain taken');
+      process.kill(draining.child.pid!, 'SIGTERM');
+      await expect(result).resolves.toMatchObject({ run_id: 'queue-test-drain', contests: 300 });
+      expect(await draining.exited).toBe(0);
+      expect(draining.stderr()).toContain('drain: stopped after 1 run(s) done');
+    } finally {
+      await stopWorker(draining);
+      catalog.close();
+      await own.stop();
+    }
+  }, 60_000);
+
+  it('[14.4] two workers, two simulations at once: both complete and register', async () => {
+    const second = await startWorker(['--queue', redis.url, '--threads', '1', '--name', 'w2']);
+    try {
+      const run = (from: number, to: number) =>
+        cli(['simulate', '--recipe', recipeFile, '--from', String(from), '--to', String(to), '--seed', String(from), '--json'], {
+          dataDir: dir,
+          env: onQueue(),
+        });
+      const [x, y] = await Promise.all([run(4201, 4300), run(4301, 4400)]);
+      expect(x.code, x.stderr).toBe(0);
+      expect(y.code, y.stderr).toBe(0);
+      const rows = (await cli(['runs', 'list', '--json'], { dataDir: dir })).json().runs as Array<Record<string, unknown>>;
+      for (const id of [x.json().run_id, y.json().run_id]) expect(rows.find((r) => r.run_id === id)?.status).toBe('completed');
+    } finally {
+      expect(await stopWorker(second)).toBe(0);
+    }
+  }, 60_000);
+});
