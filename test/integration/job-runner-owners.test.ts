@@ -10,18 +10,8 @@ import { JobRunner } from '../../src/engine/job-runner.js';
 import type { PredictPool } from '../../src/engine/pool.js';
 import { insertJob, readJob } from '../../src/store/jobs-repo.js';
 import { type TestServer, startPooledServer } from '../helpers/server.js';
+import { SLOW_RECIPE, TINY_RECIPE } from '../helpers/recipes.js';
 
-const TINY = { version: '2', name: 'tiny', strategy: 'random', tickets: 3, numbers_per_ticket: 5, history: 30, seed: 11 };
-const SLOW = {
-  version: '2',
-  name: 'slow',
-  strategy: 'advanced',
-  tickets: 10,
-  numbers_per_ticket: 5,
-  history: 50,
-  seed: 3,
-  params: { cands_mult: 10, hill_iter: 60 },
-};
 const request = (recipe: object, from: number, to: number) => JSON.stringify({ preset: null, recipe_name: null, recipe, from, to, name: 'queued', threads: 1 });
 
 let pool: PredictPool;
@@ -56,7 +46,7 @@ describe('one runner per job', () => {
     const b = new JobRunner({ catalog: s.catalog, pool, concurrency: 1, now: Date.now, pollMs: 20 });
     try {
       a.start();
-      const id = queue(SLOW, 4100, 4160);
+      const id = queue(SLOW_RECIPE, 4100, 4160);
       const until = Date.now() + 20_000;
       while ((readJob(s.catalog.db, id)?.contests_done ?? 0) === 0) {
         if (Date.now() > until) throw new Error('job did not start');
@@ -77,7 +67,7 @@ describe('one runner per job', () => {
     const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
     const runner = new JobRunner({ catalog: s.catalog, pool, concurrency: 1, now: Date.now, pollMs: 20 });
     try {
-      const id = queue(TINY, 4120, 4150);
+      const id = queue(TINY_RECIPE, 4120, 4150);
       s.catalog.db
         .prepare("UPDATE jobs SET status = 'running', attempts = 1, run_id = 'owner-run-000001', owner = ? WHERE job_id = ?")
         .run(`${holder.pid}@${hostname()}`, id);
@@ -97,7 +87,7 @@ describe('one runner per job', () => {
 
 describe('runs whose process died, over the API', () => {
   it('[12.3.2] GET /runs and /runs/{id} show a running run as interrupted once its owner is gone (cached pages too); ?status=interrupted finds it', async () => {
-    const r = await s.post('/api/v1/simulations', s.keys.analyst, { recipe: TINY, from: 4101, to: 4110 });
+    const r = await s.post('/api/v1/simulations', s.keys.analyst, { recipe: TINY_RECIPE, from: 4101, to: 4110 });
     expect(r.statusCode, r.body).toBe(200);
     const id = r.json().run_id as string;
     const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
@@ -122,7 +112,7 @@ describe('runs whose process died, over the API', () => {
 
 describe('claims never block the event loop', () => {
   it('[12.1.4] with the catalog write lock held by another connection, /health keeps answering within 100 ms while the runner tries to claim; the job runs once the lock is released', async () => {
-    const id = queue(TINY, 4120, 4140);
+    const id = queue(TINY_RECIPE, 4120, 4140);
     const locker = new Database(join(s.dir, 'catalog.sqlite'));
     locker.exec('BEGIN IMMEDIATE');
     const runner = new JobRunner({ catalog: s.catalog, pool, concurrency: 1, now: Date.now, pollMs: 200 });

@@ -14,6 +14,7 @@ import { openCatalog } from '../../src/store/catalog.js';
 import { cli, tempDir } from '../helpers/cli.js';
 import { makeDraws, seedDraws } from '../helpers/draws.js';
 import { haveRedisServer, startRedis, type TestRedis } from '../helpers/redis.js';
+import { SLOW_RECIPE, writeRecipe } from '../helpers/recipes.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -184,20 +185,7 @@ describe.skipIf(!haveRedisServer())('simulate through the run queue', () => {
 
   it('SIGTERM while a run is executing: the worker finishes it, returns it, then exits 0', async () => {
     const own = await startRedis(); // this worker alone takes the run
-    const slow = join(dir, 'slow.json');
-    writeFileSync(
-      slow,
-      JSON.stringify({
-        version: '2',
-        name: 'slow',
-        strategy: 'advanced',
-        tickets: 10,
-        numbers_per_ticket: 5,
-        history: 50,
-        seed: 3,
-        params: { cands_mult: 10, hill_iter: 60 },
-      }),
-    );
+    const slow = writeRecipe(dir, 'slow', SLOW_RECIPE);
     const catalog = openCatalog(dir);
     const draining = await startWorker(['--queue', own.url, '--threads', '2', '--name', 'drain']);
     try {

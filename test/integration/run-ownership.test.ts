@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -7,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { cli, tempDir } from '../helpers/cli.js';
 import { makeDraws, seedDraws } from '../helpers/draws.js';
+import { SLOW_RECIPE, writeRecipe } from '../helpers/recipes.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 let dir: string;
@@ -17,20 +17,7 @@ let slow: string;
 beforeAll(() => {
   ({ dir, cleanup } = tempDir());
   seedDraws(dir, makeDraws(4001, 4400));
-  slow = join(dir, 'slow.json');
-  writeFileSync(
-    slow,
-    JSON.stringify({
-      version: '2',
-      name: 'slow',
-      strategy: 'advanced',
-      tickets: 10,
-      numbers_per_ticket: 5,
-      history: 50,
-      seed: 3,
-      params: { cands_mult: 10, hill_iter: 60 },
-    }),
-  );
+  slow = writeRecipe(dir, 'slow', SLOW_RECIPE);
 });
 afterAll(() => cleanup());
 

@@ -11,20 +11,7 @@ import { getRun } from '../../src/store/runs-repo.js';
 import { cli } from '../helpers/cli.js';
 import { makeDraws, seedDraws } from '../helpers/draws.js';
 import { type TestServer, startTestServer } from '../helpers/server.js';
-
-/** random, 3 tickets, 30 draws of history: milliseconds per contest. */
-const TINY = { version: '2', name: 'tiny', strategy: 'random', tickets: 3, numbers_per_ticket: 5, history: 30, seed: 11 };
-/** advanced: slow enough (~10 ms a contest) that a cancel or a shutdown lands mid-run. */
-const SLOW = {
-  version: '2',
-  name: 'slow',
-  strategy: 'advanced',
-  tickets: 10,
-  numbers_per_ticket: 5,
-  history: 50,
-  seed: 3,
-  params: { cands_mult: 10, hill_iter: 60 },
-};
+import { SLOW_RECIPE, TINY_RECIPE } from '../helpers/recipes.js';
 
 let pool: PredictPool;
 let s: TestServer;
@@ -51,7 +38,7 @@ const waitFor = async (jobId: string, statuses: string[], timeoutMs = 30_000) =>
 
 describe('POST /simulations', () => {
   it('a small range answers in the request with the same report as the CLI', async () => {
-    const r = await s.post('/api/v1/simulations', s.keys.analyst, { recipe: TINY, from: 4101, to: 4115, name: 'http' });
+    const r = await s.post('/api/v1/simulations', s.keys.analyst, { recipe: TINY_RECIPE, from: 4101, to: 4115, name: 'http' });
     expect(r.statusCode, r.body).toBe(200);
     const report = r.json();
     expect(report).toMatchObject({
@@ -65,7 +52,7 @@ describe('POST /simulations', () => {
     });
     expect(report.file).toBe(`runs/${report.run_id}.sqlite`);
     const { writeFileSync } = await import('node:fs');
-    writeFileSync(`${s.dir}/tiny.json`, JSON.stringify(TINY));
+    writeFileSync(`${s.dir}/tiny.json`, JSON.stringify(TINY_RECIPE));
     const c = await cli(['simulate', '--recipe', `${s.dir}/tiny.json`, '--from', '4101', '--to', '4115', '--threads', '1', '--json'], { dataDir: s.dir });
     expect(c.code, c.stderr).toBe(0);
     const viaCli = c.json();
@@ -78,8 +65,8 @@ describe('POST /simulations', () => {
   });
 
   it('seed and threads are honoured; results do not depend on threads', async () => {
-    const one = (await s.post('/api/v1/simulations', s.keys.analyst, { recipe: TINY, last: 10, seed: 99, threads: 1 })).json();
-    const two = (await s.post('/api/v1/simulations', s.keys.analyst, { recipe: { ...TINY, seed: 99 }, last: 10 })).json();
+    const one = (await s.post('/api/v1/simulations', s.keys.analyst, { recipe: TINY_RECIPE, last: 10, seed: 99, threads: 1 })).json();
+    const two = (await s.post('/api/v1/simulations', s.keys.analyst, { recipe: { ...TINY_RECIPE, seed: 99 }, last: 10 })).json();
     expect(one.seed).toBe(99);
     expect(one.first_contest).toBe(4191);
     expect(one.recipe_hash).toBe(two.recipe_hash);
@@ -89,20 +76,20 @@ describe('POST /simulations', () => {
   it('refuses bad bodies before creating anything, with path: problem details', async () => {
     const runsBefore = (s.catalog.db.prepare('SELECT COUNT(*) AS n FROM runs').get() as { n: number }).n;
     const cases: Array<[unknown, number, string, RegExp]> = [
-      [{ recipe: { ...TINY, tickets: 0 }, last: 5 }, 400, 'E_RECIPE_INVALID', /^body\.recipe\.tickets: /],
-      [{ recipe: { ...TINY, bogus: 1 }, last: 5 }, 400, 'E_RECIPE_INVALID', /^body\.recipe\.bogus: unknown key/],
-      [{ recipe: TINY, from: 4150, to: 4100 }, 400, 'E_RANGE_INVALID', /./],
-      [{ recipe: TINY, from: 4100, to: 4300 }, 409, 'E_DATA_MISSING', /./],
-      [{ recipe: TINY, from: 4100, to: 4110, last: 5 }, 400, 'E_RANGE_INVALID', /^body\.last: /],
-      [{ recipe: TINY, from: 4100 }, 400, 'E_RANGE_INVALID', /^body\.to: /],
-      [{ recipe: TINY }, 400, 'E_RANGE_INVALID', /^body\.from: give a contest range/],
+      [{ recipe: { ...TINY_RECIPE, tickets: 0 }, last: 5 }, 400, 'E_RECIPE_INVALID', /^body\.recipe\.tickets: /],
+      [{ recipe: { ...TINY_RECIPE, bogus: 1 }, last: 5 }, 400, 'E_RECIPE_INVALID', /^body\.recipe\.bogus: unknown key/],
+      [{ recipe: TINY_RECIPE, from: 4150, to: 4100 }, 400, 'E_RANGE_INVALID', /./],
+      [{ recipe: TINY_RECIPE, from: 4100, to: 4300 }, 409, 'E_DATA_MISSING', /./],
+      [{ recipe: TINY_RECIPE, from: 4100, to: 4110, last: 5 }, 400, 'E_RANGE_INVALID', /^body\.last: /],
+      [{ recipe: TINY_RECIPE, from: 4100 }, 400, 'E_RANGE_INVALID', /^body\.to: /],
+      [{ recipe: TINY_RECIPE }, 400, 'E_RANGE_INVALID', /^body\.from: give a contest range/],
       [{ preset: 'nope', last: 5 }, 400, 'E_INPUT_INVALID', /^body\.preset: unknown preset "nope"/],
-      [{ preset: 'balanced', recipe: TINY, last: 5 }, 400, 'E_INPUT_INVALID', /^body\.recipe: give one of/],
+      [{ preset: 'balanced', recipe: TINY_RECIPE, last: 5 }, 400, 'E_INPUT_INVALID', /^body\.recipe: give one of/],
       [{ recipe_name: 'missing', last: 5 }, 400, 'E_INPUT_INVALID', /^body\.recipe_name: no saved recipe/],
       [{ last: 5 }, 400, 'E_INPUT_INVALID', /no default recipe/],
-      [{ recipe: TINY, last: 5, threads: 3 }, 400, 'E_INPUT_INVALID', /^body\.threads: at most 2/],
-      [{ recipe: TINY, last: '5' }, 400, 'E_INPUT_INVALID', /^body\.last: /],
-      [{ recipe: TINY, last: 5, extra: true }, 400, 'E_INPUT_INVALID', /^body: /],
+      [{ recipe: TINY_RECIPE, last: 5, threads: 3 }, 400, 'E_INPUT_INVALID', /^body\.threads: at most 2/],
+      [{ recipe: TINY_RECIPE, last: '5' }, 400, 'E_INPUT_INVALID', /^body\.last: /],
+      [{ recipe: TINY_RECIPE, last: 5, extra: true }, 400, 'E_INPUT_INVALID', /^body: /],
       [{ recipe: 'x', last: 5 }, 400, 'E_INPUT_INVALID', /^body\.recipe: /],
     ];
     for (const [body, status, code, detail] of cases) {
@@ -117,7 +104,7 @@ describe('POST /simulations', () => {
   });
 
   it('a saved recipe by name, or the default one when the body names none', async () => {
-    const saved = (await s.post('/api/v1/recipes', s.keys.analyst, { name: 'tiny', recipe: TINY })).json();
+    const saved = (await s.post('/api/v1/recipes', s.keys.analyst, { name: 'tiny', recipe: TINY_RECIPE })).json();
     const byName = (await s.post('/api/v1/simulations', s.keys.analyst, { recipe_name: 'tiny', last: 5 })).json();
     expect(byName.recipe_hash).toBe(saved.recipe_hash);
     await s.post('/api/v1/recipes/tiny/default', s.keys.analyst);
@@ -148,13 +135,13 @@ describe('POST /simulations', () => {
   });
 
   it('viewers may not simulate (403), anonymous callers are 401', async () => {
-    expect((await s.post('/api/v1/simulations', s.keys.viewer, { recipe: TINY, last: 5 })).statusCode).toBe(403);
-    expect((await s.post('/api/v1/simulations', undefined, { recipe: TINY, last: 5 })).statusCode).toBe(401);
+    expect((await s.post('/api/v1/simulations', s.keys.viewer, { recipe: TINY_RECIPE, last: 5 })).statusCode).toBe(403);
+    expect((await s.post('/api/v1/simulations', undefined, { recipe: TINY_RECIPE, last: 5 })).statusCode).toBe(401);
   });
 
   it('a larger range is a job: 202, it runs to completed, its run is listed', async () => {
     const r = await s.post('/api/v1/simulations', s.keys.analyst, { preset: 'conservative', last: 30, name: 'job' });
-    const small = await s.post('/api/v1/simulations', s.keys.analyst, { recipe: TINY, from: 4100, to: 4160 });
+    const small = await s.post('/api/v1/simulations', s.keys.analyst, { recipe: TINY_RECIPE, from: 4100, to: 4160 });
     expect(r.statusCode, r.body).toBe(202);
     expect(small.statusCode).toBe(202);
     const job = r.json();
@@ -176,7 +163,7 @@ describe('POST /simulations', () => {
   });
 
   it('cancelling a running job stops its run at a contest boundary; the run stays resumable', async () => {
-    const r = await s.post('/api/v1/simulations', s.keys.analyst, { recipe: SLOW, from: 4100, to: 4200 });
+    const r = await s.post('/api/v1/simulations', s.keys.analyst, { recipe: SLOW_RECIPE, from: 4100, to: 4200 });
     const jobId = r.json().job_id;
     const until = Date.now() + 20_000;
     while (((await s.get(`/api/v1/simulations/${jobId}`, s.keys.viewer)).json().contests_done ?? 0) === 0) {
@@ -215,7 +202,7 @@ describe('the engine, stopped before its first contest', () => {
     const env = { catalog: s.catalog, pool, now: () => new Date() };
     const report = await simulate(
       { ...env, signal: stopped.signal },
-      { recipe: parseRecipe(TINY), range: { from: 4150, to: 4160 }, run_id: 'zero-run-000001' },
+      { recipe: parseRecipe(TINY_RECIPE), range: { from: 4150, to: 4160 }, run_id: 'zero-run-000001' },
     );
     expect(report).toMatchObject({ status: 'cancelled', contests: 0, tickets: 0 });
     expect(report.summary.baseline).toBeNull();
@@ -231,7 +218,7 @@ describe('the job queue across restarts', () => {
   it('a pending job is cancelled at once; unknown and malformed job ids are 404 and 400', async () => {
     await s.restart({ runJobs: false });
     try {
-      const r = await s.post('/api/v1/simulations', s.keys.analyst, { recipe: TINY, from: 4100, to: 4160 });
+      const r = await s.post('/api/v1/simulations', s.keys.analyst, { recipe: TINY_RECIPE, from: 4100, to: 4160 });
       expect(r.statusCode).toBe(202);
       const id = r.json().job_id;
       expect((await s.get(`/api/v1/simulations/${id}`, s.keys.viewer)).json().status).toBe('pending');
@@ -251,7 +238,7 @@ describe('the job queue across restarts', () => {
   });
 
   it('a graceful shutdown requeues a running job; the next start resumes its run to the end', async () => {
-    const r = await s.post('/api/v1/simulations', s.keys.analyst, { recipe: { ...SLOW, seed: 4 }, from: 4120, to: 4200 });
+    const r = await s.post('/api/v1/simulations', s.keys.analyst, { recipe: { ...SLOW_RECIPE, seed: 4 }, from: 4120, to: 4200 });
     const jobId = r.json().job_id;
     const until = Date.now() + 20_000;
     while ((readJob(s.catalog.db, jobId)?.contests_done ?? 0) === 0) {
@@ -269,7 +256,7 @@ describe('the job queue across restarts', () => {
     const job = await waitFor(jobId, ['completed', 'failed']);
     expect(job).toMatchObject({ status: 'completed', run_id: parked.run_id, contests_done: 81, attempts: 2 });
     // The resumed run holds exactly the tickets of an uninterrupted one.
-    const fresh = (await s.post('/api/v1/simulations', s.keys.analyst, { recipe: { ...SLOW, seed: 4 }, from: 4120, to: 4200 })).json();
+    const fresh = (await s.post('/api/v1/simulations', s.keys.analyst, { recipe: { ...SLOW_RECIPE, seed: 4 }, from: 4120, to: 4200 })).json();
     const again = await waitFor(fresh.job_id, ['completed', 'failed']);
     const csv = async (id: string) => (await s.get(`/api/v1/runs/${id}/tickets.csv`, s.keys.viewer)).body;
     expect(await csv(job.run_id)).toBe(await csv(again.run_id));
@@ -280,7 +267,7 @@ describe('the job queue across restarts', () => {
     const runner = new JobRunner({ catalog: s.catalog, pool, concurrency: 1, now: Date.now, pollMs: 20 });
     try {
       runner.start();
-      const r = await s.post('/api/v1/simulations', s.keys.analyst, { recipe: { ...SLOW, seed: 5 }, from: 4100, to: 4200, threads: 1 });
+      const r = await s.post('/api/v1/simulations', s.keys.analyst, { recipe: { ...SLOW_RECIPE, seed: 5 }, from: 4100, to: 4200, threads: 1 });
       const jobId = r.json().job_id;
       const until = Date.now() + 20_000;
       while ((readJob(s.catalog.db, jobId)?.contests_done ?? 0) === 0) {
@@ -300,7 +287,8 @@ describe('the job queue across restarts', () => {
 
   it('jobs left running by a crash are picked up at start: a claimed job without a run starts, one with a run resumes', async () => {
     await s.restart({ runJobs: false });
-    const request = (from: number, to: number) => JSON.stringify({ preset: null, recipe_name: null, recipe: TINY, from, to, name: 'crashed', threads: null });
+    const request = (from: number, to: number) =>
+      JSON.stringify({ preset: null, recipe_name: null, recipe: TINY_RECIPE, from, to, name: 'crashed', threads: null });
     // Claimed (run id assigned) but the process died before the run was created.
     insertJob(s.catalog.db, { job_id: 'job-crash-000001', kind: 'simulate', request_json: request(4120, 4170), created_at: '2026-01-01T00:00:00.000Z' });
     s.catalog.db.prepare("UPDATE jobs SET status = 'running', attempts = 1, run_id = 'crash-run-000001' WHERE job_id = 'job-crash-000001'").run();

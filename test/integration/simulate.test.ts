@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, tempDir } from '../helpers/cli.js';
 import { makeDraws, seedDraws } from '../helpers/draws.js';
+import { SLOW_RECIPE, writeRecipe } from '../helpers/recipes.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 let dir: string;
@@ -18,20 +19,7 @@ beforeAll(() => {
   seedDraws(dir, makeDraws(4001, 4400));
   recipeFile = join(dir, 'quick.json');
   writeFileSync(recipeFile, JSON.stringify({ version: '2', name: 'quick', strategy: 'random', tickets: 6, numbers_per_ticket: 5, history: 50, seed: 7 }));
-  slow = join(dir, 'slow.json');
-  writeFileSync(
-    slow,
-    JSON.stringify({
-      version: '2',
-      name: 'slow',
-      strategy: 'advanced',
-      tickets: 10,
-      numbers_per_ticket: 5,
-      history: 50,
-      seed: 3,
-      params: { cands_mult: 10, hill_iter: 60 },
-    }),
-  );
+  slow = writeRecipe(dir, 'slow', SLOW_RECIPE);
 });
 afterAll(() => cleanup());
 
