@@ -19,7 +19,7 @@ export const MAX_THREADS = 256;
 
 /** A preset's name (`recipes/<name>.json`). */
 export const PRESET_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
-/** A saved recipe's name (the catalog's `saved_recipes.name`; `store/saved-recipes-repo.ts` checks the same form). */
+/** A saved recipe's name (the catalog's `saved_recipes.name`): letters, digits, dot, dash and underscore, starting with a letter or digit, at most 64. */
 export const SAVED_RECIPE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /**

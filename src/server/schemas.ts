@@ -7,9 +7,9 @@
 import { z } from 'zod';
 import { fieldNames, parseRangeFilter } from '../core/contest-range.js';
 import { MAX_TEXT, textSchema } from '../core/text.js';
+import { MAX_CONTEST } from '../core/run-request.js';
 import { LuckyError } from '../errors.js';
 
-export const MAX_CONTEST = 9_999_999;
 export const DEFAULT_PAGE = 50;
 export const MAX_PAGE = 500;
 

@@ -5,10 +5,8 @@
  */
 import type { z } from 'zod';
 import type { ParsedRecipe } from '../core/recipe/schema.js';
-import { PRESET_NAME, RunRequestSchema, parseInlineRecipe } from '../core/run-request.js';
+import { RunRequestSchema, parseInlineRecipe } from '../core/run-request.js';
 import { RecipeObjectSchema } from './run-schemas.js';
-
-export { PRESET_NAME };
 
 export const SimulationBodySchema = RunRequestSchema.omit({ recipe_file: true }).extend({ recipe: RecipeObjectSchema.optional() }).meta({
   id: 'SimulationRequest',

@@ -7,9 +7,6 @@ import { type Recipe, canonicalRecipeJson, recipeHash } from '../core/recipe/sch
 import { LuckyError } from '../errors.js';
 import { type Db, prepareCached } from './sqlite.js';
 
-/** Letters, digits, dot, dash and underscore, starting with a letter or digit, at most 64. */
-export const SAVED_RECIPE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-
 export interface SavedRecipeRow {
   id: number;
   name: string;

@@ -14,7 +14,6 @@ import * as saved from '../store/saved-recipes-repo.js';
 import type { UseCaseDeps } from './deps.js';
 
 /** What a saved recipe's name may be: letters, digits, dot, dash and underscore, starting with a letter or digit, at most 64. */
-export { SAVED_RECIPE_NAME } from '../store/saved-recipes-repo.js';
 
 /** A recipe shipped with luckyfive. */
 export interface PresetDocument {

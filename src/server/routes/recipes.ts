@@ -7,14 +7,15 @@
  */
 import { z } from 'zod';
 import { readClock } from '../../clock.js';
+import { PRESET_NAME, SAVED_RECIPE_NAME } from '../../core/run-request.js';
 import * as recipes from '../../usecases/recipes.js';
 import type { ResourcePlugin } from '../context.js';
 import { COMMON_ERRORS, errorResponses } from '../error-envelope.js';
 import { RecipeObjectSchema } from '../run-schemas.js';
 import { DEFAULT_PAGE, KeyCursorParam, LimitParam, decodeKeyCursor, encodeKeyCursor, pageSchema } from '../schemas.js';
-import { PRESET_NAME, parseBodyRecipe } from '../simulation-request.js';
+import { parseBodyRecipe } from '../simulation-request.js';
 
-const RecipeName = z.string().regex(recipes.SAVED_RECIPE_NAME, 'must be 1-64 letters, digits, dots, dashes or underscores, starting with a letter or digit');
+const RecipeName = z.string().regex(SAVED_RECIPE_NAME, 'must be 1-64 letters, digits, dots, dashes or underscores, starting with a letter or digit');
 
 export const SavedRecipeSchema = z
   .object({
