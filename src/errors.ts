@@ -26,6 +26,7 @@ export const ERROR_TABLE = {
   E_NOT_CONFIGURED: { exit: 2, http: 501, message: 'not configured on this server' },
   E_INTERRUPTED: { exit: 130, http: 503, message: 'interrupted' },
   E_DISK_FULL: { exit: 8, http: 507, message: 'the disk is full' },
+  E_QUEUE_DOWN: { exit: 9, http: 503, message: 'the run queue (Redis) is unreachable' },
 } as const satisfies Record<string, { exit: number; http: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_TABLE;
