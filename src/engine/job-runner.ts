@@ -24,6 +24,18 @@
  * what `POST /simulations` does for a small simulation): the job is queued like any other, so
  * `concurrency` applies; when no runner of this process is claiming (`start()` was not called),
  * the caller's own job is claimed by id and run here, through the same code.
+ *
+ * On the run queue. With `queue` set (`queue_url`), a job nobody waits for is accepted with
+ * placement `queue`: once claimed (up to {@link QUEUE_JOBS_IN_FLIGHT} at a time, besides the
+ * `concurrency` of the pool) it is sent to the `luckyfive worker`s under its run id, the holding
+ * worker and its progress are written to the job's row as the worker reports them (so every server
+ * process answers the same), and the run file that comes back is registered as `runs import`
+ * would. A cancel stops it on its worker at a contest boundary (no run is left: a run on a worker
+ * is not resumable). A graceful stop leaves it running on the queue and puts the job back in the
+ * catalog's queue: the next claim (the restarted server, or another process) follows the same run
+ * id, which the queue does not add twice, and collects its result; it never runs twice. A waited
+ * (in-request) simulation always runs on the pool: it is small, and a worker round trip would only
+ * add latency and a dependence on busy workers to a request with a time limit.
  */
 import { performance } from 'node:perf_hooks';
 import { LuckyError, isLuckyError } from '../errors.js';
@@ -31,6 +43,8 @@ import { userFacingMessage } from '../store/storage-errors.js';
 import type { Catalog } from '../store/catalog.js';
 import { type ResolvedRunRequest, parseResolvedRequest, resolvedRequestJson } from '../core/run-request.js';
 import {
+  type JobPlacement,
+  type JobRow,
   type JobView,
   cancelJob,
   claimJob,
@@ -43,12 +57,17 @@ import {
   newJobId,
   readCancelRequests,
   readJob,
+  recordJobWorker,
   recoverInterruptedJobs,
   requeueJob,
   withoutWaiting,
 } from '../store/jobs-repo.js';
 import { holdOwnership, ownerTag, releaseOwnership } from '../store/process-owner.js';
-import type { RunPlan } from './plan.js';
+import { getRun } from '../store/runs-repo.js';
+import { toStorageError } from '../store/storage-errors.js';
+import { type RunPlan, planRun } from './plan.js';
+import { followQueuedJob } from './queue/job-on-queue.js';
+import { buildRemotePayload, cancelRemoteRun, registerRemoteRun } from './queue/submit.js';
 import { type PredictPool, sharePool } from './pool.js';
 import { readRunReport } from './runs.js';
 import type { RunReport } from './simulate.js';
@@ -66,6 +85,15 @@ export const JOB_BUSY_RETRY_MS = 25;
 
 /** How long a submit keeps retrying (asynchronously) while another process holds the catalog's write lock (ms). */
 export const SUBMIT_BUSY_WAIT_MS = 500;
+
+/**
+ * Jobs on the run queue one runner follows at once, besides `concurrency` on its pool: the
+ * workers compute them, the server only waits (two Redis connections each) and registers.
+ */
+export const QUEUE_JOBS_IN_FLIGHT = 16;
+
+/** A queued job's progress is written to its row at most this often (and whenever its worker changes). */
+export const WORKER_PROGRESS_WRITE_MS = 1000;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -87,9 +115,12 @@ export interface JobRunnerOptions {
   /** told about every job's simulation that ends (metrics): `sync` when a caller waited for it; final status, wall time, contests simulated */
   onOutcome?: ((mode: 'sync' | 'job', status: RunReport['status'], seconds: number, contests: number) => void) | undefined;
   pollMs?: number | undefined;
+  /** the run queue (`queue_url`, `queue_patience` in ms): jobs nobody waits for run on its workers */
+  queue?: { url: string; patience_ms: number } | undefined;
 }
 
 interface Active {
+  placement: JobPlacement;
   controller: AbortController;
   /** why it was aborted: a user's cancel or the server stopping */
   reason: 'cancel' | 'shutdown' | undefined;
@@ -205,13 +236,20 @@ export class JobRunner {
 
   private async enqueue(request: ResolvedRunRequest, waiter: Waiter | undefined): Promise<JobView> {
     if (this.stopping) throw new LuckyError('E_INTERRUPTED', 'the server is shutting down; submit the simulation again after it restarts');
-    const row = { job_id: newJobId(new Date(this.o.now())), kind: 'simulate' as const, request_json: resolvedRequestJson(request), created_at: this.iso() };
+    const placement: JobPlacement = waiter === undefined && this.o.queue ? 'queue' : 'server';
+    const row = {
+      job_id: newJobId(new Date(this.o.now())),
+      kind: 'simulate' as const,
+      request_json: resolvedRequestJson(request),
+      created_at: this.iso(),
+      placement,
+    };
     const until = performance.now() + SUBMIT_BUSY_WAIT_MS;
     for (let delay = 10; ; delay *= 2) {
       try {
         const job = withoutWaiting(this.o.catalog.db, () => insertJob(this.o.catalog.db, row));
         if (waiter) this.waiters.set(job.job_id, waiter);
-        this.log.info({ job_id: job.job_id }, 'job queued');
+        this.log.info({ job_id: job.job_id, placement }, 'job queued');
         this.pump();
         return job;
       } catch (e) {
@@ -240,6 +278,15 @@ export class JobRunner {
     const { job, wasRunning } = cancelJob(this.o.catalog.db, jobId, this.iso());
     if (wasRunning) this.abort(jobId, 'cancel');
     else this.log.info({ job_id: jobId }, 'job cancelled before it started');
+    // Pending with a run id on the queue: a stopped server left its run there; stop it on its worker too.
+    const q = this.o.queue;
+    if (!wasRunning && q && job.placement === 'queue' && job.run_id !== null) {
+      const runId = job.run_id;
+      void cancelRemoteRun(q.url, runId).then(
+        (how) => this.log.info({ job_id: jobId, run_id: runId, how }, 'the run the job left on the queue was cancelled there'),
+        (e: unknown) => this.log.warn({ job_id: jobId, run_id: runId, err: e }, 'the run the job left on the queue could not be cancelled there'),
+      );
+    }
     return job;
   }
 
@@ -335,11 +382,32 @@ export class JobRunner {
     }
   }
 
+  /** Jobs of `placement` this runner runs or follows now. */
+  private activeOf(placement: JobPlacement): number {
+    let n = 0;
+    for (const a of this.active.values()) if (a.placement === placement) n++;
+    return n;
+  }
+
+  /**
+   * The placements a free slot may claim now: `server` jobs while the pool has a free slot (and,
+   * without a queue, `queue` jobs too: they fail with E_NOT_CONFIGURED), `queue` jobs while fewer
+   * than {@link QUEUE_JOBS_IN_FLIGHT} are followed.
+   */
+  private claimable(): JobPlacement[] {
+    const out: JobPlacement[] = [];
+    if (this.activeOf('server') < this.o.concurrency) out.push('server');
+    if (this.o.queue ? this.activeOf('queue') < QUEUE_JOBS_IN_FLIGHT : out.length > 0) out.push('queue');
+    return out;
+  }
+
   /** Claims jobs while slots are free. Never throws: a failure is logged and the poll retries. */
   private pump(): void {
     try {
-      while (this.started && !this.stopping && this.active.size < this.o.concurrency) {
-        const job = this.queueWrite(() => claimNextJob(this.o.catalog.db, this.iso(), newRunId(new Date(this.o.now())), ownerTag()));
+      while (this.started && !this.stopping) {
+        const placements = this.claimable();
+        if (placements.length === 0) return;
+        const job = this.queueWrite(() => claimNextJob(this.o.catalog.db, this.iso(), newRunId(new Date(this.o.now())), ownerTag(), placements));
         if (!job) return;
         this.launch(job);
       }
@@ -360,11 +428,12 @@ export class JobRunner {
   }
 
   /** Runs a claimed job; its outcome is recorded and told to whoever waits for it. */
-  private launch(job: { job_id: string; request_json: string; run_id: string | null }): void {
+  private launch(job: Pick<JobRow, 'job_id' | 'request_json' | 'run_id' | 'placement'>): void {
     holdOwnership(jobOwnerKey(job.job_id));
-    const entry: Active = { controller: new AbortController(), reason: undefined, done: Promise.resolve() };
+    const entry: Active = { placement: job.placement, controller: new AbortController(), reason: undefined, done: Promise.resolve() };
     this.active.set(job.job_id, entry);
-    entry.done = this.execute(job.job_id, job.request_json, job.run_id!, entry)
+    const run = job.placement === 'queue' ? this.executeOnQueue.bind(this) : this.execute.bind(this);
+    entry.done = run(job.job_id, job.request_json, job.run_id!, entry)
       .catch((e: unknown) => {
         this.log.error({ job_id: job.job_id, err: e }, 'job bookkeeping failed; the job is recovered at the next start');
         this.settle(job.job_id, { error: e });
@@ -404,7 +473,7 @@ export class JobRunner {
         const message = userFacingMessage(e);
         this.log.error({ job_id: jobId, run_id: runId, err: e }, 'job failed');
         this.o.onOutcome?.(mode, 'failed', (performance.now() - started) / 1000, 0);
-        await this.recordOutcome(jobId, () => finishJob(db, jobId, 'failed', message, this.iso()));
+        await this.recordOutcome(jobId, () => finishJob(db, jobId, 'failed', message, this.iso(), errorCodeOf(e)));
         this.settle(jobId, { error: e });
         return;
       }
@@ -423,6 +492,101 @@ export class JobRunner {
     const ended = readJob(db, jobId)?.status;
     if (ended === 'completed' || ended === 'failed' || ended === 'cancelled') this.settle(jobId, { job_id: jobId, status: ended, outcome });
     else this.settle(jobId, { job_id: jobId, status: 'cancelled', outcome });
+  }
+
+  /**
+   * Runs a claimed `queue` job on the run queue ({@link followQueuedJob}): a run already registered
+   * (its result was collected before the job's end was recorded) is just completed; otherwise the
+   * payload is built from the stored request and the catalog's current draws, prices and payout
+   * rule, and followed. Outcomes as {@link execute}'s; a graceful stop leaves the run on the queue
+   * and puts the job back in the catalog's queue.
+   */
+  private async executeOnQueue(jobId: string, requestJson: string, runId: string, entry: Active): Promise<void> {
+    const db = this.o.catalog.db;
+    const started = performance.now();
+    const q = this.o.queue;
+    this.log.info({ job_id: jobId, run_id: runId }, 'job started on the run queue');
+    let report: RunReport | undefined;
+    try {
+      if (!q) {
+        throw new LuckyError('E_NOT_CONFIGURED', `job ${jobId} was accepted for the run queue, and this server has no queue_url`, [
+          'set queue_url (the workers take it from there), or submit the simulation again',
+        ]);
+      }
+      if (getRun(db, runId)?.status === 'completed') report = readRunReport(this.o.catalog, runId);
+      if (!report) {
+        const request = parseResolvedRequest(requestJson);
+        const plan = planRun(db, { from: request.from, to: request.to }, request.recipe.history);
+        if (request.dataset_hash !== null && plan.dataset_hash !== request.dataset_hash) {
+          this.log.warn({ job_id: jobId, run_id: runId }, "the draws behind the job changed after it was queued; it runs on the catalog's current draws");
+        }
+        const payload = buildRemotePayload(this.o.catalog, { request: { ...request, dataset_hash: plan.dataset_hash }, plan }, runId);
+        const cancel = new AbortController();
+        const detach = new AbortController();
+        const onAbort = () => (entry.reason === 'shutdown' ? detach : cancel).abort();
+        if (entry.controller.signal.aborted) onAbort();
+        else entry.controller.signal.addEventListener('abort', onAbort, { once: true });
+        let lastWrite = 0;
+        let holder: string | undefined;
+        const note = (worker: string, done: number | null, total: number | null) => {
+          const now = performance.now();
+          if (worker === holder && now - lastWrite < WORKER_PROGRESS_WRITE_MS && done !== total) return;
+          try {
+            withoutWaiting(db, () => recordJobWorker(db, jobId, worker, done, total));
+            holder = worker;
+            lastWrite = now;
+          } catch (e) {
+            // advisory: the next report writes it
+            if (!isBusy(e)) this.log.warn({ job_id: jobId, err: e }, "recording a queued job's worker failed");
+          }
+        };
+        const outcome = await followQueuedJob(q.url, payload, {
+          cancel: cancel.signal,
+          detach: detach.signal,
+          patience_ms: q.patience_ms,
+          log: (line) => this.log.warn({ job_id: jobId, run_id: runId }, line),
+          onActive: (worker) => {
+            this.log.info({ job_id: jobId, run_id: runId, worker }, 'job taken by a worker');
+            note(worker, null, null);
+          },
+          onProgress: (p) => note(p.worker, p.done, p.total),
+        });
+        entry.controller.signal.removeEventListener('abort', onAbort);
+        if (outcome.kind === 'detached') {
+          if (readJob(db, jobId)?.cancel_requested === 1) {
+            await cancelRemoteRun(q.url, runId).catch(() => undefined);
+            await this.recordOutcome(jobId, () => finishJob(db, jobId, 'cancelled', null, this.iso()));
+            this.log.info({ job_id: jobId, run_id: runId }, 'job cancelled on the run queue');
+          } else {
+            await this.recordOutcome(jobId, () => requeueJob(db, jobId));
+            this.log.info({ job_id: jobId, run_id: runId }, 'server stopping: the job stays on the run queue; the next start collects its result');
+          }
+          return;
+        }
+        registerRemoteRun(this.o.catalog, payload, outcome.result);
+        report = readRunReport(this.o.catalog, runId);
+        if (!report) throw new LuckyError('E_DATA_INVALID', `the run file returned for run ${runId} holds no report`);
+      }
+    } catch (e) {
+      const seconds = (performance.now() - started) / 1000;
+      if (isLuckyError(e) && e.code === 'E_INTERRUPTED' && (entry.controller.signal.aborted || readJob(db, jobId)?.cancel_requested === 1)) {
+        this.o.onOutcome?.('job', 'cancelled', seconds, 0);
+        await this.recordOutcome(jobId, () => finishJob(db, jobId, 'cancelled', null, this.iso()));
+        this.log.info({ job_id: jobId, run_id: runId }, 'job cancelled: stopped on its worker at a contest boundary (a run on a worker is not resumable)');
+        this.settle(jobId, { job_id: jobId, status: 'cancelled', outcome: undefined });
+        return;
+      }
+      this.log.error({ job_id: jobId, run_id: runId, err: e }, 'job on the run queue failed');
+      this.o.onOutcome?.('job', 'failed', seconds, 0);
+      await this.recordOutcome(jobId, () => finishJob(db, jobId, 'failed', userFacingMessage(e), this.iso(), errorCodeOf(e)));
+      this.settle(jobId, { error: e });
+      return;
+    }
+    const seconds = (performance.now() - started) / 1000;
+    this.o.onOutcome?.('job', report.status, seconds, report.contests);
+    await this.recordOutcome(jobId, () => finishJob(db, jobId, 'completed', null, this.iso()));
+    this.log.info({ job_id: jobId, run_id: runId, seconds, contests: report.contests }, 'job completed on the run queue');
+    this.settle(jobId, { job_id: jobId, status: 'completed', outcome: { report, contests: report.contests, seconds } });
   }
 
   /**
@@ -445,4 +609,10 @@ export class JobRunner {
       }
     }
   }
+}
+
+/** The documented code of a job's failure (E_INTERNAL for anything unexpected). */
+function errorCodeOf(e: unknown): string {
+  if (isLuckyError(e)) return e.code;
+  return toStorageError(e)?.code ?? 'E_INTERNAL';
 }

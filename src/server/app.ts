@@ -37,6 +37,7 @@ import { API_PREFIX, RESOURCES } from './routes/index.js';
 import { ENCODINGS } from './response-cache.js';
 import { installSecurityHeaders, setSecurityHeaders } from './security-headers.js';
 import { installSimulationMetrics } from './simulation-metrics.js';
+import { installQueueMetrics } from './queue-metrics.js';
 import { StorageFaults } from './storage-faults.js';
 
 /** Pending-connection queue for `listen`: a burst of 1,000+ clients must not overflow it (Node's default is 511). */
@@ -141,6 +142,7 @@ export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
     ? Fastify({ ...options, https: { cert: deps.tls.cert, key: deps.tls.key } } as FastifyHttpsOptions<Server>)
     : Fastify(options)) as unknown as FastifyInstance;
   const metrics = new MetricsRegistry();
+  installQueueMetrics(app, metrics, config);
   let jobs: JobRunner | undefined;
   const observeSimulation = installSimulationMetrics(metrics, catalog, () => jobs?.running ?? 0);
   if (deps.pool && deps.createJobRunner) jobs = deps.createJobRunner({ log: app.log.child({ component: 'jobs' }), onOutcome: observeSimulation, now });

@@ -14,6 +14,10 @@ export const JOB_STATUSES = ['pending', 'running', 'completed', 'failed', 'cance
 export type JobStatus = (typeof JOB_STATUSES)[number];
 export type JobKind = 'simulate';
 
+/** Where a job runs: this server's pool, or a `luckyfive worker` through the run queue (`queue_url`); chosen when it is accepted. */
+export const JOB_PLACEMENTS = ['server', 'queue'] as const;
+export type JobPlacement = (typeof JOB_PLACEMENTS)[number];
+
 /** `job-` then the same time-ordered form as run ids. */
 export const JOB_ID_PATTERN = /^job-[a-z0-9][a-z0-9-]{5,58}$/;
 
@@ -32,6 +36,13 @@ export interface JobRow {
   cancel_requested: number;
   /** `pid@host` of the runner working on it, null when none */
   owner: string | null;
+  placement: JobPlacement;
+  /** on the queue: the worker holding it (null while it waits for one), and its progress there */
+  worker: string | null;
+  worker_done: number | null;
+  worker_total: number | null;
+  /** the error code of a failure */
+  error_code: string | null;
 }
 
 /** The key a job's runner holds (see process-owner.ts). */
@@ -39,14 +50,18 @@ export function jobOwnerKey(jobId: string): string {
   return `job:${jobId}`;
 }
 
-/** A job row with its run's progress (LEFT JOIN on the run index: one query per list). */
+/**
+ * A job row with its run's progress (LEFT JOIN on the run index: one query per list); a job on
+ * the queue, whose run is registered only once it comes back, shows its worker's progress meanwhile.
+ */
 export interface JobView extends JobRow {
   run_status: string | null;
   contests_done: number | null;
   contests_planned: number | null;
 }
 
-const VIEW = `SELECT j.*, r.status AS run_status, r.contests_done, r.contests_planned FROM jobs j LEFT JOIN runs r ON r.run_id = j.run_id`;
+const VIEW = `SELECT j.*, r.status AS run_status, COALESCE(r.contests_done, j.worker_done) AS contests_done,
+  COALESCE(r.contests_planned, j.worker_total) AS contests_planned FROM jobs j LEFT JOIN runs r ON r.run_id = j.run_id`;
 
 /** A new job id: time-ordered and unique. */
 export function newJobId(now: Date): string {
@@ -54,8 +69,11 @@ export function newJobId(now: Date): string {
   return `job-${t}-${randomBytes(4).toString('hex')}`;
 }
 
-export function insertJob(db: Db, job: { job_id: string; kind: JobKind; request_json: string; created_at: string }): JobView {
-  db.prepare("INSERT INTO jobs (job_id, kind, request_json, status, created_at) VALUES (@job_id, @kind, @request_json, 'pending', @created_at)").run(job);
+/** Adds a pending job (placement `server` unless given). */
+export function insertJob(db: Db, job: { job_id: string; kind: JobKind; request_json: string; created_at: string; placement?: JobPlacement }): JobView {
+  db.prepare(
+    "INSERT INTO jobs (job_id, kind, request_json, status, created_at, placement) VALUES (@job_id, @kind, @request_json, 'pending', @created_at, @placement)",
+  ).run({ ...job, placement: job.placement ?? 'server' });
   return readJob(db, job.job_id)!;
 }
 
@@ -83,15 +101,17 @@ export function listJobs(db: Db, f: JobFilter): JobView[] {
 }
 
 /**
- * Claims the oldest pending job: marks it running, counts the attempt and gives it a run id
- * (kept from an earlier attempt, or `runId` for a first one). Undefined when none is pending.
+ * Claims the oldest pending job (of one of `placements`, default any): marks it running, counts
+ * the attempt and gives it a run id (kept from an earlier attempt, or `runId` for a first one).
+ * Undefined when none is pending.
  */
-export function claimNextJob(db: Db, now: string, runId: string, owner: string): JobRow | undefined {
+export function claimNextJob(db: Db, now: string, runId: string, owner: string, placements: readonly JobPlacement[] = JOB_PLACEMENTS): JobRow | undefined {
   return prepareCached(
     db,
-    `UPDATE jobs SET status = 'running', started_at = ?, attempts = attempts + 1, run_id = COALESCE(run_id, ?), error = NULL, owner = ?
-     WHERE seq = (SELECT seq FROM jobs WHERE status = 'pending' ORDER BY seq LIMIT 1) AND status = 'pending' RETURNING *`,
-  ).get(now, runId, owner) as JobRow | undefined;
+    `UPDATE jobs SET status = 'running', started_at = ?, attempts = attempts + 1, run_id = COALESCE(run_id, ?), error = NULL, error_code = NULL, owner = ?
+     WHERE seq = (SELECT seq FROM jobs WHERE status = 'pending' AND placement IN (SELECT value FROM json_each(?)) ORDER BY seq LIMIT 1)
+       AND status = 'pending' RETURNING *`,
+  ).get(now, runId, owner, JSON.stringify(placements)) as JobRow | undefined;
 }
 
 /**
@@ -102,7 +122,7 @@ export function claimNextJob(db: Db, now: string, runId: string, owner: string):
 export function claimJob(db: Db, jobId: string, now: string, runId: string, owner: string): JobRow | undefined {
   return prepareCached(
     db,
-    `UPDATE jobs SET status = 'running', started_at = ?, attempts = attempts + 1, run_id = COALESCE(run_id, ?), error = NULL, owner = ?
+    `UPDATE jobs SET status = 'running', started_at = ?, attempts = attempts + 1, run_id = COALESCE(run_id, ?), error = NULL, error_code = NULL, owner = ?
      WHERE job_id = ? AND status = 'pending' RETURNING *`,
   ).get(now, runId, owner, jobId) as JobRow | undefined;
 }
@@ -132,14 +152,27 @@ export function isBusy(e: unknown): boolean {
   return code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED');
 }
 
-/** Ends a running job. Only a job still `running` changes (a cancel may have won the race). */
-export function finishJob(db: Db, jobId: string, status: Exclude<JobStatus, 'pending' | 'running'>, error: string | null, now: string): void {
-  prepareCached(db, "UPDATE jobs SET status = ?, error = ?, finished_at = ?, owner = NULL WHERE job_id = ? AND status = 'running'").run(
+/** Ends a running job (a failure with its message and code). Only a job still `running` changes (a cancel may have won the race). */
+export function finishJob(
+  db: Db,
+  jobId: string,
+  status: Exclude<JobStatus, 'pending' | 'running'>,
+  error: string | null,
+  now: string,
+  errorCode: string | null = null,
+): void {
+  prepareCached(db, "UPDATE jobs SET status = ?, error = ?, error_code = ?, finished_at = ?, owner = NULL WHERE job_id = ? AND status = 'running'").run(
     status,
     error,
+    errorCode,
     now,
     jobId,
   );
+}
+
+/** Records which worker holds a running job on the queue and its progress there (advisory: a job no longer running is left alone). */
+export function recordJobWorker(db: Db, jobId: string, worker: string, done: number | null, total: number | null): void {
+  prepareCached(db, "UPDATE jobs SET worker = ?, worker_done = ?, worker_total = ? WHERE job_id = ? AND status = 'running'").run(worker, done, total, jobId);
 }
 
 /** Puts a running job back in the queue (graceful shutdown): its run id is kept, so the next start resumes the run. */

@@ -21,16 +21,19 @@ export interface ServerSetup {
 
 /**
  * Prepares a server: reads the server secret (the configured one, or the catalog's, created on
- * first use: a write) and makes the job runner's factory for the app. Refuses nothing itself (a
- * locked catalog throws the store's error). Returns the secret, the factory and a `startJobs` to
- * call once the app is built.
+ * first use: a write) and makes the job runner's factory for the app; with `queue_url` set, the
+ * runner sends the jobs nobody waits for to the run queue's workers (`queue_patience` applies).
+ * Refuses nothing itself (a locked catalog throws the store's error; a Redis that does not answer
+ * fails each queued job with E_QUEUE_DOWN, the server stays up). Returns the secret, the factory
+ * and a `startJobs` to call once the app is built.
  */
 export function prepareServer(deps: Pick<UseCaseDeps, 'catalog' | 'config'> & { pool?: PredictPool | undefined }): ServerSetup {
   const { catalog, config, pool } = deps;
   let runner: JobRunner | undefined;
+  const queue = config.queue_url === undefined ? undefined : { url: config.queue_url, patience_ms: config.queue_patience * 1000 };
   return {
     serverSecret: readServerSecret(catalog.db, config.server_secret),
-    createJobRunner: pool ? (wiring) => (runner = new JobRunner({ catalog, pool, concurrency: config.job_concurrency, ...wiring })) : undefined,
+    createJobRunner: pool ? (wiring) => (runner = new JobRunner({ catalog, pool, concurrency: config.job_concurrency, queue, ...wiring })) : undefined,
     startJobs: () => void runner?.start(),
   };
 }

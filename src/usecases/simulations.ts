@@ -10,10 +10,10 @@ import type { JobRunner } from '../engine/job-runner.js';
 import { BODY_DIALECT, resolveRunRequest } from '../engine/run-request.js';
 import type { RunReport } from '../engine/run-types.js';
 import { LuckyError } from '../errors.js';
-import { type JobStatus, type JobView, cancelJob, listJobs, readJob } from '../store/jobs-repo.js';
+import { type JobPlacement, type JobStatus, type JobView, cancelJob, listJobs, readJob } from '../store/jobs-repo.js';
 import type { UseCaseDeps } from './deps.js';
 
-export { JOB_ID_PATTERN, JOB_STATUSES } from '../store/jobs-repo.js';
+export { JOB_ID_PATTERN, JOB_PLACEMENTS, JOB_STATUSES } from '../store/jobs-repo.js';
 
 /**
  * At most this many contests, and at most {@link SYNC_MAX_TICKETS} tickets in all
@@ -66,7 +66,12 @@ export interface JobDocument {
   run_status: RunReport['status'] | 'interrupted' | null;
   contests_done: number | null;
   contests_planned: number | null;
+  /** `server` (this server's pool) or `queue` (a `luckyfive worker`, with `queue_url` set) */
+  placement: JobPlacement;
+  /** on the queue: the worker that holds (or last held) the job; null while it waits for one, and on the server */
+  worker: string | null;
   error: string | null;
+  error_code: string | null;
   cancel_requested: boolean;
   attempts: number;
   created_at: string;
@@ -95,7 +100,10 @@ export function jobDocument(j: JobView): JobDocument {
     run_status: (j.run_status as JobDocument['run_status']) ?? null,
     contests_done: j.contests_done,
     contests_planned: j.contests_planned,
+    placement: j.placement,
+    worker: j.worker,
     error: j.error,
+    error_code: j.error_code,
     cancel_requested: j.cancel_requested === 1,
     attempts: j.attempts,
     created_at: j.created_at,
@@ -135,8 +143,10 @@ export type SubmittedSimulation =
  * every refusal (E_INPUT_INVALID, E_RECIPE_INVALID, E_RANGE_INVALID, E_DATA_MISSING) comes before
  * a job exists. It is always queued as a job; a small one ({@link answersInRequest}) is waited for
  * and its report returned (a run that fails rejects with its error; an abort of `deps.signal`
- * cancels it and returns `stopped`); a larger one returns its pending job. E_BUSY when the catalog
- * is locked by another process (nothing queued), E_INTERRUPTED while the server shuts down.
+ * cancels it and returns `stopped`); it runs on the server's pool even with `queue_url` set. A
+ * larger one returns its pending job, which runs on the run queue's workers when `queue_url` is
+ * set (placement `queue`). E_BUSY when the catalog is locked by another process (nothing queued),
+ * E_INTERRUPTED while the server shuts down.
  */
 export async function submitSimulation(deps: SimulationDeps, request: RunRequest): Promise<SubmittedSimulation> {
   const { request: resolved, plan } = resolveRunRequest(deps, request, { dialect: BODY_DIALECT, useDefaultRecipe: true, maxThreads: deps.poolThreads });
@@ -169,8 +179,9 @@ export function listSimulations(
 
 /**
  * Cancels a job: a pending one at once, a running one stops at a clean contest boundary (here,
- * or through the catalog when another process runs it; its run stays resumable). E_NOT_FOUND for
- * an unknown job, E_CONFLICT for one that already ended. Returns the job.
+ * or through the catalog when another process runs it; its run stays resumable; a job on the run
+ * queue is stopped on its worker, wherever that is, and leaves no run). E_NOT_FOUND for an unknown
+ * job, E_CONFLICT for one that already ended. Returns the job.
  */
 export function cancelSimulation(deps: Pick<UseCaseDeps, 'catalog' | 'clock'> & { jobs: JobRunner | undefined }, input: { job_id: string }): JobDocument {
   const job = deps.jobs ? deps.jobs.cancel(input.job_id) : cancelJob(deps.catalog.db, input.job_id, deps.clock.now).job;

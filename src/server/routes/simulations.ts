@@ -10,6 +10,7 @@ import { RUN_STATUSES } from '../../core/run-columns.js';
 import { LuckyError } from '../../errors.js';
 import {
   JOB_ID_PATTERN,
+  JOB_PLACEMENTS,
   JOB_STATUSES,
   SYNC_MAX_ADVANCED_TICKETS,
   SYNC_MAX_CONTESTS,
@@ -36,7 +37,13 @@ export const JobSchema = z
     run_status: z.enum(RUN_STATUSES).nullable(),
     contests_done: z.int().nullable(),
     contests_planned: z.int().nullable(),
+    placement: z.enum(JOB_PLACEMENTS).meta({
+      description:
+        "where the job runs: `server` (this server's pool) or `queue` (a `luckyfive worker` through `queue_url`); contests_done counts the worker's progress until its run comes back",
+    }),
+    worker: z.string().nullable().meta({ description: 'on the queue: the name of the worker that holds (or last held) the job; null while it waits for one' }),
     error: z.string().nullable(),
+    error_code: z.string().nullable().meta({ description: "a failed job's error code (E_QUEUE_DOWN: the run queue's Redis did not answer)" }),
     cancel_requested: z.boolean(),
     attempts: z.int(),
     created_at: z.string(),

@@ -11,6 +11,7 @@ import { m008BooksSeal } from './008-books-seal.js';
 import { m009Owners } from './009-owners.js';
 import { m010BestOfBaseline } from './010-best-of-baseline.js';
 import { m011RunLifts } from './011-run-lifts.js';
+import { m012JobPlacement } from './012-job-placement.js';
 
 /** Every catalog migration, in order. A new feature adds its file and one line here. */
 export const CATALOG_MIGRATIONS: readonly Migration[] = [
@@ -25,4 +26,5 @@ export const CATALOG_MIGRATIONS: readonly Migration[] = [
   m009Owners,
   m010BestOfBaseline,
   m011RunLifts,
+  m012JobPlacement,
 ];
