@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PredictPool, createPredictPool } from '../../src/engine/pool.js';
+import { requestJobCancel } from '../../src/store/jobs-repo.js';
 import { cli } from '../helpers/cli.js';
 import { makeDraws, seedDraws } from '../helpers/draws.js';
 import { type TestWorker, startWorker, stopWorker } from '../helpers/queue.js';
@@ -112,6 +113,31 @@ describe.skipIf(!haveRedisServer())('serve with queue_url: simulation jobs on th
     expect(ended.error).toBeNull();
     await expect.poll(metrics, { timeout: 10_000 }).toMatch(/^luckyfive_queue_jobs_failed_total\{name="run",code="E_INTERRUPTED"\} 1$/m);
   }, 60_000);
+
+  it('[14.4.6] a cancel from another server process reaches the run on its worker: through the catalog, and for a run a stopped server left on the queue', async () => {
+    // another process's cancel is a request in the catalog; the runner following the job sees it at its next poll
+    const a = await submit({ recipe: SLOW_RECIPE, from: 4101, to: 4400, seed: 9 });
+    await expect.poll(async () => (await job(a.job_id)).worker, { timeout: 30_000, interval: 100 }).toBe('wq1');
+    const runA = (await job(a.job_id)).run_id as string;
+    expect(requestJobCancel(s.catalog.db, a.job_id)).toBe(true);
+    await expect.poll(async () => (await job(a.job_id)).status, { timeout: 15_000, interval: 100 }).toBe('cancelled');
+    await expect.poll(() => worker.stderr(), { timeout: 10_000 }).toContain(`run ${runA} cancelled by its coordinator`);
+
+    // a server stopped while its job ran: the job is pending again, its run still on the worker; a cancel now stops it there
+    const b = await submit({ recipe: SLOW_RECIPE, from: 4101, to: 4400, seed: 10 });
+    await expect.poll(async () => (await job(b.job_id)).worker, { timeout: 30_000, interval: 100 }).toBe('wq1');
+    const runB = (await job(b.job_id)).run_id as string;
+    await s.restart({ runJobs: false });
+    try {
+      expect(await job(b.job_id)).toMatchObject({ status: 'pending', run_id: runB });
+      const cancel = await s.post(`/api/v1/simulations/${b.job_id}/cancel`, s.keys.analyst);
+      expect(cancel.statusCode, cancel.body).toBe(200);
+      expect(cancel.json().status).toBe('cancelled');
+      await expect.poll(() => worker.stderr(), { timeout: 10_000 }).toContain(`run ${runB} cancelled by its coordinator`);
+    } finally {
+      await s.restart({ runJobs: true });
+    }
+  }, 90_000);
 
   it('[14.4.3] a graceful restart leaves the run on its worker; the restarted server collects it instead of queueing it again', async () => {
     const accepted = await submit({ recipe: SLOW_RECIPE, from: 4151, to: 4400, seed: 5 });
