@@ -5,7 +5,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RUN_QUEUE } from '../../src/engine/queue/connection.js';
 import { runChunksOnQueue } from '../../src/engine/queue/chunks.js';
 import { submitRemoteRun } from '../../src/engine/queue/submit.js';
 import { openCatalog } from '../../src/store/catalog.js';
@@ -164,6 +166,29 @@ describe.skipIf(!haveRedisServer())('simulate split into contest chunks across w
     expect(runFiles()).toEqual(files);
     expect(workers.map((w) => w.stderr()).join('')).toContain('run 20260101-000000-c4c4c4-c2of3 refused: E_CONFLICT');
   }, 60_000);
+
+  it('[14.3.8] Ctrl-C while the chunks wait in the queue withdraws every one of them (E_INTERRUPTED); nothing is registered', async () => {
+    const lonely = await startRedis(); // a queue without workers
+    const catalog = openCatalog(dir);
+    const queue = new Queue(RUN_QUEUE, { connection: { host: '127.0.0.1', port: lonely.port } });
+    try {
+      const before = (await cli(['runs', 'list', '--json'], { dataDir: dir })).json().count as number;
+      const files = runFiles();
+      const resolved = resolveRun({ catalog }, { request: { recipe_file: recipeFile, from: 4201, to: 4290 }, cwd: dir });
+      const abort = new AbortController();
+      const run = runChunksOnQueue({ catalog, queue_url: lonely.url, now: () => new Date(), signal: abort.signal }, resolved, '20260101-000000-ab0b0b', 3);
+      await expect.poll(() => queue.getJobCounts('waiting').then((c) => c.waiting), { timeout: 10_000 }).toBe(3);
+      abort.abort();
+      await expect(run).rejects.toMatchObject({ code: 'E_INTERRUPTED', message: expect.stringContaining('run 20260101-000000-ab0b0b was withdrawn') });
+      expect(await queue.getJobCounts('waiting', 'active', 'delayed')).toEqual({ waiting: 0, active: 0, delayed: 0 });
+      expect((await cli(['runs', 'list', '--json'], { dataDir: dir })).json().count).toBe(before);
+      expect(runFiles()).toEqual(files);
+    } finally {
+      await queue.close();
+      catalog.close();
+      await lonely.stop();
+    }
+  }, 30_000);
 
   it('[14.3.7] --chunks without a queue, or above the run contest count, is E_USAGE', async () => {
     const none = await cli(['simulate', '--recipe', recipeFile, '--last', '5', '--chunks', '2'], { dataDir: dir });
