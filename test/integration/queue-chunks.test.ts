@@ -2,9 +2,8 @@
 // with `queue_url` against two `luckyfive worker` child processes on a real redis-server on a
 // free port (skipped with a message when it is not installed, a failure under
 // LUCKYFIVE_REQUIRE_SHARED=1).
-import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RUN_QUEUE } from '../../src/engine/queue/connection.js';
@@ -14,48 +13,12 @@ import { openCatalog } from '../../src/store/catalog.js';
 import { resolveRun } from '../../src/usecases/runs-start.js';
 import { cli, tempDir } from '../helpers/cli.js';
 import { makeDraws, seedDraws } from '../helpers/draws.js';
+import { type TestWorker, startWorker, stopWorker } from '../helpers/queue.js';
 import { haveRedisServer, startRedis, type TestRedis } from '../helpers/redis.js';
 import { writeRecipe } from '../helpers/recipes.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 // frequency: each contest's tickets depend on its history window, so a chunk planned on the wrong draws would show
 const RECIPE = { version: '2', name: 'chunky', strategy: 'frequency', tickets: 5, numbers_per_ticket: 6, history: 40, seed: 21 };
-
-interface TestWorker {
-  child: ChildProcess;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-/** `luckyfive worker` in a child process, resolved once it listens. */
-async function startWorker(args: string[]): Promise<TestWorker> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/helpers/run-cli.ts'), 'worker', ...args], {
-    env: { ...process.env, NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let err = '';
-  const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
-  await new Promise<void>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`worker did not start: ${err}`)), 20_000);
-    child.stderr.on('data', (b: Buffer) => {
-      err += b.toString();
-      if (err.includes('waiting for runs')) {
-        clearTimeout(timer);
-        res();
-      }
-    });
-    void exited.then((code) => {
-      clearTimeout(timer);
-      rej(new Error(`worker exited with ${code}: ${err}`));
-    });
-  });
-  return { child, stderr: () => err, exited };
-}
-
-async function stopWorker(w: TestWorker): Promise<number | null> {
-  if (w.child.exitCode === null) process.kill(w.child.pid!, 'SIGTERM');
-  return w.exited;
-}
 
 /** A report without what differs between two runs of the same request. */
 function reportOf(report: Record<string, unknown>): Record<string, unknown> {
