@@ -1,6 +1,7 @@
 /** Starting and resuming a backtest run: the use cases behind `simulate` and `simulate --resume`. */
 import type { RunRequest } from '../core/run-request.js';
 import { LuckyError } from '../errors.js';
+import { runChunksOnQueue } from '../engine/queue/chunks.js';
 import { buildRemotePayload, registerRemoteRun, submitRemoteRun } from '../engine/queue/submit.js';
 import { type ResolvedRun, resolveRunRequest } from '../engine/run-request.js';
 import type { RunEnv, RunEvent, RunReport } from '../engine/run-types.js';
@@ -66,6 +67,12 @@ export interface QueueRunDeps extends Pick<RunDeps, 'catalog' | 'signal' | 'now'
   queue_url: string;
 }
 
+/** How a queued run is cut: `chunks` contest chunks (default 1: the whole run is one job). */
+export interface QueueRunOptions {
+  /** between 1 and the run's contests; above 1 the run is split across workers and merged */
+  chunks?: number | undefined;
+}
+
 /**
  * Runs a resolved run ({@link resolveRun}: every refusal came before this) on a `luckyfive worker`
  * through the queue: the run's draws, prices and payout rule go with it, its run file comes back
@@ -73,11 +80,16 @@ export interface QueueRunDeps extends Pick<RunDeps, 'catalog' | 'signal' | 'now'
  * identity differ). A worker's refusal keeps its code (E_CONFLICT: another engine version;
  * E_DATA_INVALID: draws that do not hash to the dataset hash) and nothing is registered.
  * E_NOT_CONFIGURED when Redis does not answer; E_INTERRUPTED when `deps.signal` aborts (a job no
- * worker has taken yet is withdrawn). Returns the run's report, as a local run's.
+ * worker has taken yet is withdrawn). With `options.chunks` N above 1 the run's contests are cut
+ * into N contiguous chunks queued at once (`engine/queue/chunks.ts`), each checked as it comes
+ * back and merged in contest order into one run file identical to a local run's; a chunk refused
+ * or failing fails the run naming that chunk, with its code (E_INPUT_INVALID when N exceeds the
+ * run's contests). Returns the run's report, as a local run's.
  */
-export async function startRunOnQueue(deps: QueueRunDeps, resolved: ResolvedRun): Promise<RunReport> {
+export async function startRunOnQueue(deps: QueueRunDeps, resolved: ResolvedRun, options: QueueRunOptions = {}): Promise<RunReport> {
   const { plan } = resolved;
   const runId = newRunId(deps.now());
+  if (options.chunks !== undefined && options.chunks !== 1) return runChunksOnQueue(deps, resolved, runId, options.chunks);
   const payload = buildRemotePayload(deps.catalog, resolved, runId);
   deps.onEvent?.({
     type: 'run_start',
