@@ -10,9 +10,8 @@
  * random stream with (seed, contest); the window ends before the contest, `core/draw.ts`
  * historyWindow), and a chunk's payload carries exactly that window for each of its contests.
  */
-import { rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import type { PricePeriod } from '../../core/finance/prices.js';
 import type { PayoutRule } from '../../core/finance/prizes.js';
 import { parseRecipe, recipeHash } from '../../core/recipe/schema.js';
@@ -29,7 +28,7 @@ import type { ResolvedRun } from '../run-request.js';
 import { ENGINE_VERSION, type RunEvent, type RunReport } from '../run-types.js';
 import { describeDifference, importRunFile, readRunReport } from '../runs.js';
 import { summarizeRunFile } from '../summarize.js';
-import { type SubmitOptions, buildRemotePayload, submitRemoteRun } from './submit.js';
+import { type SubmitOptions, buildRemotePayload, submitRemoteRun, writeReturnedRunFile } from './submit.js';
 
 /** One chunk of a split run: its place, its contests and the payload that carries them. */
 export interface RunChunk {
@@ -123,36 +122,14 @@ interface CheckedChunk {
 export function checkChunkFile(dir: string, chunk: RunChunk, result: RemoteRunResult, runId: string): CheckedChunk {
   const p = chunk.payload;
   const invalid = (message: string, details: string[] = []) => new LuckyError('E_DATA_INVALID', `the run file of ${p.run_id} ${message}`, details);
-  let bytes: Buffer;
-  try {
-    bytes = gunzipSync(Buffer.from(result.file_gz, 'base64'));
-  } catch (e) {
-    throw new LuckyError('E_DATA_INVALID', `the run file of ${p.run_id} did not decompress`, [(e as Error).message], { cause: e });
-  }
   const file = join(dir, `${p.run_id}.sqlite`);
-  writeFileSync(file, bytes, { mode: 0o600 });
+  // its identity (id, recipe hash, range, dataset hash, engine, prices, payout rule, completed)
+  writeReturnedRunFile(file, p, result);
   const rf = openRunFile(file, { mustExist: true, readonly: true });
   try {
     const ok = rf.integrityCheck();
     if (ok !== 'ok') throw invalid(`fails its integrity check: ${ok}`);
     const meta = rf.readMeta();
-    const expected: Record<string, string> = {
-      run_id: p.run_id,
-      recipe_hash: p.request.recipe_hash,
-      first_contest: String(chunk.from),
-      last_contest: String(chunk.to),
-      dataset_hash: p.dataset_hash,
-      engine_version: p.engine_version,
-      prices: JSON.stringify(p.prices),
-      payout_rule: p.payout_rule,
-      status: 'completed',
-    };
-    const wrong = Object.entries(expected).filter(([k, v]) => meta[k] !== v);
-    if (wrong.length > 0)
-      throw invalid(
-        'is not the chunk that was queued',
-        wrong.map(([k, v]) => `${k}: expected ${v}, got ${meta[k] ?? '(none)'}`),
-      );
     const recipe = parseRecipe(JSON.parse(meta.recipe_json ?? 'null'));
     if (recipeHash(recipe) !== p.request.recipe_hash) throw invalid('holds a recipe that does not match its recipe hash');
     const rows = rf.contests();
