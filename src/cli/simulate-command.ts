@@ -1,5 +1,6 @@
 /** The `simulate` command's body: build the run request, call the start (or resume) use case, render progress and the report. */
 import { parseRunRange } from '../core/contest-range.js';
+import type { RemoteRunProgress } from '../core/remote-run.js';
 import { type RunRequest, RunRequestSchema } from '../core/run-request.js';
 import { ERROR_TABLE, LuckyError } from '../errors.js';
 import type { RunEvent, RunReport } from '../engine/run-types.js';
@@ -77,8 +78,17 @@ export async function runSimulateCommand(ctx: CliContext, a: SimulateArgs): Prom
   const now = () => new Date();
   let report: RunReport;
   try {
-    if (queueUrl !== undefined) report = await startRunOnQueue({ catalog, now, signal: ctx.signal, onEvent, queue_url: queueUrl }, resolved!, { chunks });
-    else {
+    if (queueUrl !== undefined) {
+      // a worker's progress (a single run; chunks report as they finish): on the spinner only
+      const queue_options = {
+        patience_ms: ctx.config().values.queue_patience * 1000,
+        log: (line: string) => ctx.out.warn(line),
+        onProgress: (p: RemoteRunProgress) => {
+          if (chunks === undefined || chunks === 1) spinner?.update(`simulating on ${p.worker}: ${p.done}/${p.total} contests`);
+        },
+      };
+      report = await startRunOnQueue({ catalog, now, signal: ctx.signal, onEvent, queue_url: queueUrl, queue_options }, resolved!, { chunks });
+    } else {
       const deps = { catalog, pool: pool!, now, signal: ctx.signal, onEvent };
       report = resolved ? await startRun(deps, resolved) : await resumeRun(deps, { run_id: resume! });
     }

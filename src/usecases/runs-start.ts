@@ -2,7 +2,7 @@
 import type { RunRequest } from '../core/run-request.js';
 import { LuckyError } from '../errors.js';
 import { runChunksOnQueue } from '../engine/queue/chunks.js';
-import { buildRemotePayload, registerRemoteRun, submitRemoteRun } from '../engine/queue/submit.js';
+import { type SubmitOptions, buildRemotePayload, registerRemoteRun, submitRemoteRun } from '../engine/queue/submit.js';
 import { type ResolvedRun, resolveRunRequest } from '../engine/run-request.js';
 import type { RunEnv, RunEvent, RunReport } from '../engine/run-types.js';
 import { readRunReport } from '../engine/runs.js';
@@ -65,6 +65,8 @@ export async function resumeRun(deps: RunDeps, input: { run_id: string }): Promi
 export interface QueueRunDeps extends Pick<RunDeps, 'catalog' | 'signal' | 'now' | 'onEvent'> {
   /** `queue_url`: the Redis the workers take runs from */
   queue_url: string;
+  /** `queue_patience` in ms, the line said when Redis goes and comes back, and each worker's progress */
+  queue_options?: Pick<SubmitOptions, 'patience_ms' | 'log' | 'onProgress'> | undefined;
 }
 
 /** How a queued run is cut: `chunks` contest chunks (default 1: the whole run is one job). */
@@ -102,7 +104,7 @@ export async function startRunOnQueue(deps: QueueRunDeps, resolved: ResolvedRun,
     missing_contests: plan.missing,
     synthetic_data: plan.synthetic,
   });
-  const result = await submitRemoteRun(deps.queue_url, payload, { signal: deps.signal });
+  const result = await submitRemoteRun(deps.queue_url, payload, { ...deps.queue_options, signal: deps.signal });
   registerRemoteRun(deps.catalog, payload, result);
   const report = readRunReport(deps.catalog, runId);
   if (!report) throw new LuckyError('E_DATA_INVALID', `the run file returned for run ${runId} holds no report`);

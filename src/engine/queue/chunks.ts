@@ -167,6 +167,8 @@ export interface ChunkedRunEnv {
   now: () => Date;
   signal?: AbortSignal | undefined;
   onEvent?: ((e: RunEvent) => void) | undefined;
+  /** handed to each chunk's {@link submitRemoteRun}: patience, connection log lines, progress */
+  queue_options?: Pick<SubmitOptions, 'patience_ms' | 'log' | 'onProgress'> | undefined;
   /** how a payload is queued and waited for (tests run payloads in-process); default {@link submitRemoteRun} */
   submit?: ((url: string, payload: RemoteRunPayload, opts: SubmitOptions) => Promise<RemoteRunResult>) | undefined;
 }
@@ -261,7 +263,7 @@ async function collectChunks(env: ChunkedRunEnv, chunks: readonly RunChunk[], ru
     await Promise.all(
       chunks.map(async (chunk, i) => {
         try {
-          const result = await submit(env.queue_url, chunk.payload, { signal: stop.signal });
+          const result = await submit(env.queue_url, chunk.payload, { ...env.queue_options, signal: stop.signal });
           if (stop.signal.aborted) return;
           checked[i] = checkChunkFile(work, chunk, result, runId);
           while (failure === undefined && checked[released] !== undefined) for (const e of checked[released++]!.events) env.onEvent?.(e);
