@@ -208,43 +208,57 @@ export async function submitRemoteRun(url: string, payload: RemoteRunPayload, op
 }
 
 /**
- * Registers a run file a worker returned, exactly as `runs import` does (integrity, recipe hash,
- * every stored figure recomputed: E_DATA_INVALID on any difference), after checking it is the
- * run that was asked for: its id, recipe, range, dataset hash and engine version (E_DATA_INVALID).
+ * Writes the run file a worker returned for `payload` to `file` (decompressed, owner-only) and
+ * checks it is the run that was asked for: its id, recipe hash, range, dataset hash, engine
+ * version, price table, payout rule, and that it completed (E_DATA_INVALID naming each
+ * difference). Its figures are not checked here: {@link registerRemoteRun} and the chunk check
+ * (`chunks.ts`) recompute them. The caller removes `file` (and its `-wal`/`-shm`).
  */
-export function registerRemoteRun(catalog: Catalog, payload: RemoteRunPayload, result: RemoteRunResult): void {
+export function writeReturnedRunFile(file: string, payload: RemoteRunPayload, result: RemoteRunResult): void {
   let bytes: Buffer;
   try {
     bytes = gunzipSync(Buffer.from(result.file_gz, 'base64'));
   } catch (e) {
-    throw new LuckyError('E_DATA_INVALID', `the run file of run ${payload.run_id} did not decompress`, [(e as Error).message], { cause: e });
+    throw new LuckyError('E_DATA_INVALID', `the run file of ${payload.run_id} did not decompress`, [(e as Error).message], { cause: e });
   }
+  writeFileSync(file, bytes, { mode: 0o600 });
+  const rf = openRunFile(file, { mustExist: true, readonly: true });
+  let meta: Record<string, string>;
+  try {
+    meta = rf.readMeta();
+  } finally {
+    rf.close();
+  }
+  const expected: Record<string, string> = {
+    run_id: payload.run_id,
+    recipe_hash: payload.request.recipe_hash,
+    first_contest: String(payload.request.from),
+    last_contest: String(payload.request.to),
+    dataset_hash: payload.dataset_hash,
+    engine_version: payload.engine_version,
+    prices: JSON.stringify(payload.prices),
+    payout_rule: payload.payout_rule,
+    status: 'completed',
+  };
+  const wrong = Object.entries(expected).filter(([k, v]) => meta[k] !== v);
+  if (wrong.length > 0)
+    throw new LuckyError(
+      'E_DATA_INVALID',
+      `the run file of ${payload.run_id} is not the run that was queued`,
+      wrong.map(([k, v]) => `${k}: expected ${v}, got ${meta[k] ?? '(none)'}`),
+    );
+}
+
+/**
+ * Registers a run file a worker returned, exactly as `runs import` does (integrity, recipe hash,
+ * every stored figure recomputed: E_DATA_INVALID on any difference), after checking it is the
+ * run that was asked for ({@link writeReturnedRunFile}: E_DATA_INVALID).
+ */
+export function registerRemoteRun(catalog: Catalog, payload: RemoteRunPayload, result: RemoteRunResult): void {
   makePrivateDir(runsDir(catalog.dataDir));
   const incoming = join(runsDir(catalog.dataDir), `.incoming-${payload.run_id}.sqlite`);
-  writeFileSync(incoming, bytes, { mode: 0o600 });
   try {
-    const rf = openRunFile(incoming, { mustExist: true, readonly: true });
-    let meta: Record<string, string>;
-    try {
-      meta = rf.readMeta();
-    } finally {
-      rf.close();
-    }
-    const expected: Record<string, string> = {
-      run_id: payload.run_id,
-      recipe_hash: payload.request.recipe_hash,
-      first_contest: String(payload.request.from),
-      last_contest: String(payload.request.to),
-      dataset_hash: payload.dataset_hash,
-      engine_version: payload.engine_version,
-    };
-    const wrong = Object.entries(expected).filter(([k, v]) => meta[k] !== v);
-    if (wrong.length > 0)
-      throw new LuckyError(
-        'E_DATA_INVALID',
-        `the run file returned for run ${payload.run_id} is not the run that was queued`,
-        wrong.map(([k, v]) => `${k}: expected ${v}, got ${meta[k] ?? '(none)'}`),
-      );
+    writeReturnedRunFile(incoming, payload, result);
     importRunFile(catalog, incoming);
   } finally {
     for (const f of [incoming, `${incoming}-wal`, `${incoming}-shm`]) if (existsSync(f)) rmSync(f, { force: true });
