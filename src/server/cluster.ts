@@ -222,9 +222,13 @@ export function pickPort(host: string): Promise<number> {
   });
 }
 
-/** True in a server process forked by {@link runServerCluster}. */
-export function isClusterMember(): boolean {
-  return cluster.isWorker;
+/**
+ * True in a server process forked by {@link runServerCluster}: a cluster worker whose environment
+ * carries {@link CLUSTER_PORT_ENV} (a process manager that runs luckyfive as its own cluster worker
+ * does not make it one of ours).
+ */
+export function isClusterMember(env: Readonly<Record<string, string | undefined>>): boolean {
+  return cluster.isWorker && env[CLUSTER_PORT_ENV] !== undefined;
 }
 
 /**

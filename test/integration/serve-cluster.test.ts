@@ -6,7 +6,7 @@
  * once with its code. Requests go on fresh connections (no keep-alive), so the primary hands them
  * to the processes in turn; which process answered is read from the JSON log lines (`pid`).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { type Server, createServer } from 'node:net';
@@ -292,4 +292,69 @@ describe('serve --processes 2: startup errors', () => {
       cleanup();
     }
   }, 100_000);
+});
+
+/** The server processes the primary `pid` runs now (its children running the CLI). */
+function serverProcesses(pid: number): number[] {
+  let out = '';
+  try {
+    out = execFileSync('ps', ['--ppid', String(pid), '-o', 'pid=,args='], { encoding: 'utf8' });
+  } catch {
+    return []; // no children: ps exits 1
+  }
+  return out
+    .split('\n')
+    .filter((l) => l.includes('run-cli.ts'))
+    .map((l) => Number(l.trim().split(/\s+/)[0]));
+}
+
+describe('serve --processes 2: failing processes', () => {
+  it('[14.5.20] bad TLS files are reported once, with the exit code of one server', async () => {
+    const { dir, cleanup } = tempDir('luckyfive-cluster-');
+    try {
+      const s = startServe(['--port', '0', '--tls-cert', join(dir, 'missing-cert.pem'), '--tls-key', join(dir, 'missing-key.pem')], {
+        LUCKYFIVE_DATA_DIR: dir,
+      });
+      const code = await Promise.race([s.exited, sleep(90_000).then(() => 'timeout')]);
+      if (code === 'timeout') s.child.kill('SIGKILL');
+      const single = await cli(['serve', '--port', '0', '--tls-cert', join(dir, 'missing-cert.pem'), '--tls-key', join(dir, 'missing-key.pem')], {
+        dataDir: dir,
+      });
+      expect(code).toBe(single.code);
+      expect(code).not.toBe(0);
+      const firstLine = single.stderr.trim().split('\n')[0]!;
+      expect(s.stderr().split(firstLine)).toHaveLength(2);
+    } finally {
+      cleanup();
+    }
+  }, 100_000);
+
+  it('[14.5.21] when server processes keep dying the primary stops and exits non-zero', async () => {
+    const { dir, cleanup } = tempDir('luckyfive-cluster-');
+    const s = startServe(['--port', '0'], { LUCKYFIVE_DATA_DIR: dir });
+    try {
+      await s.listening;
+      // kill every server process the primary starts, as soon as it appears
+      let kills = 0;
+      for (let i = 0; i < 600 && s.child.exitCode === null; i++) {
+        for (const pid of serverProcesses(s.child.pid!)) {
+          try {
+            process.kill(pid, 'SIGKILL');
+            kills++;
+          } catch {
+            // gone already
+          }
+        }
+        await sleep(50);
+      }
+      expect(await s.exited).toBe(1);
+      expect(kills).toBeGreaterThanOrEqual(5);
+      expect(s.stderr()).toMatch(/starting another in 250 ms/);
+      expect(s.stderr()).toMatch(/server processes keep dying \(5 within 30 s; the last one was killed by SIGKILL\): stopping/);
+    } finally {
+      if (s.child.exitCode === null) s.child.kill('SIGKILL');
+      for (const pid of serverProcesses(s.child.pid!)) process.kill(pid, 'SIGKILL');
+      cleanup();
+    }
+  }, 120_000);
 });

@@ -7,6 +7,7 @@
 import type { Command } from 'commander';
 import type { Config, ResolvedConfig } from '../../config.js';
 import { LuckyError } from '../../errors.js';
+import type { ClusterMember } from '../../server/cluster.js';
 import { type CliContext, parseIntFlag } from '../context.js';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -57,6 +58,11 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--tls-cert <file>', 'PEM certificate chain: serve HTTPS (needs --tls-key)')
     .option('--tls-key <file>', 'PEM private key for --tls-cert')
     .action(async (opts: ServeFlags) => {
+      const { CLUSTER_PORT_ENV, ClusterMember, isClusterMember } = await import('../../server/cluster.js');
+      // A server process of `--processes N` holds a channel to the primary that keeps it alive: let
+      // go of it whatever happens (registered first, so it runs last: after the app, pool and catalog).
+      const link = isClusterMember(ctx.io.env) ? new ClusterMember() : undefined;
+      if (link) ctx.onCleanup(() => link.close());
       if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) {
         throw new LuckyError('E_USAGE', '--tls-cert and --tls-key go together: give both or neither');
       }
@@ -67,15 +73,10 @@ export function register(program: Command, ctx: CliContext): void {
         ...(port !== undefined ? { port } : {}),
         ...(processes !== undefined ? { processes } : {}),
       });
-      const { CLUSTER_PORT_ENV, isClusterMember } = await import('../../server/cluster.js');
-      if (isClusterMember()) {
-        // a server process of `--processes N`: the port the first one got, so all share one
-        const given = ctx.io.env[CLUSTER_PORT_ENV];
-        const config = given === undefined ? resolved.values : { ...resolved.values, port: Number(given) };
-        return serveOne(ctx, config, opts, true);
-      }
+      // a server process of `--processes N` listens on the port the primary chose (its pick for port 0)
+      if (link) return serveOne(ctx, { ...resolved.values, port: Number(ctx.io.env[CLUSTER_PORT_ENV]) }, opts, link);
       if (resolved.values.processes > 1) return servePrimary(ctx, resolved);
-      return serveOne(ctx, resolved.values, opts, false);
+      return serveOne(ctx, resolved.values, opts, undefined);
     });
 }
 
@@ -113,14 +114,10 @@ async function servePrimary(ctx: CliContext, resolved: ResolvedConfig): Promise<
   ctx.exitCode = code;
 }
 
-/** One server: today's `serve`, or one server process of `--processes N` (`member`: quiet, tells the primary). */
-async function serveOne(ctx: CliContext, config: Readonly<Config>, opts: ServeFlags, member: boolean): Promise<void> {
+/** One server: today's `serve`, or one server process of `--processes N` (with its `link` to the primary: quiet, tells the primary). */
+async function serveOne(ctx: CliContext, config: Readonly<Config>, opts: ServeFlags, link: ClusterMember | undefined): Promise<void> {
   const { readTlsFiles } = await import('../../server/tls-files.js');
   const tls = opts.tlsCert !== undefined && opts.tlsKey !== undefined ? readTlsFiles(opts.tlsCert, opts.tlsKey) : undefined;
-  // registered first, so it runs last: the channel to the primary outlives the app, the pool and the catalog
-  const { ClusterMember } = await import('../../server/cluster.js');
-  const link = member ? new ClusterMember() : undefined;
-  if (link) ctx.onCleanup(() => link.close());
   const catalog = await ctx.catalog();
   const { LISTEN_BACKLOG, buildApp } = await import('../../server/app.js');
   const { createPredictPool } = await import('../../engine/pool.js');
