@@ -208,6 +208,14 @@ export async function runServerCluster(o: ClusterOptions): Promise<number> {
 }
 
 /**
+ * Worker threads for each server process: `threads` when it was configured (it is per process),
+ * else (the default, every core) each process's share of the cores, at least 1.
+ */
+export function threadsPerProcess(threads: number, isDefault: boolean, processes: number): number {
+  return isDefault ? Math.max(1, Math.floor(threads / processes)) : threads;
+}
+
+/**
  * A free TCP port on `host`: bound on port 0 and let go at once, for every server process to
  * listen on. 0 when that fails (the first server process then meets the error and reports it).
  */

@@ -86,9 +86,9 @@ export function register(program: Command, ctx: CliContext): void {
  */
 async function servePrimary(ctx: CliContext, resolved: ResolvedConfig): Promise<void> {
   const config = resolved.values;
-  const { runServerCluster } = await import('../../server/cluster.js');
-  const env: Record<string, string> = {};
-  if (resolved.sources.threads === 'default') env.LUCKYFIVE_THREADS = String(Math.max(1, Math.floor(config.threads / config.processes)));
+  const { runServerCluster, threadsPerProcess } = await import('../../server/cluster.js');
+  const threads = threadsPerProcess(config.threads, resolved.sources.threads === 'default', config.processes);
+  const env: Record<string, string> = threads === config.threads ? {} : { LUCKYFIVE_THREADS: String(threads) };
   const code = await runServerCluster({
     processes: config.processes,
     shutdownTimeoutMs: config.shutdown_timeout * 1000,

@@ -1,7 +1,7 @@
 /** The primary's restart rule and its pick of a free port. */
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { RESTART_RULE, RestartPolicy, pickPort } from '../../../src/server/cluster.js';
+import { RESTART_RULE, RestartPolicy, pickPort, threadsPerProcess } from '../../../src/server/cluster.js';
 
 describe('restarting server processes', () => {
   it('[14.5.17] the delay doubles with each death in the window; the fifth within 30 s gives up', () => {
@@ -33,5 +33,15 @@ describe('restarting server processes', () => {
     const s = createServer();
     await new Promise<void>((resolve, reject) => s.once('error', reject).listen(port, '127.0.0.1', resolve));
     await new Promise((r) => s.close(r));
+  });
+});
+
+describe('threads of each server process', () => {
+  it('[14.5.22] a configured thread count is per process; the default (every core) is shared out, at least 1 each', () => {
+    expect(threadsPerProcess(4, false, 2)).toBe(4);
+    expect(threadsPerProcess(8, true, 2)).toBe(4);
+    expect(threadsPerProcess(8, true, 3)).toBe(2);
+    expect(threadsPerProcess(2, true, 4)).toBe(1);
+    expect(threadsPerProcess(6, true, 1)).toBe(6);
   });
 });
