@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, tempDir } from '../helpers/cli.js';
 import { makeDraws, seedDraws } from '../helpers/draws.js';
-import { TINY_RECIPE } from '../helpers/recipes.js';
+import { SLOW_RECIPE, TINY_RECIPE } from '../helpers/recipes.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const HEAVY_LIMIT = 6;
@@ -231,13 +231,31 @@ describe('serve --processes 2', () => {
     expect((await requestLines(server!, 2, (l) => l.route === '/api/v1/metrics')).size).toBe(2);
   });
 
-  it('[14.5.9] a server process killed with -9 is replaced, on the same port', async () => {
-    const pids = [...pidsOf(server!.logs(), () => true)] as number[];
-    expect(pids).toHaveLength(2);
-    process.kill(pids[0]!, 'SIGKILL');
+  it('[14.5.9] a server process killed with -9 mid-job is replaced, on the same port; its job resumes once, in one run', async () => {
+    expect(new Set(server!.logs().map((l) => l.pid)).size).toBe(2);
+    // a job slow enough (about 50 ms a contest) to be killed in the middle
+    const recipe = { ...SLOW_RECIPE, params: { ...SLOW_RECIPE.params, hill_iter: 300 } };
+    const queued = await call(base, 'POST', '/api/v1/simulations', keys.writer.key, { recipe, last: 50 });
+    expect(queued.status, queued.text).toBe(202);
+    const jobId = queued.json().job_id as string;
+    const startedOf = () => server!.logs().filter((l) => l.msg === 'job started' && l.job_id === jobId);
+    for (let i = 0; i < 300 && startedOf().length === 0; i++) await sleep(100);
+    const first = startedOf()[0]!;
+    const victim = first.pid as number;
+    process.kill(victim, 'SIGKILL');
     for (let i = 0; i < 600 && !/is listening again/.test(server!.stderr()); i++) await sleep(100);
-    expect(server!.stderr()).toMatch(new RegExp(`server process ${pids[0]} was killed by SIGKILL; starting another in \\d+ ms`));
+    expect(server!.stderr()).toMatch(new RegExp(`server process ${victim} was killed by SIGKILL; starting another in \\d+ ms`));
     expect(server!.stderr()).toMatch(/is listening again/);
+    let job: { status: string; attempts: number; run_id: string; contests_done: number } | undefined;
+    for (let i = 0; i < 1200; i++) {
+      job = (await call(base, 'GET', `/api/v1/simulations/${jobId}`, keys.reader.key)).json();
+      if (['completed', 'failed', 'cancelled'].includes(job!.status)) break;
+      await sleep(100);
+    }
+    // resumed by another process under the run id it had: one run, one file, every contest once
+    expect(job).toMatchObject({ status: 'completed', attempts: 2, run_id: first.run_id, contests_done: 50 });
+    expect(startedOf().map((l) => l.pid)).not.toEqual([victim, victim]);
+    expect(readdirSync(join(dir, 'runs')).filter((f) => f.startsWith(`${job!.run_id}`) && f.endsWith('.sqlite'))).toEqual([`${job!.run_id}.sqlite`]);
     const marker = server!.logs().length;
     for (let i = 0; i < 4; i++) expect((await call(base, 'GET', '/api/v1/health')).status).toBe(200);
     for (
@@ -257,13 +275,13 @@ describe('serve --processes 2', () => {
         .filter((l) => l.msg === 'request')
         .map((l) => l.pid),
     );
-    expect(answered.has(pids[0])).toBe(false);
+    expect(answered.has(victim)).toBe(false);
     expect(answered.size).toBe(2);
   }, 90_000);
 
   it('[14.5.10] SIGTERM to the primary drains every process; the primary exits 0', async () => {
     const s = server!;
-    const children = [...pidsOf(s.logs(), () => true)] as number[];
+    const children = [...new Set(s.logs().map((l) => l.pid as number))];
     s.child.kill('SIGTERM');
     expect(await s.exited).toBe(0);
     expect(s.stderr()).toMatch(/stopping: every server process/);
