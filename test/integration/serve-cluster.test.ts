@@ -6,8 +6,8 @@
  * once with its code. Requests go on fresh connections (no keep-alive), so the primary hands them
  * to the processes in turn; which process answered is read from the JSON log lines (`pid`).
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { type Server, createServer } from 'node:net';
 import { join } from 'node:path';
@@ -312,18 +312,21 @@ describe('serve --processes 2: startup errors', () => {
   }, 100_000);
 });
 
-/** The server processes the primary `pid` runs now (its children running the CLI). */
+/** The server processes the primary `pid` runs now: its children running the CLI (read from /proc, Linux). */
 function serverProcesses(pid: number): number[] {
-  let out = '';
-  try {
-    out = execFileSync('ps', ['--ppid', String(pid), '-o', 'pid=,args='], { encoding: 'utf8' });
-  } catch {
-    return []; // no children: ps exits 1
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // pid (comm) state ppid ...: comm may hold spaces, so read after its closing parenthesis
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('run-cli.ts')) found.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
   }
-  return out
-    .split('\n')
-    .filter((l) => l.includes('run-cli.ts'))
-    .map((l) => Number(l.trim().split(/\s+/)[0]));
+  return found;
 }
 
 describe('serve --processes 2: failing processes', () => {
