@@ -14,8 +14,13 @@
 import type { IpcEndpoint } from './cluster-ipc.js';
 import { MemoryRateStore, type RateDecision, type RateStore } from './rate-limit.js';
 
-/** How long one take waits for the primary before this process decides it alone (ms). */
-export const PRIMARY_TAKE_TIMEOUT_MS = 250;
+/**
+ * How long one take waits for the primary before this process decides it alone (ms). Longer than
+ * Redis's 250 ms: the primary also hands out every new connection, so one too slow to answer
+ * within a second is already holding up new clients, and a shorter wait would only let a busy
+ * moment of the machine loosen the limits.
+ */
+export const PRIMARY_TAKE_TIMEOUT_MS = 1000;
 /** At most one "the primary did not answer" warning per this many ms. */
 const WARN_EVERY_MS = 10_000;
 
