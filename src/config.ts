@@ -105,6 +105,12 @@ export const CONFIG_FIELDS = {
     default: () => undefined,
     doc: 'simulate and worker: Redis URL (redis:// or rediss://) of the run queue; `simulate` sends its run to `luckyfive worker` processes through it; runs in this process when unset',
   },
+  queue_patience: {
+    env: 'LUCKYFIVE_QUEUE_PATIENCE',
+    schema: int(1, 86_400),
+    default: () => 60,
+    doc: 'simulate, sweep, serve and worker: seconds to keep retrying a run queue whose Redis went away before giving up (E_QUEUE_DOWN, exit 9)',
+  },
   trust_proxy: {
     env: 'LUCKYFIVE_TRUST_PROXY',
     schema: commaList,
@@ -163,6 +169,7 @@ export interface Config {
   rate_limit_ip: number;
   rate_limit_redis_url: string | undefined;
   queue_url: string | undefined;
+  queue_patience: number;
   trust_proxy: string[];
   public_metrics: boolean;
   public_docs: boolean;

@@ -54,6 +54,12 @@ export const RemoteRunPayloadSchema = z.strictObject({
   payout_rule: z.enum(PAYOUT_RULES),
   dataset_hash: z.string().regex(HEX64),
   engine_version: z.string().min(1),
+  /**
+   * When set (an ISO time), no worker starts the run after it and a running one stops at the
+   * next contest boundary when it passes (a sweep's `--deadline`, held on every worker). Workers'
+   * clocks are trusted to within a few seconds.
+   */
+  not_after: z.iso.datetime().optional(),
 });
 export type RemoteRunPayload = z.infer<typeof RemoteRunPayloadSchema>;
 
@@ -68,6 +74,19 @@ export const RemoteRunResultSchema = z.strictObject({
   contests: z.int().min(0),
 });
 export type RemoteRunResult = z.infer<typeof RemoteRunResultSchema>;
+
+/** A queued run's progress, as its worker reports it (BullMQ job progress). */
+export const RemoteRunProgressSchema = z.strictObject({
+  /** contests written so far */
+  done: z.int().min(0),
+  /** contests the run has */
+  total: z.int().min(0),
+  /** the last contest written */
+  contest: z.int().min(0),
+  /** the worker that holds the run */
+  worker: z.string(),
+});
+export type RemoteRunProgress = z.infer<typeof RemoteRunProgressSchema>;
 
 /** A draw in its compact form. */
 export function compactDraw(d: Draw): CompactDraw {

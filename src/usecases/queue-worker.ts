@@ -21,11 +21,21 @@ export interface QueueWorkerInput {
 /**
  * Takes runs from the queue (`queue_url`, or `input.url`) and executes them on `deps.pool` until
  * `deps.signal` aborts, then lets the running ones finish and returns what it did. Needs no
- * catalog. E_NOT_CONFIGURED without a queue URL, or when its Redis does not answer.
+ * catalog. E_NOT_CONFIGURED without a queue URL; E_QUEUE_DOWN when its Redis does not answer,
+ * or stays away longer than `queue_patience` (the runs it held go to another worker).
  */
 export async function runQueueWorker(deps: Pick<UseCaseDeps, 'config' | 'pool' | 'signal'>, input: QueueWorkerInput): Promise<WorkerSummary> {
   const url = requireQueueUrl(deps, input);
-  return runWorker({ url, concurrency: input.concurrency, pool: deps.pool, name: input.name, signal: deps.signal, log: input.log, onReady: input.onReady });
+  return runWorker({
+    url,
+    concurrency: input.concurrency,
+    pool: deps.pool,
+    name: input.name,
+    signal: deps.signal,
+    log: input.log,
+    onReady: input.onReady,
+    patience_ms: deps.config.queue_patience * 1000,
+  });
 }
 
 /** The queue URL a worker uses (`input.url`, else `queue_url`); E_NOT_CONFIGURED when there is none. */

@@ -1,7 +1,8 @@
 /** Starting and resuming a backtest run: the use cases behind `simulate` and `simulate --resume`. */
 import type { RunRequest } from '../core/run-request.js';
 import { LuckyError } from '../errors.js';
-import { buildRemotePayload, registerRemoteRun, submitRemoteRun } from '../engine/queue/submit.js';
+import { runChunksOnQueue } from '../engine/queue/chunks.js';
+import { type SubmitOptions, buildRemotePayload, registerRemoteRun, submitRemoteRun } from '../engine/queue/submit.js';
 import { type ResolvedRun, resolveRunRequest } from '../engine/run-request.js';
 import type { RunEnv, RunEvent, RunReport } from '../engine/run-types.js';
 import { readRunReport } from '../engine/runs.js';
@@ -64,6 +65,14 @@ export async function resumeRun(deps: RunDeps, input: { run_id: string }): Promi
 export interface QueueRunDeps extends Pick<RunDeps, 'catalog' | 'signal' | 'now' | 'onEvent'> {
   /** `queue_url`: the Redis the workers take runs from */
   queue_url: string;
+  /** `queue_patience` in ms, the line said when Redis goes and comes back, and each worker's progress */
+  queue_options?: Pick<SubmitOptions, 'patience_ms' | 'log' | 'onProgress'> | undefined;
+}
+
+/** How a queued run is cut: `chunks` contest chunks (default 1: the whole run is one job). */
+export interface QueueRunOptions {
+  /** between 1 and the run's contests; above 1 the run is split across workers and merged */
+  chunks?: number | undefined;
 }
 
 /**
@@ -73,11 +82,16 @@ export interface QueueRunDeps extends Pick<RunDeps, 'catalog' | 'signal' | 'now'
  * identity differ). A worker's refusal keeps its code (E_CONFLICT: another engine version;
  * E_DATA_INVALID: draws that do not hash to the dataset hash) and nothing is registered.
  * E_NOT_CONFIGURED when Redis does not answer; E_INTERRUPTED when `deps.signal` aborts (a job no
- * worker has taken yet is withdrawn). Returns the run's report, as a local run's.
+ * worker has taken yet is withdrawn). With `options.chunks` N above 1 the run's contests are cut
+ * into N contiguous chunks queued at once (`engine/queue/chunks.ts`), each checked as it comes
+ * back and merged in contest order into one run file identical to a local run's; a chunk refused
+ * or failing fails the run naming that chunk, with its code (E_INPUT_INVALID when N exceeds the
+ * run's contests). Returns the run's report, as a local run's.
  */
-export async function startRunOnQueue(deps: QueueRunDeps, resolved: ResolvedRun): Promise<RunReport> {
+export async function startRunOnQueue(deps: QueueRunDeps, resolved: ResolvedRun, options: QueueRunOptions = {}): Promise<RunReport> {
   const { plan } = resolved;
   const runId = newRunId(deps.now());
+  if (options.chunks !== undefined && options.chunks !== 1) return runChunksOnQueue(deps, resolved, runId, options.chunks);
   const payload = buildRemotePayload(deps.catalog, resolved, runId);
   deps.onEvent?.({
     type: 'run_start',
@@ -90,7 +104,7 @@ export async function startRunOnQueue(deps: QueueRunDeps, resolved: ResolvedRun)
     missing_contests: plan.missing,
     synthetic_data: plan.synthetic,
   });
-  const result = await submitRemoteRun(deps.queue_url, payload, { signal: deps.signal });
+  const result = await submitRemoteRun(deps.queue_url, payload, { ...deps.queue_options, signal: deps.signal });
   registerRemoteRun(deps.catalog, payload, result);
   const report = readRunReport(deps.catalog, runId);
   if (!report) throw new LuckyError('E_DATA_INVALID', `the run file returned for run ${runId} holds no report`);

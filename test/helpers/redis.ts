@@ -28,19 +28,33 @@ function freePort(): Promise<number> {
 export interface TestRedis {
   url: string;
   port: number;
+  /** the server's PID (for kill -9 tests) */
+  pid(): number;
   /** stops the server (by its PID) and waits for it to exit */
   stop(): Promise<void>;
+  /** starts it again on the same port (with `persist`, on the same data); the previous one must be stopped */
+  restart(): Promise<void>;
 }
 
-/** Starts redis-server without persistence and resolves once it accepts connections. */
-export async function startRedis(): Promise<TestRedis> {
-  const port = await freePort();
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+export interface StartRedisOptions {
+  /** keep the data in an append-only file in this directory, so a restart finds it again */
+  persistDir?: string;
+}
+
+async function launch(port: number, opts: StartRedisOptions): Promise<{ child: ChildProcess; exited: Promise<void> }> {
+  const persistence = opts.persistDir
+    ? ['--dir', opts.persistDir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '']
+    : ['--save', '', '--appendonly', 'no'];
+  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', ...persistence], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await new Promise<void>((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`redis-server did not start: ${out}`)), 10_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`redis-server did not start: ${out}`));
+    }, 10_000);
     child.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       if (out.includes('Ready to accept connections')) {
@@ -53,13 +67,23 @@ export async function startRedis(): Promise<TestRedis> {
       reject(new Error(`redis-server exited with ${code}: ${out}`));
     });
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return { child, exited };
+}
+
+/** Starts redis-server (without persistence unless `persistDir`) and resolves once it accepts connections. */
+export async function startRedis(opts: StartRedisOptions = {}): Promise<TestRedis> {
+  const port = await freePort();
+  let current = await launch(port, opts);
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
+    pid: () => current.child.pid!,
     stop: async () => {
-      if (child.exitCode === null) process.kill(child.pid!, 'SIGTERM');
-      await exited;
+      if (current.child.exitCode === null && current.child.signalCode === null) process.kill(current.child.pid!, 'SIGTERM');
+      await current.exited;
+    },
+    restart: async () => {
+      current = await launch(port, opts);
     },
   };
 }

@@ -1,58 +1,20 @@
 // Runs through the BullMQ queue (issue 14, first slice): `simulate` with `queue_url` against
 // `luckyfive worker` child processes, on a real redis-server on a free port (skipped with a
 // message when it is not installed, a failure under LUCKYFIVE_REQUIRE_SHARED=1).
-import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RUN_QUEUE } from '../../src/engine/queue/connection.js';
 import { ENGINE_VERSION } from '../../src/engine/run-types.js';
-import { buildRemotePayload, submitRemoteRun } from '../../src/engine/queue/submit.js';
+import { buildRemotePayload, cancelRemoteRun, submitRemoteRun } from '../../src/engine/queue/submit.js';
 import { resolveRun } from '../../src/usecases/runs-start.js';
 import { openCatalog } from '../../src/store/catalog.js';
 import { cli, tempDir } from '../helpers/cli.js';
 import { makeDraws, seedDraws } from '../helpers/draws.js';
+import { type TestWorker, startWorker, stopWorker } from '../helpers/queue.js';
 import { haveRedisServer, startRedis, type TestRedis } from '../helpers/redis.js';
 import { SLOW_RECIPE, writeRecipe } from '../helpers/recipes.js';
-
-const ROOT = resolve(import.meta.dirname, '../..');
-
-interface TestWorker {
-  child: ChildProcess;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-/** `luckyfive worker` in a child process, resolved once it listens. */
-async function startWorker(args: string[], env: Record<string, string> = {}): Promise<TestWorker> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/helpers/run-cli.ts'), 'worker', ...args], {
-    env: { ...process.env, NO_COLOR: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let err = '';
-  const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
-  await new Promise<void>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`worker did not start: ${err}`)), 20_000);
-    child.stderr.on('data', (b: Buffer) => {
-      err += b.toString();
-      if (err.includes('waiting for runs')) {
-        clearTimeout(timer);
-        res();
-      }
-    });
-    void exited.then((code) => {
-      clearTimeout(timer);
-      rej(new Error(`worker exited with ${code}: ${err}`));
-    });
-  });
-  return { child, stderr: () => err, exited };
-}
-
-async function stopWorker(w: TestWorker): Promise<number | null> {
-  if (w.child.exitCode === null) process.kill(w.child.pid!, 'SIGTERM');
-  return w.exited;
-}
 
 /** A run's index row without what differs between two runs of the same request. */
 function rowOf(row: Record<string, unknown>): Record<string, unknown> {
@@ -144,19 +106,19 @@ describe.skipIf(!haveRedisServer())('simulate through the run queue', () => {
     }
   }, 30_000);
 
-  it('[14.3] worker: E_NOT_CONFIGURED without a queue URL, a clear error when Redis does not answer, exit 0 on SIGTERM while idle', async () => {
+  it('[14.3] worker: E_NOT_CONFIGURED without a queue URL, E_QUEUE_DOWN when Redis does not answer, exit 0 on SIGTERM while idle', async () => {
     const none = await cli(['worker'], { dataDir: dir });
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('no run queue is configured');
     const down = await cli(['worker', '--queue', 'redis://127.0.0.1:1'], { dataDir: dir });
-    expect(down.code).toBe(2);
+    expect(down.code).toBe(9); // E_QUEUE_DOWN
     expect(down.stderr).toContain('queue_url: Redis at 127.0.0.1:1 does not answer');
     const idle = await startWorker(['--threads', '1', '--name', 'idle'], onQueue());
     expect(await stopWorker(idle)).toBe(0);
     expect(idle.stderr()).toContain('idle: stopped after 0 run(s) done');
     // a simulate whose queue does not answer is refused before anything is registered
     const sim = await cli(['simulate', '--recipe', recipeFile, '--last', '5'], { dataDir: dir, env: { LUCKYFIVE_QUEUE_URL: 'redis://127.0.0.1:1' } });
-    expect(sim.code).toBe(2);
+    expect(sim.code).toBe(9); // E_QUEUE_DOWN
     expect(sim.stderr).toContain('does not answer');
   }, 30_000);
 
@@ -221,4 +183,104 @@ describe.skipIf(!haveRedisServer())('simulate through the run queue', () => {
       expect(await stopWorker(second)).toBe(0);
     }
   }, 60_000);
+
+  it('[14.2.1] a coordinator on another connection cancels a running run: its worker stops it at a contest boundary and takes the next', async () => {
+    const own = await startRedis();
+    const slow = writeRecipe(dir, 'slow', SLOW_RECIPE);
+    const catalog = openCatalog(dir);
+    const w = await startWorker(['--queue', own.url, '--threads', '2', '--name', 'cancelme']);
+    try {
+      const resolved = resolveRun({ catalog }, { request: { recipe_file: slow, from: 4101, to: 4400 }, cwd: dir });
+      const holders: string[] = [];
+      const progress: number[] = [];
+      const running = submitRemoteRun(own.url, buildRemotePayload(catalog, resolved, 'queue-test-cancel'), {
+        onActive: (name) => holders.push(name),
+        onProgress: (p) => progress.push(p.done),
+      });
+      running.catch(() => undefined);
+      await expect.poll(() => progress.length, { timeout: 15_000 }).toBeGreaterThan(0);
+      expect(holders).toEqual(['cancelme']);
+      expect(await cancelRemoteRun(own.url, 'queue-test-cancel')).toBe('stopping');
+      await expect(running).rejects.toMatchObject({ code: 'E_INTERRUPTED' });
+      expect(w.stderr()).toContain('run queue-test-cancel cancelled by its coordinator');
+      // still serving: the next run completes
+      const next = buildRemotePayload(
+        catalog,
+        resolveRun({ catalog }, { request: { recipe_file: recipeFile, from: 4391, to: 4400 }, cwd: dir }),
+        'queue-test-after',
+      );
+      await expect(submitRemoteRun(own.url, next)).resolves.toMatchObject({ run_id: 'queue-test-after', contests: 10 });
+      expect(await cancelRemoteRun(own.url, 'queue-test-after')).toBe('gone');
+    } finally {
+      await stopWorker(w);
+      catalog.close();
+      await own.stop();
+    }
+  }, 60_000);
+
+  it('[14.2.2] a run whose not_after has passed is refused by the worker, without retry', async () => {
+    const catalog = openCatalog(dir);
+    try {
+      const payload = {
+        ...buildRemotePayload(catalog, resolveRun({ catalog }, { request: { recipe_file: recipeFile, from: 4391, to: 4400 }, cwd: dir }), 'queue-test-late'),
+        not_after: new Date(Date.now() - 1000).toISOString(),
+      };
+      await expect(submitRemoteRun(redis.url, payload)).rejects.toMatchObject({ code: 'E_INTERRUPTED', message: expect.stringContaining('deadline') });
+      expect(worker.stderr()).toContain('run queue-test-late stopped: E_INTERRUPTED');
+    } finally {
+      catalog.close();
+    }
+  }, 30_000);
+
+  it('[14.2.3] Redis gone for longer than the patience: the coordinator and the worker give up with E_QUEUE_DOWN (exit 9)', async () => {
+    const doomed = await startRedis();
+    const slow = writeRecipe(dir, 'slow', SLOW_RECIPE);
+    const catalog = openCatalog(dir);
+    const w = await startWorker(['--queue', doomed.url, '--threads', '1', '--name', 'orphan'], { LUCKYFIVE_QUEUE_PATIENCE: '2' });
+    try {
+      const resolved = resolveRun({ catalog }, { request: { recipe_file: slow, from: 4101, to: 4400 }, cwd: dir });
+      const lines: string[] = [];
+      const waiting = submitRemoteRun(doomed.url, buildRemotePayload(catalog, resolved, 'queue-test-down'), { patience_ms: 2_000, log: (l) => lines.push(l) });
+      waiting.catch(() => undefined);
+      await expect.poll(() => w.stderr(), { timeout: 15_000 }).toContain('run queue-test-down taken');
+      await doomed.stop();
+      await expect(waiting).rejects.toMatchObject({ code: 'E_QUEUE_DOWN' });
+      expect(lines.join('\n')).toMatch(/is unreachable; retrying for up to 2 s/);
+      expect(await w.exited).toBe(9);
+      expect(w.stderr()).toContain('has been unreachable for 2 s: giving up');
+    } finally {
+      await stopWorker(w);
+      catalog.close();
+      await doomed.stop();
+    }
+  }, 60_000);
+
+  it('[14.2.4] Redis restarted while a run executes (with its append-only file): the worker and the coordinator carry on, the result arrives once', async () => {
+    const { dir: redisDir, cleanup: dropRedisDir } = tempDir();
+    const durable = await startRedis({ persistDir: redisDir });
+    const catalog = openCatalog(dir);
+    const w = await startWorker(['--queue', durable.url, '--threads', '2', '--name', 'survivor']);
+    try {
+      const slow = writeRecipe(dir, 'slow', SLOW_RECIPE);
+      const resolved = resolveRun({ catalog }, { request: { recipe_file: slow, from: 4201, to: 4400 }, cwd: dir });
+      const lines: string[] = [];
+      const waiting = submitRemoteRun(durable.url, buildRemotePayload(catalog, resolved, 'queue-test-restart'), { log: (l) => lines.push(l), poll_ms: 500 });
+      waiting.catch(() => undefined);
+      await expect.poll(() => w.stderr(), { timeout: 15_000 }).toContain('run queue-test-restart taken');
+      await durable.stop();
+      await new Promise((r) => setTimeout(r, 1_500));
+      await durable.restart();
+      const result = await waiting;
+      expect(result).toMatchObject({ run_id: 'queue-test-restart', contests: 200 });
+      expect(lines.join('\n')).toMatch(/is back after/);
+      expect(w.stderr()).toMatch(/survivor: Redis at 127\.0\.0\.1:\d+ is back/);
+      // done once: one completion in the worker's log
+      expect(w.stderr().split('run queue-test-restart done').length - 1).toBe(1);
+    } finally {
+      await stopWorker(w);
+      catalog.close();
+      await durable.stop();
+      dropRedisDir();
+    }
+  }, 90_000);
 });

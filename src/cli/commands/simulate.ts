@@ -1,5 +1,6 @@
 /** `luckyfive simulate`: flags -> a run request (`core/run-request.ts`) -> the start/resume use case. */
 import { Option, type Command } from 'commander';
+import { MAX_RANGE } from '../../core/contest-range.js';
 import { MAX_NAME } from '../../core/text.js';
 import { parseTextFlag } from '../books-flags.js';
 import { type CliContext, addFormatOptions, formatOf, parseIntFlag, parseRangeFlags } from '../context.js';
@@ -14,6 +15,7 @@ interface SimulateFlags {
   seed?: string;
   name?: string;
   resume?: string;
+  chunks?: string;
   json?: boolean;
   ndjson?: boolean;
 }
@@ -30,9 +32,18 @@ export function register(program: Command, ctx: CliContext): void {
       .option('--threads <n>', 'worker threads (default: number of cores; env LUCKYFIVE_THREADS)')
       .option('--seed <n>', "random seed (overrides the recipe's)")
       .option('--name <text>', 'a name for the run')
+      .option('--chunks <n>', 'with queue_url: split the run into n contest chunks for several workers, merged into one run (default 1)')
       // the run file holds the recipe, range and seed of a run to resume
       .addOption(
-        new Option('--resume <run_id>', 'finish the missing contests of an interrupted run').conflicts(['recipe', 'preset', 'from', 'to', 'last', 'seed']),
+        new Option('--resume <run_id>', 'finish the missing contests of an interrupted run').conflicts([
+          'recipe',
+          'preset',
+          'from',
+          'to',
+          'last',
+          'seed',
+          'chunks',
+        ]),
       ),
     ['json', 'ndjson'],
   ).action(async (opts: SimulateFlags) => {
@@ -46,6 +57,7 @@ export function register(program: Command, ctx: CliContext): void {
       seed: parseIntFlag('seed', opts.seed, 0, 4294967295),
       name: parseTextFlag('name', opts.name, MAX_NAME),
       resume: opts.resume,
+      chunks: parseIntFlag('chunks', opts.chunks, 1, MAX_RANGE),
       format,
     });
   });

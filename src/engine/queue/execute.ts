@@ -48,6 +48,10 @@ export function checkRemotePayload(data: unknown): RemoteRunPayload {
 
 export interface ExecuteOptions {
   pool: PredictPool;
+  /** aborting stops the run at the next contest boundary: E_INTERRUPTED, no result */
+  signal?: AbortSignal | undefined;
+  /** after each contest written: contests done so far, of `total`, and the contest */
+  onContest?: ((done: number, total: number, contest: number) => void) | undefined;
   now?: () => Date;
   /** where the throwaway data dir is made (default: the OS temp dir) */
   tmpRoot?: string | undefined;
@@ -55,7 +59,8 @@ export interface ExecuteOptions {
 
 /**
  * Runs a checked payload ({@link checkRemotePayload}) in a throwaway data dir and returns the
- * finished run file, gzip-compressed in base64. The data dir is removed whatever happens.
+ * finished run file, gzip-compressed in base64. E_INTERRUPTED when `opts.signal` stops it first.
+ * The data dir is removed whatever happens.
  */
 export async function executeRemotePayload(payload: RemoteRunPayload, opts: ExecuteOptions): Promise<RemoteRunResult> {
   const request = parseResolvedRequest(JSON.stringify(payload.request));
@@ -72,17 +77,25 @@ export async function executeRemotePayload(payload: RemoteRunPayload, opts: Exec
       const plan = planRun(catalog.db, { from: request.from, to: request.to }, request.recipe.history);
       if (plan.dataset_hash !== payload.dataset_hash)
         throw new LuckyError('E_DATA_INVALID', `run ${payload.run_id}: the draws sent do not plan to the dataset hash the run was planned on`);
+      let done = 0;
+      const total = plan.targets.length;
       const report = await simulate(
         {
           catalog,
           pool: opts.pool,
           now: opts.now ?? (() => new Date()),
+          signal: opts.signal,
+          onEvent: (e) => {
+            if (e.type === 'contest') opts.onContest?.(++done, total, e.contest);
+          },
           prices: payload.prices,
           payoutRule: payload.payout_rule,
         },
         { recipe: request.recipe, range: { from: request.from, to: request.to }, name: request.name ?? undefined, run_id: payload.run_id },
         plan,
       );
+      if (report.status !== 'completed')
+        throw new LuckyError('E_INTERRUPTED', `run ${payload.run_id} was stopped on the worker after ${report.contests} of ${total} contests`);
       const bytes = readFileSync(runFilePath(catalog.dataDir, payload.run_id));
       return {
         version: REMOTE_RUN_VERSION,

@@ -6,12 +6,20 @@
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { Queue, QueueEvents } from 'bullmq';
+import { Queue, QueueEvents, QueueEventsProducer } from 'bullmq';
 import type { PricePeriod } from '../../core/finance/prices.js';
 import type { PayoutRule } from '../../core/finance/prizes.js';
-import { REMOTE_RUN_VERSION, type RemoteRunPayload, type RemoteRunResult, RemoteRunResultSchema, compactDraw } from '../../core/remote-run.js';
+import {
+  REMOTE_RUN_VERSION,
+  type RemoteRunPayload,
+  type RemoteRunProgress,
+  RemoteRunProgressSchema,
+  type RemoteRunResult,
+  RemoteRunResultSchema,
+  compactDraw,
+} from '../../core/remote-run.js';
 import { resolvedRequestJson } from '../../core/run-request.js';
-import { ERROR_TABLE, type ErrorCode, LuckyError } from '../../errors.js';
+import { ERROR_TABLE, type ErrorCode, LuckyError, isLuckyError } from '../../errors.js';
 import type { Catalog } from '../../store/catalog.js';
 import { makePrivateDir } from '../../store/private-files.js';
 import { readPayoutRule, readPriceTable } from '../../store/prices-repo.js';
@@ -19,7 +27,7 @@ import { openRunFile, runsDir } from '../../store/run-file.js';
 import type { ResolvedRun } from '../run-request.js';
 import { ENGINE_VERSION } from '../run-types.js';
 import { importRunFile } from '../runs.js';
-import { RUN_QUEUE, connectQueue } from './connection.js';
+import { CANCEL_EVENT, DEFAULT_PATIENCE_MS, RUN_QUEUE, closeQueueObjects, connectQueue, watchConnection } from './connection.js';
 
 /** The payload of a resolved run under `runId`: its plan's draws, the catalog's prices and payout rule. */
 export function buildRemotePayload(
@@ -48,101 +56,209 @@ export function remoteFailure(runId: string, reason: string): LuckyError {
 }
 
 export interface SubmitOptions {
-  /** aborting removes the job when no worker has taken it yet, and stops waiting (E_INTERRUPTED) */
+  /** aborting withdraws the job when no worker has taken it yet, or stops it on its worker at a contest boundary (E_INTERRUPTED) */
   signal?: AbortSignal | undefined;
   /** called once the job is in the queue */
   onQueued?: (() => void) | undefined;
+  /** called when a worker takes the job (again, after a stalled worker), with that worker's name */
+  onActive?: ((worker: string) => void) | undefined;
+  /** the worker's progress, at most about twice a second */
+  onProgress?: ((p: RemoteRunProgress) => void) | undefined;
+  /** connection trouble: lost, back (one line each) */
+  log?: ((line: string) => void) | undefined;
+  /** how long Redis may stay unreachable before giving up (E_QUEUE_DOWN); default 60 s */
+  patience_ms?: number | undefined;
+  /** how often the job's state is read besides the events (default 2 s): a missed event is never a lost result */
+  poll_ms?: number | undefined;
+}
+
+/** The options every queued run is added with: job id = run id, retries after a dead worker, results kept until collected. */
+export const RUN_JOB_OPTIONS = {
+  // a worker that dies mid-run leaves a stalled job BullMQ hands to another worker; a crash
+  // inside the engine is retried once more; a refusal is never retried (UnrecoverableError)
+  attempts: 3,
+  backoff: { type: 'exponential', delay: 1_000 },
+  // the coordinator removes a result once it has registered it; one it never collected (it
+  // died) stays for a day, for `--resume`
+  removeOnComplete: { age: 24 * 3600 },
+  removeOnFail: { age: 24 * 3600 },
+} as const;
+
+/** Stops a queued run wherever it is: removed when no worker has taken it, else its worker is told to stop at a contest boundary. */
+export async function cancelQueuedRun(queue: Queue, runId: string): Promise<'withdrawn' | 'stopping' | 'gone'> {
+  const job = await queue.getJob(runId);
+  if (!job) return 'gone';
+  const state = await job.getState();
+  if (state === 'waiting' || state === 'delayed' || state === 'prioritized' || state === 'waiting-children') {
+    // remove() refuses a job a worker took meanwhile: then it is stopped like an active one
+    if (
+      await job.remove().then(
+        () => true,
+        () => false,
+      )
+    )
+      return 'withdrawn';
+  }
+  if (state === 'completed' || state === 'failed') return 'gone';
+  const producer = new QueueEventsProducer(RUN_QUEUE, { connection: queue.opts.connection });
+  producer.on('error', () => undefined);
+  try {
+    await producer.publishEvent({ eventName: CANCEL_EVENT, run_id: runId });
+  } finally {
+    await producer.close().catch(() => undefined);
+  }
+  return 'stopping';
 }
 
 /**
- * Queues a payload on the queue at `url` (job id = run id) and waits for a worker's result.
- * E_NOT_CONFIGURED when Redis does not answer; a worker's refusal keeps its code
- * ({@link remoteFailure}); E_INTERRUPTED when `signal` aborts first.
+ * Stops the run `runId` queued at `url`, from any machine: see {@link cancelQueuedRun}.
+ * E_QUEUE_DOWN when Redis does not answer.
+ */
+export async function cancelRemoteRun(url: string, runId: string): Promise<'withdrawn' | 'stopping' | 'gone'> {
+  const redis = await connectQueue(url);
+  const queue = new Queue(RUN_QUEUE, { connection: redis });
+  // connection trouble is the watch's to report, and each call's to fail
+  queue.on('error', () => undefined);
+  try {
+    return await cancelQueuedRun(queue, runId);
+  } finally {
+    await closeQueueObjects(redis, [queue]);
+  }
+}
+
+/**
+ * Queues a payload on the queue at `url` (job id = run id) and waits for a worker's result,
+ * through the queue's events and, every `poll_ms`, the job's state (so a result finished while
+ * Redis was away, or whose event was missed, is still collected; a job Redis lost while it was
+ * away is queued again under the same id). The result is removed from Redis once returned.
+ * E_QUEUE_DOWN when Redis does not answer, or stays away longer than the patience; a worker's
+ * refusal keeps its code ({@link remoteFailure}); E_INTERRUPTED when `signal` aborts first.
  */
 export async function submitRemoteRun(url: string, payload: RemoteRunPayload, opts: SubmitOptions = {}): Promise<RemoteRunResult> {
   const redis = await connectQueue(url);
+  const watch = watchConnection(redis, url, opts.patience_ms ?? DEFAULT_PATIENCE_MS, opts.log ?? (() => undefined));
   const queue = new Queue(RUN_QUEUE, { connection: redis });
+  // connection trouble is the watch's to report, and each call's to fail
+  queue.on('error', () => undefined);
   const events = new QueueEvents(RUN_QUEUE, { connection: redis });
+  const id = payload.run_id;
+  let finish!: (v: { ok: true; value: unknown } | { ok: false; reason: string }) => void;
+  const finished = new Promise<{ ok: true; value: unknown } | { ok: false; reason: string }>((resolve) => (finish = resolve));
+  events.on('error', () => undefined);
+  events.on('completed', ({ jobId, returnvalue }) => {
+    if (jobId === id) finish({ ok: true, value: typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue });
+  });
+  events.on('failed', ({ jobId }) => {
+    // a failure with attempts left comes back as waiting: only the last one counts, read from the job
+    if (jobId === id) void settleFromState();
+  });
+  // a worker reports its name with its progress (the first report when it takes the run)
+  let holder: string | undefined;
+  events.on('progress', ({ jobId, data }) => {
+    if (jobId !== id) return;
+    const p = RemoteRunProgressSchema.safeParse(data);
+    if (!p.success) return;
+    if (p.data.worker !== holder) opts.onActive?.((holder = p.data.worker));
+    opts.onProgress?.(p.data);
+  });
+  const settleFromState = async (): Promise<void> => {
+    if (watch.down()) return;
+    const job = await queue.getJob(id).catch(() => undefined);
+    if (!job) {
+      // Redis lost the job (restarted without persistence): queue it again; nothing was collected
+      if (!watch.down()) await queue.add('run', payload, { ...RUN_JOB_OPTIONS, jobId: id }).catch(() => undefined);
+      return;
+    }
+    const state = await job.getState().catch(() => 'unknown');
+    if (state === 'completed') finish({ ok: true, value: job.returnvalue });
+    else if (state === 'failed') finish({ ok: false, reason: job.failedReason });
+  };
+  const poll = setInterval(() => void settleFromState().catch(() => undefined), opts.poll_ms ?? 2_000);
+  const signal = opts.signal;
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new LuckyError('E_INTERRUPTED', `run ${id} was withdrawn from the queue`));
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
+  });
+  aborted.catch(() => undefined);
   try {
     await events.waitUntilReady();
-    const job = await queue.add('run', payload, {
-      jobId: payload.run_id,
-      // a worker that dies mid-run leaves a stalled job BullMQ hands to another worker; a
-      // refusal is never retried (the worker throws an unrecoverable error)
-      attempts: 2,
-      removeOnComplete: true,
-      removeOnFail: { age: 24 * 3600 },
-    });
+    await queue.add('run', payload, { ...RUN_JOB_OPTIONS, jobId: id });
     opts.onQueued?.();
-    const signal = opts.signal;
-    let onAbort: (() => void) | undefined;
-    const aborted = new Promise<never>((_, reject) => {
-      onAbort = () => reject(new LuckyError('E_INTERRUPTED', `run ${payload.run_id} was withdrawn from the queue`));
-      if (signal?.aborted) onAbort();
-      else signal?.addEventListener('abort', onAbort, { once: true });
-    });
-    let value: unknown;
+    let outcome: { ok: true; value: unknown } | { ok: false; reason: string };
     try {
-      value = await Promise.race([job.waitUntilFinished(events), aborted]);
+      outcome = await Promise.race([finished, aborted, watch.lost]);
     } catch (e) {
-      if (e instanceof LuckyError) {
-        // a job no worker has taken yet is removed; a taken one finishes and is dropped with the queue's retention
-        await job.remove().catch(() => undefined);
-        throw e;
-      }
-      throw remoteFailure(payload.run_id, (e as Error).message);
-    } finally {
-      if (onAbort) signal?.removeEventListener('abort', onAbort);
+      if (isLuckyError(e) && e.code === 'E_INTERRUPTED') await cancelQueuedRun(queue, id).catch(() => undefined);
+      throw e;
     }
-    const parsed = RemoteRunResultSchema.safeParse(value);
-    if (!parsed.success || parsed.data.run_id !== payload.run_id)
-      throw new LuckyError('E_DATA_INVALID', `the worker's result for run ${payload.run_id} is not a run file`);
+    if (!outcome.ok) throw remoteFailure(id, outcome.reason);
+    const parsed = RemoteRunResultSchema.safeParse(outcome.value);
+    if (!parsed.success || parsed.data.run_id !== id) throw new LuckyError('E_DATA_INVALID', `the worker's result for run ${id} is not a run file`);
+    // collected: the result need not stay in Redis (the caller registers it next)
+    await queue.remove(id).catch(() => undefined);
     return parsed.data;
   } finally {
-    await events.close().catch(() => undefined);
-    await queue.close().catch(() => undefined);
-    await redis.quit().catch(() => undefined);
+    clearInterval(poll);
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
+    watch.dispose();
+    await closeQueueObjects(redis, [events, queue]);
   }
+}
+
+/**
+ * Writes the run file a worker returned for `payload` to `file` (decompressed, owner-only) and
+ * checks it is the run that was asked for: its id, recipe hash, range, dataset hash, engine
+ * version, price table, payout rule, and that it completed (E_DATA_INVALID naming each
+ * difference). Its figures are not checked here: {@link registerRemoteRun} and the chunk check
+ * (`chunks.ts`) recompute them. The caller removes `file` (and its `-wal`/`-shm`).
+ */
+export function writeReturnedRunFile(file: string, payload: RemoteRunPayload, result: RemoteRunResult): void {
+  let bytes: Buffer;
+  try {
+    bytes = gunzipSync(Buffer.from(result.file_gz, 'base64'));
+  } catch (e) {
+    throw new LuckyError('E_DATA_INVALID', `the run file of ${payload.run_id} did not decompress`, [(e as Error).message], { cause: e });
+  }
+  writeFileSync(file, bytes, { mode: 0o600 });
+  const rf = openRunFile(file, { mustExist: true, readonly: true });
+  let meta: Record<string, string>;
+  try {
+    meta = rf.readMeta();
+  } finally {
+    rf.close();
+  }
+  const expected: Record<string, string> = {
+    run_id: payload.run_id,
+    recipe_hash: payload.request.recipe_hash,
+    first_contest: String(payload.request.from),
+    last_contest: String(payload.request.to),
+    dataset_hash: payload.dataset_hash,
+    engine_version: payload.engine_version,
+    prices: JSON.stringify(payload.prices),
+    payout_rule: payload.payout_rule,
+    status: 'completed',
+  };
+  const wrong = Object.entries(expected).filter(([k, v]) => meta[k] !== v);
+  if (wrong.length > 0)
+    throw new LuckyError(
+      'E_DATA_INVALID',
+      `the run file of ${payload.run_id} is not the run that was queued`,
+      wrong.map(([k, v]) => `${k}: expected ${v}, got ${meta[k] ?? '(none)'}`),
+    );
 }
 
 /**
  * Registers a run file a worker returned, exactly as `runs import` does (integrity, recipe hash,
  * every stored figure recomputed: E_DATA_INVALID on any difference), after checking it is the
- * run that was asked for: its id, recipe, range, dataset hash and engine version (E_DATA_INVALID).
+ * run that was asked for ({@link writeReturnedRunFile}: E_DATA_INVALID).
  */
 export function registerRemoteRun(catalog: Catalog, payload: RemoteRunPayload, result: RemoteRunResult): void {
-  let bytes: Buffer;
-  try {
-    bytes = gunzipSync(Buffer.from(result.file_gz, 'base64'));
-  } catch (e) {
-    throw new LuckyError('E_DATA_INVALID', `the run file of run ${payload.run_id} did not decompress`, [(e as Error).message], { cause: e });
-  }
   makePrivateDir(runsDir(catalog.dataDir));
   const incoming = join(runsDir(catalog.dataDir), `.incoming-${payload.run_id}.sqlite`);
-  writeFileSync(incoming, bytes, { mode: 0o600 });
   try {
-    const rf = openRunFile(incoming, { mustExist: true, readonly: true });
-    let meta: Record<string, string>;
-    try {
-      meta = rf.readMeta();
-    } finally {
-      rf.close();
-    }
-    const expected: Record<string, string> = {
-      run_id: payload.run_id,
-      recipe_hash: payload.request.recipe_hash,
-      first_contest: String(payload.request.from),
-      last_contest: String(payload.request.to),
-      dataset_hash: payload.dataset_hash,
-      engine_version: payload.engine_version,
-    };
-    const wrong = Object.entries(expected).filter(([k, v]) => meta[k] !== v);
-    if (wrong.length > 0)
-      throw new LuckyError(
-        'E_DATA_INVALID',
-        `the run file returned for run ${payload.run_id} is not the run that was queued`,
-        wrong.map(([k, v]) => `${k}: expected ${v}, got ${meta[k] ?? '(none)'}`),
-      );
+    writeReturnedRunFile(incoming, payload, result);
     importRunFile(catalog, incoming);
   } finally {
     for (const f of [incoming, `${incoming}-wal`, `${incoming}-shm`]) if (existsSync(f)) rmSync(f, { force: true });
