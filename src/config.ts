@@ -52,6 +52,12 @@ export const CONFIG_FIELDS = {
   color: { env: 'LUCKYFIVE_COLOR', schema: bool, default: () => true, doc: 'colour in human output (NO_COLOR also disables)' },
   host: { env: 'LUCKYFIVE_HOST', schema: z.string().min(1), default: () => '127.0.0.1', doc: 'serve: bind address' },
   port: { env: 'LUCKYFIVE_PORT', schema: int(0, 65535), default: () => 8080, doc: 'serve: TCP port' },
+  processes: {
+    env: 'LUCKYFIVE_PROCESSES',
+    schema: int(1, 64),
+    default: () => 1,
+    doc: 'serve: server processes sharing the port (node:cluster); each has its own worker pool, of `threads` when set, else its share of the cores',
+  },
   server_secret: {
     env: 'LUCKYFIVE_SERVER_SECRET',
     schema: z.string().min(32),
@@ -150,6 +156,7 @@ export interface Config {
   color: boolean;
   host: string;
   port: number;
+  processes: number;
   server_secret: string | undefined;
   jwt_secret: string | undefined;
   jwt_max_lifetime_hours: number;

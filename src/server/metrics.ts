@@ -4,8 +4,24 @@
  * contests simulated, storage faults), gauges read at scrape time (simulations by status, job
  * queue depth, anything registered later), and the process metrics prom-client collects itself
  * (memory, CPU, handles, GC, event-loop lag) with a `luckyfive_build_info{version,node}` gauge.
+ *
+ * Several server processes (`serve --processes N`): the process a scrape lands on gathers every
+ * process's metrics ({@link MetricsRegistry.collectFrom}; the primary relays, `cluster.ts`) and
+ * combines them with prom-client's `AggregatorRegistry.aggregate`: counters and histograms are
+ * summed, `luckyfive_build_info` appears once, a gauge is combined as its definition says
+ * ({@link GaugeDefinition.across}: one series per process labelled `pid` unless told otherwise),
+ * and prom-client's process metrics as prom-client defines (summed, averaged for the event-loop
+ * lag, the start time left out). `luckyfive_server_processes` says how many processes answered.
  */
-import { Counter as PromCounter, Gauge, Histogram as PromHistogram, Registry, collectDefaultMetrics, validateMetricName } from 'prom-client';
+import {
+  AggregatorRegistry,
+  Counter as PromCounter,
+  Gauge,
+  Histogram as PromHistogram,
+  Registry,
+  collectDefaultMetrics,
+  validateMetricName,
+} from 'prom-client';
 import { readPackageVersion } from '../version.js';
 
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -17,7 +33,28 @@ export interface GaugeDefinition {
   help: string;
   /** read at every scrape; keep it cheap (one indexed query at most) */
   read: () => GaugeSample;
+  /**
+   * How a scrape of several server processes combines it: `per-process` (the default: each
+   * process's series, labelled `pid`; never wrong), `sum` (a count of things each process holds),
+   * or `first` (one process's value: a figure read from the shared catalog, equal in every process).
+   */
+  across?: 'per-process' | 'sum' | 'first';
 }
+
+/** One metric family as prom-client's `getMetricsAsJSON` gives it: what processes send each other (plain JSON). */
+export interface MetricFamilyJson {
+  name: string;
+  help: string;
+  type: string;
+  aggregator: string;
+  values: Array<{ value: number; labels: Record<string, string | number>; metricName?: string }>;
+}
+
+/**
+ * Gathers the metrics of every server process ({@link MetricsRegistry.localMetrics} of each), or
+ * undefined when they cannot be had (then the scrape shows this process's own).
+ */
+export type ClusterCollector = () => Promise<MetricFamilyJson[][] | undefined>;
 
 /** A histogram registered by a feature: `observe({status: 'completed'}, 1.5)`. */
 export interface Histogram {
@@ -56,6 +93,8 @@ function readProcessRegistry(): Registry {
       name: 'luckyfive_build_info',
       help: 'Always 1; labelled with the luckyfive and Node.js versions serving.',
       labelNames: ['version', 'node'],
+      // the same in every process: once in a scrape of several
+      aggregator: 'first',
       registers: [registry],
     }).set({ version: readPackageVersion(), node: process.version }, 1);
     processRegistry = registry;
@@ -65,7 +104,7 @@ function readProcessRegistry(): Registry {
 
 /** A gauge read at scrape time, with whatever labels its reader returns; a reader that throws reads as NaN. */
 function readGauge(def: GaugeDefinition) {
-  const family = { name: def.name, help: def.help, type: 'gauge' as const, aggregator: 'sum' as const };
+  const family = { name: def.name, help: def.help, type: 'gauge' as const, aggregator: def.across === 'first' ? ('first' as const) : ('sum' as const) };
   return {
     ...family,
     get: () => {
@@ -142,6 +181,9 @@ export class MetricsRegistry {
    */
   private readonly requestSeries = new Map<string, RequestSeries>();
   private readonly families = new Map<string, Histogram | Counter>();
+  /** gauges shown per process (labelled `pid`) in a scrape of several processes */
+  private readonly perProcess = new Set<string>();
+  private cluster: ClusterCollector | undefined;
 
   constructor() {
     readProcessRegistry();
@@ -172,6 +214,8 @@ export class MetricsRegistry {
     checkName(def.name);
     this.registry.removeSingleMetric(def.name);
     this.registry.registerMetric(readGauge(def) as unknown as PromCounter);
+    if ((def.across ?? 'per-process') === 'per-process') this.perProcess.add(def.name);
+    else this.perProcess.delete(def.name);
   }
 
   /** Adds a histogram (or returns the one already registered under `name`, keeping its data). */
@@ -187,9 +231,38 @@ export class MetricsRegistry {
     return this.family(def, (labelNames) => new PromCounter({ name: def.name, help: def.help, labelNames, registers: [this.registry] }));
   }
 
-  /** The whole exposition text: this app's metrics, then the process's. */
+  /**
+   * Makes {@link render} show the metrics of every server process, gathered by `collect` (a
+   * server process of `serve --processes N` calls this once its app is built).
+   */
+  collectFrom(collect: ClusterCollector): void {
+    this.cluster = collect;
+  }
+
+  /**
+   * This process's metrics as JSON, for the process that combines a scrape of several: its
+   * per-process gauges labelled with its `pid`, and `luckyfive_server_processes` 1 (summed there).
+   */
+  async localMetrics(): Promise<MetricFamilyJson[]> {
+    const families = [...(await this.registry.getMetricsAsJSON()), ...(await readProcessRegistry().getMetricsAsJSON())] as unknown as MetricFamilyJson[];
+    const pid = String(process.pid);
+    for (const family of families) {
+      if (this.perProcess.has(family.name)) family.values = family.values.map((v) => ({ ...v, labels: { ...v.labels, pid } }));
+    }
+    families.push({
+      name: 'luckyfive_server_processes',
+      help: 'Server processes whose metrics this scrape combines.',
+      type: 'gauge',
+      aggregator: 'sum',
+      values: [{ labels: {}, value: 1 }],
+    });
+    return families;
+  }
+
+  /** The whole exposition text: this app's metrics, then the process's (or, in a cluster, every process's, combined). */
   async render(): Promise<string> {
-    const text = `${await this.registry.metrics()}\n${await readProcessRegistry().metrics()}`;
+    const reports = this.cluster ? ((await this.cluster()) ?? [await this.localMetrics()]) : undefined;
+    const text = reports ? await AggregatorRegistry.aggregate(reports).metrics() : `${await this.registry.metrics()}\n${await readProcessRegistry().metrics()}`;
     // Three spellings prom-client chooses differently, kept as this endpoint always wrote them
     // (scrapers accept both; existing dashboards' and tests' patterns expect these): `le` after the
     // series' labels, NaN rather than "Nan", and no blank line between families.
