@@ -71,6 +71,12 @@ interface FamilyDefinition {
   name: string;
   help: string;
   labelNames?: readonly string[];
+  /**
+   * How a scrape of several server processes combines it: `sum` (the default: each process counts
+   * its own events) or `max` (each process counts the same shared events, e.g. the run queue's,
+   * from when it started listening: the longest listener's count).
+   */
+  across?: 'sum' | 'max';
 }
 
 function checkName(name: string): void {
@@ -184,6 +190,7 @@ export class MetricsRegistry {
   /** gauges shown per process (labelled `pid`) in a scrape of several processes */
   private readonly perProcess = new Set<string>();
   private cluster: ClusterCollector | undefined;
+  private readonly refreshers: Array<() => Promise<void>> = [];
 
   constructor() {
     readProcessRegistry();
@@ -228,7 +235,23 @@ export class MetricsRegistry {
 
   /** Adds a counter (or returns the one already registered under `name`). */
   registerCounter(def: FamilyDefinition): Counter {
-    return this.family(def, (labelNames) => new PromCounter({ name: def.name, help: def.help, labelNames, registers: [this.registry] }));
+    return this.family(
+      def,
+      (labelNames) => new PromCounter({ name: def.name, help: def.help, labelNames, aggregator: def.across ?? 'sum', registers: [this.registry] }),
+    );
+  }
+
+  /**
+   * Runs `refresh` before this process's metrics are read (its own scrape, or another process's
+   * scrape that gathers them), so a gauge read from elsewhere (the run queue's Redis) is fresh in
+   * every process. `refresh` bounds its own wait and never throws.
+   */
+  onCollect(refresh: () => Promise<void>): void {
+    this.refreshers.push(refresh);
+  }
+
+  private async refresh(): Promise<void> {
+    await Promise.all(this.refreshers.map((f) => f().catch(() => undefined)));
   }
 
   /**
@@ -244,6 +267,7 @@ export class MetricsRegistry {
    * per-process gauges labelled with its `pid`, and `luckyfive_server_processes` 1 (summed there).
    */
   async localMetrics(): Promise<MetricFamilyJson[]> {
+    await this.refresh();
     const families = [...(await this.registry.getMetricsAsJSON()), ...(await readProcessRegistry().getMetricsAsJSON())] as unknown as MetricFamilyJson[];
     const pid = String(process.pid);
     for (const family of families) {
@@ -261,6 +285,7 @@ export class MetricsRegistry {
 
   /** The whole exposition text: this app's metrics, then the process's (or, in a cluster, every process's, combined). */
   async render(): Promise<string> {
+    if (!this.cluster) await this.refresh();
     const reports = this.cluster ? ((await this.cluster()) ?? [await this.localMetrics()]) : undefined;
     const text = reports ? await AggregatorRegistry.aggregate(reports).metrics() : `${await this.registry.metrics()}\n${await readProcessRegistry().metrics()}`;
     // Three spellings prom-client chooses differently, kept as this endpoint always wrote them

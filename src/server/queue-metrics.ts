@@ -13,7 +13,6 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import { QUEUE_STATES, type QueueSnapshot, watchRunQueue } from '../usecases/queue-status.js';
 import type { MetricsRegistry } from './metrics.js';
-import { API_PREFIX } from './routes/index.js';
 
 /** How long a scrape waits for Redis before reporting the queue down. */
 export const SCRAPE_READ_MS = 1_000;
@@ -25,16 +24,19 @@ export function installQueueMetrics(app: FastifyInstance, metrics: MetricsRegist
     name: 'luckyfive_queue_jobs_completed_total',
     help: 'Run-queue jobs completed by the workers, by job name (run, cell); rate() gives runs and cells per second.',
     labelNames: ['name'],
+    across: 'max',
   });
   const failed = metrics.registerCounter({
     name: 'luckyfive_queue_jobs_failed_total',
     help: 'Run-queue jobs that failed for good (retries spent, refused or cancelled), by job name and error code.',
     labelNames: ['name', 'code'],
+    across: 'max',
   });
   const stalled = metrics.registerCounter({
     name: 'luckyfive_queue_jobs_stalled_total',
     help: 'Run-queue jobs recovered after their worker stopped renewing its lock (died or hung), by job name.',
     labelNames: ['name'],
+    across: 'max',
   });
   const monitor = watchRunQueue(
     { config },
@@ -47,26 +49,27 @@ export function installQueueMetrics(app: FastifyInstance, metrics: MetricsRegist
   );
   if (!monitor) return;
   let last: QueueSnapshot = { up: false };
-  metrics.registerGauge({ name: 'luckyfive_queue_up', help: "1 when the run queue's Redis answered at this scrape, else 0.", read: () => (last.up ? 1 : 0) });
+  // read from Redis in every process a scrape gathers (so any process's answer is fresh): shown once
+  metrics.registerGauge({
+    name: 'luckyfive_queue_up',
+    help: "1 when the run queue's Redis answered at this scrape, else 0.",
+    read: () => (last.up ? 1 : 0),
+    across: 'first',
+  });
   metrics.registerGauge({
     name: 'luckyfive_queue_jobs',
     help: 'Run-queue jobs by state (every coordinator and sweep on this queue).',
     read: () => (last.up ? QUEUE_STATES.map((state) => ({ labels: { state }, value: last.up ? last.counts[state] : 0 })) : []),
+    across: 'first',
   });
-  metrics.registerGauge({ name: 'luckyfive_queue_workers', help: 'Workers connected to the run queue.', read: () => (last.up ? last.workers : []) });
-  const route = `${API_PREFIX}/metrics`;
-  app.addHook('onRequest', (request, _reply, done) => {
-    if (request.routeOptions.url !== route) return done();
-    monitor.read(SCRAPE_READ_MS).then(
-      (s) => {
-        last = s;
-        done();
-      },
-      () => {
-        last = { up: false };
-        done();
-      },
-    );
+  metrics.registerGauge({
+    name: 'luckyfive_queue_workers',
+    help: 'Workers connected to the run queue.',
+    read: () => (last.up ? last.workers : []),
+    across: 'first',
+  });
+  metrics.onCollect(async () => {
+    last = await monitor.read(SCRAPE_READ_MS).catch((): QueueSnapshot => ({ up: false }));
   });
   app.addHook('onClose', async () => monitor.close());
 }

@@ -31,7 +31,13 @@ export function installSimulationMetrics(metrics: MetricsRegistry, catalog: Cata
     help: 'Contests per second of the last simulation that ended.',
     read: () => lastRate,
   });
-  metrics.registerGauge({ name: 'luckyfive_job_queue_depth', help: 'Simulation jobs waiting to run.', read: () => countQueuedJobs({ catalog }) });
+  // read from the shared catalog: the same in every server process, shown once
+  metrics.registerGauge({
+    name: 'luckyfive_job_queue_depth',
+    help: 'Simulation jobs waiting to run.',
+    read: () => countQueuedJobs({ catalog }),
+    across: 'first',
+  });
   metrics.registerGauge({ name: 'luckyfive_jobs_running', help: 'Simulation jobs running in this server process.', read: running });
   return (mode, status, seconds, contestsDone) => {
     duration.observe({ mode, status }, seconds);

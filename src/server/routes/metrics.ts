@@ -15,6 +15,8 @@ const metricsRoutes: ResourcePlugin = (app, { ctx }, done) => {
       const counts = countSimulations(ctx);
       return SIMULATION_STATUSES.map((status) => ({ labels: { status }, value: counts[status] }));
     },
+    // read from the shared catalog: the same in every server process, shown once
+    across: 'first',
   });
 
   app.get(
