@@ -103,7 +103,7 @@ export const CONFIG_FIELDS = {
     env: 'LUCKYFIVE_QUEUE_URL',
     schema: z.string().regex(/^rediss?:\/\/\S+$/, 'a redis:// or rediss:// URL'),
     default: () => undefined,
-    doc: 'simulate and worker: Redis URL (redis:// or rediss://) of the run queue; `simulate` sends its run to `luckyfive worker` processes through it; runs in this process when unset',
+    doc: 'simulate, sweep, serve and worker: Redis URL (redis:// or rediss://) of the run queue; runs, sweep cells and API jobs go to `luckyfive worker` processes through it; everything runs in this process when unset',
   },
   queue_patience: {
     env: 'LUCKYFIVE_QUEUE_PATIENCE',

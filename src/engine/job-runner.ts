@@ -66,8 +66,7 @@ import { holdOwnership, ownerTag, releaseOwnership } from '../store/process-owne
 import { getRun } from '../store/runs-repo.js';
 import { toStorageError } from '../store/storage-errors.js';
 import { type RunPlan, planRun } from './plan.js';
-import { followQueuedJob } from './queue/job-on-queue.js';
-import { buildRemotePayload, cancelRemoteRun, registerRemoteRun } from './queue/submit.js';
+import { buildRemotePayload, cancelRemoteRun, followQueuedJob, registerRemoteRun } from './queue/submit.js';
 import { type PredictPool, sharePool } from './pool.js';
 import { readRunReport } from './runs.js';
 import type { RunReport } from './simulate.js';

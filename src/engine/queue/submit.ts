@@ -1,6 +1,8 @@
 /**
  * The coordinator's side of the run queue: a planned run becomes a payload
- * (`core/remote-run.ts`), is queued, and its run file comes back and is registered exactly as
+ * (`core/remote-run.ts`), is queued (or found there: a server's job left running when it
+ * stopped), followed to its result (events and state polls, a job Redis lost queued again,
+ * cancel from any machine, detach), and its run file comes back and is registered exactly as
  * `runs import` registers a copied file.
  */
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
@@ -127,39 +129,62 @@ export async function cancelRemoteRun(url: string, runId: string): Promise<'with
 }
 
 /**
- * Queues a payload on the queue at `url` (job id = run id) and waits for a worker's result,
- * through the queue's events and, every `poll_ms`, the job's state (so a result finished while
- * Redis was away, or whose event was missed, is still collected; a job Redis lost while it was
- * away is queued again under the same id). The result is removed from Redis once returned.
- * E_QUEUE_DOWN when Redis does not answer, or stays away longer than the patience; a worker's
- * refusal keeps its code ({@link remoteFailure}); E_INTERRUPTED when `signal` aborts first.
+ * Queues a payload on the queue at `url` (job id = run id) and waits for a worker's result
+ * ({@link followQueuedJob} without a detach). E_QUEUE_DOWN when Redis does not answer, or stays
+ * away longer than the patience; a worker's refusal keeps its code ({@link remoteFailure});
+ * E_INTERRUPTED when `signal` aborts first (the run is withdrawn, or stopped on its worker).
  */
 export async function submitRemoteRun(url: string, payload: RemoteRunPayload, opts: SubmitOptions = {}): Promise<RemoteRunResult> {
+  const { signal, ...rest } = opts;
+  const outcome = await followQueuedJob(url, payload, { ...rest, cancel: signal });
+  if (outcome.kind !== 'result') throw new LuckyError('E_INTERNAL', `run ${payload.run_id} was detached without a detach signal`);
+  return outcome.result;
+}
+
+export interface QueuedJobOptions extends Pick<SubmitOptions, 'onQueued' | 'onActive' | 'onProgress' | 'log' | 'patience_ms' | 'poll_ms'> {
+  /** aborting withdraws the run when no worker has taken it yet, or stops it on its worker at a contest boundary (E_INTERRUPTED) */
+  cancel?: AbortSignal | undefined;
+  /** aborting stops following the run and leaves it on the queue (its result is kept for a day): the same call later collects it */
+  detach?: AbortSignal | undefined;
+}
+
+/** What following a queued run came to: its result, or the run left on the queue. */
+export type QueuedJobOutcome = { kind: 'result'; result: RemoteRunResult } | { kind: 'detached' };
+
+type Settled = { ok: true; value: unknown } | { ok: false; reason: string } | { ok: 'detached' };
+
+/**
+ * Queues `payload` at `url` under its run id, or finds it there (a previous server process left
+ * it running, or finished, before it stopped), and follows it to its result, which is removed
+ * from Redis once returned. E_QUEUE_DOWN when Redis does not answer, or stays away longer than
+ * the patience; a worker's refusal keeps its code; E_INTERRUPTED when `cancel` aborts first;
+ * `{ kind: 'detached' }` when `detach` aborts first (the run goes on).
+ */
+export async function followQueuedJob(url: string, payload: RemoteRunPayload, opts: QueuedJobOptions = {}): Promise<QueuedJobOutcome> {
   const redis = await connectQueue(url);
   const watch = watchConnection(redis, url, opts.patience_ms ?? DEFAULT_PATIENCE_MS, opts.log ?? (() => undefined));
   const queue = new Queue(RUN_QUEUE, { connection: redis });
-  // connection trouble is the watch's to report, and each call's to fail
   queue.on('error', () => undefined);
   const events = new QueueEvents(RUN_QUEUE, { connection: redis });
-  const id = payload.run_id;
-  let finish!: (v: { ok: true; value: unknown } | { ok: false; reason: string }) => void;
-  const finished = new Promise<{ ok: true; value: unknown } | { ok: false; reason: string }>((resolve) => (finish = resolve));
   events.on('error', () => undefined);
+  const id = payload.run_id;
+  let finish!: (v: Settled) => void;
+  const finished = new Promise<Settled>((resolve) => (finish = resolve));
   events.on('completed', ({ jobId, returnvalue }) => {
     if (jobId === id) finish({ ok: true, value: typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue });
   });
   events.on('failed', ({ jobId }) => {
-    // a failure with attempts left comes back as waiting: only the last one counts, read from the job
     if (jobId === id) void settleFromState();
   });
-  // a worker reports its name with its progress (the first report when it takes the run)
   let holder: string | undefined;
-  events.on('progress', ({ jobId, data }) => {
-    if (jobId !== id) return;
+  const progressed = (data: unknown) => {
     const p = RemoteRunProgressSchema.safeParse(data);
     if (!p.success) return;
     if (p.data.worker !== holder) opts.onActive?.((holder = p.data.worker));
     opts.onProgress?.(p.data);
+  };
+  events.on('progress', ({ jobId, data }) => {
+    if (jobId === id) progressed(data);
   });
   const settleFromState = async (): Promise<void> => {
     if (watch.down()) return;
@@ -174,34 +199,45 @@ export async function submitRemoteRun(url: string, payload: RemoteRunPayload, op
     else if (state === 'failed') finish({ ok: false, reason: job.failedReason });
   };
   const poll = setInterval(() => void settleFromState().catch(() => undefined), opts.poll_ms ?? 2_000);
-  const signal = opts.signal;
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(new LuckyError('E_INTERRUPTED', `run ${id} was withdrawn from the queue`));
-    if (signal?.aborted) onAbort();
-    else signal?.addEventListener('abort', onAbort, { once: true });
-  });
-  aborted.catch(() => undefined);
+  const stops: Array<() => void> = [];
+  const on = (signal: AbortSignal | undefined, f: () => void) => {
+    if (!signal) return;
+    if (signal.aborted) f();
+    else {
+      signal.addEventListener('abort', f, { once: true });
+      stops.push(() => signal.removeEventListener('abort', f));
+    }
+  };
+  const cancelled = new Promise<never>((_, reject) =>
+    on(opts.cancel, () => reject(new LuckyError('E_INTERRUPTED', `run ${id} was cancelled: withdrawn from the queue, or stopped on its worker`))),
+  );
+  cancelled.catch(() => undefined);
+  on(opts.detach, () => finish({ ok: 'detached' }));
   try {
     await events.waitUntilReady();
+    // an id the queue already holds is not added again: a run left by a previous process is followed, not repeated
     await queue.add('run', payload, { ...RUN_JOB_OPTIONS, jobId: id });
     opts.onQueued?.();
-    let outcome: { ok: true; value: unknown } | { ok: false; reason: string };
+    // taken already (by the time a restarted server follows it again): its holder and progress at once
+    const existing = await queue.getJob(id).catch(() => undefined);
+    if (existing) progressed(existing.progress);
+    void settleFromState().catch(() => undefined);
+    let outcome: Settled;
     try {
-      outcome = await Promise.race([finished, aborted, watch.lost]);
+      outcome = await Promise.race([finished, cancelled, watch.lost]);
     } catch (e) {
       if (isLuckyError(e) && e.code === 'E_INTERRUPTED') await cancelQueuedRun(queue, id).catch(() => undefined);
       throw e;
     }
+    if (outcome.ok === 'detached') return { kind: 'detached' };
     if (!outcome.ok) throw remoteFailure(id, outcome.reason);
     const parsed = RemoteRunResultSchema.safeParse(outcome.value);
     if (!parsed.success || parsed.data.run_id !== id) throw new LuckyError('E_DATA_INVALID', `the worker's result for run ${id} is not a run file`);
-    // collected: the result need not stay in Redis (the caller registers it next)
     await queue.remove(id).catch(() => undefined);
-    return parsed.data;
+    return { kind: 'result', result: parsed.data };
   } finally {
     clearInterval(poll);
-    if (onAbort) signal?.removeEventListener('abort', onAbort);
+    for (const stop of stops) stop();
     watch.dispose();
     await closeQueueObjects(redis, [events, queue]);
   }
