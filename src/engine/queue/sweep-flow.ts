@@ -271,53 +271,62 @@ export async function runCellsOnQueue(
   const poll = setInterval(() => {
     if (!watch.down()) for (const id of live.keys()) settleQuietly(id);
   }, opts.poll_ms ?? 2_000);
+  const now = () => env.now().getTime();
   let deadlineTimer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
   try {
-    await events.waitUntilReady();
-    // 1. what Redis still holds of this sweep: results to collect, live jobs to wait for
-    const toQueue: FlowCell[] = [];
-    for (const t of todo) {
-      const runId = t.cell.run_id;
-      const job = runId ? await runs.getJob(runId) : undefined;
-      if (!runId || !job) {
-        toQueue.push(t);
-        continue;
+    // 1-2 wait on Redis: a Redis gone longer than the patience ends them too
+    const setUp = async (): Promise<void> => {
+      await events.waitUntilReady();
+      // 1. what Redis still holds of this sweep: results to collect, live jobs to wait for
+      const toQueue: FlowCell[] = [];
+      for (const t of todo) {
+        const runId = t.cell.run_id;
+        const job = runId ? await runs.getJob(runId) : undefined;
+        if (!runId || !job) {
+          toQueue.push(t);
+          continue;
+        }
+        live.set(runId, t);
+        // no event or poll acts on this cell while it is looked at here
+        settling.add(runId);
+        try {
+          const state = await job.getState();
+          if (state === 'completed') await collect(job, t);
+          else if (state === 'failed' || !LIVE_STATES.has(state)) {
+            // a failure met while no coordinator watched: run again, as a local resume does
+            await job.remove().catch(() => undefined);
+            forget(runId);
+            toQueue.push(t);
+          } else updateCell(db, sweepId, t.cell.cell_index, { status: 'running', error: null });
+        } finally {
+          settling.delete(runId);
+        }
       }
-      live.set(runId, t);
-      const state = await job.getState();
-      if (state === 'completed') await collect(job, t);
-      else if (state === 'failed') {
-        // a failure met while no coordinator watched: run again, as a local resume does
-        await job.remove().catch(() => undefined);
-        forget(runId);
-        toQueue.push(t);
-      } else if (!LIVE_STATES.has(state)) {
-        forget(runId);
-        toQueue.push(t);
-      } else updateCell(db, sweepId, t.cell.cell_index, { status: 'running', error: null });
-    }
-    progress();
-    // 2. queue the rest, up to --max-cells, each under the run id recorded on its cell first
-    const now = () => env.now().getTime();
-    const take = opts.deadline !== undefined && now() >= opts.deadline ? 0 : Math.min(toQueue.length, opts.max_cells);
-    for (let k = 0; k < take; k += ENQUEUE_BATCH) {
-      if (opts.signal?.aborted) break;
-      const batch = toQueue.slice(k, Math.min(take, k + ENQUEUE_BATCH)).map((t) => {
-        const existing = t.cell.run_id ? getRun(db, t.cell.run_id) : undefined;
-        // a run id with an index row is a local run that stopped part-way: the queued one gets a fresh id
-        const runId = t.cell.run_id && !existing ? t.cell.run_id : freshRunId(env);
-        const file = runFilePath(env.catalog.dataDir, runId);
-        for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
-        updateCell(db, sweepId, t.cell.cell_index, { run_id: runId, status: 'running', error: null });
-        return { t, runId };
-      });
-      await enqueue(batch);
-      for (const b of batch) live.set(b.runId, b.t);
-      outcome.queued += batch.length;
-    }
-    if (take < toQueue.length && !(opts.deadline !== undefined && now() >= opts.deadline)) outcome.stop = 'max_cells';
-    else if (take < toQueue.length) outcome.stop = 'deadline';
+      progress();
+      // 2. queue the rest, up to --max-cells, each under the run id recorded on its cell first
+      const take = opts.deadline !== undefined && now() >= opts.deadline ? 0 : Math.min(toQueue.length, opts.max_cells);
+      for (let k = 0; k < take; k += ENQUEUE_BATCH) {
+        if (opts.signal?.aborted) break;
+        const batch = toQueue.slice(k, Math.min(take, k + ENQUEUE_BATCH)).map((t) => {
+          const existing = t.cell.run_id ? getRun(db, t.cell.run_id) : undefined;
+          // a run id with an index row is a local run that stopped part-way: the queued one gets a fresh id
+          const runId = t.cell.run_id && !existing ? t.cell.run_id : freshRunId(env);
+          const file = runFilePath(env.catalog.dataDir, runId);
+          for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+          updateCell(db, sweepId, t.cell.cell_index, { run_id: runId, status: 'running', error: null });
+          return { t, runId };
+        });
+        await enqueue(batch);
+        for (const b of batch) live.set(b.runId, b.t);
+        outcome.queued += batch.length;
+      }
+      if (take < toQueue.length && !(opts.deadline !== undefined && now() >= opts.deadline)) outcome.stop = 'max_cells';
+      else if (take < toQueue.length) outcome.stop = 'deadline';
+    };
+    const ready = setUp();
+    ready.catch(() => undefined);
+    await Promise.race([ready, watch.lost]);
 
     // 3. wait for every live cell, the deadline, Ctrl-C or Redis gone too long
     const allDone = new Promise<'done'>((resolve) => {
