@@ -2,7 +2,8 @@
 // last BENCH_CONTESTS contests) run locally on BENCH_THREADS threads, then through the queue with
 // 1 worker (BENCH_THREADS threads) and with 2 workers (half the threads each), worker processes
 // on this machine and a throwaway redis-server on 127.0.0.1. Reports wall time, cells per second
-// and the coordinator's CPU per cell; then the coordinator's overhead per cell in parts: the queue
+// and this process's CPU per cell (locally: the pool's threads, i.e. all the work; on the queue:
+// the coordinator's own work, the workers being other processes); then the coordinator's overhead per cell in parts: the queue
 // round trip of a 1-contest run (queue, take, execute, return, collect), the payload and result
 // bytes, and the time to verify and register a returned run file (`registerRemoteRun`).
 // Needs redis-server. Run: `npx tsx bench/scale-out.ts`; BENCH_CONTESTS (30), BENCH_THREADS (2), BENCH_ROUND_TRIPS (10).
@@ -52,7 +53,7 @@ interface Row {
   setup: string;
   wall_s: number;
   cells_per_s: number;
-  coordinator_cpu_ms_per_cell: number;
+  process_cpu_ms_per_cell: number;
 }
 const rows: Row[] = [];
 const sweepOnce = async (setup: string, queue: boolean): Promise<string> => {
@@ -74,7 +75,7 @@ const sweepOnce = async (setup: string, queue: boolean): Promise<string> => {
     setup,
     wall_s: Number(wall.toFixed(2)),
     cells_per_s: Number((16 / wall).toFixed(2)),
-    coordinator_cpu_ms_per_cell: Number(((c.user + c.system) / 1000 / 16).toFixed(1)),
+    process_cpu_ms_per_cell: Number(((c.user + c.system) / 1000 / 16).toFixed(1)),
   });
   return sweep_id;
 };
