@@ -4,6 +4,7 @@ import { FLAG_NAMES, HOLDOUT_FLAGS, parseRunRange } from '../core/contest-range.
 import type { MetricName } from '../core/metrics.js';
 import { ERROR_TABLE, LuckyError } from '../errors.js';
 import type { SweepOutcome } from '../usecases/sweeps.js';
+import type { PredictPool } from '../engine/pool.js';
 import type { CliContext } from './context.js';
 import { ensureDraws } from './ensure-draws.js';
 import type { Format } from './output.js';
@@ -26,6 +27,8 @@ export interface SweepArgs {
   maxCells?: number | undefined;
   deadline?: string | undefined;
   resume?: string | undefined;
+  /** `--queue URL`: run the cells on workers through this queue (default: queue_url) */
+  queue?: string | undefined;
   format: Format;
 }
 
@@ -34,7 +37,7 @@ function checkResumeFlags(a: SweepArgs): void {
   if (a.specFile !== undefined)
     throw new LuckyError(
       'E_USAGE',
-      '--resume takes the sweep id only (with --threads, --max-cells, --deadline, --json): the spec, range and seed come from the catalog',
+      '--resume takes the sweep id only (with --threads, --max-cells, --deadline, --queue, --json): the spec, range and seed come from the catalog',
     );
 }
 
@@ -79,8 +82,11 @@ export async function runSweepCommand(ctx: CliContext, a: SweepArgs): Promise<vo
     }
     ctx.out.info(`sweep ${sweepId}: ${created.cells_total} cells`);
   }
+  const config = ctx.config(a.queue !== undefined ? { queue_url: a.queue } : {}).values;
+  const onQueue = config.queue_url !== undefined;
   const { createPredictPool } = await import('../engine/pool.js');
-  const pool = createPredictPool(threads);
+  // on a queue the cells run on the workers: threads start here only for the holdout, if any
+  const pool = onQueue ? lazyPool(() => createPredictPool(threads), threads) : createPredictPool(threads);
   ctx.onCleanup(() => pool.close());
   const spinner = a.format === 'table' ? await ctx.out.spinner(`sweep ${sweepId}`) : undefined;
   let outcome: SweepOutcome;
@@ -88,20 +94,45 @@ export async function runSweepCommand(ctx: CliContext, a: SweepArgs): Promise<vo
     // a live clock: the deadline and the elapsed time are measured while the sweep runs
     const now = () => new Date(readClock().now);
     outcome = await sweeps.runSweep(
-      { catalog, pool, now, signal: ctx.signal },
+      { catalog, pool, now, signal: ctx.signal, config },
       {
         sweep_id: sweepId,
         max_cells: a.maxCells,
         deadline_ms: deadlineMs,
-        onProgress: (p) => spinner?.update(`sweep ${sweepId}: ${p.cells_done + p.cells_failed}/${p.cells_total} cells`),
+        onProgress: (p) => spinner?.update(`sweep ${sweepId}: ${p.cells_done + p.cells_failed}/${p.cells_total} cells${inFlight(p.in_flight)}`),
+        log: (line) => ctx.out.info(line),
       },
     );
   } catch (e) {
     spinner?.fail('sweep failed');
+    if (e instanceof LuckyError && e.code === 'E_QUEUE_DOWN')
+      ctx.out.warn(`sweep ${sweepId} stopped; once Redis is back continue it with: luckyfive sweep --resume ${sweepId}`);
     throw e;
   }
   spinner?.stop();
   report(ctx, outcome, a.format);
+}
+
+/** The cells a worker holds, for the spinner: `; #3 w1 120/300`. */
+function inFlight(cells: ReadonlyArray<{ cell_index: number; worker: string; done: number; total: number }> | undefined): string {
+  if (!cells || cells.length === 0) return '';
+  const shown = cells.slice(0, 4).map((c) => `#${c.cell_index} ${c.worker} ${c.done}/${c.total}`);
+  return `; running ${shown.join(', ')}${cells.length > 4 ? ` and ${cells.length - 4} more` : ''}`;
+}
+
+/** A pool whose threads start on its first task (a queued sweep needs them only for its holdout). */
+function lazyPool(make: () => PredictPool, threads: number): PredictPool {
+  let pool: PredictPool | undefined;
+  const get = () => (pool ??= make());
+  return {
+    threads,
+    run: (task, signal) => get().run(task, signal),
+    runTask: (name, task, signal) => get().runTask!(name, task, signal),
+    get inFlight() {
+      return pool?.inFlight ?? 0;
+    },
+    close: async () => pool?.close(),
+  };
 }
 
 function report(ctx: CliContext, o: SweepOutcome, format: Format): void {
@@ -119,6 +150,8 @@ function report(ctx: CliContext, o: SweepOutcome, format: Format): void {
       stop_reason: o.stop_reason,
       elapsed_ms: o.elapsed_ms,
       best: o.best,
+      failed_cells: o.failed_cells,
+      ...(o.cells_stalled === undefined ? {} : { cells_stalled: o.cells_stalled }),
     });
   } else {
     ctx.out.text(
@@ -144,7 +177,7 @@ function report(ctx: CliContext, o: SweepOutcome, format: Format): void {
     throw new LuckyError(
       'E_CELLS_FAILED',
       `sweep ${o.sweep_id} completed with ${o.cells_failed} failed cell(s)${o.holdout_errors.length ? ' and holdout failures' : ''}`,
-      [`see: luckyfive sweep show ${o.sweep_id}`],
+      [...o.failed_cells.slice(0, 10).map((c) => `cell ${c.cell_index} (${c.params}): ${c.error ?? 'failed'}`), `see: luckyfive sweep show ${o.sweep_id}`],
     );
   }
 }

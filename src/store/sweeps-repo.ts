@@ -131,6 +131,11 @@ export function updateCell(db: Db, sweepId: string, cellIndex: number, values: C
   });
 }
 
+/** Marks a run registered from a worker's run file as a cell run of `sweepId` (a local cell run is created with it). */
+export function attachRunToSweep(db: Db, runId: string, sweepId: string): void {
+  db.prepare('UPDATE runs SET sweep_id = ? WHERE run_id = ?').run(sweepId, runId);
+}
+
 /** Records the holdout run id chosen for each cell, all or none. */
 export function assignHoldoutRuns(db: Db, sweepId: string, assignments: ReadonlyArray<{ cell_index: number; run_id: string }>): void {
   db.transaction(() => {

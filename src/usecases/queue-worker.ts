@@ -14,6 +14,8 @@ export interface QueueWorkerInput {
   name: string;
   /** one line per job */
   log: (line: string) => void;
+  /** seconds a held run's lock lasts without renewal (`--lock-timeout`; default 30): a dead worker's run goes to another worker after it */
+  lock_timeout_s?: number | undefined;
   /** called once the worker listens */
   onReady?: (() => void) | undefined;
 }
@@ -35,6 +37,7 @@ export async function runQueueWorker(deps: Pick<UseCaseDeps, 'config' | 'pool' |
     log: input.log,
     onReady: input.onReady,
     patience_ms: deps.config.queue_patience * 1000,
+    lock_ms: input.lock_timeout_s === undefined ? undefined : input.lock_timeout_s * 1000,
   });
 }
 

@@ -16,10 +16,13 @@ import { type Heatmap, buildHeatmap } from '../engine/sweep/heatmap.js';
 import { type BestCell, type CellResult, type HoldoutFigure, type SweepResults, readSweepResults } from '../engine/sweep/results.js';
 import { type SweepOutcome, runSweep as driveSweep } from '../engine/sweep/run.js';
 import { type SweepListRow, type SweepStatus, listCells, listSweeps as listSweepRows } from '../store/sweeps-repo.js';
+import type { Config } from '../config.js';
+import type { SweepProgress } from '../engine/queue/sweep-flow.js';
 import type { UseCaseDeps } from './deps.js';
 
 export type { Heatmap } from '../engine/sweep/heatmap.js';
 export type { SweepOutcome } from '../engine/sweep/run.js';
+export type { SweepProgress } from '../engine/queue/sweep-flow.js';
 
 export interface DefineSweepInput {
   /** a spec file (either format); its `recipe_file` is relative to its folder */
@@ -112,26 +115,37 @@ export function createSweep(deps: Pick<UseCaseDeps, 'catalog' | 'clock'>, plan: 
 
 export interface RunSweepInput {
   sweep_id: string;
-  /** start at most this many cells now */
+  /** start (on a queue: queue) at most this many cells now */
   max_cells?: number | undefined;
   /** start no cell after this many milliseconds; running cells stop at a contest boundary */
   deadline_ms?: number | undefined;
-  onProgress?: ((p: { cells_done: number; cells_failed: number; cells_total: number }) => void) | undefined;
+  onProgress?: ((p: SweepProgress) => void) | undefined;
+  /** on a queue: connection trouble, stalled and failed cells, one line each */
+  log?: ((line: string) => void) | undefined;
 }
 
 /**
  * Runs a recorded sweep, or resumes a stopped or interrupted one (finished cells are skipped), on
- * the pool, then its holdout. Stops cleanly at `max_cells`, at `deadline_ms` or when `signal`
- * aborts; the outcome says why. `now` is a live clock (the deadline and the elapsed time).
- * Refuses an unknown sweep (E_INPUT_INVALID, E_NOT_FOUND), a sweep another live process runs
- * (E_BUSY) and draws that changed since the sweep was created (E_CONFLICT).
+ * the pool, then its holdout. With `queue_url` set the cells run on `luckyfive worker`s through
+ * the queue (a BullMQ flow, `engine/queue/sweep-flow.ts`) and the holdout on the pool; Ctrl-C then
+ * detaches, leaving the cells in Redis for `--resume`. Stops cleanly at `max_cells`, at
+ * `deadline_ms` or when `signal` aborts; the outcome says why. `now` is a live clock (the
+ * deadline and the elapsed time). Refuses an unknown sweep (E_INPUT_INVALID, E_NOT_FOUND), a
+ * sweep another live process runs (E_BUSY), draws that changed since the sweep was created
+ * (E_CONFLICT), and a queue whose Redis does not answer or stays away longer than
+ * `queue_patience` (E_QUEUE_DOWN; the sweep is left `stopped`, nothing is lost).
  * Returns the outcome with the best cell so far.
  */
-export async function runSweep(deps: Pick<UseCaseDeps, 'catalog' | 'pool' | 'signal'> & { now: () => Date }, input: RunSweepInput): Promise<SweepOutcome> {
+export async function runSweep(
+  deps: Pick<UseCaseDeps, 'catalog' | 'pool' | 'signal'> & { now: () => Date; config?: Pick<Config, 'queue_url' | 'queue_patience'> | undefined },
+  input: RunSweepInput,
+): Promise<SweepOutcome> {
+  const url = deps.config?.queue_url;
   return driveSweep({ catalog: deps.catalog, pool: deps.pool, now: deps.now, signal: deps.signal }, input.sweep_id, {
     max_cells: input.max_cells,
     deadline_ms: input.deadline_ms,
     onProgress: input.onProgress,
+    queue: url === undefined ? undefined : { url, patience_ms: deps.config!.queue_patience * 1000, log: input.log ?? (() => undefined) },
   });
 }
 

@@ -23,6 +23,7 @@ interface RunFlags {
   maxCells?: string;
   deadline?: string;
   resume?: string;
+  queue?: string;
   json?: boolean;
 }
 
@@ -50,7 +51,8 @@ export function register(program: Command, ctx: CliContext): void {
       .addOption(new Option('--by <metric>', 'the metric that ranks cells and picks the holdout cells (default mean_hits)').choices(METRIC_NAMES))
       .option('--seed <n>', "random seed of every cell (overrides the recipe's)")
       .option('--name <text>', 'a name for the sweep')
-      .option('--threads <n>', 'worker threads (default: number of cores; env LUCKYFIVE_THREADS)')
+      .option('--threads <n>', 'worker threads (default: number of cores; env LUCKYFIVE_THREADS); with a queue only the holdout runs here')
+      .option('--queue <url>', 'run the cells on `luckyfive worker`s through this Redis queue (default: queue_url, env LUCKYFIVE_QUEUE_URL)')
       .option('--max-cells <n>', 'start at most n cells now, then stop cleanly (resume later)')
       .option('--deadline <duration>', 'start no cell after this long (90s, 30m, 2h); cells in flight finish')
       .addOption(
@@ -79,6 +81,7 @@ export function register(program: Command, ctx: CliContext): void {
       maxCells: parseIntFlag('max-cells', opts.maxCells, 1, 1_000_000),
       deadline: opts.deadline,
       resume: opts.resume,
+      queue: opts.queue,
       format,
     });
   });

@@ -8,6 +8,7 @@ interface WorkerFlags {
   concurrency?: string;
   threads?: string;
   name?: string;
+  lockTimeout?: string;
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -17,9 +18,11 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--concurrency <n>', 'runs taken at once (default 1)')
     .option('--threads <n>', 'worker threads the runs share (default: number of cores; env LUCKYFIVE_THREADS)')
     .option('--name <id>', 'this worker in its log lines (default: host name and process id)')
+    .option('--lock-timeout <s>', "seconds a held run's lock lasts without renewal: a dead worker's run goes to another worker after it (default 30)")
     .action(async (opts: WorkerFlags) => {
       const concurrency = parseIntFlag('concurrency', opts.concurrency, 1, 64) ?? 1;
       const threadsFlag = parseIntFlag('threads', opts.threads, 1, 256);
+      const lockTimeout = parseIntFlag('lock-timeout', opts.lockTimeout, 1, 3600);
       const config = ctx.config(opts.queue !== undefined ? { queue_url: opts.queue } : {}).values;
       const { requireQueueUrl, runQueueWorker } = await import('../../usecases/queue-worker.js');
       // refused before any thread starts
@@ -31,7 +34,7 @@ export function register(program: Command, ctx: CliContext): void {
       const log = (line: string) => ctx.out.info(line);
       const summary = await runQueueWorker(
         { config, pool, signal: ctx.signal },
-        { concurrency, name, log, onReady: () => log(`${name}: waiting for runs (concurrency ${concurrency})`) },
+        { concurrency, name, log, lock_timeout_s: lockTimeout, onReady: () => log(`${name}: waiting for runs (concurrency ${concurrency})`) },
       );
       log(`${name}: stopped after ${summary.completed} run(s) done, ${summary.failed} failed`);
     });

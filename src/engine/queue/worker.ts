@@ -15,6 +15,8 @@ import { checkRemotePayload, executeRemotePayload } from './execute.js';
 
 /** Progress is written to Redis at most this often per run (and at its last contest). */
 const PROGRESS_EVERY_MS = 500;
+/** A job's lock without renewal (`--lock-timeout`, BullMQ's `lockDuration`). */
+export const DEFAULT_LOCK_MS = 30_000;
 /** A worker says it is alive (and what it holds) this often in its log. */
 const HEARTBEAT_MS = 30_000;
 
@@ -31,6 +33,12 @@ export interface WorkerOptions {
   log: (line: string) => void;
   /** how long Redis may stay unreachable before the worker gives up (E_QUEUE_DOWN); default 60 s */
   patience_ms?: number | undefined;
+  /**
+   * how long a job's lock lasts without renewal (BullMQ's `lockDuration`; default 30 s): a worker
+   * that dies (kill -9, power loss) gives its run to another worker about this long later; the
+   * stalled-job check runs every third of it
+   */
+  lock_ms?: number | undefined;
   /** how often the heartbeat line is written; default 30 s */
   heartbeat_ms?: number | undefined;
   tmpRoot?: string | undefined;
@@ -111,7 +119,14 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
         throw e;
       }
     },
-    { connection: redis, concurrency: opts.concurrency, name: opts.name, autorun: false },
+    {
+      connection: redis,
+      concurrency: opts.concurrency,
+      name: opts.name,
+      autorun: false,
+      lockDuration: opts.lock_ms ?? DEFAULT_LOCK_MS,
+      stalledInterval: Math.max(500, Math.round((opts.lock_ms ?? DEFAULT_LOCK_MS) / 3)),
+    },
   );
   // connection trouble after the start is BullMQ's to retry (and the watch's to report); not a crash
   worker.on('error', (e) => {

@@ -10,6 +10,11 @@
  * and `--resume` continues their run files where they stopped, so a limit never loses work and
  * the sweep ends within about one contest of its deadline. A cell whose run is already complete
  * is skipped.
+ *
+ * With `queue` set the cells run on `luckyfive worker`s instead (`engine/queue/sweep-flow.ts`):
+ * `max_cells` bounds the cells queued now, the deadline travels in each cell (`not_after`), and
+ * Ctrl-C detaches (queued and running cells stay in Redis for `--resume`). The holdout runs
+ * locally, on the pool, once every cell has an outcome.
  */
 import { parseRecipe } from '../../core/recipe/schema.js';
 import { cellKey, cellLabel } from '../../core/sweep/apply-params.js';
@@ -28,6 +33,7 @@ import {
   updateCell,
   updateSweep,
 } from '../../store/sweeps-repo.js';
+import { type FlowCell, type SweepProgress, runCellsOnQueue } from '../queue/sweep-flow.js';
 import { type RunJob, executeRuns } from '../run-executor.js';
 import type { RunEnv } from '../run-types.js';
 import { cellRunState, prepareCellRun } from './cell-runs.js';
@@ -44,7 +50,9 @@ export interface RunSweepOptions {
   wave_size?: number | undefined;
   /** share window statistics between cells (default true; false only to measure the difference) */
   share_stats?: boolean | undefined;
-  onProgress?: ((p: { cells_done: number; cells_failed: number; cells_total: number }) => void) | undefined;
+  onProgress?: ((p: SweepProgress) => void) | undefined;
+  /** run the cells on the queue at `url` rather than on the pool */
+  queue?: { url: string; patience_ms: number; log: (line: string) => void; poll_ms?: number | undefined } | undefined;
 }
 
 export type StopReason = 'max_cells' | 'deadline' | 'interrupted';
@@ -65,6 +73,10 @@ export interface SweepOutcome {
   stop_reason: StopReason | null;
   holdout_errors: string[];
   best: BestCell | null;
+  /** every failed cell: index, parameters and why */
+  failed_cells: Array<{ cell_index: number; params: string; error: string | null }>;
+  /** on a queue: cells whose worker stopped answering and that BullMQ gave to another worker */
+  cells_stalled?: number | undefined;
 }
 
 const MAX_WAVES_IN_FLIGHT = 2;
@@ -87,7 +99,9 @@ export async function runSweep(env: RunEnv, sweepId: string, options: RunSweepOp
   try {
     return await drive(env, sweep, options, started);
   } catch (e) {
-    updateSweep(db, sweepId, { status: 'failed', owner: null, error: e instanceof Error ? e.message : String(e) });
+    // Redis gone too long: nothing is lost (the cells are in Redis or pending), `--resume` continues
+    const resumable = e instanceof LuckyError && e.code === 'E_QUEUE_DOWN';
+    updateSweep(db, sweepId, { status: resumable ? 'stopped' : 'failed', owner: null, error: e instanceof Error ? e.message : String(e) });
     throw e;
   } finally {
     releaseOwnership(sweepOwnerKey(sweepId));
@@ -145,6 +159,28 @@ async function driveUntil(env: RunEnv, userSignal: AbortSignal | undefined, swee
 
   const deadline = options.deadline_ms === undefined ? Number.POSITIVE_INFINITY : started + options.deadline_ms;
   const maxCells = options.max_cells ?? Number.POSITIVE_INFINITY;
+  if (options.queue) {
+    const cells: FlowCell[] = todo.map((t) => ({
+      cell: t.cell,
+      recipe: t.recipe,
+      plan: plans.get(t.recipe.history)!,
+      name: `${sweep.name} #${t.cell.cell_index} ${cellLabel(JSON.parse(t.cell.params_json) as Record<string, ParamValue>)}`.slice(0, 200),
+    }));
+    const q = await runCellsOnQueue(env, id, sweep.cells_total, cells, {
+      ...options.queue,
+      max_cells: maxCells,
+      deadline: options.deadline_ms === undefined ? undefined : deadline,
+      signal: userSignal,
+      onProgress: options.onProgress,
+    });
+    return finish(env, sweep, options, started, {
+      skipped,
+      startedCells: q.queued,
+      stop: q.stop,
+      stalled: q.stalled,
+      limit: () => (userSignal?.aborted ? 'interrupted' : env.now().getTime() >= deadline ? 'deadline' : null),
+    });
+  }
   const waveSize = Math.max(1, options.wave_size ?? 16);
   let startedCells = 0;
   let stop: StopReason | null = null;
@@ -215,6 +251,21 @@ async function driveUntil(env: RunEnv, userSignal: AbortSignal | undefined, swee
   await Promise.all(inFlight);
   if (fatal !== undefined) throw fatal;
   if (env.signal?.aborted) stop = limit();
+  return finish(env, sweep, options, started, { skipped, startedCells, stop, stalled: undefined, limit });
+}
+
+/** After the cells: the holdout (when every cell has an outcome), the sweep's final status and the outcome. */
+async function finish(
+  env: RunEnv,
+  sweep: SweepRow,
+  options: RunSweepOptions,
+  started: number,
+  r: { skipped: number; startedCells: number; stop: StopReason | null; stalled: number | undefined; limit: () => StopReason | null },
+): Promise<SweepOutcome> {
+  const db = env.catalog.db;
+  const id = sweep.sweep_id;
+  const { skipped, startedCells, limit } = r;
+  let stop = r.stop;
 
   let holdoutLeft = false;
   let holdoutFailed = 0;
@@ -256,5 +307,10 @@ async function driveUntil(env: RunEnv, userSignal: AbortSignal | undefined, swee
     stop_reason: complete ? null : (stop ?? 'interrupted'),
     holdout_errors: holdoutErrors,
     best: results.best,
+    failed_cells: results.cells
+      .filter((c) => c.status === 'failed')
+      .sort((a, b) => a.cell_index - b.cell_index)
+      .map((c) => ({ cell_index: c.cell_index, params: cellLabel(c.params), error: c.error })),
+    ...(r.stalled === undefined ? {} : { cells_stalled: r.stalled }),
   };
 }
