@@ -85,7 +85,7 @@ export async function runSweepCommand(ctx: CliContext, a: SweepArgs): Promise<vo
   const config = ctx.config(a.queue !== undefined ? { queue_url: a.queue } : {}).values;
   const onQueue = config.queue_url !== undefined;
   const { createPredictPool } = await import('../engine/pool.js');
-  // on a queue the cells run on the workers: threads start here only for the holdout, if any
+  // on a queue the cells run on the workers: threads start here to check the run files coming back (several at once) and for the holdout
   const pool = onQueue ? lazyPool(() => createPredictPool(threads), threads) : createPredictPool(threads);
   ctx.onCleanup(() => pool.close());
   const spinner = a.format === 'table' ? await ctx.out.spinner(`sweep ${sweepId}`) : undefined;
@@ -120,7 +120,7 @@ function inFlight(cells: ReadonlyArray<{ cell_index: number; worker: string; don
   return `; running ${shown.join(', ')}${cells.length > 4 ? ` and ${cells.length - 4} more` : ''}`;
 }
 
-/** A pool whose threads start on its first task (a queued sweep needs them only for its holdout). */
+/** A pool whose threads start on its first task (a queued sweep needs them only to check the run files coming back, and for its holdout). */
 function lazyPool(make: () => PredictPool, threads: number): PredictPool {
   let pool: PredictPool | undefined;
   const get = () => (pool ??= make());

@@ -562,7 +562,7 @@ export class JobRunner {
           }
           return;
         }
-        registerRemoteRun(this.o.catalog, payload, outcome.result);
+        await registerRemoteRun(this.o.catalog, payload, outcome.result, this.o.pool);
         report = readRunReport(this.o.catalog, runId);
         if (!report) throw new LuckyError('E_DATA_INVALID', `the run file returned for run ${runId} holds no report`);
       }

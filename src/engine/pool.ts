@@ -9,6 +9,7 @@ import { Piscina } from 'piscina';
 import type { ImportOutcome, ImportTask } from '../import/import-task.js';
 import type { PairTestResult, PairTestsTask } from './compare-tests.js';
 import type { PredictResult, PredictTask } from './predict.worker.js';
+import type { CheckRunFileOutcome } from './runs.js';
 
 /** Tasks one abort signal may have queued at once before Node's listener-leak warning fires. */
 const MAX_TASKS_PER_SIGNAL = 10_000;
@@ -17,6 +18,7 @@ const MAX_TASKS_PER_SIGNAL = 10_000;
 export interface PoolTasks {
   comparePairs: [PairTestsTask, PairTestResult[]];
   importFile: [ImportTask, ImportOutcome];
+  checkRunFile: [{ path: string }, CheckRunFileOutcome];
 }
 export type PoolTaskName = keyof PoolTasks;
 

@@ -7,12 +7,13 @@ import { basename, relative } from 'node:path';
 import { buildHistory, historyWindow } from '../core/draw.js';
 import { predictTickets } from '../core/predictor/index.js';
 import { type Recipe, parseRecipe, recipeHash } from '../core/recipe/schema.js';
-import { LuckyError } from '../errors.js';
+import { type ErrorCode, LuckyError } from '../errors.js';
 import type { Catalog } from '../store/catalog.js';
 import { makePrivate } from '../store/private-files.js';
 import { type TicketRow, openRunFile, parseRunId, runFilePath, runsDir } from '../store/run-file.js';
 import { deleteRun as deleteRunRow, getRun, insertRun, requireRun, updateRun } from '../store/runs-repo.js';
 import { planRun } from './plan.js';
+import type { PredictPool } from './pool.js';
 import { type AuditDifference, type RunAudit, auditRunFile } from './run-audit.js';
 import { buildRunIndexFigures } from './run-index.js';
 import type { RunReport } from './simulate.js';
@@ -61,13 +62,21 @@ export interface ImportedRun {
   warnings: string[];
 }
 
+/** What {@link checkRunFile} found in a run file: plain data, so a pool thread can hand it back. */
+export interface CheckedRunFile {
+  meta: Record<string, string>;
+  summary: RunReport | undefined;
+  recipe: Recipe;
+  audit: RunAudit;
+}
+
 /**
- * Re-registers a run file copied from elsewhere: validates it (integrity, recipe hash, and its
- * stored figures recomputed from its contests and tickets: E_DATA_INVALID on any difference),
- * copies it into the data dir and indexes it from the recomputed totals. A run made on other
- * draws than the catalog's is imported with a warning.
+ * Checks a run file without a catalog: its integrity, that it is a luckyfive run file, that its
+ * recipe matches its recipe hash, and every stored figure recomputed from its contests and
+ * tickets (the costly part: the exact best-of law of each contest). E_DATA_INVALID naming the
+ * first differences. Pure of any shared state, so a pool thread may run it (`tasks.worker.ts`).
  */
-export function importRunFile(catalog: Catalog, source: string): ImportedRun {
+export function checkRunFile(source: string): CheckedRunFile {
   if (!existsSync(source)) throw new LuckyError('E_NOT_FOUND', `no such file: ${source}`);
   const probe = openRunFile(source, { mustExist: true, readonly: true });
   let meta: Record<string, string>;
@@ -90,6 +99,20 @@ export function importRunFile(catalog: Catalog, source: string): ImportedRun {
   const runId = parseRunId(meta.run_id ?? '');
   if (recipeHash(recipe) !== meta.recipe_hash) throw new LuckyError('E_DATA_INVALID', `run ${runId}: recipe hash does not match its recipe`);
   if (audit.differences.length > 0) throw figuresDiffer(runId, audit.differences);
+  return { meta, summary, recipe, audit };
+}
+
+/**
+ * Re-registers a run file copied from elsewhere: validates it (integrity, recipe hash, and its
+ * stored figures recomputed from its contests and tickets: E_DATA_INVALID on any difference),
+ * copies it into the data dir and indexes it from the recomputed totals. A run made on other
+ * draws than the catalog's is imported with a warning.
+ * `checked`: what {@link checkRunFile} already found in `source` (on a pool thread), else it is
+ * checked here.
+ */
+export function importRunFile(catalog: Catalog, source: string, checked?: CheckedRunFile): ImportedRun {
+  const { meta, summary, recipe, audit } = checked ?? checkRunFile(source);
+  const runId = parseRunId(meta.run_id ?? '');
   if (getRun(catalog.db, runId)) throw new LuckyError('E_CONFLICT', `run ${runId} is already in the catalog`);
   const target = runFilePath(catalog.dataDir, runId);
   if (existsSync(target)) throw new LuckyError('E_CONFLICT', `a file for run ${runId} already exists at ${target}`);
@@ -117,7 +140,7 @@ export function importRunFile(catalog: Catalog, source: string): ImportedRun {
     run_id: runId,
     name: meta.name ?? null,
     sweep_id: null,
-    recipe_hash: meta.recipe_hash,
+    recipe_hash: meta.recipe_hash!,
     recipe_json: meta.recipe_json!,
     strategy: recipe.strategy,
     seed: recipe.seed,
@@ -204,4 +227,28 @@ export function verifyRun(catalog: Catalog, runId: string, sample?: number): Ver
   } finally {
     rf.close();
   }
+}
+
+/** A {@link checkRunFile} on a pool thread: its result, or its refusal as plain data (a thread's error loses its code). */
+export type CheckRunFileOutcome = { ok: true; checked: CheckedRunFile } | { ok: false; code: ErrorCode; message: string; details: string[] };
+
+/** The pool task behind {@link checkRunFileOn}: never throws a LuckyError across the thread boundary. */
+export function checkRunFileTask(task: { path: string }): CheckRunFileOutcome {
+  try {
+    return { ok: true, checked: checkRunFile(task.path) };
+  } catch (e) {
+    if (e instanceof LuckyError) return { ok: false, code: e.code, message: e.message, details: [...e.details] };
+    throw e;
+  }
+}
+
+/**
+ * {@link checkRunFile} on a thread of `pool` when it runs tasks (the coordinator of a queued sweep
+ * checks several returned run files at once), else here. The same result and refusals.
+ */
+export async function checkRunFileOn(pool: PredictPool | undefined, path: string): Promise<CheckedRunFile> {
+  if (!pool?.runTask) return checkRunFile(path);
+  const outcome = await pool.runTask('checkRunFile', { path });
+  if (!outcome.ok) throw new LuckyError(outcome.code, outcome.message, outcome.details);
+  return outcome.checked;
 }

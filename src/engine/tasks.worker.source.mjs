@@ -9,3 +9,4 @@ const worker = await import('./tasks.worker.ts');
 
 export const comparePairs = worker.comparePairs;
 export const importFile = worker.importFile;
+export const checkRunFile = worker.checkRunFile;

@@ -105,7 +105,7 @@ export async function startRunOnQueue(deps: QueueRunDeps, resolved: ResolvedRun,
     synthetic_data: plan.synthetic,
   });
   const result = await submitRemoteRun(deps.queue_url, payload, { ...deps.queue_options, signal: deps.signal });
-  registerRemoteRun(deps.catalog, payload, result);
+  await registerRemoteRun(deps.catalog, payload, result);
   const report = readRunReport(deps.catalog, runId);
   if (!report) throw new LuckyError('E_DATA_INVALID', `the run file returned for run ${runId} holds no report`);
   deps.onEvent?.({ type: 'summary', ...report });

@@ -51,7 +51,10 @@ export function register(program: Command, ctx: CliContext): void {
       .addOption(new Option('--by <metric>', 'the metric that ranks cells and picks the holdout cells (default mean_hits)').choices(METRIC_NAMES))
       .option('--seed <n>', "random seed of every cell (overrides the recipe's)")
       .option('--name <text>', 'a name for the sweep')
-      .option('--threads <n>', 'worker threads (default: number of cores; env LUCKYFIVE_THREADS); with a queue only the holdout runs here')
+      .option(
+        '--threads <n>',
+        'worker threads (default: number of cores; env LUCKYFIVE_THREADS); with a queue they check the run files coming back and run the holdout',
+      )
       .option('--queue <url>', 'run the cells on `luckyfive worker`s through this Redis queue (default: queue_url, env LUCKYFIVE_QUEUE_URL)')
       .option('--max-cells <n>', 'start at most n cells now, then stop cleanly (resume later)')
       .option('--deadline <duration>', 'start no cell after this long (90s, 30m, 2h); cells in flight finish')

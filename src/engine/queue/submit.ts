@@ -28,7 +28,8 @@ import { readPayoutRule, readPriceTable } from '../../store/prices-repo.js';
 import { openRunFile, runsDir } from '../../store/run-file.js';
 import type { ResolvedRun } from '../run-request.js';
 import { ENGINE_VERSION } from '../run-types.js';
-import { importRunFile } from '../runs.js';
+import { checkRunFileOn, importRunFile } from '../runs.js';
+import type { PredictPool } from '../pool.js';
 import { CANCEL_EVENT, DEFAULT_PATIENCE_MS, RUN_QUEUE, closeQueueObjects, connectQueue, watchConnection } from './connection.js';
 
 /** The payload of a resolved run under `runId`: its plan's draws, the catalog's prices and payout rule. */
@@ -288,14 +289,16 @@ export function writeReturnedRunFile(file: string, payload: RemoteRunPayload, re
 /**
  * Registers a run file a worker returned, exactly as `runs import` does (integrity, recipe hash,
  * every stored figure recomputed: E_DATA_INVALID on any difference), after checking it is the
- * run that was asked for ({@link writeReturnedRunFile}: E_DATA_INVALID).
+ * run that was asked for ({@link writeReturnedRunFile}: E_DATA_INVALID). With a `pool`, the
+ * figures are recomputed on one of its threads (several returned files at once), and only the
+ * registration itself runs here.
  */
-export function registerRemoteRun(catalog: Catalog, payload: RemoteRunPayload, result: RemoteRunResult): void {
+export async function registerRemoteRun(catalog: Catalog, payload: RemoteRunPayload, result: RemoteRunResult, pool?: PredictPool): Promise<void> {
   makePrivateDir(runsDir(catalog.dataDir));
   const incoming = join(runsDir(catalog.dataDir), `.incoming-${payload.run_id}.sqlite`);
   try {
     writeReturnedRunFile(incoming, payload, result);
-    importRunFile(catalog, incoming);
+    importRunFile(catalog, incoming, await checkRunFileOn(pool, incoming));
   } finally {
     for (const f of [incoming, `${incoming}-wal`, `${incoming}-shm`]) if (existsSync(f)) rmSync(f, { force: true });
   }

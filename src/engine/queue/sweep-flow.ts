@@ -190,7 +190,7 @@ export async function runCellsOnQueue(
           const file = runFilePath(env.catalog.dataDir, runId);
           for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
         }
-        registerRemoteRun(env.catalog, payloadOf(t, runId), parsed.data);
+        await registerRemoteRun(env.catalog, payloadOf(t, runId), parsed.data, env.pool);
         attachRunToSweep(db, runId, sweepId);
         updateCell(db, sweepId, i, { status: 'completed', error: null });
         outcome.collected++;
