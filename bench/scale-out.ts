@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { REMOTE_RUN_VERSION } from '../src/core/remote-run.js';
+import { REMOTE_RUN_VERSION, type RemoteRunResult } from '../src/core/remote-run.js';
 import { buildRemotePayload, registerRemoteRun, submitRemoteRun } from '../src/engine/queue/submit.js';
 import { createPredictPool } from '../src/engine/pool.js';
 import { planRun } from '../src/engine/plan.js';
@@ -117,41 +117,71 @@ try {
   await sweepOnce(`queue, 2 workers x ${half} thread(s)`, true);
 
   // registration of a returned run file, per cell: the local sweep's run files as a worker returns
-  // them, registered into a second catalog with the same draws
-  const other = mkdtempSync(join(tmpdir(), 'lf-bench-scale-reg-'));
-  seedDraws(other, makeDraws(4001, 6000));
-  const target = openCatalog(other);
+  // them, registered into fresh catalogs with the same draws: one after another with the check on
+  // this thread, then all at once with the check on a pool of `threads` threads (as a queued
+  // sweep's coordinator does)
   const reg: number[] = [];
   let payloadBytes = 0;
   let resultBytes = 0;
   let fileBytes = 0;
+  const returned = listCells(catalog.db, localId).map((cell) => {
+    const recipe = parseRecipe(JSON.parse(cell.recipe_json!));
+    const plan = planRun(catalog.db, { last: contests }, recipe.history);
+    const request = buildResolvedRequest({
+      preset: null,
+      recipe_name: null,
+      recipe,
+      from: plan.first_contest,
+      to: plan.last_contest,
+      name: null,
+      threads: null,
+      dataset_hash: plan.dataset_hash,
+    });
+    const payload = buildRemotePayload(catalog, { request, plan }, cell.run_id!);
+    const bytes = readFileSync(runFilePath(catalog.dataDir, cell.run_id!));
+    const result: RemoteRunResult = {
+      version: REMOTE_RUN_VERSION,
+      run_id: cell.run_id!,
+      file_gz: gzipSync(bytes).toString('base64'),
+      bytes: bytes.length,
+      contests,
+    };
+    payloadBytes += JSON.stringify(payload).length;
+    resultBytes += result.file_gz.length;
+    fileBytes += bytes.length;
+    return { payload, result };
+  });
+  const freshCatalog = () => {
+    const d = mkdtempSync(join(tmpdir(), 'lf-bench-scale-reg-'));
+    seedDraws(d, makeDraws(4001, 6000));
+    return { d, c: openCatalog(d) };
+  };
+  const here = freshCatalog();
+  let hereTotal = 0;
   try {
-    for (const cell of listCells(catalog.db, localId)) {
-      const recipe = parseRecipe(JSON.parse(cell.recipe_json!));
-      const plan = planRun(catalog.db, { last: contests }, recipe.history);
-      const request = buildResolvedRequest({
-        preset: null,
-        recipe_name: null,
-        recipe,
-        from: plan.first_contest,
-        to: plan.last_contest,
-        name: null,
-        threads: null,
-        dataset_hash: plan.dataset_hash,
-      });
-      const payload = buildRemotePayload(catalog, { request, plan }, cell.run_id!);
-      const bytes = readFileSync(runFilePath(catalog.dataDir, cell.run_id!));
-      const result = { version: REMOTE_RUN_VERSION, run_id: cell.run_id!, file_gz: gzipSync(bytes).toString('base64'), bytes: bytes.length, contests };
-      payloadBytes += JSON.stringify(payload).length;
-      resultBytes += result.file_gz.length;
-      fileBytes += bytes.length;
+    for (const { payload, result } of returned) {
       const t0 = performance.now();
-      registerRemoteRun(target, payload, result as Parameters<typeof registerRemoteRun>[2]);
+      await registerRemoteRun(here.c, payload, result);
       reg.push(performance.now() - t0);
+      hereTotal += reg.at(-1)!;
     }
   } finally {
-    target.close();
-    rmSync(other, { recursive: true, force: true });
+    here.c.close();
+    rmSync(here.d, { recursive: true, force: true });
+  }
+  const onPool = freshCatalog();
+  const checkPool = createPredictPool(threads);
+  let poolTotal = 0;
+  try {
+    // the threads started and warm, as in a coordinator that has already checked a file
+    await registerRemoteRun(onPool.c, returned[0]!.payload, returned[0]!.result, checkPool);
+    const t0 = performance.now();
+    await Promise.all(returned.slice(1).map(({ payload, result }) => registerRemoteRun(onPool.c, payload, result, checkPool)));
+    poolTotal = ((performance.now() - t0) / (returned.length - 1)) * returned.length;
+  } finally {
+    await checkPool.close();
+    onPool.c.close();
+    rmSync(onPool.d, { recursive: true, force: true });
   }
   reg.sort((a, b) => a - b);
   const med = (xs: number[]) => xs[Math.floor(xs.length / 2)]!;
@@ -167,6 +197,8 @@ try {
     { part: 'payload queued (JSON: request, draws, prices)', value: `${Math.round(payloadBytes / 16)} bytes` },
     { part: 'result returned (run file, gzip, base64)', value: `${Math.round(resultBytes / 16)} bytes (run file ${Math.round(fileBytes / 16)} bytes)` },
     { part: 'verify + register the run file (registerRemoteRun, median of 16)', value: `${med(reg).toFixed(1)} ms (max ${reg.at(-1)!.toFixed(1)})` },
+    { part: 'run files registered per second, checked on this thread', value: (16_000 / hereTotal).toFixed(1) },
+    { part: `run files registered per second, checked on ${threads} pool threads`, value: (16_000 / poolTotal).toFixed(1) },
   ]);
 } finally {
   for (const w of workers) await stopWorker(w);

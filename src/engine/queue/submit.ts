@@ -189,15 +189,17 @@ export async function followQueuedJob(url: string, payload: RemoteRunPayload, op
   });
   const settleFromState = async (): Promise<void> => {
     if (watch.down()) return;
-    const job = await queue.getJob(id).catch(() => undefined);
-    if (!job) {
+    // the state alone (one small script); the job itself (its draws, its result) only when final
+    const state = await queue.getJobState(id).catch(() => undefined);
+    if (state === 'unknown') {
       // Redis lost the job (restarted without persistence): queue it again; nothing was collected
       if (!watch.down()) await queue.add('run', payload, { ...RUN_JOB_OPTIONS, jobId: id }).catch(() => undefined);
       return;
     }
-    const state = await job.getState().catch(() => 'unknown');
-    if (state === 'completed') finish({ ok: true, value: job.returnvalue });
-    else if (state === 'failed') finish({ ok: false, reason: job.failedReason });
+    if (state !== 'completed' && state !== 'failed') return;
+    const job = await queue.getJob(id).catch(() => undefined);
+    if (job && state === 'completed') finish({ ok: true, value: job.returnvalue });
+    else if (job) finish({ ok: false, reason: job.failedReason });
   };
   const poll = setInterval(() => void settleFromState().catch(() => undefined), opts.poll_ms ?? 2_000);
   const stops: Array<() => void> = [];

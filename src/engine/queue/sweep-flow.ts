@@ -228,9 +228,10 @@ export async function runCellsOnQueue(
     if (!t || settling.has(runId) || watch.down()) return;
     settling.add(runId);
     try {
-      const job = await runs.getJob(runId);
+      // the state alone first (one small script): the job's data (its draws) only when it is final
+      const state = await runs.getJobState(runId);
       if (!live.has(runId)) return;
-      if (!job) {
+      if (state === 'unknown') {
         // Redis restarted without its data: the cell was never collected, so queue it again
         if (getRun(db, runId)?.status === 'completed') {
           updateCell(db, sweepId, t.cell.cell_index, { status: 'completed', error: null });
@@ -241,9 +242,11 @@ export async function runCellsOnQueue(
         }
         return;
       }
-      const state = await job.getState();
+      if (state !== 'completed' && state !== 'failed') return;
+      const job = await runs.getJob(runId);
+      if (!job) return;
       if (state === 'completed') await collect(job, t);
-      else if (state === 'failed') await failed(job, t);
+      else await failed(job, t);
     } finally {
       settling.delete(runId);
     }
