@@ -11,6 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { Redis } from 'ioredis';
 import { REMOTE_RUN_VERSION, type RemoteRunResult } from '../src/core/remote-run.js';
 import { buildRemotePayload, registerRemoteRun, submitRemoteRun } from '../src/engine/queue/submit.js';
 import { createPredictPool } from '../src/engine/pool.js';
@@ -54,11 +55,23 @@ interface Row {
   wall_s: number;
   cells_per_s: number;
   process_cpu_ms_per_cell: number;
+  /** Redis commands processed per cell (every client: coordinator and workers), and its network bytes in and out per cell */
+  redis_cmds_per_cell?: number;
+  redis_kb_in_per_cell?: number;
+  redis_kb_out_per_cell?: number;
 }
+const probe = new Redis(redis.url);
+/** Redis's own counters: commands processed, bytes received and sent. */
+const redisStats = async (): Promise<{ cmds: number; inBytes: number; outBytes: number }> => {
+  const info = await probe.info('stats');
+  const field = (name: string) => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)?.[1] ?? 0);
+  return { cmds: field('total_commands_processed'), inBytes: field('total_net_input_bytes'), outBytes: field('total_net_output_bytes') };
+};
 const rows: Row[] = [];
 const sweepOnce = async (setup: string, queue: boolean): Promise<string> => {
   const { sweep_id } = createSweep(catalog, def, { metric: 'mean_hits', holdout_top: 0, now });
   const pool = queue ? noPool : createPredictPool(threads);
+  const r0 = queue ? await redisStats() : undefined;
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   try {
@@ -71,11 +84,19 @@ const sweepOnce = async (setup: string, queue: boolean): Promise<string> => {
   }
   const wall = (performance.now() - t0) / 1000;
   const c = process.cpuUsage(c0);
+  const r1 = r0 ? await redisStats() : undefined;
   rows.push({
     setup,
     wall_s: Number(wall.toFixed(2)),
     cells_per_s: Number((16 / wall).toFixed(2)),
     process_cpu_ms_per_cell: Number(((c.user + c.system) / 1000 / 16).toFixed(1)),
+    ...(r0 && r1
+      ? {
+          redis_cmds_per_cell: Math.round((r1.cmds - r0.cmds) / 16),
+          redis_kb_in_per_cell: Math.round((r1.inBytes - r0.inBytes) / 1024 / 16),
+          redis_kb_out_per_cell: Math.round((r1.outBytes - r0.outBytes) / 1024 / 16),
+        }
+      : {}),
   });
   return sweep_id;
 };
@@ -202,6 +223,7 @@ try {
   ]);
 } finally {
   for (const w of workers) await stopWorker(w);
+  probe.disconnect();
   await redis.stop();
   catalog.close();
   rmSync(dir, { recursive: true, force: true });

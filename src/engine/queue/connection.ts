@@ -5,7 +5,13 @@ import { LuckyError } from '../../errors.js';
 /** The BullMQ queue every coordinator sends runs to and every `luckyfive worker` takes them from. */
 export const RUN_QUEUE = 'luckyfive-runs';
 
-/** The custom queue event a coordinator publishes to stop a run wherever it runs: `{ eventName, run_id }`. */
+/**
+ * A queue no job is ever added to: its event stream carries only the coordinators' cancels, so a
+ * worker listening for them does not also receive every run's completion (and its run file).
+ */
+export const CONTROL_QUEUE = 'luckyfive-control';
+
+/** The custom event a coordinator publishes on {@link CONTROL_QUEUE} to stop a run wherever it runs: `{ eventName, run_id }`. */
 export const CANCEL_EVENT = 'luckyfive-cancel';
 
 /** How long the first contact with Redis may take before it counts as unreachable. */

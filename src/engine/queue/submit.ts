@@ -30,7 +30,7 @@ import type { ResolvedRun } from '../run-request.js';
 import { ENGINE_VERSION } from '../run-types.js';
 import { checkRunFileOn, importRunFile } from '../runs.js';
 import type { PredictPool } from '../pool.js';
-import { CANCEL_EVENT, DEFAULT_PATIENCE_MS, RUN_QUEUE, closeQueueObjects, connectQueue, watchConnection } from './connection.js';
+import { CANCEL_EVENT, CONTROL_QUEUE, DEFAULT_PATIENCE_MS, RUN_QUEUE, closeQueueObjects, connectQueue, watchConnection } from './connection.js';
 
 /** The payload of a resolved run under `runId`: its plan's draws, the catalog's prices and payout rule. */
 export function buildRemotePayload(
@@ -103,7 +103,7 @@ export async function cancelQueuedRun(queue: Queue, runId: string): Promise<'wit
       return 'withdrawn';
   }
   if (state === 'completed' || state === 'failed') return 'gone';
-  const producer = new QueueEventsProducer(RUN_QUEUE, { connection: queue.opts.connection });
+  const producer = new QueueEventsProducer(CONTROL_QUEUE, { connection: queue.opts.connection });
   producer.on('error', () => undefined);
   try {
     await producer.publishEvent({ eventName: CANCEL_EVENT, run_id: runId });

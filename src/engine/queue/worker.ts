@@ -10,7 +10,7 @@ import { QueueEvents, UnrecoverableError, Worker } from 'bullmq';
 import type { RemoteRunProgress, RemoteRunResult } from '../../core/remote-run.js';
 import { LuckyError, isLuckyError } from '../../errors.js';
 import type { PredictPool } from '../pool.js';
-import { CANCEL_EVENT, DEFAULT_PATIENCE_MS, RUN_QUEUE, closeQueueObjects, connectQueue, watchConnection } from './connection.js';
+import { CANCEL_EVENT, CONTROL_QUEUE, DEFAULT_PATIENCE_MS, RUN_QUEUE, closeQueueObjects, connectQueue, watchConnection } from './connection.js';
 import { checkRemotePayload, executeRemotePayload } from './execute.js';
 
 /** Progress is written to Redis at most this often per run (and at its last contest). */
@@ -133,7 +133,7 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
     if (!watch.down()) opts.log(`${opts.name}: queue error: ${e.message}`);
   });
   // A coordinator on any machine cancels a run by publishing CANCEL_EVENT; whoever holds it stops it.
-  const events = new QueueEvents(RUN_QUEUE, { connection: redis });
+  const events = new QueueEvents(CONTROL_QUEUE, { connection: redis });
   events.on('error', () => undefined);
   (events as unknown as { on(name: string, f: (args: { run_id?: string }) => void): void }).on(CANCEL_EVENT, (args) => {
     if (typeof args.run_id === 'string' && worker.cancelJob(args.run_id, 'cancelled by its coordinator'))
