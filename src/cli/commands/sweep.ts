@@ -57,7 +57,10 @@ export function register(program: Command, ctx: CliContext): void {
       )
       .option('--queue <url>', 'run the cells on `luckyfive worker`s through this Redis queue (default: queue_url, env LUCKYFIVE_QUEUE_URL)')
       .option('--max-cells <n>', 'start at most n cells now, then stop cleanly (resume later)')
-      .option('--deadline <duration>', 'start no cell after this long (90s, 30m, 2h); cells in flight finish')
+      .option(
+        '--deadline <duration>',
+        'stop after this long (90s, 30m, 2h): no cell starts after it and cells in flight stop at a contest boundary (resume with --resume)',
+      )
       .addOption(
         new Option(
           '--resume <sweep_id>',
