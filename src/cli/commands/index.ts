@@ -35,6 +35,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
     load: () => import('./leaderboard.js'),
   },
   runs: { description: 'list, show, export, verify, delete and import run files', load: () => import('./runs.js') },
+  report: {
+    description: 'reports to read, mail or archive: a run as self-contained HTML (charts inline) or CSV',
+    load: () => import('./report.js'),
+  },
   maintain: { description: 'check and tidy the catalog and run files; online backup, verified restore, rollback', load: () => import('./maintain.js') },
   worker: {
     description: 'take simulations from the run queue (queue_url) and run them here, until SIGTERM or Ctrl-C',

@@ -186,3 +186,16 @@ function lastInLowerTail(lo: number, hi: number, n: number, p: number, d: number
   }
   return a;
 }
+
+/** The smallest x with P(X <= x) >= q for X ~ Binomial(n, p): the q-quantile (a binary search over {@link binomialCdf}). */
+export function binomialQuantile(q: number, n: number, p: number): number {
+  if (!(q >= 0 && q <= 1)) throw new RangeError(`binomialQuantile: q must be in [0, 1], got ${q}`);
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (binomialCdf(mid, n, p) >= q) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}

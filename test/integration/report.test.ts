@@ -1,0 +1,74 @@
+// `luckyfive report run` (issue 15, first slice): the HTML report is one self-contained file
+// (inline SVG charts and CSS, no script, no external URL) stating its data and every hit figure
+// beside its exact baseline; the CSV is byte for byte the API's (and `runs export`'s).
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli, tempDir } from '../helpers/cli.js';
+import { makeDraws, seedDraws } from '../helpers/draws.js';
+import { TINY_RECIPE, writeRecipe } from '../helpers/recipes.js';
+
+let dir: string;
+let cleanup: () => void;
+let runId: string;
+let run: Record<string, unknown> & { dataset_hash: string; engine_version: string; summary: { baseline: { figures: Record<string, { sentence: string }> } } };
+
+beforeAll(async () => {
+  ({ dir, cleanup } = tempDir());
+  seedDraws(dir, makeDraws(4001, 4200));
+  const recipe = writeRecipe(dir, 'tiny', TINY_RECIPE);
+  const sim = await cli(['simulate', '--recipe', recipe, '--from', '4101', '--to', '4200', '--json'], { dataDir: dir });
+  expect(sim.code, sim.stderr).toBe(0);
+  runId = sim.json().run_id as string;
+  run = (await cli(['runs', 'show', runId, '--json'], { dataDir: dir })).json();
+}, 60_000);
+afterAll(() => cleanup?.());
+
+describe('report run', () => {
+  it('[15.1.1] html: one self-contained file with both charts as inline SVG, its data stated, every hit figure beside its baseline', async () => {
+    const out = join(dir, 'r.html');
+    const r = await cli(['report', 'run', runId, '--out', out], { dataDir: dir });
+    expect(r.code, r.stderr).toBe(0);
+    // nothing else on stdout or stderr (the chart libraries' advice included)
+    expect(r.stderr.trim()).toBe(`report written: ${out}`);
+    expect(r.stdout).toBe('');
+    const html = readFileSync(out, 'utf8');
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html.match(/<svg[\s>]/g)).toHaveLength(2);
+    expect(html).toContain('Hits per ticket: observed, exact expectation, 95% band of luck');
+    expect(html).toContain('Cumulative net and drawdown');
+    // nothing to fetch: no script, no src/href, no url(), and the only URLs are SVG's XML namespaces
+    expect(html).not.toMatch(/<script|\ssrc=|\shref=|url\(/i);
+    const urls = [...html.matchAll(/https?:\/\/[^\s"'<>)]+/g)].map((m) => m[0]);
+    expect(new Set(urls)).toEqual(new Set(['http://www.w3.org/2000/svg', 'http://www.w3.org/1999/xlink']));
+    // the data it came from, and the baseline beside each figure
+    expect(html).toContain(run.dataset_hash);
+    expect(html).toContain(run.engine_version);
+    expect(html).toMatch(/Written by luckyfive \d+\.\d+\.\d+/);
+    expect(html).toContain('official results'); // seeded draws are not the synthetic sample
+    expect(html).toContain('exact baseline');
+    for (const f of Object.values(run.summary.baseline.figures)) expect(html).toContain(f.sentence.replace(/&/g, '&#38;').replace(/'/g, '&#39;'));
+  }, 60_000);
+
+  it('[15.1.2] csv: byte for byte what `runs export --format csv` prints (the API tickets.csv); --out - writes to stdout', async () => {
+    const report = await cli(['report', 'run', runId, '--format', 'csv', '--out', '-'], { dataDir: dir });
+    expect(report.code, report.stderr).toBe(0);
+    const exported = await cli(['runs', 'export', runId, '--format', 'csv'], { dataDir: dir });
+    expect(report.stdout).toBe(exported.stdout);
+    expect(report.stdout.split('\n').length).toBeGreaterThan(100);
+  });
+
+  it('[15.1.3] refusals: an unknown run is exit 3 and writes nothing; an unknown format is exit 2', async () => {
+    const before = readdirSync(dir).sort();
+    const unknown = await cli(['report', 'run', '20990101-000000-abcdef'], { dataDir: dir, cwd: dir });
+    expect(unknown.code).toBe(3);
+    expect(readdirSync(dir).sort()).toEqual(before);
+    const format = await cli(['report', 'run', runId, '--format', 'pdf'], { dataDir: dir, cwd: dir });
+    expect(format.code).toBe(2);
+    expect(format.stderr).toMatch(/html, csv/);
+    // the default name, in the working directory
+    const named = await cli(['report', 'run', runId], { dataDir: dir, cwd: dir });
+    expect(named.code, named.stderr).toBe(0);
+    expect(existsSync(join(dir, `${runId}-report.html`))).toBe(true);
+  });
+});
