@@ -41,7 +41,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   },
   maintain: { description: 'check and tidy the catalog and run files; online backup, verified restore, rollback', load: () => import('./maintain.js') },
   worker: {
-    description: 'take simulations from the run queue (queue_url) and run them here, until SIGTERM or Ctrl-C',
+    description: 'take simulations and sweep cells from the run queue (queue_url) and run them here, until SIGTERM or Ctrl-C',
     load: () => import('./worker.js'),
   },
   serve: { description: 'serve the HTTP API (loopback by default; HTTPS with --tls-cert and --tls-key)', load: () => import('./serve.js') },
