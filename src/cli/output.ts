@@ -15,7 +15,7 @@ function loadTable(): typeof TableType {
 }
 
 export interface Stream {
-  write(chunk: string): unknown;
+  write(chunk: string | Uint8Array): unknown;
   isTTY?: boolean | undefined;
 }
 

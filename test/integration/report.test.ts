@@ -58,6 +58,21 @@ describe('report run', () => {
     expect(report.stdout.split('\n').length).toBeGreaterThan(100);
   });
 
+  it('[15.1.8] png: the charts under a header, drawn with the bundled fonts, at the size it states', async () => {
+    const out = join(dir, 'r.png');
+    const r = await cli(['report', 'run', runId, '--format', 'png', '--out', out], { dataDir: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const stated = /\((\d+)x(\d+) PNG\)/.exec(r.stderr);
+    expect(stated, r.stderr).not.toBeNull();
+    const png = readFileSync(out);
+    expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    expect(png.subarray(12, 16).toString('latin1')).toBe('IHDR');
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([Number(stated![1]), Number(stated![2])]);
+    // two charts of about 300 px and a header, drawn at twice their size
+    expect(png.readUInt32BE(16)).toBeGreaterThan(1_000);
+    expect(png.readUInt32BE(20)).toBeGreaterThan(1_000);
+  }, 60_000);
+
   it('[15.1.3] refusals: an unknown run is exit 3 and writes nothing; an unknown format is exit 2', async () => {
     const before = readdirSync(dir).sort();
     const unknown = await cli(['report', 'run', '20990101-000000-abcdef'], { dataDir: dir, cwd: dir });
@@ -65,7 +80,7 @@ describe('report run', () => {
     expect(readdirSync(dir).sort()).toEqual(before);
     const format = await cli(['report', 'run', runId, '--format', 'pdf'], { dataDir: dir, cwd: dir });
     expect(format.code).toBe(2);
-    expect(format.stderr).toMatch(/html, csv/);
+    expect(format.stderr).toMatch(/html, csv, png/);
     // the default name, in the working directory
     const named = await cli(['report', 'run', runId], { dataDir: dir, cwd: dir });
     expect(named.code, named.stderr).toBe(0);

@@ -1,8 +1,10 @@
 /**
  * Charts to SVG on the server: a vega-lite spec (`core/charts/`) compiled by vega-lite 5 and
  * rendered by vega with no canvas and no browser, so pages and reports carry plain SVG and no
- * chart library runs in the browser.
+ * chart library runs in the browser; and charts stacked into one PNG by resvg with bundled fonts.
  */
+import { fileURLToPath } from 'node:url';
+import { Resvg } from '@resvg/resvg-js';
 import { None, View, logger, parse } from 'vega';
 import { type TopLevelSpec, compile } from 'vega-lite';
 import type { ChartSpec } from '../../core/charts/run-charts.js';
@@ -17,4 +19,54 @@ export async function renderChartSvg(spec: ChartSpec): Promise<string> {
   } finally {
     view.finalize();
   }
+}
+
+/** The fonts a PNG is drawn with, shipped in `data/fonts/` (DejaVu Sans; this module sits three folders below the package root, as source and built). */
+function fontFiles(): string[] {
+  return ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf'].map((f) => fileURLToPath(new URL(`../../../data/fonts/${f}`, import.meta.url)));
+}
+
+const xml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** A PNG image and its size in pixels. */
+export interface PngImage {
+  png: Buffer;
+  width: number;
+  height: number;
+}
+
+/**
+ * Charts (SVG, from {@link renderChartSvg}) stacked under a few header lines into one PNG, drawn
+ * by resvg with the bundled DejaVu fonts only (no system font: the same pixels on every machine),
+ * at `scale` (2 = sharp on high-density screens).
+ */
+export function renderPng(header: readonly string[], charts: readonly string[], scale = 2): PngImage {
+  const margin = 16;
+  const line = 20;
+  const sizes = charts.map((svg) => {
+    const m = /<svg[^>]*\swidth="([\d.]+)"[^>]*\sheight="([\d.]+)"/.exec(svg);
+    return { w: Number(m?.[1] ?? 600), h: Number(m?.[2] ?? 300) };
+  });
+  const width = Math.ceil(Math.max(640, ...sizes.map((s) => s.w)) + 2 * margin);
+  let y = margin + header.length * line + 8;
+  const placed = charts.map((svg, i) => {
+    const at = y;
+    y += sizes[i]!.h + 12;
+    // a chart is nested as an <svg> element at its place: its own coordinates stay intact
+    return svg.replace(/^<svg/, `<svg x="${margin}" y="${at}"`);
+  });
+  const height = Math.ceil(y + margin);
+  const text = header
+    .map(
+      (t, i) =>
+        `<text x="${margin}" y="${margin + (i + 1) * line - 5}" font-family="DejaVu Sans" font-size="${i === 0 ? 16 : 12}"${i === 0 ? ' font-weight="bold"' : ''}>${xml(t)}</text>`,
+    )
+    .join('');
+  const page = `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}"><rect width="100%" height="100%" fill="white"/>${text}${placed.join('')}</svg>`;
+  const image = new Resvg(page, {
+    font: { fontFiles: fontFiles(), loadSystemFonts: false, defaultFontFamily: 'DejaVu Sans' },
+    fitTo: { mode: 'zoom', value: scale },
+    background: 'white',
+  }).render();
+  return { png: image.asPng(), width: image.width, height: image.height };
 }
