@@ -11,6 +11,7 @@ import { type Draw, type History, buildHistory } from '../core/draw.js';
 import type { PricePeriod } from '../core/finance/prices.js';
 import type { PayoutRule } from '../core/finance/prizes.js';
 import type { Recipe } from '../core/recipe/schema.js';
+import type { RunTotals } from '../core/run-summary.js';
 import { scoreContest } from '../core/scoring.js';
 import type { ContestResult, RunFile } from '../store/run-file.js';
 import { releaseOwnership } from '../store/process-owner.js';
@@ -290,23 +291,7 @@ function finishRun(env: RunEnv, s: JobState): RunOutcome {
   const { rf, recipe, plan } = job;
   let status: RunRow['status'] = s.failure !== undefined ? 'failed' : s.written < plan.targets.length ? 'cancelled' : 'completed';
   const totals = summarizeRunFile(rf, recipe.numbers_per_ticket, recipe.tickets, recipe.seed);
-  const report: RunReport = {
-    run_id: job.run_id,
-    file: rf.file,
-    status,
-    name: job.name,
-    recipe_hash: job.recipe_hash,
-    strategy: recipe.strategy,
-    seed: recipe.seed,
-    first_contest: plan.first_contest,
-    last_contest: plan.last_contest,
-    missing_contests: plan.missing,
-    short_history_contests: plan.short_history,
-    synthetic_data: plan.synthetic,
-    dataset_hash: plan.dataset_hash,
-    engine_version: ENGINE_VERSION,
-    ...totals,
-  };
+  const report = runReportOf({ run_id: job.run_id, file: rf.file, status, name: job.name, recipe_hash: job.recipe_hash, recipe }, plan, totals);
   const finishedAt = env.now().toISOString();
   let f = s.failure;
   // The stored error (file and index, shown by `runs show` and `GET /runs/{id}`) is the documented
@@ -345,4 +330,29 @@ function recordOutcome(env: RunEnv, runId: string, outcome: Parameters<typeof up
     restartCatalogWal(env.catalog.db);
     updateRun(env.catalog.db, runId, outcome);
   }
+}
+
+/** A run's report: who it is, its plan (range, missing contests, draws) and its totals, as this engine writes it. */
+export function runReportOf(
+  run: { run_id: string; file: string; status: RunRow['status']; name: string | null; recipe_hash: string; recipe: Pick<Recipe, 'strategy' | 'seed'> },
+  plan: RunPlan,
+  totals: RunTotals,
+): RunReport {
+  return {
+    run_id: run.run_id,
+    file: run.file,
+    status: run.status,
+    name: run.name,
+    recipe_hash: run.recipe_hash,
+    strategy: run.recipe.strategy,
+    seed: run.recipe.seed,
+    first_contest: plan.first_contest,
+    last_contest: plan.last_contest,
+    missing_contests: plan.missing,
+    short_history_contests: plan.short_history,
+    synthetic_data: plan.synthetic,
+    dataset_hash: plan.dataset_hash,
+    engine_version: ENGINE_VERSION,
+    ...totals,
+  };
 }

@@ -25,6 +25,7 @@ import { hashDraws, planRun } from '../plan.js';
 import type { ResolvedRun } from '../run-request.js';
 import { ENGINE_VERSION, type RunEvent, type RunReport } from '../run-types.js';
 import { checkRunFile, importRunFile, readRunReport } from '../runs.js';
+import { runReportOf } from '../run-executor.js';
 import { summarizeRunFile } from '../summarize.js';
 import { type SubmitOptions, buildRemotePayload, submitRemoteRun, writeReturnedRunFile } from './submit.js';
 
@@ -281,24 +282,11 @@ function writeMergedSummary(merged: string, finalFile: string, resolved: Resolve
   const rf = openRunFile(merged, { mustExist: true });
   try {
     const meta = rf.readMeta();
-    const totals = summarizeRunFile(rf, recipe.numbers_per_ticket, recipe.tickets, recipe.seed);
-    const report: RunReport = {
-      run_id: runId,
-      file: finalFile,
-      status: 'completed',
-      name: request.name,
-      recipe_hash: request.recipe_hash,
-      strategy: recipe.strategy,
-      seed: recipe.seed,
-      first_contest: plan.first_contest,
-      last_contest: plan.last_contest,
-      missing_contests: plan.missing,
-      short_history_contests: plan.short_history,
-      synthetic_data: plan.synthetic,
-      dataset_hash: plan.dataset_hash,
-      engine_version: ENGINE_VERSION,
-      ...totals,
-    };
+    const report = runReportOf(
+      { run_id: runId, file: finalFile, status: 'completed', name: request.name, recipe_hash: request.recipe_hash, recipe },
+      plan,
+      summarizeRunFile(rf, recipe.numbers_per_ticket, recipe.tickets, recipe.seed),
+    );
     rf.writeSummary(report, meta.finished_at!);
     rf.checkpoint();
   } finally {
