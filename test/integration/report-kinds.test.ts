@@ -146,6 +146,14 @@ describe('report kinds on a real catalog', () => {
     const json = (await run(['compare', ...runIds, '--json'])).json();
     expect(json.pairs[0].mean_diff).toBeCloseTo(mean, 12);
     expect(doc.headline).toContain(`${json.pairs[0].sentence}.`);
+    // each run's figure beside its baseline, as `compare --json` has them
+    const figures = tableOf(doc, 'Every figure beside its baseline').rows;
+    expect(figures).toHaveLength(12 * 2);
+    const meanHits = json.metrics.find((m: any) => m.metric === 'mean_hits');
+    for (const v of meanHits.values) {
+      const row = figures.find((r) => r[0]!.startsWith('mean_hits') && r[1] === v.run_id)!;
+      expect([Number(row[3]), Number(row[4])]).toEqual([Number(v.value.toPrecision(4)), 0.3125]);
+    }
     await drawsEveryChart(doc);
     const csv = [...(await compareReportCsv({ catalog, clock }, { run_ids: runIds }))];
     expect(csv[0]).toBe(`contest,hits_${runIds[0]},hits_${runIds[1]},diff_${runIds[0]}_minus_${runIds[1]}\n`);
