@@ -1,7 +1,8 @@
 /**
  * The look every chart shares (width, font, axis sizes) and its colour-blind-safe palette
  * (Okabe-Ito blue, vermillion, orange, sky blue, grey), so a run, a sweep, the books and a
- * comparison read alike on a page, in a report and in a PNG.
+ * comparison read alike on a page, in a report and in a PNG; and how many contests a chart draws
+ * one by one before it draws blocks of them (a page must stay light).
  */
 
 /** The vega-lite schema every spec names. */
