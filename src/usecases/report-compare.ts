@@ -12,13 +12,15 @@ import { formatMetric } from '../core/ranking.js';
 import type { ReportDoc, ReportSection } from '../core/report/document.js';
 import { formatNumber, formatPValue } from '../core/stats/format.js';
 import { LuckyError } from '../errors.js';
+import type { PredictPool } from '../engine/pool.js';
 import { getRun } from '../store/runs-repo.js';
 import { readPackageVersion } from '../version.js';
 import { type CompareReport, compareRuns } from './compare.js';
 import type { UseCaseDeps } from './deps.js';
 import { listRunContests, showRun } from './runs.js';
 
-type Deps = Pick<UseCaseDeps, 'catalog' | 'clock'>;
+/** With a `signal` (the server) the pair tests run on the `pool`'s threads and an abort stops them, as in `compareRuns`. */
+type Deps = Pick<UseCaseDeps, 'catalog' | 'clock'> & { pool?: PredictPool | undefined; signal?: AbortSignal | undefined };
 
 /** At most this many pairs get a chart (every pair is in the tests table). */
 const MAX_PAIR_CHARTS = 6;
@@ -60,7 +62,8 @@ function pairDiffs(report: CompareReport, series: ReadonlyMap<string, Map<number
  * every run beside its exact baseline and p-value with its rank, the pair tests, and the paired
  * difference per contest with the mean and its 95% interval (the first 6 pairs). Refuses fewer
  * than two ids (E_INPUT_INVALID) and whatever `compareRuns` refuses: a repeated id (E_USAGE), an
- * unknown run (E_NOT_FOUND), one not completed (E_CONFLICT), runs on different draws.
+ * unknown run (E_NOT_FOUND), one not completed (E_CONFLICT), runs on different draws. With a
+ * `signal` (the server), the tests run on the `pool` and an abort ends it with E_INTERRUPTED.
  */
 export async function buildCompareReport(deps: Deps, input: { run_ids: readonly string[] }): Promise<ReportDoc> {
   checkIds(input.run_ids);

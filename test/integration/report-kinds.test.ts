@@ -157,6 +157,8 @@ describe('report kinds on a real catalog', () => {
       expect([Number(row[3]), Number(row[4])]).toEqual([Number(v.value.toPrecision(4)), 0.3125]);
     }
     await drawsEveryChart(doc);
+    // the server's way (a signal: files read one per turn, tests through the pool's path) gives the same document
+    expect(await buildCompareReport({ catalog, clock, signal: new AbortController().signal }, { run_ids: runIds })).toEqual(doc);
     const csv = [...(await compareReportCsv({ catalog, clock }, { run_ids: runIds }))];
     expect(csv[0]).toBe(`contest,hits_${runIds[0]},hits_${runIds[1]},diff_${runIds[0]}_minus_${runIds[1]}\n`);
     expect(csv).toHaveLength(1 + 100);
