@@ -73,10 +73,15 @@ export function contestX(contests: readonly number[]): Record<string, unknown> {
   if (!contests.length) return { field: 'contest', type: 'quantitative', title: 'contest', scale: { zero: false }, axis: { format: 'd', tickMinStep: 1 } };
   const lo = Math.min(...contests);
   const hi = Math.max(...contests);
-  const values = integerTicks(lo, hi);
-  const step = values.length > 1 ? values[1]! - values[0]! : 1;
-  const domain = [Math.min(lo - 0.5, Math.floor(lo / step) * step), Math.max(hi + 0.5, Math.ceil(hi / step) * step)];
-  return { field: 'contest', type: 'quantitative', title: 'contest', scale: { domain, nice: false }, axis: { format: 'd', values } };
+  const step = integerStep(hi - lo, 8);
+  const domain = [Math.min(lo - 0.5, Math.floor(lo / step) * step), Math.max(hi + 0.5, Math.ceil(hi / step) * step)] as const;
+  return {
+    field: 'contest',
+    type: 'quantitative',
+    title: 'contest',
+    scale: { domain, nice: false },
+    axis: { format: 'd', values: integerTicks(domain[0], domain[1]) },
+  };
 }
 
 /**

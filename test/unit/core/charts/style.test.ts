@@ -20,6 +20,7 @@ describe('whole-number axes', () => {
     expect(integerTicks(3, 3)).toEqual([3]);
     expect(integerTicks(0, 35, 6)).toEqual([0, 10, 20, 30]);
     expect(contestX([6880, 6881, 6882])).toMatchObject({ scale: { domain: [6879.5, 6882.5], nice: false }, axis: { format: 'd', values: [6880, 6881, 6882] } });
+    expect(contestX([4201, 4300])).toMatchObject({ scale: { domain: [4200, 4300.5] }, axis: { values: [4200, 4220, 4240, 4260, 4280, 4300] } });
     expect(countScale(2)).toEqual({ scale: { domain: [0, 2], nice: false }, axis: { format: 'd', values: [0, 1, 2] } });
     expect(countScale(177).scale.domain).toEqual([0, 200]);
     expect(symlogCountScale(800_000).axis.values).toEqual([0, 1, 10, 100, 1_000, 10_000, 100_000, 1_000_000]);
