@@ -78,22 +78,22 @@ export function bestHitsChart(points: readonly BestHitsPoint[]): ChartSpec {
   const y = { type: 'quantitative', title: 'best hits among the contest’s tickets', scale: { domain: [0, 5] }, axis: { tickCount: 6, format: 'd' } };
   const blocked = rows.length > MAX_CONTEST_MARKS;
   const blocks = blocked ? contestBlocks(rows, 140) : rows.map((r) => [r]);
+  // contest by contest, each contest's band spans it from half a contest before to half after
+  const start = blocked ? 0 : 0.5;
   const band = blocks.map((b) => ({
-    contest: b[0]!.contest,
+    contest: b[0]!.contest - start,
     lo: Math.min(...b.map((r) => r.lo)),
     hi: Math.max(...b.map((r) => r.hi)),
     expected: b.reduce((s, r) => s + r.expected, 0) / b.length,
   }));
-  // the last step ends at the last contest
-  if (blocked && band.length) band.push({ ...band.at(-1)!, contest: rows.at(-1)!.contest });
+  // the last step ends at the last contest (half a contest after it, contest by contest)
+  if (band.length) band.push({ ...band.at(-1)!, contest: rows.at(-1)!.contest + start });
   const dots = blocks.flatMap((b) => {
     const mid = b[Math.floor(b.length / 2)]!.contest;
     const counts = new Map<number, number>();
     for (const r of b) counts.set(r.best, (counts.get(r.best) ?? 0) + 1);
     return [...counts].map(([best, contests]) => ({ contest: mid, best, contests }));
   });
-  // one contest per row: a step centred on it; blocks: from each block's first contest to the next
-  const step = blocked ? 'step-after' : 'step';
   const what = blocked ? `dots: the best reached in each block of ${blocks[0]!.length} contests (size: how many)` : 'points: best ticket';
   return {
     $schema: SCHEMA,
@@ -111,13 +111,16 @@ export function bestHitsChart(points: readonly BestHitsPoint[]): ChartSpec {
       {
         data: { values: band },
         layer: [
-          { mark: { type: 'area', interpolate: step, color: COLOURS.band, opacity: 0.35 }, encoding: { x, y: { field: 'lo', ...y }, y2: { field: 'hi' } } },
-          { mark: { type: 'line', interpolate: step, color: COLOURS.orange, strokeWidth: 2 }, encoding: { x, y: { field: 'expected', ...y } } },
+          {
+            mark: { type: 'area', interpolate: 'step-after', color: COLOURS.band, opacity: 0.35 },
+            encoding: { x, y: { field: 'lo', ...y }, y2: { field: 'hi' } },
+          },
+          { mark: { type: 'line', interpolate: 'step-after', color: COLOURS.orange, strokeWidth: 2 }, encoding: { x, y: { field: 'expected', ...y } } },
         ],
       },
       {
         data: { values: dots },
-        mark: { type: 'circle', color: COLOURS.blue, opacity: 0.7, ...(blocked ? {} : { size: 14 }) },
+        mark: { type: 'circle', color: COLOURS.blue, opacity: 0.7, ...(blocked ? {} : { size: rows.length > 60 ? 14 : 40 }) },
         encoding: {
           x,
           y: { field: 'best', ...y },

@@ -53,6 +53,16 @@ describe('best hits chart', () => {
     expect(JSON.stringify(spec.title)).toContain('1 contest above the band, 1 below (of 3;');
   });
 
+  it('[15.3.39] contest by contest, each contest’s band spans it (half a contest each side), so the first and last contest sit inside their band', () => {
+    const layers = bestHitsChart(points).layer as Array<{ data: { values: Array<{ contest: number; lo: number; hi: number }> } }>;
+    expect(layers[0]!.data.values.map((b) => [b.contest, b.lo, b.hi])).toEqual([
+      [99.5, 0, 2],
+      [100.5, 0, 2],
+      [101.5, 1, 2],
+      [102.5, 1, 2],
+    ]);
+  });
+
   it('[15.3.7] renders to SVG with no warning; a long run is drawn in blocks, its counts and band kept', async () => {
     const { svg, warnings } = await strictRender(bestHitsChart(points));
     expect(warnings).toEqual([]);
