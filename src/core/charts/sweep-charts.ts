@@ -105,7 +105,7 @@ export interface SweepLinePoint {
 }
 
 /** Up to this many parameter values the x axis is one evenly spaced slot per value. */
-export const MAX_POINT_VALUES = 12;
+const MAX_POINT_VALUES = 12;
 
 /** True when `xs` (sorted or not) are numbers an equal step apart. */
 function evenlySpaced(xs: readonly number[]): boolean {
