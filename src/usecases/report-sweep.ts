@@ -164,8 +164,9 @@ function tooShort(deps: Deps, doc: SweepShowDocument): string | null {
  * hash its cells' runs share, the luckyfive version, `deps.clock`'s time), a headline with the
  * sweep's own honesty sentence (the best cell against the best of N tries, raw and Holm p), its
  * holdout result, "too short to tell" when the range is, and synthetic data; sections: the spec
- * (range, holdout, metric, parameters and their values, the adjustment), every cell ranked with
- * its value, exact baseline, raw p, Holm and BH p, the heatmap (two or more swept parameters: the
+ * (range, holdout, metric, parameters and their values, the base recipe as `name value` facts,
+ * the adjustment), every cell ranked with its swept values (`tickets (swept)`), value, exact
+ * baseline, raw p, Holm and BH p, contests run and tickets bought, the heatmap (two or more swept parameters: the
  * first two, averaged over the rest) or the line with each cell's 95% interval (one), and the cells
  * that did not finish with their errors. Refuses a malformed id (E_INPUT_INVALID) and an unknown
  * sweep (E_NOT_FOUND).
