@@ -1,16 +1,21 @@
-/** Reports: a run as one self-contained HTML file (charts as inline SVG), a PNG of its charts, or CSV, for `luckyfive report run`. */
-import { cumulativeNetChart, hitDistributionChart } from '../core/charts/run-charts.js';
-import { runReportHtml } from '../core/report/run-report-html.js';
-import { renderChartSvg, renderPng } from '../engine/charts/render.js';
+/**
+ * Reports as files: a report document (core/report) drawn as HTML, PDF or PNG by the one
+ * renderer path (engine/charts/render-report.ts), or a report's data as CSV, for
+ * `luckyfive report ...` and the API's `.../report.{html,pdf,png,csv}`.
+ */
+import type { ContestMoney } from '../core/charts/run-charts.js';
+import type { ReportDoc } from '../core/report/document.js';
+import { buildRunReport } from '../core/report/run-report.js';
+import { type DrawnFormat, renderReport } from '../engine/charts/render-report.js';
 import { readPackageVersion } from '../version.js';
 import type { UseCaseDeps } from './deps.js';
-import { type RunContestResult, exportRunTickets, listRunContests, showRun } from './runs.js';
+import { exportRunTickets, listRunContests, showRun } from './runs.js';
 
-/** The formats of `report run` so far. */
-export const RUN_REPORT_FORMATS = ['html', 'csv', 'png'] as const;
-export type RunReportFormat = (typeof RUN_REPORT_FORMATS)[number];
+/** Every report's formats: three drawings of one document, and its data as CSV. */
+export const REPORT_FORMATS = ['html', 'pdf', 'png', 'csv'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
-/** A report ready to write: its media type and its text, in pieces (a CSV streams). */
+/** A report ready to write: its media type, its file name and its bytes, in pieces (a CSV streams). */
 export interface ReportOutput {
   content_type: string;
   /** the file name a download or `--out` default would use */
@@ -20,53 +25,52 @@ export interface ReportOutput {
   size?: { width: number; height: number } | undefined;
 }
 
-/** Every contest of a run, in order (pages of the run file). */
-function allContests(deps: Pick<UseCaseDeps, 'catalog'>, runId: string): RunContestResult[] {
-  const out: RunContestResult[] = [];
+/** A report document drawn in one of the drawn formats, named after its `file_stem`. */
+async function drawn(doc: ReportDoc, format: DrawnFormat): Promise<ReportOutput> {
+  const r = await renderReport(doc, format);
+  return { content_type: r.content_type, file_name: `${doc.file_stem}.${r.extension}`, chunks: [r.body], size: r.size };
+}
+
+/** Every contest's money of a run, in order (pages of the run file). */
+function contestMoney(deps: Pick<UseCaseDeps, 'catalog'>, runId: string): ContestMoney[] {
+  const out: ContestMoney[] = [];
   let after: number | undefined;
   for (;;) {
     const page = listRunContests(deps, { run_id: runId, after, limit: 5_000 });
-    out.push(...page.items);
+    for (const c of page.items) out.push({ contest: c.contest, cost_cents: c.cost_cents, prize_cents: c.prize_cents });
     if (page.next === null) return out;
     after = page.next;
   }
 }
 
 /**
- * A run's report. `html`: one self-contained file (inline CSS and SVG charts, no script, no
- * external URL) stating the draws it came from (synthetic or official, dataset hash), the
- * luckyfive version, every hit figure beside its exact baseline with interval, p-value and
- * sentence, the books, the hit-distribution chart (with the 95% band of luck) and the
- * cumulative-net chart (drawdown, break-even). `csv`: every ticket, byte for byte the API's
- * `GET /runs/{run_id}/tickets.csv` and `runs export --format csv`. `png`: the charts under a
- * header (the run, its draws, the baseline verdict, the dataset and version), drawn with the
- * bundled fonts, with its size. Refuses an unknown run
- * (E_NOT_FOUND) and one without a report yet (E_DATA_MISSING).
+ * A run's report document (`buildRunReport`): the draws it came from (synthetic or official,
+ * dataset hash), the luckyfive version and time, the baseline verdict first, every hit figure
+ * beside its exact baseline with its 95% interval, p, Holm p and sentence, the tickets by hits,
+ * the simulated books and the two charts. Refuses an unknown run (E_NOT_FOUND) and one without a
+ * report yet (E_DATA_MISSING).
  */
-export async function reportRun(deps: Pick<UseCaseDeps, 'catalog' | 'clock'>, input: { run_id: string; format: RunReportFormat }): Promise<ReportOutput> {
+function buildRunReportDoc(deps: Pick<UseCaseDeps, 'catalog' | 'clock'>, input: { run_id: string }): ReportDoc {
   const run = showRun(deps, { run_id: input.run_id });
-  if (input.format === 'csv')
+  return buildRunReport({ run, contests: contestMoney(deps, run.run_id), version: readPackageVersion(), generated_at: deps.clock.now });
+}
+
+/**
+ * A run's report in one format. `html`: one self-contained file (inline CSS and SVG charts, no
+ * script, no external URL); `pdf`: A4, real text, vector charts, embedded DejaVu fonts, page
+ * numbers and the source line on every page; `png`: the title, source line and headline over the
+ * charts, with its size; all three drawn from {@link buildRunReportDoc}. `csv`: every ticket,
+ * byte for byte the API's `GET /runs/{run_id}/tickets.csv` and `runs export --format csv`.
+ * Refuses an unknown run (E_NOT_FOUND) and one without a report yet (E_DATA_MISSING).
+ */
+export async function reportRun(deps: Pick<UseCaseDeps, 'catalog' | 'clock'>, input: { run_id: string; format: ReportFormat }): Promise<ReportOutput> {
+  if (input.format === 'csv') {
+    const run = showRun(deps, { run_id: input.run_id });
     return {
       content_type: 'text/csv; charset=utf-8',
       file_name: `${run.run_id}-tickets.csv`,
       chunks: exportRunTickets(deps, { run_id: run.run_id, format: 'csv' }),
     };
-  const charts: string[] = [];
-  const baseline = run.summary.baseline;
-  if (baseline) charts.push(await renderChartSvg(hitDistributionChart(baseline.distribution, baseline.tickets)));
-  const contests = allContests(deps, run.run_id);
-  if (contests.length > 0) charts.push(await renderChartSvg(cumulativeNetChart(contests)));
-  if (input.format === 'png') {
-    const b = run.summary.baseline;
-    const header = [
-      `luckyfive run ${run.run_id}${run.name ? `: ${run.name}` : ''}`,
-      `${run.strategy}, seed ${run.seed}; contests ${run.first_contest}..${run.last_contest}; ${run.tickets} tickets; ${run.synthetic_data ? 'SYNTHETIC sample draws, not official results' : 'official results'}`,
-      ...(b ? [b.verdict] : []),
-      `dataset ${run.dataset_hash.slice(0, 16)}…; luckyfive ${readPackageVersion()}, ${deps.clock.now}`,
-    ];
-    const image = renderPng(header, charts);
-    return { content_type: 'image/png', file_name: `${run.run_id}-report.png`, chunks: [image.png], size: { width: image.width, height: image.height } };
   }
-  const html = runReportHtml({ run, charts, version: readPackageVersion(), generated_at: deps.clock.now });
-  return { content_type: 'text/html; charset=utf-8', file_name: `${run.run_id}-report.html`, chunks: [html] };
+  return drawn(buildRunReportDoc(deps, input), input.format);
 }

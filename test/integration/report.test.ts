@@ -4,14 +4,36 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, tempDir } from '../helpers/cli.js';
+import { runCli } from '../../src/cli/main.js';
+import { TEST_THREADS, cli, tempDir } from '../helpers/cli.js';
+import { havePoppler, pdfInfo, pdfText } from '../helpers/poppler.js';
 import { makeDraws, seedDraws } from '../helpers/draws.js';
 import { TINY_RECIPE, writeRecipe } from '../helpers/recipes.js';
+
+const poppler = havePoppler();
+
+/** The CLI with stdout kept as bytes (a PDF or PNG on `--out -`), on a pipe or a terminal. */
+async function cliBytes(args: string[], isTTY: boolean): Promise<{ code: number; stdout: Buffer; stderr: string }> {
+  const out: Buffer[] = [];
+  let stderr = '';
+  const io = {
+    stdout: { write: (c: string | Uint8Array) => (out.push(Buffer.from(c)), true), isTTY },
+    stderr: { write: (s: string) => ((stderr += s), true), isTTY: false },
+    env: { NO_COLOR: '1', LUCKYFIVE_THREADS: TEST_THREADS, LUCKYFIVE_DATA_DIR: dir },
+    cwd: dir,
+  };
+  const code = await runCli(args, io);
+  return { code, stdout: Buffer.concat(out), stderr };
+}
 
 let dir: string;
 let cleanup: () => void;
 let runId: string;
-let run: Record<string, unknown> & { dataset_hash: string; engine_version: string; summary: { baseline: { figures: Record<string, { sentence: string }> } } };
+let run: Record<string, unknown> & {
+  dataset_hash: string;
+  engine_version: string;
+  summary: { baseline: { verdict: string; figures: Record<string, { sentence: string; expected: number }> } };
+};
 
 beforeAll(async () => {
   ({ dir, cleanup } = tempDir());
@@ -78,12 +100,54 @@ describe('report run', () => {
     const unknown = await cli(['report', 'run', '20990101-000000-abcdef'], { dataDir: dir, cwd: dir });
     expect(unknown.code).toBe(3);
     expect(readdirSync(dir).sort()).toEqual(before);
-    const format = await cli(['report', 'run', runId, '--format', 'pdf'], { dataDir: dir, cwd: dir });
+    // (pdf is a format now: the refused one is docx)
+    const format = await cli(['report', 'run', runId, '--format', 'docx'], { dataDir: dir, cwd: dir });
     expect(format.code).toBe(2);
-    expect(format.stderr).toMatch(/html, csv, png/);
+    expect(format.stderr).toMatch(/html, pdf, png, csv/);
     // the default name, in the working directory
     const named = await cli(['report', 'run', runId], { dataDir: dir, cwd: dir });
     expect(named.code, named.stderr).toBe(0);
     expect(existsSync(join(dir, `${runId}-report.html`))).toBe(true);
   });
+
+  it.skipIf(!poppler)(
+    '[15.2.10] pdf: A4 pages of real text (run id, exact baseline figures, the verdict, dataset hash, version), only embedded DejaVu fonts, the same bytes for the same clock',
+    async () => {
+      const out = join(dir, 'r.pdf');
+      const r = await cli(['report', 'run', runId, '--format', 'pdf', '--out', out], { dataDir: dir });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr.trim()).toBe(`report written: ${out}`);
+      const pdf = readFileSync(out);
+      const info = pdfInfo(pdf);
+      expect(info.pages).toBeGreaterThanOrEqual(2);
+      expect(info.title).toBe(`luckyfive run ${runId}`);
+      expect(info.author).toMatch(/^luckyfive \d+\.\d+\.\d+/);
+      expect(info.fields['Page size']).toContain('(A4)');
+      // text, not pictures of text (pdftotext -layout keeps a table's columns on one line; sentences may wrap)
+      const text = pdfText(pdf);
+      const flat = text.replace(/\s+/g, ' ');
+      expect(text).toContain(runId);
+      expect(text).toContain('exact baseline');
+      // the exact mean beside the observed one (5 numbers x 5 drawn / 80), on the figure's first line
+      expect(text).toMatch(/hits per[^\n]*\s[\d.]+\s+0\.3125\s/);
+      expect(flat).toContain(run.summary.baseline.verdict.replace(/\s+/g, ' '));
+      expect(text).toContain(run.dataset_hash.slice(0, 16));
+      expect(text).toMatch(/luckyfive \d+\.\d+\.\d+/);
+      expect(text).toContain(`page 1 of ${info.pages}`);
+      for (const f of info.fonts) {
+        expect(f.name).toMatch(/^[A-Z]{6}\+DejaVuSans(-Bold)?$/);
+        expect(f.embedded).toBe(true);
+      }
+      // --out - writes the bytes to stdout when it is not a terminal (a pipe), and refuses a terminal
+      const piped = await cliBytes(['report', 'run', runId, '--format', 'pdf', '--out', '-'], false);
+      expect(piped.code, piped.stderr).toBe(0);
+      expect(piped.stdout.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+      expect(pdfInfo(piped.stdout).pages).toBe(info.pages);
+      const tty = await cliBytes(['report', 'run', runId, '--format', 'pdf', '--out', '-'], true);
+      expect(tty.code).toBe(2);
+      expect(tty.stderr).toMatch(/E_USAGE|binary/);
+      expect(tty.stdout.length).toBe(0);
+    },
+    60_000,
+  );
 });
