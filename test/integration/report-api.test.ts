@@ -1,0 +1,105 @@
+// The reports over HTTP (issue 15): `GET /runs/{run_id}/report.{html,pdf,png,csv}` with the role
+// of the data (viewer), the right media type, an attachment name, ETags and 304s, 404 and 409,
+// listed in the OpenAPI document; the CSV is byte for byte what the CLI writes.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli } from '../helpers/cli.js';
+import { makeDraws, seedDraws } from '../helpers/draws.js';
+import { havePoppler, pdfInfo, pdfText } from '../helpers/poppler.js';
+import { TINY_RECIPE, writeRecipe } from '../helpers/recipes.js';
+import { type TestServer, startTestServer } from '../helpers/server.js';
+
+const poppler = havePoppler();
+
+let s: TestServer;
+let runId: string;
+
+beforeAll(async () => {
+  s = await startTestServer({ rate_limit_read: 100_000, rate_limit_heavy: 100_000 });
+  seedDraws(s.dir, makeDraws(4001, 4200));
+  const recipe = writeRecipe(s.dir, 'tiny', TINY_RECIPE);
+  const sim = await cli(['simulate', '--recipe', recipe, '--from', '4151', '--to', '4200', '--json'], { dataDir: s.dir });
+  expect(sim.code, sim.stderr).toBe(0);
+  runId = sim.json().run_id as string;
+}, 60_000);
+afterAll(async () => {
+  await s?.close();
+});
+
+const url = (format: string, id = runId) => `/api/v1/runs/${id}/report.${format}`;
+
+describe('GET /runs/{run_id}/report.*', () => {
+  it('[15.2.11] html for a viewer: one self-contained file, an attachment; a missing key is 401; the ETag gives a 304', async () => {
+    expect((await s.get(url('html'))).statusCode).toBe(401);
+    const r = await s.get(url('html'), s.keys.viewer);
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(r.headers['content-disposition']).toBe(`attachment; filename="${runId}-report.html"`);
+    expect(r.body.startsWith('<!doctype html>')).toBe(true);
+    expect(r.body).toContain(runId);
+    expect(r.body).not.toMatch(/<script|\ssrc=|\shref=|url\(/i);
+    const urls = new Set([...r.body.matchAll(/https?:\/\/[^\s"'<>)]+/g)].map((m) => m[0]));
+    expect(urls).toEqual(new Set(['http://www.w3.org/2000/svg', 'http://www.w3.org/1999/xlink']));
+    const etag = r.headers.etag as string;
+    expect(etag).toMatch(/^W\/"/);
+    const again = await s.get(url('html'), s.keys.viewer, { 'if-none-match': etag });
+    expect(again.statusCode).toBe(304);
+  });
+
+  it('[15.2.12] pdf and png: their media types and names, the PNG at the size its IHDR states, the PDF with its text', async () => {
+    const png = await s.get(url('png'), s.keys.viewer);
+    expect(png.statusCode, png.body).toBe(200);
+    expect(png.headers['content-type']).toBe('image/png');
+    expect(png.headers['content-disposition']).toBe(`attachment; filename="${runId}-report.png"`);
+    const bytes = png.rawPayload;
+    expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect(bytes.readUInt32BE(16)).toBeGreaterThan(1_000);
+    const pdf = await s.get(url('pdf'), s.keys.viewer);
+    expect(pdf.statusCode, pdf.body).toBe(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    expect(pdf.headers['content-disposition']).toBe(`attachment; filename="${runId}-report.pdf"`);
+    expect(pdf.rawPayload.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    if (poppler) {
+      expect(pdfInfo(pdf.rawPayload).title).toBe(`luckyfive run ${runId}`);
+      expect(pdfText(pdf.rawPayload)).toContain('exact baseline');
+    }
+  }, 60_000);
+
+  it('[15.2.13] csv: byte for byte the CLI report (and tickets.csv)', async () => {
+    const api = await s.get(url('csv'), s.keys.viewer);
+    expect(api.statusCode, api.body).toBe(200);
+    expect(api.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(api.headers['content-disposition']).toBe(`attachment; filename="${runId}-tickets.csv"`);
+    const out = join(s.dir, 'r.csv');
+    const r = await cli(['report', 'run', runId, '--format', 'csv', '--out', out], { dataDir: s.dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(api.rawPayload.equals(readFileSync(out))).toBe(true);
+    expect(api.body).toBe((await s.get(`/api/v1/runs/${runId}/tickets.csv`, s.keys.viewer)).body);
+  });
+
+  it('[15.2.14] an unknown run is 404 in every format; a bad id is 400', async () => {
+    for (const format of ['html', 'pdf', 'png', 'csv']) {
+      const r = await s.get(url(format, '20990101-000000-abcdef'), s.keys.viewer);
+      expect(r.statusCode, format).toBe(404);
+      expect(r.json().error.code).toBe('E_NOT_FOUND');
+    }
+    expect((await s.get(url('html', 'NOT..an id'), s.keys.viewer)).statusCode).toBe(400);
+  });
+
+  it('[15.2.15] the OpenAPI document lists every report route with its media type and role; pdf and png draw from the heavy bucket', async () => {
+    const doc = (await s.get('/api/v1/openapi.json')).json();
+    const media = { html: 'text/html', pdf: 'application/pdf', png: 'image/png', csv: 'text/csv' } as const;
+    for (const [format, type] of Object.entries(media)) {
+      const op = doc.paths[`/api/v1/runs/{run_id}/report.${format}`]?.get;
+      expect(op, format).toBeDefined();
+      expect(op['x-role']).toBe('viewer');
+      expect(op.responses['200'].content[type]).toBeDefined();
+      expect(op.responses['404']).toBeDefined();
+      expect(op.responses['409']).toBeDefined();
+    }
+    const table = s.app.routeTable;
+    expect(table.find((r) => r.method === 'GET' && r.url === '/api/v1/runs/:run_id/report.pdf')?.rateClass).toBe('heavy');
+    expect(table.find((r) => r.method === 'GET' && r.url === '/api/v1/runs/:run_id/report.html')?.rateClass).toBe('read');
+  });
+});
