@@ -78,7 +78,19 @@ describe('GET /runs/{run_id}/report.*', () => {
     expect(api.body).toBe((await s.get(`/api/v1/runs/${runId}/tickets.csv`, s.keys.viewer)).body);
   });
 
-  it('[15.2.14] an unknown run is 404 in every format; a bad id is 400', async () => {
+  it('[15.2.14] an unknown run is 404 in every format, a run without its file 409 E_DATA_MISSING; a bad id is 400', async () => {
+    // an index row whose file is gone (as server-runs.test.ts makes one)
+    s.catalog.db
+      .prepare(
+        `INSERT INTO runs (run_id, name, recipe_hash, recipe_json, strategy, seed, numbers_per_ticket, tickets_per_contest, engine_version,
+          first_contest, last_contest, status, contests_planned, file, created_at) VALUES ('fake-0001', 'gone', 'abc', '{}', 'random', 1, 5, 3, 'e', 4001, 4010, 'completed', 10, 'runs/fake-0001.sqlite', '2025-01-01T00:00:00.000Z')`,
+      )
+      .run();
+    for (const format of ['html', 'pdf', 'png', 'csv']) {
+      const r = await s.get(url(format, 'fake-0001'), s.keys.viewer);
+      expect(r.statusCode, format).toBe(409);
+      expect(r.json().error.code).toBe('E_DATA_MISSING');
+    }
     for (const format of ['html', 'pdf', 'png', 'csv']) {
       const r = await s.get(url(format, '20990101-000000-abcdef'), s.keys.viewer);
       expect(r.statusCode, format).toBe(404);
