@@ -9,6 +9,7 @@ import { buildRunReport } from '../core/report/run-report.js';
 import { type DrawnFormat, renderReport } from '../engine/charts/render-report.js';
 import { readPackageVersion } from '../version.js';
 import type { UseCaseDeps } from './deps.js';
+import { type BooksPeriod, booksReportCsv, buildBooksReport } from './report-books.js';
 import { exportRunTickets, listRunContests, showRun } from './runs.js';
 
 /** Every report's formats: three drawings of one document, and its data as CSV. */
@@ -73,4 +74,18 @@ export async function reportRun(deps: Pick<UseCaseDeps, 'catalog' | 'clock'>, in
     };
   }
   return drawn(buildRunReportDoc(deps, input), input.format);
+}
+
+/**
+ * The financial period report for `from`..`to` (ISO dates, inclusive) in one format: the drawn
+ * formats from `buildBooksReport` (balances, entries with their reversals, months, the balance
+ * with its assertions, the real ROI beside the expected ROI, budgets, soundness), `csv` the
+ * period's entries (`booksReportCsv`). Refuses a date that is not on the calendar or `from`
+ * after `to` (E_INPUT_INVALID).
+ */
+export async function reportBooks(deps: Pick<UseCaseDeps, 'catalog' | 'clock'>, input: BooksPeriod & { format: ReportFormat }): Promise<ReportOutput> {
+  const period = { from: input.from, to: input.to };
+  if (input.format === 'csv')
+    return { content_type: 'text/csv; charset=utf-8', file_name: `books-${period.from}-${period.to}.csv`, chunks: booksReportCsv(deps, period) };
+  return drawn(buildBooksReport(deps, period), input.format);
 }

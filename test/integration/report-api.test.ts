@@ -4,6 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordLedgerEntry } from '../../src/usecases/ledger.js';
+import { insertDraws, makeDraw } from '../helpers/books.js';
 import { cli } from '../helpers/cli.js';
 import { makeDraws, seedDraws } from '../helpers/draws.js';
 import { havePoppler, pdfInfo, pdfText } from '../helpers/poppler.js';
@@ -22,6 +24,12 @@ beforeAll(async () => {
   const sim = await cli(['simulate', '--recipe', recipe, '--from', '4151', '--to', '4200', '--json'], { dataDir: s.dir });
   expect(sim.code, sim.stderr).toBe(0);
   runId = sim.json().run_id as string;
+  // a few real books: a deposit before the period, a bet and a prize in it
+  insertDraws(s.dir, [makeDraw(6800, '2025-08-15', [1, 2, 3, 4, 50])]);
+  const deps = { catalog: s.catalog, clock: { now: '2025-11-20T12:00:00.000Z', today: '2025-11-20' } };
+  recordLedgerEntry(deps, { type: 'deposit', amount_cents: 50_000, date: '2025-07-01' });
+  recordLedgerEntry(deps, { type: 'bet', contest: 6800, tickets: 2 });
+  recordLedgerEntry(deps, { type: 'prize', contest: 6800, tier: 'duque', amount_cents: 404 });
 }, 60_000);
 afterAll(async () => {
   await s?.close();
@@ -113,5 +121,43 @@ describe('GET /runs/{run_id}/report.*', () => {
     const table = s.app.routeTable;
     expect(table.find((r) => r.method === 'GET' && r.url === '/api/v1/runs/:run_id/report.pdf')?.rateClass).toBe('heavy');
     expect(table.find((r) => r.method === 'GET' && r.url === '/api/v1/runs/:run_id/report.html')?.rateClass).toBe('read');
+  });
+});
+
+describe('GET /books/report.*?from=D&to=D', () => {
+  const books = (format: string, query = 'from=2025-08-01&to=2025-09-30') => `/api/v1/books/report.${format}?${query}`;
+
+  it("[15.2.16] every format for a viewer (401 without a key), attachments named for the period; the CSV is the CLI's byte for byte", async () => {
+    expect((await s.get(books('html'))).statusCode).toBe(401);
+    const html = await s.get(books('html'), s.keys.viewer);
+    expect(html.statusCode, html.body).toBe(200);
+    expect(html.headers['content-disposition']).toBe('attachment; filename="books-2025-08-01-2025-09-30-report.html"');
+    expect(html.body).not.toMatch(/<script|\ssrc=|\shref=|url\(/i);
+    expect(new Set([...html.body.matchAll(/https?:\/\/[^\s"'<>)]+/g)].map((m) => m[0]))).toEqual(
+      new Set(['http://www.w3.org/2000/svg', 'http://www.w3.org/1999/xlink']),
+    );
+    const pdf = await s.get(books('pdf'), s.keys.viewer);
+    expect(pdf.statusCode, pdf.body).toBe(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    if (poppler) expect(pdfText(pdf.rawPayload)).toContain('2025-08-01');
+    const png = await s.get(books('png'), s.keys.viewer);
+    expect(png.statusCode, png.body).toBe(200);
+    expect(png.rawPayload.subarray(12, 16).toString('latin1')).toBe('IHDR');
+    const csv = await s.get(books('csv'), s.keys.viewer);
+    expect(csv.statusCode, csv.body).toBe(200);
+    expect(csv.headers['content-disposition']).toBe('attachment; filename="books-2025-08-01-2025-09-30.csv"');
+    const out = join(s.dir, 'books.csv');
+    const r = await cli(['report', 'books', '--from', '2025-08-01', '--to', '2025-09-30', '--format', 'csv', '--out', out], { dataDir: s.dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(csv.rawPayload.equals(readFileSync(out))).toBe(true);
+    expect(csv.body.split('\n').length).toBeGreaterThanOrEqual(3);
+  }, 60_000);
+
+  it('[15.2.17] a period that ends before it starts, or a date off the calendar, is 400; a missing date is 400', async () => {
+    const backwards = await s.get(books('html', 'from=2025-09-30&to=2025-08-01'), s.keys.viewer);
+    expect(backwards.statusCode).toBe(400);
+    expect(backwards.json().error.code).toBe('E_INPUT_INVALID');
+    expect((await s.get(books('pdf', 'from=2025-02-30&to=2025-03-01'), s.keys.viewer)).statusCode).toBe(400);
+    expect((await s.get(books('csv', 'from=2025-02-01'), s.keys.viewer)).statusCode).toBe(400);
   });
 });

@@ -1,4 +1,7 @@
-/** `luckyfive report run RUN_ID --format html|pdf|png|csv [--out FILE|-]`: a report as a file (or on stdout with `--out -`). */
+/**
+ * `luckyfive report run RUN_ID | books --from D --to D ... --format html|pdf|png|csv [--out FILE|-]`:
+ * a report as a file (or on stdout with `--out -`, never binary to a terminal).
+ */
 import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
@@ -54,6 +57,20 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (runId: string, opts: { format: ReportFormat; out?: string }) => {
       const { reportRun } = await import('../../usecases/reports.js');
       const out = await reportRun({ catalog: await ctx.catalog(), clock: readClock() }, { run_id: runId, format: opts.format });
+      writeReport(ctx, out, opts.format, opts.out);
+    });
+  report
+    .command('books')
+    .description(
+      'the financial period report: opening and closing balance, every entry (reversals shown as such), net per month, the balance with its assertions, the real ROI beside the expected ROI, budgets; csv: the entries',
+    )
+    .requiredOption('--from <date>', 'first day, YYYY-MM-DD')
+    .requiredOption('--to <date>', 'last day, YYYY-MM-DD (inclusive)')
+    .addOption(formatOption())
+    .option('--out <file>', 'where to write it (default: books-FROM-TO-report.html, .pdf, .png or books-FROM-TO.csv here; - for stdout)')
+    .action(async (opts: { from: string; to: string; format: ReportFormat; out?: string }) => {
+      const { reportBooks } = await import('../../usecases/reports.js');
+      const out = await reportBooks({ catalog: await ctx.catalog(), clock: readClock() }, { from: opts.from, to: opts.to, format: opts.format });
       writeReport(ctx, out, opts.format, opts.out);
     });
 }

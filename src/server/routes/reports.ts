@@ -1,7 +1,8 @@
 /**
  * Reports over HTTP, through the same use cases as `luckyfive report`: a run's report as
  * `GET /runs/{run_id}/report.{html,pdf,png,csv}` (viewer, as `GET /runs/{run_id}`; the CSV is
- * byte for byte `tickets.csv`). Each drawn report is kept, with its ETag, while the catalog is
+ * byte for byte `tickets.csv`) and the financial period report as
+ * `GET /books/report.{html,pdf,png,csv}?from=D&to=D` (viewer, as the ledger reads). Each drawn report is kept, with its ETag, while the catalog is
  * unchanged (so a conditional GET is a 304 and a second download costs no rendering); PDF and PNG
  * draw from the heavy rate bucket. Every answer is an attachment named as the CLI would name it.
  */
@@ -12,9 +13,10 @@ import { z } from 'zod';
 import { LruMap } from '../../core/lru.js';
 import { readClock } from '../../clock.js';
 import { catalogStamp } from '../../usecases/catalog.js';
-import { type ReportFormat, type ReportOutput, reportRun } from '../../usecases/reports.js';
+import { type ReportFormat, type ReportOutput, reportBooks, reportRun } from '../../usecases/reports.js';
 import type { ResourcePlugin, ServerContext } from '../context.js';
 import { COMMON_ERRORS, errorResponses } from '../error-envelope.js';
+import { IsoDateParam } from '../schemas.js';
 import { RunIdParam } from './runs.js';
 
 /** The media type each format is documented (and sent) with. */
@@ -97,6 +99,8 @@ const reportsRoutes: ResourcePlugin = (app, { ctx }, done) => {
     what: string;
     params?: P;
     querystring?: Q;
+    /** the error statuses it answers with besides the common ones */
+    errors: ReturnType<typeof errorResponses>;
     key: (params: z.infer<P>, query: z.infer<Q>) => string;
     build: (params: z.infer<P>, query: z.infer<Q>, format: ReportFormat) => Promise<ReportOutput>;
   }): void {
@@ -117,7 +121,7 @@ const reportsRoutes: ResourcePlugin = (app, { ctx }, done) => {
                 content: { [media.type]: { schema: media.binary ? z.string().meta({ format: 'binary' }) : z.string() } },
               },
               ...COMMON_ERRORS,
-              ...errorResponses(404, 409),
+              ...spec.errors,
             },
           },
         },
@@ -147,8 +151,22 @@ const reportsRoutes: ResourcePlugin = (app, { ctx }, done) => {
     tag: 'runs',
     what: "A run's report (every hit figure beside its exact baseline, the books, the charts; CSV: every ticket, as tickets.csv)",
     params: z.strictObject({ run_id: RunIdParam }),
+    errors: errorResponses(404, 409),
     key: (p) => p.run_id,
     build: (p, _q, format) => reportRun(deps(), { run_id: p.run_id, format }),
+  });
+
+  reportRoutes({
+    path: '/books/report',
+    tag: 'books',
+    what: 'The financial period report from..to (balances, entries with reversals, months, balance with assertions, ROI beside the expected ROI, budgets; CSV: the entries)',
+    querystring: z.strictObject({
+      from: IsoDateParam.meta({ description: 'first day of the period' }),
+      to: IsoDateParam.meta({ description: 'last day of the period (inclusive)' }),
+    }),
+    errors: {},
+    key: (_p, q) => `${q.from}|${q.to}`,
+    build: (_p, q, format) => reportBooks(deps(), { from: q.from, to: q.to, format }),
   });
 
   done();
