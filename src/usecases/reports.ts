@@ -9,7 +9,10 @@ import { buildRunReport } from '../core/report/run-report.js';
 import { type DrawnFormat, renderReport } from '../engine/charts/render-report.js';
 import { readPackageVersion } from '../version.js';
 import type { UseCaseDeps } from './deps.js';
+import type { PredictPool } from '../engine/pool.js';
 import { type BooksPeriod, booksReportCsv, buildBooksReport } from './report-books.js';
+import { buildCompareReport, compareReportCsv } from './report-compare.js';
+import { buildSweepReport, sweepReportCsv } from './report-sweep.js';
 import { exportRunTickets, listRunContests, showRun } from './runs.js';
 
 /** Every report's formats: three drawings of one document, and its data as CSV. */
@@ -88,4 +91,42 @@ export async function reportBooks(deps: Pick<UseCaseDeps, 'catalog' | 'clock'>, 
   if (input.format === 'csv')
     return { content_type: 'text/csv; charset=utf-8', file_name: `books-${period.from}-${period.to}.csv`, chunks: booksReportCsv(deps, period) };
   return drawn(buildBooksReport(deps, period), input.format);
+}
+
+/**
+ * A sweep's report in one format: the drawn formats from `buildSweepReport` (its honesty sentence
+ * first, the spec, every cell ranked with raw and adjusted p, the heatmap or line, the unfinished
+ * cells), `csv` its cells (`sweepReportCsv`). Refuses a malformed id (E_INPUT_INVALID) and an
+ * unknown sweep (E_NOT_FOUND).
+ */
+export async function reportSweep(deps: Pick<UseCaseDeps, 'catalog' | 'clock'>, input: { sweep_id: string; format: ReportFormat }): Promise<ReportOutput> {
+  if (input.format === 'csv')
+    return {
+      content_type: 'text/csv; charset=utf-8',
+      file_name: `sweep-${input.sweep_id}-cells.csv`,
+      chunks: sweepReportCsv(deps, { sweep_id: input.sweep_id }),
+    };
+  return drawn(buildSweepReport(deps, { sweep_id: input.sweep_id }), input.format);
+}
+
+/**
+ * A comparison of 2+ completed runs in one format: the drawn formats from `buildCompareReport`
+ * (every figure beside its baseline, the paired tests with Holm p and their sentences, the paired
+ * difference per contest), `csv` the per-contest series (`compareReportCsv`). With a `pool` and a
+ * `signal` (the server) the paired tests run on a pool thread and stop when the signal fires.
+ * Refuses fewer than two runs (E_INPUT_INVALID), a repeated id (E_USAGE), an unknown run
+ * (E_NOT_FOUND), one not completed (E_CONFLICT) and runs on different draws.
+ */
+export async function reportCompare(
+  deps: Pick<UseCaseDeps, 'catalog' | 'clock'> & { pool?: PredictPool | undefined; signal?: AbortSignal | undefined },
+  input: { run_ids: readonly string[]; format: ReportFormat },
+): Promise<ReportOutput> {
+  // buildCompareReport hands its deps to compareRuns, which takes the pool and the signal from them
+  if (input.format === 'csv')
+    return {
+      content_type: 'text/csv; charset=utf-8',
+      file_name: `compare-${input.run_ids.join('-')}.csv`,
+      chunks: await compareReportCsv(deps, { run_ids: input.run_ids }),
+    };
+  return drawn(await buildCompareReport(deps, { run_ids: input.run_ids }), input.format);
 }

@@ -16,6 +16,8 @@ const poppler = havePoppler();
 
 let s: TestServer;
 let runId: string;
+let otherRunId: string;
+let sweepId: string;
 
 beforeAll(async () => {
   s = await startTestServer({ rate_limit_read: 100_000, rate_limit_heavy: 100_000 });
@@ -24,13 +26,22 @@ beforeAll(async () => {
   const sim = await cli(['simulate', '--recipe', recipe, '--from', '4151', '--to', '4200', '--json'], { dataDir: s.dir });
   expect(sim.code, sim.stderr).toBe(0);
   runId = sim.json().run_id as string;
+  const other = writeRecipe(s.dir, 'tiny-2', { ...TINY_RECIPE, seed: 99 });
+  const sim2 = await cli(['simulate', '--recipe', other, '--from', '4151', '--to', '4200', '--json'], { dataDir: s.dir });
+  expect(sim2.code, sim2.stderr).toBe(0);
+  otherRunId = sim2.json().run_id as string;
+  // a one-parameter sweep of two cells over a few contests
+  const sweepRecipe = writeRecipe(s.dir, 'sweep', { ...TINY_RECIPE, strategy: 'frequency', history: 40 });
+  const sweep = await cli(['sweep', '--recipe', sweepRecipe, '--param', 'history=30,50', '--from', '4191', '--to', '4200', '--json'], { dataDir: s.dir });
+  expect(sweep.code, sweep.stderr).toBe(0);
+  sweepId = sweep.json().sweep_id as string;
   // a few real books: a deposit before the period, a bet and a prize in it
   insertDraws(s.dir, [makeDraw(6800, '2025-08-15', [1, 2, 3, 4, 50])]);
   const deps = { catalog: s.catalog, clock: { now: '2025-11-20T12:00:00.000Z', today: '2025-11-20' } };
   recordLedgerEntry(deps, { type: 'deposit', amount_cents: 50_000, date: '2025-07-01' });
   recordLedgerEntry(deps, { type: 'bet', contest: 6800, tickets: 2 });
   recordLedgerEntry(deps, { type: 'prize', contest: 6800, tier: 'duque', amount_cents: 404 });
-}, 60_000);
+}, 120_000);
 afterAll(async () => {
   await s?.close();
 });
@@ -160,4 +171,53 @@ describe('GET /books/report.*?from=D&to=D', () => {
     expect((await s.get(books('pdf', 'from=2025-02-30&to=2025-03-01'), s.keys.viewer)).statusCode).toBe(400);
     expect((await s.get(books('csv', 'from=2025-02-01'), s.keys.viewer)).statusCode).toBe(400);
   });
+});
+
+describe('GET /sweeps/{sweep_id}/report.* and /compare/report.*?runs=A,B', () => {
+  it("[15.2.18] a sweep's report in every format for a viewer; its CSV is the CLI's byte for byte; an unknown sweep is 404", async () => {
+    const base = `/api/v1/sweeps/${sweepId}/report`;
+    expect((await s.get(`${base}.html`)).statusCode).toBe(401);
+    for (const [format, type] of [
+      ['html', 'text/html; charset=utf-8'],
+      ['pdf', 'application/pdf'],
+      ['png', 'image/png'],
+      ['csv', 'text/csv; charset=utf-8'],
+    ] as const) {
+      const r = await s.get(`${base}.${format}`, s.keys.viewer);
+      expect(r.statusCode, `${format}: ${r.body.slice(0, 300)}`).toBe(200);
+      expect(r.headers['content-type']).toBe(type);
+      expect(r.headers['content-disposition']).toMatch(new RegExp(`^attachment; filename="sweep-${sweepId}-(report\\.${format}|cells\\.csv)"$`));
+    }
+    const out = join(s.dir, 'sweep.csv');
+    const r = await cli(['report', 'sweep', sweepId, '--format', 'csv', '--out', out], { dataDir: s.dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect((await s.get(`${base}.csv`, s.keys.viewer)).rawPayload.equals(readFileSync(out))).toBe(true);
+    const unknown = await s.get('/api/v1/sweeps/no-such-sweep/report.html', s.keys.viewer);
+    expect(unknown.statusCode).toBe(404);
+  }, 60_000);
+
+  it("[15.2.19] a comparison's report in every format (heavy bucket), its CSV the CLI's; one run, a bad id or too many runs is 400, an unknown run 404", async () => {
+    const base = '/api/v1/compare/report';
+    const runs = `runs=${runId},${otherRunId}`;
+    for (const format of ['html', 'pdf', 'png', 'csv']) {
+      const r = await s.get(`${base}.${format}?${runs}`, s.keys.viewer);
+      expect(r.statusCode, `${format}: ${r.body.slice(0, 300)}`).toBe(200);
+      expect(r.headers['content-disposition']).toMatch(/^attachment; filename="compare-/);
+    }
+    const html = (await s.get(`${base}.html?${runs}`, s.keys.viewer)).body;
+    expect(html).toContain(runId);
+    expect(html).toContain(otherRunId);
+    expect(html).not.toMatch(/<script|\ssrc=|\shref=|url\(/i);
+    const out = join(s.dir, 'compare.csv');
+    const cliCsv = await cli(['report', 'compare', runId, otherRunId, '--format', 'csv', '--out', out], { dataDir: s.dir });
+    expect(cliCsv.code, cliCsv.stderr).toBe(0);
+    expect((await s.get(`${base}.csv?${runs}`, s.keys.viewer)).rawPayload.equals(readFileSync(out))).toBe(true);
+    expect((await s.get(`${base}.html?runs=${runId}`, s.keys.viewer)).statusCode).toBe(400);
+    expect((await s.get(`${base}.html?runs=${runId},../etc`, s.keys.viewer)).statusCode).toBe(400);
+    expect((await s.get(`${base}.html?runs=${Array(7).fill(runId).join(',')}`, s.keys.viewer)).statusCode).toBe(400);
+    expect((await s.get(`${base}.html?runs=${runId},20990101-000000-abcdef`, s.keys.viewer)).statusCode).toBe(404);
+    const table = s.app.routeTable;
+    expect(table.find((r) => r.url === '/api/v1/compare/report.csv')?.rateClass).toBe('heavy');
+    expect(table.find((r) => r.url === '/api/v1/sweeps/:sweep_id/report.html')?.role).toBe('viewer');
+  }, 60_000);
 });

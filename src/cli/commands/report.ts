@@ -1,5 +1,6 @@
 /**
- * `luckyfive report run RUN_ID | books --from D --to D ... --format html|pdf|png|csv [--out FILE|-]`:
+ * `luckyfive report run RUN_ID | sweep SWEEP_ID | books --from D --to D | compare RUN RUN [RUN...]
+ * --format html|pdf|png|csv [--out FILE|-]`:
  * a report as a file (or on stdout with `--out -`, never binary to a terminal).
  */
 import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
@@ -71,6 +72,30 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (opts: { from: string; to: string; format: ReportFormat; out?: string }) => {
       const { reportBooks } = await import('../../usecases/reports.js');
       const out = await reportBooks({ catalog: await ctx.catalog(), clock: readClock() }, { from: opts.from, to: opts.to, format: opts.format });
+      writeReport(ctx, out, opts.format, opts.out);
+    });
+  report
+    .command('sweep <sweep_id>')
+    .description(
+      "a sweep's report: its honesty sentence first, the spec, every cell ranked with raw and adjusted p, the heatmap or line, the cells that did not finish; csv: the cells",
+    )
+    .addOption(formatOption())
+    .option('--out <file>', 'where to write it (default: sweep-ID-report.html, .pdf, .png or sweep-ID-cells.csv here; - for stdout)')
+    .action(async (sweepId: string, opts: { format: ReportFormat; out?: string }) => {
+      const { reportSweep } = await import('../../usecases/reports.js');
+      const out = await reportSweep({ catalog: await ctx.catalog(), clock: readClock() }, { sweep_id: sweepId, format: opts.format });
+      writeReport(ctx, out, opts.format, opts.out);
+    });
+  report
+    .command('compare <run_ids...>')
+    .description(
+      '2+ completed runs side by side: every figure beside its baseline, the paired tests with Holm p and their sentences, the paired difference per contest; csv: the per-contest series',
+    )
+    .addOption(formatOption())
+    .option('--out <file>', 'where to write it (default: compare-A-B-report.html, .pdf, .png or compare-A-B.csv here; - for stdout)')
+    .action(async (runIds: string[], opts: { format: ReportFormat; out?: string }) => {
+      const { reportCompare } = await import('../../usecases/reports.js');
+      const out = await reportCompare({ catalog: await ctx.catalog(), clock: readClock() }, { run_ids: runIds, format: opts.format });
       writeReport(ctx, out, opts.format, opts.out);
     });
 }
