@@ -109,26 +109,33 @@ export async function buildCompareReport(deps: Deps, input: { run_ids: readonly 
     },
     {
       heading: 'Every figure beside its baseline',
-      blocks: report.metrics.map((m) => ({
-        type: 'table' as const,
-        caption: `${m.metric} (${m.higher_is_better ? 'higher' : 'lower'} is better${m.winner ? `; best: ${m.winner}` : ''}); hit metrics ranked by lift over each run's own exact baseline, money has none`,
-        columns: [
-          { label: 'run' },
-          { label: 'rank', align: 'right' as const },
-          { label: m.metric, align: 'right' as const },
-          { label: 'baseline', align: 'right' as const },
-          { label: 'lift', align: 'right' as const },
-          { label: 'p', align: 'right' as const },
-        ],
-        rows: m.values.map((v) => [
-          v.run_id,
-          v.rank === null ? '-' : String(v.rank),
-          formatMetric(m.metric, v.value),
-          formatMetric(m.metric, v.baseline),
-          v.lift === null ? '-' : formatNumber(v.lift, 3),
-          v.p_value === null ? '-' : formatPValue(v.p_value),
-        ]),
-      })),
+      blocks: [
+        {
+          type: 'table',
+          caption:
+            "Each metric of each run beside its exact baseline (money metrics have none) and the p-value against it; rank by lift over each run's own baseline for hit metrics, by value for money",
+          columns: [
+            { label: 'metric' },
+            { label: 'run', align: 'left' },
+            { label: 'rank', align: 'right' },
+            { label: 'value', align: 'right' },
+            { label: 'baseline', align: 'right' },
+            { label: 'lift', align: 'right' },
+            { label: 'p', align: 'right' },
+          ],
+          rows: report.metrics.flatMap((m) =>
+            m.values.map((v) => [
+              `${m.metric}${m.winner === v.run_id ? ' (best)' : ''}`,
+              v.run_id,
+              v.rank === null ? '-' : String(v.rank),
+              formatMetric(m.metric, v.value),
+              formatMetric(m.metric, v.baseline),
+              v.lift === null ? '-' : formatNumber(v.lift, 3),
+              v.p_value === null ? '-' : formatPValue(v.p_value),
+            ]),
+          ),
+        },
+      ],
     },
     {
       heading: 'Paired tests',

@@ -84,7 +84,7 @@ function chartBlock(deps: Deps, doc: SweepShowDocument, swept: readonly string[]
       type: 'chart',
       title: `${metric} over ${x} and ${y}`,
       spec: sweepHeatmapChart({ metric, x, y, baseline, adjustment: 'Holm', squares, averaged_over: averaged }),
-      alt: `Heatmap of ${metric} over ${x} (${xs.join(', ')}) and ${y} (${ys.join(', ')})${baseline === null ? '' : `, exact baseline ${formatMetric(metric, baseline)}`}; the ranked table below has every value and p-value.`,
+      alt: `Heatmap of ${metric} over ${x} (${xs.join(', ')}) and ${y} (${ys.join(', ')})${baseline === null ? '' : `, exact baseline ${formatMetric(metric, baseline)}`}; the ranked table has every value and p-value.`,
     };
   }
   const name = swept[0]!;
@@ -206,7 +206,11 @@ export function buildSweepReport(deps: Deps, input: { sweep_id: string }): Repor
       ],
     },
   ];
-  if (swept.length > 0 && doc.cells.some((c) => c.value !== null)) sections.push({ heading: 'Chart', blocks: [chartBlock(deps, doc, swept)] });
+  if (swept.length > 0 && doc.cells.some((c) => c.value !== null))
+    sections.push({
+      heading: swept.length >= 2 ? `${metric} over ${swept[0]} and ${swept[1]}` : `${metric} by ${swept[0]}`,
+      blocks: [chartBlock(deps, doc, swept)],
+    });
   const unfinished = doc.cells.filter((c) => c.status !== 'completed');
   if (unfinished.length)
     sections.push({

@@ -8,8 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Clock } from '../../src/clock.js';
 import type { ReportBlock, ReportDoc } from '../../src/core/report/document.js';
 import { holm } from '../../src/core/stats.js';
+import { bestHitsChart, bestHitsPoints, bestHitsRows } from '../../src/core/charts/best-hits-chart.js';
 import { renderChartSvg } from '../../src/engine/charts/render.js';
 import { type Catalog, openCatalog } from '../../src/store/catalog.js';
+import { openRunFile, runFilePath } from '../../src/store/run-file.js';
 import { createBudget } from '../../src/usecases/budgets.js';
 import { recordLedgerEntry, reverseLedgerEntry } from '../../src/usecases/ledger.js';
 import { booksReportCsv, buildBooksReport } from '../../src/usecases/report-books.js';
@@ -146,6 +148,14 @@ describe('report kinds on a real catalog', () => {
     const json = (await run(['compare', ...runIds, '--json'])).json();
     expect(json.pairs[0].mean_diff).toBeCloseTo(mean, 12);
     expect(doc.headline).toContain(`${json.pairs[0].sentence}.`);
+    // each run's figure beside its baseline, as `compare --json` has them
+    const figures = tableOf(doc, 'Every figure beside its baseline').rows;
+    expect(figures).toHaveLength(12 * 2);
+    const meanHits = json.metrics.find((m: any) => m.metric === 'mean_hits');
+    for (const v of meanHits.values) {
+      const row = figures.find((r) => r[0]!.startsWith('mean_hits') && r[1] === v.run_id)!;
+      expect([Number(row[3]), Number(row[4])]).toEqual([Number(v.value.toPrecision(4)), 0.3125]);
+    }
     await drawsEveryChart(doc);
     const csv = [...(await compareReportCsv({ catalog, clock }, { run_ids: runIds }))];
     expect(csv[0]).toBe(`contest,hits_${runIds[0]},hits_${runIds[1]},diff_${runIds[0]}_minus_${runIds[1]}\n`);
@@ -180,5 +190,31 @@ describe('report kinds on a real catalog', () => {
     expect(tableOf(doc, 'Budgets used').rows.map((r) => r[0])).toEqual(['autumn']);
     await drawsEveryChart(doc);
     expect(charts(doc).map((c) => c.title)).toEqual(['Net per month', 'Balance over time', 'ROI against the expected ROI', 'Budgets: spent against the limit']);
+  });
+
+  it('[15.3.26] best hits per contest of a real run: the stored laws give the same band as recomputing them, the observed best is each contest’s top ticket', async () => {
+    const rf = openRunFile(runFilePath(dir, runIds[0]!), { mustExist: true, readonly: true });
+    try {
+      const contests = rf.contests();
+      const show = (await run(['runs', 'show', runIds[0]!, '--json'])).json();
+      const stored = bestHitsPoints(contests, rf.iterateTickets(), TINY_RECIPE.numbers_per_ticket, show.seed);
+      const recomputed = bestHitsPoints(
+        contests.map((c) => ({ ...c, best_of: null })),
+        rf.iterateTickets(),
+        TINY_RECIPE.numbers_per_ticket,
+        show.seed,
+      );
+      expect(contests.every((c) => c.best_of !== null)).toBe(true);
+      expect(recomputed).toEqual(stored);
+      const top = new Map<number, number>();
+      for (const t of rf.iterateTickets()) top.set(t.contest, Math.max(top.get(t.contest) ?? 0, t.hits));
+      expect(stored.map((p) => p.best_hits)).toEqual(contests.map((c) => top.get(c.contest)));
+      // 3 tickets of 5 numbers: the expected best lies between one ticket's 25/80 and three times it
+      for (const r of bestHitsRows(stored)) expect(r.expected).toBeGreaterThan(25 / 80);
+      const svg = await renderChartSvg(bestHitsChart(stored));
+      expect(svg).toContain('Best hits per contest');
+    } finally {
+      rf.close();
+    }
   });
 });

@@ -3,7 +3,8 @@
  * observed best (points), its exact expectation (line) and the 2.5%-97.5% band of the best under a
  * uniform draw (shaded), from each contest's own null law (src/core/stats/best-hits.ts).
  */
-import { type BestHitsTail, bestHitsQuantile, expectedBestHits } from '../stats/best-hits.js';
+import { bestOfLaw, bestOfRng, parseBestOfLaw } from '../best-of.js';
+import { type BestHitsTail, bestHitsQuantile, bestHitsTail, expectedBestHits } from '../stats/best-hits.js';
 import type { ChartSpec } from './run-charts.js';
 import { COLOURS, CONFIG, SCHEMA, WIDTH } from './style.js';
 
@@ -12,6 +13,41 @@ export interface BestHitsPoint {
   contest: number;
   best_hits: number;
   tail: BestHitsTail;
+}
+
+/** A contest of a run file as the chart needs it: `best_of` is the stored law's text (src/core/best-of.ts), null in old files. */
+export interface BestHitsContest {
+  contest: number;
+  best_hits: number;
+  best_of: string | null;
+}
+
+/**
+ * The chart's input from a run file: its contests in contest order and its tickets in (contest,
+ * ticket) order (read as one stream beside the other: one contest's tickets are held at a time),
+ * k numbers per ticket. Each contest takes its stored best-of law; a file written before the law was stored gets it recomputed the
+ * way the engine computes it (`bestOfLaw` with the run's `seed`), so the band is the same.
+ */
+export function bestHitsPoints(
+  contests: readonly BestHitsContest[],
+  tickets: Iterable<{ contest: number; numbers: readonly number[] }>,
+  k: number,
+  seed: number,
+): BestHitsPoint[] {
+  // a merge of two ordered streams: the tickets of one contest are held at a time
+  const it = tickets[Symbol.iterator]();
+  let next = it.next();
+  const points = contests.map((c) => {
+    const flat: number[] = [];
+    while (!next.done && next.value.contest <= c.contest) {
+      if (next.value.contest === c.contest) flat.push(...next.value.numbers);
+      next = it.next();
+    }
+    const law = parseBestOfLaw(c.best_of) ?? bestOfLaw(flat, k, () => bestOfRng(seed, c.contest));
+    return { contest: c.contest, best_hits: c.best_hits, tail: bestHitsTail(flat, k, law) };
+  });
+  it.return?.(); // a reader of a run file stops here
+  return points;
 }
 
 /** The chart's rows: per contest the observed best, the expectation and the 95% band (computed here, checked by tests). */

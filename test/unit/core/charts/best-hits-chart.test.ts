@@ -1,7 +1,8 @@
 // Best hits per contest beside each contest's own band of luck.
 import { describe, expect, it } from 'vitest';
-import { bestHitsChart, bestHitsRows } from '../../../../src/core/charts/best-hits-chart.js';
-import { bestOfLaw, bestOfRng } from '../../../../src/core/best-of.js';
+import { bestHitsChart, bestHitsPoints, bestHitsRows } from '../../../../src/core/charts/best-hits-chart.js';
+import { bestOfLaw, bestOfRng, formatBestOfLaw } from '../../../../src/core/best-of.js';
+import { choose } from '../../../../src/core/finance/prices.js';
 import { bestHitsTail } from '../../../../src/core/stats/best-hits.js';
 import { strictRender } from './strict-render.js';
 
@@ -56,5 +57,44 @@ describe('best hits chart', () => {
     const { svg, warnings } = await strictRender(bestHitsChart(points));
     expect(warnings).toEqual([]);
     expect(svg).toContain('Best hits per contest');
+  });
+});
+
+describe('bestHitsPoints', () => {
+  it('[15.3.25] merges a run file’s contests and tickets; a missing stored law is recomputed the engine’s way, to the same tail', () => {
+    const tickets = [
+      { contest: 99, numbers: [1, 2, 3, 4, 5] }, // a contest not listed: skipped
+      { contest: 100, numbers: [3, 17, 29, 44, 80] },
+      { contest: 100, numbers: [1, 2, 3, 4, 5] },
+      { contest: 101, numbers: [6, 7, 8, 9, 10] },
+    ];
+    const stored = formatBestOfLaw(bestOfLaw([3, 17, 29, 44, 80, 1, 2, 3, 4, 5], 5, () => bestOfRng(7, 100)));
+    const fromStored = bestHitsPoints(
+      [
+        { contest: 100, best_hits: 2, best_of: stored },
+        { contest: 101, best_hits: 0, best_of: null },
+      ],
+      tickets,
+      5,
+      7,
+    );
+    const recomputed = bestHitsPoints(
+      [
+        { contest: 100, best_hits: 2, best_of: null },
+        { contest: 101, best_hits: 0, best_of: null },
+      ],
+      tickets,
+      5,
+      7,
+    );
+    expect(recomputed).toEqual(fromStored);
+    expect(fromStored.map((p) => [p.contest, p.best_hits])).toEqual([
+      [100, 2],
+      [101, 0],
+    ]);
+    // contest 100: 9 distinct numbers, 2 tickets; contest 101: one ticket
+    expect(fromStored[0]!.tail[1]).toBeCloseTo(1 - choose(71, 5) / choose(80, 5), 15);
+    expect(fromStored[0]!.tail[5]).toBe(2 / choose(80, 5));
+    expect(fromStored[1]!.tail[1]).toBeCloseTo(1 - choose(75, 5) / choose(80, 5), 15);
   });
 });
