@@ -3,17 +3,19 @@
  * renderer path (engine/charts/render-report.ts), or a report's data as CSV, for
  * `luckyfive report ...` and the API's `.../report.{html,pdf,png,csv}`.
  */
+import { bestHitsPoints } from '../core/charts/best-hits-chart.js';
 import type { ContestMoney } from '../core/charts/run-charts.js';
 import type { ReportDoc } from '../core/report/document.js';
 import { buildRunReport } from '../core/report/run-report.js';
 import { type DrawnFormat, renderReport } from '../engine/charts/render-report.js';
+import { openRunFile, runFilePath } from '../store/run-file.js';
 import { readPackageVersion } from '../version.js';
 import type { UseCaseDeps } from './deps.js';
 import type { PredictPool } from '../engine/pool.js';
 import { type BooksPeriod, booksReportCsv, buildBooksReport } from './report-books.js';
 import { buildCompareReport, compareReportCsv } from './report-compare.js';
 import { buildSweepReport, sweepReportCsv } from './report-sweep.js';
-import { exportRunTickets, listRunContests, showRun } from './runs.js';
+import { exportRunTickets, showRun } from './runs.js';
 
 /** Every report's formats: three drawings of one document, and its data as CSV. */
 export const REPORT_FORMATS = ['html', 'pdf', 'png', 'csv'] as const;
@@ -35,15 +37,20 @@ async function drawn(doc: ReportDoc, format: DrawnFormat): Promise<ReportOutput>
   return { content_type: r.content_type, file_name: `${doc.file_stem}.${r.extension}`, chunks: [r.body], size: r.size };
 }
 
-/** Every contest's money of a run, in order (pages of the run file). */
-function contestMoney(deps: Pick<UseCaseDeps, 'catalog'>, runId: string): ContestMoney[] {
-  const out: ContestMoney[] = [];
-  let after: number | undefined;
-  for (;;) {
-    const page = listRunContests(deps, { run_id: runId, after, limit: 5_000 });
-    for (const c of page.items) out.push({ contest: c.contest, cost_cents: c.cost_cents, prize_cents: c.prize_cents });
-    if (page.next === null) return out;
-    after = page.next;
+/**
+ * What a run's charts read from its file, in one pass: each contest's money (cumulative net) and
+ * the best-hits chart's points (each contest's best beside the null law of its own tickets; the
+ * tickets streamed beside the contests, one contest's held at a time).
+ */
+function readRunChartData(deps: Pick<UseCaseDeps, 'catalog'>, run: { run_id: string; seed: number; summary: { numbers_per_ticket: number } }) {
+  const rf = openRunFile(runFilePath(deps.catalog.dataDir, run.run_id), { mustExist: true, readonly: true });
+  try {
+    const contests = rf.contests();
+    const money: ContestMoney[] = contests.map((c) => ({ contest: c.contest, cost_cents: c.cost_cents, prize_cents: c.prize_cents }));
+    const best = bestHitsPoints(contests, rf.iterateTickets(), run.summary.numbers_per_ticket, run.seed);
+    return { money, best };
+  } finally {
+    rf.close();
   }
 }
 
@@ -51,12 +58,14 @@ function contestMoney(deps: Pick<UseCaseDeps, 'catalog'>, runId: string): Contes
  * A run's report document (`buildRunReport`): the draws it came from (synthetic or official,
  * dataset hash), the luckyfive version and time, the baseline verdict first, every hit figure
  * beside its exact baseline with its 95% interval, p, Holm p and sentence, the tickets by hits,
- * the simulated books and the two charts. Refuses an unknown run (E_NOT_FOUND) and one without a
+ * the simulated books and the three charts (hit distribution, best hits per contest with the band
+ * luck gives its tickets, cumulative net). Refuses an unknown run (E_NOT_FOUND) and one without a
  * report yet (E_DATA_MISSING).
  */
 function buildRunReportDoc(deps: Pick<UseCaseDeps, 'catalog' | 'clock'>, input: { run_id: string }): ReportDoc {
   const run = showRun(deps, { run_id: input.run_id });
-  return buildRunReport({ run, contests: contestMoney(deps, run.run_id), version: readPackageVersion(), generated_at: deps.clock.now });
+  const { money, best } = readRunChartData(deps, run);
+  return buildRunReport({ run, contests: money, best, version: readPackageVersion(), generated_at: deps.clock.now });
 }
 
 /**

@@ -47,7 +47,7 @@ beforeAll(async () => {
 afterAll(() => cleanup?.());
 
 describe('report run', () => {
-  it('[15.1.1] html: one self-contained file with both charts as inline SVG, its data stated, every hit figure beside its baseline', async () => {
+  it('[15.1.1] html: one self-contained file with its charts as inline SVG, its data stated, every hit figure beside its baseline', async () => {
     const out = join(dir, 'r.html');
     const r = await cli(['report', 'run', runId, '--out', out], { dataDir: dir });
     expect(r.code, r.stderr).toBe(0);
@@ -56,8 +56,10 @@ describe('report run', () => {
     expect(r.stdout).toBe('');
     const html = readFileSync(out, 'utf8');
     expect(html.startsWith('<!doctype html>')).toBe(true);
-    expect(html.match(/<svg[\s>]/g)).toHaveLength(2);
+    // (three charts now: the best hits per contest joined the hit distribution and the cumulative net)
+    expect(html.match(/<svg[\s>]/g)).toHaveLength(3);
     expect(html).toContain('Hits per ticket: observed, exact expectation, 95% band of luck');
+    expect(html).toContain('Best hits per contest, with the band luck gives those tickets');
     expect(html).toContain('Cumulative net and drawdown');
     // nothing to fetch: no script, no src/href, no url(), and the only URLs are SVG's XML namespaces
     expect(html).not.toMatch(/<script|\ssrc=|\shref=|url\(/i);
@@ -111,7 +113,7 @@ describe('report run', () => {
   });
 
   it.skipIf(!poppler)(
-    '[15.2.10] pdf: A4 pages of real text (run id, exact baseline figures, the verdict, dataset hash, version), only embedded DejaVu fonts, the same bytes for the same clock',
+    '[15.2.10] pdf: A4 pages of real text (run id, exact baseline figures, the verdict, dataset hash, version), only embedded DejaVu fonts; --out - pipes the bytes, never to a terminal',
     async () => {
       const out = join(dir, 'r.pdf');
       const r = await cli(['report', 'run', runId, '--format', 'pdf', '--out', out], { dataDir: dir });

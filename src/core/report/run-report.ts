@@ -1,10 +1,11 @@
 /**
  * A run's report as a {@link ReportDoc} (pure): what was run and on which draws, every hit figure
  * beside its exact baseline (95% interval, p, Holm p and its sentence), the tickets by hits, the
- * simulated books, and the two charts (hit distribution with the 95% band of luck; cumulative net
- * with drawdown and break-even). The HTML, PDF and PNG of a run are all drawn from it.
+ * simulated books, and the charts (hit distribution with the 95% band of luck; best hits per
+ * contest with the band luck gives its tickets; cumulative net with drawdown and break-even). The HTML, PDF and PNG of a run are all drawn from it.
  */
 import type { BaselineReport } from '../baseline.js';
+import { type BestHitsPoint, bestHitsChart, bestHitsRows } from '../charts/best-hits-chart.js';
 import { type ContestMoney, cumulativeNetChart, hitDistributionChart } from '../charts/run-charts.js';
 import type { RunTotals } from '../run-summary.js';
 import type { ReportBlock, ReportDoc, ReportSection } from './document.js';
@@ -29,6 +30,8 @@ export interface RunReportInput {
   run: RunReportFacts;
   /** the run's contests in order (its money), for the cumulative-net chart; empty: no chart */
   contests: readonly ContestMoney[];
+  /** each contest's best hits beside the null law of its own tickets (`bestHitsPoints`); absent or empty: no chart */
+  best?: readonly BestHitsPoint[];
   /** the luckyfive version that writes the report */
   version: string;
   /** when it is written (ISO time) */
@@ -116,6 +119,17 @@ export function buildRunReport(input: RunReportInput): ReportDoc {
       alt: `Tickets by hits: observed beside the exact expectation and the 95% band of uniform draws, over ${b.tickets} tickets.`,
     });
   } else hits.push({ type: 'paragraph', text: 'No tickets: nothing to compare with the baseline.' });
+  if (input.best && input.best.length > 0) {
+    const rows = bestHitsRows(input.best);
+    const above = rows.filter((v) => v.best > v.hi).length;
+    const below = rows.filter((v) => v.best < v.lo).length;
+    hits.push({
+      type: 'chart',
+      title: 'Best hits per contest',
+      spec: bestHitsChart(input.best),
+      alt: `Best hits per contest over contests ${r.first_contest}..${r.last_contest}, beside the exact expected best and the 95% band uniform draws give those very tickets: ${above} of ${rows.length} contests above the band and ${below} below, where luck alone puts about 2.5% on each side.`,
+    });
+  }
 
   const books: ReportBlock[] = [
     {

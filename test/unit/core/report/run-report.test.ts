@@ -57,6 +57,17 @@ describe('buildRunReport', () => {
     expect(figures.columns.map((c) => c.label)).toEqual(['figure', 'observed', 'exact baseline', '95% interval', 'p', 'p (Holm)', 'what it means']);
     expect(figures.rows.map((r) => r[6])).toEqual(Object.values(totals.summary.baseline!.figures).map((f) => f.sentence));
     expect(doc.sections.flatMap((s) => s.blocks).filter((b) => b.type === 'chart')).toHaveLength(2);
+    // with the best-hits points: a third chart, its description counting the contests outside the band
+    const withBest = buildRunReport({
+      run,
+      contests: [{ contest: 1, cost_cents: 500, prize_cents: 0 }],
+      best: [{ contest: 1, best_hits: 1, tail: [1, 0.5, 0.1, 0.01, 0.001, 0.0001] }],
+      version: '9.9.9',
+      generated_at: 'x',
+    });
+    const charts = withBest.sections.flatMap((s) => s.blocks).filter((b) => b.type === 'chart');
+    expect(charts.map((c) => c.title)).toEqual(['Hits per ticket', 'Best hits per contest', 'Cumulative net']);
+    expect(charts[1]!.alt).toMatch(/0 of 1 contests above the band and 0 below/);
     // no contests: no cumulative chart
     const bare = buildRunReport({ run: { ...run, synthetic_data: false }, contests: [], version: '9.9.9', generated_at: 'x' });
     expect(bare.sections.flatMap((s) => s.blocks).filter((b) => b.type === 'chart')).toHaveLength(1);
