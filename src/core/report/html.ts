@@ -15,9 +15,9 @@ const STYLE = `body{font-family:"DejaVu Sans",Verdana,sans-serif;margin:2rem aut
 h1{font-size:1.5rem;margin-bottom:.25rem}.subtitle{margin-top:0;color:#444}.source{font-size:.85rem;color:#555}
 h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #ccc}.headline p{margin:.4rem 0}
 table{border-collapse:collapse;margin:.5rem 0}caption{text-align:left;font-weight:bold;padding:.25rem 0}
-th,td{border:1px solid #ccc;padding:.25rem .5rem;vertical-align:top}.l{text-align:left}.r{text-align:right}
+th,td{border:1px solid #ccc;padding:.25rem .5rem;vertical-align:top}.facts td{overflow-wrap:anywhere}.scroll{overflow-x:auto}.source{overflow-wrap:anywhere}.l{text-align:left}.r{text-align:right}
 .facts th{text-align:left;font-weight:normal;color:#444}.note{background:#fff6d5;border:1px solid #e0c860;padding:.5rem .75rem}
-figure{margin:1rem 0;overflow-x:auto}figcaption{font-size:.85rem;color:#555}footer{margin-top:2rem;font-size:.85rem;color:#555}`;
+figure{margin:1rem 0}figure svg{max-width:100%;height:auto}figcaption{font-size:.85rem;color:#555}footer{margin-top:2rem;font-size:.85rem;color:#555;overflow-wrap:anywhere}`;
 
 function block(b: ReportBlock, charts: readonly string[], next: { chart: number }): string {
   switch (b.type) {
@@ -30,7 +30,8 @@ function block(b: ReportBlock, charts: readonly string[], next: { chart: number 
       const head = b.columns.map((c, i) => `<th scope="col" class="${align[i]}">${escapeHtml(c.label)}</th>`).join('');
       const rows = b.rows.map((r) => `<tr>${r.map((cell, i) => `<td class="${align[i] ?? 'r'}">${escapeHtml(cell)}</td>`).join('')}</tr>`).join('');
       const caption = b.caption ? `<caption>${escapeHtml(b.caption)}</caption>` : '';
-      return `<table>${caption}<thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table>`;
+      // a wide table scrolls on its own on a narrow screen instead of widening the page
+      return `<div class="scroll"><table>${caption}<thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table></div>`;
     }
     case 'chart': {
       const svg = charts[next.chart++] ?? '';
