@@ -1,7 +1,7 @@
 // The reports over HTTP (issue 15): `GET /runs/{run_id}/report.{html,pdf,png,csv}` with the role
 // of the data (viewer), the right media type, an attachment name, ETags and 304s, 404 and 409,
 // listed in the OpenAPI document; the CSV is byte for byte what the CLI writes.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordLedgerEntry } from '../../src/usecases/ledger.js';
@@ -162,6 +162,10 @@ describe('GET /books/report.*?from=D&to=D', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(csv.rawPayload.equals(readFileSync(out))).toBe(true);
     expect(csv.body.split('\n').length).toBeGreaterThanOrEqual(3);
+    // the CLI refuses a backwards period with exit 2 and writes nothing
+    const backwards = await cli(['report', 'books', '--from', '2025-09-30', '--to', '2025-08-01', '--out', join(s.dir, 'never.html')], { dataDir: s.dir });
+    expect(backwards.code).toBe(2);
+    expect(existsSync(join(s.dir, 'never.html'))).toBe(false);
   }, 60_000);
 
   it('[15.2.17] a period that ends before it starts, or a date off the calendar, is 400; a missing date is 400', async () => {
@@ -188,6 +192,12 @@ describe('GET /sweeps/{sweep_id}/report.* and /compare/report.*?runs=A,B', () =>
       expect(r.headers['content-type']).toBe(type);
       expect(r.headers['content-disposition']).toMatch(new RegExp(`^attachment; filename="sweep-${sweepId}-(report\\.${format}|cells\\.csv)"$`));
     }
+    const html = (await s.get(`${base}.html`, s.keys.viewer)).body;
+    expect(html).toContain(sweepId);
+    expect(html).not.toMatch(/<script|\ssrc=|\shref=|url\(/i);
+    expect(new Set([...html.matchAll(/https?:\/\/[^\s"'<>)]+/g)].map((m) => m[0]))).toEqual(
+      new Set(['http://www.w3.org/2000/svg', 'http://www.w3.org/1999/xlink']),
+    );
     const out = join(s.dir, 'sweep.csv');
     const r = await cli(['report', 'sweep', sweepId, '--format', 'csv', '--out', out], { dataDir: s.dir });
     expect(r.code, r.stderr).toBe(0);
@@ -208,10 +218,15 @@ describe('GET /sweeps/{sweep_id}/report.* and /compare/report.*?runs=A,B', () =>
     expect(html).toContain(runId);
     expect(html).toContain(otherRunId);
     expect(html).not.toMatch(/<script|\ssrc=|\shref=|url\(/i);
+    expect(new Set([...html.matchAll(/https?:\/\/[^\s"'<>)]+/g)].map((m) => m[0]))).toEqual(
+      new Set(['http://www.w3.org/2000/svg', 'http://www.w3.org/1999/xlink']),
+    );
     const out = join(s.dir, 'compare.csv');
     const cliCsv = await cli(['report', 'compare', runId, otherRunId, '--format', 'csv', '--out', out], { dataDir: s.dir });
     expect(cliCsv.code, cliCsv.stderr).toBe(0);
     expect((await s.get(`${base}.csv?${runs}`, s.keys.viewer)).rawPayload.equals(readFileSync(out))).toBe(true);
+    // the CLI refuses what the API refuses: one run is exit 2
+    expect((await cli(['report', 'compare', runId, '--format', 'csv', '--out', '-'], { dataDir: s.dir })).code).toBe(2);
     expect((await s.get(`${base}.html?runs=${runId}`, s.keys.viewer)).statusCode).toBe(400);
     expect((await s.get(`${base}.html?runs=${runId},../etc`, s.keys.viewer)).statusCode).toBe(400);
     expect((await s.get(`${base}.html?runs=${Array(7).fill(runId).join(',')}`, s.keys.viewer)).statusCode).toBe(400);
