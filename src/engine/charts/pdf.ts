@@ -212,13 +212,15 @@ class Layout {
     opts: { caption?: string | undefined; header: boolean },
   ): void {
     const doc = this.doc;
+    // the font of a cell: headers bold, and a facts table's labels (its first column)
+    const fontOf = (i: number, header: boolean) => (header || (i === 0 && !opts.header) ? FONT_BOLD : FONT_REGULAR);
     const natural = columns.map(
       (c, i) =>
         Math.max(
           doc.font(FONT_BOLD).fontSize(TABLE_FONT).widthOfString(c.label),
           ...rows.map((r) =>
             doc
-              .font(i === 0 && !opts.header ? FONT_BOLD : FONT_REGULAR)
+              .font(fontOf(i, false))
               .fontSize(TABLE_FONT)
               .widthOfString(r[i] ?? ''),
           ),
@@ -229,17 +231,19 @@ class Layout {
     const widths = fitColumns(
       natural,
       this.width,
-      columns.map((c) => c.align === 'left'),
+      // text wraps; a facts table's labels keep their width (its values wrap instead)
+      columns.map((c, i) => c.align === 'left' && (opts.header || i > 0)),
     );
-    const rowHeight = (cells: readonly string[], font: string) =>
-      Math.max(...cells.map((c, i) => this.textHeight(c, font, TABLE_FONT, widths[i]! - 2 * CELL_PAD))) + 2 * CELL_PAD;
+    // each cell measured in the font it is drawn with, so a wrapped label never runs into the next row
+    const rowHeight = (cells: readonly string[], header: boolean) =>
+      Math.max(...cells.map((c, i) => this.textHeight(c, fontOf(i, header), TABLE_FONT, widths[i]! - 2 * CELL_PAD))) + 2 * CELL_PAD;
     const headerHeight = opts.header
       ? rowHeight(
           columns.map((c) => c.label),
-          FONT_BOLD,
+          true,
         )
       : 0;
-    const heights = rows.map((r) => rowHeight(r, FONT_REGULAR));
+    const heights = rows.map((r) => rowHeight(r, false));
     if (opts.caption) {
       const captionHeight = this.textHeight(opts.caption, FONT_BOLD, 9);
       this.keep(captionHeight + headerHeight + (heights[0] ?? 0) + 2);
@@ -253,9 +257,8 @@ class Layout {
         const w = widths[i]!;
         if (header) doc.rect(x, y, w, h).fill('#eeeeee');
         doc.rect(x, y, w, h).lineWidth(0.5).stroke('#bbbbbb');
-        const bold = header || (i === 0 && !opts.header);
         doc
-          .font(bold ? FONT_BOLD : FONT_REGULAR)
+          .font(fontOf(i, header))
           .fontSize(TABLE_FONT)
           .fillColor('#222')
           .text(cell, x + CELL_PAD, y + CELL_PAD, { width: w - 2 * CELL_PAD, align: columns[i]?.align ?? 'right' });
