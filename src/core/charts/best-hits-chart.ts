@@ -6,7 +6,7 @@
 import { bestOfLaw, bestOfRng, parseBestOfLaw } from '../best-of.js';
 import { type BestHitsTail, bestHitsQuantile, bestHitsTail, expectedBestHits } from '../stats/best-hits.js';
 import type { ChartSpec } from './run-charts.js';
-import { COLOURS, CONFIG, SCHEMA, WIDTH } from './style.js';
+import { COLOURS, CONFIG, MAX_CONTEST_MARKS, SCHEMA, WIDTH, contestBlocks } from './style.js';
 
 /** One contest of a run: its best hits and the null law of the best for its tickets. */
 export interface BestHitsPoint {
@@ -65,28 +65,64 @@ export function bestHitsRows(points: readonly BestHitsPoint[]): Array<{ contest:
  * Best hits per contest (points) over the contests, with the exact expected best (orange line)
  * and the band of the best that uniform draws give 95% of the time for those very tickets
  * (shaded); the subtitle counts the contests above and below the band against the ~2.5% each
- * luck puts there.
+ * luck puts there. Over {@link MAX_CONTEST_MARKS} contests, blocks of consecutive contests are
+ * drawn instead: per block one dot per best reached (its size: how many contests), the mean
+ * expected best, and the band's widest extent over the block.
  */
 export function bestHitsChart(points: readonly BestHitsPoint[]): ChartSpec {
-  const values = bestHitsRows(points);
-  const above = values.filter((v) => v.best > v.hi).length;
-  const below = values.filter((v) => v.best < v.lo).length;
+  const rows = bestHitsRows(points);
+  const above = rows.filter((v) => v.best > v.hi).length;
+  const below = rows.filter((v) => v.best < v.lo).length;
   const x = { field: 'contest', type: 'quantitative', title: 'contest', scale: { zero: false }, axis: { format: 'd' } };
   const y = { type: 'quantitative', title: 'best hits among the contest’s tickets', scale: { domain: [0, 5] }, axis: { tickCount: 6, format: 'd' } };
+  const blocked = rows.length > MAX_CONTEST_MARKS;
+  const blocks = blocked ? contestBlocks(rows, 140) : rows.map((r) => [r]);
+  const band = blocks.map((b) => ({
+    contest: b[0]!.contest,
+    lo: Math.min(...b.map((r) => r.lo)),
+    hi: Math.max(...b.map((r) => r.hi)),
+    expected: b.reduce((s, r) => s + r.expected, 0) / b.length,
+  }));
+  // the last step ends at the last contest
+  if (blocked && band.length) band.push({ ...band.at(-1)!, contest: rows.at(-1)!.contest });
+  const dots = blocks.flatMap((b) => {
+    const mid = b[Math.floor(b.length / 2)]!.contest;
+    const counts = new Map<number, number>();
+    for (const r of b) counts.set(r.best, (counts.get(r.best) ?? 0) + 1);
+    return [...counts].map(([best, contests]) => ({ contest: mid, best, contests }));
+  });
+  // one contest per row: a step centred on it; blocks: from each block's first contest to the next
+  const step = blocked ? 'step-after' : 'step';
+  const what = blocked ? `dots: the best reached in each block of ${blocks[0]!.length} contests (size: how many)` : 'points: best ticket';
   return {
     $schema: SCHEMA,
     title: {
       text: 'Best hits per contest, with the band luck gives those tickets',
-      subtitle: `points: best ticket; orange line: exact expected best; shaded: 95% band under uniform draws; ${above} contests above it, ${below} below (of ${values.length})`,
+      subtitle: [
+        `${what}; orange line: exact expected best; shaded: 95% band under uniform draws`,
+        `${above} contests above the band, ${below} below (of ${rows.length}; luck puts about 2.5% on each side at most)`,
+      ],
     },
     width: WIDTH,
     height: 200,
-    data: { values },
     config: CONFIG,
     layer: [
-      { mark: { type: 'area', interpolate: 'step', color: COLOURS.band, opacity: 0.35 }, encoding: { x, y: { field: 'lo', ...y }, y2: { field: 'hi' } } },
-      { mark: { type: 'line', interpolate: 'step', color: COLOURS.orange, strokeWidth: 2 }, encoding: { x, y: { field: 'expected', ...y } } },
-      { mark: { type: 'circle', color: COLOURS.blue, size: 14, opacity: 0.7 }, encoding: { x, y: { field: 'best', ...y } } },
+      {
+        data: { values: band },
+        layer: [
+          { mark: { type: 'area', interpolate: step, color: COLOURS.band, opacity: 0.35 }, encoding: { x, y: { field: 'lo', ...y }, y2: { field: 'hi' } } },
+          { mark: { type: 'line', interpolate: step, color: COLOURS.orange, strokeWidth: 2 }, encoding: { x, y: { field: 'expected', ...y } } },
+        ],
+      },
+      {
+        data: { values: dots },
+        mark: { type: 'circle', color: COLOURS.blue, opacity: 0.7, ...(blocked ? {} : { size: 14 }) },
+        encoding: {
+          x,
+          y: { field: 'best', ...y },
+          ...(blocked ? { size: { field: 'contests', type: 'quantitative', scale: { range: [4, 80] }, legend: null } } : {}),
+        },
+      },
     ],
   };
 }

@@ -7,7 +7,7 @@ import { mean, stdSample } from '../stats/descriptive.js';
 import { meanInterval } from '../stats/estimates.js';
 import { formatNumber } from '../stats/format.js';
 import type { ChartSpec } from './run-charts.js';
-import { COLOURS, CONFIG, SCHEMA, WIDTH } from './style.js';
+import { COLOURS, CONFIG, MAX_CONTEST_MARKS, SCHEMA, WIDTH, contestBlocks } from './style.js';
 
 /** The mean of paired differences with its normal 95% interval (null interval under 2 contests). */
 export interface MeanDifference {
@@ -30,7 +30,8 @@ export function meanDifference(diffs: readonly number[]): MeanDifference {
 /**
  * Per contest both runs covered, A minus B (points), the zero line (black), the mean difference
  * (blue line) and its 95% interval (shaded). `unit` names what is differenced ("mean hits per
- * ticket", "net R$").
+ * ticket", "net R$"). Over {@link MAX_CONTEST_MARKS} contests each point is the mean difference
+ * over a block of consecutive contests (the mean and its interval still come from every contest).
  */
 export function pairedDifferenceChart(input: { a: string; b: string; unit: string; diffs: ReadonlyArray<{ contest: number; diff: number }> }): ChartSpec {
   const d = meanDifference(input.diffs.map((x) => x.diff));
@@ -38,12 +39,16 @@ export function pairedDifferenceChart(input: { a: string; b: string; unit: strin
   const y = { type: 'quantitative', title: `${input.unit}: A minus B` };
   const interval = d.lo === null ? 'no interval (fewer than 2 contests)' : `95% interval ${formatNumber(d.lo, 3)} to ${formatNumber(d.hi!, 3)}`;
   const summary = [{ mean: d.mean, lo: d.lo ?? d.mean, hi: d.hi ?? d.mean, zero: 0 }];
+  const blocked = input.diffs.length > MAX_CONTEST_MARKS;
+  const blocks = blocked ? contestBlocks(input.diffs, 150) : [];
+  const points = blocked ? blocks.map((b) => ({ contest: b[Math.floor(b.length / 2)]!.contest, diff: mean(b.map((x) => x.diff)) })) : input.diffs;
+  const what = blocked ? `grey: the mean difference over each block of ${blocks[0]!.length} contests` : 'grey: each contest';
   return {
     $schema: SCHEMA,
     title: {
       text: `Paired difference per contest: A minus B (${input.unit})`,
       subtitle: [
-        `A = ${input.a}, B = ${input.b}; ${d.n} shared contests`,
+        `A = ${input.a}, B = ${input.b}; ${d.n} shared contests; ${what}`,
         `blue line: mean difference ${formatNumber(d.mean, 3)}, shaded: its ${interval}; black: zero (no difference)`,
       ],
     },
@@ -51,7 +56,7 @@ export function pairedDifferenceChart(input: { a: string; b: string; unit: strin
     height: 220,
     config: CONFIG,
     layer: [
-      { data: { values: input.diffs }, mark: { type: 'circle', color: COLOURS.grey, size: 12, opacity: 0.6 }, encoding: { x, y: { field: 'diff', ...y } } },
+      { data: { values: points }, mark: { type: 'circle', color: COLOURS.grey, size: 12, opacity: 0.6 }, encoding: { x, y: { field: 'diff', ...y } } },
       {
         data: { values: summary },
         layer: [

@@ -9,6 +9,10 @@ import { COLOURS, CONFIG, SCHEMA, WIDTH } from './style.js';
 
 type Value = number | string | boolean;
 
+/** The largest heatmap whose squares carry their value and p-values as text. */
+const MAX_LABELLED_COLUMNS = 6;
+const MAX_LABELLED_ROWS = 10;
+
 /** One square of a heatmap: a metric value (null: no finished cell) and its p-values (null when none, or when the square is a mean of cells). */
 export interface HeatmapSquare {
   x: Value;
@@ -37,7 +41,8 @@ const p = (v: number | null) => (v === null ? '-' : formatPValue(v));
 
 /**
  * The metric over two swept parameters: colour diverging around the baseline (blue above, orange
- * below), each square labelled with its value, raw p and adjusted p (`p 0.41 / adj 1`).
+ * below), each square labelled with its value, raw p and adjusted p (`p 0.41 / adj 1`) while
+ * the labels fit (up to 6 x 10 squares; beyond, the report's table carries them).
  */
 export function sweepHeatmapChart(input: SweepHeatmapInput): ChartSpec {
   // white text on the darkest squares (far from the colour midpoint), black elsewhere
@@ -59,6 +64,8 @@ export function sweepHeatmapChart(input: SweepHeatmapInput): ChartSpec {
   if (input.baseline !== null) colour.domainMid = input.baseline;
   const ink = { field: 'ink', type: 'nominal', scale: { domain: ['black', 'white'], range: [COLOURS.ink, '#ffffff'] }, legend: null };
   const columns = order('x').length;
+  // past 6 columns (560 px) or 10 rows (480 px) the two lines of text no longer fit their squares
+  const labelled = columns <= MAX_LABELLED_COLUMNS && order('y').length <= MAX_LABELLED_ROWS;
   const rows = order('y').length;
   const baselineText = input.baseline === null ? 'no exact baseline' : `exact baseline ${num(input.baseline)} (the colour midpoint)`;
   return {
@@ -66,7 +73,9 @@ export function sweepHeatmapChart(input: SweepHeatmapInput): ChartSpec {
     title: {
       text: `${input.metric} over ${input.x} and ${input.y}`,
       subtitle: [
-        `${baselineText}; in each square: the value, then its raw p-value and the ${input.adjustment}-adjusted one`,
+        labelled
+          ? `${baselineText}; in each square: the value, then its raw p-value and the ${input.adjustment}-adjusted one`
+          : `${baselineText}; too many squares to label (${input.squares.length}): the ranked table has each value and p-value`,
         ...(input.averaged_over?.length ? [`each square is the mean over ${input.averaged_over.join(', ')} (no single p-value)`] : []),
       ],
     },
@@ -77,8 +86,12 @@ export function sweepHeatmapChart(input: SweepHeatmapInput): ChartSpec {
     encoding: { x, y },
     layer: [
       { mark: { type: 'rect' }, encoding: { color: { field: 'value', type: 'quantitative', title: input.metric, scale: colour } } },
-      { mark: { type: 'text', baseline: 'bottom', dy: -1, fontSize: 11 }, encoding: { text: { field: 'line1' }, color: ink } },
-      { mark: { type: 'text', baseline: 'top', dy: 1, fontSize: 9 }, encoding: { text: { field: 'line2' }, color: ink } },
+      ...(labelled
+        ? [
+            { mark: { type: 'text', baseline: 'bottom', dy: -1, fontSize: 11 }, encoding: { text: { field: 'line1' }, color: ink } },
+            { mark: { type: 'text', baseline: 'top', dy: 1, fontSize: 9 }, encoding: { text: { field: 'line2' }, color: ink } },
+          ]
+        : []),
     ],
   };
 }

@@ -50,13 +50,27 @@ describe('best hits chart', () => {
     // 16 disjoint tickets: E[best] = 1 + P(>= 2) + ... > 1
     expect(rows[2]!.expected).toBeGreaterThan(1);
     const spec = bestHitsChart(points);
-    expect(JSON.stringify(spec.title)).toContain('1 contests above it, 1 below (of 3)');
+    expect(JSON.stringify(spec.title)).toContain('1 contests above the band, 1 below (of 3;');
   });
 
-  it('[15.3.7] renders to SVG with no warning', async () => {
+  it('[15.3.7] renders to SVG with no warning; a long run is drawn in blocks, its counts and band kept', async () => {
     const { svg, warnings } = await strictRender(bestHitsChart(points));
     expect(warnings).toEqual([]);
     expect(svg).toContain('Best hits per contest');
+    // 6,882 contests of the same tickets, best hits cycling 0, 1, 2, 3
+    const tail = points[0]!.tail;
+    const long = Array.from({ length: 6_882 }, (_, i) => ({ contest: i + 1, best_hits: i % 4, tail }));
+    const spec = bestHitsChart(long);
+    const layers = spec.layer as Array<{ data: { values: Array<Record<string, number>> } }>;
+    const dots = layers[1]!.data.values;
+    expect(dots.reduce((s, d) => s + d.contests!, 0)).toBe(6_882);
+    expect(dots.length).toBeLessThanOrEqual(140 * 4);
+    expect(layers[0]!.data.values.every((b) => b.lo === 0 && b.hi === 2)).toBe(true);
+    // 3 hits is above the band [0, 2]: a quarter of the contests
+    expect(JSON.stringify(spec.title)).toContain('1720 contests above the band, 0 below (of 6882;');
+    const drawn = await strictRender(spec);
+    expect(drawn.warnings).toEqual([]);
+    expect(drawn.svg.length).toBeLessThan(200_000);
   });
 });
 

@@ -53,6 +53,21 @@ describe('sweep charts', () => {
     );
   });
 
+  const big = sweepHeatmapChart({
+    metric: 'mean_hits',
+    x: 'a',
+    y: 'b',
+    baseline: 0.3125,
+    adjustment: 'Holm',
+    squares: Array.from({ length: 7 * 3 }, (_, i) => ({ x: i % 7, y: Math.floor(i / 7), value: 0.3 + i / 1000, p_raw: 0.5, p_adjusted: 1 })),
+  });
+
+  it('[15.3.29] past 6 columns the squares go unlabelled and the subtitle says where the numbers are', () => {
+    expect(big.layer).toHaveLength(1);
+    expect(JSON.stringify(big.title)).toContain('too many squares to label (21)');
+    expect(heat.layer).toHaveLength(3);
+  });
+
   it('[15.3.12] heatmap and line render to SVG with no warning (numeric and named parameter values, no baseline)', async () => {
     const specs = [
       heat,
