@@ -1,6 +1,6 @@
 /**
  * poppler-utils for the PDF tests: the text of a PDF (`pdftotext -layout`), its info and page
- * count (`pdfinfo`) and its fonts (`pdffonts`). When poppler is not installed the caller's tests
+ * count (`pdfinfo`), its fonts (`pdffonts`) and its raster images (`pdfimages`). When poppler is not installed the caller's tests
  * skip with a message, unless LUCKYFIVE_REQUIRE_SHARED=1 (set by .ci/run), which makes it a failure.
  */
 import { spawnSync } from 'node:child_process';
@@ -27,9 +27,9 @@ function run(tool: string, args: string[], pdf: Buffer): string {
   }
 }
 
-/** True when pdftotext, pdfinfo and pdffonts run. */
+/** True when pdftotext, pdfinfo, pdffonts and pdfimages run. */
 export function havePoppler(): boolean {
-  const present = ['pdftotext', 'pdfinfo', 'pdffonts'].every((t) => spawnSync(t, ['-v'], { stdio: 'ignore' }).status === 0);
+  const present = ['pdftotext', 'pdfinfo', 'pdffonts', 'pdfimages'].every((t) => spawnSync(t, ['-v'], { stdio: 'ignore' }).status === 0);
   if (!present && process.env.LUCKYFIVE_REQUIRE_SHARED === '1')
     throw new Error('LUCKYFIVE_REQUIRE_SHARED=1 but poppler-utils is not installed (apt-get install poppler-utils)');
   if (!present) console.warn('skipping the PDF checks: poppler-utils (pdftotext, pdfinfo, pdffonts) is not installed (apt-get install poppler-utils)');
@@ -56,6 +56,14 @@ export interface PdfInfo {
   /** every `pdfinfo` field as printed */
   fields: Record<string, string>;
   fonts: PdfFont[];
+}
+
+/** How many raster images the PDF holds (`pdfimages -list`): 0 for vector charts and text only. */
+export function pdfImageCount(pdf: Buffer): number {
+  return run('pdfimages', ['-list', 'FILE'], pdf)
+    .split('\n')
+    .slice(2)
+    .filter((l) => l.trim() !== '').length;
 }
 
 /** `pdfinfo` fields and the page count, and `pdffonts`' table. */

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { TEST_THREADS, cli, tempDir } from '../helpers/cli.js';
-import { havePoppler, pdfInfo, pdfText } from '../helpers/poppler.js';
+import { havePoppler, pdfImageCount, pdfInfo, pdfText } from '../helpers/poppler.js';
 import { makeDraws, seedDraws } from '../helpers/draws.js';
 import { TINY_RECIPE, writeRecipe } from '../helpers/recipes.js';
 
@@ -136,6 +136,10 @@ describe('report run', () => {
       expect(text).toContain(run.dataset_hash.slice(0, 16));
       expect(text).toMatch(/luckyfive \d+\.\d+\.\d+/);
       expect(text).toContain(`page 1 of ${info.pages}`);
+      // the charts are vector drawings with real text (their titles and axes), not pictures
+      expect(pdfImageCount(pdf)).toBe(0);
+      expect(text).toContain('Hits per ticket: observed, exact expectation, 95% band of luck');
+      expect(text).toContain('hits per ticket');
       for (const f of info.fonts) {
         expect(f.name).toMatch(/^[A-Z]{6}\+DejaVuSans(-Bold)?$/);
         expect(f.embedded).toBe(true);
