@@ -47,7 +47,7 @@ function writeReport(ctx: CliContext, out: ReportOutput, format: ReportFormat, d
 }
 
 export function register(program: Command, ctx: CliContext): void {
-  const report = program.command('report').description('reports as HTML, PDF, PNG or CSV');
+  const report = program.command('report');
   report
     .command('run <run_id>')
     .description(
