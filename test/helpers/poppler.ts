@@ -69,7 +69,7 @@ export function pdfImageCount(pdf: Buffer): number {
 /** `pdfinfo` fields and the page count, and `pdffonts`' table. */
 export function pdfInfo(pdf: Buffer): PdfInfo {
   const fields: Record<string, string> = {};
-  for (const line of run('pdfinfo', ['-enc', 'UTF-8', 'FILE'], pdf).split('\n')) {
+  for (const line of run('pdfinfo', ['-isodates', '-enc', 'UTF-8', 'FILE'], pdf).split('\n')) {
     const m = /^([^:]+):\s*(.*)$/.exec(line);
     if (m) fields[m[1]!.trim()] = m[2]!.trim();
   }

@@ -5,6 +5,8 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
+import { openCatalog } from '../../src/store/catalog.js';
+import { reportRun } from '../../src/usecases/reports.js';
 import { TEST_THREADS, cli, tempDir } from '../helpers/cli.js';
 import { havePoppler, pdfImageCount, pdfInfo, pdfText } from '../helpers/poppler.js';
 import { makeDraws, seedDraws } from '../helpers/draws.js';
@@ -156,4 +158,25 @@ describe('report run', () => {
     },
     60_000,
   );
+
+  it('[15.2.20] the same run and the same clock give the same PDF and PNG bytes; another clock only changes what states the time', async () => {
+    const catalog = openCatalog(dir);
+    try {
+      const at = (now: string) => ({ catalog, clock: { now, today: now.slice(0, 10) } });
+      const bytes = async (now: string, format: 'pdf' | 'png') =>
+        Buffer.concat([...(await reportRun(at(now), { run_id: runId, format })).chunks].map((c) => Buffer.from(c)));
+      for (const format of ['pdf', 'png'] as const) {
+        const a = await bytes('2026-12-03T12:00:00.000Z', format);
+        expect((await bytes('2026-12-03T12:00:00.000Z', format)).equals(a), format).toBe(true);
+        expect((await bytes('2026-12-04T12:00:00.000Z', format)).equals(a), format).toBe(false);
+      }
+      if (poppler) {
+        const text = pdfText(await bytes('2026-12-03T12:00:00.000Z', 'pdf'));
+        expect(text).toContain('2026-12-03T12:00:00.000Z');
+        expect(pdfInfo(await bytes('2026-12-03T12:00:00.000Z', 'pdf')).fields.CreationDate).toMatch(/^2026-12-03T12:00:00(Z|\+00)/);
+      }
+    } finally {
+      catalog.close();
+    }
+  }, 60_000);
 });
