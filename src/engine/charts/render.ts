@@ -60,10 +60,18 @@ export function renderPng(headerLines: readonly string[], charts: readonly strin
     return { w: Number(m?.[1] ?? 600), h: Number(m?.[2] ?? 300) };
   });
   const width = Math.ceil(Math.max(640, ...sizes.map((s) => s.w)) + 2 * margin);
-  // the first line is the title (16 px, bold); the others are wrapped to the image's width
+  // the first line is the title (16 px, bold); the others are wrapped to the image's width, and
+  // from the fourth on (the headline sentences) each sentence starts a little below the last
   const perLine = Math.floor((width - 2 * margin) / 7);
-  const header = headerLines.flatMap((t, i) => (i === 0 ? [t] : wrapLine(t, perLine)));
-  let y = margin + header.length * line + 8;
+  const gap = 5;
+  let baseline = margin;
+  const header = headerLines.flatMap((t, i) =>
+    (i === 0 ? [t] : wrapLine(t, perLine)).map((piece, j) => {
+      baseline += line + (i >= 3 && j === 0 ? gap : 0);
+      return { text: piece, y: baseline - 5, title: i === 0 };
+    }),
+  );
+  let y = baseline + 8;
   const placed = charts.map((svg, i) => {
     const at = y;
     y += sizes[i]!.h + 12;
@@ -73,8 +81,8 @@ export function renderPng(headerLines: readonly string[], charts: readonly strin
   const height = Math.ceil(y + margin);
   const text = header
     .map(
-      (t, i) =>
-        `<text x="${margin}" y="${margin + (i + 1) * line - 5}" font-family="DejaVu Sans" font-size="${i === 0 ? 16 : 12}"${i === 0 ? ' font-weight="bold"' : ''}>${xml(t)}</text>`,
+      (h) =>
+        `<text x="${margin}" y="${h.y}" font-family="DejaVu Sans" font-size="${h.title ? 16 : 12}"${h.title ? ' font-weight="bold"' : ''}>${xml(h.text)}</text>`,
     )
     .join('');
   const page = `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}"><rect width="100%" height="100%" fill="white"/>${text}${placed.join('')}</svg>`;
