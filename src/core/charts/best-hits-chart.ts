@@ -6,7 +6,8 @@
 import { bestOfLaw, bestOfRng, parseBestOfLaw } from '../best-of.js';
 import { type BestHitsTail, bestHitsQuantile, bestHitsTail, expectedBestHits } from '../stats/best-hits.js';
 import type { ChartSpec } from './run-charts.js';
-import { COLOURS, CONFIG, MAX_CONTEST_MARKS, SCHEMA, WIDTH, contestBlocks } from './style.js';
+import { countOf } from './text.js';
+import { COLOURS, CONFIG, MAX_CONTEST_MARKS, SCHEMA, WIDTH, contestBlocks, contestX } from './style.js';
 
 /** One contest of a run: its best hits and the null law of the best for its tickets. */
 export interface BestHitsPoint {
@@ -73,7 +74,7 @@ export function bestHitsChart(points: readonly BestHitsPoint[]): ChartSpec {
   const rows = bestHitsRows(points);
   const above = rows.filter((v) => v.best > v.hi).length;
   const below = rows.filter((v) => v.best < v.lo).length;
-  const x = { field: 'contest', type: 'quantitative', title: 'contest', scale: { zero: false }, axis: { format: 'd' } };
+  const x = contestX(rows.map((r) => r.contest));
   const y = { type: 'quantitative', title: 'best hits among the contest’s tickets', scale: { domain: [0, 5] }, axis: { tickCount: 6, format: 'd' } };
   const blocked = rows.length > MAX_CONTEST_MARKS;
   const blocks = blocked ? contestBlocks(rows, 140) : rows.map((r) => [r]);
@@ -100,7 +101,7 @@ export function bestHitsChart(points: readonly BestHitsPoint[]): ChartSpec {
       text: 'Best hits per contest, with the band luck gives those tickets',
       subtitle: [
         `${what}; orange line: exact expected best; shaded: 95% band under uniform draws`,
-        `${above} contests above the band, ${below} below (of ${rows.length}; luck puts about 2.5% on each side at most)`,
+        `${countOf(above, 'contest')} above the band, ${below} below (of ${rows.length}; luck puts about 2.5% on each side at most)`,
       ],
     },
     width: WIDTH,

@@ -4,7 +4,7 @@
  * luck alone gives, and the cumulative net with its drawdown and break-even line.
  */
 import { binomialQuantile } from '../stats/binomial.js';
-import { CONFIG, MAX_CONTEST_MARKS, WIDTH, contestBlocks } from './style.js';
+import { CONFIG, MAX_CONTEST_MARKS, WIDTH, contestBlocks, contestX, symlogCountScale } from './style.js';
 
 /** A vega-lite specification, as JSON. */
 export type ChartSpec = Record<string, unknown>;
@@ -39,7 +39,11 @@ export function hitDistributionChart(levels: readonly HitLevel[], tickets: numbe
     return { hits: String(l.hits), observed: l.observed, expected: l.expected, lo, hi };
   });
   // symlog: linear near zero, logarithmic beyond, so 0 and 4 or 5 hits stay visible beside thousands
-  const y = { type: 'quantitative', scale: { type: 'symlog' }, title: 'tickets (symmetric log scale)' };
+  const y = {
+    type: 'quantitative',
+    title: 'tickets (symmetric log scale)',
+    ...symlogCountScale(Math.max(...values.flatMap((v) => [v.observed, v.expected, v.hi]))),
+  };
   const x = { field: 'hits', type: 'ordinal', title: 'hits per ticket', axis: { labelAngle: 0 } };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
@@ -105,7 +109,7 @@ export function cumulativeNetChart(contests: readonly ContestMoney[]): ChartSpec
         data: { values },
         mark: { type: 'line', interpolate: 'step-after', strokeWidth: 2 },
         encoding: {
-          x: { field: 'contest', type: 'quantitative', title: 'contest', scale: { zero: false }, axis: { format: 'd' } },
+          x: contestX(contests.map((c) => c.contest)),
           y: { field: 'reais', type: 'quantitative', title: 'R$' },
           color: { field: 'series', type: 'nominal', scale: { domain: ['cumulative net', 'drawdown'], range: ['#4c78a8', '#e45756'] }, title: null },
           // dashed drawdown: where the net never rose above zero, the two lines coincide and both stay visible

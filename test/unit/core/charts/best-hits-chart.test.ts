@@ -50,7 +50,7 @@ describe('best hits chart', () => {
     // 16 disjoint tickets: E[best] = 1 + P(>= 2) + ... > 1
     expect(rows[2]!.expected).toBeGreaterThan(1);
     const spec = bestHitsChart(points);
-    expect(JSON.stringify(spec.title)).toContain('1 contests above the band, 1 below (of 3;');
+    expect(JSON.stringify(spec.title)).toContain('1 contest above the band, 1 below (of 3;');
   });
 
   it('[15.3.7] renders to SVG with no warning; a long run is drawn in blocks, its counts and band kept', async () => {
