@@ -36,7 +36,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   },
   runs: { description: 'list, show, export, verify, delete and import run files', load: () => import('./runs.js') },
   report: {
-    description: 'reports to read, mail or archive: a run as self-contained HTML (charts inline) or CSV',
+    description: 'reports to read, mail or archive: a run, a sweep, a financial period or a comparison as HTML, PDF, PNG or CSV',
     load: () => import('./report.js'),
   },
   maintain: { description: 'check and tidy the catalog and run files; online backup, verified restore, rollback', load: () => import('./maintain.js') },

@@ -14,6 +14,7 @@ import importsRoutes from './imports.js';
 import ledgerRoutes from './ledger.js';
 import metricsRoutes from './metrics.js';
 import recipesRoutes from './recipes.js';
+import reportsRoutes from './reports.js';
 import runsRoutes from './runs.js';
 import simulationsRoutes from './simulations.js';
 
@@ -26,6 +27,7 @@ export const RESOURCES: ReadonlyArray<readonly [name: string, plugin: ResourcePl
   ['imports', importsRoutes],
   ['auth-keys', authKeysRoutes],
   ['runs', runsRoutes],
+  ['reports', reportsRoutes],
   ['simulations', simulationsRoutes],
   ['recipes', recipesRoutes],
   ['ledger', ledgerRoutes],
