@@ -1,0 +1,47 @@
+/**
+ * `registerWeb`: the web dashboard on the API's origin, outside /api/v1 and /docs. It registers
+ * the assets (`/assets/app.css`, `/assets/app.js`, public), the pages in one scope whose errors
+ * render as pages, and a not-found page for every other GET outside the API (API and docs URLs
+ * keep the JSON envelope). Pages share one body cache keyed by the catalog's data version.
+ */
+import type { FastifyInstance } from 'fastify';
+import { LuckyError } from '../../errors.js';
+import type { ServerContext } from '../context.js';
+import { ASSETS } from './assets.js';
+import { installErrorPages, sendErrorPage } from './error-page.js';
+import { PageCache } from './page-route.js';
+import overviewPage from './pages/overview.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** a dashboard route: authenticated by the session cookie */
+    web?: boolean;
+  }
+}
+
+/** URL prefixes that are not the dashboard's: their unknown paths answer the API's JSON 404. */
+const NOT_PAGES = ['/api/', '/docs'];
+
+/** Registers the dashboard on `app` (after the API resources). Returns the page cache (tests read its counters). */
+export async function registerWeb(app: FastifyInstance, ctx: ServerContext): Promise<PageCache> {
+  const cache = new PageCache(ctx);
+
+  app.get<{ Params: { name: string } }>('/assets/:name', { config: { role: 'public', rateClass: 'read' }, schema: { hide: true } }, (request, reply) => {
+    const asset = ASSETS[request.params.name];
+    if (!asset) return reply.callNotFound();
+    void reply.header('cache-control', 'public, max-age=300').header('etag', asset.etag).type(asset.type).send(asset.body);
+    return reply;
+  });
+
+  await app.register(async (scope) => {
+    installErrorPages(scope, ctx, cache);
+    await scope.register(overviewPage, { ctx, cache });
+
+    scope.get('/*', { config: { role: 'public', rateClass: 'read' }, schema: { hide: true } }, (request, reply) => {
+      if (NOT_PAGES.some((p) => request.url.startsWith(p))) return reply.callNotFound();
+      sendErrorPage(reply, ctx, cache, new LuckyError('E_NOT_FOUND', 'There is no page at this address.'));
+      return reply;
+    });
+  });
+  return cache;
+}

@@ -1,0 +1,75 @@
+// The web dashboard's read pages ([15.4.y]): each page 200 with its title and the same figures as
+// the API's JSON, escaping, no inline script or style, paging links, the body cache by data
+// version, and the 404 page.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LightMyRequestResponse } from 'fastify';
+import type { Role } from '../../src/core/roles.js';
+import { type PredictPool, createPredictPool } from '../../src/engine/pool.js';
+import { makeDraws, seedDraws } from '../helpers/draws.js';
+import { type TestServer, startTestServer } from '../helpers/server.js';
+
+const TINY = { version: '2', name: 'tiny', strategy: 'random', tickets: 3, numbers_per_ticket: 5, history: 30, seed: 5 };
+const EVIL = '<script>alert(1)</script>';
+
+let pool: PredictPool;
+let s: TestServer;
+let runId: string;
+
+/** A page as a signed-in user of `role` sees it. */
+async function page(url: string, role: Role = 'viewer'): Promise<LightMyRequestResponse> {
+  return s.get(url, s.keys[role]);
+}
+
+/** Inline script, inline event handlers, style attributes and style elements: all refused by the CSP. */
+function inlineViolations(body: string): string[] {
+  const found: string[] = [];
+  for (const m of body.matchAll(/<script\b[^>]*>/gi)) if (!/\bsrc=/.test(m[0])) found.push(m[0]);
+  for (const m of body.matchAll(/<[a-z][^>]*\s(on[a-z]+|style)\s*=/gi)) found.push(m[0]);
+  for (const m of body.matchAll(/<style\b/gi)) found.push(m[0]);
+  return found;
+}
+
+beforeAll(async () => {
+  pool = createPredictPool(1);
+  s = await startTestServer({ rate_limit_read: 100_000 }, { pool, runJobs: false });
+  seedDraws(s.dir, makeDraws(4001, 4100));
+  const r = await s.post('/api/v1/simulations', s.keys.analyst, { recipe: TINY, from: 4081, to: 4100, name: EVIL });
+  expect(r.statusCode, r.body).toBe(200);
+  runId = r.json<{ run_id: string }>().run_id;
+});
+afterAll(async () => {
+  await s.close();
+  await pool.close();
+});
+
+describe('[15.4] the web dashboard', () => {
+  it('[15.4.1] the overview shows the dashboard figures, the best run beside its baseline, escaped', async () => {
+    const r = await page('/');
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.headers['content-type']).toMatch(/^text\/html/);
+    expect(r.headers['cache-control']).toBe('private, no-store');
+    const api = (await s.get('/api/v1/dashboard', s.keys.viewer)).json();
+    expect(r.body).toContain('<title>Overview · luckyfive</title>');
+    expect(r.body).toContain(`${api.draws.count}`);
+    expect(api.runs.best.run_id).toBe(runId);
+    expect(r.body).toContain(api.runs.best.mean_hits.toFixed(4));
+    expect(r.body).toContain(api.runs.best.expected_mean_hits.toFixed(4));
+    expect(r.body).toContain('&#60;script&#62;alert(1)&#60;/script&#62;');
+    expect(r.body).not.toContain(EVIL);
+    expect(inlineViolations(r.body)).toEqual([]);
+  });
+
+  it('[15.4.2] the stylesheet is served; unknown page URLs get the 404 page, API URLs keep the JSON envelope', async () => {
+    const css = await s.get('/assets/app.css');
+    expect(css.statusCode).toBe(200);
+    expect(css.headers['content-type']).toMatch(/^text\/css/);
+    const missing = await page('/no/such/page');
+    expect(missing.statusCode).toBe(404);
+    expect(missing.headers['content-type']).toMatch(/^text\/html/);
+    expect(missing.body).toContain('<h1>Not found</h1>');
+    expect(inlineViolations(missing.body)).toEqual([]);
+    const api = await s.get('/api/v1/no-such-thing', s.keys.viewer);
+    expect(api.statusCode).toBe(404);
+    expect(api.json().error.code).toBe('E_NOT_FOUND');
+  });
+});
