@@ -10,6 +10,8 @@ import { type TestServer, startTestServer } from '../helpers/server.js';
 
 const TINY = { version: '2', name: 'tiny', strategy: 'random', tickets: 3, numbers_per_ticket: 5, history: 30, seed: 5 };
 const EVIL = '<script>alert(1)</script>';
+/** What Chromium sends for a navigation. */
+const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 
 let pool: PredictPool;
 let s: TestServer;
@@ -17,7 +19,7 @@ let runId: string;
 
 /** A page as a signed-in user of `role` sees it. */
 async function page(url: string, role: Role = 'viewer'): Promise<LightMyRequestResponse> {
-  return s.get(url, s.keys[role]);
+  return s.get(url, s.keys[role], { accept: BROWSER_ACCEPT });
 }
 
 /** Inline script, inline event handlers, style attributes and style elements: all refused by the CSP. */
@@ -68,8 +70,12 @@ describe('[15.4] the web dashboard', () => {
     expect(missing.headers['content-type']).toMatch(/^text\/html/);
     expect(missing.body).toContain('<h1>Not found</h1>');
     expect(inlineViolations(missing.body)).toEqual([]);
-    const api = await s.get('/api/v1/no-such-thing', s.keys.viewer);
-    expect(api.statusCode).toBe(404);
-    expect(api.json().error.code).toBe('E_NOT_FOUND');
+    for (const url of ['/api/v1/no-such-thing', '/docs/nothing']) {
+      const api = await s.get(url, s.keys.viewer, { accept: BROWSER_ACCEPT });
+      expect(api.statusCode).toBe(404);
+      expect(api.json().error.code).toBe('E_NOT_FOUND');
+    }
+    // a client that does not ask for HTML gets the API's envelope
+    expect((await s.get('/no/such/page', s.keys.viewer)).json().error.code).toBe('E_NOT_FOUND');
   });
 });

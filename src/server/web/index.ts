@@ -1,8 +1,9 @@
 /**
  * `registerWeb`: the web dashboard on the API's origin, outside /api/v1 and /docs. It registers
  * the assets (`/assets/app.css`, `/assets/app.js`, public), the pages in one scope whose errors
- * render as pages, and a not-found page for every other GET outside the API (API and docs URLs
- * keep the JSON envelope). Pages share one body cache keyed by the catalog's data version.
+ * render as pages, and a not-found page for every other GET outside the API that a browser asks
+ * for (`Accept: text/html`); API and docs URLs, and clients that do not ask for HTML, keep the
+ * JSON envelope. Pages share one body cache keyed by the catalog's data version.
  */
 import type { FastifyInstance } from 'fastify';
 import { LuckyError } from '../../errors.js';
@@ -38,7 +39,8 @@ export async function registerWeb(app: FastifyInstance, ctx: ServerContext): Pro
     await scope.register(overviewPage, { ctx, cache });
 
     scope.get('/*', { config: { role: 'public', rateClass: 'read' }, schema: { hide: true } }, (request, reply) => {
-      if (NOT_PAGES.some((p) => request.url.startsWith(p))) return reply.callNotFound();
+      const wantsHtml = /\btext\/html\b/.test(request.headers.accept ?? '');
+      if (!wantsHtml || NOT_PAGES.some((p) => request.url.startsWith(p))) return reply.callNotFound();
       sendErrorPage(reply, ctx, cache, new LuckyError('E_NOT_FOUND', 'There is no page at this address.'));
       return reply;
     });
