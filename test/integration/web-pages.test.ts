@@ -17,9 +17,32 @@ let pool: PredictPool;
 let s: TestServer;
 let runId: string;
 
-/** A page as a signed-in user of `role` sees it. */
+const sessions = new Map<Role, string>();
+
+/** Signs in through the sign-in form with the test server's key for `role`; returns the session cookie (`name=value`). */
+async function signIn(role: Role): Promise<string> {
+  const form = await s.app.inject({ method: 'GET', url: '/signin' });
+  expect(form.statusCode, form.body).toBe(200);
+  const pre = String(form.headers['set-cookie']).split(';')[0]!;
+  const token = /name="_csrf" value="([^"]+)"/.exec(form.body)![1]!;
+  const r = await s.app.inject({
+    method: 'POST',
+    url: '/signin',
+    headers: { cookie: pre, 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams({ _csrf: token, next: '/', credential: s.keys[role] }).toString(),
+  });
+  expect(r.statusCode, r.body).toBe(303);
+  const cookies = ([] as string[]).concat(r.headers['set-cookie'] ?? []);
+  const session = cookies.map((c) => c.split(';')[0]!).find((c) => c.startsWith('lf_session=') && c.length > 'lf_session='.length);
+  expect(session).toBeDefined();
+  return session!;
+}
+
+/** A page as a browser signed in as `role` sees it. */
 async function page(url: string, role: Role = 'viewer'): Promise<LightMyRequestResponse> {
-  return s.get(url, s.keys[role], { accept: BROWSER_ACCEPT });
+  let cookie = sessions.get(role);
+  if (!cookie) sessions.set(role, (cookie = await signIn(role)));
+  return s.app.inject({ method: 'GET', url, headers: { cookie, accept: BROWSER_ACCEPT } });
 }
 
 /** Inline script, inline event handlers, style attributes and style elements: all refused by the CSP. */

@@ -12,16 +12,7 @@ import { ASSETS } from './assets.js';
 import { installErrorPages, sendErrorPage } from './error-page.js';
 import { PageCache } from './page-route.js';
 import overviewPage from './pages/overview.js';
-
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** a dashboard route: authenticated by the session cookie */
-    web?: boolean;
-  }
-}
-
-/** URL prefixes that are not the dashboard's: their unknown paths answer the API's JSON 404. */
-const NOT_PAGES = ['/api/', '/docs'];
+import { installWebSession } from './session.js';
 
 /** Registers the dashboard on `app` (after the API resources). Returns the page cache (tests read its counters). */
 export async function registerWeb(app: FastifyInstance, ctx: ServerContext): Promise<PageCache> {
@@ -36,11 +27,14 @@ export async function registerWeb(app: FastifyInstance, ctx: ServerContext): Pro
 
   await app.register(async (scope) => {
     installErrorPages(scope, ctx, cache);
+    installWebSession(scope, ctx);
     await scope.register(overviewPage, { ctx, cache });
 
-    scope.get('/*', { config: { role: 'public', rateClass: 'read' }, schema: { hide: true } }, (request, reply) => {
-      const wantsHtml = /\btext\/html\b/.test(request.headers.accept ?? '');
-      if (!wantsHtml || NOT_PAGES.some((p) => request.url.startsWith(p))) return reply.callNotFound();
+    // Unknown API URLs never read the session cookie: they go straight to the API's JSON 404.
+    scope.get('/api/*', { config: { role: 'public', rateClass: 'read' }, schema: { hide: true } }, (_request, reply) => reply.callNotFound());
+    // Any other unknown URL is a page (signed in or not: the nav shows when there is a session).
+    scope.get('/*', { config: { role: 'public', rateClass: 'read', web: true }, schema: { hide: true } }, (request, reply) => {
+      if (request.url.startsWith('/docs') || !/\btext\/html\b/.test(request.headers.accept ?? '')) return reply.callNotFound();
       sendErrorPage(reply, ctx, cache, new LuckyError('E_NOT_FOUND', 'There is no page at this address.'));
       return reply;
     });

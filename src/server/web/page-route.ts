@@ -9,7 +9,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RouteRole } from '../../auth/roles.js';
 import { LruMap } from '../../core/lru.js';
-import { isRole } from '../../auth/roles.js';
 import { catalogStamp } from '../../usecases/catalog.js';
 import { readDrawSource } from '../../usecases/web-source.js';
 import type { ServerContext } from '../context.js';
@@ -22,15 +21,9 @@ export interface PageBody {
   body: SafeHtml;
 }
 
-/**
- * The session a page is rendered for: W2's `request.webSession` when the session module is
- * installed, else (an app without it, as in unit tests) the API caller's role from the gate.
- */
+/** The session a page is rendered for (the gate sets it from the session cookie on web routes). */
 export function sessionOf(request: FastifyRequest): PageSession | null {
-  const s = (request as unknown as { webSession?: PageSession | null }).webSession;
-  if (s) return s;
-  const p = request.principal;
-  return p && isRole(p.role) ? { subject: p.name, role: p.role, csrf: '' } : null;
+  return request.webSession ?? null;
 }
 
 /** The role the cached body was built for ('public' when signed out). */
