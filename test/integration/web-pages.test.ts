@@ -45,6 +45,9 @@ async function page(url: string, role: Role = 'viewer'): Promise<LightMyRequestR
   return s.app.inject({ method: 'GET', url, headers: { cookie, accept: BROWSER_ACCEPT } });
 }
 
+/** As the pages escape text. */
+const escape = (t: string) => t.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
 /** Inline script, inline event handlers, style attributes and style elements: all refused by the CSP. */
 function inlineViolations(body: string): string[] {
   const found: string[] = [];
@@ -100,5 +103,46 @@ describe('[15.4] the web dashboard', () => {
     }
     // a client that does not ask for HTML gets the API's envelope
     expect((await s.get('/no/such/page', s.keys.viewer)).json().error.code).toBe('E_NOT_FOUND');
+  });
+
+  it('[15.4.3] the runs page filters, sorts and pages; each row has mean hits beside its exact baseline', async () => {
+    const r = await page('/runs?status=completed&strategy=random&sort=mean_hits');
+    expect(r.statusCode, r.body).toBe(200);
+    const api = (await s.get('/api/v1/runs?status=completed', s.keys.viewer)).json();
+    expect(r.body).toContain(api.items[0].mean_hits.toFixed(4));
+    expect(r.body).toContain('<td>0.3125</td>'); // 5 numbers a ticket: 5 x 5/80
+    expect(r.body).toContain('<option value="completed" selected>');
+    expect(inlineViolations(r.body)).toEqual([]);
+    expect((await page('/runs?strategy=frequency')).body).toContain('No runs to show.');
+    const bad = await page('/runs?status=sleeping');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('query.status');
+  });
+
+  it('[15.4.4] a run page: honesty first, figures beside the baseline, charts, tickets page by page, downloads', async () => {
+    const r = await page(`/runs/${runId}`);
+    expect(r.statusCode, r.body).toBe(200);
+    const api = (await s.get(`/api/v1/runs/${runId}`, s.keys.viewer)).json();
+    const b = api.summary.baseline;
+    expect(r.body.indexOf(escape(b.verdict))).toBeGreaterThan(0);
+    expect(r.body.indexOf(escape(b.verdict))).toBeLessThan(r.body.indexOf('id="figures"'));
+    expect(r.body).toContain(b.figures.mean_hits.observed.toFixed(4));
+    expect(r.body).toContain(b.figures.mean_hits.expected.toFixed(4));
+    expect((r.body.match(/<svg/g) ?? []).length).toBe(2);
+    expect(inlineViolations(r.body)).toEqual([]);
+    expect(r.body).toContain('Tickets of contests 4081–4090');
+    const next = /href="([^"]+\?after=\d+)#tickets"/.exec(r.body)![1]!;
+    const second = await page(next.replaceAll('&#38;', '&'));
+    expect(second.statusCode).toBe(200);
+    expect(second.body).toContain('Tickets of contests 4091–4100');
+    const csv = await page(`/runs/${runId}/download/tickets.csv`);
+    expect(csv.statusCode).toBe(200);
+    expect(csv.body).toBe((await s.get(`/api/v1/runs/${runId}/tickets.csv`, s.keys.viewer)).body);
+    const file = await page(`/runs/${runId}/download/run.sqlite`);
+    expect(file.statusCode).toBe(200);
+    expect(file.rawPayload.subarray(0, 15).toString()).toBe('SQLite format 3');
+    const missing = await page('/runs/no-such-run');
+    expect(missing.statusCode).toBe(404);
+    expect(missing.body).toContain('<h1>Not found</h1>');
   });
 });

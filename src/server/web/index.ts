@@ -12,6 +12,8 @@ import { ASSETS } from './assets.js';
 import { installErrorPages, sendErrorPage } from './error-page.js';
 import { PageCache } from './page-route.js';
 import overviewPage from './pages/overview.js';
+import runPage from './pages/run.js';
+import runsPage from './pages/runs.js';
 import { installWebSession } from './session.js';
 
 /** Registers the dashboard on `app` (after the API resources). Returns the page cache (tests read its counters). */
@@ -28,7 +30,7 @@ export async function registerWeb(app: FastifyInstance, ctx: ServerContext): Pro
   await app.register(async (scope) => {
     installErrorPages(scope, ctx, cache);
     installWebSession(scope, ctx);
-    await scope.register(overviewPage, { ctx, cache });
+    for (const plugin of [overviewPage, runsPage, runPage]) await scope.register(plugin, { ctx, cache });
 
     // Unknown API URLs never read the session cookie: they go straight to the API's JSON 404.
     scope.get('/api/*', { config: { role: 'public', rateClass: 'read' }, schema: { hide: true } }, (_request, reply) => reply.callNotFound());

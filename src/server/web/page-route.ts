@@ -7,6 +7,8 @@
  * because they carry a CSRF token.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import { LuckyError } from '../../errors.js';
 import type { RouteRole } from '../../auth/roles.js';
 import { LruMap } from '../../core/lru.js';
 import { catalogStamp } from '../../usecases/catalog.js';
@@ -109,4 +111,19 @@ export function pageRoute(
     sendPage(reply, cache, { ...page, active: options.active });
     return reply;
   });
+}
+
+/**
+ * A page's query string through `schema` (empty fields, as a GET form sends them, count as
+ * absent); E_INPUT_INVALID with `query.field: problem` details when it does not fit.
+ */
+export function parseQuery<T>(schema: z.ZodType<T>, query: unknown): T {
+  const given = Object.fromEntries(Object.entries((query ?? {}) as Record<string, unknown>).filter(([, v]) => v !== ''));
+  const r = schema.safeParse(given);
+  if (r.success) return r.data;
+  throw new LuckyError(
+    'E_INPUT_INVALID',
+    'Some of the filters in this address are not valid.',
+    r.error.issues.map((i) => `query${i.path.length > 0 ? `.${i.path.join('.')}` : ''}: ${i.message}`),
+  );
 }

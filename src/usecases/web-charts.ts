@@ -1,0 +1,44 @@
+/**
+ * Charts for the web dashboard: chart specs (`core/charts/`) drawn to SVG on the server by the
+ * engine's renderer, so the server (which may not import the engine) gets plain SVG to put in a
+ * page and no chart library runs in the browser.
+ */
+import { type ChartSpec, cumulativeNetChart, hitDistributionChart } from '../core/charts/run-charts.js';
+import { renderChartSvg } from '../engine/charts/render.js';
+import type { UseCaseDeps } from './deps.js';
+import { type RunContestResult, listRunContests, showRun } from './runs.js';
+
+/** Draws each spec to one standalone `<svg>` element, in order. Refuses nothing a spec builder makes. */
+export async function drawCharts(specs: readonly ChartSpec[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const spec of specs) out.push(await renderChartSvg(spec));
+  return out;
+}
+
+/** A run's charts for its page, each an `<svg>` (absent when the run has nothing to draw). */
+export interface RunChartSvgs {
+  hit_distribution: string | null;
+  cumulative_net: string | null;
+}
+
+/**
+ * Draws a run's charts: the hit distribution against the exact expectation with the 95% band of
+ * luck, and the cumulative net over its contests with drawdown and break-even. Refuses an unknown
+ * run (E_NOT_FOUND) and a missing file or report (E_DATA_MISSING).
+ */
+export async function drawRunCharts(deps: Pick<UseCaseDeps, 'catalog'>, input: { run_id: string }): Promise<RunChartSvgs> {
+  const run = showRun(deps, input);
+  const baseline = run.summary.baseline;
+  const contests: RunContestResult[] = [];
+  let after: number | undefined;
+  for (;;) {
+    const page = listRunContests(deps, { run_id: input.run_id, after, limit: 5_000 });
+    contests.push(...page.items);
+    if (page.next === null) break;
+    after = page.next;
+  }
+  return {
+    hit_distribution: baseline ? await renderChartSvg(hitDistributionChart(baseline.distribution, baseline.tickets)) : null,
+    cumulative_net: contests.length > 0 ? await renderChartSvg(cumulativeNetChart(contests)) : null,
+  };
+}
