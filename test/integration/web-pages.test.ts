@@ -145,4 +145,46 @@ describe('[15.4] the web dashboard', () => {
     expect(missing.statusCode).toBe(404);
     expect(missing.body).toContain('<h1>Not found</h1>');
   });
+
+  it('[15.4.5] the books page: balance, soundness, the period report with its charts, budgets used, entries paged', async () => {
+    for (let i = 1; i <= 30; i++) {
+      const r = await s.post('/api/v1/ledger', s.keys.analyst, { type: 'deposit', amount_cents: 1_000 + i, date: `2020-01-${String(i).padStart(2, '0')}` });
+      expect(r.statusCode, r.body).toBe(201);
+    }
+    expect((await s.post('/api/v1/budgets', s.keys.analyst, { name: 'january', amount_cents: 5_000, from: '2020-01-01', to: '2020-01-31' })).statusCode).toBe(
+      201,
+    );
+    const r = await page('/books?from=2020-01-01&to=2020-01-31');
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.body).toContain('<title>Books · luckyfive</title>');
+    const balance = (await s.get('/api/v1/ledger/balance', s.keys.viewer)).json();
+    expect(balance.balance_cents).toBe(30_000 + (30 * 31) / 2);
+    expect(r.body).toContain('R$ 304,65');
+    expect(r.body).toContain('>sound<');
+    expect(r.body).toContain('january');
+    expect(r.body).toMatch(/<svg/);
+    expect(inlineViolations(r.body)).toEqual([]);
+    expect(r.body).toContain('Entries 2020-01-01 – 2020-01-31');
+    const next = /href="([^"]+)#entries" rel="next"/.exec(r.body)![1]!.replaceAll('&#38;', '&');
+    const second = await page(next);
+    expect(second.statusCode).toBe(200);
+    expect(second.body).toMatch(/<th scope="row">30<\/th>/);
+    expect(second.body).not.toMatch(/rel="next"/);
+  });
+
+  it('[15.4.6] page bodies are cached by data version: a second request hits, a write misses', async () => {
+    const cache = s.app.webPageCache;
+    await page('/runs?sort=p');
+    const hits = cache.hits;
+    const misses = cache.misses;
+    await page('/runs?sort=p');
+    expect(cache.hits).toBe(hits + 1);
+    expect(cache.misses).toBe(misses);
+    // another role gets its own body (its nav and what it may see differ)
+    await page('/runs?sort=p', 'analyst');
+    expect(cache.misses).toBe(misses + 1);
+    expect((await s.post('/api/v1/ledger', s.keys.analyst, { type: 'deposit', amount_cents: 5, date: '2020-02-01' })).statusCode).toBe(201);
+    await page('/runs?sort=p');
+    expect(cache.misses).toBe(misses + 2);
+  });
 });

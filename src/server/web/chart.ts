@@ -11,10 +11,10 @@ function labelled(svg: string, label: string): string {
   return svg.replace(/^<svg\b/, `<svg${attrs}`);
 }
 
-/** A figure holding one chart drawn by `drawCharts`, with its caption. */
-export function chartFigure(svg: string, caption: string): SafeHtml {
+/** A figure holding one chart drawn by `drawCharts`, with its caption (and a longer text alternative when given). */
+export function chartFigure(svg: string, caption: string, alt: string = caption): SafeHtml {
   return html`<figure class="chart">
-    ${raw(labelled(svg, caption))}
+    ${raw(labelled(svg, alt))}
     <figcaption>${caption}</figcaption>
   </figure>`;
 }

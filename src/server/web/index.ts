@@ -11,14 +11,23 @@ import type { ServerContext } from '../context.js';
 import { ASSETS } from './assets.js';
 import { installErrorPages, sendErrorPage } from './error-page.js';
 import { PageCache } from './page-route.js';
+import booksPage from './pages/books.js';
 import overviewPage from './pages/overview.js';
 import runPage from './pages/run.js';
 import runsPage from './pages/runs.js';
 import { installWebSession } from './session.js';
 
-/** Registers the dashboard on `app` (after the API resources). Returns the page cache (tests read its counters). */
-export async function registerWeb(app: FastifyInstance, ctx: ServerContext): Promise<PageCache> {
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** the dashboard's page-body cache (its hit and miss counters are for tests and benchmarks) */
+    webPageCache: PageCache;
+  }
+}
+
+/** Registers the dashboard on `app` (after the API resources). */
+export async function registerWeb(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   const cache = new PageCache(ctx);
+  app.decorate('webPageCache', cache);
 
   app.get<{ Params: { name: string } }>('/assets/:name', { config: { role: 'public', rateClass: 'read' }, schema: { hide: true } }, (request, reply) => {
     const asset = ASSETS[request.params.name];
@@ -30,7 +39,7 @@ export async function registerWeb(app: FastifyInstance, ctx: ServerContext): Pro
   await app.register(async (scope) => {
     installErrorPages(scope, ctx, cache);
     installWebSession(scope, ctx);
-    for (const plugin of [overviewPage, runsPage, runPage]) await scope.register(plugin, { ctx, cache });
+    for (const plugin of [overviewPage, runsPage, runPage, booksPage]) await scope.register(plugin, { ctx, cache });
 
     // Unknown API URLs never read the session cookie: they go straight to the API's JSON 404.
     scope.get('/api/*', { config: { role: 'public', rateClass: 'read' }, schema: { hide: true } }, (_request, reply) => reply.callNotFound());
@@ -41,5 +50,4 @@ export async function registerWeb(app: FastifyInstance, ctx: ServerContext): Pro
       return reply;
     });
   });
-  return cache;
 }
