@@ -61,12 +61,15 @@ export function balanceChart(input: BalanceInput): ChartSpec {
   };
 }
 
-/** Net per month (money in minus money out, reversals netted out), `month` as YYYY-MM. */
+/** Net per month (prizes minus bets, reversed entries netted out: `buildLedgerReport`'s net), `month` as YYYY-MM. */
 export function monthlyNetChart(months: ReadonlyArray<{ month: string; net_cents: number }>): ChartSpec {
   const y = { type: 'quantitative', title: 'net (R$)' };
   return {
     $schema: SCHEMA,
-    title: { text: 'Net per month (R$)', subtitle: 'blue: the month gained; vermillion: it lost; dashed: zero' },
+    title: {
+      text: 'Net per month (R$)',
+      subtitle: 'prizes minus bets (deposits and withdrawals are cash, not results); blue: the month gained, vermillion: it lost; dashed: zero',
+    },
     width: WIDTH,
     height: 200,
     config: CONFIG,
