@@ -3,6 +3,7 @@
  * engine's renderer, so the server (which may not import the engine) gets plain SVG to put in a
  * page and no chart library runs in the browser.
  */
+import { pairedDifferenceChart } from '../core/charts/compare-charts.js';
 import { type ChartSpec, cumulativeNetChart, hitDistributionChart } from '../core/charts/run-charts.js';
 import { renderChartSvg } from '../engine/charts/render.js';
 import type { UseCaseDeps } from './deps.js';
@@ -13,6 +14,41 @@ export async function drawCharts(specs: readonly ChartSpec[]): Promise<string[]>
   const out: string[] = [];
   for (const spec of specs) out.push(await renderChartSvg(spec));
   return out;
+}
+
+/** Every contest of a run, in order. */
+function allContests(deps: Pick<UseCaseDeps, 'catalog'>, runId: string): RunContestResult[] {
+  const contests: RunContestResult[] = [];
+  let after: number | undefined;
+  for (;;) {
+    const page = listRunContests(deps, { run_id: runId, after, limit: 5_000 });
+    contests.push(...page.items);
+    if (page.next === null) return contests;
+    after = page.next;
+  }
+}
+
+/** Mean hits per ticket of each contest of a run that had tickets. */
+function meanHitsByContest(deps: Pick<UseCaseDeps, 'catalog'>, runId: string): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const c of allContests(deps, runId)) {
+    const n = c.hits_histogram.reduce((s, k) => s + k, 0);
+    if (n > 0) out.set(c.contest, c.hits_histogram.reduce((s, k, h) => s + k * h, 0) / n);
+  }
+  return out;
+}
+
+/**
+ * Draws the paired difference per contest of run `a` minus run `b` in mean hits per ticket, over
+ * the contests both covered (null when they share none): what the compare's paired tests test.
+ * Refuses an unknown run (E_NOT_FOUND) and a missing file (E_DATA_MISSING).
+ */
+export async function drawPairedDifferences(deps: Pick<UseCaseDeps, 'catalog'>, input: { a: string; b: string }): Promise<string | null> {
+  const a = meanHitsByContest(deps, input.a);
+  const b = meanHitsByContest(deps, input.b);
+  const diffs = [...a].filter(([contest]) => b.has(contest)).map(([contest, hits]) => ({ contest, diff: hits - b.get(contest)! }));
+  if (diffs.length === 0) return null;
+  return renderChartSvg(pairedDifferenceChart({ a: input.a, b: input.b, unit: 'mean hits per ticket', diffs }));
 }
 
 /** A run's charts for its page, each an `<svg>` (absent when the run has nothing to draw). */
@@ -29,14 +65,7 @@ export interface RunChartSvgs {
 export async function drawRunCharts(deps: Pick<UseCaseDeps, 'catalog'>, input: { run_id: string }): Promise<RunChartSvgs> {
   const run = showRun(deps, input);
   const baseline = run.summary.baseline;
-  const contests: RunContestResult[] = [];
-  let after: number | undefined;
-  for (;;) {
-    const page = listRunContests(deps, { run_id: input.run_id, after, limit: 5_000 });
-    contests.push(...page.items);
-    if (page.next === null) break;
-    after = page.next;
-  }
+  const contests = allContests(deps, input.run_id);
   return {
     hit_distribution: baseline ? await renderChartSvg(hitDistributionChart(baseline.distribution, baseline.tickets)) : null,
     cumulative_net: contests.length > 0 ? await renderChartSvg(cumulativeNetChart(contests)) : null,

@@ -5,8 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import type { Role } from '../../src/core/roles.js';
 import { type PredictPool, createPredictPool } from '../../src/engine/pool.js';
+import { cli } from '../helpers/cli.js';
 import { makeDraws, seedDraws } from '../helpers/draws.js';
+import { writeRecipe } from '../helpers/recipes.js';
 import { type TestServer, startTestServer } from '../helpers/server.js';
+import { WEB_PAGES } from '../../src/server/web/pages.js';
 
 const TINY = { version: '2', name: 'tiny', strategy: 'random', tickets: 3, numbers_per_ticket: 5, history: 30, seed: 5 };
 const EVIL = '<script>alert(1)</script>';
@@ -16,6 +19,8 @@ const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/
 let pool: PredictPool;
 let s: TestServer;
 let runId: string;
+let otherId: string;
+let sweepId: string;
 
 const sessions = new Map<Role, string>();
 
@@ -64,7 +69,17 @@ beforeAll(async () => {
   const r = await s.post('/api/v1/simulations', s.keys.analyst, { recipe: TINY, from: 4081, to: 4100, name: EVIL });
   expect(r.statusCode, r.body).toBe(200);
   runId = r.json<{ run_id: string }>().run_id;
-});
+  const other = await s.post('/api/v1/simulations', s.keys.analyst, { recipe: { ...TINY, seed: 6 }, from: 4081, to: 4100, name: 'seed six' });
+  expect(other.statusCode, other.body).toBe(200);
+  otherId = other.json<{ run_id: string }>().run_id;
+  // a 2x2 sweep, run by the CLI on the same data dir (another process's writes, as in real use)
+  const recipe = writeRecipe(s.dir, 'sweep', { ...TINY, name: 'sweepy' });
+  const sweep = await cli(['sweep', '--recipe', recipe, '--param', 'history=20,30', '--param', 'seed=1,2', '--from', '4086', '--to', '4095', '--json'], {
+    dataDir: s.dir,
+  });
+  expect(sweep.code, sweep.stderr).toBe(0);
+  sweepId = sweep.json().sweep_id as string;
+}, 120_000);
 afterAll(async () => {
   await s.close();
   await pool.close();
@@ -79,11 +94,13 @@ describe('[15.4] the web dashboard', () => {
     const api = (await s.get('/api/v1/dashboard', s.keys.viewer)).json();
     expect(r.body).toContain('<title>Overview · luckyfive</title>');
     expect(r.body).toContain(`${api.draws.count}`);
-    expect(api.runs.best.run_id).toBe(runId);
+    expect(r.body).toContain(`href="/runs/${api.runs.best.run_id}"`);
     expect(r.body).toContain(api.runs.best.mean_hits.toFixed(4));
     expect(r.body).toContain(api.runs.best.expected_mean_hits.toFixed(4));
-    expect(r.body).toContain('&#60;script&#62;alert(1)&#60;/script&#62;');
     expect(r.body).not.toContain(EVIL);
+    const own = await page(`/runs/${runId}`);
+    expect(own.body).toContain('<h1>Run &#60;script&#62;alert(1)&#60;/script&#62;</h1>');
+    expect(own.body).not.toContain(EVIL);
     expect(inlineViolations(r.body)).toEqual([]);
   });
 
@@ -186,5 +203,84 @@ describe('[15.4] the web dashboard', () => {
     expect((await s.post('/api/v1/ledger', s.keys.analyst, { type: 'deposit', amount_cents: 5, date: '2020-02-01' })).statusCode).toBe(201);
     await page('/runs?sort=p');
     expect(cache.misses).toBe(misses + 2);
+  });
+
+  it('[15.4.7] the draws page: newest first, paged by ?after=, the frequency chart with the uniformity test', async () => {
+    const r = await page('/draws');
+    expect(r.statusCode, r.body).toBe(200);
+    const stats = (await s.get('/api/v1/draws?order=desc&limit=1', s.keys.viewer)).json();
+    expect(r.body).toContain(`<th scope="row">${stats.items[0].contest}</th>`);
+    expect(r.body).toContain('Draws 4100–4051');
+    expect(r.body).toMatch(/chi-square [\d.]+ on 79 degrees of freedom/);
+    expect((r.body.match(/<svg/g) ?? []).length).toBe(1);
+    expect(inlineViolations(r.body)).toEqual([]);
+    const older = await page('/draws?after=4051');
+    expect(older.body).toContain('Draws 4050–4001');
+    expect(older.body).not.toMatch(/rel="next"/);
+    const ranged = await page('/draws?from=4010&to=4019');
+    expect(ranged.body).toContain('Contests 4010–4019 (10 draws)');
+    expect((await page('/draws?from=20&to=10')).statusCode).toBe(400);
+  });
+
+  it('[15.4.8] the sweeps list and a sweep: honesty sentence first, cells ranked with baseline and adjusted p, the heatmap', async () => {
+    const list = await page('/sweeps');
+    expect(list.statusCode, list.body).toBe(200);
+    expect(list.body).toContain(`href="/sweeps/${sweepId}"`);
+    const r = await page(`/sweeps/${sweepId}`);
+    expect(r.statusCode, r.body).toBe(200);
+    const show = (await s.get(`/api/v1/sweeps/${sweepId}`, s.keys.viewer)).json();
+    expect(show.cells).toHaveLength(4);
+    expect(r.body.indexOf('class="honest"')).toBeLessThan(r.body.indexOf('Cells ranked'));
+    expect(r.body).toMatch(/best of 4/);
+    expect((r.body.match(/<svg/g) ?? []).length).toBeGreaterThanOrEqual(1);
+    expect(inlineViolations(r.body)).toEqual([]);
+    expect((await page('/sweeps/nope-nope')).statusCode).toBe(404);
+  });
+
+  it('[15.4.9] compare: a form of checkboxes, then the paired tests as the API computes them, with the paired-difference chart', async () => {
+    const form = await page('/compare');
+    expect(form.statusCode, form.body).toBe(200);
+    expect(form.body).toContain(`name="runs" value="${runId}"`);
+    const r = await page(`/compare?runs=${runId}&runs=${otherId}`);
+    expect(r.statusCode, r.body).toBe(200);
+    const api = (await s.get(`/api/v1/compare?run_id=${runId}&run_id=${otherId}`, s.keys.viewer)).json();
+    expect(r.body).toContain(escape(api.pairs[0].sentence));
+    expect(r.body).toContain(api.pairs[0].mean_diff.toFixed(4));
+    expect((r.body.match(/<svg/g) ?? []).length).toBe(1);
+    expect(inlineViolations(r.body)).toEqual([]);
+    // the contract's comma form gives the same page
+    expect((await page(`/compare?runs=${runId},${otherId}`)).body).toContain(escape(api.pairs[0].sentence));
+    expect((await page(`/compare?runs=${runId}`)).body).toContain('Pick at least two runs.');
+  });
+
+  it('[15.4.10] the leaderboard ranks by lift beside the baseline with adjusted p-values and the best-of-N sentence', async () => {
+    const r = await page('/leaderboard');
+    expect(r.statusCode, r.body).toBe(200);
+    const api = (await s.get('/api/v1/leaderboard?metric=mean_hits', s.keys.viewer)).json();
+    expect(r.body).toContain(`${api.shown} of ${api.matching} matching runs shown`);
+    expect(r.body).toContain('chance alone gives about');
+    expect(inlineViolations(r.body)).toEqual([]);
+    expect((await page('/leaderboard?metric=net_cents')).body).toContain('has no exact baseline');
+  });
+
+  it('[15.4.11] every page: 200, its title, the nav for the role, no inline script or style; a run named <script> is text everywhere', async () => {
+    for (const p of WEB_PAGES) {
+      if (p.path === '/jobs' || p.path === '/imports') continue; // W2's pages
+      const r = await page(p.path);
+      expect(r.statusCode, p.path).toBe(200);
+      expect(r.body, p.path).toContain(`<title>${p.title}`);
+      expect(inlineViolations(r.body), p.path).toEqual([]);
+      expect(r.body, p.path).not.toContain(EVIL);
+      expect(r.body, p.path).toMatch(/<main id="main">/);
+      expect(r.body, p.path).toContain('name="_csrf"');
+      expect(r.body, p.path).not.toContain('href="/imports"');
+    }
+    expect((await page('/', 'analyst')).body).toContain('href="/imports"');
+    // signed out: the browser is sent to sign in, and comes back
+    const out = await s.app.inject({ method: 'GET', url: '/runs?sort=p', headers: { accept: BROWSER_ACCEPT } });
+    expect(out.statusCode).toBe(303);
+    expect(out.headers.location).toBe('/signin?next=%2Fruns%3Fsort%3Dp');
+    // an API key is not a session
+    expect((await s.get('/runs', s.keys.admin, { accept: BROWSER_ACCEPT })).statusCode).toBe(303);
   });
 });

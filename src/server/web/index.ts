@@ -12,9 +12,13 @@ import { ASSETS } from './assets.js';
 import { installErrorPages, sendErrorPage } from './error-page.js';
 import { PageCache } from './page-route.js';
 import booksPage from './pages/books.js';
+import comparePage from './pages/compare.js';
+import drawsPage from './pages/draws.js';
+import leaderboardPage from './pages/leaderboard.js';
 import overviewPage from './pages/overview.js';
 import runPage from './pages/run.js';
 import runsPage from './pages/runs.js';
+import sweepsPages from './pages/sweeps.js';
 import { installWebSession } from './session.js';
 
 declare module 'fastify' {
@@ -39,7 +43,8 @@ export async function registerWeb(app: FastifyInstance, ctx: ServerContext): Pro
   await app.register(async (scope) => {
     installErrorPages(scope, ctx, cache);
     installWebSession(scope, ctx);
-    for (const plugin of [overviewPage, runsPage, runPage, booksPage]) await scope.register(plugin, { ctx, cache });
+    for (const plugin of [overviewPage, drawsPage, runsPage, runPage, sweepsPages, comparePage, leaderboardPage, booksPage])
+      await scope.register(plugin, { ctx, cache });
 
     // Unknown API URLs never read the session cookie: they go straight to the API's JSON 404.
     scope.get('/api/*', { config: { role: 'public', rateClass: 'read' }, schema: { hide: true } }, (_request, reply) => reply.callNotFound());
