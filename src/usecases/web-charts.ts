@@ -3,7 +3,11 @@
  * engine's renderer, so the server (which may not import the engine) gets plain SVG to put in a
  * page and no chart library runs in the browser.
  */
+import { bestOfLaw, bestOfRng, parseBestOfLaw } from '../core/best-of.js';
+import { type BestHitsPoint, bestHitsChart } from '../core/charts/best-hits-chart.js';
 import { pairedDifferenceChart } from '../core/charts/compare-charts.js';
+import { bestHitsTail } from '../core/stats/best-hits.js';
+import { openRunFile, runFilePath } from '../store/run-file.js';
 import { type ChartSpec, cumulativeNetChart, hitDistributionChart } from '../core/charts/run-charts.js';
 import { renderChartSvg } from '../engine/charts/render.js';
 import type { UseCaseDeps } from './deps.js';
@@ -51,15 +55,36 @@ export async function drawPairedDifferences(deps: Pick<UseCaseDeps, 'catalog'>, 
   return renderChartSvg(pairedDifferenceChart({ a: input.a, b: input.b, unit: 'mean hits per ticket', diffs }));
 }
 
+/**
+ * Each contest's best hits with the null law of the best for that contest's own tickets: the
+ * stored best-of law (or, in files written before it was stored, the same law recomputed as the
+ * worker computes it) and the exact tails for 1 and 5 hits.
+ */
+function bestHitsPoints(deps: Pick<UseCaseDeps, 'catalog'>, runId: string, k: number, seed: number): BestHitsPoint[] {
+  const rf = openRunFile(runFilePath(deps.catalog.dataDir, runId), { mustExist: true, readonly: true });
+  try {
+    return rf.contests().flatMap((r) => {
+      const numbers = rf.contestTickets(r.contest).flatMap((t) => t.numbers);
+      if (numbers.length === 0) return [];
+      const law = parseBestOfLaw(r.best_of) ?? bestOfLaw(numbers, k, () => bestOfRng(seed, r.contest));
+      return [{ contest: r.contest, best_hits: r.best_hits, tail: bestHitsTail(numbers, k, law) }];
+    });
+  } finally {
+    rf.close();
+  }
+}
+
 /** A run's charts for its page, each an `<svg>` (absent when the run has nothing to draw). */
 export interface RunChartSvgs {
   hit_distribution: string | null;
   cumulative_net: string | null;
+  best_hits: string | null;
 }
 
 /**
  * Draws a run's charts: the hit distribution against the exact expectation with the 95% band of
- * luck, and the cumulative net over its contests with drawdown and break-even. Refuses an unknown
+ * luck, the cumulative net over its contests with drawdown and break-even, and the best hits per
+ * contest with the band luck gives that contest's tickets. Refuses an unknown
  * run (E_NOT_FOUND) and a missing file or report (E_DATA_MISSING).
  */
 export async function drawRunCharts(deps: Pick<UseCaseDeps, 'catalog'>, input: { run_id: string }): Promise<RunChartSvgs> {
@@ -69,5 +94,6 @@ export async function drawRunCharts(deps: Pick<UseCaseDeps, 'catalog'>, input: {
   return {
     hit_distribution: baseline ? await renderChartSvg(hitDistributionChart(baseline.distribution, baseline.tickets)) : null,
     cumulative_net: contests.length > 0 ? await renderChartSvg(cumulativeNetChart(contests)) : null,
+    best_hits: contests.length > 0 ? await renderChartSvg(bestHitsChart(bestHitsPoints(deps, input.run_id, run.summary.numbers_per_ticket, run.seed))) : null,
   };
 }

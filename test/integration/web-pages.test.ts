@@ -145,7 +145,7 @@ describe('[15.4] the web dashboard', () => {
     expect(r.body.indexOf(escape(b.verdict))).toBeLessThan(r.body.indexOf('id="figures"'));
     expect(r.body).toContain(b.figures.mean_hits.observed.toFixed(4));
     expect(r.body).toContain(b.figures.mean_hits.expected.toFixed(4));
-    expect((r.body.match(/<svg/g) ?? []).length).toBe(2);
+    expect((r.body.match(/<svg/g) ?? []).length).toBe(3);
     expect(inlineViolations(r.body)).toEqual([]);
     expect(r.body).toContain('Tickets of contests 4081–4090');
     const next = /href="([^"]+\?after=\d+)#tickets"/.exec(r.body)![1]!;
