@@ -40,6 +40,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** a dashboard route: authenticated by the session cookie (never by a header or the query) */
     web?: boolean;
+    /** a dashboard POST that takes a multipart form: its handler checks `_csrf` (the first part) before reading a file */
+    multipartForm?: boolean;
   }
 }
 
@@ -180,7 +182,10 @@ export function sendWebRefusal(request: FastifyRequest, reply: FastifyReply, err
     const back = request.method === 'GET' || request.method === 'HEAD' ? request.url : (request.routeOptions.url ?? '/');
     return reply.code(303).header('location', signInUrl(back)).send();
   }
-  return reply.code(error.httpStatus).type('text/html; charset=utf-8').send(renderWebRefusal(request.webSession, error));
+  return reply
+    .code(error.httpStatus)
+    .type('text/html; charset=utf-8')
+    .send(renderWebRefusal(request.webSession, error, request.id));
 }
 
 /** Who a key or token is, or null when it is refused (the reason goes to the log only). */
@@ -228,9 +233,12 @@ export function installWebSession(app: FastifyInstance, ctx: ServerContext): voi
   app.addHook('preHandler', (request, reply, done) => {
     const config = request.routeOptions.config;
     if (config.web !== true || request.method !== 'POST' || config.role === 'public') return done();
-    // A multipart form (the imports upload) is checked by its handler, which reads `_csrf` as the first part.
-    if (request.isMultipart()) return done();
     try {
+      // A multipart form (the imports upload) is checked by its handler, which reads `_csrf` as the first part.
+      if (/^multipart\/form-data\b/i.test(request.headers['content-type'] ?? '')) {
+        if (config.multipartForm === true) return done();
+        throw new LuckyError('E_FORBIDDEN', 'this form cannot be posted here', ['content-type: multipart/form-data is not accepted by this page']);
+      }
       const body = request.body as Record<string, unknown> | undefined;
       checkCsrf(request, body?.[CSRF_FIELD]);
       done();
