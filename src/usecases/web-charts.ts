@@ -131,7 +131,10 @@ function bestHitsSpec(points: readonly BestHitsPoint[]): ChartSpec {
     ...spec,
     title: {
       text: `Best hits in each window of ${w.size} contests, with the band luck gives those tickets`,
-      subtitle: `points: best ticket of the window (x: its first contest); orange line: exact expected best; shaded: 95% band under uniform draws; ${above} windows above it, ${below} below (of ${rows.length})`,
+      subtitle: [
+        'points: best ticket of the window (at its first contest); orange line: exact expected best; shaded: 95% band under uniform draws',
+        `${above} windows above the band, ${below} below (of ${rows.length})`,
+      ],
     },
   };
 }
