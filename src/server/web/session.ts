@@ -99,10 +99,16 @@ function ourOrigin(request: FastifyRequest): string {
   return `${request.protocol}://${request.host}`;
 }
 
-/** True when the request carries no `Origin` or carries ours (a form posted from this site). */
+/**
+ * False when the browser says the request came from another site: an `Origin` that is not ours
+ * (`null`, sent by sandboxed frames and under a no-referrer policy, tells nothing and passes: the
+ * token decides), or `Sec-Fetch-Site: cross-site`/`same-site`.
+ */
 function originIsOurs(request: FastifyRequest): boolean {
   const origin = request.headers.origin;
-  return origin === undefined || origin === ourOrigin(request);
+  if (origin !== undefined && origin !== 'null' && origin !== ourOrigin(request)) return false;
+  const site = request.headers['sec-fetch-site'];
+  return site !== 'cross-site' && site !== 'same-site';
 }
 
 /**
