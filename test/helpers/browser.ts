@@ -8,26 +8,32 @@ import type * as WebIndex from '../../src/server/web/index.js';
 import { installErrorPages } from '../../src/server/web/error-page.js';
 import importsPage from '../../src/server/web/pages/imports.js';
 import jobsPage from '../../src/server/web/pages/jobs.js';
-import { installWebSession } from '../../src/server/web/session.js';
+import { installWebForms, installWebSession } from '../../src/server/web/session.js';
 
 /**
- * `registerWeb` with the sessions, sign-in and the jobs and imports pages added in their own
- * scope, for as long as `registerWeb` itself does not register them (then it is left as it is).
- * Tests use it through `vi.mock('../../src/server/web/index.js', ...)`.
+ * `registerWeb` with what it does not register yet added in a scope of its own: the sessions and
+ * sign-in, the jobs and the imports pages (each left out once `registerWeb` has it). Tests use it
+ * through `vi.mock('../../src/server/web/index.js', ...)`.
  */
 export function withWebSessions(mod: typeof WebIndex): typeof WebIndex {
   return {
     ...mod,
     registerWeb: async (app: FastifyInstance, ctx: ServerContext) => {
-      const cache = await mod.registerWeb(app, ctx);
-      if (app.hasRoute({ method: 'GET', url: '/signin' })) return cache;
+      await mod.registerWeb(app, ctx);
+      const cache = app.webPageCache;
+      const missing = {
+        sessions: !app.hasRoute({ method: 'GET', url: '/signin' }),
+        jobs: !app.hasRoute({ method: 'GET', url: '/jobs' }),
+        imports: !app.hasRoute({ method: 'GET', url: '/imports' }),
+      };
+      if (!missing.sessions && !missing.jobs && !missing.imports) return;
       await app.register(async (scope) => {
         installErrorPages(scope, ctx, cache);
-        installWebSession(scope, ctx);
-        await scope.register(jobsPage, { ctx, cache });
-        await scope.register(importsPage, { ctx, cache });
+        if (missing.sessions) installWebSession(scope, ctx);
+        else installWebForms(scope);
+        if (missing.jobs) await scope.register(jobsPage, { ctx, cache });
+        if (missing.imports) await scope.register(importsPage, { ctx, cache });
       });
-      return cache;
     },
   };
 }

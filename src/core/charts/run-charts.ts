@@ -4,6 +4,7 @@
  * luck alone gives, and the cumulative net with its drawdown and break-even line.
  */
 import { binomialQuantile } from '../stats/binomial.js';
+import { CONFIG, WIDTH } from './style.js';
 
 /** A vega-lite specification, as JSON. */
 export type ChartSpec = Record<string, unknown>;
@@ -22,10 +23,6 @@ export interface ContestMoney {
   cost_cents: number;
   prize_cents: number;
 }
-
-const WIDTH = 560;
-const FONT = 'DejaVu Sans, Verdana, sans-serif';
-const CONFIG = { font: FONT, view: { stroke: null }, axis: { labelFontSize: 11, titleFontSize: 12 } };
 
 /** The 95% band of a hit level's ticket count under uniform draws: the 2.5% and 97.5% binomial quantiles. */
 export function nullBand(tickets: number, probability: number): [number, number] {

@@ -11,21 +11,27 @@ import type { ServerContext } from '../context.js';
 import { ASSETS } from './assets.js';
 import { installErrorPages, sendErrorPage } from './error-page.js';
 import { PageCache } from './page-route.js';
+import booksPage from './pages/books.js';
+import comparePage from './pages/compare.js';
+import drawsPage from './pages/draws.js';
+import leaderboardPage from './pages/leaderboard.js';
 import overviewPage from './pages/overview.js';
+import runPage from './pages/run.js';
+import runsPage from './pages/runs.js';
+import sweepsPages from './pages/sweeps.js';
+import { installWebSession } from './session.js';
 
 declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** a dashboard route: authenticated by the session cookie */
-    web?: boolean;
+  interface FastifyInstance {
+    /** the dashboard's page-body cache (its hit and miss counters are for tests and benchmarks) */
+    webPageCache: PageCache;
   }
 }
 
-/** URL prefixes that are not the dashboard's: their unknown paths answer the API's JSON 404. */
-const NOT_PAGES = ['/api/', '/docs'];
-
-/** Registers the dashboard on `app` (after the API resources). Returns the page cache (tests read its counters). */
-export async function registerWeb(app: FastifyInstance, ctx: ServerContext): Promise<PageCache> {
+/** Registers the dashboard on `app` (after the API resources). */
+export async function registerWeb(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   const cache = new PageCache(ctx);
+  app.decorate('webPageCache', cache);
 
   app.get<{ Params: { name: string } }>('/assets/:name', { config: { role: 'public', rateClass: 'read' }, schema: { hide: true } }, (request, reply) => {
     const asset = ASSETS[request.params.name];
@@ -36,14 +42,17 @@ export async function registerWeb(app: FastifyInstance, ctx: ServerContext): Pro
 
   await app.register(async (scope) => {
     installErrorPages(scope, ctx, cache);
-    await scope.register(overviewPage, { ctx, cache });
+    installWebSession(scope, ctx);
+    for (const plugin of [overviewPage, drawsPage, runsPage, runPage, sweepsPages, comparePage, leaderboardPage, booksPage])
+      await scope.register(plugin, { ctx, cache });
 
-    scope.get('/*', { config: { role: 'public', rateClass: 'read' }, schema: { hide: true } }, (request, reply) => {
-      const wantsHtml = /\btext\/html\b/.test(request.headers.accept ?? '');
-      if (!wantsHtml || NOT_PAGES.some((p) => request.url.startsWith(p))) return reply.callNotFound();
+    // Unknown API URLs never read the session cookie: they go straight to the API's JSON 404.
+    scope.get('/api/*', { config: { role: 'public', rateClass: 'read' }, schema: { hide: true } }, (_request, reply) => reply.callNotFound());
+    // Any other unknown URL is a page (signed in or not: the nav shows when there is a session).
+    scope.get('/*', { config: { role: 'public', rateClass: 'read', web: true }, schema: { hide: true } }, (request, reply) => {
+      if (request.url.startsWith('/docs') || !/\btext\/html\b/.test(request.headers.accept ?? '')) return reply.callNotFound();
       sendErrorPage(reply, ctx, cache, new LuckyError('E_NOT_FOUND', 'There is no page at this address.'));
       return reply;
     });
   });
-  return cache;
 }

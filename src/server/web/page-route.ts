@@ -7,9 +7,10 @@
  * because they carry a CSRF token.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import { LuckyError } from '../../errors.js';
 import type { RouteRole } from '../../auth/roles.js';
 import { LruMap } from '../../core/lru.js';
-import { isRole } from '../../auth/roles.js';
 import { catalogStamp } from '../../usecases/catalog.js';
 import { readDrawSource } from '../../usecases/web-source.js';
 import type { ServerContext } from '../context.js';
@@ -22,15 +23,9 @@ export interface PageBody {
   body: SafeHtml;
 }
 
-/**
- * The session a page is rendered for: W2's `request.webSession` when the session module is
- * installed, else (an app without it, as in unit tests) the API caller's role from the gate.
- */
+/** The session a page is rendered for (the gate sets it from the session cookie on web routes). */
 export function sessionOf(request: FastifyRequest): PageSession | null {
-  const s = (request as unknown as { webSession?: PageSession | null }).webSession;
-  if (s) return s;
-  const p = request.principal;
-  return p && isRole(p.role) ? { subject: p.name, role: p.role, csrf: '' } : null;
+  return request.webSession ?? null;
 }
 
 /** The role the cached body was built for ('public' when signed out). */
@@ -116,4 +111,19 @@ export function pageRoute(
     sendPage(reply, cache, { ...page, active: options.active });
     return reply;
   });
+}
+
+/**
+ * A page's query string through `schema` (empty fields, as a GET form sends them, count as
+ * absent); E_INPUT_INVALID with `query.field: problem` details when it does not fit.
+ */
+export function parseQuery<T>(schema: z.ZodType<T>, query: unknown): T {
+  const given = Object.fromEntries(Object.entries((query ?? {}) as Record<string, unknown>).filter(([, v]) => v !== ''));
+  const r = schema.safeParse(given);
+  if (r.success) return r.data;
+  throw new LuckyError(
+    'E_INPUT_INVALID',
+    'Some of the filters in this address are not valid.',
+    r.error.issues.map((i) => `query${i.path.length > 0 ? `.${i.path.join('.')}` : ''}: ${i.message}`),
+  );
 }

@@ -225,11 +225,11 @@ async function verifyCredential(request: FastifyRequest, ctx: ServerContext, cre
 }
 
 /**
- * Installs the dashboard's sessions on `app` (call it in the dashboard's plugin scope): the
- * urlencoded form parser for web routes, the CSRF check of every urlencoded POST to a web route,
- * `GET`/`POST /signin` and `POST /signout`. The gate (gate.ts) resolves the cookie.
+ * What every scope holding dashboard forms needs (installed by {@link installWebSession}; call it
+ * in another scope of form pages): the urlencoded form parser for web routes, and the CSRF check
+ * of every POST to a web route (a multipart form is checked by its handler, `multipartForm`).
  */
-export function installWebSession(app: FastifyInstance, ctx: ServerContext): void {
+export function installWebForms(app: FastifyInstance): void {
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT }, (request, body, done) => {
     // Only dashboard routes take forms: the API's bodies stay JSON.
     if (request.routeOptions.config.web !== true) return done(new LuckyError('E_INPUT_INVALID', 'unsupported content type'), undefined);
@@ -252,6 +252,15 @@ export function installWebSession(app: FastifyInstance, ctx: ServerContext): voi
       void sendWebRefusal(request, reply, e as LuckyError);
     }
   });
+}
+
+/**
+ * Installs the dashboard's sessions on `app` (call it in the dashboard's plugin scope): the form
+ * parser and CSRF check ({@link installWebForms}), `GET`/`POST /signin` and `POST /signout`. The
+ * gate (gate.ts) resolves the cookie.
+ */
+export function installWebSession(app: FastifyInstance, ctx: ServerContext): void {
+  installWebForms(app);
 
   const signinToken = (value: string) => hmac(ctx.serverSecret, 'signin', value);
 
