@@ -224,9 +224,9 @@ describe.skipIf(!haveChromium())('[15.5.6] the dashboard in Chromium', () => {
     const { context, page, problems } = await open();
     try {
       await signInAs(page, s.keys.analyst, '/jobs');
-      await page.getByLabel('Recipe').selectOption('preset:conservative');
-      await page.getByLabel('Last N contests').fill('2');
-      await page.getByLabel('Tickets per contest').fill('3');
+      await page.getByLabel('Recipe', { exact: true }).selectOption('preset:conservative');
+      await page.getByLabel('Last N contests', { exact: true }).fill('2');
+      await page.getByLabel('Tickets per contest', { exact: true }).fill('3');
       await Promise.all([page.waitForURL('**/runs/**'), page.getByRole('button', { name: 'Start' }).click()]);
       expect(new URL(page.url()).pathname).toMatch(/^\/runs\/[\w-]+$/);
       expect(problems).toEqual([]);

@@ -119,7 +119,15 @@ function startForm(ctx: ServerContext, values: StartValues, problems: readonly s
   const chosen = values.recipe ?? (saved.find((r) => r.is_default) ? `saved:${saved.find((r) => r.is_default)!.name}` : `preset:${presets[0]?.name ?? ''}`);
   const option = (value: string, label: string) => html`<option value="${value}" ${value === chosen ? html`selected` : ''}>${label}</option>`;
   const field = (id: keyof StartValues, label: string, hint: string, attrs: SafeHtml) =>
-    html`<label for="job-${id}">${label} <input id="job-${id}" name="${id}" value="${values[id] ?? ''}" ${attrs} /><span class="muted">${hint}</span></label>`;
+    // The label's own words name the field; the hint below describes it (it is not part of the name).
+    html`<label for="job-${id}"
+      ><span id="job-${id}-name">${label}</span>
+      <input id="job-${id}" name="${id}" value="${values[id] ?? ''}" aria-labelledby="job-${id}-name" aria-describedby="job-${id}-hint" ${attrs} /><span
+        id="job-${id}-hint"
+        class="muted"
+        >${hint}</span
+      ></label
+    >`;
   return html`<section aria-labelledby="start-h">
     <h2 id="start-h">Start a simulation</h2>
     ${
@@ -135,8 +143,8 @@ function startForm(ctx: ServerContext, values: StartValues, problems: readonly s
     <form method="post" action="/jobs" class="filters">
       ${csrfField()}
       <label for="job-recipe"
-        >Recipe
-        <select id="job-recipe" name="recipe">
+        ><span id="job-recipe-name">Recipe</span>
+        <select id="job-recipe" name="recipe" aria-labelledby="job-recipe-name" aria-describedby="job-recipe-hint">
           <optgroup label="Presets">${presets.map((p) => option(`preset:${p.name}`, `${p.name} (${p.strategy}, ${p.recipe.tickets} tickets)`))}</optgroup>
           ${
             saved.length > 0
@@ -144,7 +152,7 @@ function startForm(ctx: ServerContext, values: StartValues, problems: readonly s
               : ''
           }
         </select>
-        <span class="muted">a preset or a saved recipe</span></label
+        <span id="job-recipe-hint" class="muted">a preset or a saved recipe</span></label
       >
       ${field('last', 'Last N contests', 'or From and To', html`type="number" min="1" inputmode="numeric"`)}
       ${field('from', 'From contest', 'first contest', html`type="number" min="1" inputmode="numeric"`)}
