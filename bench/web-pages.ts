@@ -52,7 +52,7 @@ function startServe(): { child: ChildProcess; url: Promise<string>; exited: Prom
   let err = '';
   const url = new Promise<string>((done, fail) => {
     const timer = setTimeout(() => fail(new Error(`serve did not listen within 60 s: ${err}`)), 60_000);
-    child.stderr!.on('data', (b: Buffer) => {
+    child.stderr.on('data', (b: Buffer) => {
       err += b.toString();
       const m = /listening on (\S+)/.exec(err);
       if (m) {
