@@ -275,13 +275,13 @@ export function installWebSession(app: FastifyInstance, ctx: ServerContext): voi
       .send(renderSignInPage({ next, token: signinToken(value), ...(problem ? { problem } : {}) }));
   };
 
-  app.get('/signin', { config: { role: 'public', rateClass: 'read', web: true } }, (request, reply) => {
+  app.get('/signin', { config: { role: 'public', rateClass: 'read', web: true }, schema: { hide: true } }, (request, reply) => {
     const next = safeNext((request.query as Record<string, unknown>).next);
     if (request.webSession) return reply.code(303).header('cache-control', 'private, no-store').header('location', next).send();
     return signInForm(request, reply, 200, next);
   });
 
-  app.post('/signin', { config: { role: 'public', rateClass: 'write', web: true } }, async (request, reply) => {
+  app.post('/signin', { config: { role: 'public', rateClass: 'write', web: true }, schema: { hide: true } }, async (request, reply) => {
     const form = (request.body ?? {}) as Record<string, string | undefined>;
     const next = safeNext(form.next);
     const presented = readCookie(request, cookieName(request, SIGNIN_COOKIE));
@@ -301,7 +301,7 @@ export function installWebSession(app: FastifyInstance, ctx: ServerContext): voi
   });
 
   // viewer: a signed-out browser is sent to /signin; the preHandler hook checked its CSRF token.
-  app.post('/signout', { config: { role: 'viewer', rateClass: 'write', web: true } }, (request, reply) => {
+  app.post('/signout', { config: { role: 'viewer', rateClass: 'write', web: true }, schema: { hide: true } }, (request, reply) => {
     const sessionId = readCookie(request, cookieName(request, SESSION_COOKIE));
     if (sessionId !== undefined) endWebSession({ catalog: ctx.catalog }, { session_id: sessionId });
     clearCookie(reply, request, SESSION_COOKIE);
