@@ -14,6 +14,8 @@ import { PageCache } from './page-route.js';
 import booksPage from './pages/books.js';
 import comparePage from './pages/compare.js';
 import drawsPage from './pages/draws.js';
+import importsPage from './pages/imports.js';
+import jobsPage from './pages/jobs.js';
 import leaderboardPage from './pages/leaderboard.js';
 import overviewPage from './pages/overview.js';
 import runPage from './pages/run.js';
@@ -28,8 +30,8 @@ declare module 'fastify' {
   }
 }
 
-/** Registers the dashboard on `app` (after the API resources). */
-export async function registerWeb(app: FastifyInstance, ctx: ServerContext): Promise<void> {
+/** Registers the dashboard on `app` (after the API resources); returns its page cache (also `app.webPageCache`). */
+export async function registerWeb(app: FastifyInstance, ctx: ServerContext): Promise<PageCache> {
   const cache = new PageCache(ctx);
   app.decorate('webPageCache', cache);
 
@@ -43,7 +45,7 @@ export async function registerWeb(app: FastifyInstance, ctx: ServerContext): Pro
   await app.register(async (scope) => {
     installErrorPages(scope, ctx, cache);
     installWebSession(scope, ctx);
-    for (const plugin of [overviewPage, drawsPage, runsPage, runPage, sweepsPages, comparePage, leaderboardPage, booksPage])
+    for (const plugin of [overviewPage, drawsPage, runsPage, runPage, sweepsPages, comparePage, leaderboardPage, booksPage, jobsPage, importsPage])
       await scope.register(plugin, { ctx, cache });
 
     // Unknown API URLs never read the session cookie: they go straight to the API's JSON 404.
@@ -55,4 +57,5 @@ export async function registerWeb(app: FastifyInstance, ctx: ServerContext): Pro
       return reply;
     });
   });
+  return cache;
 }
