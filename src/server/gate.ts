@@ -70,6 +70,9 @@ export function installGate(app: FastifyInstance, ctx: ServerContext, store: Rat
     request.principal = found?.principal ?? null;
     // Pages carry a CSRF token and the subject: never kept by a cache, even when signed out.
     reply.header('cache-control', 'private, no-store');
+    // The API's no-referrer makes a browser send `Origin: null` with our own forms; same-origin keeps
+    // the Origin check meaningful and still sends nothing to other sites.
+    reply.header('referrer-policy', 'same-origin');
     return request.principal;
   };
 

@@ -1,31 +1,39 @@
 // The dashboard as a browser sees it: signing in through the form (with its sign-in token and
 // cookie), session cookies, CSRF tokens scraped from pages, and Chromium through playwright-core.
+import { existsSync } from 'node:fs';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { type Browser, chromium } from 'playwright-core';
 import type { ServerContext } from '../../src/server/context.js';
 import type * as WebIndex from '../../src/server/web/index.js';
 import { installErrorPages } from '../../src/server/web/error-page.js';
 import importsPage from '../../src/server/web/pages/imports.js';
 import jobsPage from '../../src/server/web/pages/jobs.js';
-import { installWebSession } from '../../src/server/web/session.js';
+import { installWebForms, installWebSession } from '../../src/server/web/session.js';
 
 /**
- * `registerWeb` with the sessions, sign-in and the jobs and imports pages added in their own
- * scope, for as long as `registerWeb` itself does not register them (then it is left as it is).
- * Tests use it through `vi.mock('../../src/server/web/index.js', ...)`.
+ * `registerWeb` with what it does not register yet added in a scope of its own: the sessions and
+ * sign-in, the jobs and the imports pages (each left out once `registerWeb` has it). Tests use it
+ * through `vi.mock('../../src/server/web/index.js', ...)`.
  */
 export function withWebSessions(mod: typeof WebIndex): typeof WebIndex {
   return {
     ...mod,
     registerWeb: async (app: FastifyInstance, ctx: ServerContext) => {
-      const cache = await mod.registerWeb(app, ctx);
-      if (app.hasRoute({ method: 'GET', url: '/signin' })) return cache;
+      await mod.registerWeb(app, ctx);
+      const cache = app.webPageCache;
+      const missing = {
+        sessions: !app.hasRoute({ method: 'GET', url: '/signin' }),
+        jobs: !app.hasRoute({ method: 'GET', url: '/jobs' }),
+        imports: !app.hasRoute({ method: 'GET', url: '/imports' }),
+      };
+      if (!missing.sessions && !missing.jobs && !missing.imports) return;
       await app.register(async (scope) => {
         installErrorPages(scope, ctx, cache);
-        installWebSession(scope, ctx);
-        await scope.register(jobsPage, { ctx, cache });
-        await scope.register(importsPage, { ctx, cache });
+        if (missing.sessions) installWebSession(scope, ctx);
+        else installWebForms(scope);
+        if (missing.jobs) await scope.register(jobsPage, { ctx, cache });
+        if (missing.imports) await scope.register(importsPage, { ctx, cache });
       });
-      return cache;
     },
   };
 }
@@ -72,4 +80,62 @@ export function postForm(app: FastifyInstance, url: string, cookie: string | und
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}), ...headers },
     payload: new URLSearchParams(fields).toString(),
   });
+}
+
+/** Debian's Chromium, the one the browser tests drive. */
+export const CHROMIUM = '/usr/bin/chromium';
+
+/** The flags of every launch: headless, no sandbox (containers), nothing that talks to the network by itself. */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/**
+ * True when Chromium is installed. When it is not the caller's tests skip with a message, unless
+ * LUCKYFIVE_REQUIRE_SHARED=1 (set by .ci/run, which installs it), which makes it a failure.
+ */
+export function haveChromium(): boolean {
+  const present = existsSync(CHROMIUM);
+  if (!present && process.env.LUCKYFIVE_REQUIRE_SHARED === '1')
+    throw new Error(`LUCKYFIVE_REQUIRE_SHARED=1 but Chromium is not installed at ${CHROMIUM} (apt-get install chromium)`);
+  if (!present) console.warn(`skipping the browser tests: Chromium is not installed at ${CHROMIUM} (apt-get install chromium)`);
+  return present;
+}
+
+export interface TestChromium {
+  browser: Browser;
+  /** the browser process's PID */
+  pid: number;
+  /** closes the browser, then stops its process by PID should it still run */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts Chromium. playwright's launch gives the browser a fresh, empty user-data dir of its own
+ * (a temp dir it removes on close); each test opens its own context (no shared cookies). The
+ * browser runs as a launched server so that its PID is known and it can be stopped by it.
+ */
+export async function startChromium(): Promise<TestChromium> {
+  const server = await chromium.launchServer({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, timeout: 30_000 });
+  const pid = server.process().pid!;
+  const browser = await chromium.connect(server.wsEndpoint(), { timeout: 30_000 });
+  return {
+    browser,
+    pid,
+    stop: async () => {
+      await browser.close().catch(() => undefined);
+      await server.close().catch(() => undefined);
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    },
+  };
 }

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type PredictPool, createPredictPool } from '../../src/engine/pool.js';
 import { createImportOnPool } from '../../src/server/import-on-pool.js';
 import { CSRF_SLOT } from '../../src/server/web/forms.js';
-import { revokeKey } from '../../src/usecases/keys.js';
+import { issueToken, revokeKey } from '../../src/usecases/keys.js';
 import { readClock } from '../../src/clock.js';
 import { hiddenValue, postForm, setCookies, signIn } from '../helpers/browser.js';
 import { makeDraws, seedDraws } from '../helpers/draws.js';
@@ -129,6 +129,25 @@ describe('[15.5.2] sign-in and sessions', () => {
     expect((await s.get('/imports', undefined, { ...html, cookie })).statusCode).toBe(200);
     revokeKey({ catalog: s.catalog, clock: readClock(new Date(T0)) }, k.id);
     expect((await s.get('/imports', undefined, { ...html, cookie })).statusCode).toBe(303);
+  });
+
+  it('[15.5.2] a token signs in too, and its session never outlives the token', async () => {
+    const t = await startTestServer({ jwt_secret: 'j'.repeat(40) });
+    try {
+      const { token } = issueToken({ config: t.config, clock: readClock(new Date(T0)) }, { sub: 'robot', role: 'viewer', ttlSeconds: 600 });
+      const { cookie, res } = await signIn(t.app, token, '/jobs');
+      expect(res.statusCode).toBe(303);
+      const page = await t.get('/jobs', undefined, { ...html, cookie: cookie! });
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('Signed in as <strong>robot</strong> (viewer)');
+      t.advance(9 * 60_000);
+      expect((await t.get('/jobs', undefined, { ...html, cookie: cookie! })).statusCode).toBe(200);
+      t.advance(60_000);
+      expect((await t.get('/jobs', undefined, { ...html, cookie: cookie! })).statusCode).toBe(303);
+      expect((await signIn(t.app, `${token}x`)).res.statusCode).toBe(401);
+    } finally {
+      await t.close();
+    }
   });
 
   it('[15.5.2] under TLS (a trusted proxy saying https) the cookie is __Host-lf_session with Secure', async () => {

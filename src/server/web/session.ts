@@ -99,10 +99,16 @@ function ourOrigin(request: FastifyRequest): string {
   return `${request.protocol}://${request.host}`;
 }
 
-/** True when the request carries no `Origin` or carries ours (a form posted from this site). */
+/**
+ * False when the browser says the request came from another site: an `Origin` that is not ours
+ * (`null`, sent by sandboxed frames and under a no-referrer policy, tells nothing and passes: the
+ * token decides), or `Sec-Fetch-Site: cross-site`/`same-site`.
+ */
 function originIsOurs(request: FastifyRequest): boolean {
   const origin = request.headers.origin;
-  return origin === undefined || origin === ourOrigin(request);
+  if (origin !== undefined && origin !== 'null' && origin !== ourOrigin(request)) return false;
+  const site = request.headers['sec-fetch-site'];
+  return site !== 'cross-site' && site !== 'same-site';
 }
 
 /**
@@ -219,11 +225,11 @@ async function verifyCredential(request: FastifyRequest, ctx: ServerContext, cre
 }
 
 /**
- * Installs the dashboard's sessions on `app` (call it in the dashboard's plugin scope): the
- * urlencoded form parser for web routes, the CSRF check of every urlencoded POST to a web route,
- * `GET`/`POST /signin` and `POST /signout`. The gate (gate.ts) resolves the cookie.
+ * What every scope holding dashboard forms needs (installed by {@link installWebSession}; call it
+ * in another scope of form pages): the urlencoded form parser for web routes, and the CSRF check
+ * of every POST to a web route (a multipart form is checked by its handler, `multipartForm`).
  */
-export function installWebSession(app: FastifyInstance, ctx: ServerContext): void {
+export function installWebForms(app: FastifyInstance): void {
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT }, (request, body, done) => {
     // Only dashboard routes take forms: the API's bodies stay JSON.
     if (request.routeOptions.config.web !== true) return done(new LuckyError('E_INPUT_INVALID', 'unsupported content type'), undefined);
@@ -246,6 +252,15 @@ export function installWebSession(app: FastifyInstance, ctx: ServerContext): voi
       void sendWebRefusal(request, reply, e as LuckyError);
     }
   });
+}
+
+/**
+ * Installs the dashboard's sessions on `app` (call it in the dashboard's plugin scope): the form
+ * parser and CSRF check ({@link installWebForms}), `GET`/`POST /signin` and `POST /signout`. The
+ * gate (gate.ts) resolves the cookie.
+ */
+export function installWebSession(app: FastifyInstance, ctx: ServerContext): void {
+  installWebForms(app);
 
   const signinToken = (value: string) => hmac(ctx.serverSecret, 'signin', value);
 
@@ -260,13 +275,13 @@ export function installWebSession(app: FastifyInstance, ctx: ServerContext): voi
       .send(renderSignInPage({ next, token: signinToken(value), ...(problem ? { problem } : {}) }));
   };
 
-  app.get('/signin', { config: { role: 'public', rateClass: 'read', web: true } }, (request, reply) => {
+  app.get('/signin', { config: { role: 'public', rateClass: 'read', web: true }, schema: { hide: true } }, (request, reply) => {
     const next = safeNext((request.query as Record<string, unknown>).next);
     if (request.webSession) return reply.code(303).header('cache-control', 'private, no-store').header('location', next).send();
     return signInForm(request, reply, 200, next);
   });
 
-  app.post('/signin', { config: { role: 'public', rateClass: 'write', web: true } }, async (request, reply) => {
+  app.post('/signin', { config: { role: 'public', rateClass: 'write', web: true }, schema: { hide: true } }, async (request, reply) => {
     const form = (request.body ?? {}) as Record<string, string | undefined>;
     const next = safeNext(form.next);
     const presented = readCookie(request, cookieName(request, SIGNIN_COOKIE));
@@ -286,7 +301,7 @@ export function installWebSession(app: FastifyInstance, ctx: ServerContext): voi
   });
 
   // viewer: a signed-out browser is sent to /signin; the preHandler hook checked its CSRF token.
-  app.post('/signout', { config: { role: 'viewer', rateClass: 'write', web: true } }, (request, reply) => {
+  app.post('/signout', { config: { role: 'viewer', rateClass: 'write', web: true }, schema: { hide: true } }, (request, reply) => {
     const sessionId = readCookie(request, cookieName(request, SESSION_COOKIE));
     if (sessionId !== undefined) endWebSession({ catalog: ctx.catalog }, { session_id: sessionId });
     clearCookie(reply, request, SESSION_COOKIE);

@@ -46,14 +46,8 @@ function uploadForm(ctx: ServerContext, problem: readonly string[]): SafeHtml {
       ${csrfField()}
       <fieldset>
         <legend>Options</legend>
-        <p>
-          <input id="imp-dry" type="checkbox" name="dry_run" value="1" />
-          <label for="imp-dry">Dry run: check the file and report, import nothing</label>
-        </p>
-        <p>
-          <input id="imp-replace" type="checkbox" name="replace" value="1" />
-          <label for="imp-replace">Replace stored draws that differ (otherwise they are kept and reported)</label>
-        </p>
+        <label><input type="checkbox" name="dry_run" value="1" /> Dry run: check the file and report, import nothing</label>
+        <label><input type="checkbox" name="replace" value="1" /> Replace stored draws that differ (otherwise they are kept and reported)</label>
       </fieldset>
       <p>
         <label for="imp-file">Workbook (.xlsx) or CSV, at most ${ctx.config.upload_max_mb} MiB</label>
@@ -101,7 +95,7 @@ export function importReport(r: ImportResult): SafeHtml {
       <dt>Gaps</dt>
       <dd>${r.gaps.length === 0 ? 'none' : r.gaps.map((g) => (g.from === g.to ? `${g.from}` : `${g.from} – ${g.to}`)).join(', ')}</dd>
     </dl>
-    <div class="table-wrap">
+    <div class="table-wrap" tabindex="0" role="region" aria-label="What the import did">
       <table>
         <caption>
           What the import did
@@ -125,7 +119,7 @@ export function importReport(r: ImportResult): SafeHtml {
     </div>
     ${
       conflicts.length > 0
-        ? html`<div class="table-wrap">
+        ? html`<div class="table-wrap" tabindex="0" role="region" aria-label="Conflicts">
               <table>
                 <caption>
                   Conflicts: stored rows that differ from the file
@@ -158,7 +152,7 @@ export function importReport(r: ImportResult): SafeHtml {
     }
     ${
       rejected.length > 0
-        ? html`<div class="table-wrap">
+        ? html`<div class="table-wrap" tabindex="0" role="region" aria-label="Rejected rows">
               <table>
                 <caption>
                   Rejected rows
@@ -209,7 +203,7 @@ function historyTable(ctx: ServerContext, before: number | undefined): SafeHtml 
     return html`<h2>History</h2>
       <p>No file imported yet.</p>`;
   return html`<h2 id="history-h">History</h2>
-    <div class="table-wrap">
+    <div class="table-wrap" tabindex="0" role="region" aria-label="Imports, newest first">
       <table>
         <caption>
           Imports, newest first

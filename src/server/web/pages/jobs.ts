@@ -65,7 +65,7 @@ function statusCell(j: JobDocument): SafeHtml {
 
 function jobsTable(jobs: readonly JobDocument[], analyst: boolean): SafeHtml {
   if (jobs.length === 0) return html`<p>No simulation jobs yet.</p>`;
-  return html`<div class="table-wrap">
+  return html`<div class="table-wrap" tabindex="0" role="region" aria-label="Simulation jobs">
     <table>
       <caption>
         Simulation jobs, newest first
@@ -119,11 +119,15 @@ function startForm(ctx: ServerContext, values: StartValues, problems: readonly s
   const chosen = values.recipe ?? (saved.find((r) => r.is_default) ? `saved:${saved.find((r) => r.is_default)!.name}` : `preset:${presets[0]?.name ?? ''}`);
   const option = (value: string, label: string) => html`<option value="${value}" ${value === chosen ? html`selected` : ''}>${label}</option>`;
   const field = (id: keyof StartValues, label: string, hint: string, attrs: SafeHtml) =>
-    html`<p>
-      <label for="job-${id}">${label}</label>
-      <input id="job-${id}" name="${id}" value="${values[id] ?? ''}" aria-describedby="job-${id}-hint" ${attrs} />
-      <span id="job-${id}-hint" class="muted">${hint}</span>
-    </p>`;
+    // The label's own words name the field; the hint below describes it (it is not part of the name).
+    html`<label for="job-${id}"
+      ><span id="job-${id}-name">${label}</span>
+      <input id="job-${id}" name="${id}" value="${values[id] ?? ''}" aria-labelledby="job-${id}-name" aria-describedby="job-${id}-hint" ${attrs} /><span
+        id="job-${id}-hint"
+        class="muted"
+        >${hint}</span
+      ></label
+    >`;
   return html`<section aria-labelledby="start-h">
     <h2 id="start-h">Start a simulation</h2>
     ${
@@ -136,11 +140,11 @@ function startForm(ctx: ServerContext, values: StartValues, problems: readonly s
           </div>`
         : ''
     }
-    <form method="post" action="/jobs" class="start">
+    <form method="post" action="/jobs" class="filters">
       ${csrfField()}
-      <p>
-        <label for="job-recipe">Recipe</label>
-        <select id="job-recipe" name="recipe">
+      <label for="job-recipe"
+        ><span id="job-recipe-name">Recipe</span>
+        <select id="job-recipe" name="recipe" aria-labelledby="job-recipe-name" aria-describedby="job-recipe-hint">
           <optgroup label="Presets">${presets.map((p) => option(`preset:${p.name}`, `${p.name} (${p.strategy}, ${p.recipe.tickets} tickets)`))}</optgroup>
           ${
             saved.length > 0
@@ -148,17 +152,15 @@ function startForm(ctx: ServerContext, values: StartValues, problems: readonly s
               : ''
           }
         </select>
-      </p>
-      <fieldset>
-        <legend>Contests</legend>
-        ${field('last', 'The last N imported contests', 'used when From and To are empty', html`type="number" min="1" inputmode="numeric"`)}
-        ${field('from', 'From contest', 'first contest (with To)', html`type="number" min="1" inputmode="numeric"`)}
-        ${field('to', 'To contest', 'last contest (with From)', html`type="number" min="1" inputmode="numeric"`)}
-      </fieldset>
-      ${field('tickets', 'Tickets per contest', "empty: the recipe's own", html`type="number" min="1" max="1000" inputmode="numeric"`)}
-      ${field('seed', 'Seed', "empty: the recipe's own", html`type="number" min="0" inputmode="numeric"`)}
-      ${field('name', 'Name', 'optional label for the run', html`type="text" maxlength="100"`)}
-      <p><button type="submit">Start</button></p>
+        <span id="job-recipe-hint" class="muted">a preset or a saved recipe</span></label
+      >
+      ${field('last', 'Last N contests', 'or From and To', html`type="number" min="1" inputmode="numeric"`)}
+      ${field('from', 'From contest', 'first contest', html`type="number" min="1" inputmode="numeric"`)}
+      ${field('to', 'To contest', 'last contest', html`type="number" min="1" inputmode="numeric"`)}
+      ${field('tickets', 'Tickets per contest', "empty: the recipe's", html`type="number" min="1" max="1000" inputmode="numeric"`)}
+      ${field('seed', 'Seed', "empty: the recipe's", html`type="number" min="0" inputmode="numeric"`)}
+      ${field('name', 'Name', 'optional', html`type="text" maxlength="100"`)}
+      <button type="submit">Start</button>
     </form>
     <p class="muted">A small simulation is answered at once and opens its run; a larger one is queued and followed here.</p>
   </section>`;
