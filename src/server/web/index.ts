@@ -30,8 +30,8 @@ declare module 'fastify' {
   }
 }
 
-/** Registers the dashboard on `app` (after the API resources); returns its page cache (also `app.webPageCache`). */
-export async function registerWeb(app: FastifyInstance, ctx: ServerContext): Promise<PageCache> {
+/** Registers the dashboard on `app` (after the API resources); its page cache is `app.webPageCache`. */
+export async function registerWeb(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   const cache = new PageCache(ctx);
   app.decorate('webPageCache', cache);
 
@@ -57,5 +57,4 @@ export async function registerWeb(app: FastifyInstance, ctx: ServerContext): Pro
       return reply;
     });
   });
-  return cache;
 }
