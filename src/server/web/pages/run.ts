@@ -104,7 +104,7 @@ function figures(r: RunReport): SafeHtml {
       </tr>`,
   );
   return html`<h2 id="figures">Hits beside the exact baseline</h2>
-    <div class="table-wrap">
+    <div class="table-wrap" tabindex="0">
       <table>
         <caption>
           Every hit figure beside its exact baseline, with its 95% interval and p-values
@@ -125,7 +125,7 @@ function figures(r: RunReport): SafeHtml {
         </tbody>
       </table>
     </div>
-    <div class="table-wrap">
+    <div class="table-wrap" tabindex="0">
       <table>
         <caption>
           Tickets by hits, observed and expected exactly
@@ -157,7 +157,7 @@ function books(r: RunReport): SafeHtml {
     ['contests with a prize', `${(f.win_rate * 100).toFixed(2)}%`],
   ];
   return html`<h2 id="books">The simulated books</h2>
-    <div class="table-wrap">
+    <div class="table-wrap" tabindex="0">
       <table>
         <caption>
           What these tickets would have cost and won
@@ -198,7 +198,7 @@ function ticketsSection(ctx: ServerContext, runId: string, after: number | undef
     ${
       page.items.length === 0
         ? html`<p>No contests on this page.</p>`
-        : html`<div class="table-wrap">
+        : html`<div class="table-wrap" tabindex="0">
             <table>
               <caption>
                 Tickets of contests ${page.items[0]!.contest}–${page.items.at(-1)!.contest}
