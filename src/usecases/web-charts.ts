@@ -8,7 +8,7 @@ import { type BestHitsPoint, bestHitsChart, bestHitsRows } from '../core/charts/
 import { pairedDifferenceChart } from '../core/charts/compare-charts.js';
 import { type BestHitsTail, bestHitsTail } from '../core/stats/best-hits.js';
 import { openRunFile, runFilePath } from '../store/run-file.js';
-import { type ChartSpec, cumulativeNetChart, hitDistributionChart } from '../core/charts/run-charts.js';
+import { type ChartSpec, type ContestMoney, cumulativeNetChart, hitDistributionChart } from '../core/charts/run-charts.js';
 import { renderChartSvg } from '../engine/charts/render.js';
 import type { UseCaseDeps } from './deps.js';
 import { type RunContestResult, listRunContests, showRun } from './runs.js';
@@ -56,11 +56,12 @@ export async function drawPairedDifferences(deps: Pick<UseCaseDeps, 'catalog'>, 
 }
 
 /**
- * Each contest's best hits with the null law of the best for that contest's own tickets: the
- * stored best-of law (or, in files written before it was stored, the same law recomputed as the
- * worker computes it) and the exact tails for 1 and 5 hits.
+ * A run's contests in one pass over its file: each contest's money, and its best hits with the
+ * null law of the best for that contest's own tickets (the stored best-of law or, in files written
+ * before it was stored, the same law recomputed as the worker computes it; the exact tails for 1
+ * and 5 hits).
  */
-function bestHitsPoints(deps: Pick<UseCaseDeps, 'catalog'>, runId: string, k: number, seed: number): BestHitsPoint[] {
+function readRunSeries(deps: Pick<UseCaseDeps, 'catalog'>, runId: string, k: number, seed: number): { money: ContestMoney[]; best: BestHitsPoint[] } {
   const rf = openRunFile(runFilePath(deps.catalog.dataDir, runId), { mustExist: true, readonly: true });
   try {
     // one pass over the tickets (in contest order), not one query per contest
@@ -70,12 +71,14 @@ function bestHitsPoints(deps: Pick<UseCaseDeps, 'catalog'>, runId: string, k: nu
       if (!list) numbers.set(t.contest, (list = []));
       for (const n of t.numbers) list.push(n);
     }
-    return rf.contests().flatMap((r) => {
+    const rows = rf.contests();
+    const best = rows.flatMap((r) => {
       const flat = numbers.get(r.contest);
       if (!flat || flat.length === 0) return [];
       const law = parseBestOfLaw(r.best_of) ?? bestOfLaw(flat, k, () => bestOfRng(seed, r.contest));
       return [{ contest: r.contest, best_hits: r.best_hits, tail: bestHitsTail(flat, k, law) }];
     });
+    return { money: rows.map((r) => ({ contest: r.contest, cost_cents: r.cost_cents, prize_cents: r.prize_cents })), best };
   } finally {
     rf.close();
   }
@@ -95,7 +98,7 @@ function windows<T>(items: readonly T[]): { size: number; groups: T[][] } {
 }
 
 /** Money summed per window, dated at its last contest: the cumulative net is exact at every window's end. */
-function moneyWindows(contests: readonly RunContestResult[]): Array<{ contest: number; cost_cents: number; prize_cents: number }> {
+function moneyWindows(contests: readonly ContestMoney[]): ContestMoney[] {
   return windows(contests).groups.map((g) => ({
     contest: g.at(-1)!.contest,
     cost_cents: g.reduce((s, c) => s + c.cost_cents, 0),
@@ -157,10 +160,10 @@ export interface RunChartSvgs {
 export async function drawRunCharts(deps: Pick<UseCaseDeps, 'catalog'>, input: { run_id: string }): Promise<RunChartSvgs> {
   const run = showRun(deps, input);
   const baseline = run.summary.baseline;
-  const contests = allContests(deps, input.run_id);
+  const series = readRunSeries(deps, input.run_id, run.summary.numbers_per_ticket, run.seed);
   return {
     hit_distribution: baseline ? await renderChartSvg(hitDistributionChart(baseline.distribution, baseline.tickets)) : null,
-    cumulative_net: contests.length > 0 ? await renderChartSvg(cumulativeNetChart(moneyWindows(contests))) : null,
-    best_hits: contests.length > 0 ? await renderChartSvg(bestHitsSpec(bestHitsPoints(deps, input.run_id, run.summary.numbers_per_ticket, run.seed))) : null,
+    cumulative_net: series.money.length > 0 ? await renderChartSvg(cumulativeNetChart(moneyWindows(series.money))) : null,
+    best_hits: series.best.length > 0 ? await renderChartSvg(bestHitsSpec(series.best)) : null,
   };
 }
