@@ -110,7 +110,8 @@ try {
   const context = await chrome.browser.newContext({ baseURL: base, viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   page.setDefaultTimeout(30_000);
-  await page.goto('/signin');
+  // back to the reference, not to a page: every page's first load below is its first render
+  await page.goto(`/signin?next=${encodeURIComponent('/api/v1/health')}`);
   await page.getByLabel('API key or token').fill(key);
   await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/signin')), page.getByRole('button', { name: 'Sign in' }).click()]);
 

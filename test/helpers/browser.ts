@@ -3,40 +3,6 @@
 import { existsSync } from 'node:fs';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { type Browser, chromium } from 'playwright-core';
-import type { ServerContext } from '../../src/server/context.js';
-import type * as WebIndex from '../../src/server/web/index.js';
-import { installErrorPages } from '../../src/server/web/error-page.js';
-import importsPage from '../../src/server/web/pages/imports.js';
-import jobsPage from '../../src/server/web/pages/jobs.js';
-import { installWebForms, installWebSession } from '../../src/server/web/session.js';
-
-/**
- * `registerWeb` with what it does not register yet added in a scope of its own: the sessions and
- * sign-in, the jobs and the imports pages (each left out once `registerWeb` has it). Tests use it
- * through `vi.mock('../../src/server/web/index.js', ...)`.
- */
-export function withWebSessions(mod: typeof WebIndex): typeof WebIndex {
-  return {
-    ...mod,
-    registerWeb: async (app: FastifyInstance, ctx: ServerContext) => {
-      await mod.registerWeb(app, ctx);
-      const cache = app.webPageCache;
-      const missing = {
-        sessions: !app.hasRoute({ method: 'GET', url: '/signin' }),
-        jobs: !app.hasRoute({ method: 'GET', url: '/jobs' }),
-        imports: !app.hasRoute({ method: 'GET', url: '/imports' }),
-      };
-      if (!missing.sessions && !missing.jobs && !missing.imports) return;
-      await app.register(async (scope) => {
-        installErrorPages(scope, ctx, cache);
-        if (missing.sessions) installWebSession(scope, ctx);
-        else installWebForms(scope);
-        if (missing.jobs) await scope.register(jobsPage, { ctx, cache });
-        if (missing.imports) await scope.register(importsPage, { ctx, cache });
-      });
-    },
-  };
-}
 
 /** The value of `name="<field>" value="..."` in a page (the first one). */
 export function hiddenValue(body: string, field: string): string | undefined {

@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roleAllows } from '../../src/auth/roles.js';
 import { type PredictPool, createPredictPool } from '../../src/engine/pool.js';
 import { createImportOnPool } from '../../src/server/import-on-pool.js';
@@ -14,11 +14,6 @@ import { WEB_PAGES } from '../../src/server/web/pages.js';
 import { type TestChromium, haveChromium, startChromium } from '../helpers/browser.js';
 import { cli } from '../helpers/cli.js';
 import { type TestServer, startTestServer } from '../helpers/server.js';
-
-vi.mock('../../src/server/web/index.js', async (importOriginal) => {
-  const { withWebSessions } = await import('../helpers/browser.js');
-  return withWebSessions(await importOriginal());
-});
 
 const SCREENSHOTS = resolve(import.meta.dirname, '../../test-output/screenshots');
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');

@@ -1,7 +1,7 @@
 // Dashboard sessions through the app (inject): sign-in with a key becomes an HttpOnly session
 // cookie, the gate takes web callers from that cookie only (and API callers never from it), CSRF
 // on every form, roles as in the API, sign-out, idle timeout and revocation; the jobs and imports pages.
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PredictPool, createPredictPool } from '../../src/engine/pool.js';
 import { createImportOnPool } from '../../src/server/import-on-pool.js';
 import { CSRF_SLOT } from '../../src/server/web/forms.js';
@@ -10,11 +10,6 @@ import { readClock } from '../../src/clock.js';
 import { hiddenValue, postForm, setCookies, signIn } from '../helpers/browser.js';
 import { makeDraws, seedDraws } from '../helpers/draws.js';
 import { type TestServer, T0, startTestServer } from '../helpers/server.js';
-
-vi.mock('../../src/server/web/index.js', async (importOriginal) => {
-  const { withWebSessions } = await import('../helpers/browser.js');
-  return withWebSessions(await importOriginal());
-});
 
 let s: TestServer;
 let pool: PredictPool;
