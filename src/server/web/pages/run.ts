@@ -237,7 +237,7 @@ const runPage: FastifyPluginCallback<{ ctx: ServerContext; cache: PageCache }> =
       <div class="charts">
         ${charts.hit_distribution ? chartFigure(charts.hit_distribution, 'Tickets by hits against the exact expectation, with the 95% band of luck') : ''}
         ${charts.cumulative_net ? chartFigure(charts.cumulative_net, 'Cumulative net over the contests, with drawdown and break-even') : ''}
-        ${charts.best_hits ? chartFigure(charts.best_hits, 'Best hits per contest (per window of contests in long runs), with the band luck gives those tickets') : ''}
+        ${charts.best_hits ? chartFigure(charts.best_hits, 'Best hits per contest (per block of contests in long runs), with the band luck gives those tickets') : ''}
       </div>
       ${books(r)}
       <h2 id="downloads">Downloads</h2>
