@@ -125,6 +125,18 @@ export const CONFIG_FIELDS = {
     default: () => 100,
     doc: 'free space under the data dir below which /health answers 503 and maintain warns, in MiB',
   },
+  web_session_idle: {
+    env: 'LUCKYFIVE_WEB_SESSION_IDLE',
+    schema: int(1, 1440),
+    default: () => 30,
+    doc: 'serve: minutes a dashboard session may stay unused before it ends (sign in again)',
+  },
+  web_session_lifetime: {
+    env: 'LUCKYFIVE_WEB_SESSION_LIFETIME',
+    schema: int(1, 720),
+    default: () => 12,
+    doc: 'serve: hours a dashboard session lasts at most, however busy (a token session also ends at its exp)',
+  },
   upload_max_mb: { env: 'LUCKYFIVE_UPLOAD_MAX_MB', schema: int(1, 1024), default: () => 20, doc: 'serve: largest import upload, in MiB' },
   job_concurrency: {
     env: 'LUCKYFIVE_JOB_CONCURRENCY',
@@ -175,6 +187,8 @@ export interface Config {
   public_docs: boolean;
   disk_min_free_mb: number;
   upload_max_mb: number;
+  web_session_idle: number;
+  web_session_lifetime: number;
   job_concurrency: number;
   shutdown_timeout: number;
   log_level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';

@@ -39,6 +39,7 @@ import { installSecurityHeaders, setSecurityHeaders } from './security-headers.j
 import { installSimulationMetrics } from './simulation-metrics.js';
 import { installQueueMetrics } from './queue-metrics.js';
 import { StorageFaults } from './storage-faults.js';
+import { registerWeb } from './web/index.js';
 
 /** Pending-connection queue for `listen`: a burst of 1,000+ clients must not overflow it (Node's default is 511). */
 export const LISTEN_BACKLOG = 2048;
@@ -185,6 +186,7 @@ export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
   await registerDocsRoutes(app, ctx);
   const typed = app.withTypeProvider<ZodTypeProvider>();
   for (const [, plugin] of RESOURCES) await typed.register(plugin, { prefix: API_PREFIX, ctx });
+  await registerWeb(app, ctx);
   const runner = jobs;
   if (runner) app.addHook('onClose', async () => runner.stop());
   await app.ready();

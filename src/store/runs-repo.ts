@@ -159,6 +159,8 @@ export interface RunFilter {
   name?: string | undefined;
   recipe_hash?: string | undefined;
   status?: RunStatus | undefined;
+  /** the recipe's strategy, exactly */
+  strategy?: string | undefined;
   sweep_id?: string | undefined;
   from?: number | undefined;
   to?: number | undefined;
@@ -261,6 +263,7 @@ export function listRuns(db: Db, f: RunFilter = {}): RunRow[] {
       add(`status = 'running' AND run_id ${f.status === 'running' ? 'NOT ' : ''}IN (SELECT value FROM json_each(?))`, JSON.stringify(interruptedRunIds(db)));
     } else add('status = ?', f.status);
   }
+  if (f.strategy !== undefined) add('strategy = ?', f.strategy);
   if (f.sweep_id !== undefined) add('sweep_id = ?', f.sweep_id);
   if (f.from !== undefined) add('first_contest >= ?', f.from);
   if (f.to !== undefined) add('last_contest <= ?', f.to);

@@ -36,6 +36,8 @@ export interface RunListInput {
   /** recipe hash starts with */
   recipe_hash?: string | undefined;
   status?: RunStatus | undefined;
+  /** the recipe's strategy, exactly */
+  strategy?: string | undefined;
   sweep_id?: string | undefined;
   /** runs starting at or after this contest */
   from?: number | undefined;
@@ -99,6 +101,7 @@ export function listRuns(deps: Deps, input: RunListInput): RunList {
   const rows = queryRuns(deps.catalog.db, {
     name: input.name,
     status: input.status,
+    strategy: input.strategy,
     recipe_hash: input.recipe_hash,
     sweep_id: input.sweep_id,
     from: input.from,

@@ -12,6 +12,7 @@ import { m009Owners } from './009-owners.js';
 import { m010BestOfBaseline } from './010-best-of-baseline.js';
 import { m011RunLifts } from './011-run-lifts.js';
 import { m012JobPlacement } from './012-job-placement.js';
+import { m013WebSessions } from './013-web-sessions.js';
 
 /** Every catalog migration, in order. A new feature adds its file and one line here. */
 export const CATALOG_MIGRATIONS: readonly Migration[] = [
@@ -27,4 +28,5 @@ export const CATALOG_MIGRATIONS: readonly Migration[] = [
   m010BestOfBaseline,
   m011RunLifts,
   m012JobPlacement,
+  m013WebSessions,
 ];

@@ -1,0 +1,60 @@
+/**
+ * A table of runs as several pages show it (overview, runs, compare): each run linked, its
+ * status, strategy, contests, mean hits beside the exact expectation for its ticket size, the
+ * p-value and the ROI of its simulated books.
+ */
+import { expectedHits } from '../../../core/odds.js';
+import type { RunJson } from '../../../usecases/runs.js';
+import { count, fig, pct, pval } from '../format.js';
+import { type SafeHtml, html } from '../html.js';
+
+/** A link to a run's page, named by its name (or id). */
+export function runLink(runId: string, name: string | null): SafeHtml {
+  return html`<a href="/runs/${encodeURIComponent(runId)}">${name ?? runId}</a>`;
+}
+
+/** The runs as a captioned table inside its own scrolling container. */
+export function runsTable(runs: readonly RunJson[], caption: string): SafeHtml {
+  if (runs.length === 0) return html`<p>No runs to show.</p>`;
+  const rows = runs.map(
+    (r) =>
+      html`<tr>
+        <th scope="row" class="text">${runLink(r.run_id, r.name)}</th>
+        <td class="text status-${r.status}">${r.status}</td>
+        <td class="text">${r.strategy}</td>
+        <td>${r.first_contest}–${r.last_contest}</td>
+        <td>${count(r.contests_done)}</td>
+        <td>${count(r.tickets)}</td>
+        <td>${fig(r.mean_hits)}</td>
+        <td>${fig(expectedHits(r.numbers_per_ticket))}</td>
+        <td>${pval(r.p_value)}</td>
+        <td>${pct(r.roi_pct)}</td>
+        <td class="text">${r.created_at.slice(0, 16).replace('T', ' ')}</td>
+      </tr>`,
+  );
+  return html`<div class="table-wrap" tabindex="0">
+    <table>
+      <caption>
+        ${caption}
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col" class="text">run</th>
+          <th scope="col" class="text">status</th>
+          <th scope="col" class="text">strategy</th>
+          <th scope="col">contests</th>
+          <th scope="col">done</th>
+          <th scope="col">tickets</th>
+          <th scope="col">mean hits</th>
+          <th scope="col">exact baseline</th>
+          <th scope="col">p</th>
+          <th scope="col">ROI</th>
+          <th scope="col" class="text">created (UTC)</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${rows}
+      </tbody>
+    </table>
+  </div>`;
+}
