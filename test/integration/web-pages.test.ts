@@ -165,11 +165,11 @@ describe('[15.4] the web dashboard', () => {
     const png = await page(`/runs/${runId}/download/report.png`);
     expect(png.statusCode).toBe(200);
     expect(png.rawPayload.subarray(1, 4).toString()).toBe('PNG');
-    // a format `report run` cannot make (yet) is a 404 page that says so, never a broken file
+    // the PDF, drawn by the same renderer as `report run --format pdf`
     const pdf = await page(`/runs/${runId}/download/report.pdf`);
-    expect([200, 404]).toContain(pdf.statusCode);
-    if (pdf.statusCode === 404) expect(pdf.body).toContain('PDF reports are not available on this server yet');
-    else expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(pdf.statusCode).toBe(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
     expect((await page(`/runs/${runId}/download/other.txt`)).statusCode).toBe(400);
     const missing = await page('/runs/no-such-run');
     expect(missing.statusCode).toBe(404);

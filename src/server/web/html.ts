@@ -4,7 +4,7 @@
  * so a run named `<script>` shows as text. `raw` marks trusted markup (SVG from our own chart
  * renderer only); nothing that came from a request or the catalog may go through it.
  */
-import { escapeHtml } from '../../core/report/run-report-html.js';
+import { escapeHtml } from '../../core/report/html.js';
 
 /** Markup that is safe to insert as it is. */
 export interface SafeHtml {

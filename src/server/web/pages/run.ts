@@ -12,7 +12,7 @@ import type { FastifyPluginCallback } from 'fastify';
 import { z } from 'zod';
 import { readClock } from '../../../clock.js';
 import { LuckyError } from '../../../errors.js';
-import { RUN_REPORT_FORMATS, reportRun } from '../../../usecases/reports.js';
+import { REPORT_FORMATS, reportRun } from '../../../usecases/reports.js';
 import { RUN_ID_PATTERN, type RunReport, readRunFileInfo, runListStamp, showRun } from '../../../usecases/runs.js';
 import { drawRunCharts } from '../../../usecases/web-charts.js';
 import { listRunTickets } from '../../../usecases/web-run-tickets.js';
@@ -260,12 +260,12 @@ const runPage: FastifyPluginCallback<{ ctx: ServerContext; cache: PageCache }> =
         .send(createReadStream(info.file));
     }
     const format = file === 'tickets.csv' ? 'csv' : file.slice('report.'.length);
-    if (!(RUN_REPORT_FORMATS as readonly string[]).includes(format)) {
-      throw new LuckyError('E_NOT_FOUND', `${format.toUpperCase()} reports are not available on this server yet`);
+    if (!(REPORT_FORMATS as readonly string[]).includes(format)) {
+      throw new LuckyError('E_NOT_FOUND', `no download named ${file}`);
     }
     const out = await reportRun(
       { catalog: ctx.catalog, clock: readClock(new Date(ctx.now())) },
-      { run_id, format: format as (typeof RUN_REPORT_FORMATS)[number] },
+      { run_id, format: format as (typeof REPORT_FORMATS)[number] },
     );
     const parts = [...out.chunks].map((c) => (typeof c === 'string' ? Buffer.from(c, 'utf8') : Buffer.from(c)));
     return reply.type(out.content_type).header('content-disposition', `attachment; filename="${out.file_name}"`).send(Buffer.concat(parts));
