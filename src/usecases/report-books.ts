@@ -6,6 +6,7 @@
  * and whether the books are sound), and the same entries as CSV. Money is integer centavos
  * throughout; only the text formats it.
  */
+import { countOf } from '../core/charts/text.js';
 import { balanceChart, budgetsChart, monthlyNetChart, roiChart } from '../core/charts/books-charts.js';
 import { csvLine } from '../core/csv.js';
 import { type LedgerEntry, type LedgerEntryView, effectiveEntries } from '../core/finance/ledger.js';
@@ -93,7 +94,7 @@ export function buildBooksReport(deps: Pick<UseCaseDeps, 'catalog' | 'clock'>, i
       `These books are NOT sound: ${check.problems.length} problem${check.problems.length === 1 ? '' : 's'} (${check.problems[0]!.message}). Figures below are what the rows say, not what can be trusted; run \`luckyfive ledger check\`.`,
     );
   headline.push(
-    `Balance ${formatBRL(opening)} at the start of ${input.from}, ${formatBRL(closing)} at the end of ${input.to} (${closing - opening >= 0 ? '+' : ''}${formatBRL(closing - opening)}; ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}).`,
+    `Balance ${formatBRL(opening)} at the start of ${input.from}, ${formatBRL(closing)} at the end of ${input.to} (${closing - opening >= 0 ? '+' : ''}${formatBRL(closing - opening)}; ${countOf(entries.length, 'entry', 'entries')}).`,
   );
   headline.push(
     money.bets > 0
@@ -127,7 +128,9 @@ export function buildBooksReport(deps: Pick<UseCaseDeps, 'catalog' | 'clock'>, i
           ['entries in the period', String(entries.length)],
           [
             'books',
-            check.sound ? 'sound: hash chain, seal, reversals, signs and balance assertions verified' : `NOT sound: ${check.problems.length} problem(s)`,
+            check.sound
+              ? 'sound: hash chain, seal, reversals, signs and balance assertions verified'
+              : `NOT sound: ${countOf(check.problems.length, 'problem')}`,
           ],
           ['payout rule', rule],
         ],
@@ -216,7 +219,7 @@ export function buildBooksReport(deps: Pick<UseCaseDeps, 'catalog' | 'clock'>, i
           points,
           assertions: checked.map(({ a, actual }) => ({ date: a.assert_date, expected_cents: a.balance_cents, holds: actual === a.balance_cents })),
         }),
-        alt: `Balance from ${formatBRL(opening)} on ${input.from} to ${formatBRL(closing)} on ${input.to}; ${checked.length} balance assertion(s), ${checked.filter((c) => c.actual !== c.a.balance_cents).length} failing.`,
+        alt: `Balance from ${formatBRL(opening)} on ${input.from} to ${formatBRL(closing)} on ${input.to}; ${countOf(checked.length, 'balance assertion')}, ${checked.filter((c) => c.actual !== c.a.balance_cents).length} failing.`,
       },
       ...assertionBlocks,
     ],
@@ -231,7 +234,7 @@ export function buildBooksReport(deps: Pick<UseCaseDeps, 'catalog' | 'clock'>, i
       {
         type: 'facts',
         rows: [
-          ['bets', `${money.bets} (${money.tickets} tickets)`],
+          ['bets', `${money.bets} (${countOf(money.tickets, 'ticket')})`],
           ['invested', formatBRL(money.invested_cents)],
           ['won', formatBRL(money.won_cents)],
           ['net', formatBRL(money.net_cents)],
@@ -291,7 +294,7 @@ export function buildBooksReport(deps: Pick<UseCaseDeps, 'catalog' | 'clock'>, i
   return {
     kind: 'books',
     title: `Books from ${input.from} to ${input.to}`,
-    subtitle: `financial period report: ${entries.length} entries, balance ${formatBRL(opening)} to ${formatBRL(closing)}`,
+    subtitle: `financial period report: ${countOf(entries.length, 'entry', 'entries')}, balance ${formatBRL(opening)} to ${formatBRL(closing)}`,
     source: { synthetic: null, dataset_hash: null, version: readPackageVersion(), generated_at: deps.clock.now },
     headline,
     sections,

@@ -5,6 +5,7 @@
  * the paired difference per contest as a chart; and the per-contest series as CSV (one row per
  * contest: each run's mean hits per ticket and each pair's difference).
  */
+import { countOf } from '../core/charts/text.js';
 import { pairedDifferenceChart } from '../core/charts/compare-charts.js';
 import { csvLine } from '../core/csv.js';
 import { METRIC_NAMES } from '../core/metrics.js';
@@ -12,13 +13,15 @@ import { formatMetric } from '../core/ranking.js';
 import type { ReportDoc, ReportSection } from '../core/report/document.js';
 import { formatNumber, formatPValue } from '../core/stats/format.js';
 import { LuckyError } from '../errors.js';
+import type { PredictPool } from '../engine/pool.js';
 import { getRun } from '../store/runs-repo.js';
 import { readPackageVersion } from '../version.js';
 import { type CompareReport, compareRuns } from './compare.js';
 import type { UseCaseDeps } from './deps.js';
 import { listRunContests, showRun } from './runs.js';
 
-type Deps = Pick<UseCaseDeps, 'catalog' | 'clock'>;
+/** With a `signal` (the server) the pair tests run on the `pool`'s threads and an abort stops them, as in `compareRuns`. */
+type Deps = Pick<UseCaseDeps, 'catalog' | 'clock'> & { pool?: PredictPool | undefined; signal?: AbortSignal | undefined };
 
 /** At most this many pairs get a chart (every pair is in the tests table). */
 const MAX_PAIR_CHARTS = 6;
@@ -60,7 +63,8 @@ function pairDiffs(report: CompareReport, series: ReadonlyMap<string, Map<number
  * every run beside its exact baseline and p-value with its rank, the pair tests, and the paired
  * difference per contest with the mean and its 95% interval (the first 6 pairs). Refuses fewer
  * than two ids (E_INPUT_INVALID) and whatever `compareRuns` refuses: a repeated id (E_USAGE), an
- * unknown run (E_NOT_FOUND), one not completed (E_CONFLICT), runs on different draws.
+ * unknown run (E_NOT_FOUND), one not completed (E_CONFLICT), runs on different draws. With a
+ * `signal` (the server), the tests run on the `pool` and an abort ends it with E_INTERRUPTED.
  */
 export async function buildCompareReport(deps: Deps, input: { run_ids: readonly string[] }): Promise<ReportDoc> {
   checkIds(input.run_ids);
@@ -142,7 +146,7 @@ export async function buildCompareReport(deps: Deps, input: { run_ids: readonly 
       blocks: [
         {
           type: 'table',
-          caption: `Per pair, on the contests both covered: per-contest mean hits A - B; p-values raw and Holm-adjusted over the ${report.pairs.length} pair(s)`,
+          caption: `Per pair, on the contests both covered: per-contest mean hits A - B; p-values raw and Holm-adjusted over ${report.pairs.length === 1 ? 'the 1 pair' : `the ${report.pairs.length} pairs`}`,
           columns: [
             { label: 'A' },
             { label: 'B', align: 'left' },
@@ -170,6 +174,9 @@ export async function buildCompareReport(deps: Deps, input: { run_ids: readonly 
             p.winner ?? 'none',
           ]),
         },
+        // what each pair's test means, as a sentence under the table: a column of sentences is a
+        // word per line on a narrow page
+        ...report.pairs.map((p) => ({ type: 'paragraph' as const, text: `${p.sentence}.` })),
       ],
     },
   ];
@@ -182,7 +189,7 @@ export async function buildCompareReport(deps: Deps, input: { run_ids: readonly 
           type: 'chart' as const,
           title: `${pair.a} minus ${pair.b}`,
           spec: pairedDifferenceChart({ a: pair.a, b: pair.b, unit: 'mean hits per ticket', diffs }),
-          alt: `Per-contest difference in mean hits per ticket, ${pair.a} minus ${pair.b}, over ${diffs.length} shared contests: mean ${formatNumber(pair.mean_diff, 3)}, permutation p = ${formatPValue(pair.permutation_p)}, Holm p = ${formatPValue(pair.permutation_p_holm)}.`,
+          alt: `Per-contest difference in mean hits per ticket, ${pair.a} minus ${pair.b}, over ${countOf(diffs.length, 'shared contest')}: mean ${formatNumber(pair.mean_diff, 3)}, permutation p = ${formatPValue(pair.permutation_p)}, Holm p = ${formatPValue(pair.permutation_p_holm)}.`,
         })),
         ...(charted.length > MAX_PAIR_CHARTS
           ? [{ type: 'paragraph' as const, text: `The first ${MAX_PAIR_CHARTS} of ${charted.length} pairs are charted; every pair is in the tests table.` }]

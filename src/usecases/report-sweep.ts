@@ -5,12 +5,15 @@
  * exact baseline and raw and adjusted p-values, the heatmap (two swept parameters) or line (one),
  * and the cells that did not finish; and the cells as CSV, one row per cell.
  */
+import { countOf } from '../core/charts/text.js';
 import { type HeatmapSquare, sweepHeatmapChart, sweepLineChart } from '../core/charts/sweep-charts.js';
 import { csvLine } from '../core/csv.js';
+import { METRIC_DOCS } from '../core/metrics.js';
 import { formatMetric } from '../core/ranking.js';
 import type { ReportBlock, ReportDoc, ReportSection, ReportSource } from '../core/report/document.js';
 import { metricInterval } from '../core/stats/metric-interval.js';
 import { formatPValue } from '../core/stats/format.js';
+import { recipePath } from '../core/sweep/apply-params.js';
 import type { ParamValue } from '../core/sweep/values.js';
 import { getRun } from '../store/runs-repo.js';
 import { readPackageVersion } from '../version.js';
@@ -21,6 +24,46 @@ import { type SweepCellJson, type SweepShowDocument, showSweep, sweepHeatmap } f
 type Deps = Pick<UseCaseDeps, 'catalog' | 'clock'>;
 
 const p = (v: number | null) => (v === null ? '-' : formatPValue(v));
+
+/** Metrics that cannot fall below 0 (hits, shares): their intervals are cut at 0. */
+const NON_NEGATIVE_UNITS = new Set(['hits', 'share']);
+
+/** A swept parameter's column header: never the same as a count column (`tickets (swept)` beside `tickets bought`). */
+const sweptLabel = (name: string) => `${name} (swept)`;
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A recipe value as a person reads it: numbers and words as they are, a nested object as `(name value, ...)`. */
+function plainValue(v: unknown): string {
+  if (isRecord(v))
+    return `(${Object.entries(v)
+      .map(([k, x]) => `${k} ${plainValue(x)}`)
+      .join(', ')})`;
+  if (Array.isArray(v)) return v.map(plainValue).join(' ');
+  return String(v);
+}
+
+/**
+ * The sweep's base recipe as two short facts instead of its JSON: what it is (name, strategy,
+ * tickets, numbers per ticket, history, seed) and its params as `name value` pairs; a field the
+ * sweep varies says so (`tickets 20 (swept)`). A base named by preset or file says which.
+ */
+function baseFacts(base: unknown, swept: readonly string[]): Array<readonly [string, string]> {
+  if (!isRecord(base)) return [['base', 'not recorded']];
+  if (typeof base.preset === 'string') return [['base', `preset ${base.preset}`]];
+  if (typeof base.recipe_file === 'string') return [['base', `recipe file ${base.recipe_file}`]];
+  const r = isRecord(base.recipe) ? base.recipe : base;
+  const paths = new Set(swept.map((n) => recipePath(n).join('.')));
+  const mark = (path: string, text: string) => (paths.has(path) ? `${text} (swept)` : text);
+  const field = (key: string, label: string) => (r[key] === undefined ? [] : [mark(key, `${label} ${plainValue(r[key])}`)]);
+  const what = [...field('tickets', 'tickets'), ...field('numbers_per_ticket', 'numbers per ticket'), ...field('history', 'history'), ...field('seed', 'seed')];
+  const name = typeof r.name === 'string' ? r.name : 'unnamed recipe';
+  const strategy = r.strategy === undefined ? '' : ` (${mark('strategy', `${plainValue(r.strategy)} strategy`)})`;
+  const facts: Array<readonly [string, string]> = [['base recipe', `${name}${strategy}: ${what.join(', ')}`]];
+  const params = isRecord(r.params) ? Object.entries(r.params) : [];
+  if (params.length) facts.push(['base params', params.map(([k, v]) => mark(`params.${k}`, `${k} ${plainValue(v)}`)).join(', ')]);
+  return facts;
+}
 
 /** The sweep's document with every cell (not only the top ones). */
 function readSweep(deps: Pick<UseCaseDeps, 'catalog'>, sweepId: string): SweepShowDocument {
@@ -98,7 +141,7 @@ function chartBlock(deps: Deps, doc: SweepShowDocument, swept: readonly string[]
   return {
     type: 'chart',
     title: `${metric} by ${name}`,
-    spec: sweepLineChart({ metric, parameter: name, baseline, points }),
+    spec: sweepLineChart({ metric, parameter: name, baseline, points, non_negative: NON_NEGATIVE_UNITS.has(METRIC_DOCS[metric].unit) }),
     alt: `${metric} by ${name}: ${points.map((pt) => `${String(pt.x)}: ${formatMetric(metric, pt.value)}`).join(', ')}${baseline === null ? '' : `; exact baseline ${formatMetric(metric, baseline)}`}.`,
   };
 }
@@ -136,7 +179,8 @@ export function buildSweepReport(deps: Deps, input: { sweep_id: string }): Repor
 
   const headline: string[] = [];
   if (source.synthetic) headline.push('Synthetic sample draws, not official results: nothing here says anything about the real Quina.');
-  if (!doc.complete) headline.push(`This sweep is ${doc.status}: ${doc.cells_done} of ${doc.cells_total} cells done; every figure may still change.`);
+  if (!doc.complete)
+    headline.push(`This sweep is ${doc.status}: ${doc.cells_done} of ${countOf(doc.cells_total, 'cell')} done; every figure may still change.`);
   headline.push(doc.best ? `${doc.best.sentence}.` : 'No cell has finished with a value: nothing to rank yet.');
   const short = tooShort(deps, doc);
   if (short) headline.push(short);
@@ -151,14 +195,17 @@ export function buildSweepReport(deps: Deps, input: { sweep_id: string }): Repor
   const spec = (doc.spec ?? {}) as { base?: unknown; description?: string; constraints?: unknown[] };
   const facts: Array<readonly [string, string]> = [
     ['sweep', `${doc.sweep_id}${doc.name ? ` (${doc.name})` : ''}`],
-    ['status', `${doc.status}: ${doc.cells_done} of ${doc.cells_total} cells done, ${doc.cells_failed} failed`],
+    ['status', `${doc.status}: ${doc.cells_done} of ${countOf(doc.cells_total, 'cell')} done, ${doc.cells_failed} failed`],
     ['contests', `${doc.first_contest}..${doc.last_contest}`],
-    ['holdout', doc.holdout ? `${doc.holdout.from}..${doc.holdout.to ?? 'latest'}, the top ${doc.holdout.top} cells` : 'none'],
+    [
+      'holdout',
+      doc.holdout ? `${doc.holdout.from}..${doc.holdout.to ?? 'latest'}, the top ${doc.holdout.top === 1 ? 'cell' : `${doc.holdout.top} cells`}` : 'none',
+    ],
     ['metric', `${metric}: ${doc.metric_description} (${doc.higher_is_better ? 'higher' : 'lower'} is better)`],
     ...params.map((n) => [`parameter ${n}`, valuesOf(doc, n).map(String).join(', ')] as const),
-    ['base', JSON.stringify(spec.base ?? null)],
+    ...baseFacts(spec.base, params),
     ...(spec.constraints?.length ? [['constraints', JSON.stringify(spec.constraints)] as const] : []),
-    ['p-values', `raw, and adjusted by Holm and by Benjamini-Hochberg over ${doc.adjustment.family_size} finished cells (${doc.adjustment.note})`],
+    ['p-values', `raw, and adjusted by Holm and by Benjamini-Hochberg over ${countOf(doc.adjustment.family_size, 'finished cell')} (${doc.adjustment.note})`],
     ['draws', source.synthetic === null ? 'no cell ran yet' : source.synthetic ? 'synthetic sample draws' : 'official results'],
     ...(datasets.length > 1 ? [['dataset hashes', `${datasets.join(', ')} (cells that read different history windows hash different draws)`] as const] : []),
   ];
@@ -186,18 +233,18 @@ export function buildSweepReport(deps: Deps, input: { sweep_id: string }): Repor
       blocks: [
         {
           type: 'table',
-          caption: `Every cell by ${metric}, each beside its exact baseline; p raw, then adjusted for the ${doc.adjustment.family_size} finished cells (Holm, BH)`,
+          caption: `Every cell by ${metric}, each beside its exact baseline; p raw, then adjusted for ${doc.adjustment.family_size === 1 ? 'the 1 finished cell' : `the ${doc.adjustment.family_size} finished cells`} (Holm, BH)`,
           columns: [
             { label: 'rank', align: 'right' },
             { label: 'cell', align: 'right' },
-            ...params.map((n) => ({ label: n, align: 'right' as const })),
+            ...params.map((n) => ({ label: sweptLabel(n), align: 'right' as const })),
             { label: metric, align: 'right' },
             { label: 'baseline', align: 'right' },
             { label: 'p raw', align: 'right' },
             { label: 'p Holm', align: 'right' },
             { label: 'p BH', align: 'right' },
-            { label: 'contests', align: 'right' },
-            { label: 'tickets', align: 'right' },
+            { label: 'contests run', align: 'right' },
+            { label: 'tickets bought', align: 'right' },
             ...(withHoldout ? [{ label: 'holdout', align: 'right' as const }] : []),
             { label: '', align: 'left' as const },
           ],
@@ -220,7 +267,7 @@ export function buildSweepReport(deps: Deps, input: { sweep_id: string }): Repor
           type: 'table',
           columns: [
             { label: 'cell', align: 'right' },
-            ...params.map((n) => ({ label: n, align: 'right' as const })),
+            ...params.map((n) => ({ label: sweptLabel(n), align: 'right' as const })),
             { label: 'status', align: 'left' },
             { label: 'error', align: 'left' },
           ],
@@ -231,7 +278,7 @@ export function buildSweepReport(deps: Deps, input: { sweep_id: string }): Repor
   return {
     kind: 'sweep',
     title: `Sweep ${doc.name || doc.sweep_id}`,
-    subtitle: `${doc.cells_total} cells over ${params.join(', ') || 'no parameter'}; contests ${doc.first_contest}..${doc.last_contest}; ranked by ${metric}`,
+    subtitle: `${countOf(doc.cells_total, 'cell')} over ${params.join(', ') || 'no parameter'}; contests ${doc.first_contest}..${doc.last_contest}; ranked by ${metric}`,
     source,
     headline,
     sections,

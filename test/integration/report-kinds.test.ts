@@ -8,8 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Clock } from '../../src/clock.js';
 import type { ReportBlock, ReportDoc } from '../../src/core/report/document.js';
 import { holm } from '../../src/core/stats.js';
+import { bestHitsChart, bestHitsPoints, bestHitsRows } from '../../src/core/charts/best-hits-chart.js';
 import { renderChartSvg } from '../../src/engine/charts/render.js';
 import { type Catalog, openCatalog } from '../../src/store/catalog.js';
+import { openRunFile, runFilePath } from '../../src/store/run-file.js';
 import { createBudget } from '../../src/usecases/budgets.js';
 import { recordLedgerEntry, reverseLedgerEntry } from '../../src/usecases/ledger.js';
 import { booksReportCsv, buildBooksReport } from '../../src/usecases/report-books.js';
@@ -35,6 +37,7 @@ let dir: string;
 let cleanup: () => void;
 let two: any; // a 2x2 sweep
 let one: any; // a one-parameter sweep
+let swept: any; // a sweep of tickets
 const runIds: string[] = [];
 let catalog: Catalog;
 const run = (args: string[]) => cli(args, { dataDir: dir });
@@ -50,6 +53,10 @@ beforeAll(async () => {
   const b = await run(['sweep', '--recipe', recipe, '--param', 'history=30,40,50', ...range]);
   expect(b.code, b.stderr).toBe(0);
   one = b.json();
+  // a swept `tickets` beside the count of tickets bought: two columns that once had one header
+  const c = await run(['sweep', '--recipe', recipe, '--param', 'tickets=3,5', '--from', '4291', '--to', '4295', '--threads', '2', '--json']);
+  expect(c.code, c.stderr).toBe(0);
+  swept = c.json();
   for (const seed of [11, 12]) {
     const r = writeRecipe(dir, `tiny-${seed}`, { ...TINY_RECIPE, seed });
     const sim = await run(['simulate', '--recipe', r, '--from', '4201', '--to', '4300', '--json']);
@@ -111,14 +118,49 @@ describe('report kinds on a real catalog', () => {
     const doc = buildSweepReport({ catalog, clock }, { sweep_id: one.sweep_id });
     const [line] = charts(doc);
     expect(line!.title).toBe('mean_hits by history');
-    const layers = (line!.spec.layer as Array<{ data: { values: Array<{ x: number; value: number; lo: number; hi: number }> } }>)[0]!.data.values;
-    expect(layers.map((v) => v.x)).toEqual([30, 40, 50]);
+    const layers = (line!.spec.layer as Array<{ data: { values: Array<{ x: string; value: number; lo: number; hi: number }> } }>)[0]!.data.values;
+    // three values: one slot each, labelled with the value
+    expect(layers.map((v) => v.x)).toEqual(['30', '40', '50']);
     for (const v of layers) {
       expect(v.lo).toBeLessThan(v.value);
       expect(v.hi).toBeGreaterThan(v.value);
     }
     expect((line!.spec.layer as Array<{ data: { values: Array<{ baseline?: number }> } }>)[1]!.data.values[0]!.baseline).toBeCloseTo(0.3125, 12);
     await drawsEveryChart(doc);
+  });
+
+  it('[15.3.36] sweep: the base recipe as a person reads it (no JSON), swept columns named apart from the counts', () => {
+    const doc = buildSweepReport({ catalog, clock }, { sweep_id: swept.sweep_id });
+    const facts = new Map((doc.sections[0]!.blocks[0] as Extract<ReportBlock, { type: 'facts' }>).rows.map(([k, v]) => [k, v]));
+    expect(facts.get('base recipe')).toBe('tiny (advanced strategy): tickets 4 (swept), numbers per ticket 5, history 40, seed 3');
+    const params = facts.get('base params')!;
+    expect(params).toMatch(/^lambda [\d.]+, /);
+    for (const pair of ['cands_mult 3', 'hill_iter 5', 'generations 4', 'population_size 12', 'elites 2', 'smart_filters (enabled '])
+      expect(params).toContain(pair);
+    expect(facts.has('base')).toBe(false);
+    for (const v of facts.values()) expect(v).not.toMatch(/[{"]/);
+    const labels = tableOf(doc, 'Cells ranked').columns.map((c) => c.label);
+    expect(new Set(labels).size).toBe(labels.length);
+    expect(labels).toEqual(expect.arrayContaining(['tickets (swept)', 'contests run', 'tickets bought']));
+    const table = tableOf(doc, 'Cells ranked');
+    const show = table.rows.map((r) => [r[labels.indexOf('tickets (swept)')], r[labels.indexOf('contests run')], r[labels.indexOf('tickets bought')]]);
+    expect(show.sort()).toEqual([
+      ['3', '5', '15'],
+      ['5', '5', '25'],
+    ]);
+    expect(doc.subtitle).toMatch(/^2 cells over tickets;/);
+  });
+
+  it('[15.3.37] compare: each pair’s sentence is a paragraph under the tests table, not a column of it', async () => {
+    const doc = await buildCompareReport({ catalog, clock }, { run_ids: runIds });
+    const section = doc.sections.find((s) => s.heading === 'Paired tests')!;
+    const [table, ...rest] = section.blocks;
+    expect(table!.type).toBe('table');
+    const t = table as Extract<ReportBlock, { type: 'table' }>;
+    expect(t.rows.every((r) => r.every((cell) => cell.length < 40))).toBe(true);
+    expect(t.caption).toContain('over the 1 pair');
+    const json = (await run(['compare', ...runIds, '--json'])).json();
+    expect(rest).toEqual(json.pairs.map((p: any) => ({ type: 'paragraph', text: `${p.sentence}.` })));
   });
 
   it('[15.3.20] compare: the mean paired difference equals the mean of per-contest differences in the run files; the CSV carries them', async () => {
@@ -141,7 +183,7 @@ describe('report kinds on a real catalog', () => {
     const tests = tableOf(doc, 'Paired tests');
     expect(Number(tests.rows[0]![3])).toBeCloseTo(mean, 3);
     const [chart] = charts(doc);
-    const summary = (chart!.spec.layer as Array<{ data: { values: Array<{ mean?: number }> } }>)[1]!.data.values[0]!;
+    const summary = (chart!.spec.layer as Array<{ data: { values: Array<{ mean?: number }> } }>)[0]!.data.values[0]!;
     expect(summary.mean).toBeCloseTo(mean, 12);
     const json = (await run(['compare', ...runIds, '--json'])).json();
     expect(json.pairs[0].mean_diff).toBeCloseTo(mean, 12);
@@ -155,6 +197,9 @@ describe('report kinds on a real catalog', () => {
       expect([Number(row[3]), Number(row[4])]).toEqual([Number(v.value.toPrecision(4)), 0.3125]);
     }
     await drawsEveryChart(doc);
+    // the server's way (a signal: files read one per turn, tests through the pool's path) gives the same document
+    // (as JSON: vega tags the data rows it drew with a symbol)
+    expect(JSON.stringify(await buildCompareReport({ catalog, clock, signal: new AbortController().signal }, { run_ids: runIds }))).toBe(JSON.stringify(doc));
     const csv = [...(await compareReportCsv({ catalog, clock }, { run_ids: runIds }))];
     expect(csv[0]).toBe(`contest,hits_${runIds[0]},hits_${runIds[1]},diff_${runIds[0]}_minus_${runIds[1]}\n`);
     expect(csv).toHaveLength(1 + 100);
@@ -188,5 +233,31 @@ describe('report kinds on a real catalog', () => {
     expect(tableOf(doc, 'Budgets used').rows.map((r) => r[0])).toEqual(['autumn']);
     await drawsEveryChart(doc);
     expect(charts(doc).map((c) => c.title)).toEqual(['Net per month', 'Balance over time', 'ROI against the expected ROI', 'Budgets: spent against the limit']);
+  });
+
+  it('[15.3.26] best hits per contest of a real run: the stored laws give the same band as recomputing them, the observed best is each contest’s top ticket', async () => {
+    const rf = openRunFile(runFilePath(dir, runIds[0]!), { mustExist: true, readonly: true });
+    try {
+      const contests = rf.contests();
+      const show = (await run(['runs', 'show', runIds[0]!, '--json'])).json();
+      const stored = bestHitsPoints(contests, rf.iterateTickets(), TINY_RECIPE.numbers_per_ticket, show.seed);
+      const recomputed = bestHitsPoints(
+        contests.map((c) => ({ ...c, best_of: null })),
+        rf.iterateTickets(),
+        TINY_RECIPE.numbers_per_ticket,
+        show.seed,
+      );
+      expect(contests.every((c) => c.best_of !== null)).toBe(true);
+      expect(recomputed).toEqual(stored);
+      const top = new Map<number, number>();
+      for (const t of rf.iterateTickets()) top.set(t.contest, Math.max(top.get(t.contest) ?? 0, t.hits));
+      expect(stored.map((p) => p.best_hits)).toEqual(contests.map((c) => top.get(c.contest)));
+      // 3 tickets of 5 numbers: the expected best lies between one ticket's 25/80 and three times it
+      for (const r of bestHitsRows(stored)) expect(r.expected).toBeGreaterThan(25 / 80);
+      const svg = await renderChartSvg(bestHitsChart(stored));
+      expect(svg).toContain('Best hits per contest');
+    } finally {
+      rf.close();
+    }
   });
 });

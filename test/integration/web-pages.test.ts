@@ -158,6 +158,19 @@ describe('[15.4] the web dashboard', () => {
     const file = await page(`/runs/${runId}/download/run.sqlite`);
     expect(file.statusCode).toBe(200);
     expect(file.rawPayload.subarray(0, 15).toString()).toBe('SQLite format 3');
+    const report = await page(`/runs/${runId}/download/report.html`);
+    expect(report.statusCode).toBe(200);
+    expect(report.headers['content-disposition']).toBe(`attachment; filename="${runId}-report.html"`);
+    expect(report.body).toContain(escape(api.summary.baseline.verdict));
+    const png = await page(`/runs/${runId}/download/report.png`);
+    expect(png.statusCode).toBe(200);
+    expect(png.rawPayload.subarray(1, 4).toString()).toBe('PNG');
+    // a format `report run` cannot make (yet) is a 404 page that says so, never a broken file
+    const pdf = await page(`/runs/${runId}/download/report.pdf`);
+    expect([200, 404]).toContain(pdf.statusCode);
+    if (pdf.statusCode === 404) expect(pdf.body).toContain('PDF reports are not available on this server yet');
+    else expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+    expect((await page(`/runs/${runId}/download/other.txt`)).statusCode).toBe(400);
     const missing = await page('/runs/no-such-run');
     expect(missing.statusCode).toBe(404);
     expect(missing.body).toContain('<h1>Not found</h1>');

@@ -7,7 +7,8 @@ import { mean, stdSample } from '../stats/descriptive.js';
 import { meanInterval } from '../stats/estimates.js';
 import { formatNumber } from '../stats/format.js';
 import type { ChartSpec } from './run-charts.js';
-import { COLOURS, CONFIG, SCHEMA, WIDTH } from './style.js';
+import { countOf } from './text.js';
+import { COLOURS, CONFIG, MAX_CONTEST_MARKS, SCHEMA, WIDTH, contestBlocks, contestX } from './style.js';
 
 /** The mean of paired differences with its normal 95% interval (null interval under 2 contests). */
 export interface MeanDifference {
@@ -30,20 +31,25 @@ export function meanDifference(diffs: readonly number[]): MeanDifference {
 /**
  * Per contest both runs covered, A minus B (points), the zero line (black), the mean difference
  * (blue line) and its 95% interval (shaded). `unit` names what is differenced ("mean hits per
- * ticket", "net R$").
+ * ticket", "net R$"). Over {@link MAX_CONTEST_MARKS} contests each point is the mean difference
+ * over a block of consecutive contests (the mean and its interval still come from every contest).
  */
 export function pairedDifferenceChart(input: { a: string; b: string; unit: string; diffs: ReadonlyArray<{ contest: number; diff: number }> }): ChartSpec {
   const d = meanDifference(input.diffs.map((x) => x.diff));
-  const x = { field: 'contest', type: 'quantitative', title: 'contest', scale: { zero: false }, axis: { format: 'd' } };
   const y = { type: 'quantitative', title: `${input.unit}: A minus B` };
   const interval = d.lo === null ? 'no interval (fewer than 2 contests)' : `95% interval ${formatNumber(d.lo, 3)} to ${formatNumber(d.hi!, 3)}`;
   const summary = [{ mean: d.mean, lo: d.lo ?? d.mean, hi: d.hi ?? d.mean, zero: 0 }];
+  const blocked = input.diffs.length > MAX_CONTEST_MARKS;
+  const blocks = blocked ? contestBlocks(input.diffs, 150) : [];
+  const points = blocked ? blocks.map((b) => ({ contest: b[Math.floor(b.length / 2)]!.contest, diff: mean(b.map((x) => x.diff)) })) : input.diffs;
+  const x = contestX(input.diffs.map((v) => v.contest));
+  const what = blocked ? `grey: the mean difference over each block of ${blocks[0]!.length} contests` : 'grey: each contest';
   return {
     $schema: SCHEMA,
     title: {
       text: `Paired difference per contest: A minus B (${input.unit})`,
       subtitle: [
-        `A = ${input.a}, B = ${input.b}; ${d.n} shared contests`,
+        `A = ${input.a}, B = ${input.b}; ${countOf(d.n, 'shared contest')}; ${what}`,
         `blue line: mean difference ${formatNumber(d.mean, 3)}, shaded: its ${interval}; black: zero (no difference)`,
       ],
     },
@@ -51,7 +57,6 @@ export function pairedDifferenceChart(input: { a: string; b: string; unit: strin
     height: 220,
     config: CONFIG,
     layer: [
-      { data: { values: input.diffs }, mark: { type: 'circle', color: COLOURS.grey, size: 12, opacity: 0.6 }, encoding: { x, y: { field: 'diff', ...y } } },
       {
         data: { values: summary },
         layer: [
@@ -59,6 +64,12 @@ export function pairedDifferenceChart(input: { a: string; b: string; unit: strin
           { mark: { type: 'rule', color: COLOURS.blue, strokeWidth: 2 }, encoding: { y: { field: 'mean', ...y } } },
           { mark: { type: 'rule', color: COLOURS.ink, strokeDash: [4, 4] }, encoding: { y: { field: 'zero', ...y } } },
         ],
+      },
+      // the contests last, on top of the band: under it, the few points of a short comparison vanished
+      {
+        data: { values: points },
+        mark: { type: 'circle', color: COLOURS.grey, size: points.length > 60 ? 14 : 40, opacity: 0.85, stroke: COLOURS.ink, strokeWidth: 0.5 },
+        encoding: { x, y: { field: 'diff', ...y } },
       },
     ],
   };

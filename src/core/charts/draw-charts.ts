@@ -9,7 +9,8 @@ import type { DrawStats } from '../draw-stats.js';
 import { binomialQuantile } from '../stats/binomial.js';
 import { formatPValue } from '../stats/format.js';
 import type { ChartSpec } from './run-charts.js';
-import { COLOURS, CONFIG, SCHEMA, WIDTH } from './style.js';
+import { countOf } from './text.js';
+import { COLOURS, CONFIG, SCHEMA, WIDTH, countScale } from './style.js';
 
 /** The 95% band of one number's count in `draws` uniform draws: Binomial(draws, 5/80) at 2.5% and 97.5%. */
 export function numberBand(draws: number): [number, number] {
@@ -32,11 +33,12 @@ export function numberFrequencyChart(stats: Pick<DrawStats, 'frequency' | 'expec
   }));
   const outside = values.filter((v) => v.outside === 'outside the band').length;
   const chi = stats.chi_square;
-  const y = { type: 'quantitative', title: 'times drawn' };
+  // whole-number ticks: a few draws otherwise get ticks every half draw
+  const y = { type: 'quantitative', title: 'times drawn', ...countScale(Math.max(hi, ...values.map((v) => v.count))) };
   return {
     $schema: SCHEMA,
     title: {
-      text: `How often each number was drawn (${draws} draws)`,
+      text: `How often each number was drawn (${countOf(draws, 'draw')})`,
       subtitle: [
         `orange line: exact expectation ${stats.expected_per_number.toFixed(2)}; shaded: 95% band ${lo}-${hi} per number; ${outside} of 80 outside (about 4 by luck)`,
         `uniformity: chi-square ${chi.statistic.toFixed(1)} on ${chi.df} df, p = ${formatPValue(chi.p_value)}`,

@@ -4,7 +4,7 @@
  * luck alone gives, and the cumulative net with its drawdown and break-even line.
  */
 import { binomialQuantile } from '../stats/binomial.js';
-import { CONFIG, WIDTH } from './style.js';
+import { CONFIG, MAX_CONTEST_MARKS, WIDTH, contestBlocks, contestX, symlogCountScale } from './style.js';
 
 /** A vega-lite specification, as JSON. */
 export type ChartSpec = Record<string, unknown>;
@@ -39,7 +39,11 @@ export function hitDistributionChart(levels: readonly HitLevel[], tickets: numbe
     return { hits: String(l.hits), observed: l.observed, expected: l.expected, lo, hi };
   });
   // symlog: linear near zero, logarithmic beyond, so 0 and 4 or 5 hits stay visible beside thousands
-  const y = { type: 'quantitative', scale: { type: 'symlog' }, title: 'tickets (symmetric log scale)' };
+  const y = {
+    type: 'quantitative',
+    title: 'tickets (symmetric log scale)',
+    ...symlogCountScale(Math.max(...values.flatMap((v) => [v.observed, v.expected, v.hi]))),
+  };
   const x = { field: 'hits', type: 'ordinal', title: 'hits per ticket', axis: { labelAngle: 0 } };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
@@ -59,18 +63,41 @@ export function hitDistributionChart(levels: readonly HitLevel[], tickets: numbe
   };
 }
 
-/** Cumulative net (prizes minus cost) over contests, the drawdown from its running peak, and the break-even line at zero. */
+/**
+ * The points of a step series worth drawing when there are more than a plot can show: per block of
+ * consecutive points its first, lowest, highest and last (in order, each once), so every peak and
+ * trough (the largest drawdown included) is drawn exactly where it is.
+ */
+function keepExtremes<T extends { reais: number }>(series: readonly T[]): T[] {
+  if (series.length <= MAX_CONTEST_MARKS) return [...series];
+  return contestBlocks(series, 250).flatMap((b) => {
+    let lo = 0;
+    let hi = 0;
+    b.forEach((v, i) => {
+      if (v.reais < b[lo]!.reais) lo = i;
+      if (v.reais > b[hi]!.reais) hi = i;
+    });
+    return [...new Set([0, lo, hi, b.length - 1])].sort((x, y) => x - y).map((i) => b[i]!);
+  });
+}
+
+/**
+ * Cumulative net (prizes minus cost) over contests, the drawdown from its running peak, and the
+ * break-even line at zero. Over {@link MAX_CONTEST_MARKS} contests each line keeps, per block of
+ * contests, its first, lowest, highest and last point (see keepExtremes).
+ */
 export function cumulativeNetChart(contests: readonly ContestMoney[]): ChartSpec {
   let net = 0;
   let peak = 0;
-  const values = contests.flatMap((c) => {
+  const series = contests.map((c) => {
     net += c.prize_cents - c.cost_cents;
     peak = Math.max(peak, net);
-    return [
-      { contest: c.contest, series: 'cumulative net', reais: net / 100 },
-      { contest: c.contest, series: 'drawdown', reais: (net - peak) / 100 },
-    ];
+    return { contest: c.contest, net: net / 100, drawdown: (net - peak) / 100 };
   });
+  const values = [
+    ...keepExtremes(series.map((v) => ({ contest: v.contest, series: 'cumulative net', reais: v.net }))),
+    ...keepExtremes(series.map((v) => ({ contest: v.contest, series: 'drawdown', reais: v.drawdown }))),
+  ].sort((a, b) => a.contest - b.contest);
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: 'Cumulative net and drawdown (R$); break-even at 0',
@@ -82,7 +109,7 @@ export function cumulativeNetChart(contests: readonly ContestMoney[]): ChartSpec
         data: { values },
         mark: { type: 'line', interpolate: 'step-after', strokeWidth: 2 },
         encoding: {
-          x: { field: 'contest', type: 'quantitative', title: 'contest', scale: { zero: false }, axis: { format: 'd' } },
+          x: contestX(contests.map((c) => c.contest)),
           y: { field: 'reais', type: 'quantitative', title: 'R$' },
           color: { field: 'series', type: 'nominal', scale: { domain: ['cumulative net', 'drawdown'], range: ['#4c78a8', '#e45756'] }, title: null },
           // dashed drawdown: where the net never rose above zero, the two lines coincide and both stay visible

@@ -5,9 +5,13 @@
  */
 import { formatInteger, formatNumber, formatPValue } from '../stats/format.js';
 import type { ChartSpec } from './run-charts.js';
-import { COLOURS, CONFIG, SCHEMA, WIDTH } from './style.js';
+import { COLOURS, CONFIG, SCHEMA, WIDTH, integerTicks } from './style.js';
 
 type Value = number | string | boolean;
+
+/** The largest heatmap whose squares carry their value and p-values as text. */
+const MAX_LABELLED_COLUMNS = 6;
+const MAX_LABELLED_ROWS = 10;
 
 /** One square of a heatmap: a metric value (null: no finished cell) and its p-values (null when none, or when the square is a mean of cells). */
 export interface HeatmapSquare {
@@ -37,7 +41,8 @@ const p = (v: number | null) => (v === null ? '-' : formatPValue(v));
 
 /**
  * The metric over two swept parameters: colour diverging around the baseline (blue above, orange
- * below), each square labelled with its value, raw p and adjusted p (`p 0.41 / adj 1`).
+ * below), each square labelled with its value, raw p and adjusted p (`p 0.41 / adj 1`) while
+ * the labels fit (up to 6 x 10 squares; beyond, the report's table carries them).
  */
 export function sweepHeatmapChart(input: SweepHeatmapInput): ChartSpec {
   // white text on the darkest squares (far from the colour midpoint), black elsewhere
@@ -59,6 +64,8 @@ export function sweepHeatmapChart(input: SweepHeatmapInput): ChartSpec {
   if (input.baseline !== null) colour.domainMid = input.baseline;
   const ink = { field: 'ink', type: 'nominal', scale: { domain: ['black', 'white'], range: [COLOURS.ink, '#ffffff'] }, legend: null };
   const columns = order('x').length;
+  // past 6 columns (560 px) or 10 rows (480 px) the two lines of text no longer fit their squares
+  const labelled = columns <= MAX_LABELLED_COLUMNS && order('y').length <= MAX_LABELLED_ROWS;
   const rows = order('y').length;
   const baselineText = input.baseline === null ? 'no exact baseline' : `exact baseline ${num(input.baseline)} (the colour midpoint)`;
   return {
@@ -66,7 +73,9 @@ export function sweepHeatmapChart(input: SweepHeatmapInput): ChartSpec {
     title: {
       text: `${input.metric} over ${input.x} and ${input.y}`,
       subtitle: [
-        `${baselineText}; in each square: the value, then its raw p-value and the ${input.adjustment}-adjusted one`,
+        labelled
+          ? `${baselineText}; in each square: the value, then its raw p-value and the ${input.adjustment}-adjusted one`
+          : `${baselineText}; too many squares to label (${input.squares.length}): the ranked table has each value and p-value`,
         ...(input.averaged_over?.length ? [`each square is the mean over ${input.averaged_over.join(', ')} (no single p-value)`] : []),
       ],
     },
@@ -77,8 +86,12 @@ export function sweepHeatmapChart(input: SweepHeatmapInput): ChartSpec {
     encoding: { x, y },
     layer: [
       { mark: { type: 'rect' }, encoding: { color: { field: 'value', type: 'quantitative', title: input.metric, scale: colour } } },
-      { mark: { type: 'text', baseline: 'bottom', dy: -1, fontSize: 11 }, encoding: { text: { field: 'line1' }, color: ink } },
-      { mark: { type: 'text', baseline: 'top', dy: 1, fontSize: 9 }, encoding: { text: { field: 'line2' }, color: ink } },
+      ...(labelled
+        ? [
+            { mark: { type: 'text', baseline: 'bottom', dy: -1, fontSize: 11 }, encoding: { text: { field: 'line1' }, color: ink } },
+            { mark: { type: 'text', baseline: 'top', dy: 1, fontSize: 9 }, encoding: { text: { field: 'line2' }, color: ink } },
+          ]
+        : []),
     ],
   };
 }
@@ -91,16 +104,66 @@ export interface SweepLinePoint {
   hi: number | null;
 }
 
+/** Up to this many parameter values the x axis is one evenly spaced slot per value. */
+export const MAX_POINT_VALUES = 12;
+
+/** True when `xs` (sorted or not) are numbers an equal step apart. */
+function evenlySpaced(xs: readonly number[]): boolean {
+  const s = [...xs].sort((a, b) => a - b);
+  const step = s.length > 1 ? s[1]! - s[0]! : 0;
+  return step > 0 && s.every((v, i) => i === 0 || Math.abs(v - s[i - 1]! - step) <= 1e-9 * Math.max(1, Math.abs(step)));
+}
+
+/**
+ * The x encoding of a one-parameter sweep. A slot per value (a point scale with half a slot of
+ * padding at each end, labelled with the values themselves) when the values are few (up to
+ * {@link MAX_POINT_VALUES}), not numbers, or not evenly spaced (0.001, 0.01, 0.1, 1); a
+ * continuous axis only for many evenly spaced numbers, with whole-number ticks when they are whole
+ * numbers, and room at each end so the first and last cells' intervals stay off the frame.
+ */
+function sweepX(parameter: string, xs: readonly Value[]): { encoding: Record<string, unknown>; numeric: boolean } {
+  const numbers = xs.every((v): v is number => typeof v === 'number');
+  if (!numbers || xs.length <= MAX_POINT_VALUES || !evenlySpaced(xs)) {
+    const labels = [...new Set(xs.map(String))];
+    return {
+      encoding: {
+        field: 'x',
+        type: 'ordinal',
+        title: parameter,
+        sort: labels,
+        scale: { type: 'point', padding: 0.5 },
+        axis: { labelAngle: 0, labelOverlap: 'parity' },
+      },
+      numeric: false,
+    };
+  }
+  const lo = Math.min(...xs);
+  const hi = Math.max(...xs);
+  const whole = xs.every((v) => Number.isInteger(v));
+  const axis = whole ? { format: 'd', values: integerTicks(lo, hi) } : {};
+  return { encoding: { field: 'x', type: 'quantitative', title: parameter, scale: { zero: false, nice: false, padding: 16 }, axis }, numeric: true };
+}
+
 /**
  * A one-parameter sweep: the metric per value of the parameter (line and points), each cell's
  * 95% interval (vertical rules) and the exact baseline (dashed orange line) when there is one.
+ * `non_negative` (hits and shares: every metric with an interval) clips an interval at 0, so the
+ * y axis never runs below 0 for a figure that cannot.
  */
-export function sweepLineChart(input: { metric: string; parameter: string; baseline: number | null; points: readonly SweepLinePoint[] }): ChartSpec {
-  const numeric = input.points.every((pt) => typeof pt.x === 'number');
-  const values = input.points.filter((pt) => pt.value !== null).map((pt) => ({ x: numeric ? pt.x : String(pt.x), value: pt.value, lo: pt.lo, hi: pt.hi }));
-  const x = numeric
-    ? { field: 'x', type: 'quantitative', title: input.parameter, scale: { zero: false } }
-    : { field: 'x', type: 'ordinal', title: input.parameter, sort: null, axis: { labelAngle: 0 } };
+export function sweepLineChart(input: {
+  metric: string;
+  parameter: string;
+  baseline: number | null;
+  points: readonly SweepLinePoint[];
+  non_negative?: boolean | undefined;
+}): ChartSpec {
+  const shown = input.points.filter((pt) => pt.value !== null);
+  const { encoding: x, numeric } = sweepX(
+    input.parameter,
+    shown.map((pt) => pt.x),
+  );
+  const clip = (v: number | null) => (v === null || !input.non_negative ? v : Math.max(0, v));
+  const values = shown.map((pt) => ({ x: numeric ? pt.x : String(pt.x), value: pt.value, lo: clip(pt.lo), hi: clip(pt.hi) }));
   const y = { type: 'quantitative', title: input.metric, scale: { zero: false } };
   const layers: unknown[] = [
     {

@@ -2,7 +2,8 @@
  * A 95% interval for one run's figure of a metric, for the sweep line chart: Wilson's interval for
  * the share metrics (over tickets for rate_h, over contests for best_hplus and win_rate), and
  * mean ± 1.96·sd/√tickets for mean_hits with the exact per-ticket sd of uniform draws (the
- * figure's spread under the null, which is what its distance from the baseline is measured in).
+ * figure's spread under the null, which is what its distance from the baseline is measured in),
+ * cut at 0 (no ticket hits fewer than 0 numbers).
  * Money metrics have none: one quina decides them.
  */
 import type { MetricName } from '../metrics.js';
@@ -16,6 +17,8 @@ export interface FigureTrials {
   numbers_per_ticket: number | null;
 }
 
+const atLeastZero = ([lo, hi]: [number, number]): [number, number] => [Math.max(0, lo), hi];
+
 /** [lo, hi], or null when the metric has no such interval or the trials are unknown. */
 export function metricInterval(metric: MetricName, value: number | null, t: FigureTrials): [number, number] | null {
   if (value === null || !Number.isFinite(value)) return null;
@@ -26,7 +29,8 @@ export function metricInterval(metric: MetricName, value: number | null, t: Figu
   };
   switch (metric) {
     case 'mean_hits':
-      return t.tickets && t.tickets > 0 && t.numbers_per_ticket ? meanInterval(value, hitsSd(t.numbers_per_ticket), t.tickets) : null;
+      // hits are never negative: a short run's interval stops at 0
+      return t.tickets && t.tickets > 0 && t.numbers_per_ticket ? atLeastZero(meanInterval(value, hitsSd(t.numbers_per_ticket), t.tickets)) : null;
     case 'rate_2':
     case 'rate_3':
     case 'rate_4':

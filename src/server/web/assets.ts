@@ -1,5 +1,5 @@
 /**
- * The dashboard's static assets, `/assets/app.css` and `/assets/app.js`, kept as strings in this
+ * The dashboard's static assets, `/assets/app.css`, `/assets/app.js` and the icon, kept as strings in this
  * module so that `tsc` ships them inside `dist/` with the code (no file to copy or find at run
  * time). Every page's style lives here: the CSP forbids inline styles. The script is optional
  * progressive enhancement; every page works without it.
@@ -45,7 +45,9 @@ td.wrap{white-space:normal;text-align:left;min-width:16rem}
 thead th{background:#eef2f7}
 .chart{background:#fff;border:1px solid #d8d8d8;border-radius:4px;padding:.5rem;margin:.75rem 0;overflow-x:auto}
 .chart svg{max-width:100%;height:auto}
-.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(20rem,1fr));gap:.75rem}
+.charts{display:grid;grid-template-columns:1fr;gap:.75rem}
+.chart figcaption{font-size:.9rem;color:#444;margin-top:.3rem}
+figure.chart{margin:.75rem 0}
 form.filters{display:flex;flex-wrap:wrap;gap:.6rem 1rem;align-items:flex-end;margin:.5rem 0 1rem;background:#fff;border:1px solid #d8d8d8;border-radius:4px;padding:.6rem .8rem}
 form.filters label{display:flex;flex-direction:column;font-size:.9rem;gap:.15rem}
 fieldset{border:1px solid #d8d8d8;border-radius:4px;margin:.5rem 0 1rem;background:#fff}
@@ -64,6 +66,9 @@ dl.facts dd{margin:0;overflow-wrap:anywhere}
 /** The app's own script: none is needed yet; kept so the URL exists for later enhancement. */
 const APP_JS = `// luckyfive dashboard: every page works without this file.\n`;
 
+/** The tab icon: five balls (without it browsers ask for /favicon.ico and log a 404 on every page). */
+const ICON_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#14315a"/><g fill="#ffc857"><circle cx="8" cy="11" r="4"/><circle cx="16" cy="11" r="4"/><circle cx="24" cy="11" r="4"/><circle cx="12" cy="21" r="4"/><circle cx="20" cy="21" r="4"/></g></svg>\n`;
+
 export interface Asset {
   body: string;
   type: string;
@@ -78,4 +83,5 @@ function asset(body: string, type: string): Asset {
 export const ASSETS: Readonly<Record<string, Asset>> = {
   'app.css': asset(APP_CSS, 'text/css; charset=utf-8'),
   'app.js': asset(APP_JS, 'text/javascript; charset=utf-8'),
+  'icon.svg': asset(ICON_SVG, 'image/svg+xml'),
 };

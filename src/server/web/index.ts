@@ -30,8 +30,8 @@ declare module 'fastify' {
   }
 }
 
-/** Registers the dashboard on `app` (after the API resources); returns its page cache (also `app.webPageCache`). */
-export async function registerWeb(app: FastifyInstance, ctx: ServerContext): Promise<PageCache> {
+/** Registers the dashboard on `app` (after the API resources); its page cache is `app.webPageCache`. */
+export async function registerWeb(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   const cache = new PageCache(ctx);
   app.decorate('webPageCache', cache);
 
@@ -52,10 +52,13 @@ export async function registerWeb(app: FastifyInstance, ctx: ServerContext): Pro
     scope.get('/api/*', { config: { role: 'public', rateClass: 'read' }, schema: { hide: true } }, (_request, reply) => reply.callNotFound());
     // Any other unknown URL is a page (signed in or not: the nav shows when there is a session).
     scope.get('/*', { config: { role: 'public', rateClass: 'read', web: true }, schema: { hide: true } }, (request, reply) => {
-      if (request.url.startsWith('/docs') || !/\btext\/html\b/.test(request.headers.accept ?? '')) return reply.callNotFound();
+      if (request.url.startsWith('/docs') || !/\btext\/html\b/.test(request.headers.accept ?? '')) {
+        // not a page after all: the API's answer, with the API's headers (the gate gave this web route a page's)
+        void reply.header('referrer-policy', 'no-referrer').header('cache-control', 'no-store');
+        return reply.callNotFound();
+      }
       sendErrorPage(reply, ctx, cache, new LuckyError('E_NOT_FOUND', 'There is no page at this address.'));
       return reply;
     });
   });
-  return cache;
 }

@@ -74,6 +74,7 @@ export function renderPage(input: PageInput): string {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>${input.title} · luckyfive</title>
         <link rel="stylesheet" href="/assets/app.css" />
+        <link rel="icon" href="/assets/icon.svg" type="image/svg+xml" />
       </head>
       <body>
         <a class="skip" href="#main">Skip to content</a>

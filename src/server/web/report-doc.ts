@@ -24,7 +24,7 @@ function block(b: ReportBlock, svgs: Map<ReportBlock, string>): SafeHtml {
       </dl>`;
     case 'table': {
       const cls = (i: number) => ((b.columns[i]?.align ?? (i === 0 ? 'left' : 'right')) === 'left' ? 'text' : '');
-      return html`<div class="table-wrap">
+      return html`<div class="table-wrap" tabindex="0">
         <table>
           ${
             b.caption

@@ -105,4 +105,17 @@ describe('buildBooksReport', () => {
     // an empty period still reports its balances
     expect(buildBooksReport(deps, { from: '2026-01-01', to: '2026-01-31' }).headline.at(-1)).toBe('No bet was recorded in this period.');
   });
+
+  it('[15.3.38] one of a thing is said in the singular: 1 entry, 1 ticket, 1 balance assertion', () => {
+    const deps = books();
+    recordLedgerEntry(deps, { type: 'bet', contest: 6800, tickets: 1 });
+    assertLedgerBalance(deps, { date: '2025-08-31', balance_cents: -300 });
+    const doc = buildBooksReport(deps, { from: '2025-08-01', to: '2025-08-31' });
+    const text = JSON.stringify(doc);
+    expect(doc.subtitle).toContain('1 entry,');
+    expect(doc.headline[0]).toContain('; 1 entry).');
+    expect(facts(doc, 'ROI against the expected ROI').get('bets')).toBe('1 (1 ticket)');
+    expect(text).toContain('1 balance assertion,');
+    expect(text).not.toMatch(/\b1 (entries|tickets|budgets|problems|balance assertions)\b|\(s\)/);
+  });
 });

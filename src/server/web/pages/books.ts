@@ -89,7 +89,7 @@ const booksPage: FastifyPluginCallback<{ ctx: ServerContext; cache: PageCache }>
         ${
           budgets.length === 0
             ? html`<p>No budgets.</p>`
-            : html`<div class="table-wrap">
+            : html`<div class="table-wrap" tabindex="0">
                 <table>
                   <caption>
                     Budgets with what they have used of their limit
@@ -128,7 +128,7 @@ const booksPage: FastifyPluginCallback<{ ctx: ServerContext; cache: PageCache }>
         ${
           page.entries.length === 0
             ? html`<p>No entries in this period.</p>`
-            : html`<div class="table-wrap">
+            : html`<div class="table-wrap" tabindex="0">
                 <table>
                   <caption>
                     Entries ${period.from} – ${period.to}, oldest first (${count(page.entries.length)} on this page)

@@ -44,7 +44,7 @@ function pickedRuns(request: FastifyRequest): string[] {
 function metricTables(report: CompareReport, names: Map<string, string | null>): SafeHtml {
   return html`${report.metrics.map(
     (m) =>
-      html`<div class="table-wrap">
+      html`<div class="table-wrap" tabindex="0">
         <table>
           <caption>
             ${m.metric}${m.winner ? `: best ${names.get(m.winner) ?? m.winner}` : ''}
@@ -77,7 +77,7 @@ function metricTables(report: CompareReport, names: Map<string, string | null>):
 
 function pairsTable(report: CompareReport, names: Map<string, string | null>): SafeHtml {
   const name = (id: string) => names.get(id) ?? id;
-  return html`<div class="table-wrap">
+  return html`<div class="table-wrap" tabindex="0">
     <table>
       <caption>
         Paired tests per contest, Holm-adjusted over the ${report.pairs.length} pairs
@@ -161,7 +161,7 @@ const comparePage: FastifyPluginCallback<{ ctx: ServerContext; cache: PageCache 
         ${synthetic ? html`<p><strong>Synthetic sample draws</strong>, not official results.</p>` : ''}
       </div>
       <h2>Runs</h2>
-      <div class="table-wrap">
+      <div class="table-wrap" tabindex="0">
         <table>
           <caption>
             The runs compared

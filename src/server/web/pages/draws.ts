@@ -65,7 +65,7 @@ async function frequencySection(ctx: ServerContext, q: DrawsQuery): Promise<Safe
     ${svg ? chartFigure(svg, 'Times each number was drawn against the exact expectation and its 95% band') : ''}
     <details>
       <summary>The counts as a table</summary>
-      <div class="table-wrap">
+      <div class="table-wrap" tabindex="0">
         <table>
           <caption>
             Times each number was drawn, beside the exact expectation
@@ -115,7 +115,7 @@ const drawsPage: FastifyPluginCallback<{ ctx: ServerContext; cache: PageCache }>
       ${
         page.items.length === 0
           ? html`<p>No draws here.</p>`
-          : html`<div class="table-wrap">
+          : html`<div class="table-wrap" tabindex="0">
               <table>
                 <caption>
                   Draws ${page.items[0]!.contest}–${page.items.at(-1)!.contest}

@@ -73,7 +73,7 @@ const leaderboardPage: FastifyPluginCallback<{ ctx: ServerContext; cache: PageCa
       ${
         board.rows.length === 0
           ? html`<p>No completed run matches.</p>`
-          : html`<div class="table-wrap">
+          : html`<div class="table-wrap" tabindex="0">
               <table>
                 <caption>
                   Completed runs ranked by ${metric}${byLift ? ' (lift over the exact baseline)' : ''}

@@ -28,7 +28,7 @@ const overviewPage: FastifyPluginCallback<{ ctx: ServerContext; cache: PageCache
             ${runLink(best.run_id, best.name)} (${best.strategy}, ${best.numbers_per_ticket} numbers per ticket, ${count(best.contests)} contests,
             ${count(best.tickets)} tickets)
           </p>
-          <div class="table-wrap">
+          <div class="table-wrap" tabindex="0">
             <table>
               <caption>
                 The best run beside its exact baseline

@@ -32,7 +32,7 @@ export function runsTable(runs: readonly RunJson[], caption: string): SafeHtml {
         <td class="text">${r.created_at.slice(0, 16).replace('T', ' ')}</td>
       </tr>`,
   );
-  return html`<div class="table-wrap">
+  return html`<div class="table-wrap" tabindex="0">
     <table>
       <caption>
         ${caption}

@@ -75,11 +75,14 @@ function facts(r: RunReport): SafeHtml {
 function figures(r: RunReport): SafeHtml {
   const b = r.summary.baseline;
   if (!b) return html``;
-  const rate = (x: number) => `${(x * 100).toFixed(2)}%`;
+  // small rates keep two significant digits (0.0016%, not 0.00%)
+  const rate = (x: number) => (x > 0 && x < 0.0001 ? `${(x * 100).toPrecision(2)}%` : `${(x * 100).toFixed(2)}%`);
   const rows = Object.values(b.figures).map((f) => {
     const counted = f.observed_count !== null;
     const observed = counted ? `${count(f.observed_count!)} (${rate(f.observed)})` : fig(f.observed);
-    const expected = counted ? `${f.expected_count!.toFixed(2)} (${rate(f.expected)})` : fig(f.expected);
+    const expected = counted
+      ? `${f.expected_count!.toLocaleString('en', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} (${rate(f.expected)})`
+      : fig(f.expected);
     const ci = counted ? `${rate(f.ci95[0])} – ${rate(f.ci95[1])}` : `${fig(f.ci95[0])} – ${fig(f.ci95[1])}`;
     return html`<tr>
       <th scope="row" class="text">${f.label}</th>
@@ -101,7 +104,7 @@ function figures(r: RunReport): SafeHtml {
       </tr>`,
   );
   return html`<h2 id="figures">Hits beside the exact baseline</h2>
-    <div class="table-wrap">
+    <div class="table-wrap" tabindex="0">
       <table>
         <caption>
           Every hit figure beside its exact baseline, with its 95% interval and p-values
@@ -122,7 +125,7 @@ function figures(r: RunReport): SafeHtml {
         </tbody>
       </table>
     </div>
-    <div class="table-wrap">
+    <div class="table-wrap" tabindex="0">
       <table>
         <caption>
           Tickets by hits, observed and expected exactly
@@ -154,7 +157,7 @@ function books(r: RunReport): SafeHtml {
     ['contests with a prize', `${(f.win_rate * 100).toFixed(2)}%`],
   ];
   return html`<h2 id="books">The simulated books</h2>
-    <div class="table-wrap">
+    <div class="table-wrap" tabindex="0">
       <table>
         <caption>
           What these tickets would have cost and won
@@ -195,7 +198,7 @@ function ticketsSection(ctx: ServerContext, runId: string, after: number | undef
     ${
       page.items.length === 0
         ? html`<p>No contests on this page.</p>`
-        : html`<div class="table-wrap">
+        : html`<div class="table-wrap" tabindex="0">
             <table>
               <caption>
                 Tickets of contests ${page.items[0]!.contest}–${page.items.at(-1)!.contest}
@@ -234,7 +237,7 @@ const runPage: FastifyPluginCallback<{ ctx: ServerContext; cache: PageCache }> =
       <div class="charts">
         ${charts.hit_distribution ? chartFigure(charts.hit_distribution, 'Tickets by hits against the exact expectation, with the 95% band of luck') : ''}
         ${charts.cumulative_net ? chartFigure(charts.cumulative_net, 'Cumulative net over the contests, with drawdown and break-even') : ''}
-        ${charts.best_hits ? chartFigure(charts.best_hits, 'Best hits per contest, with the band luck gives each contest’s tickets') : ''}
+        ${charts.best_hits ? chartFigure(charts.best_hits, 'Best hits per contest (per block of contests in long runs), with the band luck gives those tickets') : ''}
       </div>
       ${books(r)}
       <h2 id="downloads">Downloads</h2>

@@ -53,7 +53,7 @@ const sweepsPages: FastifyPluginCallback<{ ctx: ServerContext; cache: PageCache 
       ${
         sweeps.length === 0
           ? html`<p>No sweeps${q.status ? ` with status ${q.status}` : ''}. Sweeps are started from the command line (<code>luckyfive sweep</code>).</p>`
-          : html`<div class="table-wrap">
+          : html`<div class="table-wrap" tabindex="0">
               <table>
                 <caption>
                   Sweeps, newest first

@@ -24,8 +24,9 @@ describe('paired difference chart', () => {
     ];
     const spec = pairedDifferenceChart({ a: 'run-a', b: 'run-b', unit: 'mean hits per ticket', diffs });
     const layers = spec.layer as Array<{ data: { values: Array<Record<string, unknown>> } }>;
-    expect(layers[0]!.data.values).toEqual(diffs);
-    const summary = layers[1]!.data.values[0]!;
+    // the band first, the contests drawn on top of it
+    expect(layers[1]!.data.values).toEqual(diffs);
+    const summary = layers[0]!.data.values[0]!;
     expect(summary.mean).toBeCloseTo(0.2, 12);
     expect(summary.zero).toBe(0);
     expect(summary.lo as number).toBeLessThan(0.2);
@@ -34,5 +35,21 @@ describe('paired difference chart', () => {
       expect(warnings).toEqual([]);
       expect(svg).toContain('Paired difference per contest');
     }
+  });
+
+  it('[15.3.27] a long comparison is drawn as block means; the mean and its interval still come from every contest', async () => {
+    const diffs = Array.from({ length: 6_882 }, (_, i) => ({ contest: i + 1, diff: i % 2 === 0 ? 1 : -0.5 }));
+    const spec = pairedDifferenceChart({ a: 'a', b: 'b', unit: 'mean hits per ticket', diffs });
+    const layers = spec.layer as Array<{ data: { values: Array<{ contest?: number; diff?: number; mean?: number; lo?: number }> } }>;
+    const blocks = layers[1]!.data.values;
+    expect(blocks).toHaveLength(Math.ceil(6_882 / Math.ceil(6_882 / 150)));
+    // blocks of 46 contests (even length): the block mean is exactly 0.25
+    expect(blocks[0]).toEqual({ contest: 24, diff: 0.25 });
+    const summary = layers[0]!.data.values[0]!;
+    expect(summary.mean).toBeCloseTo(0.25, 12);
+    expect(summary.lo).toBeCloseTo(meanDifference(diffs.map((d) => d.diff)).lo!, 12);
+    const { svg, warnings } = await strictRender(spec);
+    expect(warnings).toEqual([]);
+    expect(svg.length).toBeLessThan(200_000);
   });
 });

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { cumulativeNetChart, hitDistributionChart, nullBand } from '../../../../src/core/charts/run-charts.js';
 import { binomialCdf } from '../../../../src/core/stats/binomial.js';
+import { strictRender } from './strict-render.js';
 
 describe('run charts', () => {
   it('[15.1.4] the 95% band of a hit level is the 2.5% and 97.5% binomial quantiles, around the expectation', () => {
@@ -39,5 +40,35 @@ describe('run charts', () => {
     const layer = (net.layer as Array<{ data: { values: Array<{ contest: number; series: string; reais: number }> } }>)[0]!;
     expect(layer.data.values.filter((v) => v.series === 'cumulative net').map((v) => v.reais)).toEqual([-5, 10, 5]);
     expect(layer.data.values.filter((v) => v.series === 'drawdown').map((v) => v.reais)).toEqual([-5, 0, -5]);
+  });
+});
+
+describe('a long run’s net', () => {
+  it('[15.3.28] over 500 contests each line keeps per block its first, lowest, highest and last point: the final net and the largest drawdown exactly', async () => {
+    // a jackpot at contest 3,000, then a slow bleed
+    const contests = Array.from({ length: 6_882 }, (_, i) => ({
+      contest: i + 1,
+      cost_cents: 250,
+      prize_cents: i === 2_999 ? 1_000_000 : i % 7 === 0 ? 400 : 0,
+    }));
+    let net = 0;
+    let peak = 0;
+    let worst = 0;
+    for (const c of contests) {
+      net += c.prize_cents - c.cost_cents;
+      peak = Math.max(peak, net);
+      worst = Math.min(worst, net - peak);
+    }
+    const spec = cumulativeNetChart(contests);
+    const values = (spec.layer as Array<{ data: { values: Array<{ contest: number; series: string; reais: number }> } }>)[0]!.data.values;
+    const netLine = values.filter((v) => v.series === 'cumulative net');
+    const drawdown = values.filter((v) => v.series === 'drawdown');
+    expect(netLine.length).toBeLessThanOrEqual(1_000);
+    expect(netLine.at(-1)).toEqual({ contest: 6_882, series: 'cumulative net', reais: net / 100 });
+    expect(Math.max(...netLine.map((v) => v.reais))).toBe(peak / 100);
+    expect(Math.min(...drawdown.map((v) => v.reais))).toBe(worst / 100);
+    const { svg, warnings } = await strictRender(spec);
+    expect(warnings).toEqual([]);
+    expect(svg.length).toBeLessThan(150_000);
   });
 });

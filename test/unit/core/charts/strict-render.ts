@@ -41,3 +41,17 @@ export async function strictRender(spec: ChartSpec): Promise<{ svg: string; warn
     error.mockRestore();
   }
 }
+
+/**
+ * The tick labels a rendered chart shows, by axis title (labels hidden by vega's overlap rule are
+ * left out): `{ contest: ['6880', '6881', '6882'], ... }`.
+ */
+export function axisLabels(svg: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  const axis = /<g class="mark-text role-axis-label"[^>]*>(.*?)<\/g>.*?<g class="mark-text role-axis-title"[^>]*><text[^>]*>(.*?)<\/text>/g;
+  for (const [, labels, title] of svg.matchAll(axis)) {
+    const shown = [...labels!.matchAll(/<text([^>]*)>(.*?)<\/text>/g)].filter(([, attrs]) => !/opacity="0"/.test(attrs!)).map(([, , text]) => text!);
+    out[title!] = shown;
+  }
+  return out;
+}

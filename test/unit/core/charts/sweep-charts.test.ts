@@ -1,7 +1,7 @@
 // A sweep's heatmap (value, raw and adjusted p per square, colour around the baseline) and its one-parameter line.
 import { describe, expect, it } from 'vitest';
 import { sweepHeatmapChart, sweepLineChart } from '../../../../src/core/charts/sweep-charts.js';
-import { strictRender } from './strict-render.js';
+import { axisLabels, strictRender } from './strict-render.js';
 
 type Values = { values: Array<Record<string, unknown>> };
 
@@ -44,13 +44,28 @@ describe('sweep charts', () => {
     });
     const layers = line.layer as Array<{ data: Values }>;
     expect(layers[0]!.data.values).toEqual([
-      { x: 5, value: 0.03, lo: 0.025, hi: 0.035 },
-      { x: 20, value: 0.027, lo: 0.024, hi: 0.03 },
+      { x: '5', value: 0.03, lo: 0.025, hi: 0.035 },
+      { x: '20', value: 0.027, lo: 0.024, hi: 0.03 },
     ]);
     expect(layers[1]!.data.values).toEqual([{ baseline: 0.0281 }]);
     expect(sweepLineChart({ metric: 'net_cents', parameter: 'p', baseline: null, points: [{ x: 'a', value: -100, lo: null, hi: null }] }).layer).toHaveLength(
       1,
     );
+  });
+
+  const big = sweepHeatmapChart({
+    metric: 'mean_hits',
+    x: 'a',
+    y: 'b',
+    baseline: 0.3125,
+    adjustment: 'Holm',
+    squares: Array.from({ length: 7 * 3 }, (_, i) => ({ x: i % 7, y: Math.floor(i / 7), value: 0.3 + i / 1000, p_raw: 0.5, p_adjusted: 1 })),
+  });
+
+  it('[15.3.29] past 6 columns the squares go unlabelled and the subtitle says where the numbers are', () => {
+    expect(big.layer).toHaveLength(1);
+    expect(JSON.stringify(big.title)).toContain('too many squares to label (21)');
+    expect(heat.layer).toHaveLength(3);
   });
 
   it('[15.3.12] heatmap and line render to SVG with no warning (numeric and named parameter values, no baseline)', async () => {
@@ -89,5 +104,50 @@ describe('sweep charts', () => {
       expect(warnings).toEqual([]);
       expect(svg.startsWith('<svg')).toBe(true);
     }
+  });
+
+  it('[15.3.33] few parameter values get a slot each, labelled with the values (3 and 5 used to tick 3.0, 3.2, ... 5.0, the end cells on the frame); an interval of hits stops at 0', async () => {
+    const few = sweepLineChart({
+      metric: 'mean_hits',
+      parameter: 'tickets',
+      baseline: 0.3125,
+      non_negative: true,
+      points: [
+        { x: 3, value: 0.3333, lo: -0.01, hi: 0.68 },
+        { x: 5, value: 0.2667, lo: -0.05, hi: 0.53 },
+      ],
+    });
+    const { svg, warnings } = await strictRender(few);
+    expect(warnings).toEqual([]);
+    const labels = axisLabels(svg);
+    expect(labels.tickets).toEqual(['3', '5']);
+    expect(labels.mean_hits!.every((l) => !l.startsWith('−') && !l.startsWith('-'))).toBe(true);
+    const x = (few.layer as Array<{ layer: Array<{ encoding: { x: Record<string, unknown> } }> }>)[0]!.layer[0]!.encoding.x;
+    expect(x).toMatchObject({ type: 'ordinal', scale: { type: 'point', padding: 0.5 } });
+    // unevenly spaced (exponential) values: a slot each too
+    const exp = await strictRender(
+      sweepLineChart({
+        metric: 'mean_hits',
+        parameter: 'lambda',
+        baseline: 0.3125,
+        points: [0.001, 0.01, 0.1, 1].map((v) => ({ x: v, value: 0.31, lo: 0.3, hi: 0.32 })),
+      }),
+    );
+    expect(axisLabels(exp.svg).lambda).toEqual(['0.001', '0.01', '0.1', '1']);
+    // many evenly spaced whole numbers: a continuous axis with whole-number ticks, each once
+    const many = await strictRender(
+      sweepLineChart({
+        metric: 'rate_2',
+        parameter: 'history',
+        baseline: 0.0281,
+        non_negative: true,
+        points: Array.from({ length: 20 }, (_, i) => ({ x: 100 + 50 * i, value: 0.028, lo: 0.024, hi: 0.032 })),
+      }),
+    );
+    expect(many.warnings).toEqual([]);
+    const history = axisLabels(many.svg).history!;
+    expect(history.length).toBeGreaterThan(2);
+    expect(history.every((l) => /^\d+$/.test(l))).toBe(true);
+    expect(new Set(history).size).toBe(history.length);
   });
 });

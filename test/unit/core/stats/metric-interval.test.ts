@@ -17,4 +17,10 @@ describe('metricInterval', () => {
     expect(metricInterval('mean_hits', null, t)).toBeNull();
     expect(metricInterval('rate_2', 0.03, { tickets: null, contests: null, numbers_per_ticket: null })).toBeNull();
   });
+
+  it('[15.3.34] a short run’s mean_hits interval stops at 0 (no ticket hits fewer than 0 numbers)', () => {
+    const [lo, hi] = metricInterval('mean_hits', 0.2, { tickets: 9, contests: 3, numbers_per_ticket: 5 })!;
+    expect(lo).toBe(0);
+    expect(hi).toBeCloseTo(0.2 + 1.959963984540054 * (hitsSd(5) / 3), 12);
+  });
 });
