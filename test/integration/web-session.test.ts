@@ -145,6 +145,23 @@ describe('[15.5.2] sign-in and sessions', () => {
     expect((await s.get('/imports', undefined, { ...html, cookie: second })).statusCode).toBe(200);
   });
 
+  it("[15.5.2] a session draws from its key's own rate-limit bucket; over the limit is a 429 page with Retry-After", async () => {
+    const t = await startTestServer({ rate_limit_read: 3 });
+    try {
+      const { cookie } = await signIn(t.app, t.keys.viewer);
+      // the key's read bucket is shared with the API: one API call, then pages
+      expect((await t.get('/api/v1/draws', t.keys.viewer)).statusCode).toBe(200);
+      for (let i = 0; i < 2; i++) expect((await t.get('/jobs', undefined, { ...html, cookie: cookie! })).statusCode).toBe(200);
+      const over = await t.get('/jobs', undefined, { ...html, cookie: cookie! });
+      expect(over.statusCode).toBe(429);
+      expect(over.headers['content-type']).toMatch(/^text\/html/);
+      expect(over.headers['retry-after']).toBeDefined();
+      expect(over.body).toContain('Too many requests');
+    } finally {
+      await t.close();
+    }
+  });
+
   it('[15.5.2] a token signs in too, and its session never outlives the token', async () => {
     const t = await startTestServer({ jwt_secret: 'j'.repeat(40) });
     try {
