@@ -230,6 +230,29 @@ describe.skipIf(!haveChromium())('[15.5.6] the dashboard in Chromium', () => {
     }
   }, 60_000);
 
+  it('[15.5.6] an analyst uploads a CSV (dry run) and reads the import report, with no serious axe violation', async () => {
+    const { context, page, problems } = await open(375);
+    try {
+      await signInAs(page, s.keys.analyst, '/imports');
+      await page.getByLabel('Dry run: check the file and report, import nothing').check();
+      const csv = 'Concurso,Data Sorteio,Bola1,Bola2,Bola3,Bola4,Bola5\n6883,2025-01-10,1,2,3,4,5\n6884,bad,1,1,1,1,1\n';
+      await page.getByLabel(/Workbook \(\.xlsx\) or CSV/).setInputFiles({ name: 'next.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+      await Promise.all([
+        page.waitForResponse((r) => r.url().endsWith('/imports') && r.request().method() === 'POST'),
+        page.getByRole('button', { name: 'Import' }).click(),
+      ]);
+      await page.getByText('Dry run: nothing was imported').waitFor();
+      expect(await page.getByRole('heading', { name: 'Import report: next.csv' }).count()).toBe(1);
+      await page.evaluate(AXE_SOURCE);
+      const axe = await page.evaluate<AxeViolation[]>("axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations)");
+      expect(axe.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+      await page.screenshot({ path: join(SCREENSHOTS, 'import-report-375.png'), fullPage: true });
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('[15.5.6] keyboard: the first Tab reaches the skip link, and focus is visible', async () => {
     const { context, page } = await open();
     try {

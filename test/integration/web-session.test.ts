@@ -126,6 +126,42 @@ describe('[15.5.2] sign-in and sessions', () => {
     expect((await s.get('/imports', undefined, { ...html, cookie })).statusCode).toBe(303);
   });
 
+  it('[15.5.2] a form posted after the session ended sends the browser to sign in and back to the page of the form', async () => {
+    const res = await postForm(s.app, '/jobs', 'lf_session=' + 'x'.repeat(43), { recipe: 'preset:balanced' }, { referer: 'http://localhost:80/jobs?before=3' });
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe('/signin?next=%2Fjobs%3Fbefore%3D3');
+    const elsewhere = await postForm(s.app, '/jobs', undefined, {}, { referer: 'http://evil.example/jobs' });
+    expect(elsewhere.headers.location).toBe('/signin');
+  });
+
+  it('[15.5.2] signing in again gives a new session id and ends the one the browser held', async () => {
+    const first = (await signIn(s.app, s.keys.viewer)).cookie!;
+    const form = await s.get('/signin', undefined, html);
+    const pre = setCookies(form).lf_signin!.value;
+    const again = await postForm(s.app, '/signin', `lf_signin=${pre}; ${first}`, { _csrf: hiddenValue(form.body, '_csrf')!, credential: s.keys.analyst });
+    const second = `lf_session=${setCookies(again).lf_session!.value}`;
+    expect(second).not.toBe(first);
+    expect((await s.get('/jobs', undefined, { ...html, cookie: first })).statusCode).toBe(303);
+    expect((await s.get('/imports', undefined, { ...html, cookie: second })).statusCode).toBe(200);
+  });
+
+  it("[15.5.2] a session draws from its key's own rate-limit bucket; over the limit is a 429 page with Retry-After", async () => {
+    const t = await startTestServer({ rate_limit_read: 3 });
+    try {
+      const { cookie } = await signIn(t.app, t.keys.viewer);
+      // the key's read bucket is shared with the API: one API call, then pages
+      expect((await t.get('/api/v1/draws', t.keys.viewer)).statusCode).toBe(200);
+      for (let i = 0; i < 2; i++) expect((await t.get('/jobs', undefined, { ...html, cookie: cookie! })).statusCode).toBe(200);
+      const over = await t.get('/jobs', undefined, { ...html, cookie: cookie! });
+      expect(over.statusCode).toBe(429);
+      expect(over.headers['content-type']).toMatch(/^text\/html/);
+      expect(over.headers['retry-after']).toBeDefined();
+      expect(over.body).toContain('Too many requests');
+    } finally {
+      await t.close();
+    }
+  });
+
   it('[15.5.2] a token signs in too, and its session never outlives the token', async () => {
     const t = await startTestServer({ jwt_secret: 'j'.repeat(40) });
     try {

@@ -94,9 +94,14 @@ function sameToken(expected: string, given: unknown): boolean {
   return timingSafeEqual(Buffer.from(given, 'utf8'), Buffer.from(expected, 'utf8'));
 }
 
-/** The origin the browser sees us at, from the request (`Host` and the protocol). */
+/** The origin the browser sees us at, from the request (`Host` and the protocol), normalised as browsers write it (no default port). */
 function ourOrigin(request: FastifyRequest): string {
-  return `${request.protocol}://${request.host}`;
+  const given = `${request.protocol}://${request.host}`;
+  try {
+    return new URL(given).origin;
+  } catch {
+    return given;
+  }
 }
 
 /**
@@ -181,11 +186,23 @@ function parseForm(body: string): Record<string, string> {
   return out;
 }
 
+/** The page a form was posted from (its same-origin `Referer`), to come back to after signing in; else `/`. */
+function pageOfForm(request: FastifyRequest): string {
+  const referer = request.headers.referer;
+  if (referer === undefined) return '/';
+  try {
+    const url = new URL(referer);
+    return url.origin === ourOrigin(request) ? `${url.pathname}${url.search}` : '/';
+  } catch {
+    return '/';
+  }
+}
+
 /** Sends the dashboard's answer for a refused request: 303 to sign-in, or an HTML page with the error's status. */
 export function sendWebRefusal(request: FastifyRequest, reply: FastifyReply, error: LuckyError): FastifyReply {
   reply.header('cache-control', 'private, no-store');
   if (error.code === 'E_UNAUTHORIZED') {
-    const back = request.method === 'GET' || request.method === 'HEAD' ? request.url : (request.routeOptions.url ?? '/');
+    const back = request.method === 'GET' || request.method === 'HEAD' ? request.url : pageOfForm(request);
     return reply.code(303).header('location', signInUrl(back)).send();
   }
   return reply
@@ -291,6 +308,9 @@ export function installWebSession(app: FastifyInstance, ctx: ServerContext): voi
     }
     const owner = await verifyCredential(request, ctx, (form.credential ?? '').trim());
     if (!owner) return signInForm(request, reply, 401, next, 'That key or token was not accepted.');
+    // A new id at every sign-in; the session this browser held before (if any) ends.
+    const previous = readCookie(request, cookieName(request, SESSION_COOKIE));
+    if (previous !== undefined) endWebSession({ catalog: ctx.catalog }, { session_id: previous });
     const { session_id } = startWebSession({ catalog: ctx.catalog, config: ctx.config, clock: readClock(new Date(ctx.now())) }, owner);
     request.log.info({ principal: owner.principal_id }, 'signed in');
     reply.header('set-cookie', [

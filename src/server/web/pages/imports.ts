@@ -85,13 +85,24 @@ export function importReport(r: ImportResult): SafeHtml {
   return html`<section aria-labelledby="report-h" class="report">
     <h2 id="report-h">Import report: ${r.file}</h2>
     <p><strong>${verdict}</strong> ${r.synthetic ? html`<span class="bad">The file holds synthetic draws, not official results.</span>` : ''}</p>
+    ${
+      r.removed_synthetic > 0
+        ? html`<p class="bad">
+            ${r.dry_run ? 'Importing it would remove' : 'It removed'} the ${count(r.removed_synthetic)} synthetic sample draws: the catalog holds official
+            results only.
+          </p>`
+        : ''
+    }
     <dl class="facts">
       <dt>Format</dt>
       <dd>${r.format}</dd>
       <dt>SHA-256</dt>
       <dd><code>${r.sha256}</code></dd>
       <dt>Catalog after the import</dt>
-      <dd>${count(r.catalog_draws)} draws${r.first_contest !== null ? `, contests ${r.first_contest} – ${r.last_contest}` : ''}</dd>
+      <dd>
+        ${count(r.catalog_draws)}
+        ${r.catalog_draws === 1 ? 'draw' : 'draws'}${r.first_contest !== null ? `, contests ${r.first_contest} – ${r.last_contest}` : ''}
+      </dd>
       <dt>Gaps</dt>
       <dd>${r.gaps.length === 0 ? 'none' : r.gaps.map((g) => (g.from === g.to ? `${g.from}` : `${g.from} – ${g.to}`)).join(', ')}</dd>
     </dl>
