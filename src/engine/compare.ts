@@ -9,6 +9,7 @@ import { METRIC_DOCS, type MetricName } from '../core/metrics.js';
 import { liftOf, rankByFor, rankEntries } from '../core/ranking.js';
 import { type Description, describe, formatInteger, formatNumber, formatPValue, holm } from '../core/stats.js';
 import { permutationWork } from '../core/stats/paired.js';
+import { countOf } from '../core/charts/text.js';
 import { LuckyError } from '../errors.js';
 import type { Catalog } from '../store/catalog.js';
 import { parseRunId } from '../store/run-file.js';
@@ -300,7 +301,7 @@ export async function compareRunsAsync(
 function pairSentence(p: Omit<ComparePair, 'permutation_p_holm' | 'winner' | 'sentence'>, pAdj: number, family: number, winner: string | null): string {
   const diff = `${p.mean_diff >= 0 ? '+' : ''}${formatNumber(p.mean_diff, 3)} hits per ticket`;
   const head = p.paired
-    ? `${p.a} vs ${p.b} on ${p.shared_contests} shared contests: ${p.a} better on ${p.a_better}, ${p.b} on ${p.b_better}, ${p.ties} ties; mean difference ${diff}; sign test p = ${formatPValue(p.sign_p!)}, permutation p = ${formatPValue(p.permutation_p)}`
+    ? `${p.a} vs ${p.b} on ${countOf(p.shared_contests, 'shared contest')}: ${p.a} better on ${p.a_better}, ${p.b} on ${p.b_better}, ${countOf(p.ties!, 'tie')}; mean difference ${diff}; sign test p = ${formatPValue(p.sign_p!)}, permutation p = ${formatPValue(p.permutation_p)}`
     : `${p.a} vs ${p.b} (no shared contest, unpaired): mean difference ${diff}; permutation p = ${formatPValue(p.permutation_p)}`;
   const adj = family > 1 ? ` (Holm over ${family} pairs: ${formatPValue(pAdj)})` : '';
   return `${head}${adj}: ${winner ? `${winner} did better (adjusted p < 0.05)` : 'no evidence either is better'}`;

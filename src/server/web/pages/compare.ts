@@ -78,41 +78,40 @@ function metricTables(report: CompareReport, names: Map<string, string | null>):
 function pairsTable(report: CompareReport, names: Map<string, string | null>): SafeHtml {
   const name = (id: string) => names.get(id) ?? id;
   return html`<div class="table-wrap" tabindex="0">
-    <table>
-      <caption>
-        Paired tests per contest, Holm-adjusted over the ${report.pairs.length} pairs
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col" class="text">A</th>
-          <th scope="col" class="text">B</th>
-          <th scope="col">shared contests</th>
-          <th scope="col">mean A − B (hits per ticket)</th>
-          <th scope="col">A better / B better / ties</th>
-          <th scope="col">sign p</th>
-          <th scope="col">permutation p</th>
-          <th scope="col">p (Holm)</th>
-          <th scope="col" class="text">what it means</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${report.pairs.map(
-          (p) =>
-            html`<tr>
-              <th scope="row" class="text">${name(p.a)}</th>
-              <td class="text">${name(p.b)}</td>
-              <td>${p.paired ? count(p.shared_contests) : 'unpaired'}</td>
-              <td>${fig(p.mean_diff)}</td>
-              <td>${p.a_better ?? '–'} / ${p.b_better ?? '–'} / ${p.ties ?? '–'}</td>
-              <td>${pval(p.sign_p)}</td>
-              <td>${pval(p.permutation_p)}</td>
-              <td>${pval(p.permutation_p_holm)}</td>
-              <td class="wrap">${p.sentence}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
-  </div>`;
+      <table>
+        <caption>
+          Paired tests per contest${report.pairs.length > 1 ? html`, Holm-adjusted over the ${report.pairs.length} pairs` : ''}
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col" class="text">A</th>
+            <th scope="col" class="text">B</th>
+            <th scope="col">shared contests</th>
+            <th scope="col">mean A − B (hits per ticket)</th>
+            <th scope="col">A better / B better / ties</th>
+            <th scope="col">sign p</th>
+            <th scope="col">permutation p</th>
+            <th scope="col">p (Holm)</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${report.pairs.map(
+            (p) =>
+              html`<tr>
+                <th scope="row" class="text">${name(p.a)}</th>
+                <td class="text">${name(p.b)}</td>
+                <td>${p.paired ? count(p.shared_contests) : 'unpaired'}</td>
+                <td>${fig(p.mean_diff)}</td>
+                <td>${p.a_better ?? '–'} / ${p.b_better ?? '–'} / ${p.ties ?? '–'}</td>
+                <td>${pval(p.sign_p)}</td>
+                <td>${pval(p.permutation_p)}</td>
+                <td>${pval(p.permutation_p_holm)}</td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>
+    </div>
+    ${report.pairs.map((p) => html`<p>${p.sentence}</p>`)}`;
 }
 
 const comparePage: FastifyPluginCallback<{ ctx: ServerContext; cache: PageCache }> = (app, { ctx, cache }, done) => {

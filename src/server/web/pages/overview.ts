@@ -78,11 +78,11 @@ const overviewPage: FastifyPluginCallback<{ ctx: ServerContext; cache: PageCache
           <h2 id="books-h">Books</h2>
           <p class="big">${brl(d.ledger.balance_cents)}</p>
           <p>
-            balance; ${count(d.ledger.entries)} ledger entries; invested ${brl(d.ledger.invested_cents)}, won ${brl(d.ledger.won_cents)}, net
-            ${brl(d.ledger.net_cents)}, ROI ${pct(d.ledger.roi_pct)}
+            balance; ${count(d.ledger.entries)} ledger ${d.ledger.entries === 1 ? 'entry' : 'entries'}; invested ${brl(d.ledger.invested_cents)}, won
+            ${brl(d.ledger.won_cents)}, net ${brl(d.ledger.net_cents)}, ROI ${pct(d.ledger.roi_pct)}
           </p>
           <p>
-            ${count(d.budgets.count)} budgets:
+            ${count(d.budgets.count)} ${d.budgets.count === 1 ? 'budget' : 'budgets'}:
             ${Object.entries(d.budgets.by_status)
               .map(([s, n]) => `${s} ${n}`)
               .join(', ')}
