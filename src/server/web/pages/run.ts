@@ -263,10 +263,7 @@ const runPage: FastifyPluginCallback<{ ctx: ServerContext; cache: PageCache }> =
     if (!(REPORT_FORMATS as readonly string[]).includes(format)) {
       throw new LuckyError('E_NOT_FOUND', `no download named ${file}`);
     }
-    const out = await reportRun(
-      { catalog: ctx.catalog, clock: readClock(new Date(ctx.now())) },
-      { run_id, format: format as (typeof REPORT_FORMATS)[number] },
-    );
+    const out = await reportRun({ catalog: ctx.catalog, clock: readClock(new Date(ctx.now())) }, { run_id, format: format as (typeof REPORT_FORMATS)[number] });
     const parts = [...out.chunks].map((c) => (typeof c === 'string' ? Buffer.from(c, 'utf8') : Buffer.from(c)));
     return reply.type(out.content_type).header('content-disposition', `attachment; filename="${out.file_name}"`).send(Buffer.concat(parts));
   });
