@@ -18,6 +18,15 @@ export async function drawCharts(specs: readonly ChartSpec[]): Promise<string[]>
   return out;
 }
 
+/**
+ * Loads the chart renderer (vega, vega-lite) and draws one small chart, so the first page with a
+ * chart after `serve` starts does not pay for loading them (about 0.25 s here, more under load).
+ * `serve` calls it once, just after it starts listening; a failure is the caller's to ignore.
+ */
+export async function warmChartRenderer(): Promise<void> {
+  await renderChartSvg(hitDistributionChart([{ hits: 0, observed: 1, expected: 1, probability: 1 }], 1));
+}
+
 /** Every contest of a run, in order. */
 function allContests(deps: Pick<UseCaseDeps, 'catalog'>, runId: string): RunContestResult[] {
   const contests: RunContestResult[] = [];

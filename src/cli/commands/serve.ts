@@ -162,6 +162,8 @@ async function serveOne(ctx: CliContext, config: Readonly<Config>, opts: ServeFl
     }
     throw e;
   }
+  // the dashboard's first chart would otherwise pay for loading vega (a warm-up failure changes nothing)
+  void import('../../usecases/web-charts.js').then((m) => m.warmChartRenderer()).catch(() => undefined);
   if (link) {
     // the primary reports the address once, for every process (should the primary die, node's
     // cluster code ends this process at once: its running jobs are recovered at the next start)
