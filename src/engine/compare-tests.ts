@@ -15,6 +15,11 @@ export interface PairTestsTask {
   iterations: number;
   seed: number;
   pairs: PairInput[];
+  /**
+   * A view on a SharedArrayBuffer its caller sets to 1 to stop the tests (they then throw
+   * E_INTERRUPTED within 256 draws), so a pool thread is never terminated mid-task.
+   */
+  stop?: Int32Array;
 }
 
 export interface PairTestResult {
@@ -29,7 +34,8 @@ export interface PairTestResult {
 
 /** The tests of each pair, in order. */
 export function runPairTests(task: PairTestsTask): PairTestResult[] {
-  const opts = { iterations: task.iterations, seed: task.seed };
+  const stop = task.stop;
+  const opts = { iterations: task.iterations, seed: task.seed, ...(stop ? { shouldStop: () => Atomics.load(stop, 0) === 1 } : {}) };
   return task.pairs.map((p) => {
     if (p.paired) {
       const s = signTest(p.diffs);

@@ -254,8 +254,8 @@ export function compareRuns(catalog: Catalog, ids: readonly string[], options: C
 /**
  * Compares without holding the event loop (the server): run files are read one per turn of the
  * loop and the tests run through `runTests` (a pool thread), in tasks of bounded work. When
- * `signal` aborts (the client went away), no further file is read, the signal is handed to every
- * task (the pool drops queued ones and stops running ones) and E_INTERRUPTED is thrown.
+ * `signal` aborts (the client went away), no further file is read, every task stops itself within
+ * 256 permutation draws (a shared flag; queued ones stop as they start) and E_INTERRUPTED is thrown.
  */
 export async function compareRunsAsync(
   catalog: Catalog,
@@ -288,12 +288,20 @@ export async function compareRunsAsync(
     chunkWork += w;
   }
   if (signal?.aborted) throw interrupted();
+  // The tasks stop themselves when the signal aborts (a shared flag they read every 256 draws):
+  // the signal is not handed to the pool, which would terminate a running thread, and a
+  // terminated worker thread can take the whole process down (V8 aborts seen under Node 20).
+  const stop = new Int32Array(new SharedArrayBuffer(4));
+  const raise = () => Atomics.store(stop, 0, 1);
+  signal?.addEventListener('abort', raise, { once: true });
   let results: PairTestResult[][];
   try {
-    results = await Promise.all(chunks.map((pairs) => runTests({ iterations: task.iterations, seed: task.seed, pairs }, signal)));
+    results = await Promise.all(chunks.map((pairs) => runTests({ iterations: task.iterations, seed: task.seed, pairs, stop })));
   } catch (e) {
     if (signal?.aborted) throw interrupted();
     throw e;
+  } finally {
+    signal?.removeEventListener('abort', raise);
   }
   return assembleReport(plan, metrics, heads, results.flat());
 }

@@ -44,6 +44,16 @@ export interface PermutationOptions {
   iterations?: number;
   /** seed of the flips (stream 0 of createRng), default 0 */
   seed?: number;
+  /**
+   * Asked every 256 draws; when it answers true the test throws E_INTERRUPTED. How a pool thread
+   * stops a test its caller no longer wants without being terminated (see engine/compare.ts).
+   */
+  shouldStop?: () => boolean;
+}
+
+/** Throws E_INTERRUPTED when `opts.shouldStop` says so (asked every 256 draws). */
+export function checkStop(it: number, opts: PermutationOptions): void {
+  if ((it & 255) === 0 && opts.shouldStop?.() === true) throw new LuckyError('E_INTERRUPTED', 'permutation test stopped: its caller went away');
 }
 
 export interface PermutationResult {
@@ -82,6 +92,7 @@ export function pairedPermutationTest(diffs: ArrayLike<number>, opts: Permutatio
   const rng = createRng(opts.seed ?? 0, 0);
   let asExtreme = 0;
   for (let it = 0; it < iterations; it++) {
+    checkStop(it, opts);
     let sum = 0;
     let bits = 0;
     for (let i = 0; i < n; i++) {

@@ -7,7 +7,7 @@
  */
 import { LuckyError } from '../../errors.js';
 import { createRng } from '../rng.js';
-import type { PermutationOptions, PermutationResult } from './paired.js';
+import { type PermutationOptions, type PermutationResult, checkStop } from './paired.js';
 
 /** Two-sided permutation test of mean(a) - mean(b); deterministic per seed. */
 export function unpairedPermutationTest(a: readonly number[], b: readonly number[], opts: PermutationOptions = {}): PermutationResult {
@@ -28,6 +28,7 @@ export function unpairedPermutationTest(a: readonly number[], b: readonly number
   const rng = createRng(opts.seed ?? 0, 0);
   let asExtreme = 0;
   for (let it = 0; it < iterations; it++) {
+    checkStop(it, opts);
     // A partial Fisher-Yates: only the first |a| positions need to be drawn.
     let sa = 0;
     for (let i = 0; i < a.length; i++) {

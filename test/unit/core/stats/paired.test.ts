@@ -39,3 +39,28 @@ describe('paired tests', () => {
     expect(() => pairedPermutationTest(DIFFS, { iterations: 0 })).toThrow(expect.objectContaining({ code: 'E_INPUT_INVALID' }));
   });
 });
+
+describe('[15.6.1] a permutation test its caller no longer wants stops itself', () => {
+  it('[15.6.1] shouldStop answering true ends the paired and unpaired tests with E_INTERRUPTED within 256 draws; a shared flag does it for runPairTests', async () => {
+    const { unpairedPermutationTest } = await import('../../../../src/core/stats.js');
+    const { runPairTests } = await import('../../../../src/engine/compare-tests.js');
+    const diffs = Array.from({ length: 200 }, (_, i) => (i % 3) - 1);
+    let asked = 0;
+    const stopAfter = (n: number) => () => ++asked > n;
+    expect(() => pairedPermutationTest(diffs, { iterations: 1_000_000, shouldStop: stopAfter(2) })).toThrow(expect.objectContaining({ code: 'E_INTERRUPTED' }));
+    // asked at draws 0, 256 and 512: the third answer stops it
+    expect(asked).toBe(3);
+    asked = 0;
+    expect(() => unpairedPermutationTest([1, 2, 3], [4, 5, 6], { iterations: 1_000_000, shouldStop: stopAfter(0) })).toThrow(
+      expect.objectContaining({ code: 'E_INTERRUPTED' }),
+    );
+    // never asked to stop: the same answer as without the option
+    const plain = pairedPermutationTest(diffs, { iterations: 2_000, seed: 9 });
+    expect(pairedPermutationTest(diffs, { iterations: 2_000, seed: 9, shouldStop: () => false })).toEqual(plain);
+    const stop = new Int32Array(new SharedArrayBuffer(4));
+    const task = { iterations: 2_000, seed: 9, pairs: [{ paired: true as const, diffs: Float64Array.from(diffs) }], stop };
+    expect(runPairTests(task)[0]!.permutation_p).toBe(plain.p_value);
+    Atomics.store(stop, 0, 1);
+    expect(() => runPairTests(task)).toThrow(expect.objectContaining({ code: 'E_INTERRUPTED' }));
+  });
+});
