@@ -22,6 +22,11 @@ export interface PredictTask {
   targets: Array<{ contest: number; end: number; recipes: number[] }>;
   /** false: compute every window's statistics afresh (benchmarks measure the sharing this way) */
   share_stats?: boolean;
+  /**
+   * A view on a SharedArrayBuffer the caller sets to 1 to stop the task: it is read before each
+   * prediction and the task then throws, so a pool thread is never terminated mid-task.
+   */
+  stop?: Int32Array;
 }
 
 export type PredictResult =
@@ -62,6 +67,7 @@ export function runPredictTask(task: PredictTask): PredictResult[] {
   // Contest-major order: every recipe of a contest runs while its window's statistics are hot.
   for (const { contest, end, recipes: which } of task.targets) {
     for (const i of which) {
+      if (task.stop !== undefined && Atomics.load(task.stop, 0) === 1) throw new Error('prediction task stopped: its run was stopped');
       const recipe = parsed[i]!;
       if (recipe instanceof Error) {
         out.push({ contest, recipe: i, error: recipe.message });

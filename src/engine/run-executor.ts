@@ -174,6 +174,15 @@ async function executeOwnedRuns(env: RunEnv, jobs: readonly RunJob[], options: E
     }
   };
 
+  // Ctrl-C, a deadline or a cancel stops the tasks through a shared flag they read before each
+  // prediction (queued ones stop as they start): the signal is not handed to the pool, which
+  // would terminate a running thread, and a terminated worker thread can take the whole process
+  // down (a V8 abort seen under Node 20).
+  const stop = new Int32Array(new SharedArrayBuffer(4));
+  const raise = () => Atomics.store(stop, 0, 1);
+  if (env.signal?.aborted) raise();
+  env.signal?.addEventListener('abort', raise, { once: true });
+
   // A task is built when it is submitted, so runs that failed meanwhile are left out.
   const taskOf = (g: Group, chunk: Group['units']): { task: PredictTask; used: number[] } | undefined => {
     const live = chunk.map((u) => ({ u, who: u.who.filter((i) => g.states[i]!.failure === undefined) })).filter((x) => x.who.length > 0);
@@ -191,6 +200,7 @@ async function executeOwnedRuns(env: RunEnv, jobs: readonly RunJob[], options: E
         balls: g.history.balls.slice(lo * 5, hi * 5),
         targets: live.map((x) => ({ contest: x.u.draw.contest, end: x.u.end - lo, recipes: x.who.map((i) => slot.get(i)!) })),
         share_stats: options.share_stats !== false,
+        stop,
       },
     };
   };
@@ -241,10 +251,10 @@ async function executeOwnedRuns(env: RunEnv, jobs: readonly RunJob[], options: E
     if (env.signal?.aborted) break;
     const built = taskOf(g, units);
     if (!built) continue;
-    // The signal also reaches the pool: after Ctrl-C or a sweep's deadline, tasks still queued
-    // or running are dropped instead of finishing results nobody will write.
+    // After Ctrl-C or a sweep's deadline, tasks still queued or running stop at their next
+    // prediction (the shared flag) instead of finishing results nobody will write.
     const p: Promise<void> = env.pool
-      .run(built.task, env.signal)
+      .run(built.task)
       .then((results) => accept(g, built.used, results))
       .catch((e: unknown) => {
         if (env.signal?.aborted) return;
@@ -255,6 +265,7 @@ async function executeOwnedRuns(env: RunEnv, jobs: readonly RunJob[], options: E
     if (inFlight.size >= maxInFlight) await Promise.race(inFlight);
   }
   await Promise.all(inFlight);
+  env.signal?.removeEventListener('abort', raise);
   for (const s of states) {
     try {
       flush(s);

@@ -71,4 +71,11 @@ describe('predict worker', () => {
     expect(out[0]).toMatchObject({ recipe: 0, error: expect.stringMatching(/invalid recipe/) });
     expect(out[1]).toMatchObject({ recipe: 1, numbers: expect.any(Uint8Array) });
   });
+  it('[15.6.2] a task whose stop flag is set throws before its next prediction; unset, it changes nothing', () => {
+    const stop = new Int32Array(new SharedArrayBuffer(4));
+    const task = { recipes: [recipe(0.3)], contests: history.contests, balls: history.balls, targets: [{ contest: 51, end: 50, recipes: [0] }] };
+    expect(runPredictTask({ ...task, stop })).toEqual(runPredictTask(task));
+    Atomics.store(stop, 0, 1);
+    expect(() => runPredictTask({ ...task, stop })).toThrow(/stopped/);
+  });
 });
