@@ -31,7 +31,7 @@ function checkIds(ids: readonly string[]): void {
 }
 
 /** Mean hits per ticket in each contest of a run (contests without tickets left out), in contest order: what the paired tests compare. */
-function hitsPerContest(deps: Pick<UseCaseDeps, 'catalog'>, runId: string): Map<number, number> {
+export function hitsPerContest(deps: Pick<UseCaseDeps, 'catalog'>, runId: string): Map<number, number> {
   const out = new Map<number, number>();
   let after: number | undefined;
   for (;;) {

@@ -9,7 +9,8 @@ import { openRunFile, runFilePath } from '../store/run-file.js';
 import { type ChartSpec, type ContestMoney, cumulativeNetChart, hitDistributionChart } from '../core/charts/run-charts.js';
 import { renderChartSvg } from '../engine/charts/render.js';
 import type { UseCaseDeps } from './deps.js';
-import { type RunContestResult, listRunContests, showRun } from './runs.js';
+import { hitsPerContest } from './report-compare.js';
+import { showRun } from './runs.js';
 
 /** Draws each spec to one standalone `<svg>` element, in order. Refuses nothing a spec builder makes. */
 export async function drawCharts(specs: readonly ChartSpec[]): Promise<string[]> {
@@ -27,36 +28,14 @@ export async function warmChartRenderer(): Promise<void> {
   await renderChartSvg(hitDistributionChart([{ hits: 0, observed: 1, expected: 1, probability: 1 }], 1));
 }
 
-/** Every contest of a run, in order. */
-function allContests(deps: Pick<UseCaseDeps, 'catalog'>, runId: string): RunContestResult[] {
-  const contests: RunContestResult[] = [];
-  let after: number | undefined;
-  for (;;) {
-    const page = listRunContests(deps, { run_id: runId, after, limit: 5_000 });
-    contests.push(...page.items);
-    if (page.next === null) return contests;
-    after = page.next;
-  }
-}
-
-/** Mean hits per ticket of each contest of a run that had tickets. */
-function meanHitsByContest(deps: Pick<UseCaseDeps, 'catalog'>, runId: string): Map<number, number> {
-  const out = new Map<number, number>();
-  for (const c of allContests(deps, runId)) {
-    const n = c.hits_histogram.reduce((s, k) => s + k, 0);
-    if (n > 0) out.set(c.contest, c.hits_histogram.reduce((s, k, h) => s + k * h, 0) / n);
-  }
-  return out;
-}
-
 /**
  * Draws the paired difference per contest of run `a` minus run `b` in mean hits per ticket, over
  * the contests both covered (null when they share none): what the compare's paired tests test.
  * Refuses an unknown run (E_NOT_FOUND) and a missing file (E_DATA_MISSING).
  */
 export async function drawPairedDifferences(deps: Pick<UseCaseDeps, 'catalog'>, input: { a: string; b: string }): Promise<string | null> {
-  const a = meanHitsByContest(deps, input.a);
-  const b = meanHitsByContest(deps, input.b);
+  const a = hitsPerContest(deps, input.a);
+  const b = hitsPerContest(deps, input.b);
   const diffs = [...a].filter(([contest]) => b.has(contest)).map(([contest, hits]) => ({ contest, diff: hits - b.get(contest)! }));
   if (diffs.length === 0) return null;
   return renderChartSvg(pairedDifferenceChart({ a: input.a, b: input.b, unit: 'mean hits per ticket', diffs }));
