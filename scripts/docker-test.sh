@@ -228,9 +228,11 @@ else
   upload=$repo/data/sample/quina-sample.csv
 fi
 code=$(curl -sS -o "$work/import.json" -w '%{http_code}' --max-time 120 "${auth[@]}" -F "file=@$upload" "$api/imports")
-check "POST /imports $(basename "$upload") answers 200" test "$code" = 200 || cat "$work/import.json" >&2
-draws=$(curl -sS --max-time 10 "${auth[@]}" "$api/draws?limit=1&order=desc" | json 'd.items.length')
-check "the imported draws are served" test "$draws" = 1
+[ "$code" = 201 ] || cat "$work/import.json" >&2
+check "POST /imports $(basename "$upload") answers 201" test "$code" = 201
+first=$(json 'd.first_contest + ".." + d.last_contest' <"$work/import.json" || echo none)
+served=$(curl -sS --max-time 10 "${auth[@]}" "$api/draws?limit=1" | json 'd.items[0].contest')..$(curl -sS --max-time 10 "${auth[@]}" "$api/draws?limit=1&order=desc" | json 'd.items[0].contest')
+check "the imported draws are served ($first)" test "$served" = "$first"
 
 # submit_simulation BODY: prints the job id (a 202: queued for the workers)
 submit_simulation() {
@@ -292,3 +294,33 @@ api_id=$(compose ps -q api)
 compose stop -t 60 api >/dev/null 2>&1
 check "the API exits 0 after SIGTERM" test "$(docker inspect -f '{{.State.ExitCode}}' "$api_id")" = 0
 check "the API logged its drain (stopping ... stopped)" sh -c "docker logs '$api_id' 2>&1 | grep -q '^.*stopping: no new connections' && docker logs '$api_id' 2>&1 | grep -q 'stopped'"
+
+# 9. The production variant: the same stack with docker-compose.prod.yml, the API behind Caddy
+#    (`tls internal`, its local CA checked by curl), trust_proxy set to the proxy's address.
+if [ "$with_proxy" = 1 ]; then
+  say "production variant: down -v, then up with docker-compose.prod.yml (Caddy, tls internal)"
+  compose down -v -t 30 >/dev/null 2>&1
+  export LF_TEST_PROXY_HTTP_PORT LF_TEST_PROXY_HTTPS_PORT
+  LF_TEST_PROXY_HTTP_PORT=$(free_port)
+  LF_TEST_PROXY_HTTPS_PORT=$(free_port)
+  render docker-compose.yml docker-compose.prod.yml deploy/docker/compose.test.yml deploy/docker/compose.test-prod.yml
+  compose up -d --no-build proxy >"$work/up-prod.log" 2>&1 || { cat "$work/up-prod.log" >&2; fail "docker-compose up (production variant)"; exit 1; }
+  check "api healthy (production variant)" wait_healthy api 120
+  https="https://127.0.0.1:$LF_TEST_PROXY_HTTPS_PORT"
+  code=000
+  for _ in $(seq 1 60); do
+    if compose exec -T proxy cat /data/caddy/pki/authorities/local/root.crt >"$work/caddy-ca.crt" 2>/dev/null && [ -s "$work/caddy-ca.crt" ]; then
+      # from 127.0.0.2: the address the API must see through the proxy (the proxy itself is 127.0.0.1)
+      code=$(curl -sS --max-time 10 --cacert "$work/caddy-ca.crt" --interface 127.0.0.2 -D "$work/proxy-headers.txt" -o "$work/proxy-health.json" -w '%{http_code}' "$https/api/v1/health" 2>/dev/null || true)
+      [ "$code" = 200 ] && break
+    fi
+    sleep 1
+  done
+  check "GET $https/api/v1/health through Caddy answers 200 (certificate verified against Caddy's local CA)" test "$code" = 200
+  check "the proxy adds Strict-Transport-Security" grep -qi '^strict-transport-security: max-age=31536000' "$work/proxy-headers.txt"
+  api_id=$(compose ps -q api)
+  check "the API logs the client's address through the proxy (trust_proxy 127.0.0.1): 127.0.0.2" sh -c "docker logs '$api_id' 2>/dev/null | grep '\"route\":\"/api/v1/health\"' | grep -q '\"ip\":\"127.0.0.2\"'"
+  # straight to the API from 127.0.0.3 with a forged X-Forwarded-For: not a trusted proxy, not believed
+  curl -sS --max-time 10 --interface 127.0.0.3 -H 'X-Forwarded-For: 203.0.113.9' -o /dev/null "$api/health" || true
+  check "a forged X-Forwarded-For from an untrusted address is not believed" sh -c "docker logs '$api_id' 2>/dev/null | grep -q '\"ip\":\"127.0.0.3\"' && ! docker logs '$api_id' 2>/dev/null | grep -q '\"ip\":\"203.0.113.9\"'"
+fi
