@@ -138,10 +138,12 @@ version=$(node -p 'require("./package.json").version')
 image="luckyfive:test"
 say "docker build --network host -t $image"
 build_started=$SECONDS
-if docker build --network host -t "$image" --build-arg VERSION="$version" --build-arg REVISION="$(git rev-parse HEAD 2>/dev/null || echo unknown)" . >"$work/build.log" 2>&1; then
+# the build's output, each line stamped with the seconds since the build started, kept in the cache
+stamp() { while IFS= read -r line; do printf '%4ds %s\n' "$((SECONDS - build_started))" "$line"; done; }
+if docker build --network host -t "$image" --build-arg VERSION="$version" --build-arg REVISION="$(git rev-parse HEAD 2>/dev/null || echo unknown)" . 2>&1 | stamp >"$cache/build.log"; then
   pass "docker build ($((SECONDS - build_started)) s, $(docker image inspect -f '{{.Size}}' "$image" | awk '{printf "%.0f MB", $1/1e6}'))"
 else
-  tail -n 40 "$work/build.log" >&2
+  tail -n 40 "$cache/build.log" >&2
   fail "docker build"
   exit 1
 fi
