@@ -46,6 +46,7 @@ started=$SECONDS
 passed=0
 failed=0
 engine_pid=""
+run_dir=""
 project="lfdockertest$$"
 compose_files=()
 
@@ -76,6 +77,9 @@ finish() {
       kill -TERM "$engine_pid" 2>/dev/null
       for _ in $(seq 1 60); do kill -0 "$engine_pid" 2>/dev/null || break; sleep 0.5; done
       kill -0 "$engine_pid" 2>/dev/null && kill -KILL "$engine_pid"
+      # dockerd leaves its default network namespace mounted in its exec root
+      umount "$run_dir/exec/netns/default" 2>/dev/null
+      rm -rf --one-file-system -- "$run_dir"
     fi
   fi
   rm -rf -- "$work"
