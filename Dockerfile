@@ -33,15 +33,6 @@ RUN npm run build && npm prune --omit=dev --ignore-scripts \
  && node -e "new (require('better-sqlite3'))(':memory:').close()"
 
 FROM ${BASE_IMAGE} AS runtime
-ARG VERSION=dev
-ARG REVISION=unknown
-ARG CREATED=unknown
-LABEL org.opencontainers.image.title="luckyfive" \
-      org.opencontainers.image.description="Backtest Quina number-picking strategies against the exact odds, keep the books, serve it over HTTP" \
-      org.opencontainers.image.version="${VERSION}" \
-      org.opencontainers.image.revision="${REVISION}" \
-      org.opencontainers.image.created="${CREATED}" \
-      org.opencontainers.image.licenses="MIT"
 # A fixed uid/gid (10001, outside the range of the base image's own users) so a bind-mounted data
 # dir can be given to it with `chown 10001:10001`.
 RUN groupadd --system --gid 10001 luckyfive \
@@ -75,3 +66,13 @@ HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
 # at a contest boundary, a worker finishes its runs) and reaps zombies.
 ENTRYPOINT ["/usr/bin/tini", "--", "node", "/app/bin/luckyfive.js"]
 CMD ["serve"]
+# Last, so a new version or revision rebuilds only this layer.
+ARG VERSION=dev
+ARG REVISION=unknown
+ARG CREATED=unknown
+LABEL org.opencontainers.image.title="luckyfive" \
+      org.opencontainers.image.description="Backtest Quina number-picking strategies against the exact odds, keep the books, serve it over HTTP" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.created="${CREATED}" \
+      org.opencontainers.image.licenses="MIT"
