@@ -1,0 +1,230 @@
+/**
+ * scripts/deploy.sh and scripts/rollback.sh end to end, in process mode on 127.0.0.1 (issue 16):
+ * three releases built from this tree (1.0.0, 2.0.0, and a broken 3.0.0 whose extra catalog
+ * migration renames the draws table, so it starts healthy but fails its smoke read), deployed in
+ * turn: 1 -> 2 succeeds with the data kept; 2 -> 3 rolls back by itself to 2, restoring the backup
+ * (2 refuses the catalog 3 migrated) with the data intact; rollback.sh by hand goes 2 -> 1.
+ * Every serve the scripts start is stopped by its pidfile's PID afterwards.
+ */
+import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** curl (the health gate), flock and setsid (util-linux) on Linux; skipped with a message elsewhere. */
+function haveDeployTools(): boolean {
+  const missing = ['curl', 'flock', 'setsid'].filter((t) => spawnSync('sh', ['-c', `command -v ${t}`], { stdio: 'ignore' }).status !== 0);
+  const ok = process.platform === 'linux' && missing.length === 0;
+  if (!ok && process.env.LUCKYFIVE_REQUIRE_SHARED === '1')
+    throw new Error(`LUCKYFIVE_REQUIRE_SHARED=1 but the deploy test lacks: ${missing.join(', ') || 'Linux'}`);
+  if (!ok) console.warn(`skipping the deploy test: needs Linux with ${missing.join(', ')} (apt-get install curl util-linux)`);
+  return ok;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** The built app: this tree's dist/ (built by `npm ci`'s prepare and by CI), else compiled here into `into`. */
+function builtDist(into: string): string {
+  if (existsSync(join(ROOT, 'dist/cli/main.js'))) return join(ROOT, 'dist');
+  const out = join(into, 'dist');
+  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', out], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 180_000,
+  });
+  if (r.status !== 0) throw new Error(`tsc failed: ${r.stdout}${r.stderr}`);
+  return out;
+}
+
+/** releases/<version>/: dist, bin, presets, sample, fonts, its own package.json, node_modules linked, a `luckyfive` wrapper. */
+function makeRelease(home: string, dist: string, version: string): string {
+  const dir = join(home, 'releases', version);
+  mkdirSync(join(dir, 'data'), { recursive: true });
+  cpSync(dist, join(dir, 'dist'), { recursive: true });
+  for (const p of ['bin', 'recipes', 'data/sample', 'data/fonts']) cpSync(join(ROOT, p), join(dir, p), { recursive: true });
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Record<string, unknown>;
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ ...pkg, version }, null, 2));
+  writeFileSync(join(dir, 'luckyfive'), `#!/bin/sh\nexec "${process.execPath}" "$(dirname "$0")/bin/luckyfive.js" "$@"\n`);
+  chmodSync(join(dir, 'luckyfive'), 0o755);
+  return dir;
+}
+
+/** 3.0.0's flaw: one more catalog migration, renaming `draws`; it starts, answers health, and fails every draws read. */
+function breakRelease(dir: string): void {
+  const migrations = join(dir, 'dist/store/catalog-migrations');
+  writeFileSync(
+    join(migrations, '099-deploy-probe.js'),
+    "export const mDeployProbe = { version: 14, name: 'deploy-probe', up(db) { db.exec('ALTER TABLE draws RENAME TO draws_broken'); } };\n",
+  );
+  const index = join(migrations, 'index.js');
+  const source = readFileSync(index, 'utf8');
+  const patched = source.replace(/export const CATALOG_MIGRATIONS = \[([^\]]*)\]/, (_m, list: string) => {
+    const count = list.split(',').filter((s) => s.trim()).length;
+    if (count !== 13) throw new Error(`the deploy test's broken release expects 13 catalog migrations, found ${count}: update its probe's version`);
+    return `export const CATALOG_MIGRATIONS = [${list.trimEnd().replace(/,?$/, ',')} mDeployProbe]`;
+  });
+  writeFileSync(index, `import { mDeployProbe } from './099-deploy-probe.js';\n${patched}`);
+}
+
+interface Digest {
+  sha256: string;
+  files: { file: string; user_version: number; schema_sha256: string; tables: Record<string, { rows: number; sha256: string }> }[];
+}
+
+/** The data that matters, without `api_keys` (the smoke key's `last_used_at` moves as it is used). */
+function dataOf(d: Digest): unknown {
+  return d.files.map((f) => ({ ...f, tables: Object.fromEntries(Object.entries(f.tables).filter(([t]) => t !== 'api_keys')) }));
+}
+
+describe.runIf(haveDeployTools())('deploy.sh and rollback.sh (process mode)', () => {
+  let work: string;
+  let home: string;
+  let port: number;
+  let envFile: string;
+
+  function run(cmd: string, args: string[]): SpawnSyncReturns<string> {
+    const env: Record<string, string | undefined> = { ...process.env, LUCKYFIVE_HOME: home, LUCKYFIVE_ENV_FILE: envFile };
+    delete env.LUCKYFIVE_DATA_DIR;
+    return spawnSync(cmd, args, { env, encoding: 'utf8', timeout: 150_000 });
+  }
+  const script = (name: string, ...args: string[]) => run('bash', [join(ROOT, 'scripts', name), ...args]);
+  const lf = (...args: string[]) => run(join(home, 'current/luckyfive'), ['--data-dir', join(home, 'data'), ...args]);
+  const currentVersion = () => basename(readlinkSync(join(home, 'current')));
+  const digest = (): Digest => JSON.parse(lf('maintain', 'digest', '--json').stdout) as Digest;
+  async function health(): Promise<{ status: string; version: string }> {
+    const res = await fetch(`http://127.0.0.1:${port}/api/v1/health`, { signal: AbortSignal.timeout(5_000) });
+    return (await res.json()) as { status: string; version: string };
+  }
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'luckyfive-deploy-'));
+    home = join(work, 'home');
+    port = await freePort();
+    const dist = builtDist(work);
+    for (const v of ['1.0.0', '2.0.0', '3.0.0']) makeRelease(home, dist, v);
+    breakRelease(join(home, 'releases/3.0.0'));
+    envFile = join(home, 'luckyfive.env');
+    writeFileSync(
+      envFile,
+      [
+        `LUCKYFIVE_DATA_DIR=${join(home, 'data')}`,
+        `LUCKYFIVE_PORT=${port}`,
+        'LUCKYFIVE_HOST=127.0.0.1',
+        'LUCKYFIVE_THREADS=1',
+        'LUCKYFIVE_SHUTDOWN_TIMEOUT=10',
+        'LUCKYFIVE_DEPLOY_HEALTH_TIMEOUT=40',
+        'LUCKYFIVE_DEPLOY_STOP_TIMEOUT=20',
+        '',
+      ].join('\n'),
+    );
+  }, 240_000);
+
+  afterAll(async () => {
+    if (!home) return;
+    for (const pidfile of [join(home, 'run/serve.pid')]) {
+      if (!existsSync(pidfile)) continue;
+      const pid = Number(readFileSync(pidfile, 'utf8'));
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        continue; // already gone
+      }
+      for (let i = 0; i < 100; i++) {
+        try {
+          process.kill(pid, 0);
+        } catch {
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // stopped by SIGTERM
+      }
+    }
+    rmSync(work, { recursive: true, force: true });
+  }, 30_000);
+
+  it('[16.3.1] deploys 1.0.0 first, then 2.0.0 with the data kept, backed up with 1.0.0 before the switch', async () => {
+    const first = script('deploy.sh', '1.0.0');
+    expect(first.status, first.stderr).toBe(0);
+    expect(lf('import', '--sample', '--json').status).toBe(0);
+    const sim = lf('simulate', '--preset', 'balanced', '--last', '3', '--threads', '1', '--json');
+    expect(sim.status, sim.stderr).toBe(0);
+    const key = JSON.parse(lf('auth', 'key', 'create', '--name', 'smoke', '--role', 'viewer', '--json').stdout) as { key: string };
+    writeFileSync(envFile, `${readFileSync(envFile, 'utf8')}LUCKYFIVE_SMOKE_KEY=${key.key}\n`);
+    const before = digest();
+
+    const second = script('deploy.sh', '2.0.0');
+    expect(second.status, second.stderr).toBe(0);
+    expect(second.stderr).toContain('smoke requests answered');
+    expect(second.stderr).toContain('deployed 2.0.0');
+    expect(currentVersion()).toBe('2.0.0');
+    expect(basename(readlinkSync(join(home, 'previous')))).toBe('1.0.0');
+    expect(lf('--version').stdout.trim()).toBe('2.0.0');
+    expect(await health()).toMatchObject({ status: 'ok', version: '2.0.0' });
+    expect(dataOf(digest())).toEqual(dataOf(before));
+    const manifest = readFileSync(join(/backup: (\S+);/.exec(second.stderr)![1]!, 'manifest.json'), 'utf8');
+    expect(JSON.parse(manifest)).toMatchObject({ luckyfive_version: '1.0.0' });
+  }, 150_000);
+
+  it('[16.3.2] a 3.0.0 that migrates the catalog and fails its smoke read is rolled back to 2.0.0 by itself, the backup restored, the data intact (exit 10)', async () => {
+    const before = digest();
+    const third = script('deploy.sh', '3.0.0');
+    expect(third.status, third.stderr).toBe(10);
+    expect(third.stderr).toContain('smoke request GET /api/v1/draws?limit=1 failed');
+    expect(third.stderr).toContain('the new version migrated it): restoring the backup');
+    expect(third.stderr).toContain('data digest equals the pre-deploy one');
+    expect(third.stderr).toContain('DEPLOY FAILED, ROLLED BACK');
+    expect(currentVersion()).toBe('2.0.0');
+    expect(basename(readlinkSync(join(home, 'previous')))).toBe('1.0.0');
+    expect(await health()).toMatchObject({ status: 'ok', version: '2.0.0' });
+    const after = digest();
+    expect(after.files.find((f) => f.file === 'catalog.sqlite')!.user_version).toBe(13);
+    expect(dataOf(after)).toEqual(dataOf(before));
+    // what 3.0.0 migrated is set aside in the data dir, not deleted
+    expect(readdirSync(join(home, 'data')).filter((n) => n.startsWith('.restore-previous-'))).toHaveLength(1);
+  }, 150_000);
+
+  it('[16.3.3] rollback.sh goes back by hand from 2.0.0 to the previous release, 1.0.0', async () => {
+    const before = digest();
+    const back = script('rollback.sh');
+    expect(back.status, back.stderr).toBe(0);
+    expect(back.stderr).toContain('rolled back: 1.0.0 serves');
+    expect(currentVersion()).toBe('1.0.0');
+    expect(basename(readlinkSync(join(home, 'previous')))).toBe('2.0.0');
+    expect(await health()).toMatchObject({ status: 'ok', version: '1.0.0' });
+    expect(dataOf(digest())).toEqual(dataOf(before));
+  }, 150_000);
+
+  it('[16.3.4] refuses a release that is missing or prints another version, changing nothing (exit 3), and a bad command line (exit 2)', () => {
+    const missing = script('deploy.sh', '9.9.9');
+    expect(missing.status).toBe(3);
+    expect(missing.stderr).toContain('no executable');
+    const wrong = join(home, 'releases/4.0.0');
+    mkdirSync(wrong);
+    writeFileSync(join(wrong, 'luckyfive'), '#!/bin/sh\necho 1.0.0\n', { mode: 0o755 });
+    const mismatch = script('deploy.sh', '4.0.0');
+    expect(mismatch.status).toBe(3);
+    expect(mismatch.stderr).toContain("prints '1.0.0', expected '4.0.0'");
+    expect(currentVersion()).toBe('1.0.0');
+    expect(script('deploy.sh').status).toBe(2);
+    expect(script('rollback.sh', '--restore').status).toBe(2);
+  });
+});
