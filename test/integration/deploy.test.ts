@@ -7,12 +7,26 @@
  * Every serve the scripts start is stopped by its pidfile's PID afterwards.
  */
 import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONFIG_FIELDS } from '../../src/config.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -35,6 +49,15 @@ function freePort(): Promise<number> {
       probe.close(() => resolvePort(port));
     });
   });
+}
+
+/** A tool a test needs: skipped with a message when missing, a failure under LUCKYFIVE_REQUIRE_SHARED=1 (CI installs it). */
+function haveTool(tool: string, debianPackage: string): boolean {
+  const present = spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;
+  if (!present && process.env.LUCKYFIVE_REQUIRE_SHARED === '1')
+    throw new Error(`LUCKYFIVE_REQUIRE_SHARED=1 but ${tool} is missing (apt-get install ${debianPackage})`);
+  if (!present) console.warn(`skipping a deploy check: ${tool} is missing (apt-get install ${debianPackage})`);
+  return present;
 }
 
 /** The built app: this tree's dist/ (built by `npm ci`'s prepare and by CI), else compiled here into `into`. */
@@ -213,6 +236,32 @@ describe.runIf(haveDeployTools())('deploy.sh and rollback.sh (process mode)', ()
     expect(dataOf(digest())).toEqual(dataOf(before));
   }, 150_000);
 
+  it.runIf(haveTool('logrotate', 'logrotate'))(
+    '[16.3.8] deploy/logrotate/luckyfive rotates the process-mode serve.log while serve keeps appending to it (copytruncate)',
+    async () => {
+      const conf = join(work, 'logrotate.conf');
+      const text = readFileSync(join(ROOT, 'deploy/logrotate/luckyfive'), 'utf8')
+        .replaceAll('/opt/luckyfive/log', join(home, 'log'))
+        .replaceAll('/var/log/luckyfive', join(work, 'var-log'))
+        .replace(/^\s*su .*$/gm, '');
+      writeFileSync(conf, text);
+      const state = join(work, 'logrotate.state');
+      const dry = spawnSync('logrotate', ['-d', '-s', state, conf], { encoding: 'utf8', timeout: 30_000 });
+      expect(dry.status, dry.stderr).toBe(0);
+      expect(dry.stderr).not.toMatch(/error/i);
+      const log = join(home, 'log/serve.log');
+      const forced = spawnSync('logrotate', ['-f', '-s', state, conf], { encoding: 'utf8', timeout: 30_000 });
+      expect(forced.status, forced.stderr).toBe(0);
+      expect(existsSync(`${log}.1`)).toBe(true);
+      expect(statSync(log).size).toBe(0);
+      // serve still writes to the truncated file (it appends), and still answers
+      expect(await health()).toMatchObject({ status: 'ok' });
+      const deadline = Date.now() + 10_000;
+      while (statSync(log).size === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(readFileSync(log, 'utf8')).toContain('/api/v1/health');
+    },
+  );
+
   it('[16.3.4] refuses a release that is missing or prints another version, changing nothing (exit 3), and a bad command line (exit 2)', () => {
     const missing = script('deploy.sh', '9.9.9');
     expect(missing.status).toBe(3);
@@ -227,4 +276,59 @@ describe.runIf(haveDeployTools())('deploy.sh and rollback.sh (process mode)', ()
     expect(script('deploy.sh').status).toBe(2);
     expect(script('rollback.sh', '--restore').status).toBe(2);
   });
+});
+
+describe('deploy/systemd units', () => {
+  const UNITS = ['luckyfive-serve.service', 'luckyfive-worker@.service', 'luckyfive-maintain.service', 'luckyfive-maintain.timer'];
+  const unit = (name: string) => readFileSync(join(ROOT, 'deploy/systemd', name), 'utf8');
+  const setting = (text: string, key: string) => [...text.matchAll(new RegExp(`^${key}=(.*)$`, 'gm'))].map((m) => m[1]!);
+
+  it('[16.3.9] run as a dedicated user from the env file, hardened, writing only under the state directory; serve reloads on SIGHUP and has longer to stop than shutdown_timeout', () => {
+    for (const name of UNITS.filter((n) => n.endsWith('.service'))) {
+      const text = unit(name);
+      expect(setting(text, 'User'), name).toEqual(['luckyfive']);
+      expect(setting(text, 'EnvironmentFile'), name).toEqual(['/etc/luckyfive/luckyfive.env']);
+      for (const [key, value] of [
+        ['NoNewPrivileges', 'yes'],
+        ['ProtectSystem', 'strict'],
+        ['ReadWritePaths', '/var/lib/luckyfive'],
+        ['PrivateTmp', 'yes'],
+        ['ProtectHome', 'yes'],
+        ['CapabilityBoundingSet', ''],
+      ])
+        expect(setting(text, key!), `${name} ${key}`).toEqual([value]);
+      expect(setting(text, 'ExecStart')[0], name).toMatch(/^\/opt\/luckyfive\/current\//);
+    }
+    const serve = unit('luckyfive-serve.service');
+    expect(setting(serve, 'ExecReload')).toEqual(['/bin/kill -HUP $MAINPID']);
+    expect(setting(serve, 'KillSignal')).toEqual(['SIGTERM']);
+    expect(Number(setting(serve, 'TimeoutStopSec')[0])).toBeGreaterThan(Number(CONFIG_FIELDS.shutdown_timeout.default()));
+    expect(setting(unit('luckyfive-worker@.service'), 'ExecStart')[0]).toContain('worker --name %H-%i');
+    expect(setting(unit('luckyfive-maintain.service'), 'ExecStart')[0]).toMatch(/\/scripts\/nightly-maintenance\.sh$/);
+    expect(setting(unit('luckyfive-maintain.timer'), 'Unit')).toEqual(['luckyfive-maintain.service']);
+  });
+
+  it.runIf(haveTool('systemd-analyze', 'systemd'))(
+    '[16.3.10] pass `systemd-analyze verify` without a warning (paths under /opt/luckyfive pointed at a stand-in release)',
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), 'luckyfive-units-'));
+      try {
+        const opt = join(dir, 'opt');
+        mkdirSync(join(opt, 'current/scripts'), { recursive: true });
+        for (const f of ['current/luckyfive', 'current/scripts/nightly-maintenance.sh']) writeFileSync(join(opt, f), '#!/bin/sh\n', { mode: 0o755 });
+        for (const name of UNITS) writeFileSync(join(dir, name), unit(name).replaceAll('/opt/luckyfive', opt));
+        const r = spawnSync('systemd-analyze', ['verify', '--man=no', ...UNITS.map((n) => join(dir, n))], { encoding: 'utf8', timeout: 60_000 });
+        expect(r.status, r.stderr).toBe(0);
+        expect(r.stderr.trim()).toBe('');
+        const calendar = spawnSync('systemd-analyze', ['calendar', setting(unit('luckyfive-maintain.timer'), 'OnCalendar')[0]!], {
+          encoding: 'utf8',
+          timeout: 30_000,
+        });
+        expect(calendar.status, calendar.stderr).toBe(0);
+        expect(calendar.stdout).toContain('03:30:00');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });
