@@ -29,8 +29,11 @@ done
 serve_host=${LUCKYFIVE_HOST:-127.0.0.1}
 case $serve_host in 0.0.0.0 | :: | '[::]') serve_host=127.0.0.1 ;; esac
 case $serve_host in *:*) serve_host="[$serve_host]" ;; esac
+# Extra flags, split on spaces as systemd splits $VAR in ExecStart= (the units read the same ones).
+read -r -a serve_flags <<<"${LUCKYFIVE_SERVE_FLAGS:-}"
+read -r -a worker_flags <<<"${LUCKYFIVE_WORKER_FLAGS:-}"
 scheme=http
-[ -z "${LUCKYFIVE_TLS_CERT:-}" ] || scheme=https
+case " ${LUCKYFIVE_SERVE_FLAGS:-} " in *' --tls-cert '*) scheme=https ;; esac
 base_url=${LUCKYFIVE_DEPLOY_URL:-$scheme://$serve_host:${LUCKYFIVE_PORT:-8080}}
 read -r -a curl_extra <<<"${LUCKYFIVE_DEPLOY_CURL_FLAGS:-}"
 releases=$home/releases
@@ -152,9 +155,9 @@ start_services() {
     # shellcheck disable=SC2046
     systemctl start luckyfive-serve.service $(worker_units)
   else
-    proc_start serve serve
+    proc_start serve serve ${serve_flags[@]+"${serve_flags[@]}"}
     local i
-    for ((i = 1; i <= workers; i++)); do proc_start "worker-$i" worker --name "$(hostname)-$i"; done
+    for ((i = 1; i <= workers; i++)); do proc_start "worker-$i" worker --name "$(hostname)-$i" ${worker_flags[@]+"${worker_flags[@]}"}; done
   fi
 }
 

@@ -38,7 +38,10 @@
 #   LUCKYFIVE_DEPLOY_WORKERS         workers to start (default 0; they need LUCKYFIVE_QUEUE_URL)
 #   LUCKYFIVE_DEPLOY_HEALTH_TIMEOUT  seconds to wait for health (default 60)
 #   LUCKYFIVE_DEPLOY_STOP_TIMEOUT    seconds a process has to drain after SIGTERM (default 60)
-#   LUCKYFIVE_DEPLOY_URL             where serve answers (default http(s)://LUCKYFIVE_HOST:LUCKYFIVE_PORT)
+#   LUCKYFIVE_SERVE_FLAGS            extra flags for serve, e.g. "--tls-cert FILE --tls-key FILE" (the
+#                                    systemd unit reads the same variable); LUCKYFIVE_WORKER_FLAGS for workers
+#   LUCKYFIVE_DEPLOY_URL             where serve answers (default http://LUCKYFIVE_HOST:LUCKYFIVE_PORT,
+#                                    https:// when LUCKYFIVE_SERVE_FLAGS has --tls-cert)
 #   LUCKYFIVE_DEPLOY_CURL_FLAGS      extra curl flags, e.g. "--cacert /etc/luckyfive/ca.pem"
 #   LUCKYFIVE_DEPLOY_USER            run luckyfive as this user when the script runs as root
 #   LUCKYFIVE_SMOKE_KEY              a viewer API key for the smoke requests (recommended)
