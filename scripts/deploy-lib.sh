@@ -36,15 +36,25 @@ scheme=http
 case " ${LUCKYFIVE_SERVE_FLAGS:-} " in *' --tls-cert '*) scheme=https ;; esac
 base_url=${LUCKYFIVE_DEPLOY_URL:-$scheme://$serve_host:${LUCKYFIVE_PORT:-8080}}
 read -r -a curl_extra <<<"${LUCKYFIVE_DEPLOY_CURL_FLAGS:-}"
+# systemd mode as root: luckyfive runs as the units' user, so backups and restored files are theirs.
+if [ "$manager" = systemd ] && [ "$(id -u)" = 0 ] && [ -z "${LUCKYFIVE_DEPLOY_USER:-}" ]; then LUCKYFIVE_DEPLOY_USER=luckyfive; fi
 releases=$home/releases
 run_dir=$home/run
 log_dir=$home/log
 state_dir=$home/state
 backup_dir=${LUCKYFIVE_DEPLOY_BACKUP_DIR:-$home/backups}
 mkdir -p "$releases" "$run_dir" "$log_dir" "$state_dir" "$backup_dir"
+if [ -n "${LUCKYFIVE_DEPLOY_USER:-}" ] && [ "$(id -u)" = 0 ]; then chown "$LUCKYFIVE_DEPLOY_USER:" "$backup_dir" "$state_dir" "$log_dir"; fi
 command -v curl >/dev/null 2>&1 || { echo "curl is needed for the health gate (apt-get install curl)" >&2; exit 2; }
 
 say() { printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >&2; }
+
+# An interrupted deploy or rollback says where it left things.
+on_interrupt() {
+  say "INTERRUPTED: current is $(basename "$(link_target current)" 2>/dev/null || echo none); check the service, scripts/rollback.sh goes back"
+  exit 130
+}
+trap on_interrupt INT TERM
 
 # One deploy or rollback at a time.
 take_lock() {

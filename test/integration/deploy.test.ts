@@ -27,6 +27,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONFIG_FIELDS } from '../../src/config.js';
+import { type TestRedis, haveRedisServer, startRedis } from '../helpers/redis.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -119,6 +120,15 @@ describe.runIf(haveDeployTools())('deploy.sh and rollback.sh (process mode)', ()
   let home: string;
   let port: number;
   let envFile: string;
+  let redis: TestRedis | undefined;
+
+  /** The running worker is the given release's (process mode: run/worker-1.pid); nothing to check without Redis. */
+  function expectWorkerOf(version: string): void {
+    if (!redis) return;
+    const pid = Number(readFileSync(join(home, 'run/worker-1.pid'), 'utf8'));
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    expect(cmdline.join(' ')).toContain(`releases/${version}/bin/luckyfive.js worker`);
+  }
 
   function run(cmd: string, args: string[]): SpawnSyncReturns<string> {
     const env: Record<string, string | undefined> = { ...process.env, LUCKYFIVE_HOME: home, LUCKYFIVE_ENV_FILE: envFile };
@@ -138,6 +148,8 @@ describe.runIf(haveDeployTools())('deploy.sh and rollback.sh (process mode)', ()
     work = mkdtempSync(join(tmpdir(), 'luckyfive-deploy-'));
     home = join(work, 'home');
     port = await freePort();
+    // with a redis-server, each version also runs one `luckyfive worker` (LUCKYFIVE_DEPLOY_WORKERS=1)
+    if (haveRedisServer()) redis = await startRedis();
     const dist = builtDist(work);
     for (const v of ['1.0.0', '2.0.0', '3.0.0']) makeRelease(home, dist, v);
     breakRelease(join(home, 'releases/3.0.0'));
@@ -152,6 +164,7 @@ describe.runIf(haveDeployTools())('deploy.sh and rollback.sh (process mode)', ()
         'LUCKYFIVE_SHUTDOWN_TIMEOUT=10',
         'LUCKYFIVE_DEPLOY_HEALTH_TIMEOUT=40',
         'LUCKYFIVE_DEPLOY_STOP_TIMEOUT=20',
+        ...(redis ? [`LUCKYFIVE_QUEUE_URL=${redis.url}`, 'LUCKYFIVE_DEPLOY_WORKERS=1'] : []),
         '',
       ].join('\n'),
     );
@@ -159,7 +172,7 @@ describe.runIf(haveDeployTools())('deploy.sh and rollback.sh (process mode)', ()
 
   afterAll(async () => {
     if (!home) return;
-    for (const pidfile of [join(home, 'run/serve.pid')]) {
+    for (const pidfile of [join(home, 'run/serve.pid'), join(home, 'run/worker-1.pid')]) {
       if (!existsSync(pidfile)) continue;
       const pid = Number(readFileSync(pidfile, 'utf8'));
       try {
@@ -181,6 +194,7 @@ describe.runIf(haveDeployTools())('deploy.sh and rollback.sh (process mode)', ()
         // stopped by SIGTERM
       }
     }
+    await redis?.stop();
     rmSync(work, { recursive: true, force: true });
   }, 30_000);
 
@@ -202,6 +216,7 @@ describe.runIf(haveDeployTools())('deploy.sh and rollback.sh (process mode)', ()
     expect(basename(readlinkSync(join(home, 'previous')))).toBe('1.0.0');
     expect(lf('--version').stdout.trim()).toBe('2.0.0');
     expect(await health()).toMatchObject({ status: 'ok', version: '2.0.0' });
+    expectWorkerOf('2.0.0');
     expect(dataOf(digest())).toEqual(dataOf(before));
     const manifest = readFileSync(join(/backup: (\S+);/.exec(second.stderr)![1]!, 'manifest.json'), 'utf8');
     expect(JSON.parse(manifest)).toMatchObject({ luckyfive_version: '1.0.0' });
@@ -218,6 +233,7 @@ describe.runIf(haveDeployTools())('deploy.sh and rollback.sh (process mode)', ()
     expect(currentVersion()).toBe('2.0.0');
     expect(basename(readlinkSync(join(home, 'previous')))).toBe('1.0.0');
     expect(await health()).toMatchObject({ status: 'ok', version: '2.0.0' });
+    expectWorkerOf('2.0.0');
     const after = digest();
     expect(after.files.find((f) => f.file === 'catalog.sqlite')!.user_version).toBe(13);
     expect(dataOf(after)).toEqual(dataOf(before));
@@ -233,6 +249,7 @@ describe.runIf(haveDeployTools())('deploy.sh and rollback.sh (process mode)', ()
     expect(currentVersion()).toBe('1.0.0');
     expect(basename(readlinkSync(join(home, 'previous')))).toBe('2.0.0');
     expect(await health()).toMatchObject({ status: 'ok', version: '1.0.0' });
+    expectWorkerOf('1.0.0');
     expect(dataOf(digest())).toEqual(dataOf(before));
   }, 150_000);
 
