@@ -253,6 +253,29 @@ describe.runIf(haveDeployTools())('deploy.sh and rollback.sh (process mode)', ()
     expect(dataOf(digest())).toEqual(dataOf(before));
   }, 150_000);
 
+  it('[16.3.11] without a smoke key the gate is a CLI read, which 3.0.0 passes; rollback.sh then finds 1.0.0 cannot read the migrated catalog and restores the backup the deploy took with 1.0.0', async () => {
+    const withKey = readFileSync(envFile, 'utf8');
+    writeFileSync(envFile, withKey.replace(/^LUCKYFIVE_SMOKE_KEY=.*\n/m, ''));
+    try {
+      const before = digest();
+      const deployed = script('deploy.sh', '3.0.0');
+      expect(deployed.status, deployed.stderr).toBe(0);
+      expect(deployed.stderr).toContain('smoke read answered (runs list');
+      const back = script('rollback.sh');
+      expect(back.status, back.stderr).toBe(0);
+      expect(back.stderr).toContain('1.0.0 cannot read the catalog (a newer version migrated it): restoring');
+      expect(back.stderr).toContain('data digest equals the pre-deploy one');
+      expect(currentVersion()).toBe('1.0.0');
+      expect(await health()).toMatchObject({ status: 'ok', version: '1.0.0' });
+      expectWorkerOf('1.0.0');
+      const after = digest();
+      expect(after.files.find((f) => f.file === 'catalog.sqlite')!.user_version).toBe(13);
+      expect(dataOf(after)).toEqual(dataOf(before));
+    } finally {
+      writeFileSync(envFile, withKey);
+    }
+  }, 150_000);
+
   it.runIf(haveTool('logrotate', 'logrotate'))(
     '[16.3.8] deploy/logrotate/luckyfive rotates the process-mode serve.log while serve keeps appending to it (copytruncate)',
     async () => {
