@@ -76,7 +76,12 @@ fi
 
 # ---- changesets ----
 begin "changeset status"
-if npx --no-install changeset status --output "$out/changeset-status.json" >"$out/changeset-status.log" 2>&1; then
+# changesets compares with its base branch, main; a clone or a tag checkout may only have origin/main.
+since=()
+if ! git rev-parse --verify --quiet main >/dev/null && git rev-parse --verify --quiet origin/main >/dev/null; then since=(--since origin/main); fi
+if ! git rev-parse --verify --quiet main >/dev/null && [ ${#since[@]} -eq 0 ]; then
+  skip changesets "no main or origin/main branch to compare with"
+elif npx --no-install changeset status ${since[@]+"${since[@]}"} --output "$out/changeset-status.json" >"$out/changeset-status.log" 2>&1; then
   pending=$(node -e '
     const s = require(process.argv[1]);
     const r = (s.releases || []).map((x) => `${x.name} ${x.type} -> ${x.newVersion}`);
@@ -88,6 +93,7 @@ else
   fail changesets "$(grep -m1 -i error "$out/changeset-status.log" | sed 's/^🦋  error //' || echo "see $out/changeset-status.log")"
 fi
 rm -f "$out/changeset-status.json"
+[ -s "$out/changeset-status.log" ] || rm -f "$out/changeset-status.log"
 
 # ---- build ----
 begin "npm run build"
