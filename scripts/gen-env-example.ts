@@ -105,6 +105,8 @@ const SCRIPT_SECTIONS: { title: string; lines: string[] }[] = [
       '#LUCKYFIVE_DEPLOY_CURL_FLAGS=',
       '# run luckyfive as this user when the deploy runs as root',
       '#LUCKYFIVE_DEPLOY_USER=luckyfive',
+      '# the single binary: where it extracts its bundle and addons (default $XDG_CACHE_HOME/luckyfive, else ~/.cache/luckyfive)',
+      '#LUCKYFIVE_CACHE_DIR=',
       '# backup folders of the deploys (default LUCKYFIVE_HOME/backups)',
       '#LUCKYFIVE_DEPLOY_BACKUP_DIR=',
     ],
@@ -125,8 +127,25 @@ const SCRIPT_SECTIONS: { title: string; lines: string[] }[] = [
     ],
   },
   {
-    title: 'Docker Compose: docker-compose.yml (filled in with the compose stack)',
-    lines: ['# (no compose-only variables yet)'],
+    // Read by compose itself (interpolation), not by luckyfive: the compose stack's owner keeps this list.
+    title: 'Docker Compose: docker-compose.yml and docker-compose.prod.yml (read by compose, not by luckyfive)',
+    lines: [
+      '# the image to run, and the version label it is built with',
+      '#LUCKYFIVE_IMAGE=luckyfive:local',
+      '#LUCKYFIVE_VERSION=dev',
+      '# the port the API is published on, on 127.0.0.1',
+      '#LUCKYFIVE_HTTP_PORT=8080',
+      '#LUCKYFIVE_REDIS_IMAGE=redis:7-bookworm',
+      '# the settings file every luckyfive service reads',
+      '#LUCKYFIVE_ENV_FILE=.env',
+      '# production variant: the domain, the ACME e-mail address (or internal for a local CA), the proxy',
+      '#LUCKYFIVE_SITE=localhost',
+      '#LUCKYFIVE_TLS=internal',
+      '#LUCKYFIVE_PROXY_IMAGE=caddy:2',
+      '#LUCKYFIVE_PROXY_HTTP_PORT=80',
+      '#LUCKYFIVE_PROXY_HTTPS_PORT=443',
+      '#LUCKYFIVE_PROXY_SUBNET=172.31.250.0/24',
+    ],
   },
 ];
 
