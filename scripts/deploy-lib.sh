@@ -243,7 +243,7 @@ roll_back() {
     fi
   fi
   if [ "$restore" = always ]; then
-    [ -n "$bk" ] && [ -d "$bk" ] || { say "no backup to restore"; return 1; }
+    if [ -z "$bk" ] || [ ! -d "$bk" ]; then say "no backup to restore"; return 1; fi
     say "restoring $bk with $(basename "$target") (the data it replaces is kept in the data dir as .restore-previous-*)"
     lf "$target" maintain restore "$bk" --json >"$state_dir/restore.json" || { say "maintain restore failed"; return 1; }
   fi

@@ -59,7 +59,7 @@
 set -euo pipefail
 
 usage() { echo "usage: scripts/deploy.sh VERSION   (see the header of this script)" >&2; }
-[ $# -eq 1 ] && [ -n "$1" ] && [ "${1#-}" = "$1" ] || { usage; exit 2; }
+if [ $# -ne 1 ] || [ -z "$1" ] || [ "${1#-}" != "$1" ]; then usage; exit 2; fi
 version=$1
 case $version in */* | . | ..) echo "VERSION must be a folder name under releases/" >&2; exit 2 ;; esac
 

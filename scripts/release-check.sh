@@ -194,7 +194,8 @@ rm -rf -- "$sbom_stage"
 begin "SHA256SUMS"
 (
   cd "$out"
-  find . -maxdepth 1 -type f ! -name SHA256SUMS ! -name '*.log' -printf '%f\n' | sort | xargs -r sha256sum >SHA256SUMS
+  files=$(find . -maxdepth 1 -type f ! -name SHA256SUMS ! -name '*.log' -printf '%f\n' | sort)
+  printf '%s\n' "$files" | xargs -r sha256sum >SHA256SUMS
 )
 if (cd "$out" && sha256sum -c --quiet SHA256SUMS); then
   ok checksums "SHA256SUMS over $(wc -l <"$out/SHA256SUMS") file(s), verified"
@@ -205,7 +206,7 @@ fi
 echo
 echo "release check of luckyfive $version in $((SECONDS - started)) s (dry: no tag, no push), artifacts in ${out#"$root"/}:"
 printf '  %s\n' "${summary[@]}"
-(cd "$out" && ls -l | tail -n +2 | awk '{printf "    %10s  %s\n", $5, $9}')
+find "$out" -maxdepth 1 -type f -printf '    %10s  %f\n' | sort -k2
 if [ "$failed" = 1 ]; then
   echo "RELEASE CHECK FAILED"
   exit 1

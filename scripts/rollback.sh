@@ -29,7 +29,7 @@ restore_from=''
 while [ $# -gt 0 ]; do
   case $1 in
     --restore)
-      [ $# -ge 2 ] && [ -n "$2" ] || { usage; exit 2; }
+      if [ $# -lt 2 ] || [ -z "$2" ]; then usage; exit 2; fi
       restore_from=$2
       shift 2
       ;;
