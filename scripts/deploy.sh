@@ -31,7 +31,8 @@
 # exactly; the downtime is the backup's duration plus the new version's start.
 #
 # Environment (the env file is read first: LUCKYFIVE_ENV_FILE, else $LUCKYFIVE_HOME/luckyfive.env,
-# else /etc/luckyfive/luckyfive.env; its values are exported to every luckyfive started here):
+# else /etc/luckyfive/luckyfive.env; its values are exported to every luckyfive started here and win
+# over the same variables in the caller's environment, so the scripts see what the units see):
 #   LUCKYFIVE_HOME                   the folder above (required)
 #   LUCKYFIVE_SERVICE_MANAGER        process (default: pidfiles in run/, logs in log/) or systemd
 #                                    (systemctl stop/start luckyfive-serve and luckyfive-worker@N)

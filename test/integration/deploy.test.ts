@@ -130,8 +130,8 @@ describe.runIf(haveDeployTools())('deploy.sh and rollback.sh (process mode)', ()
     expect(cmdline.join(' ')).toContain(`releases/${version}/bin/luckyfive.js worker`);
   }
 
-  function run(cmd: string, args: string[]): SpawnSyncReturns<string> {
-    const env: Record<string, string | undefined> = { ...process.env, LUCKYFIVE_HOME: home, LUCKYFIVE_ENV_FILE: envFile };
+  function run(cmd: string, args: string[], extraEnv: Record<string, string> = {}): SpawnSyncReturns<string> {
+    const env: Record<string, string | undefined> = { ...process.env, LUCKYFIVE_HOME: home, LUCKYFIVE_ENV_FILE: envFile, ...extraEnv };
     delete env.LUCKYFIVE_DATA_DIR;
     return spawnSync(cmd, args, { env, encoding: 'utf8', timeout: 150_000 });
   }
@@ -139,8 +139,9 @@ describe.runIf(haveDeployTools())('deploy.sh and rollback.sh (process mode)', ()
   const lf = (...args: string[]) => run(join(home, 'current/luckyfive'), ['--data-dir', join(home, 'data'), ...args]);
   const currentVersion = () => basename(readlinkSync(join(home, 'current')));
   const digest = (): Digest => JSON.parse(lf('maintain', 'digest', '--json').stdout) as Digest;
+  /** GET /api/v1/health on a fresh connection (a kept-alive one may belong to the server a deploy just stopped). */
   async function health(): Promise<{ status: string; version: string }> {
-    const res = await fetch(`http://127.0.0.1:${port}/api/v1/health`, { signal: AbortSignal.timeout(5_000) });
+    const res = await fetch(`http://127.0.0.1:${port}/api/v1/health`, { signal: AbortSignal.timeout(5_000), headers: { connection: 'close' } });
     return (await res.json()) as { status: string; version: string };
   }
 
@@ -316,6 +317,47 @@ describe.runIf(haveDeployTools())('deploy.sh and rollback.sh (process mode)', ()
     expect(script('deploy.sh').status).toBe(2);
     expect(script('rollback.sh', '--restore').status).toBe(2);
   });
+
+  it('[16.3.12] in systemd mode drives the units through systemctl: stop serve and the workers, start serve and LUCKYFIVE_DEPLOY_WORKERS worker instances (a stand-in systemctl runs current/luckyfive)', async () => {
+    const bin = join(work, 'fake-systemd');
+    mkdirSync(bin, { recursive: true });
+    const calls = join(work, 'systemctl.calls');
+    // Records each call; `start luckyfive-serve.service` runs current/luckyfive serve as the unit would, `stop` sends SIGTERM and waits.
+    writeFileSync(
+      join(bin, 'systemctl'),
+      [
+        '#!/usr/bin/env bash',
+        'set -euo pipefail',
+        `echo "$*" >>'${calls}'`,
+        'pidfile=$LUCKYFIVE_HOME/run/serve.pid',
+        'case "$1 $2" in',
+        '  "start luckyfive-serve.service") setsid "$LUCKYFIVE_HOME/current/luckyfive" serve </dev/null >>"$LUCKYFIVE_HOME/log/serve.log" 2>&1 9>&- & echo $! >"$pidfile" ;;',
+        '  "stop luckyfive-serve.service")',
+        '    if [ -f "$pidfile" ]; then pid=$(cat "$pidfile"); kill -TERM "$pid" 2>/dev/null || true',
+        '      for _ in $(seq 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done; rm -f "$pidfile"; fi ;;',
+        'esac',
+        '',
+      ].join('\n'),
+      { mode: 0o755 },
+    );
+    // the env file's values win over the environment's: the manager and the workers are set there
+    const before = readFileSync(envFile, 'utf8');
+    writeFileSync(envFile, `${before.replace(/^LUCKYFIVE_DEPLOY_WORKERS=.*\n/m, '')}LUCKYFIVE_SERVICE_MANAGER=systemd\nLUCKYFIVE_DEPLOY_WORKERS=2\n`);
+    try {
+      // as root, systemd mode runs luckyfive as the units' user (luckyfive), which this machine lacks
+      const env = { PATH: `${bin}:${process.env.PATH ?? ''}`, ...(process.getuid?.() === 0 ? { LUCKYFIVE_DEPLOY_USER: 'root' } : {}) };
+      const deployed = run('bash', [join(ROOT, 'scripts/deploy.sh'), '2.0.0'], env);
+      expect(deployed.status, deployed.stderr).toBe(0);
+      expect(readFileSync(calls, 'utf8').trim().split('\n')).toEqual([
+        'stop luckyfive-serve.service luckyfive-worker@*.service',
+        'start luckyfive-serve.service luckyfive-worker@1.service luckyfive-worker@2.service',
+      ]);
+    } finally {
+      writeFileSync(envFile, before);
+    }
+    expect(currentVersion()).toBe('2.0.0');
+    expect(await health()).toMatchObject({ status: 'ok', version: '2.0.0' });
+  }, 150_000);
 });
 
 describe('deploy/systemd units', () => {
