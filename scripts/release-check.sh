@@ -2,10 +2,11 @@
 # `npm run release:check`: what .github/workflows/release.yml does on a tag, dry and local, into
 # release/ (gitignored). No tag, no push, nothing published.
 #
-# Usage: scripts/release-check.sh [--image] [--no-binary] [--out DIR]
+# Usage: scripts/release-check.sh [--image] [--no-binary] [--no-build] [--out DIR]
 #   --image      also build the Docker image (docker build --network host; needs a running dockerd
 #                and the base image, see scripts/docker-test.sh) and save it as a .tar.gz
 #   --no-binary  skip the single binary (npm run build:binary; it fetches Node 24 when missing)
+#   --no-build   use the dist/ already built (CI, right after npm run build) instead of building again
 #   --out DIR    where the artifacts go (default release/, emptied first)
 #
 # Checks, each reported in the summary as ok, skipped (and why) or FAILED:
@@ -20,15 +21,17 @@
 # Exit status: 0 when nothing FAILED, 1 otherwise, 2 on a usage error.
 set -euo pipefail
 
-usage() { echo "usage: scripts/release-check.sh [--image] [--no-binary] [--out DIR]" >&2; }
+usage() { echo "usage: scripts/release-check.sh [--image] [--no-binary] [--no-build] [--out DIR]" >&2; }
 image=0
 binary=1
+build=1
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out=$root/release
 while [ $# -gt 0 ]; do
   case $1 in
     --image) image=1; shift ;;
     --no-binary) binary=0; shift ;;
+    --no-build) build=0; shift ;;
     --out)
       [ $# -ge 2 ] || { usage; exit 2; }
       out=$2
@@ -39,6 +42,11 @@ while [ $# -gt 0 ]; do
   esac
 done
 cd "$root"
+# The output folder is emptied first: only a new folder or one a previous check wrote.
+if [ -d "$out" ] && [ -n "$(ls -A "$out")" ] && [ ! -f "$out/SHA256SUMS" ]; then
+  echo "refusing to empty $out: it is not a previous release:check output (no SHA256SUMS)" >&2
+  exit 2
+fi
 rm -rf -- "$out"
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
@@ -97,9 +105,11 @@ rm -f "$out/changeset-status.json"
 
 # ---- build ----
 begin "npm run build"
-if npm run build >"$out/build.log" 2>&1; then
+if [ "$build" = 0 ] || npm run build >"$out/build.log" 2>&1; then
   cli_version=$(node bin/luckyfive.js --version 2>&1 || true)
-  if [ "$cli_version" = "$version" ]; then ok build "luckyfive --version prints $version"; else fail build "luckyfive --version prints '$cli_version'"; fi
+  built=''
+  [ "$build" = 1 ] || built=' (dist/ as built before: --no-build)'
+  if [ "$cli_version" = "$version" ]; then ok build "luckyfive --version prints $version$built"; else fail build "luckyfive --version prints '$cli_version'$built"; fi
   rm -f "$out/build.log"
 else
   fail build "npm run build failed: see $out/build.log"
