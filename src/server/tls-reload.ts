@@ -48,7 +48,12 @@ export interface SecureContextTarget {
  * connections and `served` describe them. Throws readTlsFiles' E_NOT_FOUND / E_INPUT_INVALID
  * before anything changed. Returns the new certificate's expiry (ISO) and subject.
  */
-export function reloadTlsFiles(server: SecureContextTarget, served: ServedCertificate, certFile: string, keyFile: string): { expires_at: string; subject: string } {
+export function reloadTlsFiles(
+  server: SecureContextTarget,
+  served: ServedCertificate,
+  certFile: string,
+  keyFile: string,
+): { expires_at: string; subject: string } {
   const { cert, key } = readTlsFiles(certFile, keyFile);
   server.setSecureContext({ cert, key });
   served.replace(cert);
