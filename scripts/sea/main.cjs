@@ -1,0 +1,111 @@
+/**
+ * The main script of the single binary (Node's single executable application). Node runs it as
+ * CommonJS, and its `require` loads built-in modules only. It extracts the files shipped as SEA
+ * assets (the esbuild bundles, the workers, the native addons, presets, sample data, fonts) once
+ * into a per-user cache folder named after their hash, then imports the real bundle from there.
+ *
+ * Cache: `$LUCKYFIVE_CACHE_DIR/<hash>/`, else `$XDG_CACHE_HOME/luckyfive/<hash>/`, else
+ * `$HOME/.cache/luckyfive/<hash>/` (never the temp folder, which may be mounted noexec, and the
+ * addons are loaded from there). An entry is written into a temporary folder beside it and renamed
+ * into place, so two first runs at once are safe (the loser removes its copy and uses the winner's).
+ * Every start checks that each file of the manifest is there with its size and that the entry's
+ * stamp names this hash; an entry that fails is moved aside and extracted again.
+ *
+ * `scripts/build-binary.mjs` replaces the `__LUCKYFIVE_*__` placeholders.
+ */
+'use strict';
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const sea = require('node:sea');
+const { pathToFileURL } = require('node:url');
+
+const HASH = '__LUCKYFIVE_HASH__';
+const MAIN = '__LUCKYFIVE_MAIN__';
+const STAMP = '.luckyfive-complete';
+
+function cacheBase() {
+  const env = process.env;
+  if (env.LUCKYFIVE_CACHE_DIR) return path.resolve(env.LUCKYFIVE_CACHE_DIR);
+  if (env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME)) return path.join(env.XDG_CACHE_HOME, 'luckyfive');
+  return path.join(env.HOME || os.homedir(), '.cache', 'luckyfive');
+}
+
+/** True when every file of the manifest is in `dir` with its size, and the stamp names this build. */
+function isComplete(dir, manifest) {
+  try {
+    if (fs.readFileSync(path.join(dir, STAMP), 'utf8') !== HASH) return false;
+    for (const f of manifest.files) if (fs.statSync(path.join(dir, f.path)).size !== f.size) return false;
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function writeEntry(tmp, manifest) {
+  fs.mkdirSync(tmp, { recursive: true, mode: 0o700 });
+  for (const f of manifest.files) {
+    const target = path.join(tmp, f.path);
+    fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
+    fs.writeFileSync(target, new Uint8Array(sea.getRawAsset(f.path)), { mode: 0o600 });
+  }
+  fs.writeFileSync(path.join(tmp, STAMP), HASH, { mode: 0o600 });
+}
+
+function removeQuietly(dir) {
+  try {
+    fs.rmSync(dir, { recursive: true, force: true });
+  } catch {
+    // a leftover folder only costs space; the next extraction uses another name
+  }
+}
+
+/** The entry's folder, extracted first when missing or damaged. */
+function ensureEntry() {
+  const manifest = JSON.parse(sea.getAsset('manifest.json', 'utf8'));
+  const base = cacheBase();
+  const dir = path.join(base, HASH);
+  if (isComplete(dir, manifest)) return dir;
+  fs.mkdirSync(base, { recursive: true, mode: 0o700 });
+  const unique = `${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  if (fs.existsSync(dir)) {
+    // damaged or partial (an interrupted copy, a file removed or cut): move it aside, then replace it
+    const stale = path.join(base, `.stale-${HASH}-${unique}`);
+    try {
+      fs.renameSync(dir, stale);
+      removeQuietly(stale);
+    } catch (err) {
+      if (err.code !== 'ENOENT') throw err; // another process moved it first
+    }
+    process.stderr.write(`luckyfive: replacing a damaged cache entry in ${dir}\n`);
+  }
+  const tmp = path.join(base, `.tmp-${HASH}-${unique}`);
+  try {
+    writeEntry(tmp, manifest);
+    try {
+      fs.renameSync(tmp, dir);
+    } catch (err) {
+      // another first run won the race: use its entry if it is whole
+      if ((err.code !== 'ENOTEMPTY' && err.code !== 'EEXIST') || !isComplete(dir, manifest)) throw err;
+    }
+  } finally {
+    removeQuietly(tmp);
+  }
+  return dir;
+}
+
+// A process forked by node:cluster (`serve --processes N`) is started as `<binary> <argv[1]> args`,
+// and a single executable puts its own path in argv[1] as well: drop the repeated script path.
+if (process.env.NODE_UNIQUE_ID !== undefined && process.argv[2] === process.argv[1]) process.argv.splice(2, 1);
+
+let dir;
+try {
+  dir = ensureEntry();
+} catch (err) {
+  process.stderr.write(`luckyfive: cannot prepare the cache folder (${err.message}); set LUCKYFIVE_CACHE_DIR to a writable folder\n`);
+  process.exit(1);
+}
+import(pathToFileURL(path.join(dir, MAIN)).href).catch((err) => {
+  process.stderr.write(`${err && err.stack ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
