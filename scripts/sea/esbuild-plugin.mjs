@@ -15,6 +15,7 @@
  */
 import { realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { dirname, extname, join, posix, relative, sep } from 'node:path';
 
 const LOADERS = { '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.js': 'js', '.mjs': 'js', '.cjs': 'js' };
@@ -63,6 +64,9 @@ export function lfPlugin({ root, outBase }) {
   return m.exports;
 };`,
       }));
+      // tr46 (under vega) asks for `punycode`, which Node resolves to its deprecated built-in (a DEP0040
+      // warning on every report under Node 24): bundle the same code from the npm package instead
+      build.onResolve({ filter: /^punycode$/ }, () => ({ path: createRequire(join(root, 'package.json')).resolve('punycode/') }));
       // resvg: the linux-x64-gnu addon, whatever its platform switch would try
       build.onLoad({ filter: /[\\/]@resvg[\\/]resvg-js[\\/]js-binding\.js$/ }, () => ({
         loader: 'js',

@@ -94,9 +94,19 @@ function ensureEntry() {
   return dir;
 }
 
-// A process forked by node:cluster (`serve --processes N`) is started as `<binary> <argv[1]> args`,
-// and a single executable puts its own path in argv[1] as well: drop the repeated script path.
-if (process.env.NODE_UNIQUE_ID !== undefined && process.argv[2] === process.argv[1]) process.argv.splice(2, 1);
+/** True when `file` is this executable. */
+function isSelf(file) {
+  try {
+    return fs.realpathSync(file) === fs.realpathSync(process.execPath);
+  } catch {
+    return false;
+  }
+}
+
+// A process forked by node:cluster (`serve --processes N`) is started as `<binary> <argv[1]> args`
+// (argv[1] being the script path under plain Node), and a single executable puts its own path in
+// argv[1] as well: drop the repeated path so that the arguments start at argv[2] again.
+if (require('node:cluster').isWorker && process.argv.length > 2 && isSelf(process.argv[2])) process.argv.splice(2, 1);
 
 let dir;
 try {
