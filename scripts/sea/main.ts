@@ -11,20 +11,32 @@
  * Every start checks that each file of the manifest is there with its size and that the entry's
  * stamp names this hash; an entry that fails is moved aside and extracted again.
  *
- * `scripts/build-binary.mjs` replaces the `__LUCKYFIVE_*__` placeholders.
+ * `scripts/build-binary.mjs` bundles it to CommonJS with esbuild, defining the two constants below.
  */
-'use strict';
-const fs = require('node:fs');
-const os = require('node:os');
-const path = require('node:path');
-const sea = require('node:sea');
-const { pathToFileURL } = require('node:url');
+import cluster from 'node:cluster';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import sea from 'node:sea';
+import { pathToFileURL } from 'node:url';
 
-const HASH = '__LUCKYFIVE_HASH__';
-const MAIN = '__LUCKYFIVE_MAIN__';
+/** the cache key: the first 16 hex digits of the SHA-256 of the manifest (set by esbuild's `define`) */
+declare const __LUCKYFIVE_HASH__: string;
+/** the application bundle's path inside the entry (set by esbuild's `define`) */
+declare const __LUCKYFIVE_MAIN__: string;
+const HASH = __LUCKYFIVE_HASH__;
+const MAIN = __LUCKYFIVE_MAIN__;
 const STAMP = '.luckyfive-complete';
 
-function cacheBase() {
+interface Manifest {
+  files: Array<{ path: string; size: number; sha256: string }>;
+}
+
+function errorCode(err: unknown): string | undefined {
+  return err instanceof Error && 'code' in err ? String(err.code) : undefined;
+}
+
+function cacheBase(): string {
   const env = process.env;
   if (env.LUCKYFIVE_CACHE_DIR) return path.resolve(env.LUCKYFIVE_CACHE_DIR);
   if (env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME)) return path.join(env.XDG_CACHE_HOME, 'luckyfive');
@@ -32,7 +44,7 @@ function cacheBase() {
 }
 
 /** True when every file of the manifest is in `dir` with its size, and the stamp names this build. */
-function isComplete(dir, manifest) {
+function isComplete(dir: string, manifest: Manifest): boolean {
   try {
     if (fs.readFileSync(path.join(dir, STAMP), 'utf8') !== HASH) return false;
     for (const f of manifest.files) if (fs.statSync(path.join(dir, f.path)).size !== f.size) return false;
@@ -42,17 +54,17 @@ function isComplete(dir, manifest) {
   }
 }
 
-function writeEntry(tmp, manifest) {
+function writeEntry(tmp: string, manifest: Manifest): void {
   fs.mkdirSync(tmp, { recursive: true, mode: 0o700 });
   for (const f of manifest.files) {
     const target = path.join(tmp, f.path);
     fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
-    fs.writeFileSync(target, new Uint8Array(sea.getRawAsset(f.path)), { mode: 0o600 });
+    fs.writeFileSync(target, new Uint8Array(sea.getRawAsset(f.path) as ArrayBuffer), { mode: 0o600 });
   }
   fs.writeFileSync(path.join(tmp, STAMP), HASH, { mode: 0o600 });
 }
 
-function removeQuietly(dir) {
+function removeQuietly(dir: string): void {
   try {
     fs.rmSync(dir, { recursive: true, force: true });
   } catch {
@@ -61,8 +73,8 @@ function removeQuietly(dir) {
 }
 
 /** The entry's folder, extracted first when missing or damaged. */
-function ensureEntry() {
-  const manifest = JSON.parse(sea.getAsset('manifest.json', 'utf8'));
+function ensureEntry(): string {
+  const manifest = JSON.parse(sea.getAsset('manifest.json', 'utf8')) as Manifest;
   const base = cacheBase();
   const dir = path.join(base, HASH);
   if (isComplete(dir, manifest)) return dir;
@@ -75,7 +87,7 @@ function ensureEntry() {
       fs.renameSync(dir, stale);
       removeQuietly(stale);
     } catch (err) {
-      if (err.code !== 'ENOENT') throw err; // another process moved it first
+      if (errorCode(err) !== 'ENOENT') throw err; // another process moved it first
     }
     process.stderr.write(`luckyfive: replacing a damaged cache entry in ${dir}\n`);
   }
@@ -86,7 +98,8 @@ function ensureEntry() {
       fs.renameSync(tmp, dir);
     } catch (err) {
       // another first run won the race: use its entry if it is whole
-      if ((err.code !== 'ENOTEMPTY' && err.code !== 'EEXIST') || !isComplete(dir, manifest)) throw err;
+      const code = errorCode(err);
+      if ((code !== 'ENOTEMPTY' && code !== 'EEXIST') || !isComplete(dir, manifest)) throw err;
     }
   } finally {
     removeQuietly(tmp);
@@ -95,7 +108,7 @@ function ensureEntry() {
 }
 
 /** True when `file` is this executable. */
-function isSelf(file) {
+function isSelf(file: string): boolean {
   try {
     return fs.realpathSync(file) === fs.realpathSync(process.execPath);
   } catch {
@@ -106,16 +119,18 @@ function isSelf(file) {
 // A process forked by node:cluster (`serve --processes N`) is started as `<binary> <argv[1]> args`
 // (argv[1] being the script path under plain Node), and a single executable puts its own path in
 // argv[1] as well: drop the repeated path so that the arguments start at argv[2] again.
-if (require('node:cluster').isWorker && process.argv.length > 2 && isSelf(process.argv[2])) process.argv.splice(2, 1);
+if (cluster.isWorker && process.argv.length > 2 && isSelf(process.argv[2]!)) process.argv.splice(2, 1);
 
-let dir;
+let dir: string;
 try {
   dir = ensureEntry();
 } catch (err) {
-  process.stderr.write(`luckyfive: cannot prepare the cache folder (${err.message}); set LUCKYFIVE_CACHE_DIR to a writable folder\n`);
+  process.stderr.write(
+    `luckyfive: cannot prepare the cache folder (${err instanceof Error ? err.message : String(err)}); set LUCKYFIVE_CACHE_DIR to a writable folder\n`,
+  );
   process.exit(1);
 }
-import(pathToFileURL(path.join(dir, MAIN)).href).catch((err) => {
-  process.stderr.write(`${err && err.stack ? err.stack : String(err)}\n`);
+import(pathToFileURL(path.join(dir, MAIN)).href).catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });
