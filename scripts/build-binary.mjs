@@ -100,12 +100,23 @@ function buildAddon(node24) {
   rmSync(copy, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   cpSync(pkgDir, copy, { recursive: true, filter: (src) => !src.startsWith(join(pkgDir, 'build')) });
-  run(process.execPath, [findNodeGyp(), 'rebuild', '--release', `--nodedir=${nodeDir(node24)}`, '--jobs=max'], {
-    cwd: copy,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  // `npm run` passes npm's settings as npm_config_* (Debian's npm sets nodedir=/usr, Node 20's headers),
+  // which node-gyp prefers to its flags: run it without them
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
+  try {
+    // the compiler's warnings about V8's headers are noise: shown only when the build fails
+    run(process.execPath, [findNodeGyp(), 'rebuild', '--release', '--loglevel=warn', `--nodedir=${nodeDir(node24)}`, '--jobs=max'], {
+      cwd: copy,
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      maxBuffer: 256 * 1024 * 1024,
+    });
+  } catch (err) {
+    process.stderr.write(String(err.stderr ?? ''));
+    throw new Error('node-gyp could not build better-sqlite3 for Node 24 (it needs python3, make and g++)', { cause: err });
+  }
   copyFileSync(join(copy, 'build/Release/better_sqlite3.node'), addon);
-  // the proof: Node 24 loads it and opens a database
+  // the proof: Node 24 loads it
   run(node24, ['-e', `const m={exports:{}};process.dlopen(m,${JSON.stringify(addon)});if(typeof m.exports.Database!=='function')process.exit(1)`]);
   writeFileSync(stamp, stampWanted);
   return addon;

@@ -72,6 +72,19 @@ function removeQuietly(dir: string): void {
   }
 }
 
+/** Removes what extractions killed midway left behind (`.tmp-*`, `.stale-*` older than an hour). */
+function removeLeftovers(base: string): void {
+  const hourAgo = Date.now() - 3600_000;
+  for (const name of fs.readdirSync(base)) {
+    if (!name.startsWith('.tmp-') && !name.startsWith('.stale-')) continue;
+    try {
+      if (fs.statSync(path.join(base, name)).mtimeMs < hourAgo) removeQuietly(path.join(base, name));
+    } catch {
+      // gone already
+    }
+  }
+}
+
 /** The entry's folder, extracted first when missing or damaged. */
 function ensureEntry(): string {
   const manifest = JSON.parse(sea.getAsset('manifest.json', 'utf8')) as Manifest;
@@ -79,6 +92,7 @@ function ensureEntry(): string {
   const dir = path.join(base, HASH);
   if (isComplete(dir, manifest)) return dir;
   fs.mkdirSync(base, { recursive: true, mode: 0o700 });
+  removeLeftovers(base);
   const unique = `${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
   if (fs.existsSync(dir)) {
     // damaged or partial (an interrupted copy, a file removed or cut): move it aside, then replace it

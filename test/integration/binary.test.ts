@@ -2,7 +2,7 @@
 // copied into an empty folder, a PATH with no `node`, a fresh HOME and cache. Its results must
 // equal the npm install's (`node bin/luckyfive.js`): same tickets, same figures.
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -99,8 +99,12 @@ describe.skipIf(!built)('the single binary', () => {
     expect(entries()).toEqual([entry]);
   });
 
-  it('[16.1.4] two first runs at once share one entry (LUCKYFIVE_CACHE_DIR)', async () => {
+  it('[16.1.4] two first runs at once share one entry (LUCKYFIVE_CACHE_DIR), and an old interrupted extraction is removed', async () => {
     const cacheDir = join(work, 'own-cache');
+    const leftover = join(cacheDir, '.tmp-0123456789abcdef-1-killed');
+    mkdirSync(join(leftover, 'dist'), { recursive: true });
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+    utimesSync(leftover, twoHoursAgo, twoHoursAgo);
     const [a, b] = await Promise.all([bin(['--version'], { LUCKYFIVE_CACHE_DIR: cacheDir }), bin(['--version'], { LUCKYFIVE_CACHE_DIR: cacheDir })]);
     expect([a.code, b.code, a.stdout.trim(), b.stdout.trim()]).toEqual([0, 0, VERSION, VERSION]);
     expect(readdirSync(cacheDir)).toEqual(entries());
