@@ -2,8 +2,10 @@
 # Nightly maintenance of a luckyfive data dir, safe while a simulate or the server runs:
 #   1. `luckyfive maintain`: integrity and foreign-key checks, ANALYZE, optimize, WAL checkpoint
 #      on the catalog and every run file (files in use are skipped, never blocked);
-#   2. `luckyfive maintain backup`: an online, consistent backup into a timestamped folder;
-#   3. retention: backup folders older than N days are deleted, only after today's backup
+#   2. `luckyfive ledger check`: the books' hash chain, reversals and signs, its result recorded
+#      for the `luckyfive_ledger_check_ok` metric (the alert "ledger check not run" fires after 36 h);
+#   3. `luckyfive maintain backup`: an online, consistent backup into a timestamped folder;
+#   4. retention: backup folders older than N days are deleted, only after today's backup
 #      succeeded, and the newest backup is always kept.
 # Everything is appended to a log file with UTC timestamps.
 #
@@ -48,6 +50,11 @@ maintain_code=0
 lf maintain ${maintain_flags[@]+"${maintain_flags[@]}"} || maintain_code=$?
 log "maintain finished with exit code $maintain_code"
 [ "$maintain_code" -eq 0 ] || status=$maintain_code
+
+ledger_code=0
+lf ledger check || ledger_code=$?
+log "ledger check finished with exit code $ledger_code"
+[ "$status" -ne 0 ] || status=$ledger_code
 
 backup_code=0
 lf maintain backup "$backup_dir" || backup_code=$?

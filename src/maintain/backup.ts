@@ -17,6 +17,7 @@ import { createHmac } from 'node:crypto';
 import { type BooksKey, type BooksKeySource, readBooksKey } from '../store/books-key.js';
 import { sealProblem } from '../store/books-seal.js';
 import { CATALOG_FILE, openCatalog } from '../store/catalog.js';
+import { writeOpsRecord } from '../store/ops-records.js';
 import {
   type DbFile,
   type DbKind,
@@ -141,6 +142,7 @@ export async function backupDataDir(dataDir: string, destRoot: string, options: 
     const dir = join(root, name);
     renameSync(staging, dir);
     staging = undefined;
+    if (!damaged) recordBackup(dataDir, now(), dir, options.onWarn);
     return {
       dir,
       manifest: manifest as Manifest,
@@ -181,6 +183,18 @@ function sealedBooksKey(dataDir: string, options: BackupOptions): BooksKey {
     return key;
   } finally {
     catalog.close();
+  }
+}
+
+/**
+ * Records a successful backup for `/metrics` (`luckyfive_last_backup_timestamp_seconds`). The
+ * backup is whole by then: a record that cannot be written is a warning, not a failed backup.
+ */
+function recordBackup(dataDir: string, at: Date, dir: string, onWarn: ((message: string) => void) | undefined): void {
+  try {
+    writeOpsRecord(dataDir, 'backup', { at: at.toISOString(), ok: true, detail: dir });
+  } catch (e) {
+    onWarn?.(`the backup is whole, but its time could not be recorded for /metrics: ${(e as Error).message}`);
   }
 }
 

@@ -38,6 +38,8 @@ import { ENCODINGS } from './response-cache.js';
 import { installSecurityHeaders, setSecurityHeaders } from './security-headers.js';
 import { installSimulationMetrics } from './simulation-metrics.js';
 import { installQueueMetrics } from './queue-metrics.js';
+import { installOpsMetrics } from './ops-metrics.js';
+import { ServedCertificate } from './tls-reload.js';
 import { StorageFaults } from './storage-faults.js';
 import { registerWeb } from './web/index.js';
 
@@ -85,6 +87,8 @@ declare module 'fastify' {
     routeTable: readonly RouteEntry[];
     /** the metrics registry: `app.metrics.registerGauge(...)` adds a gauge */
     metrics: MetricsRegistry;
+    /** with TLS, the certificate presented now (`serve` replaces it on SIGHUP: tls-reload.ts) */
+    servedCertificate: ServedCertificate | undefined;
   }
 }
 
@@ -143,7 +147,9 @@ export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
     ? Fastify({ ...options, https: { cert: deps.tls.cert, key: deps.tls.key } } as FastifyHttpsOptions<Server>)
     : Fastify(options)) as unknown as FastifyInstance;
   const metrics = new MetricsRegistry();
+  const served = deps.tls ? new ServedCertificate(deps.tls.cert) : undefined;
   installQueueMetrics(app, metrics, config);
+  installOpsMetrics(metrics, config, served);
   let jobs: JobRunner | undefined;
   const observeSimulation = installSimulationMetrics(metrics, catalog, () => jobs?.running ?? 0);
   if (deps.pool && deps.createJobRunner) jobs = deps.createJobRunner({ log: app.log.child({ component: 'jobs' }), onOutcome: observeSimulation, now });
@@ -171,6 +177,7 @@ export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
   app.decorate('routeTable', installRouteGuard(app));
   app.decorate('metrics', ctx.metrics);
+  app.decorate('servedCertificate', served);
   await registerOpenApi(app, ctx);
   installErrorEnvelope(app, (e) => ctx.storageFaults.record(e.code, e.message), config.data_dir);
 

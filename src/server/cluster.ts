@@ -13,7 +13,8 @@
  * metrics through it). A server process that dies is restarted after a back-off that doubles
  * ({@link RestartPolicy}); when they keep dying the primary stops the others and exits with the
  * last one's code. SIGTERM or Ctrl-C drains every process (each stops within
- * `shutdown_timeout`, as a single server does) and the primary exits 0.
+ * `shutdown_timeout`, as a single server does) and the primary exits 0. SIGHUP is passed to every
+ * listening process (each reloads its TLS certificate: tls-reload.ts).
  */
 import cluster, { type Worker } from 'node:cluster';
 import { createServer } from 'node:net';
@@ -197,11 +198,20 @@ export async function runServerCluster(o: ClusterOptions): Promise<number> {
     finish = () => done(code);
   };
 
+  // SIGHUP (a renewed TLS certificate) goes to every listening process, each reloads its own; one
+  // still starting has no handler yet (SIGHUP would end it) and reads the files as it starts.
+  const onHangup = () => {
+    const live = [...members.values()].filter((m) => m.listening && !m.worker.isDead());
+    o.log.info(`SIGHUP: passed to ${live.length} server process(es), each reloads its TLS certificate`);
+    for (const m of live) m.worker.process.kill('SIGHUP');
+  };
   const onAbort = () => stopAll(0);
   if (o.signal.aborted) return 0;
   o.signal.addEventListener('abort', onAbort, { once: true });
+  process.on('SIGHUP', onHangup);
   fork();
   return finished.finally(() => {
+    process.off('SIGHUP', onHangup);
     o.signal.removeEventListener('abort', onAbort);
     void buckets.close();
   });

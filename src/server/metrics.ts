@@ -95,6 +95,9 @@ function readProcessRegistry(): Registry {
     // The event-loop lag stays as its current value, mean, min, max and stddev; the percentile
     // gauges go: their names carry digits, which this endpoint's names never did (its test checks).
     for (const p of ['p50', 'p90', 'p99']) registry.removeSingleMetric(`nodejs_eventloop_lag_${p}_seconds`);
+    // prom-client's `nodejs_active_{handles,requests,resources}_total` are gauges with a counter's
+    // suffix (promtool check metrics refuses them): their per-type gauges without it stay, sum() them.
+    for (const what of ['handles', 'requests', 'resources']) registry.removeSingleMetric(`nodejs_active_${what}_total`);
     new Gauge({
       name: 'luckyfive_build_info',
       help: 'Always 1; labelled with the luckyfive and Node.js versions serving.',

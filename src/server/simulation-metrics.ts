@@ -19,11 +19,14 @@ export function installSimulationMetrics(metrics: MetricsRegistry, catalog: Cata
   const duration = metrics.registerHistogram({
     name: 'luckyfive_simulation_duration_seconds',
     help: 'Wall time of a simulation (or of the resumed part of one), by mode (sync request or job) and final status.',
+    // declared, so the family is in every scrape from the start (the alert rules and dashboard use it)
+    labelNames: ['mode', 'status'],
     buckets: DURATION_BUCKETS,
   });
   const contests = metrics.registerCounter({
     name: 'luckyfive_simulated_contests_total',
     help: 'Contests simulated, by mode; rate() gives contests per second.',
+    labelNames: ['mode'],
   });
   let lastRate = 0;
   metrics.registerGauge({

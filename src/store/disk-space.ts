@@ -28,5 +28,18 @@ export function readDiskSpace(dir: string, minFreeBytes: number): DiskSpace {
   return { status, free_bytes: free, min_free_bytes: minFreeBytes };
 }
 
+/**
+ * The file system under `dir`: bytes an unprivileged writer may still use and its whole size
+ * (`/metrics`); undefined when it cannot tell.
+ */
+export function readDiskUsage(dir: string): { free_bytes: number; size_bytes: number } | undefined {
+  try {
+    const s = statfsSync(dir);
+    return { free_bytes: s.bavail * s.bsize, size_bytes: s.blocks * s.bsize };
+  } catch {
+    return undefined;
+  }
+}
+
 /** `disk_min_free_mb` in bytes. */
 export const mebibytes = (mb: number): number => mb * 1024 * 1024;

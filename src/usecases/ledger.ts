@@ -13,6 +13,7 @@ import { type RotateReport, rotateBooksKey } from '../store/books-rotate.js';
 import { getDrawDate, readDrawBounds } from '../store/draws-repo.js';
 import { readPriceTable } from '../store/prices-repo.js';
 import { readRunRecipeHash } from '../store/roi-repo.js';
+import { writeOpsRecord } from '../store/ops-records.js';
 import { type EntryFilter, readBalance, readEntries } from '../store/ledger-repo.js';
 import type { UseCaseDeps } from './deps.js';
 
@@ -166,6 +167,23 @@ export function retractLedgerAssertion(deps: BooksDeps, input: { id: number; rea
 export function checkLedger(deps: Pick<UseCaseDeps, 'catalog'>): { sound: boolean; problems: BookProblem[] } {
   const problems = checkBooks(deps.catalog.db);
   return { sound: problems.length === 0, problems };
+}
+
+/**
+ * `luckyfive ledger check` as an operator or a timer runs it: {@link checkLedger}, then its result
+ * and time recorded in the data dir (`ops/ledger-check.json`), which `/metrics` reports as
+ * `luckyfive_ledger_check_ok` and `luckyfive_ledger_check_timestamp_seconds`: the scrape never
+ * runs the check itself. A record that cannot be written goes to `onWarn`; the check's answer
+ * stands. Returns the same document as {@link checkLedger}.
+ */
+export function recordLedgerCheck(deps: BooksDeps, input: { onWarn: (message: string) => void }): { sound: boolean; problems: BookProblem[] } {
+  const r = checkLedger(deps);
+  try {
+    writeOpsRecord(deps.catalog.dataDir, 'ledger-check', { at: deps.clock.now, ok: r.sound, detail: `${r.problems.length} problem(s)` });
+  } catch (e) {
+    input.onWarn(`the check's result could not be recorded for /metrics: ${(e as Error).message}`);
+  }
+  return r;
 }
 
 /** Which entries to list or report on (all when empty). */

@@ -132,8 +132,8 @@ export function register(program: Command, ctx: CliContext): void {
     ledger.command('check').description('verify the hash chain, reversals, signs and balance assertions; silent and exit 0 when sound, exit 4 otherwise'),
     ['json'],
   ).action(async (o: Json) => {
-    const { checkLedger } = await useCases();
-    const r = checkLedger(await booksDeps(ctx));
+    const { recordLedgerCheck } = await useCases();
+    const r = recordLedgerCheck(await booksDeps(ctx), { onWarn: (m) => ctx.out.warn(m) });
     if (formatOf(o) === 'json') {
       ctx.out.json(r);
       if (!r.sound) ctx.exitCode = ERROR_TABLE.E_BOOKS_UNSOUND.exit;

@@ -7,7 +7,9 @@
 import type { Command } from 'commander';
 import type { Config, ResolvedConfig } from '../../config.js';
 import { LuckyError } from '../../errors.js';
+import type { FastifyInstance } from 'fastify';
 import type { ClusterMember } from '../../server/cluster.js';
+import type { SecureContextTarget } from '../../server/tls-reload.js';
 import { type CliContext, parseIntFlag } from '../context.js';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -116,6 +118,11 @@ async function servePrimary(ctx: CliContext, resolved: ResolvedConfig): Promise<
 
 /** One server: today's `serve`, or one server process of `--processes N` (with its `link` to the primary: quiet, tells the primary). */
 async function serveOne(ctx: CliContext, config: Readonly<Config>, opts: ServeFlags, link: ClusterMember | undefined): Promise<void> {
+  // SIGHUP reloads the TLS files (and never ends the server, Node's default): from here on
+  const hangup: { app?: FastifyInstance } = {};
+  const onHangup = () => reloadOnHangup(ctx, hangup.app, opts, link);
+  process.on('SIGHUP', onHangup);
+  ctx.onCleanup(() => void process.off('SIGHUP', onHangup));
   const { readTlsFiles } = await import('../../server/tls-files.js');
   const tls = opts.tlsCert !== undefined && opts.tlsKey !== undefined ? readTlsFiles(opts.tlsCert, opts.tlsKey) : undefined;
   const catalog = await ctx.catalog();
@@ -148,6 +155,7 @@ async function serveOne(ctx: CliContext, config: Readonly<Config>, opts: ServeFl
     importFile: createImportOnPool(catalog, pool),
     logger: { stream: { write: (line) => void ctx.io.stdout.write(line) } },
   });
+  hangup.app = app;
   link?.shareMetrics(app.metrics);
   setup.startJobs();
   let address: string;
@@ -190,4 +198,29 @@ async function serveOne(ctx: CliContext, config: Readonly<Config>, opts: ServeFl
       `${link ? `server process ${process.pid}: ` : ''}still busy after ${config.shutdown_timeout} s (shutdown_timeout): connections closed, stopping now`,
     );
   }
+}
+
+/**
+ * What SIGHUP does to one server: reads and checks `--tls-cert`/`--tls-key` again and serves them
+ * to new connections (open ones are kept); a file that does not check out leaves the previous
+ * certificate served, said as an error. Without TLS (or before the app exists) it is said and
+ * ignored.
+ */
+function reloadOnHangup(ctx: CliContext, app: FastifyInstance | undefined, opts: ServeFlags, link: ClusterMember | undefined): void {
+  const who = link ? `server process ${process.pid}: ` : '';
+  const served = app?.servedCertificate;
+  if (!app || !served || opts.tlsCert === undefined || opts.tlsKey === undefined) {
+    ctx.out.info(`${who}SIGHUP ignored: ${app ? 'no TLS certificate to reload (serve without --tls-cert)' : 'the server is still starting'}`);
+    return;
+  }
+  const { tlsCert, tlsKey } = opts;
+  void import('../../server/tls-reload.js').then(({ reloadTlsFiles }) => {
+    try {
+      const r = reloadTlsFiles(app.server as unknown as SecureContextTarget, served, tlsCert, tlsKey);
+      ctx.out.info(`${who}TLS certificate reloaded from ${tlsCert} (${r.subject.replaceAll('\n', ', ')}; valid until ${r.expires_at})`);
+    } catch (e) {
+      const details = e instanceof LuckyError ? e.details.map((d) => `; ${d}`).join('') : '';
+      ctx.out.error(`${who}TLS certificate NOT reloaded, the previous one is still served: ${(e as Error).message}${details}`);
+    }
+  });
 }
