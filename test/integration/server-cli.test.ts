@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
@@ -7,17 +6,9 @@ import { verifyJwt } from '../../src/auth/jwt.js';
 import { runCli } from '../../src/cli/main.js';
 import { cli, tempDir } from '../helpers/cli.js';
 import { makeDraws, seedDraws } from '../helpers/draws.js';
+import { haveOpenssl, makeCertificate } from '../helpers/tls.js';
 
 const JWT_SECRET = 'cli-test-jwt-secret-0123456789-abcdefghijkl';
-
-function haveOpenssl(): boolean {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Runs `luckyfive serve ...` in-process until `stop()`; resolves the URL it printed. */
 function startServe(args: string[], dataDir: string, env: Record<string, string> = {}) {
@@ -194,31 +185,7 @@ describe('cli: serve', () => {
   it.skipIf(!haveOpenssl())('serves HTTPS with HSTS when given a certificate', async () => {
     const { dir, cleanup } = tempDir();
     try {
-      const cert = join(dir, 'cert.pem');
-      const keyFile = join(dir, 'key.pem');
-      execFileSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'ec',
-          '-pkeyopt',
-          'ec_paramgen_curve:prime256v1',
-          '-nodes',
-          '-keyout',
-          keyFile,
-          '-out',
-          cert,
-          '-days',
-          '1',
-          '-subj',
-          '/CN=127.0.0.1',
-          '-addext',
-          'subjectAltName=IP:127.0.0.1',
-        ],
-        { stdio: 'ignore' },
-      );
+      const { certFile: cert, keyFile } = makeCertificate(dir, '127.0.0.1', 1);
       const server = startServe(['--tls-cert', cert, '--tls-key', keyFile], dir);
       const url = await server.listening;
       expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
