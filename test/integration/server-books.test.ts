@@ -1,6 +1,8 @@
 // The books over HTTP: ledger entries (idempotent), reversals, settlement, checks and reports,
 // budgets (and their refusal), prices (admin only), ROI and prize tables, and the dashboard.
 // Where the CLI prints the same document, the API's answer is compared with it.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refreshRunLifts } from '../../src/store/runs-repo.js';
 import { cli } from '../helpers/cli.js';
@@ -175,6 +177,8 @@ describe('ledger', () => {
     expect(bal.date).toBe('2026-01-01');
     expect(bal).toEqual((await cli(['ledger', 'balance', '--date', bal.date, '--json'], { dataDir: s.dir })).json());
     expect((await s.get('/api/v1/ledger/check', s.keys.viewer)).json()).toEqual({ sound: true, problems: [] });
+    // [16.5.1] the API's check is recorded for /metrics like the CLI's
+    expect(JSON.parse(readFileSync(join(s.dir, 'ops', 'ledger-check.json'), 'utf8'))).toMatchObject({ ok: true });
     expect((await s.get('/api/v1/ledger/report?group_by=year', s.keys.viewer)).statusCode).toBe(400);
   });
 });
