@@ -2,12 +2,12 @@
 // read back; anything that is not a record reads as none, so a scrape never fails on it.
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { OPS_DIR, readOpsRecord, writeOpsRecord } from '../../../src/store/ops-records.js';
 import { tempDir } from '../../helpers/cli.js';
+import { cleanupAfterEach } from '../../helpers/cleanups.js';
 
-const cleanups: Array<() => void> = [];
-afterEach(() => cleanups.splice(0).forEach((f) => f()));
+const cleanups = cleanupAfterEach();
 function dataDir(): string {
   const t = tempDir('luckyfive-ops-');
   cleanups.push(t.cleanup);

@@ -1,19 +1,14 @@
 // The budget use cases (src/usecases/budgets.ts): spent and status derived on the front-end's today.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Clock } from '../../../src/clock.js';
 import { type Catalog, openCatalog } from '../../../src/store/catalog.js';
 import { createBudget, listBudgets, showBudget } from '../../../src/usecases/budgets.js';
 import { recordLedgerEntry } from '../../../src/usecases/ledger.js';
 import { tempDir } from '../../helpers/cli.js';
+import { cleanupAfterEach } from '../../helpers/cleanups.js';
 
 const clock: Clock = { now: '2025-11-20T12:00:00.000Z', today: '2025-11-20' };
-const cleanups: Array<() => void> = [];
-afterEach(() =>
-  cleanups
-    .splice(0)
-    .reverse()
-    .forEach((f) => f()),
-);
+const cleanups = cleanupAfterEach();
 
 function books(): { catalog: Catalog; clock: Clock } {
   const t = tempDir();

@@ -1,6 +1,6 @@
 // The finance use cases (src/usecases/finance.ts): ROI reads a fixed number of statements whatever
 // the number of runs, and gives what the per-run reads gave; prize tables, prices, EV.
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Clock } from '../../../src/clock.js';
 import { buildRealMoney, buildRoiRow, buildRoiVerdict } from '../../../src/core/finance/roi.js';
 import { type Catalog, openCatalog } from '../../../src/store/catalog.js';
@@ -20,15 +20,10 @@ import {
 import { recordLedgerEntry } from '../../../src/usecases/ledger.js';
 import { insertRun, insertStandardDraws } from '../../helpers/books.js';
 import { tempDir } from '../../helpers/cli.js';
+import { cleanupAfterEach } from '../../helpers/cleanups.js';
 
 const clock: Clock = { now: '2025-11-20T12:00:00.000Z', today: '2025-11-20' };
-const cleanups: Array<() => void> = [];
-afterEach(() =>
-  cleanups
-    .splice(0)
-    .reverse()
-    .forEach((f) => f()),
-);
+const cleanups = cleanupAfterEach();
 
 function books(prepare: (dir: string) => void = insertStandardDraws): { catalog: Catalog; clock: Clock } {
   const t = tempDir();

@@ -1,6 +1,6 @@
 // The ledger use cases (src/usecases/ledger.ts) as both front-ends call them: each returns the
 // document the CLI prints with --json and the API returns.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Clock } from '../../../src/clock.js';
 import { type Catalog, openCatalog } from '../../../src/store/catalog.js';
 import {
@@ -16,15 +16,10 @@ import {
 } from '../../../src/usecases/ledger.js';
 import { insertDraws, makeDraw } from '../../helpers/books.js';
 import { tempDir } from '../../helpers/cli.js';
+import { cleanupAfterEach } from '../../helpers/cleanups.js';
 
 const clock: Clock = { now: '2025-11-20T12:00:00.000Z', today: '2025-11-20' };
-const cleanups: Array<() => void> = [];
-afterEach(() =>
-  cleanups
-    .splice(0)
-    .reverse()
-    .forEach((f) => f()),
-);
+const cleanups = cleanupAfterEach();
 
 function books(): { catalog: Catalog; clock: Clock } {
   const t = tempDir();

@@ -2,7 +2,7 @@
 // records for it (recordLedgerCheck in src/usecases/ledger.ts).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Clock } from '../../../src/clock.js';
 import { buildConfig } from '../../../src/config.js';
 import { openCatalog } from '../../../src/store/catalog.js';
@@ -10,15 +10,10 @@ import { writeOpsRecord } from '../../../src/store/ops-records.js';
 import { assertLedgerBalance, recordLedgerCheck } from '../../../src/usecases/ledger.js';
 import { readOpsStatus } from '../../../src/usecases/ops-status.js';
 import { tempDir } from '../../helpers/cli.js';
+import { cleanupAfterEach } from '../../helpers/cleanups.js';
 
 const clock: Clock = { now: '2026-12-02T03:31:00.000Z', today: '2026-12-02' };
-const cleanups: Array<() => void> = [];
-afterEach(() =>
-  cleanups
-    .splice(0)
-    .reverse()
-    .forEach((f) => f()),
-);
+const cleanups = cleanupAfterEach();
 function dataDir(): string {
   const t = tempDir('luckyfive-ops-status-');
   cleanups.push(t.cleanup);

@@ -1,6 +1,6 @@
 // The financial period report (src/usecases/report-books.ts): balances, entries with reversals,
 // months, ROI beside the expected ROI, budgets, soundness, and the CSV of the period's entries.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Clock } from '../../../src/clock.js';
 import type { ReportBlock, ReportDoc } from '../../../src/core/report/document.js';
 import { type Catalog, openCatalog } from '../../../src/store/catalog.js';
@@ -9,15 +9,10 @@ import { assertLedgerBalance, recordLedgerEntry, reverseLedgerEntry } from '../.
 import { booksReportCsv, buildBooksReport } from '../../../src/usecases/report-books.js';
 import { insertDraws, makeDraw } from '../../helpers/books.js';
 import { tempDir } from '../../helpers/cli.js';
+import { cleanupAfterEach } from '../../helpers/cleanups.js';
 
 const clock: Clock = { now: '2025-11-20T12:00:00.000Z', today: '2025-11-20' };
-const cleanups: Array<() => void> = [];
-afterEach(() =>
-  cleanups
-    .splice(0)
-    .reverse()
-    .forEach((f) => f()),
-);
+const cleanups = cleanupAfterEach();
 
 function books(): { catalog: Catalog; clock: Clock } {
   const t = tempDir();

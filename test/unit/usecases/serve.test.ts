@@ -1,18 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildConfig } from '../../../src/config.js';
 import type { PredictPool } from '../../../src/engine/pool.js';
 import { openCatalog } from '../../../src/store/catalog.js';
 import { prepareServer } from '../../../src/usecases/serve.js';
 import { tempDir } from '../../helpers/cli.js';
+import { cleanupAfterEach } from '../../helpers/cleanups.js';
 
 describe('prepareServer', () => {
-  const cleanups: Array<() => void> = [];
-  afterEach(() =>
-    cleanups
-      .splice(0)
-      .reverse()
-      .forEach((f) => f()),
-  );
+  const cleanups = cleanupAfterEach();
 
   const open = (flags: Record<string, unknown> = {}) => {
     const { dir, cleanup } = tempDir('luckyfive-serve-');
