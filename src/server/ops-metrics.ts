@@ -16,13 +16,13 @@ import type { ServedCertificate } from './tls-reload.js';
 
 /** Registers the gauges; `served` is the certificate presented now, when the server speaks HTTPS. */
 export function installOpsMetrics(metrics: MetricsRegistry, config: Readonly<Config>, served: ServedCertificate | undefined): void {
-  // read once per scrape (before the gauges are), not once per gauge
-  let last: OpsStatus = readOpsStatus({ config });
+  // read once per scrape (before the gauges are), not once per gauge, and not at start-up
+  let last: OpsStatus | undefined;
   metrics.onCollect(() => {
     last = readOpsStatus({ config });
     return Promise.resolve();
   });
-  const status = () => last;
+  const status = () => (last ??= readOpsStatus({ config }));
   // read from the data dir: the same in every server process, shown once
   metrics.registerGauge({
     name: 'luckyfive_last_backup_timestamp_seconds',

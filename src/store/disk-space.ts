@@ -17,13 +17,9 @@ export interface DiskSpace {
 const FULL_BELOW_BYTES = 64 * 1024;
 
 export function readDiskSpace(dir: string, minFreeBytes: number): DiskSpace {
-  let free: number;
-  try {
-    const s = statfsSync(dir);
-    free = s.bavail * s.bsize;
-  } catch {
-    return { status: 'ok', free_bytes: null, min_free_bytes: minFreeBytes };
-  }
+  const usage = readDiskUsage(dir);
+  if (!usage) return { status: 'ok', free_bytes: null, min_free_bytes: minFreeBytes };
+  const free = usage.free_bytes;
   const status = free < FULL_BELOW_BYTES ? 'full' : free < minFreeBytes ? 'low' : 'ok';
   return { status, free_bytes: free, min_free_bytes: minFreeBytes };
 }
