@@ -7,15 +7,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { presentOrSkip } from './shared.js';
 
 export const BINARY = resolve(import.meta.dirname, '../../dist-bin/luckyfive');
 
 /** True when the binary has been built (see the module's note). */
 export function haveBinary(): boolean {
-  const present = existsSync(BINARY);
-  if (!present && process.env.LUCKYFIVE_REQUIRE_SHARED === '1') throw new Error(`LUCKYFIVE_REQUIRE_SHARED=1 but ${BINARY} is missing (npm run build:binary)`);
-  if (!present) console.warn(`skipping the single-binary tests: ${BINARY} is missing (npm run build:binary)`);
-  return present;
+  return presentOrSkip(existsSync(BINARY), `${BINARY} is missing (npm run build:binary)`, 'the single-binary tests');
 }
 
 export interface RunResult {

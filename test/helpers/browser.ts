@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { type Browser, chromium } from 'playwright-core';
+import { presentOrSkip } from './shared.js';
 
 /** The value of `name="<field>" value="..."` in a page (the first one). */
 export function hiddenValue(body: string, field: string): string | undefined {
@@ -67,11 +68,7 @@ export const CHROMIUM_ARGS = [
  * LUCKYFIVE_REQUIRE_SHARED=1 (set by .ci/run, which installs it), which makes it a failure.
  */
 export function haveChromium(): boolean {
-  const present = existsSync(CHROMIUM);
-  if (!present && process.env.LUCKYFIVE_REQUIRE_SHARED === '1')
-    throw new Error(`LUCKYFIVE_REQUIRE_SHARED=1 but Chromium is not installed at ${CHROMIUM} (apt-get install chromium)`);
-  if (!present) console.warn(`skipping the browser tests: Chromium is not installed at ${CHROMIUM} (apt-get install chromium)`);
-  return present;
+  return presentOrSkip(existsSync(CHROMIUM), `Chromium is not installed at ${CHROMIUM} (apt-get install chromium)`, 'the browser tests');
 }
 
 export interface TestChromium {

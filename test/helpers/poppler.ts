@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { presentOrSkip } from './shared.js';
 
 /** Runs a poppler tool on the PDF (written to a temporary file: not every tool reads stdin); `FILE` in `args` is its path. */
 function run(tool: string, args: string[], pdf: Buffer): string {
@@ -30,10 +31,7 @@ function run(tool: string, args: string[], pdf: Buffer): string {
 /** True when pdftotext, pdfinfo, pdffonts and pdfimages run. */
 export function havePoppler(): boolean {
   const present = ['pdftotext', 'pdfinfo', 'pdffonts', 'pdfimages'].every((t) => spawnSync(t, ['-v'], { stdio: 'ignore' }).status === 0);
-  if (!present && process.env.LUCKYFIVE_REQUIRE_SHARED === '1')
-    throw new Error('LUCKYFIVE_REQUIRE_SHARED=1 but poppler-utils is not installed (apt-get install poppler-utils)');
-  if (!present) console.warn('skipping the PDF checks: poppler-utils (pdftotext, pdfinfo, pdffonts) is not installed (apt-get install poppler-utils)');
-  return present;
+  return presentOrSkip(present, 'poppler-utils (pdftotext, pdfinfo, pdffonts, pdfimages) is not installed (apt-get install poppler-utils)', 'the PDF checks');
 }
 
 /** The PDF's text as laid out (`pdftotext -layout`), of one page (1-based) or all of them. */

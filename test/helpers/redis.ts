@@ -5,16 +5,15 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
+import { presentOrSkip } from './shared.js';
 
 export function haveRedisServer(): boolean {
   const present = spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
-  if (!present && process.env.LUCKYFIVE_REQUIRE_SHARED === '1')
-    throw new Error('LUCKYFIVE_REQUIRE_SHARED=1 but redis-server is not installed (apt-get install redis-server)');
-  if (!present) console.warn('skipping the Redis rate-limit tests: redis-server is not installed (apt-get install redis-server)');
-  return present;
+  return presentOrSkip(present, 'redis-server is not installed (apt-get install redis-server)', 'the Redis tests');
 }
 
-function freePort(): Promise<number> {
+/** A TCP port free on 127.0.0.1 now (the OS picks it). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);

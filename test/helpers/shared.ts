@@ -17,14 +17,17 @@ export const QUINA_XLSX = resolve(SHARED_DIR, 'quina/Quina.xlsx');
 export const QUINA_CSV = resolve(SHARED_DIR, 'quina/quina-draws.csv');
 
 /**
- * True when the shared fixtures are present. When they are absent the caller's tests skip
- * with a message, unless LUCKYFIVE_REQUIRE_SHARED=1 (set by .ci/run), which makes it a failure.
+ * What every "these tests need X" check does with its answer: `present` as it is; when X is
+ * absent, a failure under LUCKYFIVE_REQUIRE_SHARED=1 (set by .ci/run, which installs X), else a
+ * warning that `skipping` is skipped (a user's fresh clone). `missing` says what lacks and how to get it.
  */
-export function haveShared(): boolean {
-  const present = existsSync(QUINA_XLSX) && existsSync(QUINA_CSV);
-  if (!present && process.env.LUCKYFIVE_REQUIRE_SHARED === '1') {
-    throw new Error(`LUCKYFIVE_REQUIRE_SHARED=1 but the shared fixtures are missing at ${SHARED_DIR}`);
-  }
-  if (!present) console.warn(`skipping tests that need ../shared/quina (not found at ${SHARED_DIR})`);
+export function presentOrSkip(present: boolean, missing: string, skipping: string): boolean {
+  if (!present && process.env.LUCKYFIVE_REQUIRE_SHARED === '1') throw new Error(`LUCKYFIVE_REQUIRE_SHARED=1 but ${missing}`);
+  if (!present) console.warn(`skipping ${skipping}: ${missing}`);
   return present;
+}
+
+/** True when the shared fixtures are present (else {@link presentOrSkip}). */
+export function haveShared(): boolean {
+  return presentOrSkip(existsSync(QUINA_XLSX) && existsSync(QUINA_CSV), `the shared fixtures are missing at ${SHARED_DIR}`, 'tests that need ../shared/quina');
 }

@@ -7,13 +7,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { presentOrSkip } from './shared.js';
 
 export function haveOpenssl(): boolean {
   const present = spawnSync('openssl', ['version'], { stdio: 'ignore' }).status === 0;
-  if (!present && process.env.LUCKYFIVE_REQUIRE_SHARED === '1')
-    throw new Error('LUCKYFIVE_REQUIRE_SHARED=1 but openssl is not installed (apt-get install openssl)');
-  if (!present) console.warn('skipping the TLS tests: openssl is not installed (apt-get install openssl)');
-  return present;
+  return presentOrSkip(present, 'openssl is not installed (apt-get install openssl)', 'the TLS tests');
 }
 
 export interface TestCertificate {

@@ -21,13 +21,13 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONFIG_FIELDS } from '../../src/config.js';
-import { type TestRedis, haveRedisServer, startRedis } from '../helpers/redis.js';
+import { type TestRedis, freePort, haveRedisServer, startRedis } from '../helpers/redis.js';
+import { presentOrSkip } from '../helpers/shared.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -35,30 +35,13 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 function haveDeployTools(): boolean {
   const missing = ['curl', 'flock', 'setsid'].filter((t) => spawnSync('sh', ['-c', `command -v ${t}`], { stdio: 'ignore' }).status !== 0);
   const ok = process.platform === 'linux' && missing.length === 0;
-  if (!ok && process.env.LUCKYFIVE_REQUIRE_SHARED === '1')
-    throw new Error(`LUCKYFIVE_REQUIRE_SHARED=1 but the deploy test lacks: ${missing.join(', ') || 'Linux'}`);
-  if (!ok) console.warn(`skipping the deploy test: needs Linux with ${missing.join(', ')} (apt-get install curl util-linux)`);
-  return ok;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolvePort(port));
-    });
-  });
+  return presentOrSkip(ok, `the deploy test lacks ${missing.join(', ') || 'Linux'} (apt-get install curl util-linux)`, 'the deploy test');
 }
 
 /** A tool a test needs: skipped with a message when missing, a failure under LUCKYFIVE_REQUIRE_SHARED=1 (CI installs it). */
 function haveTool(tool: string, debianPackage: string): boolean {
   const present = spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;
-  if (!present && process.env.LUCKYFIVE_REQUIRE_SHARED === '1')
-    throw new Error(`LUCKYFIVE_REQUIRE_SHARED=1 but ${tool} is missing (apt-get install ${debianPackage})`);
-  if (!present) console.warn(`skipping a deploy check: ${tool} is missing (apt-get install ${debianPackage})`);
-  return present;
+  return presentOrSkip(present, `${tool} is missing (apt-get install ${debianPackage})`, 'a deploy check');
 }
 
 /** The built app: this tree's dist/ (built by `npm ci`'s prepare and by CI), else compiled here into `into`. */

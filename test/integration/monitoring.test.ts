@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, tempDir } from '../helpers/cli.js';
 import { type TestRedis, haveRedisServer, startRedis } from '../helpers/redis.js';
+import { presentOrSkip } from '../helpers/shared.js';
 import { type TestCertificate, haveOpenssl, makeCertificate } from '../helpers/tls.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -24,10 +25,7 @@ const RUNBOOKS = join(ROOT, 'docs/runbooks.md');
 
 function havePromtool(): boolean {
   const present = spawnSync('promtool', ['--version'], { stdio: 'ignore' }).status === 0;
-  if (!present && process.env.LUCKYFIVE_REQUIRE_SHARED === '1')
-    throw new Error('LUCKYFIVE_REQUIRE_SHARED=1 but promtool is not installed (apt-get install prometheus)');
-  if (!present) console.warn('skipping the monitoring tests: promtool is not installed (apt-get install prometheus)');
-  return present;
+  return presentOrSkip(present, 'promtool is not installed (apt-get install prometheus)', 'the monitoring tests');
 }
 
 /** Runs promtool (at most 60 s); its output for the failure message. */
