@@ -5,16 +5,25 @@
  * what chance alone produces in 1 of 20 comparisons, so the most they say is "confirm on a
  * holdout range".
  *
- * The null hypothesis is "the draw is uniform". Per-ticket rates have the exact hypergeometric
- * expectations below (exact binomial tests over tickets); a strategy's tickets in one contest share
- * the draw and often share numbers, so their spread is wider than binomial: treat per-ticket
- * p-values with many tickets per contest as optimistic and prefer the per-contest (best-of)
- * figures. Those are exact: each contest's probability is the law of a uniform draw for its actual
- * tickets (src/core/best-of.ts), and the count over independent contests is Poisson-binomial.
+ * The null hypothesis is "the draw is uniform". Per-ticket figures have the exact hypergeometric
+ * expectations below. A strategy's tickets in one contest share the draw and often share numbers,
+ * so their hits move together: with the run's tickets known (`BestOfLaws.moments`), every
+ * per-ticket figure is tested against the exact null variance of ITS tickets, summed over the
+ * independent contests (src/core/contest-moments.ts): the mean by a z-test on the total, the
+ * shares by an exact binomial test on the effective number of tickets (Kish's design effect: the
+ * exact variance over the binomial one) when the tickets vary together more than independent ones,
+ * and on the tickets themselves otherwise (disjoint tickets vary less: the binomial test is then
+ * conservative). Without the tickets (hand-made counts) the tickets are taken as independent and
+ * the figures say so (`design_effect` absent). The per-contest (best-of) figures are exact: each
+ * contest's probability is the law of a uniform draw for its actual tickets (src/core/best-of.ts),
+ * and the count over independent contests is Poisson-binomial.
  */
 import { LuckyError } from '../errors.js';
+import { type ContestMoments, ticketThirdMoment } from './contest-moments.js';
 import { validateHitCounts, type HitCounts } from './hit-counts.js';
 import { expectedHitCounts, expectedHits, hitProbabilities, hitsSd, probAtLeast, probBestAtLeast } from './odds.js';
+import { designEffect, effectiveShare } from './stats/design-effect.js';
+import { skewedTotalTest } from './stats/edgeworth.js';
 import { poissonBinomialNormalTest, poissonBinomialTest } from './stats/poisson-binomial.js';
 import {
   binomialTest,
@@ -31,7 +40,6 @@ import {
   trialsToDetect,
   trialsToDetectMean,
   wilsonInterval,
-  zTestMean,
 } from './stats.js';
 
 export type { HitCounts } from './hit-counts.js';
@@ -69,6 +77,13 @@ export interface BaselineFigure {
   null_model?: BestOfNullModel;
   /** standard deviation of the expected count due to Monte Carlo sampling (0 when exact) */
   expected_mc_sd?: number;
+  /**
+   * per-ticket figures, when the run's tickets are known: the exact null variance of the count (or
+   * of the total hits) for these tickets over the variance independent tickets would have. Above 1
+   * the tickets share numbers and their hits move together (the test then counts trials / effect);
+   * below 1 they compete for the same balls. Absent: the tickets were taken as independent.
+   */
+  design_effect?: number;
 }
 
 export type BestOfNullModel = 'tickets-exact' | 'tickets-monte-carlo' | 'independent-tickets';
@@ -81,6 +96,18 @@ export type BestOfNullModel = 'tickets-exact' | 'tickets-monte-carlo' | 'indepen
 export interface BestOfLaws {
   p: { 2: ArrayLike<number>; 3: ArrayLike<number>; 4: ArrayLike<number> };
   mc_variance: { 2: number; 3: number; 4: number };
+  /** the per-ticket counts' exact null variances for the actual tickets, summed over the contests (absent when some contest's are unknown) */
+  moments?: ContestMoments;
+}
+
+/** The exact null variances a run's index keeps for its p-values (src/core/metrics.ts metricPValue). */
+export interface NullVariances {
+  /** of the total hits over all tickets */
+  total_hits: number;
+  /** the third central moment of the total hits (its skew) */
+  total_hits_k3: number;
+  /** of the number of tickets with exactly h hits */
+  exactly: { 2: number; 3: number; 4: number; 5: number };
 }
 
 export interface BaselineReport {
@@ -91,6 +118,8 @@ export interface BaselineReport {
   /** observed and expected tickets per hit count 0..5 */
   distribution: Array<{ hits: number; observed: number; expected: number; probability: number }>;
   figures: Record<BaselineFigureName, BaselineFigure>;
+  /** exact null variances for the run's actual tickets (absent when the tickets are unknown) */
+  null_variances?: NullVariances;
   /** true when even the commonest prize tier (2+ hits per ticket) is expected fewer than 5 times */
   too_short: boolean;
   verdict: string;
@@ -112,6 +141,8 @@ interface RateSpec {
   describeCount: (count: string) => string;
   /** p-value override (Poisson-binomial for best-of figures) */
   test?: (count: number) => number;
+  /** the exact null variance of the count for the actual tickets (per-ticket figures) */
+  variance?: number | undefined;
   extra?: Pick<BaselineFigure, 'null_model' | 'expected_mc_sd'>;
 }
 
@@ -128,15 +159,25 @@ function judge(observed: number, expected: number, p: number): string {
   return `: below the baseline (p = ${ps}), which chance alone also does in 1 of 20 comparisons`;
 }
 
+/** " (...: 13.9x the variance of independent tickets, counted in p)" when the tickets vary together noticeably. */
+function overlapNote(design: number | undefined): string {
+  if (design === undefined || design < 1.1) return '';
+  return ` (the tickets share numbers, so their hits move together: ${formatNumber(design)}x the variance of independent tickets, counted in p)`;
+}
+
 function rateFigure(s: RateSpec): BaselineFigure {
   const observed = s.count / s.trials;
   const expectedCount = s.p0 * s.trials;
-  const tooShort = Math.min(expectedCount, s.trials - expectedCount) < MIN_EXPECTED_EVENTS;
-  const p = s.test ? s.test(s.count) : binomialTest(s.count, s.trials, s.p0);
-  const mdl = s.p0 < 1 ? minDetectableLift(s.p0, s.trials) : { lift: Number.POSITIVE_INFINITY, detectable: false };
+  const design = designEffect(s.variance, s.trials, s.p0);
+  // Tickets that vary together: the exact test on the effective number of tickets; otherwise on the tickets (conservative when they vary less).
+  const eff = effectiveShare(s.count, s.trials, design);
+  const tooShort = Math.min(s.p0 * eff.n, (1 - s.p0) * eff.n) < MIN_EXPECTED_EVENTS;
+  const p = s.test ? s.test(s.count) : binomialTest(eff.x, eff.n, s.p0);
+  const mdl = s.p0 < 1 ? minDetectableLift(s.p0, eff.n) : { lift: Number.POSITIVE_INFINITY, detectable: false };
+  const ci = eff.n === s.trials ? wilsonInterval(s.count, s.trials) : wilsonInterval(eff.x, eff.n);
   const sentence = tooShort
-    ? `${s.describeCount(formatInteger(s.count))}, expected ${formatCount(expectedCount)}: far too few ${s.unit} to tell (this needs ~${formatInteger(trialsNeeded(s.p0))} ${s.unit})`
-    : `${s.describeRate(formatRate(observed))}, expected ${formatRate(s.p0)}${judge(observed, s.p0, p)}`;
+    ? `${s.describeCount(formatInteger(s.count))}, expected ${formatCount(expectedCount)}: far too few ${s.unit} to tell (this needs ~${formatInteger(trialsNeeded(s.p0) * Math.max(1, design ?? 1))} ${s.unit})`
+    : `${s.describeRate(formatRate(observed))}, expected ${formatRate(s.p0)}${judge(observed, s.p0, p)}${overlapNote(design)}`;
   return {
     label: s.label,
     trials: s.trials,
@@ -144,17 +185,23 @@ function rateFigure(s: RateSpec): BaselineFigure {
     expected: s.p0,
     observed_count: s.count,
     expected_count: expectedCount,
-    ci95: wilsonInterval(s.count, s.trials),
+    ci95: ci,
     p_value: p,
     p_adjusted: null,
     min_detectable_lift: mdl.detectable ? mdl.lift : null,
     too_short: tooShort,
     sentence,
     ...s.extra,
+    ...(design === undefined ? {} : { design_effect: design }),
   };
 }
 
-function meanFigure(c: HitCounts): BaselineFigure {
+/**
+ * Mean hits per ticket, tested on the total hits with its exact variance and skew (Edgeworth,
+ * src/core/stats/edgeworth.ts): those of the actual tickets when `moments` is given (summed over
+ * the contests), else of independent tickets.
+ */
+function meanFigure(c: HitCounts, moments?: Pick<ContestMoments, 'total' | 'total_k3'>): BaselineFigure {
   const k = c.numbers_per_ticket;
   const n = c.tickets;
   const mean0 = expectedHits(k);
@@ -166,15 +213,20 @@ function meanFigure(c: HitCounts): BaselineFigure {
     squares += count * h * h;
   });
   const observed = total / n;
-  // The interval uses the observed spread (sample sd); the test uses the null's exact sd.
+  const design = moments === undefined ? undefined : moments.total / (n * sd0 * sd0);
+  // the per-ticket sd that gives the total its exact null spread
+  const sdEff = sd0 * Math.sqrt(design ?? 1);
+  const p = skewedTotalTest(total, n * mean0, moments?.total ?? n * sd0 * sd0, moments?.total_k3 ?? n * ticketThirdMoment(k));
+  // Without the tickets, the interval uses the observed spread (sample sd); with them, the exact
+  // null spread for these tickets, which IS the figure's spread since draws are uniform.
   const sampleSd = n > 1 ? Math.sqrt(Math.max(0, (squares - n * observed * observed) / (n - 1))) : sd0;
-  const p = zTestMean(observed, mean0, sd0, n).p_value;
+  const ci = meanInterval(observed, design === undefined ? sampleSd : sdEff, n);
   const tooShort = n * mean0 < MIN_EXPECTED_EVENTS;
-  const mdl = minDetectableLiftMean(mean0, sd0, n);
-  const needed = roundUp2(Math.max(Math.ceil(MIN_EXPECTED_EVENTS / mean0), trialsToDetectMean(mean0, sd0, 1)));
+  const mdl = minDetectableLiftMean(mean0, sdEff > 0 ? sdEff : sd0, n);
+  const needed = roundUp2(Math.max(Math.ceil(MIN_EXPECTED_EVENTS / mean0), trialsToDetectMean(mean0, sdEff > 0 ? sdEff : sd0, 1)));
   const sentence = tooShort
     ? `${formatInteger(n)} ${n === 1 ? 'ticket' : 'tickets'} with ${formatInteger(total)} hits in all, expected ${formatCount(n * mean0)}: far too few tickets to tell (this needs ~${formatInteger(needed)} tickets)`
-    : `${formatNumber(observed)} hits per ticket on average, expected ${formatNumber(mean0)}${judge(observed, mean0, p)}`;
+    : `${formatNumber(observed)} hits per ticket on average, expected ${formatNumber(mean0)}${judge(observed, mean0, p)}${overlapNote(design)}`;
   return {
     label: 'hits per ticket (mean)',
     trials: n,
@@ -182,12 +234,13 @@ function meanFigure(c: HitCounts): BaselineFigure {
     expected: mean0,
     observed_count: null,
     expected_count: null,
-    ci95: meanInterval(observed, sampleSd, n),
+    ci95: ci,
     p_value: p,
     p_adjusted: null,
     min_detectable_lift: mdl.detectable ? mdl.lift : null,
     too_short: tooShort,
     sentence,
+    ...(design === undefined ? {} : { design_effect: design }),
   };
 }
 
@@ -226,8 +279,9 @@ function buildVerdict(figures: Record<BaselineFigureName, BaselineFigure>, repor
  * 4+. The best-of expectations come from `bestOf`, the law of a uniform draw applied to each
  * contest's actual tickets (their sum is the expected count, and the count follows a
  * Poisson-binomial law); without it (tickets unknown) they fall back to 1 - (1 - P(>=h))^T, which
- * holds only for tickets that share no numbers, and say so (`null_model`). Throws
- * E_INPUT_INVALID on inconsistent counts.
+ * holds only for tickets that share no numbers, and say so (`null_model`). With `bestOf.moments`
+ * the per-ticket figures are tested against the exact null variance of the actual tickets
+ * (`design_effect`); without, as independent tickets. Throws E_INPUT_INVALID on inconsistent counts.
  */
 export function compareToBaseline(c: HitCounts, bestOf?: BestOfLaws): BaselineReport {
   validateHitCounts(c);
@@ -240,6 +294,7 @@ export function compareToBaseline(c: HitCounts, bestOf?: BestOfLaws): BaselineRe
   const k = c.numbers_per_ticket;
   const probs = hitProbabilities(k);
   const atLeast = (h: number): number => c.distribution.slice(h).reduce((s, d) => s + d, 0);
+  const moments = bestOf?.moments;
   const ticketRate = (h: 2 | 3 | 4): BaselineFigure =>
     rateFigure({
       label: `tickets with ${h}+ hits`,
@@ -247,6 +302,7 @@ export function compareToBaseline(c: HitCounts, bestOf?: BestOfLaws): BaselineRe
       trials: c.tickets,
       count: atLeast(h),
       p0: probAtLeast(k, h),
+      variance: moments?.at_least[h],
       describeRate: (r) => `${r} of tickets hit ${h}+`,
       describeCount: (n) => `${plural(n, 'ticket', 'tickets')} hit ${h}+`,
     });
@@ -278,7 +334,7 @@ export function compareToBaseline(c: HitCounts, bestOf?: BestOfLaws): BaselineRe
     return fig;
   };
   const figures: Record<BaselineFigureName, BaselineFigure> = {
-    mean_hits: meanFigure(c),
+    mean_hits: meanFigure(c, moments),
     tickets_2plus: ticketRate(2),
     tickets_3plus: ticketRate(3),
     tickets_4plus: ticketRate(4),
@@ -288,6 +344,7 @@ export function compareToBaseline(c: HitCounts, bestOf?: BestOfLaws): BaselineRe
       trials: c.tickets,
       count: c.distribution[5]!,
       p0: probs[5]!,
+      variance: moments?.exactly[5],
       describeRate: (r) => `${r} of tickets hit all 5`,
       describeCount: (n) => `${plural(n, 'ticket', 'tickets')} hit all 5`,
     }),
@@ -308,6 +365,7 @@ export function compareToBaseline(c: HitCounts, bestOf?: BestOfLaws): BaselineRe
     tickets_per_contest: c.tickets_per_contest,
     distribution: expectedHitCounts(k, c.tickets).map((expected, hits) => ({ hits, observed: c.distribution[hits]!, expected, probability: probs[hits]! })),
     figures,
+    ...(moments ? { null_variances: { total_hits: moments.total, total_hits_k3: moments.total_k3, exactly: { ...moments.exactly } } } : {}),
     too_short: tooShort,
     verdict: buildVerdict(figures, tooShort),
   };

@@ -20,9 +20,12 @@
  * Tickets of many numbers make many covered triples and 4-sets; above {@link EXACT_BUDGET} of them
  * h = 3 and 4 come from a seeded Monte Carlo of {@link MONTE_CARLO_DRAWS} uniform draws, whose
  * variance is returned so the p-value can include it (src/core/baseline.ts). h = 2 is always exact.
+ * The law also carries the contest's exact null moments of its per-ticket counts
+ * (src/core/contest-moments.ts), computed here so every place that computes the law has them.
  */
 import { BALL_MAX, BALLS_PER_DRAW } from './draw.js';
 import { choose } from './finance/prices.js';
+import { type ContestMoments, MOMENT_FIELDS, contestMoments, decodeMoments, encodeMoments } from './contest-moments.js';
 import { type Rng, createRng, mix32 } from './rng.js';
 
 /** Above this many covered 4-sets (tickets x C(k,4)), h = 3 and 4 are sampled instead of counted. */
@@ -41,6 +44,11 @@ export interface BestOfLaw {
   var2: number;
   var3: number;
   var4: number;
+  /**
+   * the exact null variances of this contest's ticket counts (src/core/contest-moments.ts); absent
+   * in run files written before they were kept (then recomputed from the stored tickets)
+   */
+  moments?: ContestMoments;
 }
 
 const W = 3;
@@ -400,11 +408,12 @@ export function countWithQuad(tickets: readonly number[][]): number {
 export function bestOfLaw(numbers: ArrayLike<number>, k: number, rng: () => Rng): BestOfLaw {
   const tickets = ticketsOf(numbers, k);
   const p2 = 1 - countNoPair(tickets) / TOTAL;
+  const moments = contestMoments(numbers, k);
   if (tickets.length * choose(k, 4) > EXACT_BUDGET) {
     const mc = sampleBestOf(numbers, k, rng(), MONTE_CARLO_DRAWS);
-    return { ...mc, p2, var2: 0 };
+    return { ...mc, p2, var2: 0, moments };
   }
-  return { p2, p3: countWithTriple(tickets) / TOTAL, p4: countWithQuad(tickets) / TOTAL, method: 'exact', var2: 0, var3: 0, var4: 0 };
+  return { p2, p3: countWithTriple(tickets) / TOTAL, p4: countWithQuad(tickets) / TOTAL, method: 'exact', var2: 0, var3: 0, var4: 0, moments };
 }
 
 /**
@@ -456,24 +465,41 @@ export function bestOfRng(seed: number, contest: number): Rng {
   return createRng(mix32((seed ^ 0x5bd1e995) >>> 0), contest);
 }
 
-/** The law as 7 numbers [p2, p3, p4, var2, var3, var4, exact ? 1 : 0] (worker messages, run files). */
+/** Numbers of a law's encoding: 7 without its moments (run files written before them), 15 with them. */
+const LAW_FIELDS = 7;
+
+/** The law as [p2, p3, p4, var2, var3, var4, exact ? 1 : 0] followed by its 8 moments when known (worker messages, run files). */
 export function encodeBestOfLaw(law: BestOfLaw): Float64Array {
-  return Float64Array.of(law.p2, law.p3, law.p4, law.var2, law.var3, law.var4, law.method === 'exact' ? 1 : 0);
+  const head = [law.p2, law.p3, law.p4, law.var2, law.var3, law.var4, law.method === 'exact' ? 1 : 0];
+  return Float64Array.from(law.moments ? [...head, ...encodeMoments(law.moments)] : head);
 }
 
 export function decodeBestOfLaw(v: ArrayLike<number>): BestOfLaw {
-  return { p2: v[0]!, p3: v[1]!, p4: v[2]!, var2: v[3]!, var3: v[4]!, var4: v[5]!, method: v[6] === 1 ? 'exact' : 'monte-carlo' };
+  const law: BestOfLaw = { p2: v[0]!, p3: v[1]!, p4: v[2]!, var2: v[3]!, var3: v[4]!, var4: v[5]!, method: v[6] === 1 ? 'exact' : 'monte-carlo' };
+  if (v.length === LAW_FIELDS + MOMENT_FIELDS) law.moments = decodeMoments(Array.prototype.slice.call(v, LAW_FIELDS) as number[]);
+  return law;
 }
 
-/** The run-file text form: the 7 numbers separated by spaces, each printed so it reads back exactly. */
+/** The run-file text form: the numbers separated by spaces, each printed so it reads back exactly. */
 export function formatBestOfLaw(law: BestOfLaw): string {
   return Array.from(encodeBestOfLaw(law), (x) => String(x)).join(' ');
 }
 
-/** Parses {@link formatBestOfLaw}'s text; undefined for anything else. */
+/**
+ * Whether a stored law text says what `law` says: equal text, or (a file written before the
+ * moments were kept) equal to the law without its moments.
+ */
+export function sameBestOfLaw(stored: string, law: BestOfLaw): boolean {
+  const { moments: _moments, ...head } = law;
+  return stored === formatBestOfLaw(law) || stored === formatBestOfLaw(head);
+}
+
 export function parseBestOfLaw(text: string | null | undefined): BestOfLaw | undefined {
   if (!text) return undefined;
   const v = text.split(' ').map(Number);
-  if (v.length !== 7 || !v.every((x) => Number.isFinite(x) && x >= 0 && x <= 1)) return undefined;
+  if (v.length !== LAW_FIELDS && v.length !== LAW_FIELDS + MOMENT_FIELDS) return undefined;
+  if (!v.slice(0, LAW_FIELDS).every((x) => Number.isFinite(x) && x >= 0 && x <= 1)) return undefined;
+  // the variances are >= 0; the last moment (a third central moment) may be negative
+  if (!v.slice(LAW_FIELDS).every((x, i) => Number.isFinite(x) && (x >= 0 || i === MOMENT_FIELDS - 1))) return undefined;
   return decodeBestOfLaw(v);
 }

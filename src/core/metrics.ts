@@ -7,8 +7,11 @@
  */
 import { LuckyError } from '../errors.js';
 import { BALLS_PER_DRAW } from './draw.js';
-import { expectedHits, hitsSd, probBestAtLeast, probExactly } from './odds.js';
-import { binomialTest, zTestMean } from './stats.js';
+import { ticketThirdMoment } from './contest-moments.js';
+import { expectedHits, hitsVariance, probBestAtLeast, probExactly } from './odds.js';
+import { binomialTest } from './stats.js';
+import { designEffect, effectiveShare } from './stats/design-effect.js';
+import { skewedTotalTest } from './stats/edgeworth.js';
 import type { HitCounts } from './hit-counts.js';
 import { hitCountsOfTally, metricsOfTally, tallyContests } from './run-summary.js';
 
@@ -129,7 +132,19 @@ export function buildHitCounts(input: MetricsInput): HitCounts {
  * probabilities, src/core/best-of.ts) and the p-value of the run's own observed share (exact
  * Poisson-binomial, or with the Monte Carlo error included).
  */
-export type BestOfIndex = Record<'2' | '3' | '4', { expected: number; p_value: number; null_model: string }>;
+export type BestOfIndex = Record<'2' | '3' | '4', { expected: number; p_value: number; null_model: string }> & {
+  /**
+   * the exact null variances of the run's actual tickets (src/core/contest-moments.ts), summed over
+   * its contests: of the total hits (`mean_hits`) and of the tickets with exactly h hits
+   * (`rate_h`); absent for runs indexed before they were kept
+   */
+  variance?: IndexVariances;
+};
+
+/** The per-ticket metrics whose p-value needs the tickets' exact null variance (and, for the mean, the third central moment of the total). */
+export type IndexVariances = Record<'mean_hits' | 'mean_hits_k3' | 'rate_2' | 'rate_3' | 'rate_4' | 'rate_5', number>;
+
+const VARIANCE_KEYS = ['mean_hits', 'mean_hits_k3', 'rate_2', 'rate_3', 'rate_4', 'rate_5'] as const;
 
 /** Parses the run index's `best_of_baseline` JSON; null when absent or malformed. */
 export function parseBestOfIndex(text: string | null | undefined): BestOfIndex | null {
@@ -140,6 +155,9 @@ export function parseBestOfIndex(text: string | null | undefined): BestOfIndex |
       const e = v[h];
       if (!e || typeof e.expected !== 'number' || typeof e.p_value !== 'number') return null;
     }
+    // malformed variances are dropped (the p-values then take the tickets as independent), never trusted
+    if (v.variance !== undefined && !VARIANCE_KEYS.every((key) => typeof v.variance?.[key] === 'number' && (v.variance[key] >= 0 || key === 'mean_hits_k3')))
+      delete v.variance;
     return v as BestOfIndex;
   } catch {
     return null;
@@ -171,10 +189,14 @@ export function metricBaseline(name: MetricName, k: number, ticketsPerContest: n
 }
 
 /**
- * Two-sided p-value of an observed hit metric against its baseline: exact binomial over tickets
- * (rate_h) or contests (best_hplus without `best_of`) with the count recovered as
- * round(observed x trials); with `best_of`, the run's stored Poisson-binomial p-value; z-test
- * with the exact hypergeometric sd for mean_hits; null for metrics without a baseline or no trials.
+ * Two-sided p-value of an observed hit metric against its baseline, as the run's baseline report
+ * computes it: with `best_of`, the run's stored Poisson-binomial p-value for best_hplus, and for
+ * mean_hits and rate_h the exact null moments of its actual tickets (`best_of.variance`): the
+ * total hits tested with their exact variance and skew (src/core/stats/edgeworth.ts), rate_h by
+ * an exact binomial test on the effective number of tickets (src/core/stats/design-effect.ts).
+ * Without them the tickets are taken as independent: exact binomial over tickets (rate_h) or
+ * contests (best_hplus), counts recovered as round(observed x trials), and the total hits with
+ * the hypergeometric variance and skew per ticket. Null for metrics without a baseline or no trials.
  */
 export function metricPValue(
   name: MetricName,
@@ -185,12 +207,26 @@ export function metricPValue(
   if (counts.best_of && name.startsWith('best_')) return counts.best_of[name[5] as '2' | '3' | '4'].p_value;
   const expected = metricBaseline(name, counts.numbers_per_ticket, counts.tickets_per_contest);
   if (expected === null || !Number.isFinite(observed)) return null;
-  if (name === 'mean_hits') return counts.tickets > 0 ? zTestMean(observed, expected, hitsSd(counts.numbers_per_ticket), counts.tickets).p_value : null;
+  const variances = counts.best_of?.variance;
+  const variance = variances?.[name as keyof IndexVariances];
+  if (name === 'mean_hits') {
+    if (!(counts.tickets > 0)) return null;
+    // the total hits, with the exact variance and skew of the run's tickets, or of independent tickets (as its baseline report)
+    const n = counts.tickets;
+    const k = counts.numbers_per_ticket;
+    return skewedTotalTest(
+      Math.round(observed * n),
+      expected * n,
+      variances?.mean_hits ?? n * hitsVariance(k),
+      variances?.mean_hits_k3 ?? n * ticketThirdMoment(k),
+    );
+  }
   const trials = name.startsWith('best_') ? counts.contests : counts.tickets;
   if (!(trials > 0)) return null;
   const successes = Math.round(observed * trials);
   if (successes < 0 || successes > trials) throw new LuckyError('E_INPUT_INVALID', `${name} must be a share in [0, 1]`, [`${name}: ${observed}`]);
-  return binomialTest(successes, trials, expected);
+  const eff = effectiveShare(successes, trials, designEffect(variance, trials, expected));
+  return binomialTest(eff.x, eff.n, expected);
 }
 
 /** Parses a metric name (for --sort-by and friends); E_USAGE listing the valid names otherwise. */

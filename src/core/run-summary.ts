@@ -6,6 +6,7 @@
  */
 import { type BaselineReport, type BestOfLaws, compareToBaseline } from './baseline.js';
 import type { BestOfLaw } from './best-of.js';
+import { addMoments, zeroMoments } from './contest-moments.js';
 import type { HitCounts } from './hit-counts.js';
 import type { ContestSummary, Metrics } from './metrics.js';
 
@@ -157,7 +158,10 @@ export function hitCountsOfTally(t: ContestTally, k: number, ticketsPerContest?:
 export function toBestOfLaws(laws: readonly BestOfLaw[]): BestOfLaws {
   const p = { 2: new Float64Array(laws.length), 3: new Float64Array(laws.length), 4: new Float64Array(laws.length) };
   const mc_variance = { 2: 0, 3: 0, 4: 0 };
+  // the moments count only when every contest has them (a contest without would be taken as independent tickets)
+  const moments = laws.every((l) => l.moments) ? zeroMoments() : undefined;
   laws.forEach((l, i) => {
+    if (moments) addMoments(moments, l.moments!);
     p[2][i] = l.p2;
     p[3][i] = l.p3;
     p[4][i] = l.p4;
@@ -165,7 +169,7 @@ export function toBestOfLaws(laws: readonly BestOfLaw[]): BestOfLaws {
     mc_variance[3] += l.var3;
     mc_variance[4] += l.var4;
   });
-  return { p, mc_variance };
+  return moments ? { p, mc_variance, moments } : { p, mc_variance };
 }
 
 export interface RunSummaryInput {
@@ -218,7 +222,11 @@ export function summarizeRun(input: RunSummaryInput): RunTotals {
   };
 }
 
-/** The run index's `best_of_baseline` JSON (src/core/metrics.ts BestOfIndex) from a report; null without one. */
+/**
+ * The run index's `best_of_baseline` JSON (src/core/metrics.ts BestOfIndex) from a report: the
+ * best-of baselines and, when the tickets were known, the exact null variances the per-ticket
+ * metrics' p-values need; null without a report.
+ */
 export function formatBestOfIndex(b: BaselineReport | null): string | null {
   if (!b) return null;
   const entry = (f: BaselineReport['figures']['best_2plus']) => ({
@@ -226,5 +234,18 @@ export function formatBestOfIndex(b: BaselineReport | null): string | null {
     p_value: f.p_value,
     null_model: f.null_model ?? 'independent-tickets',
   });
-  return JSON.stringify({ 2: entry(b.figures.best_2plus), 3: entry(b.figures.best_3plus), 4: entry(b.figures.best_4plus) });
+  const v = b.null_variances;
+  const variance = v
+    ? {
+        variance: {
+          mean_hits: v.total_hits,
+          mean_hits_k3: v.total_hits_k3,
+          rate_2: v.exactly[2],
+          rate_3: v.exactly[3],
+          rate_4: v.exactly[4],
+          rate_5: v.exactly[5],
+        },
+      }
+    : {};
+  return JSON.stringify({ 2: entry(b.figures.best_2plus), 3: entry(b.figures.best_3plus), 4: entry(b.figures.best_4plus), ...variance });
 }

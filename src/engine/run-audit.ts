@@ -5,7 +5,7 @@
  * cannot rank as a better run than it was. `runs import` refuses a file with differences and
  * `runs verify` reports them; the catalog's index row is always built from the recomputed totals.
  */
-import { type BestOfLaw, bestOfLaw, bestOfRng, formatBestOfLaw } from '../core/best-of.js';
+import { type BestOfLaw, bestOfLaw, bestOfRng, formatBestOfLaw, sameBestOfLaw } from '../core/best-of.js';
 import { type RunTotals, summarizeRun } from '../core/run-summary.js';
 import type { ContestRow, RunFile } from '../store/run-file.js';
 import { runContestOf } from './summarize.js';
@@ -72,8 +72,8 @@ function auditBestOfLaws(
 ): BestOfLaw[] {
   return rows.map((r) => {
     const law = bestOfLaw(numbers.get(r.contest) ?? [], k, () => bestOfRng(seed, r.contest));
-    const text = formatBestOfLaw(law);
-    if (r.best_of !== null && r.best_of !== text) add({ path: `contest ${r.contest} best_of`, stored: r.best_of, recomputed: text });
+    if (r.best_of !== null && !sameBestOfLaw(r.best_of, law))
+      add({ path: `contest ${r.contest} best_of`, stored: r.best_of, recomputed: formatBestOfLaw(law) });
     return law;
   });
 }

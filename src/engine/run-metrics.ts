@@ -17,6 +17,7 @@ import {
   parseBestOfIndex,
 } from '../core/metrics.js';
 import { formatBestOfIndex } from '../core/run-summary.js';
+import { isLuckyError } from '../errors.js';
 import type { Catalog } from '../store/catalog.js';
 import { type ContestRow, openRunFile, runFilePath } from '../store/run-file.js';
 import { type RunRow, runLiftColumns, updateRun } from '../store/runs-repo.js';
@@ -56,23 +57,30 @@ export interface RunCounts {
 }
 
 /**
- * The best-of baselines of a completed run: from its index row, or (runs indexed before catalog
- * migration 10) computed from its run file, recomputing each contest's law from its stored tickets
- * where the file predates run-file migration 2, and then stored in the index so this happens once.
+ * The best-of baselines and the tickets' exact null variances of a completed run: from its index
+ * row, or (runs indexed before catalog migration 10, or before the variances were kept) computed
+ * from its run file, recomputing each contest's law and moments from its stored tickets where the
+ * file predates them, and then stored in the index so this happens once.
  */
 export function readBestOfIndex(catalog: Catalog, row: RunRow): BestOfIndex | null {
   const stored = parseBestOfIndex(row.best_of_baseline);
-  if (stored || row.status !== 'completed') return stored;
+  if (stored?.variance || row.status !== 'completed') return stored;
   const file = runFilePath(catalog.dataDir, row.run_id);
-  if (!existsSync(file)) return null;
-  const rf = openRunFile(file, { mustExist: true, readonly: true });
+  if (!existsSync(file)) return stored;
   let json: string | null;
   try {
-    json = formatBestOfIndex(summarizeRunFile(rf, row.numbers_per_ticket, row.tickets_per_contest, row.seed).summary.baseline);
-  } finally {
-    rf.close();
+    const rf = openRunFile(file, { mustExist: true, readonly: true });
+    try {
+      json = formatBestOfIndex(summarizeRunFile(rf, row.numbers_per_ticket, row.tickets_per_contest, row.seed).summary.baseline);
+    } finally {
+      rf.close();
+    }
+  } catch (e) {
+    // indexed before the variances were kept and its file unreadable now: the stored baselines, tickets taken as independent
+    if (stored && isLuckyError(e)) return stored;
+    throw e;
   }
-  if (json === null) return null;
+  if (json === null) return stored;
   try {
     // the best-of lifts lists order by change with the baselines (the mean and rate lifts do not)
     updateRun(catalog.db, row.run_id, {

@@ -4,6 +4,7 @@
  * exactly like an uninterrupted one.
  */
 import { type BestOfLaw, bestOfLaw, bestOfRng, parseBestOfLaw } from '../core/best-of.js';
+import { contestMoments } from '../core/contest-moments.js';
 import { type RunContest, type RunTotals, summarizeRun } from '../core/run-summary.js';
 import type { ContestRow, RunFile } from '../store/run-file.js';
 
@@ -22,19 +23,19 @@ export function runContestOf(r: ContestRow): RunContest {
 }
 
 /**
- * The best-of null law of each row: the stored one, or (files written before run-file migration 2)
- * recomputed from the contest's stored tickets, exactly as the worker computes it.
+ * The null law of each row: the stored one, or (files written before run-file migration 2)
+ * recomputed from the contest's stored tickets, exactly as the worker computes it; a law stored
+ * without its moments (older files) gets them from the same tickets.
  */
 function resolveBestOfLaws(rf: RunFile, rows: readonly ContestRow[], k: number, seed: number): BestOfLaw[] {
-  return rows.map(
-    (r) =>
-      parseBestOfLaw(r.best_of) ??
-      bestOfLaw(
-        rf.contestTickets(r.contest).flatMap((t) => t.numbers),
-        k,
-        () => bestOfRng(seed, r.contest),
-      ),
-  );
+  return rows.map((r) => {
+    const stored = parseBestOfLaw(r.best_of);
+    if (stored?.moments) return stored;
+    const numbers = rf.contestTickets(r.contest).flatMap((t) => t.numbers);
+    // a law stored before the moments were kept: its moments from the same tickets
+    if (stored) return { ...stored, moments: contestMoments(numbers, k) };
+    return bestOfLaw(numbers, k, () => bestOfRng(seed, r.contest));
+  });
 }
 
 /** A run file's totals: its contest rows with their best-of laws (stored or recomputed). */

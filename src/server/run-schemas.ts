@@ -79,6 +79,10 @@ const FigureSchema = z.object({
     .number()
     .optional()
     .meta({ description: 'best-of figures: standard deviation of the expected count due to Monte Carlo sampling (0 when exact)' }),
+  design_effect: z.number().optional().meta({
+    description:
+      "per-ticket figures: the exact null variance of the count for the run's actual tickets over that of independent tickets (above 1: the tickets share numbers and their hits move together, which the p-value counts); absent when the tickets are unknown",
+  }),
 });
 
 const FIGURES = ['mean_hits', 'tickets_2plus', 'tickets_3plus', 'tickets_4plus', 'tickets_5', 'best_2plus', 'best_3plus', 'best_4plus'] as const;
@@ -91,6 +95,13 @@ export const BaselineSchema = z
     tickets_per_contest: z.int(),
     distribution: z.array(z.object({ hits: z.int(), observed: z.number(), expected: stat, probability: stat })),
     figures: z.object(Object.fromEntries(FIGURES.map((f) => [f, FigureSchema])) as Record<(typeof FIGURES)[number], typeof FigureSchema>),
+    null_variances: z
+      .object({ total_hits: z.number(), total_hits_k3: z.number(), exactly: z.object({ 2: z.number(), 3: z.number(), 4: z.number(), 5: z.number() }) })
+      .optional()
+      .meta({
+        description:
+          "exact null moments for the run's actual tickets: the variance and third central moment of the total hits, the variance of the tickets with exactly h hits",
+      }),
     too_short: z.boolean(),
     verdict: z.string(),
   })

@@ -8,7 +8,7 @@
 import { countOf } from '../core/charts/text.js';
 import { type HeatmapSquare, sweepHeatmapChart, sweepLineChart } from '../core/charts/sweep-charts.js';
 import { csvLine } from '../core/csv.js';
-import { METRIC_DOCS } from '../core/metrics.js';
+import { type IndexVariances, METRIC_DOCS } from '../core/metrics.js';
 import { formatMetric } from '../core/ranking.js';
 import type { ReportBlock, ReportDoc, ReportSection, ReportSource } from '../core/report/document.js';
 import { metricInterval } from '../core/stats/metric-interval.js';
@@ -16,6 +16,7 @@ import { formatPValue } from '../core/stats/format.js';
 import { recipePath } from '../core/sweep/apply-params.js';
 import type { ParamValue } from '../core/sweep/values.js';
 import { getRun } from '../store/runs-repo.js';
+import { readBestOfIndex } from '../engine/run-metrics.js';
 import { readPackageVersion } from '../version.js';
 import type { UseCaseDeps } from './deps.js';
 import { showRun } from './runs.js';
@@ -135,7 +136,13 @@ function chartBlock(deps: Deps, doc: SweepShowDocument, swept: readonly string[]
     .sort((a, b) => valuesOf(doc, name).indexOf(a.params[name]!) - valuesOf(doc, name).indexOf(b.params[name]!))
     .map((c) => {
       const run = c.run_id ? getRun(deps.catalog.db, c.run_id) : undefined;
-      const interval = metricInterval(metric, c.value, { tickets: c.tickets, contests: c.contests, numbers_per_ticket: run?.numbers_per_ticket ?? null });
+      const variance = run && (metric === 'mean_hits' || metric.startsWith('rate_')) ? readBestOfIndex(deps.catalog, run)?.variance : undefined;
+      const interval = metricInterval(metric, c.value, {
+        tickets: c.tickets,
+        contests: c.contests,
+        numbers_per_ticket: run?.numbers_per_ticket ?? null,
+        variance: variance?.[metric as keyof IndexVariances],
+      });
       return { x: c.params[name]!, value: c.value, lo: interval?.[0] ?? null, hi: interval?.[1] ?? null };
     });
   return {

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { compareToBaseline, type HitCounts } from '../../../src/core/baseline.js';
+import { bestOfLaw } from '../../../src/core/best-of.js';
+import { createRng } from '../../../src/core/rng.js';
+import { toBestOfLaws } from '../../../src/core/run-summary.js';
 
 /** Counts for one ticket per contest: each contest's best ticket is its only ticket. */
 function oneTicketEach(k: number, distribution: number[]): HitCounts {
@@ -159,5 +162,98 @@ describe('compareToBaseline verdict wording', () => {
     expect(r.verdict).toMatch(
       /^\d of \d figures (is|are) above and \d below the baseline at p < 0\.05 \(smallest p = .*, .* after Holm's correction for \d figures\), which is what chance alone does/,
     );
+  });
+});
+
+describe('overlapping tickets: the per-ticket figures use the exact null variance of the actual tickets', () => {
+  /**
+   * A frequency-like strategy on uniform draws: each study picks 10 favourite numbers and plays 25
+   * distinct 5-number tickets made of them in every one of 200 contests. Whatever it does, the
+   * draws are uniform, so a figure may claim a difference at most at the nominal 5% rate.
+   */
+  function simulateStudies(studies: number, withMoments: boolean): { mean: number; share2: number } {
+    const rng = createRng(20261203, 7);
+    let meanClaims = 0;
+    let share2Claims = 0;
+    for (let s = 0; s < studies; s++) {
+      const pool = new Set<number>();
+      while (pool.size < 10) pool.add(1 + rng.int(80));
+      const poolList = [...pool];
+      const keys = new Set<string>();
+      const tickets: number[][] = [];
+      while (tickets.length < 25) {
+        const t = new Set<number>();
+        while (t.size < 5) t.add(poolList[rng.int(10)]!);
+        const sorted = [...t].sort((a, b) => a - b);
+        if (keys.has(sorted.join())) continue;
+        keys.add(sorted.join());
+        tickets.push(sorted);
+      }
+      const flat = tickets.flat();
+      const law = bestOfLaw(flat, 5, () => createRng(s, 1));
+      const distribution = [0, 0, 0, 0, 0, 0];
+      const best = { 2: 0, 3: 0, 4: 0, 5: 0 };
+      const contests = 200;
+      for (let c = 0; c < contests; c++) {
+        const drawn = new Set<number>();
+        while (drawn.size < 5) drawn.add(1 + rng.int(80));
+        let top = 0;
+        for (const t of tickets) {
+          const h = t.filter((n) => drawn.has(n)).length;
+          distribution[h]!++;
+          top = Math.max(top, h);
+        }
+        for (const h of [2, 3, 4, 5] as const) if (top >= h) best[h]++;
+      }
+      const laws = Array.from({ length: contests }, () => (withMoments ? law : { ...law, moments: undefined }));
+      const r = compareToBaseline(
+        { tickets: contests * 25, numbers_per_ticket: 5, distribution, contests, best_at_least: best, tickets_per_contest: 25 },
+        toBestOfLaws(laws),
+      );
+      if (r.figures.mean_hits.p_value < 0.05) meanClaims++;
+      if (r.figures.tickets_2plus.p_value < 0.05) share2Claims++;
+    }
+    return { mean: meanClaims / studies, share2: share2Claims / studies };
+  }
+
+  it('[18.1.5] on uniform draws, the mean and the 2+ share of heavily overlapping tickets differ from the baseline at about the nominal 5% rate', () => {
+    const n = 400;
+    const bound = 0.05 + 3 * Math.sqrt((0.05 * 0.95) / n);
+    const exact = simulateStudies(n, true);
+    expect(exact.mean).toBeLessThanOrEqual(bound);
+    expect(exact.share2).toBeLessThanOrEqual(bound);
+    // and the test is not merely blind: it does reject sometimes
+    expect(exact.mean + exact.share2).toBeGreaterThan(0);
+    // the old analysis (every ticket an independent trial) "finds" a difference in a large share of pure-luck studies
+    const independent = simulateStudies(n, false);
+    expect(independent.mean).toBeGreaterThan(0.3);
+  });
+
+  it('[18.1.6] the figures say how much the tickets vary together, and the interval widens with it', () => {
+    const tickets = [
+      [1, 2, 3, 4, 5],
+      [1, 2, 3, 4, 6],
+      [1, 2, 3, 5, 6],
+    ];
+    const law = bestOfLaw(tickets.flat(), 5, () => createRng(1, 1));
+    const counts: HitCounts = {
+      tickets: 300,
+      numbers_per_ticket: 5,
+      distribution: [180, 90, 24, 5, 1, 0],
+      contests: 100,
+      best_at_least: { 2: 20, 3: 4, 4: 1, 5: 0 },
+      tickets_per_contest: 3,
+    };
+    const withMoments = compareToBaseline(counts, toBestOfLaws(Array.from({ length: 100 }, () => law)));
+    const without = compareToBaseline(counts, toBestOfLaws(Array.from({ length: 100 }, () => ({ ...law, moments: undefined }))));
+    const design = withMoments.figures.mean_hits.design_effect!;
+    expect(design).toBeGreaterThan(2);
+    expect(without.figures.mean_hits.design_effect).toBeUndefined();
+    const width = (f: { ci95: number[] }) => f.ci95[1]! - f.ci95[0]!;
+    expect(width(withMoments.figures.mean_hits)).toBeGreaterThan(width(without.figures.mean_hits));
+    expect(withMoments.figures.mean_hits.p_value).toBeGreaterThan(without.figures.mean_hits.p_value);
+    expect(withMoments.figures.mean_hits.sentence).toMatch(/share numbers/);
+    expect(withMoments.null_variances?.total_hits).toBeCloseTo(100 * law.moments!.total, 9);
+    expect(withMoments.figures.tickets_2plus.design_effect).toBeGreaterThan(1);
   });
 });

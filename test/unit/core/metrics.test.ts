@@ -7,10 +7,16 @@ import {
   computeMetrics,
   metricBaseline,
   metricPValue,
+  parseBestOfIndex,
   parseMetricName,
   type ContestSummary,
 } from '../../../src/core/metrics.js';
-import { binomialTest, zTestMean } from '../../../src/core/stats.js';
+import { binomialTest } from '../../../src/core/stats.js';
+import { skewedTotalTest } from '../../../src/core/stats/edgeworth.js';
+import { bestOfLaw } from '../../../src/core/best-of.js';
+import { ticketThirdMoment } from '../../../src/core/contest-moments.js';
+import { createRng } from '../../../src/core/rng.js';
+import { formatBestOfIndex, toBestOfLaws } from '../../../src/core/run-summary.js';
 
 const contest = (hits: number[], cost: number, prize: number): ContestSummary => ({
   hits,
@@ -109,11 +115,23 @@ describe('metric baselines and p-values', () => {
     const m = computeMetrics(RUN);
     expect(metricPValue('rate_3', m.rate_3!, counts)).toBe(binomialTest(1, 8, 27750 / 24040016));
     expect(metricPValue('best_2plus', m.best_2plus!, counts)).toBe(binomialTest(2, 4, metricBaseline('best_2plus', 5, 2)!));
-    expect(metricPValue('mean_hits', m.mean_hits!, counts)).toBe(zTestMean(m.mean_hits!, 0.3125, Math.sqrt(0.27813488924050633), 8).p_value);
+    // the total hits (8 over 8 tickets) against the hypergeometric variance and skew of 8 independent tickets
+    expect(metricPValue('mean_hits', m.mean_hits!, counts)).toBe(skewedTotalTest(8, 8 * 0.3125, 8 * 0.27813488924050633, 8 * ticketThirdMoment(5)));
     const report = compareToBaseline(counts);
     expect(metricPValue('best_3plus', m.best_3plus!, counts)).toBe(report.figures.best_3plus.p_value);
     expect(metricPValue('mean_hits', m.mean_hits!, counts)).toBeCloseTo(report.figures.mean_hits.p_value, 14);
     expect(metricPValue('roi_pct', 12, counts)).toBeNull();
+    // with the run's exact null moments (tickets that share numbers), the index p-values are the report's
+    const tickets = [1, 2, 3, 4, 5, 1, 2, 3, 4, 6];
+    const law = bestOfLaw(tickets, 5, () => createRng(1, 1));
+    const withLaws = compareToBaseline(counts, toBestOfLaws([law, law, law, law]));
+    const index = parseBestOfIndex(formatBestOfIndex(withLaws))!;
+    expect(index.variance?.mean_hits).toBeCloseTo(4 * law.moments!.total, 12);
+    const full = { ...counts, best_of: index };
+    expect(metricPValue('mean_hits', m.mean_hits!, full)).toBeCloseTo(withLaws.figures.mean_hits.p_value, 14);
+    expect(metricPValue('mean_hits', m.mean_hits!, full)).not.toBeCloseTo(report.figures.mean_hits.p_value, 3);
+    const share5 = { ...withLaws.figures.tickets_5 };
+    expect(metricPValue('rate_5', 0, full)).toBe(share5.p_value);
     expect(() => metricPValue('rate_2', 1.5, counts)).toThrow(expect.objectContaining({ code: 'E_INPUT_INVALID' }));
   });
 });
