@@ -68,14 +68,14 @@ export function trialCells(
   space: SearchSpace,
   genomes: readonly Genome[],
   train: { from: number; to: number } | { last: number },
-  at: { firstIndex: number; generation: number; seen?: Map<string, number> },
+  at: { firstIndex: number; generation: number; seen?: Map<string, number>; allowNoValid?: boolean },
 ) {
   const built = buildCells(
     catalog,
     base,
     genomes.map((g, k) => ({ index: at.firstIndex + k, params: genomeParams(space, g) })),
     train,
-    { seen: at.seen, twins: 'fail', noun: 'trial' },
+    { seen: at.seen, twins: 'fail', noun: 'trial', allowNoValid: at.allowNoValid ?? false },
   );
   const cells: NewCell[] = built.cells.map((c) => ({ ...c, generation: at.generation }));
   return { ...built, cells };

@@ -174,20 +174,26 @@ function settle(env: RunEnv, studyId: string, holdoutLeft: boolean, holdoutFaile
 }
 
 /**
- * Runs the holdout runs of every recorded look (recording look 1 first when `first` is set) under
- * the study's claim; E_BUSY when another live process runs the study.
+ * Records a look (`look`), then runs the holdout runs of every recorded look, under the study's
+ * claim; E_BUSY when another live process runs the study. A refused look leaves the study as it was.
  */
 export async function holdoutUnderClaim(env: RunEnv, studyId: string, look: () => void): Promise<{ left: boolean; failed: number; errors: string[]; status: SweepStatus }> {
   const db = env.catalog.db;
-  claimSweep(db, studyId, env.now().toISOString());
+  const before = claimSweep(db, studyId, env.now().toISOString());
   try {
-    look();
+    try {
+      look();
+    } catch (e) {
+      // a refused look changes nothing
+      updateSweep(db, studyId, { status: before.status, owner: null, error: before.error });
+      throw e;
+    }
     const h = await runLooks(env, studyId);
     const errors = [...h.errors];
     const left = h.pending > 0;
     return { left, failed: h.failed, errors, status: settle(env, studyId, left, h.failed, errors) };
   } catch (e) {
-    updateSweep(db, studyId, { status: 'stopped', owner: null, error: e instanceof Error ? e.message : String(e) });
+    if (requireSweep(db, studyId).owner !== null) updateSweep(db, studyId, { status: 'stopped', owner: null, error: e instanceof Error ? e.message : String(e) });
     throw e;
   } finally {
     releaseOwnership(sweepOwnerKey(studyId));
