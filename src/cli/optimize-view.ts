@@ -38,7 +38,9 @@ export function renderStudy(ctx: CliContext, d: StudyDocument, top: number): voi
   );
   if (ranked.length > shown.length) out.text(`(${ranked.length - shown.length} more trials; the verdict counts all ${d.verdict.trials_counted})`);
   for (const l of d.looks) {
-    out.text(`look ${l.look} at the holdout (${l.at}): top ${l.top}, ran trial${l.trials.length === 1 ? '' : 's'} ${l.trials.join(', ') || 'none'}${l.reason ? ` — ${l.reason}` : ''}`);
+    out.text(
+      `look ${l.look} at the holdout (${l.at}): top ${l.top}, ran trial${l.trials.length === 1 ? '' : 's'} ${l.trials.join(', ') || 'none'}${l.reason ? ` — ${l.reason}` : ''}`,
+    );
   }
   if (d.looks.length === 0) out.text('the holdout has not been looked at yet');
 }

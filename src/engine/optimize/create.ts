@@ -5,7 +5,7 @@
  * and generation 0 in one transaction. Also the one place that turns genomes into trial cells, for
  * the later generations.
  */
-import type { OptimizeSpec } from '../../core/optimize/spec.js';
+import { type OptimizeSpec, plannedTrials } from '../../core/optimize/spec.js';
 import { initialPopulation } from '../../core/optimize/evolve.js';
 import { randomTrials } from '../../core/optimize/random-search.js';
 import { type Genome, type SearchSpace, buildSpace, genomeKey, genomeParams } from '../../core/optimize/space.js';
@@ -97,17 +97,21 @@ export function createStudy(catalog: Catalog, def: StudyDefinition, now: Date): 
     if (genomes.length < spec.population)
       notes.push(`the space holds only ${genomes.length} valid combinations: each generation has at most that many distinct trials`);
   }
-  if (genomes.length === 0) throw new LuckyError('E_INPUT_INVALID', 'no combination of the parameters satisfies the constraints', ['constraints: nothing to search']);
+  if (genomes.length === 0)
+    throw new LuckyError('E_INPUT_INVALID', 'no combination of the parameters satisfies the constraints', ['constraints: nothing to search']);
   const built = trialCells(catalog, def.base, space, genomes, spec.train, { firstIndex: 0, generation: 0 });
   const { range } = built;
   const h = spec.holdout;
   if (h.from <= range.last_contest) {
-    throw new LuckyError('E_RANGE_INVALID', `the holdout range ${h.from}..${h.to} must come after the train range ${range.first_contest}..${range.last_contest}`, [
-      'holdout: contests before the train range would be history of the train runs; a holdout starts after the last train contest',
-    ]);
+    throw new LuckyError(
+      'E_RANGE_INVALID',
+      `the holdout range ${h.from}..${h.to} must come after the train range ${range.first_contest}..${range.last_contest}`,
+      ['holdout: contests before the train range would be history of the train runs; a holdout starts after the last train contest'],
+    );
   }
   checkHoldout(catalog, h, range, built.recipes, 'study');
-  const trialsPlanned = spec.method === 'random' ? genomes.length : spec.population * spec.generations;
+  // a random search over a small space plans what it drew
+  const trialsPlanned = spec.method === 'random' ? genomes.length : plannedTrials(spec);
   const studyId = newSweepId(now).replace(/^sw-/, 'st-');
   const stored: OptimizeSpec = { ...spec, train: { from: range.first_contest, to: range.last_contest } };
   insertSweep(
