@@ -143,8 +143,8 @@ describe('optimize', () => {
     expect(resumed.json()).toMatchObject({ status: 'completed', complete: true });
     const shown = await cli(['optimize', 'show', studyId, '--json'], { dataDir: dir });
     const doc = shown.json<StudyDocument>();
-    expect(searchOf(doc)).toEqual(searchOf(docs.evo1));
-    expect(holdoutOf(doc)).toEqual(holdoutOf(docs.evo1));
+    expect(searchOf(doc)).toEqual(searchOf(docs.evo1!));
+    expect(holdoutOf(doc)).toEqual(holdoutOf(docs.evo1!));
     // every trial is a normal run of the study, one run per trial (plus the holdout runs)
     const runs = (await cli(['runs', 'list', '--sweep', studyId, '--json'], { dataDir: dir })).json().runs;
     expect(runs).toHaveLength(doc.trials.length + doc.looks[0]!.trials.length);
