@@ -273,4 +273,36 @@ describe('optimize', () => {
     db.close();
     expect(n).toBe((await cli(['optimize', 'list', '--json'], { dataDir: dir })).json().count);
   }, 60_000);
+  it('[18.3.13] --max-trials stops cleanly (exit 0, stopped) and --resume finishes; `sweep --resume` refuses a study', async () => {
+    const first = await cli(
+      [
+        'optimize',
+        '--recipe',
+        recipe,
+        '--param',
+        'alpha=0.1..0.9:0.1',
+        '--train',
+        '4251..4260',
+        '--holdout',
+        '4291..4300',
+        '--trials',
+        '4',
+        '--max-trials',
+        '3',
+        '--json',
+      ],
+      { dataDir: dir },
+    );
+    expect(first.code, first.stderr).toBe(0);
+    const a = first.json();
+    expect(a).toMatchObject({ status: 'stopped', complete: false, stop_reason: 'max_cells', trials_done: 3, trials_run: 3 });
+    expect(first.stderr).toMatch(/optimize --resume st-/);
+    const sweep = await cli(['sweep', '--resume', a.study_id], { dataDir: dir });
+    expect(sweep.code).toBe(2);
+    expect(sweep.stderr).toMatch(/is a study/);
+    const second = await cli(['optimize', '--resume', a.study_id, '--json'], { dataDir: dir });
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.json()).toMatchObject({ status: 'completed', complete: true, trials_done: 4, trials_run: 1 });
+    expect(second.json().looks).toHaveLength(1);
+  }, 60_000);
 });
