@@ -12,6 +12,8 @@ import { openCatalog } from '../../src/store/catalog.js';
 import { type StudyDocument, createStudy, defineStudy, runStudy, showStudy } from '../../src/usecases/optimize.js';
 import { cli, tempDir } from '../helpers/cli.js';
 import { makeDraws, seedDraws } from '../helpers/draws.js';
+import { type TestWorker, startWorker, stopWorker } from '../helpers/queue.js';
+import { type TestRedis, haveRedisServer, startRedis } from '../helpers/redis.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const TINY = {
@@ -305,4 +307,30 @@ describe('optimize', () => {
     expect(second.json()).toMatchObject({ status: 'completed', complete: true, trials_done: 4, trials_run: 1 });
     expect(second.json().looks).toHaveLength(1);
   }, 60_000);
+});
+
+describe.skipIf(!haveRedisServer())('optimize through the run queue', () => {
+  let redis: TestRedis | undefined;
+  let worker: TestWorker | undefined;
+  afterAll(async () => {
+    if (worker) await stopWorker(worker);
+    await redis?.stop();
+  });
+
+  it('[18.3.14] with a queue the trials run on a worker, generation by generation, with the trials and figures of the local study', async () => {
+    redis = await startRedis();
+    worker = await startWorker(['--queue', redis.url, '--threads', '1', '--name', 'w1']);
+    const args = ['optimize', '--recipe', recipe];
+    for (const p of PARAMS) args.push('--param', p);
+    args.push('--train', `${TRAIN.from}..${TRAIN.to}`, '--holdout', `${HOLDOUT.from}..${HOLDOUT.to}`);
+    args.push('--method', 'evolutionary', '--population', '4', '--generations', '3', '--seed', '11', '--queue', redis.url, '--json');
+    const r = await cli(args, { dataDir: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const id = r.json().study_id as string;
+    const doc = (await cli(['optimize', 'show', id, '--json'], { dataDir: dir })).json<StudyDocument>();
+    expect(searchOf(doc)).toEqual(searchOf(docs.evo1!));
+    expect(holdoutOf(doc)).toEqual(holdoutOf(docs.evo1!));
+    // every trial ran on the worker (the holdout runs locally, as a sweep's does)
+    for (const t of doc.trials) expect(worker.stderr()).toContain(`run ${t.run_id} done`);
+  }, 120_000);
 });

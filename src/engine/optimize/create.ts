@@ -10,12 +10,13 @@ import { initialPopulation } from '../../core/optimize/evolve.js';
 import { randomTrials } from '../../core/optimize/random-search.js';
 import { type Genome, type SearchSpace, buildSpace, genomeKey, genomeParams } from '../../core/optimize/space.js';
 import { type Recipe, canonicalRecipeJson } from '../../core/recipe/schema.js';
+import { recipePath } from '../../core/sweep/apply-params.js';
 import type { ParamValue } from '../../core/sweep/values.js';
 import { LuckyError } from '../../errors.js';
 import type { Catalog } from '../../store/catalog.js';
 import { insertGeneration, insertStudy } from '../../store/studies-repo.js';
 import { type NewCell, insertSweep, listCells } from '../../store/sweeps-repo.js';
-import { buildCells, checkHoldout, newSweepId } from '../sweep/create.js';
+import { buildCells, checkHoldout, newSweepId, planByHistory } from '../sweep/create.js';
 import type { StudyDefinition } from './define.js';
 
 export interface CreatedStudy {
@@ -110,6 +111,14 @@ export function createStudy(catalog: Catalog, def: StudyDefinition, now: Date): 
     );
   }
   checkHoldout(catalog, h, range, built.recipes, 'study');
+  // every history value the search may reach later must be servable now, not fail a later generation
+  const historyAt = space.names.findIndex((n) => recipePath(n).join('.') === 'history');
+  if (historyAt >= 0) {
+    const histories = space.values[historyAt]!.filter((v): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0);
+    const probes = histories.map((history) => ({ ...def.base, history }));
+    planByHistory(catalog, spec.train, probes);
+    planByHistory(catalog, h, probes);
+  }
   // a random search over a small space plans what it drew
   const trialsPlanned = spec.method === 'random' ? genomes.length : plannedTrials(spec);
   const studyId = newSweepId(now).replace(/^sw-/, 'st-');
