@@ -13,6 +13,7 @@ import { m010BestOfBaseline } from './010-best-of-baseline.js';
 import { m011RunLifts } from './011-run-lifts.js';
 import { m012JobPlacement } from './012-job-placement.js';
 import { m013WebSessions } from './013-web-sessions.js';
+import { m014Studies } from './014-studies.js';
 
 /** Every catalog migration, in order. A new feature adds its file and one line here. */
 export const CATALOG_MIGRATIONS: readonly Migration[] = [
@@ -29,4 +30,5 @@ export const CATALOG_MIGRATIONS: readonly Migration[] = [
   m011RunLifts,
   m012JobPlacement,
   m013WebSessions,
+  m014Studies,
 ];
