@@ -22,11 +22,17 @@ export interface OpenOptions {
 }
 
 /** Opens (or creates) a database file with luckyfive's pragmas. `close()` it when done. */
+/** SQLite's names for a database with no file: ":memory:" and "" (a private temporary one). */
+function isInMemory(file: string): boolean {
+  return file === ':memory:' || file === '';
+}
+
 export function openDatabase(file: string, options: OpenOptions = {}): Db {
   let db: Db;
   try {
     // A new database file is created owner-only (SQLite would make it 0644); its -wal/-shm follow.
-    if (!(options.readonly ?? false) && !(options.mustExist ?? false)) precreatePrivateFile(file);
+    // (not for an in-memory database: that would leave an empty file named ":memory:" in the working directory)
+    if (!(options.readonly ?? false) && !(options.mustExist ?? false) && !isInMemory(file)) precreatePrivateFile(file);
     db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.mustExist ?? options.readonly ?? false });
   } catch (e) {
     throw wrapSqliteError(e, file);

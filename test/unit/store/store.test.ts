@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LuckyError } from '../../../src/errors.js';
@@ -54,5 +54,18 @@ describe('sqlite store', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(1);
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'b'").get()).toBeUndefined();
     db.close();
+  });
+
+  it('[18.5.1] an in-memory database leaves no file named ":memory:" in the working directory (maintain check opens one)', () => {
+    const { dir, cleanup } = tempDir();
+    dirs.push(cleanup);
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      openDatabase(':memory:').close();
+      expect(existsSync(join(dir, ':memory:'))).toBe(false);
+    } finally {
+      process.chdir(cwd);
+    }
   });
 });
