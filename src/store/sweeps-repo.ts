@@ -8,6 +8,8 @@ import type { Db } from './sqlite.js';
 
 export type { SweepStatus } from '../core/sweep/status.js';
 export type CellStatus = 'pending' | 'running' | 'completed' | 'failed';
+/** A grid sweep (`sweep`) or a study (`optimize`), whose cells are its trials. */
+export type SweepKind = 'grid' | 'study';
 
 export interface SweepRow {
   sweep_id: string;
@@ -31,6 +33,7 @@ export interface SweepRow {
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
+  kind: SweepKind;
 }
 
 export interface CellRow {
@@ -44,6 +47,21 @@ export interface CellRow {
   status: CellStatus;
   error: string | null;
   holdout_run_id: string | null;
+  /** a study's trial: the generation that first produced it (NULL for grid cells) */
+  generation: number | null;
+}
+
+/** A cell as it is inserted: `generation` defaults to NULL (a grid cell). */
+export type NewCell = Omit<CellRow, 'sweep_id' | 'generation'> & { generation?: number | null };
+
+const INSERT_CELL_SQL = `INSERT INTO sweep_cells (sweep_id, cell_index, params_json, recipe_json, recipe_hash, cell_key, run_id, status, error, holdout_run_id, generation)
+  VALUES (@sweep_id, @cell_index, @params_json, @recipe_json, @recipe_hash, @cell_key, @run_id, @status, @error, @holdout_run_id, @generation)`;
+
+/** Inserts cells of an existing sweep (a study's next generation) and raises its `cells_total`; call inside a transaction. */
+export function appendCells(db: Db, sweepId: string, cells: readonly NewCell[]): void {
+  const ins = db.prepare(INSERT_CELL_SQL);
+  for (const c of cells) ins.run({ generation: null, ...c, sweep_id: sweepId });
+  db.prepare('UPDATE sweeps SET cells_total = (SELECT COUNT(*) FROM sweep_cells WHERE sweep_id = ?) WHERE sweep_id = ?').run(sweepId, sweepId);
 }
 
 /** Validates a sweep id before it is used (same alphabet as run ids). */
@@ -56,22 +74,21 @@ export function parseSweepId(id: string): string {
 /** Inserts a sweep and all its cells in one transaction: a sweep never exists half-recorded. */
 export function insertSweep(
   db: Db,
-  sweep: Omit<SweepRow, 'owner' | 'error' | 'started_at' | 'finished_at'>,
-  cells: ReadonlyArray<Omit<CellRow, 'sweep_id'>>,
+  sweep: Omit<SweepRow, 'owner' | 'error' | 'started_at' | 'finished_at' | 'kind'> & { kind?: SweepKind },
+  cells: readonly NewCell[],
+  also?: () => void,
 ): void {
   const insSweep = db.prepare(
     `INSERT INTO sweeps (sweep_id, name, spec_json, base_recipe_json, first_contest, last_contest, holdout_from, holdout_to, seed, metric, holdout_top,
-       status, cells_total, created_at)
+       status, cells_total, created_at, kind)
      VALUES (@sweep_id, @name, @spec_json, @base_recipe_json, @first_contest, @last_contest, @holdout_from, @holdout_to, @seed, @metric, @holdout_top,
-       @status, @cells_total, @created_at)`,
+       @status, @cells_total, @created_at, @kind)`,
   );
-  const insCell = db.prepare(
-    `INSERT INTO sweep_cells (sweep_id, cell_index, params_json, recipe_json, recipe_hash, cell_key, run_id, status, error, holdout_run_id)
-     VALUES (@sweep_id, @cell_index, @params_json, @recipe_json, @recipe_hash, @cell_key, @run_id, @status, @error, @holdout_run_id)`,
-  );
+  const insCell = db.prepare(INSERT_CELL_SQL);
   db.transaction(() => {
-    insSweep.run(sweep);
-    for (const c of cells) insCell.run({ ...c, sweep_id: sweep.sweep_id });
+    insSweep.run({ kind: 'grid', ...sweep });
+    for (const c of cells) insCell.run({ generation: null, ...c, sweep_id: sweep.sweep_id });
+    also?.();
   })();
 }
 
@@ -177,10 +194,13 @@ export function countCells(db: Db, sweepId: string): CellCounts {
 
 export type SweepListRow = SweepRow & { cells_completed: number; cells_failed: number };
 
-/** Sweeps, newest first, with their progress. */
-export function listSweeps(db: Db, options: { status?: SweepStatus | undefined; limit?: number | undefined } = {}): SweepListRow[] {
-  const where = options.status ? 'WHERE s.status = ?' : '';
-  const params: unknown[] = options.status ? [options.status] : [];
+/** Sweeps of one kind (default: grid sweeps), newest first, with their progress. */
+export function listSweeps(
+  db: Db,
+  options: { status?: SweepStatus | undefined; limit?: number | undefined; kind?: SweepKind | undefined } = {},
+): SweepListRow[] {
+  const where = options.status ? 'WHERE s.kind = ? AND s.status = ?' : 'WHERE s.kind = ?';
+  const params: unknown[] = options.status ? [options.kind ?? 'grid', options.status] : [options.kind ?? 'grid'];
   return db
     .prepare(
       `SELECT s.*,

@@ -29,6 +29,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
     description: 'parameter sweeps: every cell a run; show, list and heatmap with multiple-testing-adjusted p-values',
     load: () => import('./sweep.js'),
   },
+  optimize: {
+    description: 'search a parameter space (random or evolutionary) on a train range; the best trials run once on a holdout, every trial and look counted',
+    load: () => import('./optimize.js'),
+  },
   compare: { description: 'runs side by side: every metric ranked, and paired per-contest tests of who beat whom', load: () => import('./compare.js') },
   leaderboard: {
     description: 'completed runs ranked by a metric; adjusted p-values cover every run matching the filter, not just those shown',

@@ -30,7 +30,7 @@ export function parameterValues(p: SweepParameter): ParamValue[] {
 const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** A constraint bound to value positions, checked on the odometer without building objects. */
-interface BoundConstraint {
+export interface BoundConstraint {
   type: Constraint['type'];
   at: number[];
   value: number;
@@ -55,20 +55,32 @@ function passes(c: BoundConstraint, cur: readonly ParamValue[]): boolean {
   }
 }
 
-/**
- * Cells of a sweep. Throws E_INPUT_INVALID on duplicate parameter names, a constraint on an
- * unknown or non-numeric parameter, more than {@link MAX_GRID_COMBINATIONS} combinations, more
- * than {@link MAX_GRID_CELLS} cells, or no cell at all.
- */
-export function expandGrid(spec: Pick<SweepSpec, 'parameters' | 'constraints'>): GridCell[] {
-  const names = spec.parameters.map((p) => p.name);
+/** Does a combination (values in `names` order) satisfy every bound constraint? */
+export function satisfiesAll(constraints: readonly BoundConstraint[], cur: readonly ParamValue[]): boolean {
+  return constraints.every((k) => passes(k, cur));
+}
+
+/** The parameters sorted by name (code unit order), the order of cells and search genomes. */
+export function sortedParameters(parameters: readonly SweepParameter[]): SweepParameter[] {
+  const names = parameters.map((p) => p.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup !== undefined) throw new LuckyError('E_INPUT_INVALID', `parameter "${dup}" is swept twice`, [`parameters: duplicate name "${dup}"`]);
-  const params = [...spec.parameters].sort((a, b) => byCodeUnit(a.name, b.name));
-  const values = params.map(parameterValues);
-  const constraints: BoundConstraint[] = (spec.constraints ?? []).map((c, i) => {
+  return [...parameters].sort((a, b) => byCodeUnit(a.name, b.name));
+}
+
+/**
+ * The constraints bound to positions in `names` (whose values are `values`). Throws
+ * E_INPUT_INVALID on a constraint over an unknown or non-numeric parameter, or a ratio over other
+ * than two parameters.
+ */
+export function bindConstraints(
+  names: readonly string[],
+  values: readonly (readonly ParamValue[])[],
+  constraints: readonly Constraint[] = [],
+): BoundConstraint[] {
+  return constraints.map((c, i) => {
     const positions = c.parameters.map((n) => {
-      const at = params.findIndex((p) => p.name === n);
+      const at = names.indexOf(n);
       if (at < 0)
         throw new LuckyError('E_INPUT_INVALID', `constraint on "${n}", which is not swept`, [`constraints.${i}.parameters: "${n}" is not a swept parameter`]);
       if (values[at]!.some((v) => typeof v !== 'number')) {
@@ -82,6 +94,21 @@ export function expandGrid(spec: Pick<SweepSpec, 'parameters' | 'constraints'>):
       throw new LuckyError('E_INPUT_INVALID', 'a ratio constraint takes exactly two parameters', [`constraints.${i}.parameters: ${c.parameters.length} given`]);
     return { type: c.type, at: positions, value: c.value };
   });
+}
+
+/**
+ * Cells of a sweep. Throws E_INPUT_INVALID on duplicate parameter names, a constraint on an
+ * unknown or non-numeric parameter, more than {@link MAX_GRID_COMBINATIONS} combinations, more
+ * than {@link MAX_GRID_CELLS} cells, or no cell at all.
+ */
+export function expandGrid(spec: Pick<SweepSpec, 'parameters' | 'constraints'>): GridCell[] {
+  const params = sortedParameters(spec.parameters);
+  const values = params.map(parameterValues);
+  const constraints = bindConstraints(
+    params.map((p) => p.name),
+    values,
+    spec.constraints,
+  );
   const combos = values.reduce((n, v) => n * v.length, 1);
   if (combos > MAX_GRID_COMBINATIONS) {
     throw new LuckyError('E_INPUT_INVALID', `the sweep has ${combos} combinations; at most ${MAX_GRID_COMBINATIONS} are enumerated`, [
@@ -93,7 +120,7 @@ export function expandGrid(spec: Pick<SweepSpec, 'parameters' | 'constraints'>):
   const at = new Array<number>(params.length).fill(0);
   const cur = values.map((v) => v[0]!);
   for (let c = 0; c < combos; c++) {
-    if (constraints.every((k) => passes(k, cur))) {
+    if (satisfiesAll(constraints, cur)) {
       if (cells.length === MAX_GRID_CELLS) {
         throw new LuckyError('E_INPUT_INVALID', `the sweep has more than ${MAX_GRID_CELLS} cells`, [
           'parameters: narrow the ranges, widen the steps or add constraints',

@@ -55,7 +55,19 @@ export const ConstraintSchema = z.strictObject({
 export type Constraint = z.infer<typeof ConstraintSchema>;
 
 const ContestSchema = z.int().positive();
-const ContestSpanSchema = z.strictObject({ from: ContestSchema, to: ContestSchema }).refine((r) => r.from <= r.to, { message: 'from must not exceed to' });
+/** A contest span {from, to}, from <= to. */
+export const ContestSpanSchema = z
+  .strictObject({ from: ContestSchema, to: ContestSchema })
+  .refine((r) => r.from <= r.to, { message: 'from must not exceed to' });
+
+/** A run's contest range: {from, to} or the last n contests. */
+export const RunRangeSchema = z.union([ContestSpanSchema, z.strictObject({ last: ContestSchema })]);
+
+/** Free text describing a spec. */
+export const DescriptionSchema = z
+  .string()
+  .max(500)
+  .refine((v) => !hasUnsafeText(v), 'must not hold control characters or lone surrogates');
 
 export const SweepBaseSchema = z.union(
   [
@@ -72,35 +84,37 @@ export const SweepSpecSchema = z
   .strictObject({
     version: z.literal('1'),
     name: textSchema(MAX_NAME),
-    description: z
-      .string()
-      .max(500)
-      .refine((v) => !hasUnsafeText(v), 'must not hold control characters or lone surrogates')
-      .optional(),
+    description: DescriptionSchema.optional(),
     base: SweepBaseSchema,
     parameters: z.array(SweepParameterSchema).min(1),
     constraints: z.array(ConstraintSchema).optional(),
-    range: z.union([ContestSpanSchema, z.strictObject({ last: ContestSchema })]).optional(),
+    range: RunRangeSchema.optional(),
     holdout: ContestSpanSchema.optional(),
     seed: z.int().min(0).max(0xffffffff).optional(),
   })
-  .superRefine((spec, ctx) => {
-    // Names and values only; mapping names onto recipe fields is the caller's job.
-    const seen = new Set<string>();
-    spec.parameters.forEach((p, i) => {
-      if (seen.has(p.name)) ctx.addIssue({ code: 'custom', path: ['parameters', i, 'name'], message: `duplicate parameter "${p.name}"` });
-      seen.add(p.name);
-    });
-    (spec.constraints ?? []).forEach((c, i) => {
-      if (c.type === 'ratio' && c.parameters.length !== 2) {
-        ctx.addIssue({ code: 'custom', path: ['constraints', i, 'parameters'], message: 'a ratio constraint takes exactly two parameters' });
-      }
-      c.parameters.forEach((name, j) => {
-        if (!seen.has(name)) ctx.addIssue({ code: 'custom', path: ['constraints', i, 'parameters', j], message: `"${name}" is not a swept parameter` });
-      });
+  .superRefine(refineParameters);
+export type SweepSpec = z.infer<typeof SweepSpecSchema>;
+
+/**
+ * The checks a spec's parameters and constraints need beyond their shapes (shared with the
+ * optimize spec): no name twice, a ratio takes two parameters, constraints name swept parameters.
+ */
+export function refineParameters(spec: { parameters: readonly SweepParameter[]; constraints?: readonly Constraint[] | undefined }, ctx: z.RefinementCtx): void {
+  // Names and values only; mapping names onto recipe fields is the caller's job.
+  const seen = new Set<string>();
+  spec.parameters.forEach((p, i) => {
+    if (seen.has(p.name)) ctx.addIssue({ code: 'custom', path: ['parameters', i, 'name'], message: `duplicate parameter "${p.name}"` });
+    seen.add(p.name);
+  });
+  (spec.constraints ?? []).forEach((c, i) => {
+    if (c.type === 'ratio' && c.parameters.length !== 2) {
+      ctx.addIssue({ code: 'custom', path: ['constraints', i, 'parameters'], message: 'a ratio constraint takes exactly two parameters' });
+    }
+    c.parameters.forEach((name, j) => {
+      if (!seen.has(name)) ctx.addIssue({ code: 'custom', path: ['constraints', i, 'parameters', j], message: `"${name}" is not a swept parameter` });
     });
   });
-export type SweepSpec = z.infer<typeof SweepSpecSchema>;
+}
 
 /** The old system's SweepConfig (reference-system.md §6). */
 export const LegacySweepConfigSchema = z.object({
@@ -163,11 +177,12 @@ export function parseSweepSpec(input: unknown): SweepSpec {
 
 type Issue = { path: PropertyKey[]; message: string; code?: string };
 
+
 /**
  * A parameter that fits no shape gets zod's generic union message; when its keys say which shape
  * was meant (range, list or exponential), report that shape's own problems instead.
  */
-function explainParameter(issue: Issue, input: unknown): Issue[] {
+export function explainParameter(issue: Issue, input: unknown): Issue[] {
   const [root, index] = issue.path;
   if (issue.code !== 'invalid_union' || root !== 'parameters' || issue.path.length !== 2 || typeof index !== 'number') return [issue];
   const param: unknown = (input as { parameters: unknown[] }).parameters[index];

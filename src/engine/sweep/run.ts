@@ -51,6 +51,8 @@ export interface RunSweepOptions {
   /** share window statistics between cells (default true; false only to measure the difference) */
   share_stats?: boolean | undefined;
   onProgress?: ((p: SweepProgress) => void) | undefined;
+  /** false: leave the holdout for later (a study runs it once its search is done); default true */
+  holdout?: boolean | undefined;
   /** run the cells on the queue at `url` rather than on the pool */
   queue?: { url: string; patience_ms: number; log: (line: string) => void; poll_ms?: number | undefined } | undefined;
 }
@@ -271,7 +273,7 @@ async function finish(
   let holdoutFailed = 0;
   const holdoutErrors: string[] = [];
   const counts = countCells(db, id);
-  if (!stop && counts.pending + counts.running === 0 && sweep.holdout_from !== null && sweep.holdout_top > 0) {
+  if (options.holdout !== false && !stop && counts.pending + counts.running === 0 && sweep.holdout_from !== null && sweep.holdout_top > 0) {
     stop = limit() === 'deadline' ? 'deadline' : null;
     if (!stop) {
       const h = await runHoldout(env, requireSweep(db, id), { share_stats: options.share_stats !== false });
@@ -283,7 +285,7 @@ async function finish(
   }
 
   const final = countCells(db, id);
-  const unfinished = final.pending + final.running > 0 || holdoutLeft || stop !== null;
+  const unfinished = final.pending + final.running > 0 || holdoutLeft || stop !== null || options.holdout === false;
   const status: SweepStatus = unfinished ? 'stopped' : final.failed > 0 || holdoutFailed > 0 ? 'completed_with_failures' : 'completed';
   const complete = status === 'completed' || status === 'completed_with_failures';
   updateSweep(db, id, {
@@ -304,7 +306,8 @@ async function finish(
     cells_skipped: skipped,
     cells_run: startedCells,
     elapsed_ms: env.now().getTime() - started,
-    stop_reason: complete ? null : (stop ?? 'interrupted'),
+    // a deferred holdout alone is not a stop: the caller (a study) goes on
+    stop_reason: complete ? null : (stop ?? (options.holdout === false && final.pending + final.running === 0 ? null : 'interrupted')),
     holdout_errors: holdoutErrors,
     best: results.best,
     failed_cells: results.cells

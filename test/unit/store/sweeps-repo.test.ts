@@ -3,7 +3,7 @@ import { type Catalog, openCatalog } from '../../../src/store/catalog.js';
 import { hostname } from 'node:os';
 import { releaseOwnership } from '../../../src/store/process-owner.js';
 import {
-  type CellRow,
+  type NewCell,
   assignHoldoutRuns,
   claimSweep,
   countCells,
@@ -39,7 +39,7 @@ const sweep = (id: string, created: string) => ({
   cells_total: 3,
   created_at: created,
 });
-const cell = (i: number, key: string | null): Omit<CellRow, 'sweep_id'> => ({
+const cell = (i: number, key: string | null): NewCell => ({
   cell_index: i,
   params_json: `{"a":${i}}`,
   recipe_json: key ? '{}' : null,
