@@ -3,14 +3,18 @@
  * `POST /optimizations` (a sweep spec as `luckyfive sweep SPEC.json` takes it, bounded for a
  * hostile client: at most 20 parameters and constraints, list values within the sweep's own
  * limits, an inline recipe of bounded depth and size, no `recipe_file`, which would read the
- * server's disk) and the job document that follows one.
+ * server's disk), the job document that follows one, and what their routes share.
  */
 import { z } from 'zod';
 import { METRIC_NAMES } from '../core/metrics.js';
+import { OPTIMIZE_METHODS } from '../core/optimize/spec.js';
 import { ConstraintSchema, ExponentialParameterSchema, RangeParameterSchema, ParamNameSchema, ParamValueSchema } from '../core/sweep/spec.js';
 import { MAX_PARAMETER_VALUES } from '../core/sweep/values.js';
 import { MAX_NAME, textSchema } from '../core/text.js';
+import { LuckyError } from '../errors.js';
+import type { JobRunner } from '../engine/job-runner.js';
 import { JOB_STATUSES } from '../usecases/simulations.js';
+import type { ServerContext } from './context.js';
 
 /** Swept parameters and constraints a request may carry. */
 export const MAX_BODY_PARAMETERS = 20;
@@ -60,8 +64,6 @@ const SpecFields = {
     .max(MAX_BODY_PARAMETERS)
     .optional(),
   seed: z.int().min(0).max(0xffffffff).optional(),
-  metric: z.enum(METRIC_NAMES).optional().meta({ description: 'the metric that ranks the cells and picks the holdout cells (default mean_hits)' }),
-  holdout_top: z.int().min(1).max(20).optional().meta({ description: 'how many of the best cells run once on the holdout (default 3)' }),
 };
 
 export const SweepBodySchema = z
@@ -69,12 +71,34 @@ export const SweepBodySchema = z
     ...SpecFields,
     range: z.union([Span, z.strictObject({ last: Contest })]),
     holdout: Span.optional(),
+    metric: z.enum(METRIC_NAMES).optional().meta({ description: 'the metric that ranks the cells and picks the holdout cells (default mean_hits)' }),
+    holdout_top: z.int().min(1).max(20).optional().meta({ description: 'how many of the best cells run once on the holdout (default 3)' }),
   })
   .meta({
     id: 'SweepRequest',
     description: 'A sweep spec as `luckyfive sweep SPEC.json` takes it (base: a preset or an inline recipe), plus metric and holdout_top.',
   });
 export type SweepBody = z.infer<typeof SweepBodySchema>;
+
+export const OptimizeBodySchema = z
+  .strictObject({
+    ...SpecFields,
+    train: z.union([Span, z.strictObject({ last: Contest })]).meta({ description: 'the contests the search runs its trials on' }),
+    holdout: Span.meta({ description: 'the contests only the best few trials see, once, after the search' }),
+    method: z.enum(OPTIMIZE_METHODS).optional().meta({ description: 'random (default) or evolutionary' }),
+    trials: z.int().min(1).max(10_000).optional().meta({ description: 'random search: how many trials (default 50)' }),
+    population: z.int().min(2).max(500).optional().meta({ description: 'evolutionary: genomes per generation (default 20)' }),
+    generations: z.int().min(1).max(200).optional().meta({ description: 'evolutionary: generations (default 10)' }),
+    mutation_rate: z.number().min(0).max(1).optional(),
+    elite: z.int().min(0).max(499).optional(),
+    tournament: z.int().min(2).max(10).optional(),
+    metric: z.enum(METRIC_NAMES).optional().meta({ description: 'the metric the search optimises (default mean_hits)' }),
+    holdout_top: z.int().min(1).max(10).optional().meta({ description: 'how many of the best trials run once on the holdout (default 3)' }),
+  })
+  .meta({
+    id: 'OptimizeRequest',
+    description: 'An optimize spec as `luckyfive optimize SPEC.json` takes it (base: a preset or an inline recipe); omitted options take their defaults.',
+  });
 
 /** A sweep's or a study's job: follow it with `GET /sweeps/{sweep_id}` or `GET /optimizations/{study_id}`. */
 export const AnalysisJobSchema = z
@@ -92,4 +116,15 @@ export const AnalysisJobSchema = z
   })
   .meta({ id: 'AnalysisJob', description: 'The job that runs (or resumes) a sweep or a study on the server' });
 
-export const SweepIdParams = z.strictObject({ sweep_id: z.string().regex(/^[a-z0-9][a-z0-9-]{5,63}$/, 'must be a sweep id') });
+const ID = /^[a-z0-9][a-z0-9-]{5,63}$/;
+export const SweepIdParams = z.strictObject({ sweep_id: z.string().regex(ID, 'must be a sweep id') });
+export const StudyIdParams = z.strictObject({ study_id: z.string().regex(ID, 'must be a study id') });
+
+/** Retry-After (seconds) of a submit refused because another process holds the catalog's write lock. */
+export const SUBMIT_RETRY_AFTER_S = 2;
+
+/** The server's job runner; E_NOT_CONFIGURED (501) on a server started without a worker pool. */
+export function requireJobRunner(ctx: ServerContext, what: string): JobRunner {
+  if (!ctx.jobs) throw new LuckyError('E_NOT_CONFIGURED', `this server runs no ${what} (it was started without a worker pool)`);
+  return ctx.jobs;
+}

@@ -1,8 +1,9 @@
 /**
- * Sweeps started over the HTTP API, as jobs of the server's job runner: `POST /sweeps` records
- * the sweep at once (every refusal is a 400 before anything runs) and queues a `sweep` job naming
- * it; cancel stops it (the sweep ends `stopped`, resumable); resume queues another job on the same
- * sweep. The job's executor runs or resumes the sweep with the same use case as `luckyfive sweep`.
+ * Sweeps and studies started over the HTTP API, as jobs of the server's job runner: `POST /sweeps`
+ * and `POST /optimizations` record the sweep or study at once (every refusal is a 400 before
+ * anything runs) and queue a `sweep` or `optimize` job naming it; cancel stops it (it ends
+ * `stopped`, resumable); resume queues another job on the same sweep or study. The job's executor
+ * runs or resumes it with the same use case as `luckyfive sweep` / `luckyfive optimize`.
  */
 import type { Config } from '../config.js';
 import type { MetricName } from '../core/metrics.js';
@@ -10,8 +11,10 @@ import type { AnalysisJob, JobRunner, RunAnalysisJob } from '../engine/job-runne
 import { defineSweep as mergeSweepInput } from '../engine/sweep/define.js';
 import { LuckyError } from '../errors.js';
 import { type JobStatus, type JobView, readLatestJobOf } from '../store/jobs-repo.js';
-import { requireSweep } from '../store/sweeps-repo.js';
+import { requireStudy } from '../store/studies-repo.js';
+import { type SweepRow, requireSweep } from '../store/sweeps-repo.js';
 import type { UseCaseDeps } from './deps.js';
+import { createStudy, defineStudy, runStudy } from './optimize.js';
 import { createSweep, runSweep } from './sweeps.js';
 
 /** A sweep's or a study's job as the API shows it. */
@@ -44,6 +47,16 @@ function analysisJobDocument(j: JobView): AnalysisJobDocument {
   };
 }
 
+/** The API reads no file of the server: a base recipe is a preset or inline. */
+function refuseRecipeFile(spec: Record<string, unknown>): void {
+  const base = spec.base;
+  if (typeof base === 'object' && base !== null && 'recipe_file' in base) {
+    throw new LuckyError('E_INPUT_INVALID', 'a sweep or study started over the API names its base recipe as a preset or inline', [
+      'base.recipe_file: not read over the API; give {"preset": NAME} or {"recipe": {...}}',
+    ]);
+  }
+}
+
 /** What starting, cancelling or resuming needs: the catalog, the clock and the server's job runner. */
 export type AnalysisJobDeps = Pick<UseCaseDeps, 'catalog' | 'clock'> & { jobs: JobRunner };
 
@@ -65,12 +78,7 @@ export async function submitSweep(
   deps: AnalysisJobDeps,
   input: { spec: Record<string, unknown>; metric?: MetricName | undefined; holdout_top?: number | undefined },
 ): Promise<SubmittedSweep> {
-  const base = input.spec.base;
-  if (typeof base === 'object' && base !== null && 'recipe_file' in base) {
-    throw new LuckyError('E_INPUT_INVALID', 'a sweep started over the API names its base recipe as a preset or inline', [
-      'base.recipe_file: not read over the API; give {"preset": NAME} or {"recipe": {...}}',
-    ]);
-  }
+  refuseRecipeFile(input.spec);
   const definition = mergeSweepInput({ spec: input.spec });
   if (input.holdout_top !== undefined && !definition.holdout) {
     throw new LuckyError('E_INPUT_INVALID', 'holdout_top needs a holdout range', ['holdout_top: give "holdout": {"from": A, "to": B} too']);
@@ -89,15 +97,51 @@ export async function submitSweep(
   };
 }
 
-/** The newest job of a sweep (null when it never had one: a sweep started by the CLI). E_INPUT_INVALID for a malformed id, E_NOT_FOUND for an unknown sweep. */
-export function sweepJob(deps: Pick<UseCaseDeps, 'catalog'>, input: { sweep_id: string }): AnalysisJobDocument | null {
-  requireSweep(deps.catalog.db, input.sweep_id);
-  const job = readLatestJobOf(deps.catalog.db, 'sweep', input.sweep_id);
+type Kind = AnalysisJob['kind'];
+const NOUN: Record<Kind, string> = { sweep: 'sweep', optimize: 'study' };
+
+/** The sweep row of a sweep or a study: E_INPUT_INVALID for a malformed id, E_NOT_FOUND for an unknown one (or, for a study, a sweep that is not one). */
+function requireTarget(deps: Pick<UseCaseDeps, 'catalog'>, kind: Kind, id: string): SweepRow {
+  const sweep = requireSweep(deps.catalog.db, id);
+  if (kind === 'optimize') requireStudy(deps.catalog.db, id);
+  return sweep;
+}
+
+function latestJob(deps: Pick<UseCaseDeps, 'catalog'>, kind: Kind, id: string): AnalysisJobDocument | null {
+  requireTarget(deps, kind, id);
+  const job = readLatestJobOf(deps.catalog.db, kind, id);
   return job ? analysisJobDocument(job) : null;
 }
 
 function isLive(job: JobView): boolean {
   return job.status === 'pending' || job.status === 'running';
+}
+
+function cancelLatest(deps: AnalysisJobDeps, kind: Kind, id: string): AnalysisJobDocument {
+  requireTarget(deps, kind, id);
+  const job = readLatestJobOf(deps.catalog.db, kind, id);
+  if (!job || !isLive(job)) {
+    throw new LuckyError('E_CONFLICT', `${NOUN[kind]} ${id} has no pending or running job to cancel`, [
+      job ? `its last job ${job.job_id} is ${job.status}` : 'it was never started over the API',
+    ]);
+  }
+  return analysisJobDocument(deps.jobs.cancel(job.job_id));
+}
+
+async function resumeLatest(deps: AnalysisJobDeps, kind: Kind, id: string): Promise<AnalysisJobDocument> {
+  const sweep = requireTarget(deps, kind, id);
+  const job = readLatestJobOf(deps.catalog.db, kind, id);
+  if (job && isLive(job)) throw new LuckyError('E_CONFLICT', `${NOUN[kind]} ${id} already has a ${job.status} job (${job.job_id})`);
+  if (sweep.status === 'completed' || sweep.status === 'completed_with_failures') {
+    throw new LuckyError('E_CONFLICT', `${NOUN[kind]} ${id} is ${sweep.status}: there is nothing to resume`);
+  }
+  const request = kind === 'sweep' ? { sweep_id: id } : { study_id: id };
+  return analysisJobDocument(await deps.jobs.submitAnalysis(kind, request));
+}
+
+/** The newest job of a sweep (null when it never had one: a sweep started by the CLI). E_INPUT_INVALID for a malformed id, E_NOT_FOUND for an unknown sweep. */
+export function sweepJob(deps: Pick<UseCaseDeps, 'catalog'>, input: { sweep_id: string }): AnalysisJobDocument | null {
+  return latestJob(deps, 'sweep', input.sweep_id);
 }
 
 /**
@@ -106,14 +150,7 @@ function isLive(job: JobView): boolean {
  * --resume`). E_NOT_FOUND for an unknown sweep, E_CONFLICT when no job of it is pending or running.
  */
 export function cancelSweep(deps: AnalysisJobDeps, input: { sweep_id: string }): AnalysisJobDocument {
-  requireSweep(deps.catalog.db, input.sweep_id);
-  const job = readLatestJobOf(deps.catalog.db, 'sweep', input.sweep_id);
-  if (!job || !isLive(job)) {
-    throw new LuckyError('E_CONFLICT', `sweep ${input.sweep_id} has no pending or running job to cancel`, [
-      job ? `its last job ${job.job_id} is ${job.status}` : 'it was never started over the API',
-    ]);
-  }
-  return analysisJobDocument(deps.jobs.cancel(job.job_id));
+  return cancelLatest(deps, 'sweep', input.sweep_id);
 }
 
 /**
@@ -122,13 +159,43 @@ export function cancelSweep(deps: AnalysisJobDeps, input: { sweep_id: string }):
  * running, or when every cell already has an outcome.
  */
 export async function resumeSweep(deps: AnalysisJobDeps, input: { sweep_id: string }): Promise<AnalysisJobDocument> {
-  const sweep = requireSweep(deps.catalog.db, input.sweep_id);
-  const job = readLatestJobOf(deps.catalog.db, 'sweep', input.sweep_id);
-  if (job && isLive(job)) throw new LuckyError('E_CONFLICT', `sweep ${input.sweep_id} already has a ${job.status} job (${job.job_id})`);
-  if (sweep.status === 'completed' || sweep.status === 'completed_with_failures') {
-    throw new LuckyError('E_CONFLICT', `sweep ${input.sweep_id} is ${sweep.status}: every cell has an outcome, there is nothing to resume`);
-  }
-  return analysisJobDocument(await deps.jobs.submitAnalysis('sweep', { sweep_id: input.sweep_id }));
+  return resumeLatest(deps, 'sweep', input.sweep_id);
+}
+
+/** A study submitted over the API: its job and the recorded study. */
+export interface SubmittedStudy {
+  job: AnalysisJobDocument;
+  study: { study_id: string; name: string; method: 'random' | 'evolutionary'; trials_planned: number; notes: string[] };
+}
+
+/**
+ * Records a study from an optimize spec (base a preset or an inline recipe) and queues the job
+ * that runs it on the server. Every refusal comes before anything is written: a `recipe_file` base
+ * (E_INPUT_INVALID), a bad spec or recipe (E_INPUT_INVALID, E_RECIPE_INVALID), a train range the
+ * catalog cannot serve or a holdout that overlaps or precedes it (E_RANGE_INVALID,
+ * E_INPUT_INVALID); then E_BUSY when the catalog is locked (the study is recorded,
+ * `POST /optimizations/{id}/resume` runs it).
+ */
+export async function submitStudy(deps: AnalysisJobDeps, input: { spec: Record<string, unknown> }): Promise<SubmittedStudy> {
+  refuseRecipeFile(input.spec);
+  const created = createStudy(deps, defineStudy({ spec: input.spec, params: [] }));
+  const job = await deps.jobs.submitAnalysis('optimize', { study_id: created.study_id });
+  return { job: analysisJobDocument(job), study: created };
+}
+
+/** The newest job of a study (null when it never had one). E_INPUT_INVALID for a malformed id, E_NOT_FOUND for an unknown study. */
+export function studyJob(deps: Pick<UseCaseDeps, 'catalog'>, input: { study_id: string }): AnalysisJobDocument | null {
+  return latestJob(deps, 'optimize', input.study_id);
+}
+
+/** Stops a study's job as {@link cancelSweep} stops a sweep's: the study ends `stopped`, resumable. */
+export function cancelStudy(deps: AnalysisJobDeps, input: { study_id: string }): AnalysisJobDocument {
+  return cancelLatest(deps, 'optimize', input.study_id);
+}
+
+/** Queues a job that resumes a study (the same trials in the same order); E_NOT_FOUND, E_CONFLICT as {@link resumeSweep}. */
+export async function resumeStudy(deps: AnalysisJobDeps, input: { study_id: string }): Promise<AnalysisJobDocument> {
+  return resumeLatest(deps, 'optimize', input.study_id);
 }
 
 function requestedId(job: AnalysisJob): string {
@@ -140,17 +207,17 @@ function requestedId(job: AnalysisJob): string {
 }
 
 /**
- * The executor of the server's `sweep` jobs: runs or resumes the sweep the job names on the
- * server's pool (with `queue_url`, its cells on the workers), until it ends or the job's signal
- * aborts. `completed` once every cell has an outcome, else `stopped`.
+ * The executor of the server's `sweep` and `optimize` jobs: runs or resumes the sweep or study the
+ * job names on the server's pool (with `queue_url`, its cells or trials on the workers), until it
+ * ends or the job's signal aborts. `completed` once it is complete, else `stopped`.
  */
 export function analysisJobExecutor(
   deps: Pick<UseCaseDeps, 'catalog' | 'pool'> & { now: () => Date; config: Pick<Config, 'queue_url' | 'queue_patience'> },
 ): RunAnalysisJob {
   return async (job, signal) => {
     const id = requestedId(job);
-    if (job.kind !== 'sweep') throw new LuckyError('E_NOT_CONFIGURED', `this server runs no ${job.kind} jobs`);
-    const outcome = await runSweep({ catalog: deps.catalog, pool: deps.pool, signal, now: deps.now, config: deps.config }, { sweep_id: id });
+    const env = { catalog: deps.catalog, pool: deps.pool, signal, now: deps.now, config: deps.config };
+    const outcome = job.kind === 'sweep' ? await runSweep(env, { sweep_id: id }) : await runStudy(env, { study_id: id });
     return outcome.complete ? 'completed' : 'stopped';
   };
 }

@@ -14,7 +14,7 @@ import { cancelSweep, resumeSweep, submitSweep, sweepJob } from '../../usecases/
 import { COMPARE_MAX_WORK, compareRuns } from '../../usecases/compare.js';
 import { readLeaderboard } from '../../usecases/leaderboard.js';
 import { listSweeps, showSweep } from '../../usecases/sweeps.js';
-import { ANALYSIS_BODY_LIMIT, AnalysisJobSchema, SweepBodySchema, SweepIdParams } from '../analysis-schemas.js';
+import { ANALYSIS_BODY_LIMIT, AnalysisJobSchema, SUBMIT_RETRY_AFTER_S, SweepBodySchema, SweepIdParams, requireJobRunner } from '../analysis-schemas.js';
 import type { ResourcePlugin, ServerContext } from '../context.js';
 import { COMMON_ERRORS, errorResponses } from '../error-envelope.js';
 import { intParam } from '../schemas.js';
@@ -23,14 +23,7 @@ import { intParam } from '../schemas.js';
 const Document = z.record(z.string(), z.unknown());
 const MetricQuery = z.string().max(40).optional();
 const metricOf = (m: string | undefined, fallback = 'mean_hits') => parseMetricName(m ?? fallback);
-
-/** Retry-After (seconds) of a submit refused because another process holds the catalog's write lock. */
-const SUBMIT_RETRY_AFTER_S = 2;
-
-function requireJobs(ctx: ServerContext) {
-  if (!ctx.jobs) throw new LuckyError('E_NOT_CONFIGURED', 'this server runs no sweeps (it was started without a worker pool)');
-  return ctx.jobs;
-}
+const requireJobs = (ctx: ServerContext) => requireJobRunner(ctx, 'sweeps');
 
 const SubmittedSweepSchema = z
   .object({
