@@ -6,7 +6,7 @@
  */
 import { formatNumber } from '../stats/format.js';
 import type { ChartSpec } from './run-charts.js';
-import { COLOURS, CONFIG, SCHEMA, WIDTH } from './style.js';
+import { COLOURS, CONFIG, SCHEMA, WIDTH, integerTicks } from './style.js';
 
 type Value = number | string | boolean;
 
@@ -25,7 +25,9 @@ export function studyProgressChart(input: { metric: string; higher_is_better: bo
     if (best === null || (input.higher_is_better ? v > best : v < best)) best = v;
     return { trial: t.trial, value: v, best };
   });
-  const x = { field: 'trial', type: 'quantitative', title: 'trial', axis: { tickMinStep: 1, format: 'd' } };
+  const trialNumbers = values.map((v) => v.trial);
+  const ticks = trialNumbers.length ? integerTicks(Math.min(...trialNumbers), Math.max(...trialNumbers)) : [0];
+  const x = { field: 'trial', type: 'quantitative', title: 'trial', axis: { values: ticks, format: 'd' } };
   const y = { type: 'quantitative', title: input.metric, scale: { zero: false } };
   const layers: unknown[] = [
     {

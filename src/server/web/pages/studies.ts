@@ -34,7 +34,8 @@ const paramText = (params: Record<string, unknown>) =>
     .map(([k, v]) => `${k} ${String(v)}`)
     .join(', ');
 
-function table(caption: string, head: readonly string[], rows: readonly SafeHtml[]): SafeHtml {
+/** A captioned table; `text` names the columns of words (left-aligned), the rest are figures. */
+function table(caption: string, head: readonly string[], rows: readonly SafeHtml[], text: readonly string[] = []): SafeHtml {
   return html`<div class="table-wrap" tabindex="0">
     <table>
       <caption>
@@ -42,7 +43,7 @@ function table(caption: string, head: readonly string[], rows: readonly SafeHtml
       </caption>
       <thead>
         <tr>
-          ${head.map((h, i) => html`<th scope="col" class="${i === 0 ? 'text' : ''}">${h}</th>`)}
+          ${head.map((h, i) => html`<th scope="col" class="${i === 0 || text.includes(h) ? 'text' : ''}">${h}</th>`)}
         </tr>
       </thead>
       <tbody>
@@ -125,13 +126,13 @@ async function studyBody(ctx: ServerContext, d: StudyDocument): Promise<SafeHtml
     ['job', job ? `${job.job_id}: ${job.status}${job.error ? ` (${job.error})` : ''}` : 'none (started from the command line)'],
     ['method', methodText],
     ['metric', `${metric}: ${d.metric_description}`],
-    ['train range (the search sees only this)', `contests ${d.train.from}..${d.train.to}`],
-    ['holdout (sealed until the search ends)', `contests ${d.holdout.from}..${d.holdout.to}, the best ${d.holdout.top} trials once`],
+    ['train', `contests ${d.train.from}..${d.train.to}: the only contests the search sees`],
+    ['holdout', `contests ${d.holdout.from}..${d.holdout.to}, sealed until the search ends, then the best ${d.holdout.top} trials once`],
     ['seed', String(d.seed)],
     [
-      'best so far (train)',
+      'best so far',
       d.best_so_far
-        ? `trial ${d.best_so_far.trial} (${paramText(d.best_so_far.params)}): ${fig(d.best_so_far.value)} against ${fig(d.best_so_far.baseline)} expected, raw p ${pval(d.best_so_far.p_value)}`
+        ? `trial ${d.best_so_far.trial} (${paramText(d.best_so_far.params)}), on the train range: ${fig(d.best_so_far.value)} against ${fig(d.best_so_far.baseline)} expected, raw p ${pval(d.best_so_far.p_value)}`
         : 'no trial has a value yet',
     ],
   ];
@@ -171,6 +172,7 @@ async function studyBody(ctx: ServerContext, d: StudyDocument): Promise<SafeHtml
         <td>${pval(v?.p_adjusted)}</td>
       </tr>`;
     }),
+    ['parameters'],
   );
 
   const looksTable = table(
@@ -186,6 +188,7 @@ async function studyBody(ctx: ServerContext, d: StudyDocument): Promise<SafeHtml
           <td class="text">${l.reason ?? (l.look === 1 ? "the study's own look" : '')}</td>
         </tr>`,
     ),
+    ['reason'],
   );
 
   const ranked = [...d.trials].filter((t) => t.rank !== null).sort((a, b) => a.rank! - b.rank!);
@@ -205,6 +208,7 @@ async function studyBody(ctx: ServerContext, d: StudyDocument): Promise<SafeHtml
           <td class="text">${t.status}</td>
         </tr>`,
     ),
+    ['parameters', 'status'],
   );
   const failed = d.trials.filter((t) => t.error !== null);
 
@@ -299,7 +303,13 @@ const studiesPages: FastifyPluginCallback<{ ctx: ServerContext; cache: PageCache
               No studies${q.status ? ` with status ${q.status}` : ''}. Studies are started with <code>luckyfive optimize</code> or
               <code>POST /api/v1/optimizations</code>.
             </p>`
-          : table('Studies, newest first', ['study', 'method', 'status', 'trials done', 'train', 'holdout', 'metric', 'created (UTC)'], rows)
+          : table('Studies, newest first', ['study', 'method', 'status', 'trials done', 'train', 'holdout', 'metric', 'created (UTC)'], rows, [
+              'method',
+              'status',
+              'holdout',
+              'metric',
+              'created (UTC)',
+            ])
       }`;
     return { title: 'Studies', body };
   });
