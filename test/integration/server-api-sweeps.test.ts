@@ -32,7 +32,7 @@ async function waitFor(id: string, until: (d: Record<string, any>) => boolean, m
 
 beforeAll(async () => {
   pool = createPredictPool(1);
-  s = await startTestServer({ rate_limit_read: 100_000, rate_limit_write: 100_000, rate_limit_heavy: 100_000, rate_limit_ip: 1_000_000 }, { pool });
+  s = await startTestServer({ rate_limit_read: 100_000, rate_limit_write: 99_998, rate_limit_heavy: 99_999, rate_limit_ip: 1_000_000 }, { pool });
   seedDraws(s.dir, makeDraws(1, 2600));
 }, 60_000);
 afterAll(async () => {
@@ -70,10 +70,12 @@ describe('POST /sweeps', () => {
     expect((await s.post('/api/v1/sweeps', s.keys.viewer, spec())).statusCode).toBe(403);
     expect((await s.post('/api/v1/sweeps/abcdef-123/cancel', s.keys.viewer)).statusCode).toBe(403);
     expect((await s.post('/api/v1/sweeps/abcdef-123/resume', s.keys.viewer)).statusCode).toBe(403);
-    const r = await s.post('/api/v1/sweeps', s.keys.analyst, spec({ range: { from: 1, to: 2 } }));
-    expect(r.headers['x-ratelimit-limit']).toBe('100000');
-    const routes = await import('../../src/server/route-table.js');
-    expect(routes.RATE_CLASSES).toContain('heavy');
+    // the bucket each route draws from: its limit is in the answer's headers (400s count too)
+    const limitOf = async (url: string, body?: unknown) => (await s.post(url, s.keys.analyst, body)).headers['x-ratelimit-limit'];
+    expect(await limitOf('/api/v1/sweeps', spec({ range: { from: 1, to: 2 } }))).toBe('99999');
+    expect(await limitOf('/api/v1/sweeps/zzzzzz-unknown/resume')).toBe('99999');
+    expect(await limitOf('/api/v1/sweeps/zzzzzz-unknown/cancel')).toBe('99998');
+    expect((await s.get('/api/v1/sweeps', s.keys.viewer)).headers['x-ratelimit-limit']).toBe('100000');
   });
 
   it('[18.4.3] refuses hostile and wrong bodies with 400 and the field at fault, before anything is recorded', async () => {
