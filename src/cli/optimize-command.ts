@@ -38,7 +38,8 @@ export interface OptimizeArgs {
 export function parseMutationRate(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const x = Number(value.trim());
-  if (value.trim() === '' || !Number.isFinite(x) || x < 0 || x > 1) throw new LuckyError('E_USAGE', `--mutation-rate must be a number from 0 to 1, got "${value}"`);
+  if (value.trim() === '' || !Number.isFinite(x) || x < 0 || x > 1)
+    throw new LuckyError('E_USAGE', `--mutation-rate must be a number from 0 to 1, got "${value}"`);
   return x;
 }
 

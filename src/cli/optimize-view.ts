@@ -10,12 +10,18 @@ import type { Format } from './output.js';
 
 const p = (v: number | null) => (v === null ? '-' : formatPValue(v));
 
+/** `12/50 trials done`, or for an evolutionary search whose children repeated earlier trials `20 of 26 distinct trials done (40 planned; a repeat counts once)`. */
+function trialCount(d: StudyDocument): string {
+  if (d.method === 'random' || !d.search_done || d.trials_total === d.trials_planned) return `${d.trials_done}/${d.trials_planned} trials done`;
+  return `${d.trials_done} of ${d.trials_total} distinct trials done (${d.trials_planned} planned; a repeat counts once)`;
+}
+
 /** A study for people: the verdict sentence first, then the best trials and every look at the holdout. */
 export function renderStudy(ctx: CliContext, d: StudyDocument, top: number): void {
   const out = ctx.out;
   out.text(d.verdict.sentence);
   out.text(
-    `study ${d.study_id} "${d.name}" (${d.status}): ${d.method} search, ${d.trials_done}/${d.trials_planned} trials done, ${d.trials_failed} failed; train ${d.train.from}..${d.train.to}, holdout ${d.holdout.from}..${d.holdout.to}`,
+    `study ${d.study_id} "${d.name}" (${d.status}): ${d.method} search, ${trialCount(d)}, ${d.trials_failed} failed; train ${d.train.from}..${d.train.to}, holdout ${d.holdout.from}..${d.holdout.to}`,
   );
   out.text(`${d.metric}: ${d.metric_description}`);
   const ranked = d.trials.filter((t) => t.rank !== null && t.value !== null).sort((a, b) => a.rank! - b.rank!);
@@ -38,7 +44,9 @@ export function renderStudy(ctx: CliContext, d: StudyDocument, top: number): voi
   );
   if (ranked.length > shown.length) out.text(`(${ranked.length - shown.length} more trials; the verdict counts all ${d.verdict.trials_counted})`);
   for (const l of d.looks) {
-    out.text(`look ${l.look} at the holdout (${l.at}): top ${l.top}, ran trial${l.trials.length === 1 ? '' : 's'} ${l.trials.join(', ') || 'none'}${l.reason ? ` — ${l.reason}` : ''}`);
+    out.text(
+      `look ${l.look} at the holdout (${l.at}): top ${l.top}, ran trial${l.trials.length === 1 ? '' : 's'} ${l.trials.join(', ') || 'none'}${l.reason ? ` — ${l.reason}` : ''}`,
+    );
   }
   if (d.looks.length === 0) out.text('the holdout has not been looked at yet');
 }

@@ -123,7 +123,8 @@ export function createStudy(
  * 1 at the holdout. Stops cleanly at `max_trials`, at `deadline_ms` or when `signal` aborts; the
  * outcome says why. Refuses an unknown study (E_INPUT_INVALID, E_NOT_FOUND), a study another live
  * process runs (E_BUSY), draws that changed since it was created (E_CONFLICT) and an unreachable
- * queue (E_QUEUE_DOWN, the study is left `stopped`).
+ * queue (E_QUEUE_DOWN, the study is left `stopped`). Returns the outcome; the study itself is
+ * read with {@link showStudy}.
  */
 export async function runStudy(
   deps: Pick<UseCaseDeps, 'catalog' | 'pool' | 'signal'> & { now: () => Date; config?: Pick<Config, 'queue_url' | 'queue_patience'> | undefined },
@@ -131,6 +132,10 @@ export async function runStudy(
     study_id: string;
     deadline_ms?: number | undefined;
     max_trials?: number | undefined;
+    /** a queue URL for this study (default: `config.queue_url`) */
+    queue?: string | undefined;
+    /** stops the study like `deps.signal` (e.g. a cancel request for this study alone) */
+    signal?: AbortSignal | undefined;
     onProgress?: ((p: StudyProgress) => void) | undefined;
     /** each trial as it gets its outcome (`--ndjson`) */
     onTrial?: ((t: TrialEvent) => void) | undefined;
@@ -139,13 +144,14 @@ export async function runStudy(
   },
 ): Promise<StudyOutcome> {
   requireStudy(deps.catalog.db, input.study_id);
-  const url = deps.config?.queue_url;
-  return driveStudy({ catalog: deps.catalog, pool: deps.pool, now: deps.now, signal: deps.signal }, input.study_id, {
+  const url = input.queue ?? deps.config?.queue_url;
+  const signal = input.signal ? AbortSignal.any([deps.signal, input.signal]) : deps.signal;
+  return driveStudy({ catalog: deps.catalog, pool: deps.pool, now: deps.now, signal }, input.study_id, {
     max_trials: input.max_trials,
     deadline_ms: input.deadline_ms,
     onProgress: input.onProgress,
     onTrial: input.onTrial,
-    queue: url === undefined ? undefined : { url, patience_ms: deps.config!.queue_patience * 1000, log: input.log ?? (() => undefined) },
+    queue: url === undefined ? undefined : { url, patience_ms: (deps.config?.queue_patience ?? 60) * 1000, log: input.log ?? (() => undefined) },
   });
 }
 

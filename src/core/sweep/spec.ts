@@ -177,7 +177,6 @@ export function parseSweepSpec(input: unknown): SweepSpec {
 
 type Issue = { path: PropertyKey[]; message: string; code?: string };
 
-
 /**
  * A parameter that fits no shape gets zod's generic union message; when its keys say which shape
  * was meant (range, list or exponential), report that shape's own problems instead.

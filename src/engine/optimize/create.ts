@@ -5,17 +5,18 @@
  * and generation 0 in one transaction. Also the one place that turns genomes into trial cells, for
  * the later generations.
  */
-import type { OptimizeSpec } from '../../core/optimize/spec.js';
+import { type OptimizeSpec, plannedTrials } from '../../core/optimize/spec.js';
 import { initialPopulation } from '../../core/optimize/evolve.js';
 import { randomTrials } from '../../core/optimize/random-search.js';
 import { type Genome, type SearchSpace, buildSpace, genomeKey, genomeParams } from '../../core/optimize/space.js';
 import { type Recipe, canonicalRecipeJson } from '../../core/recipe/schema.js';
+import { recipePath } from '../../core/sweep/apply-params.js';
 import type { ParamValue } from '../../core/sweep/values.js';
 import { LuckyError } from '../../errors.js';
 import type { Catalog } from '../../store/catalog.js';
 import { insertGeneration, insertStudy } from '../../store/studies-repo.js';
 import { type NewCell, insertSweep, listCells } from '../../store/sweeps-repo.js';
-import { buildCells, checkHoldout, newSweepId } from '../sweep/create.js';
+import { buildCells, checkHoldout, newSweepId, planByHistory } from '../sweep/create.js';
 import type { StudyDefinition } from './define.js';
 
 export interface CreatedStudy {
@@ -97,17 +98,29 @@ export function createStudy(catalog: Catalog, def: StudyDefinition, now: Date): 
     if (genomes.length < spec.population)
       notes.push(`the space holds only ${genomes.length} valid combinations: each generation has at most that many distinct trials`);
   }
-  if (genomes.length === 0) throw new LuckyError('E_INPUT_INVALID', 'no combination of the parameters satisfies the constraints', ['constraints: nothing to search']);
+  if (genomes.length === 0)
+    throw new LuckyError('E_INPUT_INVALID', 'no combination of the parameters satisfies the constraints', ['constraints: nothing to search']);
   const built = trialCells(catalog, def.base, space, genomes, spec.train, { firstIndex: 0, generation: 0 });
   const { range } = built;
   const h = spec.holdout;
   if (h.from <= range.last_contest) {
-    throw new LuckyError('E_RANGE_INVALID', `the holdout range ${h.from}..${h.to} must come after the train range ${range.first_contest}..${range.last_contest}`, [
-      'holdout: contests before the train range would be history of the train runs; a holdout starts after the last train contest',
-    ]);
+    throw new LuckyError(
+      'E_RANGE_INVALID',
+      `the holdout range ${h.from}..${h.to} must come after the train range ${range.first_contest}..${range.last_contest}`,
+      ['holdout: contests before the train range would be history of the train runs; a holdout starts after the last train contest'],
+    );
   }
   checkHoldout(catalog, h, range, built.recipes, 'study');
-  const trialsPlanned = spec.method === 'random' ? genomes.length : spec.population * spec.generations;
+  // every history value the search may reach later must be servable now, not fail a later generation
+  const historyAt = space.names.findIndex((n) => recipePath(n).join('.') === 'history');
+  if (historyAt >= 0) {
+    const histories = space.values[historyAt]!.filter((v): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0);
+    const probes = histories.map((history) => ({ ...def.base, history }));
+    planByHistory(catalog, spec.train, probes);
+    planByHistory(catalog, h, probes);
+  }
+  // a random search over a small space plans what it drew
+  const trialsPlanned = spec.method === 'random' ? genomes.length : plannedTrials(spec);
   const studyId = newSweepId(now).replace(/^sw-/, 'st-');
   const stored: OptimizeSpec = { ...spec, train: { from: range.first_contest, to: range.last_contest } };
   insertSweep(

@@ -27,9 +27,11 @@ export function recordLook(env: RunEnv, studyId: string, a: { top: number; again
       const top = ranked.slice(0, a.top);
       const added = top.filter((c) => c.holdout === null);
       if (a.again && added.length === 0) {
-        throw new LuckyError('E_CONFLICT', `the best ${a.top} trial${a.top === 1 ? ' was' : 's were'} already run on the holdout: a new look would add nothing`, [
-          `top: ask for more than ${top.length} to look at trials not yet run there`,
-        ]);
+        throw new LuckyError(
+          'E_CONFLICT',
+          `the best ${a.top} trial${a.top === 1 ? ' was' : 's were'} already run on the holdout: a new look would add nothing`,
+          [`top: ask for more than ${top.length} to look at trials not yet run there`],
+        );
       }
       const look = looks.length + 1;
       insertLook(db, {

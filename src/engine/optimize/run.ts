@@ -177,7 +177,11 @@ function settle(env: RunEnv, studyId: string, holdoutLeft: boolean, holdoutFaile
  * Records a look (`look`), then runs the holdout runs of every recorded look, under the study's
  * claim; E_BUSY when another live process runs the study. A refused look leaves the study as it was.
  */
-export async function holdoutUnderClaim(env: RunEnv, studyId: string, look: () => void): Promise<{ left: boolean; failed: number; errors: string[]; status: SweepStatus }> {
+export async function holdoutUnderClaim(
+  env: RunEnv,
+  studyId: string,
+  look: () => void,
+): Promise<{ left: boolean; failed: number; errors: string[]; status: SweepStatus }> {
   const db = env.catalog.db;
   const before = claimSweep(db, studyId, env.now().toISOString());
   try {
@@ -193,7 +197,8 @@ export async function holdoutUnderClaim(env: RunEnv, studyId: string, look: () =
     const left = h.pending > 0;
     return { left, failed: h.failed, errors, status: settle(env, studyId, left, h.failed, errors) };
   } catch (e) {
-    if (requireSweep(db, studyId).owner !== null) updateSweep(db, studyId, { status: 'stopped', owner: null, error: e instanceof Error ? e.message : String(e) });
+    if (requireSweep(db, studyId).owner !== null)
+      updateSweep(db, studyId, { status: 'stopped', owner: null, error: e instanceof Error ? e.message : String(e) });
     throw e;
   } finally {
     releaseOwnership(sweepOwnerKey(studyId));

@@ -97,6 +97,10 @@ interface Todo {
 export async function runSweep(env: RunEnv, sweepId: string, options: RunSweepOptions = {}): Promise<SweepOutcome> {
   const db = env.catalog.db;
   const started = env.now().getTime();
+  if (options.holdout !== false && requireSweep(db, sweepId).kind === 'study') {
+    // a study's holdout is a recorded look: only the study runner may take it
+    throw new LuckyError('E_USAGE', `${sweepId} is a study: continue it with \`luckyfive optimize --resume ${sweepId}\``);
+  }
   const sweep = claim(env, sweepId);
   try {
     return await drive(env, sweep, options, started);
