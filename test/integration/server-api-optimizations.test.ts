@@ -89,6 +89,22 @@ describe('POST /optimizations', () => {
     await refused(spec({ method: 'annealing' }), /method/);
     await refused(spec({ method: 'evolutionary', population: 4, elite: 4 }), /elite/);
     await refused(spec({ extra: true }), /extra|unrecognized/i);
+    await refused(spec({ parameters: [{ name: 'seed', list: Array.from({ length: 10_001 }, (_, i) => i) }] }), /parameters/);
+    await refused(spec({ constraints: Array.from({ length: 21 }, () => ({ type: 'min', parameters: ['seed'], value: 0 })) }), /constraints/);
+    let deep: unknown = 1;
+    for (let i = 0; i < 50; i++) deep = [deep];
+    await refused(spec({ base: { recipe: { ...RECIPE, params: deep } } }), /nests/);
+    for (const raw of ['{"version":"1","__proto__":{"polluted":true}}', '{"version":"1","constructor":{"prototype":{"polluted":true}}}']) {
+      const r = await s.app.inject({
+        method: 'POST',
+        url: '/api/v1/optimizations',
+        headers: { authorization: `Bearer ${s.keys.analyst}`, 'content-type': 'application/json' },
+        payload: raw,
+      });
+      expect(r.statusCode, r.body).toBe(400);
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect((await s.post('/api/v1/optimizations', s.keys.analyst, spec({ description: 'x'.repeat(300_000) }))).statusCode).toBe(413);
     expect((await s.get('/api/v1/optimizations/zzzzzz-unknown', s.keys.viewer)).statusCode).toBe(404);
     expect((await s.post('/api/v1/optimizations/zzzzzz-unknown/cancel', s.keys.analyst)).statusCode).toBe(404);
     expect((await s.post('/api/v1/optimizations/zzzzzz-unknown/resume', s.keys.analyst)).statusCode).toBe(404);
