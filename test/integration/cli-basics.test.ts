@@ -122,7 +122,7 @@ describe('cli basics', () => {
       else if (current && /^\s{3,}\S/.test(line)) listed.set(current, `${listed.get(current)!} ${line}`);
     }
     listed.delete('help');
-    expect(listed.size).toBe(18);
+    expect(listed.size).toBe(19);
     for (const [name, description] of listed) {
       const own = await cli([name, '--help']);
       expect(own.code, name).toBe(0);
