@@ -36,6 +36,14 @@
  * id, which the queue does not add twice, and collects its result; it never runs twice. A waited
  * (in-request) simulation always runs on the pool: it is small, and a worker round trip would only
  * add latency and a dependence on busy workers to a request with a time limit.
+ *
+ * Sweeps and studies. A `sweep` or `optimize` job (`POST /sweeps`, `POST /optimizations`) holds
+ * only the id of a sweep or study recorded when it was accepted; the runner hands it, with the
+ * job's abort signal, to the executor it was given ({@link RunAnalysisJob}, the use cases' run or
+ * resume, wired by the server), always on this server (with `queue_url` the executor sends the
+ * cells or trials to the workers itself). A cancel aborts it: the sweep or study ends `stopped`,
+ * resumable, and the job `cancelled`; a graceful stop requeues the job, and its next claim resumes
+ * the sweep or study where it stopped.
  */
 import { performance } from 'node:perf_hooks';
 import { LuckyError, isLuckyError } from '../errors.js';
@@ -43,6 +51,7 @@ import { userFacingMessage } from '../store/storage-errors.js';
 import type { Catalog } from '../store/catalog.js';
 import { type ResolvedRunRequest, parseResolvedRequest, resolvedRequestJson } from '../core/run-request.js';
 import {
+  type JobKind,
   type JobPlacement,
   type JobRow,
   type JobView,
@@ -103,6 +112,20 @@ export interface JobLog {
   error(obj: object, msg: string): void;
 }
 
+/** A sweep or study job as its executor gets it. */
+export interface AnalysisJob {
+  job_id: string;
+  kind: Exclude<JobKind, 'simulate'>;
+  request_json: string;
+}
+
+/**
+ * Runs (or resumes) the sweep or study a job names until it ends or `signal` aborts: `completed`
+ * when every cell or trial has an outcome, `stopped` when it stopped early (resumable). A refusal
+ * or a failure throws (the job fails with the error's message and code).
+ */
+export type RunAnalysisJob = (job: AnalysisJob, signal: AbortSignal) => Promise<'completed' | 'stopped'>;
+
 export interface JobRunnerOptions {
   catalog: Catalog;
   pool: PredictPool;
@@ -116,6 +139,8 @@ export interface JobRunnerOptions {
   pollMs?: number | undefined;
   /** the run queue (`queue_url`, `queue_patience` in ms): jobs nobody waits for run on its workers */
   queue?: { url: string; patience_ms: number } | undefined;
+  /** runs `sweep` and `optimize` jobs; without it they fail with E_NOT_CONFIGURED */
+  analysis?: RunAnalysisJob | undefined;
 }
 
 interface Active {
@@ -233,32 +258,39 @@ export class JobRunner {
     else waiter.resolve(w);
   }
 
+  /**
+   * Queues a sweep or study job (`request_json` names the recorded sweep or study) and returns it
+   * pending; it runs on this server when a slot is free. E_BUSY and E_INTERRUPTED as {@link submit}.
+   */
+  async submitAnalysis(kind: AnalysisJob['kind'], request: { sweep_id: string } | { study_id: string }): Promise<JobView> {
+    return this.insert(kind, JSON.stringify(request), 'server', undefined);
+  }
+
   private async enqueue(request: ResolvedRunRequest, waiter: Waiter | undefined): Promise<JobView> {
-    if (this.stopping) throw new LuckyError('E_INTERRUPTED', 'the server is shutting down; submit the simulation again after it restarts');
     const placement: JobPlacement = waiter === undefined && this.o.queue ? 'queue' : 'server';
-    const row = {
-      job_id: newJobId(new Date(this.o.now())),
-      kind: 'simulate' as const,
-      request_json: resolvedRequestJson(request),
-      created_at: this.iso(),
-      placement,
-    };
+    return this.insert('simulate', resolvedRequestJson(request), placement, waiter);
+  }
+
+  private async insert(kind: JobKind, requestJson: string, placement: JobPlacement, waiter: Waiter | undefined): Promise<JobView> {
+    const what = kind === 'simulate' ? 'simulation' : kind === 'sweep' ? 'sweep' : 'study';
+    if (this.stopping) throw new LuckyError('E_INTERRUPTED', `the server is shutting down; submit the ${what} again after it restarts`);
+    const row = { job_id: newJobId(new Date(this.o.now())), kind, request_json: requestJson, created_at: this.iso(), placement };
     const until = performance.now() + SUBMIT_BUSY_WAIT_MS;
     for (let delay = 10; ; delay *= 2) {
       try {
         const job = withoutWaiting(this.o.catalog.db, () => insertJob(this.o.catalog.db, row));
         if (waiter) this.waiters.set(job.job_id, waiter);
-        this.log.info({ job_id: job.job_id, placement }, 'job queued');
+        this.log.info({ job_id: job.job_id, kind, placement }, 'job queued');
         this.pump();
         return job;
       } catch (e) {
         if (!isBusy(e)) throw e;
         const left = until - performance.now();
         if (left <= 0) {
-          this.log.warn({ waited_ms: SUBMIT_BUSY_WAIT_MS }, 'the catalog is locked by another process; a simulation was refused (E_BUSY)');
+          this.log.warn({ waited_ms: SUBMIT_BUSY_WAIT_MS, kind }, `the catalog is locked by another process; a ${what} was refused (E_BUSY)`);
           throw new LuckyError(
             'E_BUSY',
-            'the catalog is locked by another process (a maintenance, a restore or another luckyfive writing); the simulation was not queued: submit it again in a moment',
+            `the catalog is locked by another process (a maintenance, a restore or another luckyfive writing); the ${what} was not queued: submit it again in a moment`,
             [],
             { cause: e },
           );
@@ -427,12 +459,16 @@ export class JobRunner {
   }
 
   /** Runs a claimed job; its outcome is recorded and told to whoever waits for it. */
-  private launch(job: Pick<JobRow, 'job_id' | 'request_json' | 'run_id' | 'placement'>): void {
+  private launch(job: Pick<JobRow, 'job_id' | 'kind' | 'request_json' | 'run_id' | 'placement'>): void {
     holdOwnership(jobOwnerKey(job.job_id));
     const entry: Active = { placement: job.placement, controller: new AbortController(), reason: undefined, done: Promise.resolve() };
     this.active.set(job.job_id, entry);
-    const run = job.placement === 'queue' ? this.executeOnQueue.bind(this) : this.execute.bind(this);
-    entry.done = run(job.job_id, job.request_json, job.run_id!, entry)
+    const kind = job.kind;
+    const running =
+      kind !== 'simulate'
+        ? this.executeAnalysis({ job_id: job.job_id, kind, request_json: job.request_json }, entry)
+        : (job.placement === 'queue' ? this.executeOnQueue.bind(this) : this.execute.bind(this))(job.job_id, job.request_json, job.run_id!, entry);
+    entry.done = running
       .catch((e: unknown) => {
         this.log.error({ job_id: job.job_id, err: e }, 'job bookkeeping failed; the job is recovered at the next start');
         this.settle(job.job_id, { error: e });
@@ -443,6 +479,39 @@ export class JobRunner {
         // Claim the next job outside this promise chain so a failure there cannot stall it.
         if (this.started) setImmediate(() => this.tick());
       });
+  }
+
+  /**
+   * Runs a claimed sweep or study job through the executor: `completed` ends the job completed; a
+   * stop by a cancel ends it cancelled, a stop by the server stopping puts it back in the queue
+   * (the next claim resumes the sweep or study); a failure fails it with its message and code.
+   */
+  private async executeAnalysis(job: AnalysisJob, entry: Active): Promise<void> {
+    const db = this.o.catalog.db;
+    const jobId = job.job_id;
+    this.log.info({ job_id: jobId, kind: job.kind }, 'job started');
+    let ended: 'completed' | 'stopped';
+    try {
+      if (!this.o.analysis) throw new LuckyError('E_NOT_CONFIGURED', `this server runs no ${job.kind} jobs`);
+      ended = await this.o.analysis(job, entry.controller.signal);
+    } catch (e) {
+      if (!(entry.controller.signal.aborted && isLuckyError(e) && e.code === 'E_INTERRUPTED')) {
+        this.log.error({ job_id: jobId, kind: job.kind, err: e }, 'job failed');
+        await this.recordOutcome(jobId, () => finishJob(db, jobId, 'failed', userFacingMessage(e), this.iso(), errorCodeOf(e)));
+        return;
+      }
+      ended = 'stopped';
+    }
+    if (ended === 'completed') {
+      await this.recordOutcome(jobId, () => finishJob(db, jobId, 'completed', null, this.iso()));
+      this.log.info({ job_id: jobId, kind: job.kind }, 'job completed');
+    } else if (entry.reason === 'shutdown' && readJob(db, jobId)?.cancel_requested !== 1) {
+      await this.recordOutcome(jobId, () => requeueJob(db, jobId));
+      this.log.info({ job_id: jobId, kind: job.kind }, 'job interrupted by shutdown; it resumes at the next start');
+    } else {
+      await this.recordOutcome(jobId, () => finishJob(db, jobId, 'cancelled', null, this.iso()));
+      this.log.info({ job_id: jobId, kind: job.kind }, 'job stopped; its sweep or study stays resumable');
+    }
   }
 
   private async execute(jobId: string, requestJson: string, runId: string, entry: Active): Promise<void> {

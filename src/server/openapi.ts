@@ -42,6 +42,8 @@ export async function registerOpenApi(app: FastifyInstance, ctx: ServerContext):
         { name: 'recipes', description: 'saved recipes and the shipped presets' },
         { name: 'books', description: 'the real ledger, budgets, prices and money analysis' },
         { name: 'dashboard', description: 'one summary document' },
+        { name: 'sweeps', description: 'parameter sweeps: start, follow, cancel, resume, ranked cells with every p-value adjusted' },
+        { name: 'optimizations', description: 'studies that search a parameter space on a train range, judged on a sealed holdout' },
       ],
     },
     transform: jsonSchemaTransform,

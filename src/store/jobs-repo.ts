@@ -12,7 +12,9 @@ import { prepareCached } from './sqlite.js';
 
 export const JOB_STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
-export type JobKind = 'simulate';
+/** `simulate`: a run request; `sweep` / `optimize`: a recorded sweep or study to run or resume (`{"sweep_id"}` / `{"study_id"}`). */
+export const JOB_KINDS = ['simulate', 'sweep', 'optimize'] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
 
 /** Where a job runs: this server's pool, or a `luckyfive worker` through the run queue (`queue_url`); chosen when it is accepted. */
 export const JOB_PLACEMENTS = ['server', 'queue'] as const;
@@ -83,6 +85,8 @@ export function readJob(db: Db, jobId: string): JobView | undefined {
 
 export interface JobFilter {
   status?: JobStatus | undefined;
+  /** only jobs of this kind (default: every kind) */
+  kind?: JobKind | undefined;
   /** only jobs with seq below this (the previous page's last seq): newest first */
   before?: number | undefined;
   limit: number;
@@ -92,9 +96,11 @@ export interface JobFilter {
 export function listJobs(db: Db, f: JobFilter): JobView[] {
   return prepareCached(
     db,
-    `${VIEW} WHERE (@status IS NULL OR j.status = @status) AND (@before IS NULL OR j.seq < @before) ORDER BY j.seq DESC LIMIT @limit`,
+    `${VIEW} WHERE (@status IS NULL OR j.status = @status) AND (@kind IS NULL OR j.kind = @kind) AND (@before IS NULL OR j.seq < @before)
+     ORDER BY j.seq DESC LIMIT @limit`,
   ).all({
     status: f.status ?? null,
+    kind: f.kind ?? null,
     before: f.before ?? null,
     limit: f.limit,
   }) as JobView[];
@@ -102,13 +108,14 @@ export function listJobs(db: Db, f: JobFilter): JobView[] {
 
 /**
  * Claims the oldest pending job (of one of `placements`, default any): marks it running, counts
- * the attempt and gives it a run id (kept from an earlier attempt, or `runId` for a first one).
+ * the attempt and gives a `simulate` job a run id (kept from an earlier attempt, or `runId` for a
+ * first one; a sweep or study job runs under its sweep's id and gets none).
  * Undefined when none is pending.
  */
 export function claimNextJob(db: Db, now: string, runId: string, owner: string, placements: readonly JobPlacement[] = JOB_PLACEMENTS): JobRow | undefined {
   return prepareCached(
     db,
-    `UPDATE jobs SET status = 'running', started_at = ?, attempts = attempts + 1, run_id = COALESCE(run_id, ?), error = NULL, error_code = NULL, owner = ?
+    `UPDATE jobs SET status = 'running', started_at = ?, attempts = attempts + 1, run_id = CASE WHEN kind = 'simulate' THEN COALESCE(run_id, ?) END, error = NULL, error_code = NULL, owner = ?
      WHERE seq = (SELECT seq FROM jobs WHERE status = 'pending' AND placement IN (SELECT value FROM json_each(?)) ORDER BY seq LIMIT 1)
        AND status = 'pending' RETURNING *`,
   ).get(now, runId, owner, JSON.stringify(placements)) as JobRow | undefined;
@@ -122,9 +129,19 @@ export function claimNextJob(db: Db, now: string, runId: string, owner: string, 
 export function claimJob(db: Db, jobId: string, now: string, runId: string, owner: string): JobRow | undefined {
   return prepareCached(
     db,
-    `UPDATE jobs SET status = 'running', started_at = ?, attempts = attempts + 1, run_id = COALESCE(run_id, ?), error = NULL, error_code = NULL, owner = ?
+    `UPDATE jobs SET status = 'running', started_at = ?, attempts = attempts + 1, run_id = CASE WHEN kind = 'simulate' THEN COALESCE(run_id, ?) END, error = NULL, error_code = NULL, owner = ?
      WHERE job_id = ? AND status = 'pending' RETURNING *`,
   ).get(now, runId, owner, jobId) as JobRow | undefined;
+}
+
+/**
+ * The newest job of `kind` (`sweep` or `optimize`) on one sweep or study, found by the id its
+ * request holds (`sweep_id` or `study_id`); undefined when it never had one.
+ */
+export function readLatestJobOf(db: Db, kind: Exclude<JobKind, 'simulate'>, id: string): JobView | undefined {
+  const key = kind === 'sweep' ? '$.sweep_id' : '$.study_id';
+  return prepareCached(db, `${VIEW} WHERE j.kind = ? AND json_extract(j.request_json, ?) = ? ORDER BY j.seq DESC LIMIT 1`).get(kind, key, id) as
+    JobView | undefined;
 }
 
 /** Removes a job that has ended (a request's own job, once the request has answered); its run stays. */

@@ -5,6 +5,7 @@
 import { readServerSecret } from '../auth/server-secret.js';
 import { JobRunner, type JobRunnerOptions } from '../engine/job-runner.js';
 import type { PredictPool } from '../engine/pool.js';
+import { analysisJobExecutor } from './analysis-jobs.js';
 import type { UseCaseDeps } from './deps.js';
 
 /** What the app gives the job runner it creates: its logger, its metrics hook and its clock. */
@@ -25,7 +26,8 @@ export interface ServerSetup {
  * runner sends the jobs nobody waits for to the run queue's workers (`queue_patience` applies).
  * Refuses nothing itself (a locked catalog throws the store's error; a Redis that does not answer
  * fails each queued job with E_QUEUE_DOWN, the server stays up). Returns the secret, the factory
- * and a `startJobs` to call once the app is built.
+ * and a `startJobs` to call once the app is built. The runner also runs the sweep jobs of
+ * `POST /sweeps` (`analysis-jobs.ts`).
  */
 export function prepareServer(deps: Pick<UseCaseDeps, 'catalog' | 'config'> & { pool?: PredictPool | undefined }): ServerSetup {
   const { catalog, config, pool } = deps;
@@ -33,7 +35,13 @@ export function prepareServer(deps: Pick<UseCaseDeps, 'catalog' | 'config'> & { 
   const queue = config.queue_url === undefined ? undefined : { url: config.queue_url, patience_ms: config.queue_patience * 1000 };
   return {
     serverSecret: readServerSecret(catalog.db, config.server_secret),
-    createJobRunner: pool ? (wiring) => (runner = new JobRunner({ catalog, pool, concurrency: config.job_concurrency, queue, ...wiring })) : undefined,
+    createJobRunner: pool
+      ? (wiring) => {
+          // sweep and study jobs run or resume their sweep with the CLI's use case, on this pool
+          const analysis = analysisJobExecutor({ catalog, pool, config, now: () => new Date(wiring.now()) });
+          return (runner = new JobRunner({ catalog, pool, concurrency: config.job_concurrency, queue, analysis, ...wiring }));
+        }
+      : undefined,
     startJobs: () => void runner?.start(),
   };
 }

@@ -94,7 +94,7 @@ export function jobDocument(j: JobView): JobDocument {
   const request = parseResolvedRequest(j.request_json);
   return {
     job_id: j.job_id,
-    kind: j.kind,
+    kind: 'simulate',
     status: j.status,
     run_id: j.run_id,
     run_status: (j.run_status as JobDocument['run_status']) ?? null,
@@ -160,11 +160,16 @@ export async function submitSimulation(deps: SimulationDeps, request: RunRequest
   return { kind: 'stopped', job_id: waited.job_id, run: report ? { run_id: report.run_id, status: report.status } : undefined };
 }
 
+/** A simulation job's row; E_NOT_FOUND when there is none with this id (a sweep's or a study's job is not a simulation). */
+function readSimulationJob(deps: Pick<UseCaseDeps, 'catalog'>, jobId: string): JobView {
+  const job = readJob(deps.catalog.db, jobId);
+  if (!job || job.kind !== 'simulate') throw new LuckyError('E_NOT_FOUND', `no simulation job ${jobId}`);
+  return job;
+}
+
 /** One simulation job; E_NOT_FOUND when there is none with this id. */
 export function getSimulation(deps: Pick<UseCaseDeps, 'catalog'>, input: { job_id: string }): JobDocument {
-  const job = readJob(deps.catalog.db, input.job_id);
-  if (!job) throw new LuckyError('E_NOT_FOUND', `no job ${input.job_id}`);
-  return jobDocument(job);
+  return jobDocument(readSimulationJob(deps, input.job_id));
 }
 
 /** Simulation jobs newest first, `limit` of them from before `before` (a `seq`); `more` when a next page exists. */
@@ -172,7 +177,7 @@ export function listSimulations(
   deps: Pick<UseCaseDeps, 'catalog'>,
   input: { status?: JobStatus | undefined; before?: number | undefined; limit: number },
 ): { items: JobDocument[]; last_seq: number | undefined; more: boolean } {
-  const rows = listJobs(deps.catalog.db, { status: input.status, before: input.before, limit: input.limit + 1 });
+  const rows = listJobs(deps.catalog.db, { status: input.status, kind: 'simulate', before: input.before, limit: input.limit + 1 });
   const page = rows.slice(0, input.limit);
   return { items: page.map(jobDocument), last_seq: page.at(-1)?.seq, more: rows.length > input.limit };
 }
@@ -184,6 +189,7 @@ export function listSimulations(
  * job, E_CONFLICT for one that already ended. Returns the job.
  */
 export function cancelSimulation(deps: Pick<UseCaseDeps, 'catalog' | 'clock'> & { jobs: JobRunner | undefined }, input: { job_id: string }): JobDocument {
+  readSimulationJob(deps, input.job_id);
   const job = deps.jobs ? deps.jobs.cancel(input.job_id) : cancelJob(deps.catalog.db, input.job_id, deps.clock.now).job;
   return jobDocument(job);
 }

@@ -76,13 +76,13 @@ function breakRelease(dir: string): void {
   const migrations = join(dir, 'dist/store/catalog-migrations');
   writeFileSync(
     join(migrations, '099-deploy-probe.js'),
-    "export const mDeployProbe = { version: 15, name: 'deploy-probe', up(db) { db.exec('ALTER TABLE draws RENAME TO draws_broken'); } };\n",
+    "export const mDeployProbe = { version: 16, name: 'deploy-probe', up(db) { db.exec('ALTER TABLE draws RENAME TO draws_broken'); } };\n",
   );
   const index = join(migrations, 'index.js');
   const source = readFileSync(index, 'utf8');
   const patched = source.replace(/export const CATALOG_MIGRATIONS = \[([^\]]*)\]/, (_m, list: string) => {
     const count = list.split(',').filter((s) => s.trim()).length;
-    if (count !== 14) throw new Error(`the deploy test's broken release expects 14 catalog migrations, found ${count}: update its probe's version`);
+    if (count !== 15) throw new Error(`the deploy test's broken release expects 15 catalog migrations, found ${count}: update its probe's version`);
     return `export const CATALOG_MIGRATIONS = [${list.trimEnd().replace(/,?$/, ',')} mDeployProbe]`;
   });
   writeFileSync(index, `import { mDeployProbe } from './099-deploy-probe.js';\n${patched}`);
@@ -219,7 +219,7 @@ describe.runIf(haveDeployTools())('deploy.sh and rollback.sh (process mode)', ()
     expect(await health()).toMatchObject({ status: 'ok', version: '2.0.0' });
     expectWorkerOf('2.0.0');
     const after = digest();
-    expect(after.files.find((f) => f.file === 'catalog.sqlite')!.user_version).toBe(14);
+    expect(after.files.find((f) => f.file === 'catalog.sqlite')!.user_version).toBe(15);
     expect(dataOf(after)).toEqual(dataOf(before));
     // what 3.0.0 migrated is set aside in the data dir, not deleted
     expect(readdirSync(join(home, 'data')).filter((n) => n.startsWith('.restore-previous-'))).toHaveLength(1);
@@ -253,7 +253,7 @@ describe.runIf(haveDeployTools())('deploy.sh and rollback.sh (process mode)', ()
       expect(await health()).toMatchObject({ status: 'ok', version: '1.0.0' });
       expectWorkerOf('1.0.0');
       const after = digest();
-      expect(after.files.find((f) => f.file === 'catalog.sqlite')!.user_version).toBe(14);
+      expect(after.files.find((f) => f.file === 'catalog.sqlite')!.user_version).toBe(15);
       expect(dataOf(after)).toEqual(dataOf(before));
     } finally {
       writeFileSync(envFile, withKey);

@@ -49,15 +49,16 @@ let s: TestServer;
 let pool: PredictPool;
 let chrome: TestChromium;
 let base: string;
-const ids: { runs: string[]; sweep?: string; job?: string } = { runs: [] };
+const ids: { runs: string[]; sweep?: string; study?: string; job?: string } = { runs: [] };
 
-/** Pages a signed-in analyst visits: every navigable page plus a run, a sweep, a comparison and a job. */
+/** Pages a signed-in analyst visits: every navigable page plus a run, a sweep, a study, a comparison and a job. */
 function pagesToVisit(): Array<{ path: string; name: string }> {
   const listed = WEB_PAGES.filter((p) => roleAllows('analyst', p.role)).map((p) => ({ path: p.path, name: p.path === '/' ? 'overview' : p.path.slice(1) }));
   const details = [
     { path: `/runs/${ids.runs[0]}`, name: 'run' },
     { path: `/compare?runs=${ids.runs.slice(0, 2).join(',')}`, name: 'compare-two' },
     ...(ids.sweep ? [{ path: `/sweeps/${ids.sweep}`, name: 'sweep' }] : []),
+    ...(ids.study ? [{ path: `/studies/${ids.study}`, name: 'study' }] : []),
     ...(ids.job ? [{ path: `/jobs/${ids.job}`, name: 'job' }] : []),
   ];
   return [...listed, ...details];
@@ -79,6 +80,31 @@ describe.skipIf(!haveChromium())('[15.5.6] the dashboard in Chromium', () => {
     }
     const sweep = JSON.parse(await ok(['sweep', '--preset', 'conservative', '--param', 'tickets=3,5', '--last', '3', '--name', 'browser sweep']));
     ids.sweep = sweep.sweep_id ?? sweep.id;
+    // a small study of two parameters: every chart of the study page (progress, space, train against holdout)
+    const study = JSON.parse(
+      await ok([
+        'optimize',
+        '--preset',
+        'conservative',
+        '--param',
+        'tickets=3,5',
+        '--param',
+        'seed=1..100:1',
+        '--train',
+        '6860..6866',
+        '--holdout',
+        '6875..6880',
+        '--trials',
+        '3',
+        '--holdout-top',
+        '2',
+        '--seed',
+        '4',
+        '--name',
+        'browser study',
+      ]),
+    );
+    ids.study = study.study_id;
     await ok(['ledger', 'add', 'deposit', '--amount', '100', '--date', '2025-01-02']);
     await ok(['ledger', 'add', 'bet', '--contest', '6882', '--tickets', '2']);
     await ok(['budget', 'create', 'monthly', '--amount', '50', '--from', '2025-01-01']);

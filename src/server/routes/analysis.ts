@@ -1,16 +1,21 @@
 /**
  * Sweeps, comparisons and leaderboards over HTTP: the same documents as `luckyfive sweep show`,
  * `compare` and `leaderboard --json`, with every adjusted p-value counting every trial.
- * Creating a sweep is a CLI (cron) job for now: a sweep can run for hours on the pool.
+ * `POST /sweeps` records a sweep at once (a bad spec is a 400 before anything runs) and runs it as
+ * a job of the server's job runner (202); `POST /sweeps/{id}/cancel` stops it (resumable) and
+ * `POST /sweeps/{id}/resume` queues it again; `GET /sweeps/{id}` shows its job beside its cells.
  */
 import { z } from 'zod';
 import { METRIC_DOCS, parseMetricName } from '../../core/metrics.js';
 import { SWEEP_STATUSES } from '../../core/sweep/status.js';
 import { LuckyError } from '../../errors.js';
+import { readClock } from '../../clock.js';
+import { cancelSweep, resumeSweep, submitSweep, sweepJob } from '../../usecases/analysis-jobs.js';
 import { COMPARE_MAX_WORK, compareRuns } from '../../usecases/compare.js';
 import { readLeaderboard } from '../../usecases/leaderboard.js';
 import { listSweeps, showSweep } from '../../usecases/sweeps.js';
-import type { ResourcePlugin } from '../context.js';
+import { ANALYSIS_BODY_LIMIT, AnalysisJobSchema, SUBMIT_RETRY_AFTER_S, SweepBodySchema, SweepIdParams, requireJobRunner } from '../analysis-schemas.js';
+import type { ResourcePlugin, ServerContext } from '../context.js';
 import { COMMON_ERRORS, errorResponses } from '../error-envelope.js';
 import { intParam } from '../schemas.js';
 
@@ -18,6 +23,20 @@ import { intParam } from '../schemas.js';
 const Document = z.record(z.string(), z.unknown());
 const MetricQuery = z.string().max(40).optional();
 const metricOf = (m: string | undefined, fallback = 'mean_hits') => parseMetricName(m ?? fallback);
+const requireJobs = (ctx: ServerContext) => requireJobRunner(ctx, 'sweeps');
+
+const SubmittedSweepSchema = z
+  .object({
+    job: AnalysisJobSchema,
+    sweep: z.object({
+      sweep_id: z.string(),
+      name: z.string(),
+      cells_total: z.int(),
+      invalid_cells: z.array(z.string()).meta({ description: 'cells whose recipe the parser refused, recorded as failed: `cell N: problem`' }),
+      notes: z.array(z.string()),
+    }),
+  })
+  .meta({ id: 'SubmittedSweep' });
 
 const routes: ResourcePlugin = (app, { ctx }, done) => {
   app.get(
@@ -50,12 +69,87 @@ const routes: ResourcePlugin = (app, { ctx }, done) => {
       },
     },
     // no ?by= ranks by the sweep's own metric, as `sweep show` does (this route used mean_hits)
-    (request) =>
-      showSweep(ctx, {
+    (request) => {
+      const document = showSweep(ctx, {
         sweep_id: request.params.sweep_id,
         metric: request.query.by === undefined ? undefined : parseMetricName(request.query.by),
         top: request.query.top,
-      }).document as unknown as Record<string, unknown>,
+      }).document;
+      // its progress is cells_done / cells_total; `job` is the job that runs it over the API (null: never started there)
+      return { ...document, job: sweepJob(ctx, { sweep_id: document.sweep_id }) };
+    },
+  );
+
+  app.post(
+    '/sweeps',
+    {
+      config: { role: 'analyst', rateClass: 'heavy' },
+      bodyLimit: ANALYSIS_BODY_LIMIT,
+      schema: {
+        summary: 'Start a sweep: recorded at once (a bad spec, recipe or range is a 400), then run on the server as a job (202)',
+        description:
+          'The body is a sweep spec as `luckyfive sweep SPEC.json` takes it (version 1; base a preset or an inline recipe, never a recipe_file), with an optional `metric` and `holdout_top`. Follow it with `GET /sweeps/{sweep_id}`; `POST /sweeps/{sweep_id}/cancel` stops it (resumable), `POST /sweeps/{sweep_id}/resume` runs it again from where it stopped.',
+        tags: ['sweeps'],
+        body: SweepBodySchema,
+        response: { 202: SubmittedSweepSchema, ...COMMON_ERRORS, ...errorResponses(404, 413, 501, 503) },
+      },
+    },
+    async (request, reply) => {
+      const jobs = requireJobs(ctx);
+      const { metric, holdout_top, ...spec } = request.body;
+      try {
+        const submitted = await submitSweep({ catalog: ctx.catalog, clock: readClock(new Date(ctx.now())), jobs }, { spec, metric, holdout_top });
+        request.log.info({ job_id: submitted.job.job_id, sweep_id: submitted.sweep.sweep_id, by: request.principal?.id }, 'sweep queued');
+        return reply.code(202).send(submitted);
+      } catch (e) {
+        if (e instanceof LuckyError && e.code === 'E_BUSY') reply.header('retry-after', SUBMIT_RETRY_AFTER_S);
+        throw e;
+      }
+    },
+  );
+
+  app.post(
+    '/sweeps/:sweep_id/cancel',
+    {
+      config: { role: 'analyst', rateClass: 'write' },
+      schema: {
+        summary: "Stop a sweep's job: its running cells stop at a contest boundary, the sweep ends stopped and stays resumable",
+        tags: ['sweeps'],
+        params: SweepIdParams,
+        response: { 200: AnalysisJobSchema, ...COMMON_ERRORS, ...errorResponses(404, 409, 501) },
+      },
+    },
+    (request) => {
+      const job = cancelSweep({ catalog: ctx.catalog, clock: readClock(new Date(ctx.now())), jobs: requireJobs(ctx) }, { sweep_id: request.params.sweep_id });
+      request.log.info({ job_id: job.job_id, sweep_id: request.params.sweep_id, by: request.principal?.id }, 'sweep cancel requested');
+      return job;
+    },
+  );
+
+  app.post(
+    '/sweeps/:sweep_id/resume',
+    {
+      config: { role: 'analyst', rateClass: 'heavy' },
+      schema: {
+        summary: 'Resume a stopped or interrupted sweep as a job (202): finished cells are kept; 409 when it is running or complete',
+        tags: ['sweeps'],
+        params: SweepIdParams,
+        response: { 202: AnalysisJobSchema, ...COMMON_ERRORS, ...errorResponses(404, 409, 501, 503) },
+      },
+    },
+    async (request, reply) => {
+      try {
+        const job = await resumeSweep(
+          { catalog: ctx.catalog, clock: readClock(new Date(ctx.now())), jobs: requireJobs(ctx) },
+          { sweep_id: request.params.sweep_id },
+        );
+        request.log.info({ job_id: job.job_id, sweep_id: request.params.sweep_id, by: request.principal?.id }, 'sweep resume queued');
+        return reply.code(202).send(job);
+      } catch (e) {
+        if (e instanceof LuckyError && e.code === 'E_BUSY') reply.header('retry-after', SUBMIT_RETRY_AFTER_S);
+        throw e;
+      }
+    },
   );
 
   app.get(

@@ -13,6 +13,7 @@ import healthRoutes from './health.js';
 import importsRoutes from './imports.js';
 import ledgerRoutes from './ledger.js';
 import metricsRoutes from './metrics.js';
+import optimizationsRoutes from './optimizations.js';
 import recipesRoutes from './recipes.js';
 import reportsRoutes from './reports.js';
 import runsRoutes from './runs.js';
@@ -35,4 +36,5 @@ export const RESOURCES: ReadonlyArray<readonly [name: string, plugin: ResourcePl
   ['finance', financeRoutes],
   ['dashboard', dashboardRoutes],
   ['analysis', analysisRoutes],
+  ['optimizations', optimizationsRoutes],
 ];

@@ -19,6 +19,7 @@ import jobsPage from './pages/jobs.js';
 import leaderboardPage from './pages/leaderboard.js';
 import overviewPage from './pages/overview.js';
 import runPage from './pages/run.js';
+import studiesPages from './pages/studies.js';
 import runsPage from './pages/runs.js';
 import sweepsPages from './pages/sweeps.js';
 import { installWebSession } from './session.js';
@@ -45,7 +46,19 @@ export async function registerWeb(app: FastifyInstance, ctx: ServerContext): Pro
   await app.register(async (scope) => {
     installErrorPages(scope, ctx, cache);
     installWebSession(scope, ctx);
-    for (const plugin of [overviewPage, drawsPage, runsPage, runPage, sweepsPages, comparePage, leaderboardPage, booksPage, jobsPage, importsPage])
+    for (const plugin of [
+      overviewPage,
+      drawsPage,
+      runsPage,
+      runPage,
+      sweepsPages,
+      studiesPages,
+      comparePage,
+      leaderboardPage,
+      booksPage,
+      jobsPage,
+      importsPage,
+    ])
       await scope.register(plugin, { ctx, cache });
 
     // Unknown API URLs never read the session cookie: they go straight to the API's JSON 404.

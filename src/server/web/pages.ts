@@ -16,6 +16,7 @@ export const WEB_PAGES: ReadonlyArray<WebPage> = [
   { path: '/draws', title: 'Draws', role: 'viewer' },
   { path: '/runs', title: 'Runs', role: 'viewer' },
   { path: '/sweeps', title: 'Sweeps', role: 'viewer' },
+  { path: '/studies', title: 'Studies', role: 'viewer' },
   { path: '/compare', title: 'Compare', role: 'viewer' },
   { path: '/leaderboard', title: 'Leaderboard', role: 'viewer' },
   { path: '/books', title: 'Books', role: 'viewer' },

@@ -14,6 +14,7 @@ import { m011RunLifts } from './011-run-lifts.js';
 import { m012JobPlacement } from './012-job-placement.js';
 import { m013WebSessions } from './013-web-sessions.js';
 import { m014Studies } from './014-studies.js';
+import { m015JobKinds } from './015-job-kinds.js';
 
 /** Every catalog migration, in order. A new feature adds its file and one line here. */
 export const CATALOG_MIGRATIONS: readonly Migration[] = [
@@ -31,4 +32,5 @@ export const CATALOG_MIGRATIONS: readonly Migration[] = [
   m012JobPlacement,
   m013WebSessions,
   m014Studies,
+  m015JobKinds,
 ];

@@ -52,7 +52,9 @@ const sweepsPages: FastifyPluginCallback<{ ctx: ServerContext; cache: PageCache 
       </p>
       ${
         sweeps.length === 0
-          ? html`<p>No sweeps${q.status ? ` with status ${q.status}` : ''}. Sweeps are started from the command line (<code>luckyfive sweep</code>).</p>`
+          ? html`<p>
+              No sweeps${q.status ? ` with status ${q.status}` : ''}. Sweeps are started with <code>luckyfive sweep</code> or <code>POST /api/v1/sweeps</code>.
+            </p>`
           : html`<div class="table-wrap" tabindex="0">
               <table>
                 <caption>
