@@ -4,24 +4,25 @@
  * study is a sweep whose cells are its trials, so it runs, resumes and queues like one; the JSON
  * documents here are what the CLI prints with --json and the API answers.
  */
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { RangeRequest } from '../core/contest-range.js';
 import type { MetricName } from '../core/metrics.js';
 import type { OptimizeMethod } from '../core/optimize/spec.js';
 import { LuckyError } from '../errors.js';
+import { readSpecFile } from './sweeps.js';
 import { createStudy as recordStudy } from '../engine/optimize/create.js';
 import { type StudyDefinition, defineStudy as mergeStudyInput } from '../engine/optimize/define.js';
-import { type StudyDocument, readStudy } from '../engine/optimize/document.js';
+import { type StudyDocument, type TrialEvent, readStudy } from '../engine/optimize/document.js';
 import { recordLook } from '../engine/optimize/looks.js';
-import { type StudyOutcome, type StudyProgress, type TrialEvent, holdoutUnderClaim, runStudy as driveStudy } from '../engine/optimize/run.js';
+import { type StudyOutcome, type StudyProgress, holdoutUnderClaim, runStudy as driveStudy } from '../engine/optimize/run.js';
 import { getStudy, requireStudy } from '../store/studies-repo.js';
 import { type SweepStatus, listSweeps } from '../store/sweeps-repo.js';
 import type { Config } from '../config.js';
 import type { UseCaseDeps } from './deps.js';
 
 export type { StudyDocument } from '../engine/optimize/document.js';
-export type { StudyOutcome, StudyProgress, TrialEvent } from '../engine/optimize/run.js';
+export type { StudyOutcome, StudyProgress } from '../engine/optimize/run.js';
+export type { TrialEvent } from '../engine/optimize/document.js';
 
 export interface DefineStudyInput {
   /** the parsed JSON of a spec (the API's body); `specFile` is read instead when given */
@@ -54,21 +55,6 @@ export interface StudyPlan {
   notes: string[];
 }
 
-function readSpecFile(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new LuckyError('E_NOT_FOUND', `optimize spec not found: ${path}`);
-    throw new LuckyError('E_INPUT_INVALID', `cannot read ${path}: ${(e as Error).message}`);
-  }
-  try {
-    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  } catch (e) {
-    throw new LuckyError('E_INPUT_INVALID', `${path} is not valid JSON`, [`(root): ${(e as Error).message}`]);
-  }
-}
-
 /**
  * Merges a spec (file or parsed JSON) and flags into a study (flags win). Reads only the spec and
  * recipe files: nothing is written. Refuses an unreadable spec (E_NOT_FOUND, E_INPUT_INVALID), a
@@ -79,7 +65,7 @@ function readSpecFile(path: string): unknown {
 export function defineStudy(input: DefineStudyInput): StudyPlan {
   const specFile = input.specFile === undefined ? undefined : resolve(input.cwd ?? '.', input.specFile);
   const definition = mergeStudyInput({
-    spec: specFile === undefined ? input.spec : readSpecFile(specFile),
+    spec: specFile === undefined ? input.spec : readSpecFile(specFile, 'optimize spec'),
     specDir: specFile === undefined ? input.cwd : dirname(specFile),
     cwd: input.cwd,
     recipeFile: input.recipeFile,

@@ -52,12 +52,13 @@ export interface SweepPlan {
   notes: string[];
 }
 
-function readSpecFile(path: string): unknown {
+/** A spec file's JSON (a byte-order mark allowed); E_NOT_FOUND or E_INPUT_INVALID naming `what` ("sweep spec", "optimize spec"). */
+export function readSpecFile(path: string, what = 'sweep spec'): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new LuckyError('E_NOT_FOUND', `sweep spec not found: ${path}`);
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new LuckyError('E_NOT_FOUND', `${what} not found: ${path}`);
     throw new LuckyError('E_INPUT_INVALID', `cannot read ${path}: ${(e as Error).message}`);
   }
   try {

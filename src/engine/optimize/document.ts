@@ -12,10 +12,11 @@ import type { ParamValue } from '../../core/sweep/values.js';
 import type { Catalog } from '../../store/catalog.js';
 import { listGenerations, listLooks, requireStudy } from '../../store/studies-repo.js';
 import { type SweepStatus, listCells } from '../../store/sweeps-repo.js';
-import { readSweepResults } from '../sweep/results.js';
+import { type CellResult, readSweepResults } from '../sweep/results.js';
 import type { StudyOptions } from './create.js';
 
-export interface StudyTrial {
+/** A trial that got its outcome, as `--ndjson` reports it and the study document lists it. */
+export interface TrialEvent {
   trial: number;
   /** the generation that first produced it (0 for every trial of a random search) */
   generation: number | null;
@@ -25,11 +26,34 @@ export interface StudyTrial {
   value: number | null;
   baseline: number | null;
   p_value: number | null;
+  error: string | null;
+}
+
+export interface StudyTrial extends TrialEvent {
   /** rank by the train metric, 1 = best */
   rank: number | null;
   /** its holdout run, when a look chose it */
   holdout: { look: number; run_id: string; status: string; value: number | null; baseline: number | null; p_value: number | null } | null;
-  error: string | null;
+}
+
+/** Each trial's generation, by cell index (one read of the study's cells). */
+export function trialGenerations(catalog: Catalog, studyId: string): Map<number, number | null> {
+  return new Map(listCells(catalog.db, studyId).map((c) => [c.cell_index, c.generation]));
+}
+
+/** A study's cell as a trial: its train figure beside its generation. */
+export function trialOf(c: CellResult, generations: ReadonlyMap<number, number | null>): TrialEvent {
+  return {
+    trial: c.cell_index,
+    generation: generations.get(c.cell_index) ?? null,
+    params: c.params,
+    status: c.status,
+    run_id: c.run_id,
+    value: c.value,
+    baseline: c.baseline,
+    p_value: c.p_value,
+    error: c.error,
+  };
 }
 
 export interface StudyLook {
@@ -91,26 +115,20 @@ export function readStudy(catalog: Catalog, studyId: string): StudyDocument {
   }));
   const lookOf = new Map<number, number>();
   for (const l of looks) for (const t of l.trials) lookOf.set(t, l.look);
-  const generation = new Map(listCells(catalog.db, study.sweep_id).map((c) => [c.cell_index, c.generation]));
+  const generations = trialGenerations(catalog, study.sweep_id);
 
   const trials: StudyTrial[] = [...train.cells]
     .sort((a, b) => a.cell_index - b.cell_index)
     .map((c) => {
       const h = heldBy.get(c.cell_index) ?? null;
+      const { error, ...figure } = trialOf(c, generations);
       return {
-        trial: c.cell_index,
-        generation: generation.get(c.cell_index) ?? null,
-        params: c.params,
-        status: c.status,
-        run_id: c.run_id,
-        value: c.value,
-        baseline: c.baseline,
-        p_value: c.p_value,
+        ...figure,
         rank: c.rank,
         holdout: h
           ? { look: lookOf.get(c.cell_index) ?? 1, run_id: h.run_id, status: h.status, value: h.value, baseline: h.baseline, p_value: h.p_value }
           : null,
-        error: c.error,
+        error,
       };
     });
   const holdout: HoldoutFigure[] = looks.flatMap((l) =>

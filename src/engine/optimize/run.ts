@@ -23,6 +23,7 @@ import type { RunEnv } from '../run-types.js';
 import { readSweepResults } from '../sweep/results.js';
 import { type RunSweepOptions, type StopReason, runSweep } from '../sweep/run.js';
 import { type StudyOptions, genomeOf, trialCells, trialIndex } from './create.js';
+import { type TrialEvent, trialGenerations, trialOf } from './document.js';
 import { recordLook, runLooks } from './looks.js';
 
 export interface StudyProgress {
@@ -33,19 +34,6 @@ export interface StudyProgress {
   generation: number | null;
   /** the best trial so far by the train metric */
   best: { trial: number; value: number | null } | null;
-}
-
-/** A trial that just got its outcome (for `--ndjson`). */
-export interface TrialEvent {
-  trial: number;
-  generation: number | null;
-  params: Record<string, ParamValue>;
-  status: string;
-  run_id: string | null;
-  value: number | null;
-  baseline: number | null;
-  p_value: number | null;
-  error: string | null;
 }
 
 export interface RunStudyOptions {
@@ -142,21 +130,11 @@ function advance(env: RunEnv, studyId: string): void {
 
 function trialEvents(env: RunEnv, studyId: string, reported: Set<number>, onTrial: (t: TrialEvent) => void): StudyProgress['best'] {
   const r = readSweepResults(env.catalog, studyId);
-  const generation = new Map(listCells(env.catalog.db, studyId).map((c) => [c.cell_index, c.generation]));
+  const generations = trialGenerations(env.catalog, studyId);
   for (const c of [...r.cells].sort((a, b) => a.cell_index - b.cell_index)) {
     if (reported.has(c.cell_index) || (c.status !== 'completed' && c.status !== 'failed')) continue;
     reported.add(c.cell_index);
-    onTrial({
-      trial: c.cell_index,
-      generation: generation.get(c.cell_index) ?? null,
-      params: c.params,
-      status: c.status,
-      run_id: c.run_id,
-      value: c.value,
-      baseline: c.baseline,
-      p_value: c.p_value,
-      error: c.error,
-    });
+    onTrial(trialOf(c, generations));
   }
   return r.best ? { trial: r.best.cell_index, value: r.best.value } : null;
 }
