@@ -146,10 +146,14 @@ interface RateSpec {
   extra?: Pick<BaselineFigure, 'null_model' | 'expected_mc_sd'>;
 }
 
-/** Trials at which a doubling would be detected (5%, 80% power) and 5 events are expected. */
-function trialsNeeded(p0: number): number {
+/**
+ * Trials at which a doubling would be detected (5%, 80% power) and 5 events are expected, for
+ * trials whose count has `design` times the variance of independent ones (tickets sharing numbers);
+ * rounded to two significant digits after the design effect, never before it.
+ */
+function trialsNeeded(p0: number, design = 1): number {
   const floor = Math.ceil(MIN_EXPECTED_EVENTS / Math.min(p0, 1 - p0));
-  return roundUp2(p0 < 0.5 ? Math.max(floor, trialsToDetect(p0, 1)) : floor);
+  return roundUp2((p0 < 0.5 ? Math.max(floor, trialsToDetect(p0, 1)) : floor) * Math.max(1, design));
 }
 
 function judge(observed: number, expected: number, p: number): string {
@@ -176,7 +180,7 @@ function rateFigure(s: RateSpec): BaselineFigure {
   const mdl = s.p0 < 1 ? minDetectableLift(s.p0, eff.n) : { lift: Number.POSITIVE_INFINITY, detectable: false };
   const ci = eff.n === s.trials ? wilsonInterval(s.count, s.trials) : wilsonInterval(eff.x, eff.n);
   const sentence = tooShort
-    ? `${s.describeCount(formatInteger(s.count))}, expected ${formatCount(expectedCount)}: far too few ${s.unit} to tell (this needs ~${formatInteger(trialsNeeded(s.p0) * Math.max(1, design ?? 1))} ${s.unit})`
+    ? `${s.describeCount(formatInteger(s.count))}, expected ${formatCount(expectedCount)}: far too few ${s.unit} to tell (this needs ~${formatInteger(trialsNeeded(s.p0, design ?? 1))} ${s.unit})`
     : `${s.describeRate(formatRate(observed))}, expected ${formatRate(s.p0)}${judge(observed, s.p0, p)}${overlapNote(design)}`;
   return {
     label: s.label,

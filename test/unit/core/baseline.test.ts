@@ -256,4 +256,30 @@ describe('overlapping tickets: the per-ticket figures use the exact null varianc
     expect(withMoments.null_variances?.total_hits).toBeCloseTo(100 * law.moments!.total, 9);
     expect(withMoments.figures.tickets_2plus.design_effect).toBeGreaterThan(1);
   });
+
+  it('[17.7.1] the tickets a short range would need are rounded after the design effect, not before', () => {
+    const tickets = [
+      [1, 2, 3, 4, 5],
+      [1, 2, 3, 4, 6],
+      [1, 2, 3, 5, 6],
+    ];
+    const law = bestOfLaw(tickets.flat(), 5, () => createRng(1, 1));
+    const counts: HitCounts = {
+      tickets: 30,
+      numbers_per_ticket: 5,
+      distribution: [18, 9, 3, 0, 0, 0],
+      contests: 10,
+      best_at_least: { 2: 3, 3: 0, 4: 0, 5: 0 },
+      tickets_per_contest: 3,
+    };
+    const r = compareToBaseline(counts, toBestOfLaws(Array.from({ length: 10 }, () => law)));
+    const f = r.figures.tickets_4plus;
+    expect(f.design_effect).toBeGreaterThan(1);
+    const needed = Number(/this needs ~([\d,]+) tickets/.exec(f.sentence)![1]!.replaceAll(',', ''));
+    // two significant digits, as every other "this needs" figure
+    expect(String(needed).replace(/0+$/, '').length).toBeLessThanOrEqual(2);
+    // independent tickets need ~505,000 (printed rounded up as 510,000): times the design effect, then rounded up
+    expect(needed).toBeGreaterThanOrEqual(500_000 * f.design_effect!);
+    expect(needed).toBeLessThanOrEqual(Math.ceil((510_000 * f.design_effect!) / 10_000) * 10_000);
+  });
 });
