@@ -9,8 +9,10 @@ import type { ReportBlock, ReportDoc } from '../../core/report/document.js';
 import { drawCharts } from '../../usecases/web-charts.js';
 import { chartFigure } from './chart.js';
 import { type SafeHtml, html } from './html.js';
+import { dataTable } from './table.js';
 
-function block(b: ReportBlock, svgs: Map<ReportBlock, string>): SafeHtml {
+/** One block; `heading` (its section's) names a table that has no caption. */
+function block(b: ReportBlock, heading: string, svgs: Map<ReportBlock, string>): SafeHtml {
   switch (b.type) {
     case 'paragraph':
       return b.tone === 'note' ? html`<p class="honest">${b.text}</p>` : html`<p>${b.text}</p>`;
@@ -23,31 +25,20 @@ function block(b: ReportBlock, svgs: Map<ReportBlock, string>): SafeHtml {
         )}
       </dl>`;
     case 'table': {
-      const cls = (i: number) => ((b.columns[i]?.align ?? (i === 0 ? 'left' : 'right')) === 'left' ? 'text' : '');
-      return html`<div class="table-wrap" tabindex="0">
-        <table>
-          ${
-            b.caption
-              ? html`<caption>
-                  ${b.caption}
-                </caption>`
-              : ''
-          }
-          <thead>
-            <tr>
-              ${b.columns.map((c, i) => html`<th scope="col" class="${cls(i)}">${c.label}</th>`)}
-            </tr>
-          </thead>
-          <tbody>
-            ${b.rows.map(
-              (r) =>
-                html`<tr>
-                  ${r.map((cell, i) => (i === 0 ? html`<th scope="row" class="${cls(0)}">${cell}</th>` : html`<td class="${cls(i)}">${cell}</td>`))}
-                </tr>`,
-            )}
-          </tbody>
-        </table>
-      </div>`;
+      const text = (i: number) => (b.columns[i]?.align ?? (i === 0 ? 'left' : 'right')) === 'left';
+      const cls = (i: number) => (text(i) ? 'text' : '');
+      const caption = b.caption === undefined || b.caption === '' ? null : b.caption;
+      return dataTable(
+        caption,
+        b.columns.map((c, i) => [c.label, text(i) ? 'text' : 'figure'] as const),
+        b.rows.map(
+          (r) =>
+            html`<tr>
+              ${r.map((cell, i) => (i === 0 ? html`<th scope="row" class="${cls(0)}">${cell}</th>` : html`<td class="${cls(i)}">${cell}</td>`))}
+            </tr>`,
+        ),
+        caption ?? heading,
+      );
     }
     case 'chart': {
       const svg = svgs.get(b);
@@ -75,7 +66,7 @@ export async function reportDocBody(doc: ReportDoc, options: { headline?: boolea
     (s) =>
       html`<section>
         <h2>${s.heading}</h2>
-        ${s.blocks.map((b) => block(b, svgs))}
+        ${s.blocks.map((b) => block(b, s.heading, svgs))}
       </section>`,
   )}`;
 }

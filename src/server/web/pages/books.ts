@@ -15,6 +15,7 @@ import { decodeKeyCursor, encodeKeyCursor } from '../../schemas.js';
 import { brl, count } from '../format.js';
 import { html } from '../html.js';
 import { type PageCache, pageRoute, parseQuery } from '../page-route.js';
+import { dataTable } from '../table.js';
 import { reportDocBody } from '../report-doc.js';
 
 const ENTRIES_PER_PAGE = 25;
@@ -89,38 +90,30 @@ const booksPage: FastifyPluginCallback<{ ctx: ServerContext; cache: PageCache }>
         ${
           budgets.length === 0
             ? html`<p>No budgets.</p>`
-            : html`<div class="table-wrap" tabindex="0">
-                <table>
-                  <caption>
-                    Budgets with what they have used of their limit
-                  </caption>
-                  <thead>
-                    <tr>
-                      <th scope="col" class="text">budget</th>
-                      <th scope="col" class="text">window</th>
-                      <th scope="col" class="text">status</th>
-                      <th scope="col">used</th>
-                      <th scope="col">limit</th>
-                      <th scope="col">used %</th>
-                      <th scope="col">left</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    ${budgets.map(
-                      (b) =>
-                        html`<tr>
-                          <th scope="row" class="text">${b.name}</th>
-                          <td class="text">${b.from_date} – ${b.to_date}</td>
-                          <td class="text">${b.status}</td>
-                          <td>${brl(b.spent_cents)}</td>
-                          <td>${brl(b.amount_cents)}</td>
-                          <td>${b.amount_cents > 0 ? `${((b.spent_cents / b.amount_cents) * 100).toFixed(1)}%` : '–'}</td>
-                          <td>${brl(b.remaining_cents)}</td>
-                        </tr>`,
-                    )}
-                  </tbody>
-                </table>
-              </div>`
+            : dataTable(
+                'Budgets with what they have used of their limit',
+                [
+                  ['budget', 'text'],
+                  ['window', 'text'],
+                  ['status', 'text'],
+                  ['used', 'figure'],
+                  ['limit', 'figure'],
+                  ['used %', 'figure'],
+                  ['left', 'figure'],
+                ],
+                budgets.map(
+                  (b) =>
+                    html`<tr>
+                      <th scope="row" class="text">${b.name}</th>
+                      <td class="text">${b.from_date} – ${b.to_date}</td>
+                      <td class="text">${b.status}</td>
+                      <td>${brl(b.spent_cents)}</td>
+                      <td>${brl(b.amount_cents)}</td>
+                      <td>${b.amount_cents > 0 ? `${((b.spent_cents / b.amount_cents) * 100).toFixed(1)}%` : '–'}</td>
+                      <td>${brl(b.remaining_cents)}</td>
+                    </tr>`,
+                ),
+              )
         }
       </section>
       <section>
@@ -128,27 +121,19 @@ const booksPage: FastifyPluginCallback<{ ctx: ServerContext; cache: PageCache }>
         ${
           page.entries.length === 0
             ? html`<p>No entries in this period.</p>`
-            : html`<div class="table-wrap" tabindex="0">
-                <table>
-                  <caption>
-                    Entries ${period.from} – ${period.to}, oldest first (${count(page.entries.length)} on this page)
-                  </caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">#</th>
-                      <th scope="col" class="text">date</th>
-                      <th scope="col" class="text">kind</th>
-                      <th scope="col">amount</th>
-                      <th scope="col">contest</th>
-                      <th scope="col">tickets</th>
-                      <th scope="col" class="text">run</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    ${entryRows}
-                  </tbody>
-                </table>
-              </div>`
+            : dataTable(
+                `Entries ${period.from} – ${period.to}, oldest first (${count(page.entries.length)} on this page)`,
+                [
+                  ['#', 'figure'],
+                  ['date', 'text'],
+                  ['kind', 'text'],
+                  ['amount', 'figure'],
+                  ['contest', 'figure'],
+                  ['tickets', 'figure'],
+                  ['run', 'text'],
+                ],
+                entryRows,
+              )
         }
         <nav class="pager" aria-label="Entry pages">
           ${q.cursor !== undefined ? html`<a href="${url()}#entries">First entries</a>` : ''}${next ? html`<a href="${url(next)}#entries" rel="next">Next entries</a>` : ''}

@@ -16,6 +16,7 @@ import { chartFigure } from '../chart.js';
 import { count, fig, pval } from '../format.js';
 import { type SafeHtml, html } from '../html.js';
 import { type PageCache, pageRoute } from '../page-route.js';
+import { dataTable } from '../table.js';
 import { runLink } from './run-rows.js';
 
 /** The metrics the page shows (the API's `/compare` can show every one). */
@@ -42,76 +43,59 @@ function pickedRuns(request: FastifyRequest): string[] {
 }
 
 function metricTables(report: CompareReport, names: Map<string, string | null>): SafeHtml {
-  return html`${report.metrics.map(
-    (m) =>
-      html`<div class="table-wrap" tabindex="0">
-        <table>
-          <caption>
-            ${m.metric}${m.winner ? `: best ${names.get(m.winner) ?? m.winner}` : ''}
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col" class="text">run</th>
-              <th scope="col">${m.metric}</th>
-              <th scope="col">exact baseline</th>
-              <th scope="col">p</th>
-              <th scope="col">rank</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${m.values.map(
-              (v) =>
-                html`<tr>
-                  <th scope="row" class="text">${runLink(v.run_id, names.get(v.run_id) ?? null)}</th>
-                  <td>${formatMetric(m.metric, v.value)}</td>
-                  <td>${formatMetric(m.metric, v.baseline)}</td>
-                  <td>${pval(v.p_value)}</td>
-                  <td>${v.rank ?? '–'}</td>
-                </tr>`,
-            )}
-          </tbody>
-        </table>
-      </div>`,
+  return html`${report.metrics.map((m) =>
+    dataTable(
+      `${m.metric}${m.winner ? `: best ${names.get(m.winner) ?? m.winner}` : ''}`,
+      [
+        ['run', 'text'],
+        [m.metric, 'figure'],
+        ['exact baseline', 'figure'],
+        ['p', 'figure'],
+        ['rank', 'figure'],
+      ],
+      m.values.map(
+        (v) =>
+          html`<tr>
+            <th scope="row" class="text">${runLink(v.run_id, names.get(v.run_id) ?? null)}</th>
+            <td>${formatMetric(m.metric, v.value)}</td>
+            <td>${formatMetric(m.metric, v.baseline)}</td>
+            <td>${pval(v.p_value)}</td>
+            <td>${v.rank ?? '–'}</td>
+          </tr>`,
+      ),
+    ),
   )}`;
 }
 
 function pairsTable(report: CompareReport, names: Map<string, string | null>): SafeHtml {
   const name = (id: string) => names.get(id) ?? id;
-  return html`<div class="table-wrap" tabindex="0">
-      <table>
-        <caption>
-          Paired tests per contest${report.pairs.length > 1 ? html`, Holm-adjusted over the ${report.pairs.length} pairs` : ''}
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col" class="text">A</th>
-            <th scope="col" class="text">B</th>
-            <th scope="col">shared contests</th>
-            <th scope="col">mean A − B (hits per ticket)</th>
-            <th scope="col">A better / B better / ties</th>
-            <th scope="col">sign p</th>
-            <th scope="col">permutation p</th>
-            <th scope="col">p (Holm)</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${report.pairs.map(
-            (p) =>
-              html`<tr>
-                <th scope="row" class="text">${name(p.a)}</th>
-                <td class="text">${name(p.b)}</td>
-                <td>${p.paired ? count(p.shared_contests) : 'unpaired'}</td>
-                <td>${fig(p.mean_diff)}</td>
-                <td>${p.a_better ?? '–'} / ${p.b_better ?? '–'} / ${p.ties ?? '–'}</td>
-                <td>${pval(p.sign_p)}</td>
-                <td>${pval(p.permutation_p)}</td>
-                <td>${pval(p.permutation_p_holm)}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
-    </div>
-    ${report.pairs.map((p) => html`<p>${p.sentence}</p>`)}`;
+  return html`${dataTable(
+    `Paired tests per contest${report.pairs.length > 1 ? `, Holm-adjusted over the ${report.pairs.length} pairs` : ''}`,
+    [
+      ['A', 'text'],
+      ['B', 'text'],
+      ['shared contests', 'figure'],
+      ['mean A − B (hits per ticket)', 'figure'],
+      ['A better / B better / ties', 'figure'],
+      ['sign p', 'figure'],
+      ['permutation p', 'figure'],
+      ['p (Holm)', 'figure'],
+    ],
+    report.pairs.map(
+      (p) =>
+        html`<tr>
+          <th scope="row" class="text">${name(p.a)}</th>
+          <td class="text">${name(p.b)}</td>
+          <td>${p.paired ? count(p.shared_contests) : 'unpaired'}</td>
+          <td>${fig(p.mean_diff)}</td>
+          <td>${p.a_better ?? '–'} / ${p.b_better ?? '–'} / ${p.ties ?? '–'}</td>
+          <td>${pval(p.sign_p)}</td>
+          <td>${pval(p.permutation_p)}</td>
+          <td>${pval(p.permutation_p_holm)}</td>
+        </tr>`,
+    ),
+  )}
+  ${report.pairs.map((p) => html`<p>${p.sentence}</p>`)}`;
 }
 
 const comparePage: FastifyPluginCallback<{ ctx: ServerContext; cache: PageCache }> = (app, { ctx, cache }, done) => {
@@ -160,34 +144,26 @@ const comparePage: FastifyPluginCallback<{ ctx: ServerContext; cache: PageCache 
         ${synthetic ? html`<p><strong>Synthetic sample draws</strong>, not official results.</p>` : ''}
       </div>
       <h2>Runs</h2>
-      <div class="table-wrap" tabindex="0">
-        <table>
-          <caption>
-            The runs compared
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col" class="text">run</th>
-              <th scope="col" class="text">strategy</th>
-              <th scope="col">contests</th>
-              <th scope="col">tickets</th>
-              <th scope="col">numbers per ticket</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${report.runs.map(
-              (r) =>
-                html`<tr>
-                  <th scope="row" class="text">${runLink(r.run_id, r.name)}</th>
-                  <td class="text">${r.strategy}</td>
-                  <td>${r.first_contest}–${r.last_contest} (${count(r.contests)})</td>
-                  <td>${count(r.tickets)}</td>
-                  <td>${r.numbers_per_ticket}</td>
-                </tr>`,
-            )}
-          </tbody>
-        </table>
-      </div>
+      ${dataTable(
+        'The runs compared',
+        [
+          ['run', 'text'],
+          ['strategy', 'text'],
+          ['contests', 'figure'],
+          ['tickets', 'figure'],
+          ['numbers per ticket', 'figure'],
+        ],
+        report.runs.map(
+          (r) =>
+            html`<tr>
+              <th scope="row" class="text">${runLink(r.run_id, r.name)}</th>
+              <td class="text">${r.strategy}</td>
+              <td>${r.first_contest}–${r.last_contest} (${count(r.contests)})</td>
+              <td>${count(r.tickets)}</td>
+              <td>${r.numbers_per_ticket}</td>
+            </tr>`,
+        ),
+      )}
       <h2>Paired tests</h2>
       ${pairsTable(report, names)}
       ${

@@ -14,6 +14,7 @@ import { chartFigure } from '../chart.js';
 import { brl, count, pval } from '../format.js';
 import { type SafeHtml, html } from '../html.js';
 import { type PageCache, pageRoute, parseQuery } from '../page-route.js';
+import { dataTable } from '../table.js';
 
 const PAGE_SIZE = 50;
 const Contest = z.coerce.number().int().min(1).max(99_999);
@@ -65,24 +66,16 @@ async function frequencySection(ctx: ServerContext, q: DrawsQuery): Promise<Safe
     ${svg ? chartFigure(svg, 'Times each number was drawn against the exact expectation and its 95% band') : ''}
     <details>
       <summary>The counts as a table</summary>
-      <div class="table-wrap" tabindex="0">
-        <table>
-          <caption>
-            Times each number was drawn, beside the exact expectation
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">number</th>
-              <th scope="col">drawn</th>
-              <th scope="col">expected (exact)</th>
-              <th scope="col">difference</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${rows}
-          </tbody>
-        </table>
-      </div>
+      ${dataTable(
+        'Times each number was drawn, beside the exact expectation',
+        [
+          ['number', 'figure'],
+          ['drawn', 'figure'],
+          ['expected (exact)', 'figure'],
+          ['difference', 'figure'],
+        ],
+        rows,
+      )}
     </details>`;
 }
 
@@ -115,28 +108,20 @@ const drawsPage: FastifyPluginCallback<{ ctx: ServerContext; cache: PageCache }>
       ${
         page.items.length === 0
           ? html`<p>No draws here.</p>`
-          : html`<div class="table-wrap" tabindex="0">
-              <table>
-                <caption>
-                  Draws ${page.items[0]!.contest}–${page.items.at(-1)!.contest}
-                </caption>
-                <thead>
-                  <tr>
-                    <th scope="col">contest</th>
-                    <th scope="col" class="text">date</th>
-                    <th scope="col" class="text">balls</th>
-                    <th scope="col">quina winners</th>
-                    <th scope="col">quina prize</th>
-                    <th scope="col">quadra winners</th>
-                    <th scope="col">accumulated</th>
-                    <th scope="col" class="text">source</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${rows}
-                </tbody>
-              </table>
-            </div>`
+          : dataTable(
+              `Draws ${page.items[0]!.contest}–${page.items.at(-1)!.contest}`,
+              [
+                ['contest', 'figure'],
+                ['date', 'text'],
+                ['balls', 'text'],
+                ['quina winners', 'figure'],
+                ['quina prize', 'figure'],
+                ['quadra winners', 'figure'],
+                ['accumulated', 'figure'],
+                ['source', 'text'],
+              ],
+              rows,
+            )
       }
       <nav class="pager" aria-label="Draw pages">
         ${q.after !== undefined ? html`<a href="${url(q)}#list">Newest draws</a>` : ''}${page.next_after !== null ? html`<a href="${url(q, page.next_after)}#list" rel="next">Older draws</a>` : ''}

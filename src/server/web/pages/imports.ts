@@ -16,6 +16,7 @@ import { count } from '../format.js';
 import { type SafeHtml, html } from '../html.js';
 import { PageCache, roleOf, sendPage, sessionOf } from '../page-route.js';
 import { CSRF_FIELD, checkCsrf } from '../session.js';
+import { dataTable } from '../table.js';
 
 /** Imports per page of the history. */
 const IMPORTS_PAGE = 20;
@@ -106,86 +107,62 @@ export function importReport(r: ImportResult): SafeHtml {
       <dt>Gaps</dt>
       <dd>${r.gaps.length === 0 ? 'none' : r.gaps.map((g) => (g.from === g.to ? `${g.from}` : `${g.from} – ${g.to}`)).join(', ')}</dd>
     </dl>
-    <div class="table-wrap" tabindex="0" role="region" aria-label="What the import did">
-      <table>
-        <caption>
-          What the import did
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col" class="text">count</th>
-            <th scope="col">rows</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${counts.map(
-            ([label, n]) =>
-              html`<tr>
-                <th scope="row">${label}</th>
-                <td>${count(n)}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
-    </div>
+    ${dataTable(
+      'What the import did',
+      [
+        ['count', 'text'],
+        ['rows', 'figure'],
+      ],
+      counts.map(
+        ([label, n]) =>
+          html`<tr>
+            <th scope="row">${label}</th>
+            <td>${count(n)}</td>
+          </tr>`,
+      ),
+    )}
     ${
       conflicts.length > 0
-        ? html`<div class="table-wrap" tabindex="0" role="region" aria-label="Conflicts">
-              <table>
-                <caption>
-                  Conflicts: stored rows that differ from the file
-                </caption>
-                <thead>
-                  <tr>
-                    <th scope="col">contest</th>
-                    <th scope="col" class="text">fields</th>
-                    <th scope="col" class="text">stored</th>
-                    <th scope="col" class="text">in the file</th>
-                    <th scope="col" class="text">action</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${conflicts.map(
-                    (c) =>
-                      html`<tr>
-                        <th scope="row">${c.contest}</th>
-                        <td class="text">${c.fields.join(', ')}</td>
-                        <td class="text wrap">${c.fields.map((f) => `${f}: ${JSON.stringify(c.stored[f])}`).join('; ')}</td>
-                        <td class="text wrap">${c.fields.map((f) => `${f}: ${JSON.stringify(c.incoming[f])}`).join('; ')}</td>
-                        <td class="text">${c.action}</td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>
-            </div>
-            ${moreThan(r.conflicts.length, conflicts.length)}`
+        ? html`${dataTable(
+            'Conflicts: stored rows that differ from the file',
+            [
+              ['contest', 'figure'],
+              ['fields', 'text'],
+              ['stored', 'text'],
+              ['in the file', 'text'],
+              ['action', 'text'],
+            ],
+            conflicts.map(
+              (c) =>
+                html`<tr>
+                  <th scope="row">${c.contest}</th>
+                  <td class="text">${c.fields.join(', ')}</td>
+                  <td class="text wrap">${c.fields.map((f) => `${f}: ${JSON.stringify(c.stored[f])}`).join('; ')}</td>
+                  <td class="text wrap">${c.fields.map((f) => `${f}: ${JSON.stringify(c.incoming[f])}`).join('; ')}</td>
+                  <td class="text">${c.action}</td>
+                </tr>`,
+            ),
+          )}
+          ${moreThan(r.conflicts.length, conflicts.length)}`
         : ''
     }
     ${
       rejected.length > 0
-        ? html`<div class="table-wrap" tabindex="0" role="region" aria-label="Rejected rows">
-              <table>
-                <caption>
-                  Rejected rows
-                </caption>
-                <thead>
-                  <tr>
-                    <th scope="col">row</th>
-                    <th scope="col" class="text">reason</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${rejected.map(
-                    (x) =>
-                      html`<tr>
-                        <th scope="row">${x.row}</th>
-                        <td class="text wrap">${x.reason}</td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>
-            </div>
-            ${moreThan(r.rejected.length, rejected.length)}`
+        ? html`${dataTable(
+            'Rejected rows',
+            [
+              ['row', 'figure'],
+              ['reason', 'text'],
+            ],
+            rejected.map(
+              (x) =>
+                html`<tr>
+                  <th scope="row">${x.row}</th>
+                  <td class="text wrap">${x.reason}</td>
+                </tr>`,
+            ),
+          )}
+          ${moreThan(r.rejected.length, rejected.length)}`
         : ''
     }
     ${
@@ -214,42 +191,34 @@ function historyTable(ctx: ServerContext, before: number | undefined): SafeHtml 
     return html`<h2>History</h2>
       <p>No file imported yet.</p>`;
   return html`<h2 id="history-h">History</h2>
-    <div class="table-wrap" tabindex="0" role="region" aria-label="Imports, newest first">
-      <table>
-        <caption>
-          Imports, newest first
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col" class="text">file</th>
-            <th scope="col" class="text">finished</th>
-            <th scope="col">rows read</th>
-            <th scope="col">inserted</th>
-            <th scope="col">unchanged</th>
-            <th scope="col">replaced</th>
-            <th scope="col">conflicts</th>
-            <th scope="col">rejected</th>
-            <th scope="col">contests</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${page.items.map(
-            (i) =>
-              html`<tr>
-                <th scope="row">${i.file_name}${i.synthetic ? html` <span class="bad">(synthetic)</span>` : ''}</th>
-                <td class="text">${when(i.finished_at)}</td>
-                <td>${count(i.rows_read)}</td>
-                <td>${count(i.inserted)}</td>
-                <td>${count(i.unchanged)}</td>
-                <td>${count(i.replaced)}</td>
-                <td>${count(i.conflicts)}</td>
-                <td>${count(i.rejected)}</td>
-                <td>${i.first_contest === null ? '' : `${i.first_contest} – ${i.last_contest}`}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
-    </div>
+    ${dataTable(
+      'Imports, newest first',
+      [
+        ['file', 'text'],
+        ['finished', 'text'],
+        ['rows read', 'figure'],
+        ['inserted', 'figure'],
+        ['unchanged', 'figure'],
+        ['replaced', 'figure'],
+        ['conflicts', 'figure'],
+        ['rejected', 'figure'],
+        ['contests', 'figure'],
+      ],
+      page.items.map(
+        (i) =>
+          html`<tr>
+            <th scope="row">${i.file_name}${i.synthetic ? html` <span class="bad">(synthetic)</span>` : ''}</th>
+            <td class="text">${when(i.finished_at)}</td>
+            <td>${count(i.rows_read)}</td>
+            <td>${count(i.inserted)}</td>
+            <td>${count(i.unchanged)}</td>
+            <td>${count(i.replaced)}</td>
+            <td>${count(i.conflicts)}</td>
+            <td>${count(i.rejected)}</td>
+            <td>${i.first_contest === null ? '' : `${i.first_contest} – ${i.last_contest}`}</td>
+          </tr>`,
+      ),
+    )}
     ${page.next_before !== null ? html`<p class="pager"><a href="/imports?before=${page.next_before}">Older imports</a></p>` : ''}`;
 }
 

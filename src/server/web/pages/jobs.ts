@@ -19,6 +19,7 @@ import { csrfField, fillCsrf, formText } from '../forms.js';
 import { count } from '../format.js';
 import { type SafeHtml, html } from '../html.js';
 import { PageCache, roleOf, sendPage, sessionOf } from '../page-route.js';
+import { dataTable } from '../table.js';
 
 /** Jobs per page of the queue. */
 const JOBS_PAGE = 25;
@@ -65,40 +66,32 @@ function statusCell(j: JobDocument): SafeHtml {
 
 function jobsTable(jobs: readonly JobDocument[], analyst: boolean): SafeHtml {
   if (jobs.length === 0) return html`<p>No simulation jobs yet.</p>`;
-  return html`<div class="table-wrap" tabindex="0" role="region" aria-label="Simulation jobs">
-    <table>
-      <caption>
-        Simulation jobs, newest first
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col" class="text">job</th>
-          <th scope="col" class="text">status</th>
-          <th scope="col">progress (contests)</th>
-          <th scope="col" class="text">recipe</th>
-          <th scope="col">contests</th>
-          <th scope="col" class="text">run</th>
-          <th scope="col" class="text">created</th>
-          ${analyst ? html`<th scope="col" class="text">action</th>` : ''}
-        </tr>
-      </thead>
-      <tbody>
-        ${jobs.map(
-          (j) =>
-            html`<tr>
-              <th scope="row"><a href="/jobs/${j.job_id}">${j.job_id}</a></th>
-              <td class="text">${statusCell(j)}</td>
-              <td>${progress(j)}</td>
-              <td class="text">${recipeLabel(j)}</td>
-              <td>${j.request.from} – ${j.request.to}</td>
-              <td class="text">${j.run_id ? html`<a href="/runs/${j.run_id}">${j.run_id}</a>` : ''}</td>
-              <td class="text">${when(j.created_at)}</td>
-              ${analyst ? html`<td class="text">${cancelButton(j)}</td>` : ''}
-            </tr>`,
-        )}
-      </tbody>
-    </table>
-  </div>`;
+  return dataTable(
+    'Simulation jobs, newest first',
+    [
+      ['job', 'text'],
+      ['status', 'text'],
+      ['progress (contests)', 'figure'],
+      ['recipe', 'text'],
+      ['contests', 'figure'],
+      ['run', 'text'],
+      ['created', 'text'],
+      analyst && ['action', 'text'],
+    ],
+    jobs.map(
+      (j) =>
+        html`<tr>
+          <th scope="row"><a href="/jobs/${j.job_id}">${j.job_id}</a></th>
+          <td class="text">${statusCell(j)}</td>
+          <td>${progress(j)}</td>
+          <td class="text">${recipeLabel(j)}</td>
+          <td>${j.request.from} – ${j.request.to}</td>
+          <td class="text">${j.run_id ? html`<a href="/runs/${j.run_id}">${j.run_id}</a>` : ''}</td>
+          <td class="text">${when(j.created_at)}</td>
+          ${analyst ? html`<td class="text">${cancelButton(j)}</td>` : ''}
+        </tr>`,
+    ),
+  );
 }
 
 /** What the start form was filled with (kept when it is shown again with its problems). */

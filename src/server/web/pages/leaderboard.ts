@@ -13,6 +13,7 @@ import type { ServerContext } from '../../context.js';
 import { count, pval } from '../format.js';
 import { html } from '../html.js';
 import { type PageCache, pageRoute, parseQuery } from '../page-route.js';
+import { dataTable, selectOptions } from '../table.js';
 import { runLink } from './run-rows.js';
 
 const Query = z.strictObject({
@@ -55,7 +56,7 @@ const leaderboardPage: FastifyPluginCallback<{ ctx: ServerContext; cache: PageCa
         <label for="f-metric"
           >Metric
           <select id="f-metric" name="metric">
-            ${METRIC_NAMES.map((m) => html`<option value="${m}" ${m === metric ? html` selected` : ''}>${m}</option>`)}
+            ${selectOptions(METRIC_NAMES, metric, null)}
           </select></label
         >
         <label for="f-filter"
@@ -73,30 +74,22 @@ const leaderboardPage: FastifyPluginCallback<{ ctx: ServerContext; cache: PageCa
       ${
         board.rows.length === 0
           ? html`<p>No completed run matches.</p>`
-          : html`<div class="table-wrap" tabindex="0">
-              <table>
-                <caption>
-                  Completed runs ranked by ${metric}${byLift ? ' (lift over the exact baseline)' : ''}
-                </caption>
-                <thead>
-                  <tr>
-                    <th scope="col">rank</th>
-                    <th scope="col" class="text">run</th>
-                    <th scope="col" class="text">strategy</th>
-                    <th scope="col">contests</th>
-                    <th scope="col">${metric}</th>
-                    <th scope="col">exact baseline</th>
-                    ${byLift ? html`<th scope="col">lift</th>` : ''}
-                    <th scope="col">p</th>
-                    <th scope="col">p (Holm)</th>
-                    <th scope="col">p (BH)</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${rows}
-                </tbody>
-              </table>
-            </div>`
+          : dataTable(
+              `Completed runs ranked by ${metric}${byLift ? ' (lift over the exact baseline)' : ''}`,
+              [
+                ['rank', 'figure'],
+                ['run', 'text'],
+                ['strategy', 'text'],
+                ['contests', 'figure'],
+                [metric, 'figure'],
+                ['exact baseline', 'figure'],
+                byLift && ['lift', 'figure'],
+                ['p', 'figure'],
+                ['p (Holm)', 'figure'],
+                ['p (BH)', 'figure'],
+              ],
+              rows,
+            )
       }`;
     return { title: 'Leaderboard', body };
   });

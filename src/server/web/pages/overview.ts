@@ -11,6 +11,7 @@ import { listRuns } from '../../../usecases/runs.js';
 import { brl, count, fig, pct, pval } from '../format.js';
 import { html } from '../html.js';
 import { type PageCache, pageRoute } from '../page-route.js';
+import { dataTable } from '../table.js';
 import type { ServerContext } from '../../context.js';
 import { runLink, runsTable } from './run-rows.js';
 
@@ -28,31 +29,23 @@ const overviewPage: FastifyPluginCallback<{ ctx: ServerContext; cache: PageCache
             ${runLink(best.run_id, best.name)} (${best.strategy}, ${best.numbers_per_ticket} numbers per ticket, ${count(best.contests)} contests,
             ${count(best.tickets)} tickets)
           </p>
-          <div class="table-wrap" tabindex="0">
-            <table>
-              <caption>
-                The best run beside its exact baseline
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col" class="text">figure</th>
-                  <th scope="col">observed</th>
-                  <th scope="col">exact baseline</th>
-                  <th scope="col">p (this run alone)</th>
-                  <th scope="col">p (best of ${count(best.completed_runs)})</th>
-                </tr>
-              </thead>
-              <tbody>
-                <tr>
-                  <th scope="row">mean hits per ticket</th>
-                  <td>${fig(best.mean_hits)}</td>
-                  <td>${fig(best.expected_mean_hits)}</td>
-                  <td>${pval(best.p_value)}</td>
-                  <td>${pval(best.p_value_best_of)}</td>
-                </tr>
-              </tbody>
-            </table>
-          </div>
+          ${dataTable(
+            'The best run beside its exact baseline',
+            [
+              ['figure', 'text'],
+              ['observed', 'figure'],
+              ['exact baseline', 'figure'],
+              ['p (this run alone)', 'figure'],
+              [`p (best of ${count(best.completed_runs)})`, 'figure'],
+            ],
+            html`<tr>
+              <th scope="row">mean hits per ticket</th>
+              <td>${fig(best.mean_hits)}</td>
+              <td>${fig(best.expected_mean_hits)}</td>
+              <td>${pval(best.p_value)}</td>
+              <td>${pval(best.p_value_best_of)}</td>
+            </tr>`,
+          )}
           <div class="honest">
             ${best.sentence ? html`<p>${best.sentence}</p>` : ''}
             <p>${best.caveat}</p>

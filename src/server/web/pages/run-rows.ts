@@ -7,6 +7,7 @@ import { expectedHits } from '../../../core/odds.js';
 import type { RunJson } from '../../../usecases/runs.js';
 import { count, fig, pct, pval } from '../format.js';
 import { type SafeHtml, html } from '../html.js';
+import { dataTable } from '../table.js';
 
 /** A link to a run's page, named by its name (or id). */
 export function runLink(runId: string, name: string | null): SafeHtml {
@@ -32,29 +33,21 @@ export function runsTable(runs: readonly RunJson[], caption: string): SafeHtml {
         <td class="text">${r.created_at.slice(0, 16).replace('T', ' ')}</td>
       </tr>`,
   );
-  return html`<div class="table-wrap" tabindex="0">
-    <table>
-      <caption>
-        ${caption}
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col" class="text">run</th>
-          <th scope="col" class="text">status</th>
-          <th scope="col" class="text">strategy</th>
-          <th scope="col">contests</th>
-          <th scope="col">done</th>
-          <th scope="col">tickets</th>
-          <th scope="col">mean hits</th>
-          <th scope="col">exact baseline</th>
-          <th scope="col">p</th>
-          <th scope="col">ROI</th>
-          <th scope="col" class="text">created (UTC)</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${rows}
-      </tbody>
-    </table>
-  </div>`;
+  return dataTable(
+    caption,
+    [
+      ['run', 'text'],
+      ['status', 'text'],
+      ['strategy', 'text'],
+      ['contests', 'figure'],
+      ['done', 'figure'],
+      ['tickets', 'figure'],
+      ['mean hits', 'figure'],
+      ['exact baseline', 'figure'],
+      ['p', 'figure'],
+      ['ROI', 'figure'],
+      ['created (UTC)', 'text'],
+    ],
+    rows,
+  );
 }

@@ -21,6 +21,7 @@ import { chartFigure } from '../chart.js';
 import { brl, count, fig, pct, pval } from '../format.js';
 import { type SafeHtml, html } from '../html.js';
 import { type PageCache, pageRoute, parseQuery } from '../page-route.js';
+import { dataTable } from '../table.js';
 
 /** Contests per page of tickets. */
 const CONTESTS_PER_PAGE = 10;
@@ -104,45 +105,29 @@ function figures(r: RunReport): SafeHtml {
       </tr>`,
   );
   return html`<h2 id="figures">Hits beside the exact baseline</h2>
-    <div class="table-wrap" tabindex="0">
-      <table>
-        <caption>
-          Every hit figure beside its exact baseline, with its 95% interval and p-values
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col" class="text">figure</th>
-            <th scope="col">observed</th>
-            <th scope="col">exact baseline</th>
-            <th scope="col">95% interval</th>
-            <th scope="col">p</th>
-            <th scope="col">p (Holm)</th>
-            <th scope="col" class="text">what it means</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${rows}
-        </tbody>
-      </table>
-    </div>
-    <div class="table-wrap" tabindex="0">
-      <table>
-        <caption>
-          Tickets by hits, observed and expected exactly
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">hits</th>
-            <th scope="col">tickets</th>
-            <th scope="col">expected (exact)</th>
-            <th scope="col">probability per ticket</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${dist}
-        </tbody>
-      </table>
-    </div>`;
+    ${dataTable(
+      'Every hit figure beside its exact baseline, with its 95% interval and p-values',
+      [
+        ['figure', 'text'],
+        ['observed', 'figure'],
+        ['exact baseline', 'figure'],
+        ['95% interval', 'figure'],
+        ['p', 'figure'],
+        ['p (Holm)', 'figure'],
+        ['what it means', 'text'],
+      ],
+      rows,
+    )}
+    ${dataTable(
+      'Tickets by hits, observed and expected exactly',
+      [
+        ['hits', 'figure'],
+        ['tickets', 'figure'],
+        ['expected (exact)', 'figure'],
+        ['probability per ticket', 'figure'],
+      ],
+      dist,
+    )}`;
 }
 
 function books(r: RunReport): SafeHtml {
@@ -157,22 +142,17 @@ function books(r: RunReport): SafeHtml {
     ['contests with a prize', `${(f.win_rate * 100).toFixed(2)}%`],
   ];
   return html`<h2 id="books">The simulated books</h2>
-    <div class="table-wrap" tabindex="0">
-      <table>
-        <caption>
-          What these tickets would have cost and won
-        </caption>
-        <tbody>
-          ${rows.map(
-            ([k, v]) =>
-              html`<tr>
-                <th scope="row" class="text">${k}</th>
-                <td>${v}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
-    </div>`;
+    ${dataTable(
+      'What these tickets would have cost and won',
+      [],
+      rows.map(
+        ([k, v]) =>
+          html`<tr>
+            <th scope="row" class="text">${k}</th>
+            <td>${v}</td>
+          </tr>`,
+      ),
+    )}`;
 }
 
 function ticketsSection(ctx: ServerContext, runId: string, after: number | undefined): SafeHtml {
@@ -198,25 +178,17 @@ function ticketsSection(ctx: ServerContext, runId: string, after: number | undef
     ${
       page.items.length === 0
         ? html`<p>No contests on this page.</p>`
-        : html`<div class="table-wrap" tabindex="0">
-            <table>
-              <caption>
-                Tickets of contests ${page.items[0]!.contest}–${page.items.at(-1)!.contest}
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">contest</th>
-                  <th scope="col" class="text">drawn</th>
-                  <th scope="col">ticket</th>
-                  <th scope="col" class="text">numbers</th>
-                  <th scope="col">hits</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${rows}
-              </tbody>
-            </table>
-          </div>`
+        : dataTable(
+            `Tickets of contests ${page.items[0]!.contest}–${page.items.at(-1)!.contest}`,
+            [
+              ['contest', 'figure'],
+              ['drawn', 'text'],
+              ['ticket', 'figure'],
+              ['numbers', 'text'],
+              ['hits', 'figure'],
+            ],
+            rows,
+          )
     }
     <nav class="pager" aria-label="Ticket pages">
       ${after !== undefined ? html`<a href="${base}#tickets">First contests</a>` : ''}${page.next !== null ? html`<a href="${base}?after=${page.next}#tickets" rel="next">Next ${CONTESTS_PER_PAGE} contests</a>` : ''}

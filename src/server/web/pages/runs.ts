@@ -9,8 +9,9 @@ import { STRATEGIES } from '../../../core/recipe/schema.js';
 import { RUN_STATUSES, listRuns, runListOrder, runListStamp } from '../../../usecases/runs.js';
 import type { ServerContext } from '../../context.js';
 import { decodeKeyCursor, encodeKeyCursor } from '../../schemas.js';
-import { type SafeHtml, html } from '../html.js';
+import { html } from '../html.js';
 import { type PageCache, pageRoute, parseQuery } from '../page-route.js';
+import { selectOptions } from '../table.js';
 import { runsTable } from './run-rows.js';
 
 const PAGE_SIZE = 25;
@@ -30,11 +31,6 @@ const Query = z.strictObject({
   cursor: z.string().max(1024).optional(),
 });
 type RunsQuery = z.infer<typeof Query>;
-
-function options<T extends string>(values: readonly T[], selected: T | undefined, label: (v: T) => string, any: string): SafeHtml {
-  return html`<option value="">${any}</option>
-    ${values.map((v) => html`<option value="${v}" ${v === selected ? html` selected` : ''}>${label(v)}</option>`)}`;
-}
 
 /** The URL of this list with the same filters and another cursor. */
 function listUrl(q: RunsQuery, cursor: string | undefined): string {
@@ -66,21 +62,19 @@ const runsPage: FastifyPluginCallback<{ ctx: ServerContext; cache: PageCache }> 
         <label for="f-status"
           >Status
           <select id="f-status" name="status">
-            ${options(RUN_STATUSES, q.status, (v) => v, 'any status')}
+            ${selectOptions(RUN_STATUSES, q.status, 'any status')}
           </select></label
         >
         <label for="f-strategy"
           >Strategy
           <select id="f-strategy" name="strategy">
-            ${options(STRATEGIES, q.strategy, (v) => v, 'any strategy')}
+            ${selectOptions(STRATEGIES, q.strategy, 'any strategy')}
           </select></label
         >
         <label for="f-sort"
           >Sort by
           <select id="f-sort" name="sort">
-            ${(Object.keys(SORTS) as Sort[]).map(
-              (k) => html`<option value="${k}" ${k === (q.sort ?? 'created') ? html` selected` : ''}>${SORTS[k].label}</option>`,
-            )}
+            ${selectOptions(Object.keys(SORTS) as Sort[], q.sort ?? 'created', null, (k) => SORTS[k].label)}
           </select></label
         >
         <button type="submit">Show</button>

@@ -18,6 +18,7 @@ import { chartFigure } from '../chart.js';
 import { count, fig, pval } from '../format.js';
 import { type SafeHtml, html } from '../html.js';
 import { type PageCache, pageRoute, parseQuery } from '../page-route.js';
+import { dataTable, selectOptions } from '../table.js';
 
 const ListQuery = z.strictObject({ status: z.enum(SWEEP_STATUSES).optional() });
 const Params = z.strictObject({ study_id: z.string().regex(/^[a-z0-9][a-z0-9-]{5,63}$/, 'must be a study id') });
@@ -33,25 +34,6 @@ const paramText = (params: Record<string, unknown>) =>
   Object.entries(params)
     .map(([k, v]) => `${k} ${String(v)}`)
     .join(', ');
-
-/** A captioned table; `text` names the columns of words (left-aligned), the rest are figures. */
-function table(caption: string, head: readonly string[], rows: readonly SafeHtml[], text: readonly string[] = []): SafeHtml {
-  return html`<div class="table-wrap" tabindex="0">
-    <table>
-      <caption>
-        ${caption}
-      </caption>
-      <thead>
-        <tr>
-          ${head.map((h, i) => html`<th scope="col" class="${i === 0 || text.includes(h) ? 'text' : ''}">${h}</th>`)}
-        </tr>
-      </thead>
-      <tbody>
-        ${rows}
-      </tbody>
-    </table>
-  </div>`;
-}
 
 /** The baseline the trials share (one ticket shape), else null. */
 function sharedBaseline(trials: readonly Trial[]): number | null {
@@ -139,9 +121,14 @@ async function studyBody(ctx: ServerContext, d: StudyDocument): Promise<SafeHtml
 
   const spaceTable =
     names.length === 1
-      ? table(
+      ? dataTable(
           `Tried values of ${names[0]!} and their ${metric} on the train range (${d.trials.length > SPACE_ROWS ? `the first ${SPACE_ROWS} trials` : 'every trial'})`,
-          ['trial', names[0]!, metric, 'baseline'],
+          [
+            ['trial', 'text'],
+            [names[0]!, 'figure'],
+            [metric, 'figure'],
+            ['baseline', 'figure'],
+          ],
           d.trials.slice(0, SPACE_ROWS).map(
             (t) =>
               html`<tr>
@@ -155,9 +142,19 @@ async function studyBody(ctx: ServerContext, d: StudyDocument): Promise<SafeHtml
       : html``;
 
   const verdictRows = new Map(d.verdict.holdout.map((h) => [`${h.trial}/${h.look}`, h]));
-  const holdoutTable = table(
+  const holdoutTable = dataTable(
     `Trials run on the holdout: ${d.holdout_metric} there against its exact baseline, one-sided p and Holm p over every holdout figure of every look`,
-    ['trial', 'parameters', 'look', `train ${metric}`, 'train baseline', `holdout ${d.holdout_metric}`, 'holdout baseline', 'one-sided p', 'Holm p'],
+    [
+      ['trial', 'text'],
+      ['parameters', 'text'],
+      ['look', 'figure'],
+      [`train ${metric}`, 'figure'],
+      ['train baseline', 'figure'],
+      [`holdout ${d.holdout_metric}`, 'figure'],
+      ['holdout baseline', 'figure'],
+      ['one-sided p', 'figure'],
+      ['Holm p', 'figure'],
+    ],
     onHoldout.map((t) => {
       const v = verdictRows.get(`${t.trial}/${t.holdout!.look}`);
       return html`<tr>
@@ -172,12 +169,17 @@ async function studyBody(ctx: ServerContext, d: StudyDocument): Promise<SafeHtml
         <td>${pval(v?.p_adjusted)}</td>
       </tr>`;
     }),
-    ['parameters'],
   );
 
-  const looksTable = table(
+  const looksTable = dataTable(
     'Looks at the holdout: each is counted by the verdict',
-    ['look', 'at (UTC)', 'best', 'trials added', 'reason'],
+    [
+      ['look', 'text'],
+      ['at (UTC)', 'figure'],
+      ['best', 'figure'],
+      ['trials added', 'figure'],
+      ['reason', 'text'],
+    ],
     d.looks.map(
       (l) =>
         html`<tr>
@@ -188,13 +190,21 @@ async function studyBody(ctx: ServerContext, d: StudyDocument): Promise<SafeHtml
           <td class="text">${l.reason ?? (l.look === 1 ? "the study's own look" : '')}</td>
         </tr>`,
     ),
-    ['reason'],
   );
 
   const ranked = [...d.trials].filter((t) => t.rank !== null).sort((a, b) => a.rank! - b.rank!);
-  const trialsTable = table(
+  const trialsTable = dataTable(
     `The best ${Math.min(TRIALS_SHOWN, ranked.length)} of ${count(d.trials.length)} trials by ${metric} on the train range (raw p: the winner of many tries looks lucky by construction)`,
-    ['rank', 'trial', 'generation', 'parameters', metric, 'baseline', 'raw p', 'status'],
+    [
+      ['rank', 'text'],
+      ['trial', 'figure'],
+      ['generation', 'figure'],
+      ['parameters', 'text'],
+      [metric, 'figure'],
+      ['baseline', 'figure'],
+      ['raw p', 'figure'],
+      ['status', 'text'],
+    ],
     ranked.slice(0, TRIALS_SHOWN).map(
       (t) =>
         html`<tr>
@@ -208,7 +218,6 @@ async function studyBody(ctx: ServerContext, d: StudyDocument): Promise<SafeHtml
           <td class="text">${t.status}</td>
         </tr>`,
     ),
-    ['parameters', 'status'],
   );
   const failed = d.trials.filter((t) => t.error !== null);
 
@@ -287,8 +296,7 @@ const studiesPages: FastifyPluginCallback<{ ctx: ServerContext; cache: PageCache
         <label for="f-status"
           >Status
           <select id="f-status" name="status">
-            <option value="">any status</option>
-            ${SWEEP_STATUSES.map((s) => html`<option value="${s}" ${s === q.status ? html` selected` : ''}>${s}</option>`)}
+            ${selectOptions(SWEEP_STATUSES, q.status, 'any status')}
           </select></label
         >
         <button type="submit">Show</button>
@@ -303,13 +311,20 @@ const studiesPages: FastifyPluginCallback<{ ctx: ServerContext; cache: PageCache
               No studies${q.status ? ` with status ${q.status}` : ''}. Studies are started with <code>luckyfive optimize</code> or
               <code>POST /api/v1/optimizations</code>.
             </p>`
-          : table('Studies, newest first', ['study', 'method', 'status', 'trials done', 'train', 'holdout', 'metric', 'created (UTC)'], rows, [
-              'method',
-              'status',
-              'holdout',
-              'metric',
-              'created (UTC)',
-            ])
+          : dataTable(
+              'Studies, newest first',
+              [
+                ['study', 'text'],
+                ['method', 'text'],
+                ['status', 'text'],
+                ['trials done', 'figure'],
+                ['train', 'figure'],
+                ['holdout', 'text'],
+                ['metric', 'text'],
+                ['created (UTC)', 'text'],
+              ],
+              rows,
+            )
       }`;
     return { title: 'Studies', body };
   });

@@ -14,6 +14,7 @@ import type { ServerContext } from '../../context.js';
 import { count } from '../format.js';
 import { html } from '../html.js';
 import { type PageCache, pageRoute, parseQuery } from '../page-route.js';
+import { dataTable, selectOptions } from '../table.js';
 import { reportDocBody } from '../report-doc.js';
 
 const ListQuery = z.strictObject({ status: z.enum(SWEEP_STATUSES).optional() });
@@ -40,8 +41,7 @@ const sweepsPages: FastifyPluginCallback<{ ctx: ServerContext; cache: PageCache 
         <label for="f-status"
           >Status
           <select id="f-status" name="status">
-            <option value="">any status</option>
-            ${SWEEP_STATUSES.map((s) => html`<option value="${s}" ${s === q.status ? html` selected` : ''}>${s}</option>`)}
+            ${selectOptions(SWEEP_STATUSES, q.status, 'any status')}
           </select></label
         >
         <button type="submit">Show</button>
@@ -55,27 +55,19 @@ const sweepsPages: FastifyPluginCallback<{ ctx: ServerContext; cache: PageCache 
           ? html`<p>
               No sweeps${q.status ? ` with status ${q.status}` : ''}. Sweeps are started with <code>luckyfive sweep</code> or <code>POST /api/v1/sweeps</code>.
             </p>`
-          : html`<div class="table-wrap" tabindex="0">
-              <table>
-                <caption>
-                  Sweeps, newest first
-                </caption>
-                <thead>
-                  <tr>
-                    <th scope="col" class="text">sweep</th>
-                    <th scope="col" class="text">status</th>
-                    <th scope="col">cells done</th>
-                    <th scope="col">contests</th>
-                    <th scope="col" class="text">holdout</th>
-                    <th scope="col" class="text">metric</th>
-                    <th scope="col" class="text">created (UTC)</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${rows}
-                </tbody>
-              </table>
-            </div>`
+          : dataTable(
+              'Sweeps, newest first',
+              [
+                ['sweep', 'text'],
+                ['status', 'text'],
+                ['cells done', 'figure'],
+                ['contests', 'figure'],
+                ['holdout', 'text'],
+                ['metric', 'text'],
+                ['created (UTC)', 'text'],
+              ],
+              rows,
+            )
       }`;
     return { title: 'Sweeps', body };
   });
