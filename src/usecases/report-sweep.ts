@@ -254,7 +254,7 @@ export function buildSweepReport(deps: Deps, input: { sweep_id: string }): Repor
             { label: 'contests run', align: 'right' },
             { label: 'tickets bought', align: 'right' },
             ...(withHoldout ? [{ label: 'holdout', align: 'right' as const }] : []),
-            { label: '', align: 'left' as const },
+            { label: 'note', align: 'left' as const },
           ],
           rows: doc.cells.map(cellRow),
         },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { html } from '../../../src/server/web/html.js';
-import { dataTable, selectOptions } from '../../../src/server/web/table.js';
+import { html } from '../../../../src/server/web/html.js';
+import { dataTable, selectOptions } from '../../../../src/server/web/table.js';
 
 /** The markup with whitespace between tags removed, so a check does not depend on indentation. */
 const tight = (markup: { value: string }) => markup.value.replace(/>\s+</g, '><').replace(/\s+/g, ' ');
