@@ -89,7 +89,7 @@ const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
     operationId: 'importDraws',
     summary: 'Import a results file (xlsx or csv)',
     about:
-      'Send the file as the multipart field `file`. 201 when draws were written, 200 when nothing changed or for a dry run (`dry_run=true`, as in the example: it reads and checks the file, and writes nothing).',
+      'Send the file as the multipart field `file`. 201 with the import report; 200 for a dry run (`dry_run=true`, as in the example: the file is read and checked, nothing is written).',
     example: { query: { dry_run: 'true' }, file: { name: 'draws.csv', content: UPLOAD_CSV } },
   },
   'GET /api/v1/imports': { operationId: 'listImports', summary: 'Import history', example: { query: { limit: '5' } } },
