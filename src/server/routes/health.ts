@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { readClock } from '../../clock.js';
 import { readHealth } from '../../usecases/health.js';
 import type { ResourcePlugin } from '../context.js';
+import { errorResponses } from '../error-envelope.js';
 
 export const HealthSchema = z
   .object({
@@ -35,7 +36,7 @@ const healthRoutes: ResourcePlugin = (app, { ctx }, done) => {
       schema: {
         summary: 'Health: version, uptime and one trivial query per database',
         tags: ['system'],
-        response: { 200: HealthSchema, 503: HealthSchema },
+        response: { 200: HealthSchema, 503: HealthSchema, ...errorResponses(401, 429) },
       },
     },
     (_request, reply) => {
