@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+// @ts-expect-error: the lint configuration is plain JavaScript without declarations
 import { MAY_IMPORT } from '../../eslint.config.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
