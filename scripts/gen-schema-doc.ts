@@ -69,6 +69,27 @@ function migrated(migrations: readonly Migration[], label: string): Db {
   return db;
 }
 
+/** The expressions of every `CHECK (...)` in a table's SQL, parentheses balanced (quoted text skipped). */
+function checkConstraints(sql: string): string[] {
+  const out: string[] = [];
+  for (const m of sql.matchAll(/\bCHECK\s*\(/gi)) {
+    const start = m.index + m[0].length;
+    let depth = 1;
+    let quote: string | undefined;
+    let i = start;
+    for (; i < sql.length && depth > 0; i++) {
+      const ch = sql[i]!;
+      if (quote) {
+        if (ch === quote) quote = undefined;
+      } else if (ch === "'" || ch === '"') quote = ch;
+      else if (ch === '(') depth++;
+      else if (ch === ')') depth--;
+    }
+    out.push(sql.slice(start, i - 1));
+  }
+  return out;
+}
+
 function tableSection(db: Db, table: MasterRow, triggers: MasterRow[]): string[] {
   const out: string[] = [`### \`${table.name}\``, ''];
   const sql = table.sql ?? '';
@@ -81,8 +102,8 @@ function tableSection(db: Db, table: MasterRow, triggers: MasterRow[]): string[]
       `| \`${c.name}\` | ${cell(c.type) || '(none)'} | ${c.notnull ? 'yes' : ''} | ${c.dflt_value === null ? '' : code(c.dflt_value)} | ${c.pk ? String(c.pk) : ''} |`,
     );
   }
-  const checks = [...sql.matchAll(/CHECK\s*\(/gi)].length;
-  if (checks) out.push('', `${checks} CHECK constraint${checks === 1 ? '' : 's'} (see the migration for the rule).`);
+  const checks = checkConstraints(sql);
+  if (checks.length) out.push('', 'Checks:', '', ...checks.map((c) => `- \`${c.replace(/\s+/g, ' ').trim()}\``));
 
   const fks = db.prepare(`PRAGMA foreign_key_list(${quoteName(table.name)})`).all() as ForeignKeyRow[];
   if (fks.length) {
