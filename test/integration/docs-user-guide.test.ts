@@ -55,8 +55,25 @@ function limitRow(command: string): string {
 }
 
 describe('docs/user-guide.md', () => {
-  it('[17.3.7] has a row for every setting of src/config.ts with its environment variable', () => {
-    for (const [key, field] of Object.entries(CONFIG_FIELDS)) expect(text, key).toContain(`| \`${key}\` | \`${field.env}\` |`);
+  it('[17.3.7] has a row for every setting of src/config.ts with its environment variable and its default', () => {
+    for (const [key, field] of Object.entries(CONFIG_FIELDS)) {
+      const row = text.split('\n').find((l) => l.startsWith(`| \`${key}\` | \`${field.env}\` |`));
+      expect(row, key).toBeDefined();
+      const stated = row!.split(' | ')[2]!;
+      const value: unknown = field.default();
+      // machine-dependent defaults and derived paths are said in words
+      const expected =
+        key === 'threads'
+          ? 'the number of cores'
+          : key === 'books_key_file'
+            ? '`<data_dir>/books.key`'
+            : value === undefined
+              ? 'unset'
+              : Array.isArray(value) && value.length === 0
+                ? 'none'
+                : `\`${typeof value === 'string' ? value : JSON.stringify(value)}\``;
+      expect(stated, `${key}'s default`).toBe(expected);
+    }
   });
 
   it('[17.3.8] names every command and subcommand of the registry as `luckyfive PATH`, and every flag each takes', async () => {
