@@ -51,11 +51,40 @@ describe('documentation links', () => {
     for (const section of sections) {
       const item = section.split('\n')[0]!;
       const body = section.split(/\n(?=#{2,} )/)[0]!;
-      const verify = /\*\*(Verify|Does not apply)\*\*:([\s\S]*)/.exec(body);
-      expect(verify, `launch checklist item without "Verify:" or "Does not apply:": ${item}`).not.toBeNull();
-      const hasCommand = /`[^`\n]+`/.test(verify![2]!) || fencedBlocks(verify![2]!).length > 0;
+      const verify = /\*\*Verify\*\*:([\s\S]*)/.exec(body);
+      expect(verify, `launch checklist item without "**Verify**:": ${item}`).not.toBeNull();
+      const hasCommand = /`[^`\n]+`/.test(verify![1]!) || fencedBlocks(verify![1]!).length > 0;
       expect(hasCommand, `launch checklist item without a command in a code span or block: ${item}`).toBe(true);
     }
+  });
+
+  it('[17.4.8] every alert of alerts.yml has its section in docs/operations/alerts.md, and each section links the operations runbooks it leads to', () => {
+    const rules = readDoc('monitoring/prometheus/rules/alerts.yml');
+    const alerts = new Set([...rules.matchAll(/- alert: (\S+)/g)].map((m) => m[1]!));
+    const urls = [...rules.matchAll(/runbook_url: (\S+)/g)].map((m) => m[1]!);
+    expect(urls.length).toBeGreaterThanOrEqual(alerts.size);
+    for (const url of urls) expect(brokenLinks('monitoring/prometheus/rules/alerts.yml', `[x](../../../${url})`), url).toEqual([]);
+    const sections = readDoc('docs/operations/alerts.md')
+      .split(/\n(?=## )/)
+      .slice(1);
+    const runbooks = new Set([
+      'deploy.md',
+      'rollback.md',
+      'backup-and-restore.md',
+      'key-rotation.md',
+      'incident-response.md',
+      '../tutorials/scaling-out-with-workers.md',
+    ]);
+    for (const section of sections) {
+      const name = /^## (\S+)/.exec(section)![1]!;
+      const line = /\*\*Runbooks\*\*: (.+)/.exec(section)?.[1] ?? '';
+      const linked = markdownLinks(line).map((l) => l.target);
+      expect(linked.length, `${name}: no **Runbooks** line`).toBeGreaterThan(0);
+      for (const target of linked) expect(runbooks, `${name}: ${target}`).toContain(target);
+    }
+    // the operations index names every runbook
+    const index = markdownLinks(readDoc('docs/operations/README.md')).map((l) => l.target);
+    for (const runbook of [...runbooks].filter((r) => !r.startsWith('..'))) expect(index, runbook).toContain(runbook);
   });
 
   it('[17.4.5] the tutorials use ```sh for what the reader runs and ```text for what they see, never ```bash or ```console', () => {
