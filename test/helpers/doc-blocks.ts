@@ -138,7 +138,7 @@ export function markdownLinks(markdown: string): MarkdownLink[] {
 }
 
 /** True for a link that leaves the repository (a scheme such as https: or mailto:). */
-export const isExternal = (target: string): boolean => /^[a-z][a-z0-9+.-]*:/i.test(target);
+const isExternal = (target: string): boolean => /^[a-z][a-z0-9+.-]*:/i.test(target);
 
 /** Markdown files under a folder of the repository, recursively, as paths relative to the root. */
 export function markdownFiles(dir: string): string[] {
