@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, anchors, brokenLinks, fencedBlocks, markdownFiles, markdownLinks, readDoc, slug } from '../helpers/doc-blocks.js';
+import { ROOT, anchors, brokenLinks, docTestMarkers, fencedBlocks, markdownFiles, markdownLinks, readDoc, slug } from '../helpers/doc-blocks.js';
 
 function checkedFiles(): string[] {
   const top = ['README.md', 'CONTRIBUTING.md', 'CHANGELOG.md', 'bench/README.md'].filter((f) => existsSync(join(ROOT, f)));
@@ -95,6 +95,8 @@ describe('documentation links', () => {
       for (const wrong of ['bash', 'console', 'shell', 'shell-session', 'zsh', ''])
         expect(langs.has(wrong), `${file}: a \`\`\`${wrong} block (use sh for commands, text for output)`).toBe(false);
       expect(langs.has('sh'), `${file} has no sh block`).toBe(true);
+      // only the Docker tutorial may stay out of the doc test (it needs a Docker engine)
+      if (!file.endsWith('deploying-with-docker.md')) expect(docTestMarkers(readDoc(file)).has('skip'), `${file} is marked doc-test: skip`).toBe(false);
     }
   });
 });
