@@ -2,7 +2,7 @@
  * Reading the project's Markdown for the doc tests: the ```sh blocks of a tutorial (run by
  * test/integration/docs-tutorials.test.ts), the `<!-- doc-test: ... -->` markers a tutorial
  * carries, stack traces in what a run printed, and the relative links and GitHub-style heading
- * anchors that test/unit/docs-links.test.ts resolves. The conventions are written down in
+ * anchors that test/integration/docs-links.test.ts resolves. The conventions are written down in
  * docs/tutorials/README.md ("How the tutorials are tested").
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
