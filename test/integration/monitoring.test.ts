@@ -1,7 +1,7 @@
 /**
  * The monitoring kit (issue 16): `monitoring/prometheus/rules` pass `promtool check rules` and
  * their unit tests (`promtool test rules` on alerts.test.yml and alerts-daily.test.yml), every alert is tested firing and quiet and links a
- * heading of docs/runbooks.md, the example prometheus.yml passes `promtool check config`, every
+ * heading of docs/operations/alerts.md, the example prometheus.yml passes `promtool check config`, every
  * query of the Grafana dashboard passes promtool as a recording rule, and a real `/metrics` scrape
  * of a running `serve` (TLS, a run queue, after a backup and a ledger check) passes
  * `promtool check metrics` and holds every `luckyfive_*` metric the rules and the dashboard use.
@@ -21,7 +21,7 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const PROM = join(ROOT, 'monitoring/prometheus');
 const RULES = join(PROM, 'rules');
 const DASHBOARD = join(ROOT, 'monitoring/grafana/luckyfive.json');
-const RUNBOOKS = join(ROOT, 'docs/runbooks.md');
+const RUNBOOKS = join(ROOT, 'docs/operations/alerts.md');
 
 function havePromtool(): boolean {
   const present = spawnSync('promtool', ['--version'], { stdio: 'ignore' }).status === 0;
@@ -91,7 +91,7 @@ describe.skipIf(!havePromtool())('[16.4] monitoring: rules, alerts, dashboard, s
     }
   });
 
-  it('[16.4.3] every alert has a severity, a summary, a description and a runbook_url naming a heading of docs/runbooks.md', () => {
+  it('[16.4.3] every alert has a severity, a summary, a description and a runbook_url naming a heading of docs/operations/alerts.md', () => {
     const headings = new Set([...readFileSync(RUNBOOKS, 'utf8').matchAll(/^#{2,3} (.+)$/gm)].map((m) => slug(m[1]!)));
     const alerts = alertBlocks();
     expect(alerts.length).toBeGreaterThanOrEqual(12);
@@ -100,7 +100,7 @@ describe.skipIf(!havePromtool())('[16.4] monitoring: rules, alerts, dashboard, s
       expect(text, name).toMatch(/\n\s+summary: \S/);
       expect(text, name).toMatch(/\n\s+description: \S/);
       const url = /\n\s+runbook_url: (\S+)/.exec(text)?.[1];
-      expect(url, name).toMatch(/^docs\/runbooks\.md#/);
+      expect(url, name).toMatch(/^docs\/operations\/alerts\.md#/);
       expect(headings, `${name}: ${url}`).toContain(url!.split('#')[1]);
     }
     // what the issue asks alerts for
