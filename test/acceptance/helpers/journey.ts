@@ -251,3 +251,6 @@ export function exportedTickets(csv: string): Array<{ contest: number; ticket: n
     hits: Number(r.hits),
   }));
 }
+
+/** The time one step of a journey may take: generous, since CI shares two cores with other jobs. */
+export const STEP_MS = 120_000;
