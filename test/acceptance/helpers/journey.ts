@@ -38,7 +38,7 @@ export interface Run {
 export function cliEnv(dataDir: string, env: Record<string, string> = {}): NodeJS.ProcessEnv {
   const base: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('LUCKYFIVE_')) base[k] = v;
-  return { ...base, NO_COLOR: '1', LUCKYFIVE_DATA_DIR: dataDir, LUCKYFIVE_THREADS: '1', LUCKYFIVE_REQUIRE_SHARED: '', ...env };
+  return { ...base, NO_COLOR: '1', LUCKYFIVE_DATA_DIR: dataDir, LUCKYFIVE_THREADS: '1', ...env };
 }
 
 /**
@@ -66,7 +66,7 @@ export function lf(
       if (opts.onStdout?.(stdout)) kill();
     });
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timeoutMs = opts.timeoutMs ?? 45_000;
+    const timeoutMs = opts.timeoutMs ?? 90_000;
     const timer = setTimeout(() => {
       kill();
       reject(new Error(`luckyfive ${args.join(' ')} did not finish in ${timeoutMs} ms\n${stderr}`));
