@@ -95,7 +95,7 @@ describe.skipIf(!haveDocTools())('docs/api.md', () => {
       /^\{"id":3,"revoked_at":"\d{4}-/m, // revoked over HTTP
       /^\{"name":"balanced","recipe_hash":"[0-9a-f]{64}"\}$/m, // a JWT
       /^\{"rows_read":2000,"inserted":2000,"dry_run":true\}$/m,
-      /^\{"inserted":2000,"first_contest":4883,"last_contest":6882,"synthetic":false\}$/m,
+      /^\{"inserted":2000,"first_contest":4883,"last_contest":6882,"synthetic":true\}$/m,
       /^\[6879,6878,6877\]$/m, // the second page
       /^draws in 2024: [1-9]\d*$/m,
       /^\{"run_id":"[a-z0-9-]+","status":"completed","mean_hits":[\d.]+\}$/m, // the run answered at once

@@ -134,4 +134,33 @@ describe('import service', () => {
     // the sample never mixes with real data
     expect(() => importSample(c.db)).toThrow(/real draws/);
   });
+
+  it('[17.7.2] the sample file imported under any name is synthetic, never official results; a file mixing its rows with others is refused', () => {
+    const bytes = readFileSync(new URL('../../../data/sample/quina-sample.csv', import.meta.url));
+    const c = catalog();
+    const r = importDraws(c.db, bytes, { fileName: 'my-results.csv' });
+    expect(r).toMatchObject({ synthetic: true, inserted: 2000 });
+    expect(count(c, 'SELECT COUNT(*) AS n FROM draws WHERE synthetic = 1')).toBe(2000);
+    // a real file still replaces it, and the sample under another name is then refused like `import --sample`
+    importDraws(c.db, A, { fileName: 'a.csv', now: clock });
+    expect(count(c, 'SELECT COUNT(*) AS n FROM draws WHERE synthetic = 1')).toBe(0);
+    expect(() => importDraws(c.db, bytes, { fileName: 'copy.csv' })).toThrow(/real draws/);
+    expect(count(c)).toBe(2);
+    // sample rows pasted among real ones: refused whole, nothing written
+    const lines = new TextDecoder().decode(bytes).split('\n');
+    const real = lines[3]!.replace(/SYNTHETIC[^,]*$/, 'typed in from the operator');
+    const mixed = new TextEncoder().encode(`${lines.slice(0, 3).join('\n')}\n${real}\n`);
+    const fresh = catalog();
+    const e = (() => {
+      try {
+        importDraws(fresh.db, mixed, { fileName: 'mixed.csv', now: clock });
+      } catch (err) {
+        return err as LuckyError;
+      }
+      throw new Error('expected a refusal');
+    })();
+    expect(e.code).toBe('E_DATA_INVALID');
+    expect(e.message).toMatch(/2 of its 3 draws are luckyfive's synthetic sample/);
+    expect(count(fresh)).toBe(0);
+  });
 });
