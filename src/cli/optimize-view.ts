@@ -41,6 +41,8 @@ export function renderStudy(ctx: CliContext, d: StudyDocument, top: number): voi
       t.holdout ? p(t.holdout.p_value) : '',
       t.holdout ? t.holdout.look : '',
     ]),
+    // narrow: rank, params, value, expected, p and the holdout figures stay
+    { drop: [10, 2, 8, 1] },
   );
   if (ranked.length > shown.length) out.text(`(${ranked.length - shown.length} more trials; the verdict counts all ${d.verdict.trials_counted})`);
   for (const l of d.looks) {
@@ -69,6 +71,7 @@ export async function listStudiesCommand(ctx: CliContext, a: { status?: SweepSta
       s.holdout ? `${s.holdout.from}..${s.holdout.to}` : '-',
       s.created_at,
     ]),
+    { drop: [8, 5, 2, 7, 6], keep: [0] },
   );
 }
 

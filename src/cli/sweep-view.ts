@@ -16,6 +16,7 @@ export async function listSweepsCommand(ctx: CliContext, a: { status?: SweepStat
   ctx.out.table(
     ['sweep_id', 'name', 'status', 'cells', 'failed', 'contests', 'created_at'],
     items.map((s) => [s.sweep_id, s.name, s.status, `${s.cells_done}/${s.cells_total}`, s.cells_failed, `${s.first_contest}..${s.last_contest}`, s.created_at]),
+    { drop: [6, 4, 5], keep: [0] },
   );
 }
 
@@ -48,6 +49,8 @@ export async function showSweepCommand(ctx: CliContext, a: { id: string; top: nu
       ...(hasHoldout ? [c.holdout ? formatMetric(r.metric, c.holdout.value) : '', c.holdout ? p(c.holdout.p_value) : ''] : []),
       c.run_id ?? '',
     ]),
+    // narrow: rank, params, value, expected, p and p Holm (and the holdout) stay
+    { drop: [hasHoldout ? 10 : 8, 1, 7] },
   );
   if (r.cells_total > shown.length) {
     const more = r.cells_total - shown.length;

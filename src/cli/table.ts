@@ -9,6 +9,8 @@ export interface TableLayout {
   align?: ReadonlyArray<'left' | 'right'> | undefined;
   /** columns that may be hidden on a narrow terminal, the first listed goes first */
   drop?: readonly number[] | undefined;
+  /** columns never cut with an ellipsis (identifiers a reader copies), unless nothing else can give */
+  keep?: readonly number[] | undefined;
 }
 
 export interface RenderedTable {
@@ -76,34 +78,35 @@ const isTextColumn = (cells: readonly string[]) => cells.some((c) => /\p{L}/u.te
 
 /**
  * Lays out and draws a table. `width` undefined means no limit (a pipe, a file, `--wide`).
- * Cells are single lines: a line break in stored text is shown as a space.
+ * A cell with line breaks spans as many lines; its row is as tall as its tallest cell.
  */
 export function renderTable(
   head: readonly string[],
   rows: ReadonlyArray<readonly string[]>,
   options: TableLayout & { width?: number | undefined; styled?: boolean },
 ): RenderedTable {
-  const flat = (s: string) => s.replace(/\r?\n/g, ' ');
-  const all = [head.map(flat), ...rows.map((r) => head.map((_, i) => flat(r[i] ?? '')))];
-  const natural = head.map((_, i) => Math.max(...all.map((r) => displayWidth(r[i]!))));
+  const all = [[...head], ...rows.map((r) => head.map((_, i) => r[i] ?? ''))];
+  const cellWidth = (c: string) => Math.max(...c.split('\n').map(displayWidth));
+  const natural = head.map((_, i) => Math.max(...all.map((r) => cellWidth(r[i]!))));
   let visible = head.map((_, i) => i);
   const limit = options.width;
-  const hidden: string[] = [];
   if (limit !== undefined) {
     for (const d of options.drop ?? []) {
       if (tableWidth(visible.map((i) => natural[i]!)) <= limit) break;
       if (!visible.includes(d) || visible.length <= 1) continue;
       visible = visible.filter((i) => i !== d);
-      hidden.push(head[d]!);
     }
   }
+  const hidden = head.filter((_, i) => !visible.includes(i));
   const widths = visible.map((i) => natural[i]!);
   let cut = false;
   if (limit !== undefined) {
     const text = visible.map((i) => isTextColumn(all.slice(1).map((r) => r[i]!)));
     while (tableWidth(widths) > limit) {
       // the widest text column gives first; numbers only when no text column can
-      const candidates = widths.map((w, k) => ({ w, k })).filter(({ w }) => w > MIN_CUT);
+      const all = widths.map((w, k) => ({ w, k })).filter(({ w }) => w > MIN_CUT);
+      const cuttable = all.filter(({ k }) => !(options.keep ?? []).includes(visible[k]!));
+      const candidates = cuttable.length ? cuttable : all;
       const pool = candidates.some(({ k }) => text[k]) ? candidates.filter(({ k }) => text[k]) : candidates;
       if (pool.length === 0) break;
       const widest = pool.reduce((a, b) => (b.w > a.w ? b : a));
@@ -119,17 +122,24 @@ export function renderTable(
     ? { h: '─', v: '│', top: ['┌', '┬', '┐'], mid: ['├', '┼', '┤'], bottom: ['└', '┴', '┘'] }
     : { h: '-', v: '|', top: ['+', '+', '+'], mid: ['+', '+', '+'], bottom: ['+', '+', '+'] };
   const rule = ([l, m, r]: string[]) => grey(`${l}${widths.map((w) => box.h.repeat(w + 2)).join(m)}${r}`);
-  const line = (cells: readonly string[], paint: (s: string) => string) =>
-    grey(box.v) +
-    visible
-      .map((i, k) => {
-        const w = widths[k]!;
-        const c = cutText(cells[i]!, w);
-        const pad = ' '.repeat(w - displayWidth(c));
-        return ` ${paint(align[i] === 'right' ? pad + c : c + pad)} `;
-      })
-      .join(grey(box.v)) +
-    grey(box.v);
+  const line = (cells: readonly string[], paint: (s: string) => string) => {
+    const split = visible.map((i) => cells[i]!.split('\n'));
+    const height = Math.max(...split.map((l) => l.length));
+    return Array.from(
+      { length: height },
+      (_, y) =>
+        grey(box.v) +
+        visible
+          .map((i, k) => {
+            const w = widths[k]!;
+            const c = cutText(split[k]![y] ?? '', w);
+            const pad = ' '.repeat(w - displayWidth(c));
+            return ` ${paint(align[i] === 'right' ? pad + c : c + pad)} `;
+          })
+          .join(grey(box.v)) +
+        grey(box.v),
+    ).join('\n');
+  };
   const body = all.slice(1).map((r) => line(r, (s) => s));
   const lines = [rule(box.top), line(all[0]!, cyan), ...(body.length ? [rule(box.mid), ...body] : []), rule(box.bottom)];
   return { text: lines.join('\n'), hidden, cut, width: tableWidth(widths) };

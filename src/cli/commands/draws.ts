@@ -91,6 +91,8 @@ export function register(program: Command, ctx: CliContext): void {
       ctx.out.table(
         ['contest', 'date', 'balls', 'quina', 'quadra', 'terno', 'duque'],
         rows.map((d) => [d.contest, d.date, d.balls.join(' '), ...TIERS.map((t) => money(d.tiers[t].prize_cents, d.currency))]),
+        // narrow: contest, date, numbers and the top prize stay
+        { drop: [6, 5, 4] },
       );
       if (rows.some((d) => d.synthetic)) ctx.out.info('note: these are SYNTHETIC sample draws, not official results');
     },
