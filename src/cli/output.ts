@@ -80,6 +80,14 @@ export class Output {
     this.stderr.write(`  ${escapeTerminal(line)}\n`);
   }
 
+  /**
+   * Says on stderr that a list stopped at its limit and more rows match: `showing the first 50 runs
+   * (--limit N for more, 0 for all)`. Human tables only: the callers skip it for JSON, NDJSON and CSV.
+   */
+  limited(shown: number, noun: string): void {
+    this.info(`showing the first ${shown.toLocaleString('en-US')} ${noun} (--limit N for more, 0 for all)`);
+  }
+
   /** A warning on stderr; `-q` silences it too (quiet means only errors). */
   warn(message: string): void {
     if (this.quiet) return;

@@ -180,3 +180,27 @@ describe('tables on a terminal', () => {
     }
   });
 });
+
+describe('default limits', () => {
+  it('[17.1.5] a list cut at its limit says so on stderr, in human mode only and not with -q', async () => {
+    const note = 'showing the first 50 draws (--limit N for more, 0 for all)';
+    expect((await term(['draws', 'list'], undefined)).stderr).toContain(note);
+    expect((await term(['draws', 'list'], 80)).stderr).toContain(note);
+    expect((await term(['draws', 'list', '--from', '4251'], undefined)).stderr).not.toContain('showing the first');
+    for (const args of [
+      ['draws', 'list', '--limit', '0'],
+      ['draws', 'list', '--json'],
+      ['draws', 'list', '--csv'],
+      ['draws', 'list', '--ndjson'],
+      ['-q', 'draws', 'list'],
+    ])
+      expect((await term(args, undefined)).stderr, args.join(' ')).not.toContain('showing the first');
+    expect((await term(['runs', 'list', '--limit', '1'], undefined)).stderr).toContain('showing the first 1 runs (--limit N for more, 0 for all)');
+    expect((await term(['runs', 'list', '--limit', '0'], undefined)).stderr).not.toContain('showing the first');
+    expect((await term(['runs', 'list'], undefined)).stderr).not.toContain('showing the first');
+    expect((await term(['runs', 'list', '--limit', '1', '--csv'], undefined)).stderr).not.toContain('showing the first');
+    // one sweep and one study: a limit of 1 shows them all
+    expect((await term(['sweep', 'list', '--limit', '1'], undefined)).stderr).not.toContain('showing the first');
+    expect((await term(['optimize', 'list', '--limit', '1'], undefined)).stderr).not.toContain('showing the first');
+  });
+});

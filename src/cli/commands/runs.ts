@@ -141,6 +141,7 @@ export function register(program: Command, ctx: CliContext): void {
       // narrow: id, name, status, contests, mean_hits and p stay
       { drop: [10, 3, 5, 6, 9, 4], keep: [0] },
     );
+    if (list.next) ctx.out.limited(rows.length, 'runs');
     if (rows.length) ctx.out.info('mean_hits expected 5k/80 for k-number tickets under uniform draws (0.3125 for 5 numbers)');
     if (byLift) ctx.out.info(`ordered by lift: each run's ${opts.orderBy} over its own exact expectation for its ticket size, not by the raw value`);
     const synthetic = rows.filter((r) => r.synthetic_data).length;
