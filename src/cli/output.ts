@@ -3,6 +3,7 @@
  * Human tables are plain when stdout is not a TTY, with NO_COLOR or --no-color.
  */
 import { encodeCsvCell } from '../core/csv.js';
+import { type Progress, ProgressMeter, noProgress, progressLine } from './progress.js';
 import { displayWidth, renderTable, type TableLayout } from './table.js';
 
 export interface Stream {
@@ -32,6 +33,9 @@ export class Output {
     /** the terminal width tables must fit; undefined when stdout is a pipe or a file, or with --wide */
     readonly width: number | undefined = undefined,
   ) {}
+
+  /** the progress line on stderr, erased before any message so the two never share a line */
+  private live: Progress | undefined;
 
   /** One JSON document on stdout. */
   json(value: unknown): void {
@@ -72,11 +76,14 @@ export class Output {
 
   /** A message for the human on stderr. */
   info(message: string): void {
-    if (!this.quiet) this.stderr.write(`${escapeTerminal(message)}\n`);
+    if (this.quiet) return;
+    this.live?.clear();
+    this.stderr.write(`${escapeTerminal(message)}\n`);
   }
 
   /** One indented detail line of an error (`path: problem`) on stderr. */
   detail(line: string): void {
+    this.live?.clear();
     this.stderr.write(`  ${escapeTerminal(line)}\n`);
   }
 
@@ -91,15 +98,28 @@ export class Output {
   /** A warning on stderr; `-q` silences it too (quiet means only errors). */
   warn(message: string): void {
     if (this.quiet) return;
+    this.live?.clear();
     this.stderr.write(`${this.paint('warning:', 33)} ${escapeTerminal(message)}\n`);
   }
 
   error(message: string): void {
+    this.live?.clear();
     this.stderr.write(`${this.paint('error:', 31)} ${escapeTerminal(message)}\n`);
   }
 
   paint(text: string, ansi: number): string {
     return this.color && (this.forceColor || this.stderr.isTTY === true) ? `\u001b[${ansi}m${text}\u001b[0m` : text;
+  }
+
+  /**
+   * A progress line with rate and time left on stderr when it is a terminal (and not -q); a no-op
+   * otherwise, so a pipe or a log file gets not one byte of it.
+   */
+  progress(label: string, unit: string, total?: number, count?: (n: number) => string): Progress {
+    if (this.quiet || this.stderr.isTTY !== true) return noProgress;
+    const line = progressLine(this.stderr, new ProgressMeter(escapeTerminal(label), unit, total, undefined, count));
+    this.live = line;
+    return line;
   }
 
   /** A spinner on stderr when it is a TTY; otherwise a no-op (progress must never pollute pipes). */
