@@ -15,13 +15,6 @@ export interface Stream {
 
 export type Format = 'table' | 'json' | 'ndjson' | 'csv';
 
-export interface Spinner {
-  update(text: string): void;
-  succeed(text?: string): void;
-  fail(text?: string): void;
-  stop(): void;
-}
-
 export class Output {
   constructor(
     readonly stdout: Stream,
@@ -121,22 +114,7 @@ export class Output {
     this.live = line;
     return line;
   }
-
-  /** A spinner on stderr when it is a TTY; otherwise a no-op (progress must never pollute pipes). */
-  async spinner(text: string): Promise<Spinner> {
-    if (this.quiet || this.stderr.isTTY !== true) return noopSpinner;
-    const { default: ora } = await import('ora');
-    const s = ora({ text: escapeTerminal(text), stream: this.stderr as NodeJS.WritableStream, color: 'cyan', isEnabled: true }).start();
-    return {
-      update: (t) => void (s.text = escapeTerminal(t)),
-      succeed: (t) => void s.succeed(t === undefined ? t : escapeTerminal(t)),
-      fail: (t) => void s.fail(t === undefined ? t : escapeTerminal(t)),
-      stop: () => void s.stop(),
-    };
-  }
 }
-
-const noopSpinner: Spinner = { update() {}, succeed() {}, fail() {}, stop() {} };
 
 // C0 controls except tab and newline, DEL, and C1 controls (U+009B is a one-character CSI).
 // eslint-disable-next-line no-control-regex
