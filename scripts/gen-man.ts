@@ -35,6 +35,8 @@ interface Node {
   description: string;
   args: Array<{ name: string; required: boolean; variadic: boolean }>;
   options: Opt[];
+  /** flags completed here but documented on the default subcommand (`sweep` -> `sweep run`) */
+  completing: Opt[];
   subs: Node[];
 }
 
@@ -77,15 +79,24 @@ function optionOf(o: Option, presets: string[]): Opt {
 
 function nodeOf(cmd: Command, path: string[], presets: string[]): Node {
   const help = cmd.createHelp();
+  const subs = help
+    .visibleCommands(cmd)
+    .filter((c) => c.name() !== 'help')
+    .map((c) => nodeOf(c, [...path, c.name()], presets));
+  const options = help.visibleOptions(cmd).map((o) => optionOf(o, presets));
+  // `sweep SPEC --by x` runs the default subcommand (`sweep run`): its flags complete on the group too.
+  // commander keeps the default's name in a field it does not expose.
+  const defaultName = (cmd as unknown as { _defaultCommandName?: string | null })._defaultCommandName;
+  const byDefault = subs.find((n) => n.path.at(-1) === defaultName);
+  const known = new Set(options.map((o) => o.long ?? o.short));
+  const completing = byDefault ? byDefault.options.filter((o) => !known.has(o.long ?? o.short)) : [];
   return {
     path,
     description: cmd.description(),
     args: help.visibleArguments(cmd).map((a: Argument) => ({ name: a.name(), required: a.required, variadic: a.variadic })),
-    options: help.visibleOptions(cmd).map((o) => optionOf(o, presets)),
-    subs: help
-      .visibleCommands(cmd)
-      .filter((c) => c.name() !== 'help')
-      .map((c) => nodeOf(c, [...path, c.name()], presets)),
+    options,
+    completing,
+    subs,
   };
 }
 
@@ -112,7 +123,7 @@ export async function commandTree(): Promise<{ root: Node; globals: Opt[]; descr
     .createHelp()
     .visibleOptions(top!)
     .map((o) => optionOf(o, presets));
-  return { root: { path: [], description: top!.description(), args: [], options: globals, subs }, globals, description: top!.description() };
+  return { root: { path: [], description: top!.description(), args: [], options: globals, completing: [], subs }, globals, description: top!.description() };
 }
 
 function* walk(n: Node): Generator<Node> {
@@ -206,9 +217,10 @@ export function buildBash(tree: Awaited<ReturnType<typeof commandTree>>): string
   for (const n of walk(tree.root)) {
     const key = ['luckyfive', ...n.path].join(' ');
     if (n.subs.length) lines.push(`_luckyfive_subs[${shellWord(key)}]=${shellWord(n.subs.map((s) => s.path.at(-1)!).join(' '))}`);
-    const names = n.options.flatMap((o) => [o.long, o.short].filter((x): x is string => x !== undefined));
+    const all = [...n.options, ...n.completing];
+    const names = all.flatMap((o) => [o.long, o.short].filter((x): x is string => x !== undefined));
     lines.push(`_luckyfive_opts[${shellWord(key)}]=${shellWord(names.join(' '))}`);
-    for (const o of n.options) {
+    for (const o of all) {
       if (!o.values) continue;
       const v = o.values.kind === 'choices' ? o.values.list.join(' ') : `__${o.values.kind}__`;
       for (const name of [o.long, o.short]) if (name) lines.push(`_luckyfive_vals[${shellWord(`${key}|${name}`)}]=${shellWord(v)}`);
@@ -276,7 +288,7 @@ function zshAction(o: Opt): string {
 }
 
 function zshOptSpecs(n: Node): string[] {
-  return n.options.map((o) => {
+  return [...n.options, ...n.completing].map((o) => {
     const desc = zq(o.description.replace(/\s+/g, ' '));
     const act = zshAction(o);
     if (o.short && o.long) return `'(${o.short} ${o.long})'{${o.short},${o.long}}'[${desc}]${act}'`;
@@ -336,7 +348,7 @@ export function buildFish(tree: Awaited<ReturnType<typeof commandTree>>): string
     const cond = n.path.length === 0 ? [`not __fish_seen_subcommand_from ${top}`] : [...seen, ...notYet];
     const c = `-n ${fq(cond.join('; and '))}`;
     for (const s of n.subs) out.push(`complete -c luckyfive ${c} -a ${fq(s.path.at(-1)!)} -d ${fq(s.description)}`);
-    for (const o of n.options) {
+    for (const o of [...n.options, ...n.completing]) {
       const names = [o.short ? `-s ${o.short.slice(1)}` : '', o.long ? `-l ${o.long.slice(2)}` : ''].filter(Boolean).join(' ');
       let values = '';
       if (o.values?.kind === 'choices') values = ` -x -a ${fq(o.values.list.join(' '))}`;

@@ -64,6 +64,8 @@ describe('man page and completions', () => {
     expect(bashComplete('luckyfive draws list --li')).toEqual(['--limit']);
     expect(bashComplete('luckyfive simulate --preset ')).toEqual(['aggressive', 'balanced', 'conservative']);
     expect(bashComplete('luckyfive optimize run --method ')).toEqual(['random', 'evolutionary']);
+    // `sweep SPEC --by` runs the default subcommand `sweep run`: its flags complete on `sweep` too
+    expect(bashComplete('luckyfive sweep spec.json --by rate_')).toEqual(['rate_2', 'rate_3', 'rate_4', 'rate_5']);
     // a global flag's value is skipped when finding the command
     expect(bashComplete('luckyfive --data-dir /tmp dra')).toEqual(['draws']);
     expect(bashComplete('luckyfive ').sort()).toEqual(Object.keys(COMMANDS).sort());
