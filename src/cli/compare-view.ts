@@ -35,6 +35,7 @@ export async function runCompareCommand(ctx: CliContext, a: { ids: string[]; met
       r.numbers_per_ticket,
       r.synthetic_data ? 'SYNTHETIC sample' : 'official',
     ]),
+    { drop: [5, 4, 2], keep: [0] },
   );
   out.text("hit metrics are ranked (#) by lift: each run's value over its own exact expectation, which grows with the numbers per ticket");
   out.table(
@@ -58,6 +59,8 @@ export async function runCompareCommand(ctx: CliContext, a: { ids: string[]; met
         m.winner ? m.winner.slice(-6) : 'tie',
       ];
     }),
+    // narrow: the metric, each run's value, the expectation and the winner stay; the spread goes
+    { drop: [ids.length + 4, ids.length + 5, ids.length + 6, ids.length + 3, ids.length + 2, ids.length + 7] },
   );
   for (const p of report.pairs) out.text(`- ${p.sentence}`);
   for (const n of report.notes) out.info(`note: ${n}`);

@@ -20,6 +20,7 @@ export interface GlobalFlags {
   dataDir?: string;
   color?: boolean;
   quiet?: boolean;
+  wide?: boolean;
 }
 
 export class CliContext {
@@ -67,7 +68,7 @@ export class CliContext {
         // a broken config file is reported by the command that needs it
       }
       const forced = this.configModule?.colorForced(this.io.env) ?? false;
-      this.outputInstance = new Output(this.io.stdout, this.io.stderr, color, g.quiet === true, forced);
+      this.outputInstance = new Output(this.io.stdout, this.io.stderr, color, g.quiet === true, forced, g.wide === true ? undefined : terminalWidth(this.io));
     }
     return this.outputInstance;
   }
@@ -96,6 +97,18 @@ export class CliContext {
       }
     }
   }
+}
+
+/**
+ * The width human tables must fit: a terminal's (`COLUMNS` when set, else what the terminal says,
+ * else 80); none when stdout is a pipe or a file, which get every column.
+ */
+function terminalWidth(io: Pick<CliIo, 'stdout' | 'env'>): number | undefined {
+  if (io.stdout.isTTY !== true) return undefined;
+  const env = io.env.COLUMNS;
+  if (env !== undefined && /^[1-9][0-9]{0,4}$/.test(env.trim())) return Math.max(Number(env.trim()), 20);
+  const cols = io.stdout.columns;
+  return typeof cols === 'number' && cols > 0 ? Math.max(cols, 20) : 80;
 }
 
 const FORMAT_HELP: Record<Exclude<Format, 'table'>, string> = {

@@ -53,11 +53,13 @@ export async function runLeaderboardCommand(
   }
   const p = (v: number | null) => (v === null ? '-' : formatPValue(v));
   const byLift = board.ranked_by === 'lift';
+  // on a terminal a synthetic run is marked `*` (the note below says so): the id column stays narrow
+  const syntheticMark = ctx.out.width === undefined ? ' (synthetic)' : '*';
   ctx.out.table(
     ['rank', 'run', 'name', 'strategy', 'contests', metric, 'expected', ...(byLift ? ['lift'] : []), 'p', 'p Holm', 'p BH'],
     board.rows.map((r) => [
       r.rank ?? '-',
-      r.synthetic_data ? `${r.run_id} (synthetic)` : r.run_id,
+      r.synthetic_data ? `${r.run_id}${syntheticMark}` : r.run_id,
       r.name ?? '',
       r.strategy,
       r.contests,
@@ -68,11 +70,13 @@ export async function runLeaderboardCommand(
       p(r.p_holm),
       p(r.p_bh),
     ]),
+    // narrow: rank, run, value, expected, p and p Holm stay
+    { drop: [3, 4, byLift ? 10 : 9, 2, 6], keep: [1] },
   );
   if (byLift)
     ctx.out.text(`ranked by lift: each run's ${metric} over its own exact expectation (which grows with the numbers per ticket), not by the raw value`);
   const synthetic = board.rows.filter((r) => r.synthetic_data).length;
-  if (synthetic) ctx.out.text(`${synthetic} of these runs ran on the SYNTHETIC sample, not official results`);
+  if (synthetic) ctx.out.text(`${synthetic} of these runs${syntheticMark === '*' ? ' (marked *)' : ''} ran on the SYNTHETIC sample, not official results`);
   ctx.out.text(
     METRIC_DOCS[metric].has_baseline
       ? `${board.shown} of ${board.matching} matching runs shown; Holm and BH adjust over all ${board.tested} of them: with that many tries, chance alone gives about ${(board.tested * 0.05).toFixed(1)} raw p-values below 0.05`

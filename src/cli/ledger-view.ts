@@ -72,7 +72,8 @@ export function printEntries(out: Output, entries: readonly EntryJson[]): void {
       e.run_id ?? '',
       e.reverses_id !== null ? `reverses #${e.reverses_id}: ${e.reason ?? ''}` : (e.note ?? ''),
     ]),
-    { align: ['right', 'left', 'left', 'right', 'right', 'right', 'left', 'left', 'left'] },
+    // narrow: id, date, type, amount and the note stay
+    { align: ['right', 'left', 'left', 'right', 'right', 'right', 'left', 'left', 'left'], drop: [7, 6, 5, 4] },
   );
 }
 
@@ -132,6 +133,7 @@ export function printReport(out: Output, report: LedgerReport): void {
   ];
   out.table([report.group_by, 'invested', 'won', 'net', 'ROI', 'tickets', 'wins 5/4/3/2', 'cumulative net'], [...report.rows.map(line), line(report.total)], {
     align: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+    drop: [7, 6, 5],
   });
   const t = report.total;
   if (t.deposits_cents || t.withdrawals_cents || t.adjustments_cents) {

@@ -39,6 +39,7 @@ export async function createProgram(ctx: CliContext, commandName: string | undef
     .option('--data-dir <dir>', 'where the catalog and run files live (env LUCKYFIVE_DATA_DIR, default ./data)')
     .option('--no-color', 'plain output without ANSI colours')
     .option('-q, --quiet', 'no messages on stderr except errors')
+    .option('--wide', 'human tables at full width with every column, even on a narrow terminal')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({

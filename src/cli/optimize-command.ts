@@ -102,7 +102,7 @@ export async function runOptimizeCommand(ctx: CliContext, a: OptimizeArgs): Prom
   const { createPredictPool } = await import('../engine/pool.js');
   const pool = createPredictPool(threads);
   ctx.onCleanup(() => pool.close());
-  const spinner = a.format === 'table' ? await ctx.out.spinner(`study ${studyId}`) : undefined;
+  const progress = a.format === 'table' ? ctx.out.progress(`study ${studyId}`, 'trials') : undefined;
   let outcome: StudyOutcome;
   try {
     const now = () => new Date(readClock().now);
@@ -113,22 +113,22 @@ export async function runOptimizeCommand(ctx: CliContext, a: OptimizeArgs): Prom
         max_trials: a.maxTrials,
         deadline_ms: deadlineMs,
         onProgress: (p) =>
-          spinner?.update(
-            `study ${studyId}: ${p.trials_done + p.trials_failed}/${p.trials_planned} trials${p.generation === null ? '' : `, generation ${p.generation}`}${
-              p.best && p.best.value !== null ? `, best so far trial ${p.best.trial} (${p.best.value.toFixed(4)})` : ''
-            }`,
+          progress?.update(
+            p.trials_done + p.trials_failed,
+            p.trials_planned,
+            `${p.generation === null ? '' : `  generation ${p.generation}`}${p.best && p.best.value !== null ? `  best so far trial ${p.best.trial} (${p.best.value.toFixed(4)})` : ''}`,
           ),
         onTrial: a.format === 'ndjson' ? (t) => ctx.out.ndjson({ type: 'trial', ...t }) : undefined,
         log: (line) => ctx.out.info(line),
       },
     );
   } catch (e) {
-    spinner?.fail('study failed');
+    progress?.stop();
     if (e instanceof LuckyError && e.code === 'E_QUEUE_DOWN')
       ctx.out.warn(`study ${studyId} stopped; once Redis is back continue it with: luckyfive optimize --resume ${studyId}`);
     throw e;
   }
-  spinner?.stop();
+  progress?.stop();
   const doc = optimize.showStudy({ catalog }, { study_id: studyId });
   const summary = {
     study_id: outcome.study_id,

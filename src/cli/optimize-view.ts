@@ -41,6 +41,8 @@ export function renderStudy(ctx: CliContext, d: StudyDocument, top: number): voi
       t.holdout ? p(t.holdout.p_value) : '',
       t.holdout ? t.holdout.look : '',
     ]),
+    // narrow: rank, params, value, expected, p and the holdout figures stay
+    { drop: [10, 2, 8, 1] },
   );
   if (ranked.length > shown.length) out.text(`(${ranked.length - shown.length} more trials; the verdict counts all ${d.verdict.trials_counted})`);
   for (const l of d.looks) {
@@ -54,7 +56,9 @@ export function renderStudy(ctx: CliContext, d: StudyDocument, top: number): voi
 /** `optimize list`: newest first, with progress. */
 export async function listStudiesCommand(ctx: CliContext, a: { status?: SweepStatus | undefined; limit: number; format: Format }): Promise<void> {
   const { listStudies } = await import('../usecases/optimize.js');
-  const items = listStudies({ catalog: await ctx.catalog() }, { status: a.status, limit: a.limit === 0 ? undefined : a.limit });
+  // one more than the limit says whether the list was cut
+  const read = listStudies({ catalog: await ctx.catalog() }, { status: a.status, limit: a.limit === 0 ? undefined : a.limit + 1 });
+  const items = a.limit === 0 ? read : read.slice(0, a.limit);
   if (a.format === 'json') return ctx.out.json({ studies: items, count: items.length });
   ctx.out.table(
     ['study_id', 'name', 'method', 'status', 'trials', 'failed', 'train', 'holdout', 'created_at'],
@@ -69,7 +73,9 @@ export async function listStudiesCommand(ctx: CliContext, a: { status?: SweepSta
       s.holdout ? `${s.holdout.from}..${s.holdout.to}` : '-',
       s.created_at,
     ]),
+    { drop: [8, 5, 2, 7, 6], keep: [0] },
   );
+  if (read.length > items.length) ctx.out.limited(items.length, 'studies');
 }
 
 /** `optimize show`: the study document (JSON) or the verdict and the best trials. */

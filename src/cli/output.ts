@@ -2,31 +2,18 @@
  * Output: data to stdout (table | json | ndjson | csv), messages and progress to stderr.
  * Human tables are plain when stdout is not a TTY, with NO_COLOR or --no-color.
  */
-import { createRequire } from 'node:module';
-import type TableType from 'cli-table3';
 import { encodeCsvCell } from '../core/csv.js';
-
-// cli-table3 is loaded on first use: importing it costs ~25 ms that `--version` and JSON output never need.
-const require = createRequire(import.meta.url);
-let TableClass: typeof TableType | undefined;
-function loadTable(): typeof TableType {
-  TableClass ??= require('cli-table3') as typeof TableType;
-  return TableClass;
-}
+import { type Progress, ProgressMeter, noProgress, progressLine } from './progress.js';
+import { displayWidth, renderTable, type TableLayout } from './table.js';
 
 export interface Stream {
   write(chunk: string | Uint8Array): unknown;
   isTTY?: boolean | undefined;
+  /** a terminal's width (Node sets it on TTY streams) */
+  columns?: number | undefined;
 }
 
 export type Format = 'table' | 'json' | 'ndjson' | 'csv';
-
-export interface Spinner {
-  update(text: string): void;
-  succeed(text?: string): void;
-  fail(text?: string): void;
-  stop(): void;
-}
 
 export class Output {
   constructor(
@@ -36,7 +23,12 @@ export class Output {
     readonly quiet = false,
     /** colour even when the stream is not a TTY (CLICOLOR_FORCE / FORCE_COLOR); `color` false still wins */
     readonly forceColor = false,
+    /** the terminal width tables must fit; undefined when stdout is a pipe or a file, or with --wide */
+    readonly width: number | undefined = undefined,
   ) {}
+
+  /** the progress line on stderr, erased before any message so the two never share a line */
+  private live: Progress | undefined;
 
   /** One JSON document on stdout. */
   json(value: unknown): void {
@@ -54,43 +46,57 @@ export class Output {
     for (const row of rows) this.stdout.write(`${row.map(csvCell).join(',')}\n`);
   }
 
-  /** A human table on stdout; plain (no ANSI) unless stdout is a colour TTY. */
-  table(head: readonly string[], rows: ReadonlyArray<readonly unknown[]>, options: { align?: Array<'left' | 'right'> } = {}): void {
+  /**
+   * A human table on stdout; plain (no ANSI) unless stdout is a colour TTY. On a terminal it fits
+   * `width`: the columns in `layout.drop` go first, then long text cells are cut, and stderr says so.
+   */
+  table(head: readonly string[], rows: ReadonlyArray<readonly unknown[]>, layout: TableLayout = {}): void {
     const styled = this.color && (this.forceColor || this.stdout.isTTY === true);
-    const Table = loadTable();
-    const t = new Table({
-      head: [...head],
-      style: styled ? { head: ['cyan'], border: ['grey'] } : { head: [], border: [] },
-      // cli-table3 reads colAligns[x] unconditionally: never pass undefined
-      ...(options.align ? { colAligns: options.align } : {}),
-      ...(styled ? {} : { chars: plainChars }),
-    });
-    for (const row of rows) t.push(row.map((v) => escapeTerminal(cellText(v))));
-    this.stdout.write(`${t.toString()}\n`);
+    const cells = rows.map((row) => row.map((v) => escapeTerminal(cellText(v))));
+    const t = renderTable(head.map(escapeTerminal), cells, { ...layout, width: this.width, styled });
+    this.stdout.write(`${t.text}\n`);
+    if (t.hidden.length) {
+      const n = t.hidden.length;
+      this.info(`${n} column${n === 1 ? '' : 's'} hidden at ${this.width} columns (${t.hidden.join(', ')}); --wide or pipe to a file for all`);
+    } else if (t.cut) this.info(`long cells cut to fit ${this.width} columns; --wide or pipe to a file for all of them`);
   }
 
-  /** Plain text on stdout. */
+  /** Plain text on stdout; on a terminal, wrapped at spaces to its width. */
   text(line: string): void {
-    this.stdout.write(`${escapeTerminal(line)}\n`);
+    const text = escapeTerminal(line);
+    this.stdout.write(`${this.width === undefined ? text : wrapText(text, this.width)}\n`);
   }
 
   /** A message for the human on stderr. */
   info(message: string): void {
-    if (!this.quiet) this.stderr.write(`${escapeTerminal(message)}\n`);
+    if (this.quiet) return;
+    this.live?.clear();
+    this.stderr.write(`${escapeTerminal(message)}\n`);
   }
 
   /** One indented detail line of an error (`path: problem`) on stderr. */
   detail(line: string): void {
+    this.live?.clear();
     this.stderr.write(`  ${escapeTerminal(line)}\n`);
+  }
+
+  /**
+   * Says on stderr that a list stopped at its limit and more rows match: `showing the first 50 runs
+   * (--limit N for more, 0 for all)`. Human tables only: the callers skip it for JSON, NDJSON and CSV.
+   */
+  limited(shown: number, noun: string): void {
+    this.info(`showing the first ${shown.toLocaleString('en-US')} ${noun} (--limit N for more, 0 for all)`);
   }
 
   /** A warning on stderr; `-q` silences it too (quiet means only errors). */
   warn(message: string): void {
     if (this.quiet) return;
+    this.live?.clear();
     this.stderr.write(`${this.paint('warning:', 33)} ${escapeTerminal(message)}\n`);
   }
 
   error(message: string): void {
+    this.live?.clear();
     this.stderr.write(`${this.paint('error:', 31)} ${escapeTerminal(message)}\n`);
   }
 
@@ -98,39 +104,17 @@ export class Output {
     return this.color && (this.forceColor || this.stderr.isTTY === true) ? `\u001b[${ansi}m${text}\u001b[0m` : text;
   }
 
-  /** A spinner on stderr when it is a TTY; otherwise a no-op (progress must never pollute pipes). */
-  async spinner(text: string): Promise<Spinner> {
-    if (this.quiet || this.stderr.isTTY !== true) return noopSpinner;
-    const { default: ora } = await import('ora');
-    const s = ora({ text: escapeTerminal(text), stream: this.stderr as NodeJS.WritableStream, color: 'cyan', isEnabled: true }).start();
-    return {
-      update: (t) => void (s.text = escapeTerminal(t)),
-      succeed: (t) => void s.succeed(t === undefined ? t : escapeTerminal(t)),
-      fail: (t) => void s.fail(t === undefined ? t : escapeTerminal(t)),
-      stop: () => void s.stop(),
-    };
+  /**
+   * A progress line with rate and time left on stderr when it is a terminal (and not -q); a no-op
+   * otherwise, so a pipe or a log file gets not one byte of it.
+   */
+  progress(label: string, unit: string, total?: number, count?: (n: number) => string): Progress {
+    if (this.quiet || this.stderr.isTTY !== true) return noProgress;
+    const line = progressLine(this.stderr, new ProgressMeter(escapeTerminal(label), unit, total, undefined, count));
+    this.live = line;
+    return line;
   }
 }
-
-const noopSpinner: Spinner = { update() {}, succeed() {}, fail() {}, stop() {} };
-
-const plainChars = {
-  top: '-',
-  'top-mid': '+',
-  'top-left': '+',
-  'top-right': '+',
-  bottom: '-',
-  'bottom-mid': '+',
-  'bottom-left': '+',
-  'bottom-right': '+',
-  left: '|',
-  'left-mid': '+',
-  mid: '-',
-  'mid-mid': '+',
-  right: '|',
-  'right-mid': '+',
-  middle: '|',
-};
 
 // C0 controls except tab and newline, DEL, and C1 controls (U+009B is a one-character CSI).
 // eslint-disable-next-line no-control-regex
@@ -144,6 +128,28 @@ const TERMINAL_CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
  */
 export function escapeTerminal(text: string): string {
   return text.replace(TERMINAL_CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** `text` broken at spaces so no line passes `width` columns (a longer word keeps its line); its own line breaks stay. */
+function wrapText(text: string, width: number): string {
+  return text
+    .split('\n')
+    .map((line) => {
+      if (displayWidth(line) <= width) return line;
+      const indent = /^ */.exec(line)![0];
+      const out: string[] = [];
+      let cur = '';
+      for (const word of line.slice(indent.length).split(' ')) {
+        const next = cur === '' ? indent + word : `${cur} ${word}`;
+        if (cur !== '' && displayWidth(next) > width) {
+          out.push(cur);
+          cur = indent + word;
+        } else cur = next;
+      }
+      out.push(cur);
+      return out.join('\n');
+    })
+    .join('\n');
 }
 
 function cellText(v: unknown): string {

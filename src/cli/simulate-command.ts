@@ -57,7 +57,7 @@ export async function runSimulateCommand(ctx: CliContext, a: SimulateArgs): Prom
   // With a queue the run goes to a worker: no threads here.
   const pool = queueUrl === undefined ? createPredictPool(threads) : undefined;
   if (pool) ctx.onCleanup(() => pool.close());
-  const spinner = a.format === 'table' ? await ctx.out.spinner('simulating') : undefined;
+  const progress = a.format === 'table' ? ctx.out.progress('simulate', 'contests') : undefined;
   let total = 0;
   let doneCount = 0;
   const onEvent = (e: RunEvent) => {
@@ -65,6 +65,7 @@ export async function runSimulateCommand(ctx: CliContext, a: SimulateArgs): Prom
     if (e.type === 'run_start') {
       total = e.contests;
       doneCount = e.contests - e.remaining;
+      progress?.update(doneCount, total);
       if (e.synthetic_data) ctx.out.info('note: this run uses SYNTHETIC sample draws, not official results');
       if (e.missing_contests.length)
         ctx.out.warn(
@@ -72,7 +73,7 @@ export async function runSimulateCommand(ctx: CliContext, a: SimulateArgs): Prom
         );
     } else if (e.type === 'contest') {
       doneCount++;
-      spinner?.update(`simulating: ${doneCount}/${total} contests`);
+      progress?.update(doneCount, total);
     }
   };
   const now = () => new Date();
@@ -84,7 +85,7 @@ export async function runSimulateCommand(ctx: CliContext, a: SimulateArgs): Prom
         patience_ms: ctx.config().values.queue_patience * 1000,
         log: (line: string) => ctx.out.warn(line),
         onProgress: (p: RemoteRunProgress) => {
-          if (chunks === undefined || chunks === 1) spinner?.update(`simulating on ${p.worker}: ${p.done}/${p.total} contests`);
+          if (chunks === undefined || chunks === 1) progress?.update(p.done, p.total);
         },
       };
       report = await startRunOnQueue({ catalog, now, signal: ctx.signal, onEvent, queue_url: queueUrl, queue_options }, resolved!, { chunks });
@@ -93,10 +94,10 @@ export async function runSimulateCommand(ctx: CliContext, a: SimulateArgs): Prom
       report = resolved ? await startRun(deps, resolved) : await resumeRun(deps, { run_id: resume! });
     }
   } catch (e) {
-    spinner?.fail('simulation failed');
+    progress?.stop();
     throw e;
   }
-  spinner?.stop();
+  progress?.stop();
   if (a.format === 'json') ctx.out.json(report);
   else if (a.format === 'table') printRunReport(ctx.out, report);
   if (report.status === 'cancelled') {

@@ -88,7 +88,7 @@ export async function runSweepCommand(ctx: CliContext, a: SweepArgs): Promise<vo
   // on a queue the cells run on the workers: threads start here to check the run files coming back (several at once) and for the holdout
   const pool = onQueue ? lazyPool(() => createPredictPool(threads), threads) : createPredictPool(threads);
   ctx.onCleanup(() => pool.close());
-  const spinner = a.format === 'table' ? await ctx.out.spinner(`sweep ${sweepId}`) : undefined;
+  const progress = a.format === 'table' ? ctx.out.progress(`sweep ${sweepId}`, 'cells') : undefined;
   let outcome: SweepOutcome;
   try {
     // a live clock: the deadline and the elapsed time are measured while the sweep runs
@@ -99,17 +99,17 @@ export async function runSweepCommand(ctx: CliContext, a: SweepArgs): Promise<vo
         sweep_id: sweepId,
         max_cells: a.maxCells,
         deadline_ms: deadlineMs,
-        onProgress: (p) => spinner?.update(`sweep ${sweepId}: ${p.cells_done + p.cells_failed}/${p.cells_total} cells${inFlight(p.in_flight)}`),
+        onProgress: (p) => progress?.update(p.cells_done + p.cells_failed, p.cells_total, inFlight(p.in_flight)),
         log: (line) => ctx.out.info(line),
       },
     );
   } catch (e) {
-    spinner?.fail('sweep failed');
+    progress?.stop();
     if (e instanceof LuckyError && e.code === 'E_QUEUE_DOWN')
       ctx.out.warn(`sweep ${sweepId} stopped; once Redis is back continue it with: luckyfive sweep --resume ${sweepId}`);
     throw e;
   }
-  spinner?.stop();
+  progress?.stop();
   report(ctx, outcome, a.format);
 }
 

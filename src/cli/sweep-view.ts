@@ -11,12 +11,16 @@ import type { Format } from './output.js';
 /** `sweep list`: newest first, with progress. */
 export async function listSweepsCommand(ctx: CliContext, a: { status?: SweepStatus | undefined; limit: number; format: Format }): Promise<void> {
   const { listSweeps } = await import('../usecases/sweeps.js');
-  const items = listSweeps({ catalog: await ctx.catalog() }, { status: a.status, limit: a.limit === 0 ? undefined : a.limit });
+  // one more than the limit says whether the list was cut
+  const read = listSweeps({ catalog: await ctx.catalog() }, { status: a.status, limit: a.limit === 0 ? undefined : a.limit + 1 });
+  const items = a.limit === 0 ? read : read.slice(0, a.limit);
   if (a.format === 'json') return ctx.out.json({ sweeps: items, count: items.length });
   ctx.out.table(
     ['sweep_id', 'name', 'status', 'cells', 'failed', 'contests', 'created_at'],
     items.map((s) => [s.sweep_id, s.name, s.status, `${s.cells_done}/${s.cells_total}`, s.cells_failed, `${s.first_contest}..${s.last_contest}`, s.created_at]),
+    { drop: [6, 4, 5], keep: [0] },
   );
+  if (read.length > items.length) ctx.out.limited(items.length, 'sweeps');
 }
 
 const p = (v: number | null) => (v === null ? '-' : formatPValue(v));
@@ -48,6 +52,8 @@ export async function showSweepCommand(ctx: CliContext, a: { id: string; top: nu
       ...(hasHoldout ? [c.holdout ? formatMetric(r.metric, c.holdout.value) : '', c.holdout ? p(c.holdout.p_value) : ''] : []),
       c.run_id ?? '',
     ]),
+    // narrow: rank, params, value, expected, p and p Holm (and the holdout) stay
+    { drop: [hasHoldout ? 10 : 8, 1, 7] },
   );
   if (r.cells_total > shown.length) {
     const more = r.cells_total - shown.length;

@@ -82,6 +82,8 @@ export interface BackupOptions {
   books?: BooksKeySource;
   now?: () => Date;
   onWarn?: (message: string) => void;
+  /** called after each file copied (or left out): files done of the catalog plus the run files found */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** Backs up `dataDir` into a new timestamped folder under `destRoot`. */
@@ -125,7 +127,10 @@ export async function backupDataDir(dataDir: string, destRoot: string, options: 
       throw new LuckyError('E_DATA_INVALID', `cannot back up the catalog of ${dataDir}`, [`${CATALOG_FILE}: ${reasonOf(e)}`], { cause: e });
     }
     let damaged = false;
-    for (const f of listRunFiles(dataDir)) {
+    const runFiles = listRunFiles(dataDir);
+    let done = 1;
+    options.onProgress?.(done, runFiles.length + 1);
+    for (const f of runFiles) {
       try {
         const entry = await backupFile(f, staging);
         if (entry) manifest.files.push(entry);
@@ -136,6 +141,7 @@ export async function backupDataDir(dataDir: string, destRoot: string, options: 
         rmSync(join(staging, f.rel), { force: true });
         options.onWarn?.(`${f.rel} left out of the backup: ${reasonOf(e)}`);
       }
+      options.onProgress?.(++done, runFiles.length + 1);
     }
     manifest.hmac = manifestMac(key.bytes, manifest);
     writeFileSync(join(staging, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`, { mode: PRIVATE_FILE_MODE });

@@ -46,10 +46,17 @@ export function maintainData(deps: MaintainDeps, input: { vacuum: boolean; only?
  * Online, consistent backup of the catalog and every run file into `<dest>/luckyfive-backup-<UTC
  * time>/`, with a manifest signed by the books key. Refuses a destination that is a file
  * (E_INPUT_INVALID). Returns the report; damaged run files are left out with `ok: false`.
+ * `onProgress` hears the files done of the total after each one.
  */
-export function backupData(deps: MaintainDeps, input: { dest: string }): Promise<BackupReport> {
+export function backupData(deps: MaintainDeps, input: { dest: string; onProgress?: (done: number, total: number) => void }): Promise<BackupReport> {
   const c = deps.config;
-  return backupDataDir(c.data_dir, input.dest, { version: readPackageVersion(), books: booksOf(c), now: () => new Date(deps.clock.now), onWarn: deps.onWarn });
+  return backupDataDir(c.data_dir, input.dest, {
+    version: readPackageVersion(),
+    books: booksOf(c),
+    now: () => new Date(deps.clock.now),
+    onWarn: deps.onWarn,
+    onProgress: input.onProgress,
+  });
 }
 
 /**

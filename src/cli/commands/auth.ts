@@ -53,6 +53,7 @@ export function register(program: Command, ctx: CliContext): void {
     ctx.out.table(
       ['id', 'name', 'role', 'prefix', 'created', 'expires', 'revoked', 'last used'],
       keys.map((k) => [k.id, k.name, k.role, `${k.prefix}...`, k.created_at, k.expires_at ?? '-', k.revoked_at ?? '-', k.last_used_at ?? '-']),
+      { drop: [3, 7, 4] },
     );
   });
 

@@ -23,6 +23,7 @@ export function register(program: Command, ctx: CliContext): void {
       ctx.out.table(
         ['key', 'value', 'source', 'env'],
         keys.map((k) => [k, JSON.stringify(shown(k) ?? null), resolved.sources[k], CONFIG_FIELDS[k].env]),
+        { drop: [3] },
       );
     },
   );

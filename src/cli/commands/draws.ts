@@ -61,7 +61,8 @@ export function register(program: Command, ctx: CliContext): void {
       const { listDraws } = await import('../../usecases/draws.js');
       const catalog = await ctx.catalog();
       await ensureDraws(ctx);
-      const rows = listDraws({ catalog }, query).items;
+      const page = listDraws({ catalog }, query);
+      const rows = page.items;
       if (format === 'json') return ctx.out.json({ draws: rows, count: rows.length });
       if (format === 'ndjson') return rows.forEach((d) => ctx.out.ndjson(d));
       const head = [
@@ -91,7 +92,10 @@ export function register(program: Command, ctx: CliContext): void {
       ctx.out.table(
         ['contest', 'date', 'balls', 'quina', 'quadra', 'terno', 'duque'],
         rows.map((d) => [d.contest, d.date, d.balls.join(' '), ...TIERS.map((t) => money(d.tiers[t].prize_cents, d.currency))]),
+        // narrow: contest, date, numbers and the top prize stay
+        { drop: [6, 5, 4] },
       );
+      if (page.next_after !== null) ctx.out.limited(rows.length, 'draws');
       if (rows.some((d) => d.synthetic)) ctx.out.info('note: these are SYNTHETIC sample draws, not official results');
     },
   );

@@ -49,7 +49,8 @@ export function registerFinanceAnalysis(finance: Command, ctx: CliContext): void
           pct(ledger.roi_pct),
         ],
       ],
-      { align: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'] },
+      // narrow: the run, simulated and expected ROI, z and the real ROI stay
+      { align: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'], drop: [7, 8, 5, 1, 2] },
     );
     ctx.out.text(verdict);
     ctx.out.text(`Expected values: ${doc.ev_rule}; payout rule ${doc.payout_rule}.`);

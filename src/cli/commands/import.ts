@@ -2,8 +2,9 @@
 import { type Command, Option } from 'commander';
 import { readClock } from '../../clock.js';
 import { LuckyError } from '../../errors.js';
-import type { ImportResult } from '../../usecases/draws.js';
+import type { ImportFile, ImportResult } from '../../usecases/draws.js';
 import { type CliContext, addFormatOptions, formatOf } from '../context.js';
+import { type Progress, megabytes } from '../progress.js';
 
 /** How many rejected rows / conflicts the human summary lists before "(N more, use --json)". */
 const LIST_LIMIT = 10;
@@ -32,14 +33,15 @@ export function register(program: Command, ctx: CliContext): void {
       // Open before opening the catalog: a missing file must not create an empty data dir. A CSV
       // is then read in slices, never whole (the use case closes it).
       const source = openImportFile(file!);
-      let spinner: Awaited<ReturnType<typeof ctx.out.spinner>> | undefined;
+      let progress: Progress | undefined;
       try {
         const catalog = await ctx.catalog();
-        spinner = await ctx.out.spinner(`importing ${file}`);
-        result = await importResults({ catalog, clock }, { ...input, source: { file: source } });
-        spinner.stop();
+        // a CSV is parsed as its slices are read: the bytes read are the progress (a workbook is read whole)
+        progress = ctx.out.progress(`import ${file}`, 'MB', source.size, megabytes);
+        result = await importResults({ catalog, clock }, { ...input, source: { file: countingSlices(source, progress) } });
+        progress.stop();
       } catch (e) {
-        if (spinner) spinner.fail(`import of ${file} failed`);
+        if (progress) progress.stop();
         else source.close();
         throw e;
       }
@@ -58,6 +60,22 @@ export function register(program: Command, ctx: CliContext): void {
     if (format === 'json') return ctx.out.json(result);
     printSummary(ctx, result);
   });
+}
+
+/** The file with each pass over its slices reported to `progress` as bytes read. */
+function countingSlices(source: ImportFile, progress: Progress): ImportFile {
+  const slices = source.slices.bind(source);
+  return {
+    ...source,
+    *slices() {
+      let read = 0;
+      for (const s of slices()) {
+        read += s.length;
+        progress.update(read);
+        yield s;
+      }
+    },
+  };
 }
 
 function plural(n: number, word: string): string {

@@ -49,7 +49,13 @@ export function register(program: Command, ctx: CliContext): void {
     ['json'],
   ).action(async (dir: string, opts: { json?: boolean }) => {
     const { backupData } = await import('../../usecases/maintain.js');
-    const report = await backupData(maintainDeps(ctx), { dest: dir });
+    const progress = formatOf(opts) === 'json' ? undefined : ctx.out.progress('backup', 'files');
+    let report;
+    try {
+      report = await backupData(maintainDeps(ctx), { dest: dir, onProgress: (done, total) => progress?.update(done, total) });
+    } finally {
+      progress?.stop();
+    }
     if (formatOf(opts) === 'json') ctx.out.json(report);
     else {
       ctx.out.text(`backup ${report.dir}: ${report.manifest.files.length} file(s), ${report.bytes} bytes in ${report.duration_ms} ms`);
@@ -125,7 +131,8 @@ function printMaintainReport(out: Output, r: MaintainReport): void {
       f.duration_ms,
       problems(f),
     ]),
-    { align: ['left', 'left', 'left', 'left', 'left', 'right', 'right', 'right', 'left'] },
+    // narrow: file, status, the two checks and the note stay
+    { align: ['left', 'left', 'left', 'left', 'left', 'right', 'right', 'right', 'left'], drop: [5, 6, 7, 4] },
   );
   const o = r.orphans;
   if (!o) out.warn('orphans not checked: the catalog could not be read');

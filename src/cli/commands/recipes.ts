@@ -14,8 +14,16 @@ export function register(program: Command, ctx: CliContext): void {
     if (format === 'json') return ctx.out.json({ presets });
     ctx.out.table(
       ['name', 'strategy', 'tickets', 'numbers', 'history', 'description'],
-      presets.map((p) => [p.name, p.recipe.strategy, p.recipe.tickets, p.recipe.numbers_per_ticket, p.recipe.history, wrap(p.description, 60)]),
-      { align: ['left', 'left', 'right', 'right', 'right', 'left'] },
+      // on a terminal the description is wrapped to what is left of its width
+      presets.map((p) => [
+        p.name,
+        p.recipe.strategy,
+        p.recipe.tickets,
+        p.recipe.numbers_per_ticket,
+        p.recipe.history,
+        wrap(p.description, ctx.out.width === undefined ? 60 : Math.min(60, Math.max(24, ctx.out.width - 50))),
+      ]),
+      { align: ['left', 'left', 'right', 'right', 'right', 'left'], drop: [4, 3] },
     );
     ctx.out.info('show one with `luckyfive recipes show NAME`; start your own with `luckyfive recipes init`');
   });
@@ -28,9 +36,12 @@ export function register(program: Command, ctx: CliContext): void {
       if (format === 'json')
         return ctx.out.json({ name: shown.recipe.name, source: shown.source, format: shown.format, recipe_hash: shown.recipe_hash, recipe: shown.recipe });
       for (const note of shown.notes) ctx.out.info(`note: ${note}`);
+      const flat = flatten(orderedRecipe(shown.recipe));
+      const keyWidth = Math.max(...flat.map(([k]) => k.length));
+      const valueWidth = ctx.out.width === undefined ? 70 : Math.min(70, Math.max(20, ctx.out.width - keyWidth - 7));
       ctx.out.table(
         ['key', 'value'],
-        flatten(orderedRecipe(shown.recipe)).map(([k, v]) => [k, typeof v === 'string' ? wrap(v, 70) : JSON.stringify(v)]),
+        flat.map(([k, v]) => [k, typeof v === 'string' ? wrap(v, valueWidth) : JSON.stringify(v)]),
         { align: ['left', 'left'] },
       );
       ctx.out.text(`recipe_hash ${shown.recipe_hash}`);

@@ -121,10 +121,12 @@ export function register(program: Command, ctx: CliContext): void {
       r.synthetic_data,
     ]);
     if (format === 'csv') return ctx.out.csv(head, cells);
+    // on a terminal a synthetic run is marked `*` (the note below says so): the id column stays narrow
+    const syntheticMark = ctx.out.width === undefined ? ' (synthetic)' : '*';
     ctx.out.table(
       ['run_id', 'name', 'status', 'strategy', 'contests', 'tickets', 'k', 'mean_hits', 'p_value', 'roi_pct', 'created_at'],
       rows.map((r) => [
-        r.synthetic_data ? `${r.run_id} (synthetic)` : r.run_id,
+        r.synthetic_data ? `${r.run_id}${syntheticMark}` : r.run_id,
         r.name,
         r.status,
         r.strategy,
@@ -136,11 +138,14 @@ export function register(program: Command, ctx: CliContext): void {
         r.roi_pct === null ? '' : `${r.roi_pct.toFixed(1)}%`,
         r.created_at,
       ]),
+      // narrow: id, name, status, contests, mean_hits and p stay
+      { drop: [10, 3, 5, 6, 9, 4], keep: [0] },
     );
+    if (list.next) ctx.out.limited(rows.length, 'runs');
     if (rows.length) ctx.out.info('mean_hits expected 5k/80 for k-number tickets under uniform draws (0.3125 for 5 numbers)');
     if (byLift) ctx.out.info(`ordered by lift: each run's ${opts.orderBy} over its own exact expectation for its ticket size, not by the raw value`);
     const synthetic = rows.filter((r) => r.synthetic_data).length;
-    if (synthetic) ctx.out.info(`${synthetic} of these runs ran on the SYNTHETIC sample, not official results`);
+    if (synthetic) ctx.out.info(`${synthetic} of these runs${syntheticMark === '*' ? ' (marked *)' : ''} ran on the SYNTHETIC sample, not official results`);
   });
 
   addFormatOptions(runs.command('show <run_id>').description("a run's report: figures beside the exact baseline, and its books"), ['json']).action(
