@@ -102,7 +102,7 @@ export async function runOptimizeCommand(ctx: CliContext, a: OptimizeArgs): Prom
   const { createPredictPool } = await import('../engine/pool.js');
   const pool = createPredictPool(threads);
   ctx.onCleanup(() => pool.close());
-  const progress = a.format === 'table' ? ctx.out.progress(`study ${studyId}`, 'trials') : undefined;
+  const progress = a.format === 'table' ? await ctx.out.progress(`study ${studyId}`, 'trials') : undefined;
   let outcome: StudyOutcome;
   try {
     const now = () => new Date(readClock().now);

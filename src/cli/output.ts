@@ -108,12 +108,44 @@ export class Output {
    * A progress line with rate and time left on stderr when it is a terminal (and not -q); a no-op
    * otherwise, so a pipe or a log file gets not one byte of it.
    */
-  progress(label: string, unit: string, total?: number, count?: (n: number) => string): Progress {
+  async progress(label: string, unit: string, total?: number, count?: (n: number) => string): Promise<Progress> {
     if (this.quiet || this.stderr.isTTY !== true) return noProgress;
-    const line = progressLine(this.stderr, new ProgressMeter(escapeTerminal(label), unit, total, undefined, count));
+    const { default: ora } = await import('ora');
+    const spinner = ora({
+      stream: terminalStream(this.stderr) as unknown as NodeJS.WritableStream,
+      isEnabled: true,
+      // Ctrl-C must reach the command (it stops a run at a contest boundary), not a stdin discarder
+      discardStdin: false,
+      color: this.color ? 'cyan' : false,
+    });
+    const meter = new ProgressMeter(escapeTerminal(label), unit, total, undefined, count);
+    spinner.start(meter.line());
+    const line = progressLine(spinner, meter);
     this.live = line;
     return line;
   }
+}
+
+/**
+ * `stream` (a terminal, or a test's stand-in for one) with the cursor calls ora makes, written as
+ * the ANSI sequences node:tty would write, so the spinner draws on any stream the CLI was given.
+ */
+function terminalStream(stream: Stream) {
+  const esc = (seq: string) => (stream.write(`\u001b[${seq}`), true);
+  return {
+    isTTY: true,
+    get columns() {
+      return (stream as { columns?: number }).columns ?? 80;
+    },
+    write: (chunk: string | Uint8Array) => (stream.write(chunk), true),
+    cursorTo: (x: number) => esc(`${x + 1}G`),
+    moveCursor: (dx: number, dy: number) => (dy < 0 ? esc(`${-dy}A`) : dy > 0 ? esc(`${dy}B`) : true) && (dx === 0 || esc(dx < 0 ? `${-dx}D` : `${dx}C`)),
+    clearLine: () => esc('2K'),
+    on: () => undefined,
+    off: () => undefined,
+    removeListener: () => undefined,
+    once: () => undefined,
+  };
 }
 
 // C0 controls except tab and newline, DEL, and C1 controls (U+009B is a one-character CSI).

@@ -1,7 +1,7 @@
 /**
  * Progress of long work for a person at a terminal: `simulate  1,234/2,000 contests  61.7/s  ETA 12s`,
- * the rate and time left from a moving window, redrawn in place on stderr at most ten times a
- * second. Nothing at all when stderr is not a terminal or with -q (the caller passes no stream).
+ * the rate and time left from a moving window, drawn by an ora spinner on stderr, its text changed
+ * at most ten times a second. Nothing at all when stderr is not a terminal or with -q.
  */
 
 /** How progress reads the time, in milliseconds; tests pass a fake one. */
@@ -103,30 +103,38 @@ export interface Progress {
 
 export const noProgress: Progress = { update() {}, clear() {}, stop() {} };
 
-/** A progress line redrawn in place on `stream` (a terminal), throttled to ten redraws a second. */
-export function progressLine(stream: { write(s: string): unknown }, meter: ProgressMeter, now: MonotonicClock = () => performance.now()): Progress {
+/** Where a progress line is drawn: an ora spinner on a terminal (tests pass a fake one). */
+export interface ProgressView {
+  text: string;
+  /** draws the line now */
+  render(): unknown;
+  /** erases the line (the spinner draws it again on its next frame) */
+  clear(): unknown;
+  /** erases the line and stops drawing it */
+  stop(): unknown;
+}
+
+/** A progress line on `view` (ora on a terminal), its text redrawn at most ten times a second. */
+export function progressLine(view: ProgressView, meter: ProgressMeter, now: MonotonicClock = () => performance.now()): Progress {
   let drawn = -Infinity;
-  let visible = false;
-  let detail = '';
-  const draw = () => {
-    stream.write(`\r${meter.line()}${detail}\u001b[K`);
-    visible = true;
-  };
-  const clear = () => {
-    if (visible) stream.write('\r\u001b[K');
-    visible = false;
-  };
+  let stopped = false;
   return {
     update(done, total, more) {
       meter.update(done, total);
-      detail = more ?? '';
       const t = now();
       const finished = meter.total !== undefined && done >= meter.total;
-      if (t - drawn < REDRAW_MS && !finished) return;
+      if (stopped || (t - drawn < REDRAW_MS && !finished)) return;
       drawn = t;
-      draw();
+      view.text = `${meter.line()}${more ?? ''}`;
+      view.render();
     },
-    clear,
-    stop: clear,
+    clear() {
+      if (!stopped) view.clear();
+    },
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      view.stop();
+    },
   };
 }

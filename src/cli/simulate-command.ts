@@ -57,7 +57,7 @@ export async function runSimulateCommand(ctx: CliContext, a: SimulateArgs): Prom
   // With a queue the run goes to a worker: no threads here.
   const pool = queueUrl === undefined ? createPredictPool(threads) : undefined;
   if (pool) ctx.onCleanup(() => pool.close());
-  const progress = a.format === 'table' ? ctx.out.progress('simulate', 'contests') : undefined;
+  const progress = a.format === 'table' ? await ctx.out.progress('simulate', 'contests') : undefined;
   let total = 0;
   let doneCount = 0;
   const onEvent = (e: RunEvent) => {

@@ -88,7 +88,7 @@ export async function runSweepCommand(ctx: CliContext, a: SweepArgs): Promise<vo
   // on a queue the cells run on the workers: threads start here to check the run files coming back (several at once) and for the holdout
   const pool = onQueue ? lazyPool(() => createPredictPool(threads), threads) : createPredictPool(threads);
   ctx.onCleanup(() => pool.close());
-  const progress = a.format === 'table' ? ctx.out.progress(`sweep ${sweepId}`, 'cells') : undefined;
+  const progress = a.format === 'table' ? await ctx.out.progress(`sweep ${sweepId}`, 'cells') : undefined;
   let outcome: SweepOutcome;
   try {
     // a live clock: the deadline and the elapsed time are measured while the sweep runs

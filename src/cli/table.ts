@@ -1,8 +1,11 @@
 /**
  * Human tables laid out for the terminal they land in: one rule under the header and none between
  * rows, and, when a width is given (stdout is a terminal), the declared optional columns hidden
- * and then the widest text cells cut with an ellipsis until every line fits. Pure: text in, text out.
+ * and then the widest text cells cut with an ellipsis until every line fits. This module chooses the
+ * columns and their widths; cli-table3 draws them (its compact style). Text in, text out.
  */
+import { createRequire } from 'node:module';
+import type TableType from 'cli-table3';
 
 export interface TableLayout {
   /** per column; numbers read best right-aligned */
@@ -116,31 +119,52 @@ export function renderTable(
   }
   const align = options.align ?? [];
   const styled = options.styled === true;
-  const grey = (s: string) => (styled ? `\u001b[90m${s}\u001b[39m` : s);
-  const cyan = (s: string) => (styled ? `\u001b[36m${s}\u001b[39m` : s);
-  const box = styled
-    ? { h: '─', v: '│', top: ['┌', '┬', '┐'], mid: ['├', '┼', '┤'], bottom: ['└', '┴', '┘'] }
-    : { h: '-', v: '|', top: ['+', '+', '+'], mid: ['+', '+', '+'], bottom: ['+', '+', '+'] };
-  const rule = ([l, m, r]: string[]) => grey(`${l}${widths.map((w) => box.h.repeat(w + 2)).join(m)}${r}`);
-  const line = (cells: readonly string[], paint: (s: string) => string) => {
-    const split = visible.map((i) => cells[i]!.split('\n'));
-    const height = Math.max(...split.map((l) => l.length));
-    return Array.from(
-      { length: height },
-      (_, y) =>
-        grey(box.v) +
-        visible
-          .map((i, k) => {
-            const w = widths[k]!;
-            const c = cutText(split[k]![y] ?? '', w);
-            const pad = ' '.repeat(w - displayWidth(c));
-            return ` ${paint(align[i] === 'right' ? pad + c : c + pad)} `;
-          })
-          .join(grey(box.v)) +
-        grey(box.v),
-    ).join('\n');
-  };
-  const body = all.slice(1).map((r) => line(r, (s) => s));
-  const lines = [rule(box.top), line(all[0]!, cyan), ...(body.length ? [rule(box.mid), ...body] : []), rule(box.bottom)];
-  return { text: lines.join('\n'), hidden, cut, width: tableWidth(widths) };
+  // cli-table3 draws it: compact (one rule under the header, none between rows), each column at the
+  // width chosen above, cells already cut to it (cli-table3's own cut is the fallback, same ellipsis)
+  const Table = loadTable();
+  const t = new Table({
+    head: visible.map((i) => all[0]![i]!),
+    colWidths: widths.map((w) => w + 2),
+    colAligns: visible.map((i) => align[i] ?? 'left'),
+    truncate: ELLIPSIS,
+    wordWrap: false,
+    style: { compact: true, 'padding-left': 1, 'padding-right': 1, head: styled ? ['cyan'] : [], border: styled ? ['grey'] : [] },
+    ...(styled ? {} : { chars: PLAIN_CHARS }),
+  });
+  for (const r of all.slice(1))
+    t.push(
+      visible.map((i, k) =>
+        r[i]!.split('\n')
+          .map((l) => cutText(l, widths[k]!))
+          .join('\n'),
+      ),
+    );
+  return { text: t.toString(), hidden, cut, width: tableWidth(widths) };
 }
+
+// cli-table3 is loaded on first use: importing it costs ~25 ms that `--version` and JSON output never need.
+const require = createRequire(import.meta.url);
+let TableClass: typeof TableType | undefined;
+function loadTable(): typeof TableType {
+  TableClass ??= require('cli-table3') as typeof TableType;
+  return TableClass;
+}
+
+/** ASCII borders for a pipe, a file or a terminal without colour. */
+const PLAIN_CHARS = {
+  top: '-',
+  'top-mid': '+',
+  'top-left': '+',
+  'top-right': '+',
+  bottom: '-',
+  'bottom-mid': '+',
+  'bottom-left': '+',
+  'bottom-right': '+',
+  left: '|',
+  'left-mid': '+',
+  mid: '-',
+  'mid-mid': '+',
+  right: '|',
+  'right-mid': '+',
+  middle: '|',
+};

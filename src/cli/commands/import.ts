@@ -37,7 +37,7 @@ export function register(program: Command, ctx: CliContext): void {
       try {
         const catalog = await ctx.catalog();
         // a CSV is parsed as its slices are read: the bytes read are the progress (a workbook is read whole)
-        progress = ctx.out.progress(`import ${file}`, 'MB', source.size, megabytes);
+        progress = await ctx.out.progress(`import ${file}`, 'MB', source.size, megabytes);
         result = await importResults({ catalog, clock }, { ...input, source: { file: countingSlices(source, progress) } });
         progress.stop();
       } catch (e) {

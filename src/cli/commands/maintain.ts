@@ -49,7 +49,7 @@ export function register(program: Command, ctx: CliContext): void {
     ['json'],
   ).action(async (dir: string, opts: { json?: boolean }) => {
     const { backupData } = await import('../../usecases/maintain.js');
-    const progress = formatOf(opts) === 'json' ? undefined : ctx.out.progress('backup', 'files');
+    const progress = formatOf(opts) === 'json' ? undefined : await ctx.out.progress('backup', 'files');
     let report;
     try {
       report = await backupData(maintainDeps(ctx), { dest: dir, onProgress: (done, total) => progress?.update(done, total) });
