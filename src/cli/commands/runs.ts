@@ -112,9 +112,8 @@ export function register(program: Command, ctx: CliContext): void {
       r.last_contest,
       r.contests_done,
       r.tickets,
-      r.mean_hits?.toFixed(4),
-      r.p_value?.toFixed(3),
-      r.roi_pct?.toFixed(1),
+      // CSV is data: the numbers as stored (numeric cells: a negative ROI is never taken for a formula); the table rounds them
+      ...(format === 'csv' ? [r.mean_hits, r.p_value, r.roi_pct] : [r.mean_hits?.toFixed(4), r.p_value?.toFixed(3), r.roi_pct?.toFixed(1)]),
       r.net_cents,
       r.created_at,
       r.numbers_per_ticket,
