@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GENERATED, buildAll } from '../../scripts/gen-man.js';
 import { COMMANDS } from '../../src/cli/commands/index.js';
+import { presentOrSkip } from '../helpers/shared.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const has = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
@@ -49,7 +50,7 @@ describe('man page and completions', () => {
   });
 
   it('[17.1.13] the man page renders without a warning (groff -man -ww)', (ctx) => {
-    if (!has('groff')) return ctx.skip('groff is not installed (apt-get install groff-base)');
+    if (!presentOrSkip(has('groff'), 'groff is not installed (apt-get install groff-base)', 'the man page render check')) return ctx.skip();
     const r = spawnSync('groff', ['-man', '-Tutf8', '-ww', join(ROOT, GENERATED.man)], { encoding: 'utf8', timeout: 30_000 });
     expect(r.status).toBe(0);
     expect(r.stderr).toBe('');
@@ -72,8 +73,8 @@ describe('man page and completions', () => {
   });
 
   it('[17.1.15] the zsh and fish scripts parse (zsh -n, fish -n) where those shells are installed', (ctx) => {
-    const shells = ['zsh', 'fish'].filter(has);
-    if (shells.length === 0) return ctx.skip('neither zsh nor fish is installed');
+    const shells = ['zsh', 'fish'].filter((sh) => presentOrSkip(has(sh), `${sh} is not installed (apt-get install ${sh})`, `the ${sh} completion parse check`));
+    if (shells.length === 0) return ctx.skip();
     for (const sh of shells) {
       const file = join(ROOT, sh === 'zsh' ? GENERATED.zsh : GENERATED.fish);
       const r = spawnSync(sh, ['-n', file], { encoding: 'utf8', timeout: 10_000 });
