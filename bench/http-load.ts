@@ -24,8 +24,8 @@ import { readServerSecret } from '../src/auth/server-secret.js';
 import { buildConfig } from '../src/config.js';
 import { LISTEN_BACKLOG, buildApp } from '../src/server/app.js';
 import { openCatalog } from '../src/store/catalog.js';
-import type { Db } from '../src/store/sqlite.js';
 import { insertSyntheticDraws } from '../test/helpers/server-draws.js';
+import { seedRuns } from './load-seed.js';
 
 const DRAWS = 2000;
 /** Rows seeded into the run index: a few dozen, as after a week of use (one page of GET /runs holds 50). */
@@ -36,37 +36,6 @@ interface Ready {
   api: string;
   bare: string;
   key: string;
-}
-
-/** Index rows shaped like real runs (recipe, metrics, money), without their files: GET /runs reads only the index. */
-function seedRuns(db: Db): void {
-  const recipe = JSON.stringify({ version: '2', name: 'bench', strategy: 'random', tickets: 10, numbers_per_ticket: 5, history: 100, seed: 1, params: {} });
-  const ins = db.prepare(
-    `INSERT INTO runs (run_id, name, recipe_hash, recipe_json, strategy, seed, numbers_per_ticket, tickets_per_contest, dataset_hash, engine_version,
-      first_contest, last_contest, status, contests_planned, contests_done, tickets, mean_hits, rate_2, rate_3, rate_4, rate_5, best_2plus, best_3plus,
-      best_4plus, p_value, cost_cents, prize_cents, net_cents, roi_pct, max_drawdown_cents, win_rate, synthetic, file, created_at, started_at, finished_at)
-     VALUES (@id, @name, @hash, @recipe, 'random', 1, 5, 10, @hash, 'luckyfive-engine/1', 1001, 1100, 'completed', 100, 100, 1000, @mean, 0.03, 0.002, 0.0001, 0,
-      0.25, 0.02, 0.001, @p, 200000, @prize, @net, @roi, 150000, 0.2, 1, @file, @at, @at, @at)`,
-  );
-  db.transaction(() => {
-    for (let i = 0; i < RUNS; i++) {
-      const id = `20260101-${String(i).padStart(6, '0')}-bench0`;
-      const prize = 40_000 + i * 1_000;
-      ins.run({
-        id,
-        name: `bench ${i}`,
-        hash: i.toString(16).padStart(64, '0'),
-        recipe,
-        mean: 0.3 + (i % 7) / 200,
-        p: (i % 10) / 10,
-        prize,
-        net: prize - 200_000,
-        roi: ((prize - 200_000) / 200_000) * 100,
-        file: `runs/${id}.sqlite`,
-        at: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(),
-      });
-    }
-  })();
 }
 
 /** Child: serve the app and the bare instance until told to stop. */
@@ -90,7 +59,7 @@ async function serve(): Promise<void> {
   ).values;
   const catalog = openCatalog(dir);
   insertSyntheticDraws(catalog.db, DRAWS);
-  seedRuns(catalog.db);
+  seedRuns(catalog.db, RUNS);
   const serverSecret = readServerSecret(catalog.db, undefined);
   const { key } = createApiKey(catalog.db, serverSecret, { name: 'load', role: 'viewer' }, Date.now());
   // With --log, JSON lines are produced and serialised as in production but thrown away.
