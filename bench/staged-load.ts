@@ -24,7 +24,7 @@ import http from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { numberFlag } from './args.js';
+import { numberFlag, stringFlag } from './args.js';
 import { type UserCredentials, seedCatalog } from './load-seed.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -74,7 +74,7 @@ const MIX: Route[] = [
   },
   {
     name: 'POST /api/v1/simulations',
-    weight: 5,
+    weight: numberFlag('simulations', 5),
     target: () => ({
       method: 'POST',
       path: '/api/v1/simulations',
@@ -154,12 +154,14 @@ interface Server {
 }
 
 /** `luckyfive serve` from source on 127.0.0.1 and a free port, logs to a file; resolves once it listens. */
-async function startServe(dir: string, processes: number): Promise<Server> {
+async function startServe(dir: string, processes: number, profileDir: string | undefined): Promise<Server> {
   const logFile = join(dir, 'serve.log');
   const log = openSync(logFile, 'w');
+  // --profile DIR: a CPU profile of each server process, written there when it stops (open it in Chrome DevTools)
+  const profile = profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir)}`];
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(ROOT, 'test/helpers/run-cli.ts'), 'serve', '--host', HOST, '--port', '0', '--processes', String(processes)],
+    [...profile, '--import', 'tsx', join(ROOT, 'test/helpers/run-cli.ts'), 'serve', '--host', HOST, '--port', '0', '--processes', String(processes)],
     {
       env: {
         ...process.env,
@@ -341,7 +343,7 @@ async function main(): Promise<void> {
     console.error(
       `catalog: ${DRAWS} draws, ${INDEX_RUNS} index runs, ${REAL_RUNS} real runs, ${users} keys and sessions in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
     );
-    server = await startServe(dir, processes);
+    server = await startServe(dir, processes, stringFlag('profile'));
     const base = new URL(server.url);
     const pids = serverPids(server.pid);
     console.error(
