@@ -154,14 +154,14 @@ interface Server {
 }
 
 /** `luckyfive serve` from source on 127.0.0.1 and a free port, logs to a file; resolves once it listens. */
-async function startServe(dir: string, processes: number, profileDir: string | undefined): Promise<Server> {
+async function startServe(dir: string, processes: number, profileDir: string | undefined, serverRoot: string): Promise<Server> {
   const logFile = join(dir, 'serve.log');
   const log = openSync(logFile, 'w');
   // --profile DIR: a CPU profile of each server process, written there when it stops (open it in Chrome DevTools)
   const profile = profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir)}`];
   const child = spawn(
     process.execPath,
-    [...profile, '--import', 'tsx', join(ROOT, 'test/helpers/run-cli.ts'), 'serve', '--host', HOST, '--port', '0', '--processes', String(processes)],
+    [...profile, '--import', 'tsx', join(serverRoot, 'test/helpers/run-cli.ts'), 'serve', '--host', HOST, '--port', '0', '--processes', String(processes)],
     {
       env: {
         ...process.env,
@@ -228,6 +228,21 @@ function sampleResources(pids: number[], at: number): Resources {
     }
   }
   return { at, rss, fds };
+}
+
+/** CPU seconds (user + system) the server's processes have used so far (`/proc/PID/stat`, clock ticks of 10 ms). */
+function serverCpuSeconds(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      // the fields after the command name (which may hold spaces): state is the 3rd field, utime the 14th, stime the 15th
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // a process that just ended
+    }
+  }
+  return ticks / 100;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -343,7 +358,8 @@ async function main(): Promise<void> {
     console.error(
       `catalog: ${DRAWS} draws, ${INDEX_RUNS} index runs, ${REAL_RUNS} real runs, ${users} keys and sessions in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
     );
-    server = await startServe(dir, processes, stringFlag('profile'));
+    // --server-root DIR: serve from another checkout of luckyfive (its src and test/helpers), for before/after comparisons
+    server = await startServe(dir, processes, stringFlag('profile'), resolve(stringFlag('server-root') ?? ROOT));
     const base = new URL(server.url);
     const pids = serverPids(server.pid);
     console.error(
@@ -356,6 +372,8 @@ async function main(): Promise<void> {
     const resources: Resources[] = [];
     const started = performance.now();
     const now = () => performance.now() - started;
+    const cpuBefore = serverCpuSeconds(serverPids(server.pid));
+    const ownCpuBefore = process.cpuUsage();
     const active = new Set<number>();
     const running = new Set<Promise<void>>();
     let wanted = 0;
@@ -409,9 +427,15 @@ async function main(): Promise<void> {
     await Promise.all(running);
     clearInterval(sampler);
     const seconds = now() / 1000;
+    const serverCpu = serverCpuSeconds(serverPids(server.pid)) - cpuBefore;
+    const ownCpu = process.cpuUsage(ownCpuBefore);
+    const ownCpuSeconds = (ownCpu.user + ownCpu.system) / 1e6;
 
     const { rows, all } = summarise(samples, seconds);
     console.log(table(rows));
+    console.log(
+      `\nserver CPU: ${serverCpu.toFixed(1)} s over ${seconds.toFixed(0)} s (${((serverCpu / seconds) * 100).toFixed(0)}% of one core), ${((serverCpu * 1000) / all.requests).toFixed(2)} ms per request; load generator CPU: ${ownCpuSeconds.toFixed(1)} s, ${((ownCpuSeconds * 1000) / all.requests).toFixed(2)} ms per request`,
+    );
     const { checks, failed } = checkThresholds(all);
     console.log(`\n${table(checks)}`);
 
