@@ -1,5 +1,6 @@
 /**
- * HTTP load test: `npx tsx bench/http-load.ts [--duration 10] [--connections 1000] [--log] [--only bare|id|list|runs] [--compressed] [--trace] [--profile DIR]`.
+ * HTTP load test: `npx tsx bench/http-load.ts [--duration 10] [--connections 1000] [--log] [--only bare|id|list|runs] [--compressed] [--trace] [--profile DIR]
+ * [--processes N]`.
  *
  * A child process serves the real app (temp catalog, ~2,000 synthetic draws, {@link RUNS} rows in
  * the run index, one viewer key, rate limits raised out of the way) and a bare fastify instance
@@ -10,11 +11,18 @@
  * server process is CPU-bound, Node accepts new connections slowly (plain node:http with 0.3 ms
  * of work per request shows it too): connections still in the accept queue when autocannon's
  * 10 s timeout fires are counted as errors/timeouts.
+ *
+ * With `--processes N` the server is the real `luckyfive serve --processes N` (a child process,
+ * node:cluster, the same catalog, rate limits raised by environment, logs off) and the bare
+ * route is served alike by N fastify processes under node:cluster sharing one port, so the ratio
+ * compares like with like.
  */
-import { fork } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { fork, spawn } from 'node:child_process';
+import cluster from 'node:cluster';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { numberFlag, stringFlag } from './args.js';
@@ -24,8 +32,8 @@ import { readServerSecret } from '../src/auth/server-secret.js';
 import { buildConfig } from '../src/config.js';
 import { LISTEN_BACKLOG, buildApp } from '../src/server/app.js';
 import { openCatalog } from '../src/store/catalog.js';
-import type { Db } from '../src/store/sqlite.js';
 import { insertSyntheticDraws } from '../test/helpers/server-draws.js';
+import { seedRuns } from './load-seed.js';
 
 const DRAWS = 2000;
 /** Rows seeded into the run index: a few dozen, as after a week of use (one page of GET /runs holds 50). */
@@ -36,37 +44,6 @@ interface Ready {
   api: string;
   bare: string;
   key: string;
-}
-
-/** Index rows shaped like real runs (recipe, metrics, money), without their files: GET /runs reads only the index. */
-function seedRuns(db: Db): void {
-  const recipe = JSON.stringify({ version: '2', name: 'bench', strategy: 'random', tickets: 10, numbers_per_ticket: 5, history: 100, seed: 1, params: {} });
-  const ins = db.prepare(
-    `INSERT INTO runs (run_id, name, recipe_hash, recipe_json, strategy, seed, numbers_per_ticket, tickets_per_contest, dataset_hash, engine_version,
-      first_contest, last_contest, status, contests_planned, contests_done, tickets, mean_hits, rate_2, rate_3, rate_4, rate_5, best_2plus, best_3plus,
-      best_4plus, p_value, cost_cents, prize_cents, net_cents, roi_pct, max_drawdown_cents, win_rate, synthetic, file, created_at, started_at, finished_at)
-     VALUES (@id, @name, @hash, @recipe, 'random', 1, 5, 10, @hash, 'luckyfive-engine/1', 1001, 1100, 'completed', 100, 100, 1000, @mean, 0.03, 0.002, 0.0001, 0,
-      0.25, 0.02, 0.001, @p, 200000, @prize, @net, @roi, 150000, 0.2, 1, @file, @at, @at, @at)`,
-  );
-  db.transaction(() => {
-    for (let i = 0; i < RUNS; i++) {
-      const id = `20260101-${String(i).padStart(6, '0')}-bench0`;
-      const prize = 40_000 + i * 1_000;
-      ins.run({
-        id,
-        name: `bench ${i}`,
-        hash: i.toString(16).padStart(64, '0'),
-        recipe,
-        mean: 0.3 + (i % 7) / 200,
-        p: (i % 10) / 10,
-        prize,
-        net: prize - 200_000,
-        roi: ((prize - 200_000) / 200_000) * 100,
-        file: `runs/${id}.sqlite`,
-        at: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(),
-      });
-    }
-  })();
 }
 
 /** Child: serve the app and the bare instance until told to stop. */
@@ -90,7 +67,7 @@ async function serve(): Promise<void> {
   ).values;
   const catalog = openCatalog(dir);
   insertSyntheticDraws(catalog.db, DRAWS);
-  seedRuns(catalog.db);
+  seedRuns(catalog.db, RUNS);
   const serverSecret = readServerSecret(catalog.db, undefined);
   const { key } = createApiKey(catalog.db, serverSecret, { name: 'load', role: 'viewer' }, Date.now());
   // With --log, JSON lines are produced and serialised as in production but thrown away.
@@ -115,6 +92,73 @@ async function serve(): Promise<void> {
         process.exit(0);
       });
     }
+  });
+}
+
+/**
+ * Child under `--processes N`: the bare route served by N fastify processes (node:cluster, one
+ * shared port, as `serve --processes N` shares its port) and `luckyfive serve --processes N` over
+ * a seeded catalog, started from source as a grandchild and stopped by its PID.
+ */
+async function serveCluster(processes: number): Promise<void> {
+  if (cluster.isWorker) {
+    const bare = Fastify();
+    bare.get('/bare', () => ({ ok: true }));
+    const url = await bare.listen({ host: HOST, port: Number(process.env.BARE_PORT), backlog: LISTEN_BACKLOG });
+    process.send!({ bare: url });
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'luckyfive-load-'));
+  const catalog = openCatalog(dir);
+  insertSyntheticDraws(catalog.db, DRAWS);
+  seedRuns(catalog.db, RUNS);
+  const { key } = createApiKey(catalog.db, readServerSecret(catalog.db, undefined), { name: 'load', role: 'viewer' }, Date.now());
+  catalog.close();
+  const logFile = join(dir, 'serve.log');
+  const log = openSync(logFile, 'w');
+  const server = spawn(
+    process.execPath,
+    ['--import', 'tsx', resolve(import.meta.dirname, '../test/helpers/run-cli.ts'), 'serve', '--host', HOST, '--port', '0', '--processes', String(processes)],
+    {
+      env: {
+        ...process.env,
+        NO_COLOR: '1',
+        LUCKYFIVE_DATA_DIR: dir,
+        LUCKYFIVE_LOG_LEVEL: process.argv.includes('--log') ? 'info' : 'silent',
+        LUCKYFIVE_RATE_LIMIT_READ: '1000000',
+        LUCKYFIVE_RATE_LIMIT_IP: '10000000',
+        LUCKYFIVE_THREADS: '1',
+      },
+      stdio: ['ignore', log, log],
+    },
+  );
+  closeSync(log);
+  let api: string | undefined;
+  for (let i = 0; i < 600 && api === undefined; i++) {
+    await sleep(200);
+    api = /listening on (\S+)/.exec(readFileSync(logFile, 'utf8'))?.[1]?.replace(/\/$/, '');
+    if (server.exitCode !== null) throw new Error(`serve exited: ${readFileSync(logFile, 'utf8')}`);
+  }
+  if (api === undefined) throw new Error('serve did not listen within 120 s');
+  // the bare processes share a port picked here, as the serve primary picks one for its processes
+  const port = await new Promise<number>((done) => {
+    const probe = Fastify();
+    void probe.listen({ host: HOST, port: 0 }).then(() => {
+      const p = (probe.server.address() as { port: number }).port;
+      void probe.close().then(() => done(p));
+    });
+  });
+  const bares = Array.from({ length: processes }, () => cluster.fork({ BARE_PORT: String(port) }));
+  const urls = await Promise.all(bares.map((w) => new Promise<string>((done) => w.once('message', (m: { bare: string }) => done(m.bare)))));
+  process.send!({ api, bare: urls[0]!, key } satisfies Ready);
+  process.on('message', (m) => {
+    if (m !== 'stop') return;
+    for (const w of bares) w.kill();
+    server.once('exit', () => {
+      rmSync(dir, { recursive: true, force: true });
+      process.exit(0);
+    });
+    server.kill('SIGTERM');
   });
 }
 
@@ -222,7 +266,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const common = { duration, connections };
   console.error(
-    `load: ${connections} connections, ${duration} s per target, ${DRAWS} draws, ${RUNS} runs, logs ${process.argv.includes('--log') ? 'on' : 'off'}, ${compressed ? 'Accept-Encoding: br, gzip' : 'no Accept-Encoding'}`,
+    `load: ${connections} connections, ${duration} s per target, ${stringFlag('processes') === undefined ? 'in-process app' : `serve --processes ${stringFlag('processes')}`}, ${DRAWS} draws, ${RUNS} runs, logs ${process.argv.includes('--log') ? 'on' : 'off'}, ${compressed ? 'Accept-Encoding: br, gzip' : 'no Accept-Encoding'}`,
   );
   const only = stringFlag('only');
   if (!only || only === 'bare') rows.push(await load('GET /bare (plain fastify)', `${ready.bare}/bare`, common));
@@ -254,5 +298,6 @@ async function main(): Promise<void> {
   );
 }
 
-if (process.argv.includes('--child')) await serve();
+const processes = stringFlag('processes');
+if (process.argv.includes('--child') || cluster.isWorker) await (processes === undefined ? serve() : serveCluster(Number(processes)));
 else await main();

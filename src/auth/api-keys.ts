@@ -64,10 +64,12 @@ function refusal(row: Readonly<ApiKeyRecord>, nowMs: number): KeyRefusal | undef
  * Checks API keys: one HMAC and, for a key not seen since the catalog last changed, one
  * indexed read (the digest compared again in constant time). The rows of keys in use are kept
  * in memory, by digest (never by the key itself), while the catalog is unchanged. Any commit
- * to the catalog (a revocation from the CLI or the API, a new key, this process's own
+ * to the catalog (a revocation from the CLI or the API, a new key, another process's
  * `last_used_at` write) changes its stamp and sends the next request of every key back to the
  * database, so a revoked key is refused on its next request. Expiry is checked on every
- * request; `last_used_at` is touched when older than {@link LAST_USED_WRITE_INTERVAL_MS}.
+ * request; `last_used_at` is touched when older than {@link LAST_USED_WRITE_INTERVAL_MS}, as
+ * bookkeeping that leaves this connection's stamp (and the response caches) alone; the cached
+ * row is updated with it.
  * Unknown keys are never cached: guessing cannot fill the cache.
  */
 export class ApiKeyVerifier {
@@ -119,7 +121,7 @@ export class ApiKeyVerifier {
     // Taken before the read: a commit landing after it makes the stored row stale, never the reverse.
     const stamp = catalogStamp(this.db);
     const hit = this.rows.get(id);
-    if (hit && hit.stamp === stamp) return this.judge(hit.row, nowMs);
+    if (hit && hit.stamp === stamp) return this.judgeAndKeep(id, stamp, hit.row, nowMs);
     const found = findApiKeyByHmac(this.db, digest);
     if (!found || !timingSafeEqual(found.key_hmac, digest)) {
       this.rows.delete(id);
@@ -127,6 +129,13 @@ export class ApiKeyVerifier {
     }
     const { key_hmac: _digest, ...row } = found;
     this.rows.set(id, { stamp, row });
-    return this.judge(row, nowMs);
+    return this.judgeAndKeep(id, stamp, row, nowMs);
+  }
+
+  /** {@link judge}, keeping the row with its new `last_used_at` when it was just written. */
+  private judgeAndKeep(id: string, stamp: string, row: Readonly<ApiKeyRecord>, nowMs: number): Readonly<ApiKeyRecord> | KeyRefusal {
+    const judged = this.judge(row, nowMs);
+    if (typeof judged !== 'string' && judged !== row) this.rows.set(id, { stamp, row: judged });
+    return judged;
   }
 }

@@ -1,6 +1,6 @@
 /** Rows of the `api_keys` table. The key itself never reaches this module: only its HMAC. */
 import type { Role } from '../core/roles.js';
-import { type Db, prepareCached } from './sqlite.js';
+import { type Db, asBookkeeping, prepareCached } from './sqlite.js';
 
 export interface ApiKeyRecord {
   id: number;
@@ -51,6 +51,7 @@ export function revokeApiKey(db: Db, id: number, at: string): ApiKeyRecord | und
   return getApiKey(db, id);
 }
 
+/** Records a key's last use: bookkeeping, which leaves the catalog's stamp (and every response cache) alone. */
 export function touchApiKey(db: Db, id: number, at: string): void {
-  prepareCached(db, 'UPDATE api_keys SET last_used_at = ? WHERE id = ?').run(at, id);
+  asBookkeeping(db, () => prepareCached(db, 'UPDATE api_keys SET last_used_at = ? WHERE id = ?').run(at, id));
 }

@@ -160,8 +160,30 @@ export function catalogStamp(db: Db): string {
       m.value = undefined;
     }).unref();
   }
-  const changes = prepareCached(db, 'SELECT total_changes()').pluck().get() as number;
-  return `${memo.value}:${changes}`;
+  return `${memo.value}:${totalChanges(db) - (BOOKKEEPING_CHANGES.get(db) ?? 0)}`;
+}
+
+function totalChanges(db: Db): number {
+  return prepareCached(db, 'SELECT total_changes()').pluck().get() as number;
+}
+
+/** Rows changed by {@link asBookkeeping} writes, per connection: left out of {@link catalogStamp}. */
+const BOOKKEEPING_CHANGES = new WeakMap<Db, number>();
+
+/**
+ * Runs a bookkeeping write (an API key's `last_used_at`, a session's `last_seen_at`) so that it
+ * does not change this connection's {@link catalogStamp}: no cached answer shows these columns,
+ * and with a thousand keys in use their once-a-minute writes would otherwise empty every
+ * response cache many times a second. Other processes' commits still change `data_version`.
+ */
+export function asBookkeeping<T>(db: Db, fn: () => T): T {
+  const before = totalChanges(db);
+  try {
+    return fn();
+  } finally {
+    const changed = totalChanges(db) - before;
+    if (changed > 0) BOOKKEEPING_CHANGES.set(db, (BOOKKEEPING_CHANGES.get(db) ?? 0) + changed);
+  }
 }
 
 export interface Migration {

@@ -4,7 +4,7 @@
  * so a revoked key ends its sessions at their next request.
  */
 import type { Role } from '../core/roles.js';
-import { type Db, prepareCached } from './sqlite.js';
+import { type Db, asBookkeeping, prepareCached } from './sqlite.js';
 
 export type WebSessionKind = 'api_key' | 'jwt';
 
@@ -47,8 +47,9 @@ export function findWebSession(db: Db, sessionHash: Buffer): WebSessionWithKey |
   return row && { ...row, key_found: row.key_found === 1 };
 }
 
+/** Records a session's last use: bookkeeping, which leaves the catalog's stamp (and every response cache) alone. */
 export function touchWebSession(db: Db, sessionHash: Buffer, at: string): void {
-  prepareCached(db, 'UPDATE web_sessions SET last_seen_at = ? WHERE session_hash = ?').run(at, sessionHash);
+  asBookkeeping(db, () => prepareCached(db, 'UPDATE web_sessions SET last_seen_at = ? WHERE session_hash = ?').run(at, sessionHash));
 }
 
 /** Deletes one session; true when it existed. */
