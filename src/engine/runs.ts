@@ -10,7 +10,7 @@ import { type Recipe, parseRecipe, recipeHash } from '../core/recipe/schema.js';
 import { type ErrorCode, LuckyError } from '../errors.js';
 import type { Catalog } from '../store/catalog.js';
 import { makePrivate } from '../store/private-files.js';
-import { type TicketRow, openRunFile, parseRunId, runFilePath, runsDir } from '../store/run-file.js';
+import { type TicketRow, openRunFile, parseRunId, readRunFile, runFilePath, runsDir } from '../store/run-file.js';
 import { deleteRun as deleteRunRow, getRun, insertRun, requireRun, updateRun } from '../store/runs-repo.js';
 import { planRun } from './plan.js';
 import type { PredictPool } from './pool.js';
@@ -34,13 +34,8 @@ export function readRunReport(catalog: Catalog, runId: string): RunReport | unde
   const row = requireRun(catalog.db, runId);
   const file = runFilePath(catalog.dataDir, runId);
   if (!existsSync(file)) throw new LuckyError('E_DATA_MISSING', `the file of run ${runId} is missing (${file}); \`luckyfive maintain --repair\` marks it`);
-  const rf = openRunFile(file, { mustExist: true, readonly: true });
-  try {
-    const s = rf.readSummary() as RunReport | undefined;
-    return s ? { ...s, status: row.status, file } : undefined;
-  } finally {
-    rf.close();
-  }
+  const s = readRunFile(file, (rf) => rf.readSummary() as RunReport | undefined);
+  return s ? { ...s, status: row.status, file } : undefined;
 }
 
 /**

@@ -5,6 +5,7 @@
  * run file's SQL: callers get a {@link RunFile} (no raw database) and typed rows (numbers as
  * `number[]`, never the stored `"1 2 3"` text).
  */
+import { statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { LuckyError } from '../errors.js';
 import { type Db, type Migration, migrate, openDatabase } from './sqlite.js';
@@ -196,6 +197,58 @@ export function openRunFile(file: string, options: { mustExist?: boolean; readon
     checkpoint: () => void db.pragma('wal_checkpoint(TRUNCATE)'),
     close: () => db.open && db.close(),
   };
+}
+
+/** Read-only run files kept open between reads, newest use last; at most {@link OPEN_FOR_READING} of them. */
+const readers = new Map<string, { rf: RunFile; dev: number; ino: number }>();
+const OPEN_FOR_READING = 16;
+
+/**
+ * Runs `read` on the run file `file` opened read-only, keeping it open for the next read of the
+ * same file: the server reads the same runs' reports and contest pages again and again, and
+ * opening a file (schema checks, pragmas) cost about a fifth of such a request. A kept handle is
+ * used only while the path still names the same file (device and inode: a deleted, restored or
+ * re-imported run is opened afresh); SQLite itself sees every commit made since (WAL). A failed
+ * read drops the handle. Errors are those of {@link openRunFile}.
+ */
+export function readRunFile<T>(file: string, read: (rf: RunFile) => T): T {
+  let id: { dev: number; ino: number } | undefined;
+  try {
+    id = statSync(file);
+  } catch {
+    id = undefined;
+  }
+  let kept = readers.get(file);
+  if (kept && (id === undefined || kept.dev !== id.dev || kept.ino !== id.ino)) {
+    readers.delete(file);
+    kept.rf.close();
+    kept = undefined;
+  }
+  if (!kept) {
+    const rf = openRunFile(file, { mustExist: true, readonly: true });
+    if (id === undefined) {
+      // created between the stat and the open: read it once, keep nothing
+      try {
+        return read(rf);
+      } finally {
+        rf.close();
+      }
+    }
+    kept = { rf, dev: id.dev, ino: id.ino };
+    if (readers.size >= OPEN_FOR_READING) {
+      const [oldest, entry] = readers.entries().next().value as [string, { rf: RunFile }];
+      readers.delete(oldest);
+      entry.rf.close();
+    }
+  } else readers.delete(file); // re-inserted below: the newest use goes last
+  readers.set(file, kept);
+  try {
+    return read(kept.rf);
+  } catch (e) {
+    readers.delete(file);
+    kept.rf.close();
+    throw e;
+  }
 }
 
 /**

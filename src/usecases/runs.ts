@@ -17,7 +17,7 @@ import {
   verifyRun as verifyRunFile,
 } from '../engine/runs.js';
 import type { RunReport } from '../engine/simulate.js';
-import { type TicketRow, openRunFile, parseRunId, runFilePath } from '../store/run-file.js';
+import { type TicketRow, parseRunId, readRunFile, runFilePath } from '../store/run-file.js';
 import { type RunRow, listRuns as queryRuns, ordersByLift, requireRun, runLivenessStamp, runOrder, runOrderValue } from '../store/runs-repo.js';
 import type { UseCaseDeps } from './deps.js';
 
@@ -173,8 +173,7 @@ export function listRunContests(
   input: { run_id: string; after?: number | undefined; min_hits?: number | undefined; limit: number },
 ): { items: RunContestResult[]; next: number | null } {
   const { file } = requireRunFile(deps, input.run_id);
-  const rf = openRunFile(file, { mustExist: true, readonly: true });
-  try {
+  return readRunFile(file, (rf) => {
     const rows = rf.contestPage({ after: input.after, minHits: input.min_hits, limit: input.limit + 1 });
     const page = rows.slice(0, input.limit);
     const last = page.at(-1);
@@ -193,9 +192,7 @@ export function listRunContests(
       })),
       next: rows.length > input.limit && last ? last.contest : null,
     };
-  } finally {
-    rf.close();
-  }
+  });
 }
 
 export type TicketExportFormat = 'csv' | 'json' | 'ndjson';

@@ -3,7 +3,7 @@
  * the page (its draw and best hits, as `listRunContests` gives them) with every ticket played on
  * it and that ticket's hits.
  */
-import { openRunFile, runFilePath } from '../store/run-file.js';
+import { readRunFile, runFilePath } from '../store/run-file.js';
 import type { UseCaseDeps } from './deps.js';
 import { type RunContestResult, listRunContests } from './runs.js';
 
@@ -22,13 +22,8 @@ export function listRunTickets(
 ): { items: ContestTickets[]; next: number | null } {
   const page = listRunContests(deps, { run_id: input.run_id, after: input.after, limit: input.contests });
   if (page.items.length === 0) return { items: [], next: null };
-  const rf = openRunFile(runFilePath(deps.catalog.dataDir, input.run_id), { mustExist: true, readonly: true });
-  try {
-    return {
-      items: page.items.map((c) => ({ ...c, tickets: rf.contestTickets(c.contest).map((t) => ({ ticket: t.ticket, numbers: t.numbers, hits: t.hits })) })),
-      next: page.next,
-    };
-  } finally {
-    rf.close();
-  }
+  return readRunFile(runFilePath(deps.catalog.dataDir, input.run_id), (rf) => ({
+    items: page.items.map((c) => ({ ...c, tickets: rf.contestTickets(c.contest).map((t) => ({ ticket: t.ticket, numbers: t.numbers, hits: t.hits })) })),
+    next: page.next,
+  }));
 }
