@@ -11,7 +11,7 @@
  *
  * Native addons are loaded with `process.dlopen` from the entry: better-sqlite3's through a shim
  * of the `bindings` package, resvg's by replacing its platform switch. `cli-table3`, which
- * src/cli/output.ts loads lazily with a `require` of its own, is bundled and handed to that require.
+ * src/cli/table.ts loads lazily with a `require` of its own, is bundled and handed to that require.
  */
 import { realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -77,11 +77,11 @@ module.exports = m.exports;`,
       build.onLoad({ filter: /\.(ts|mts|cts|js|mjs|cjs)$/ }, async (a) => {
         if (a.namespace !== 'file') return undefined;
         let text = await readFile(a.path, 'utf8');
-        const isOutput = a.path === join(root, 'src/cli/output.ts');
-        if (!isOutput && !/import\.meta\.url|__dirname|__filename/.test(text)) return undefined;
-        if (isOutput) {
+        const isTable = a.path === join(root, 'src/cli/table.ts');
+        if (!isTable && !/import\.meta\.url|__dirname|__filename/.test(text)) return undefined;
+        if (isTable) {
           const lazy = 'const require = createRequire(import.meta.url);';
-          if (!text.includes(lazy)) throw new Error('src/cli/output.ts no longer loads cli-table3 as the binary expects');
+          if (!text.includes(lazy)) throw new Error('src/cli/table.ts no longer loads cli-table3 as the binary expects');
           text = text.replace(
             lazy,
             "import __lf_cliTable3 from 'cli-table3';\nconst require = (id: string): unknown => (id === 'cli-table3' ? __lf_cliTable3 : createRequire(import.meta.url)(id));",
