@@ -122,13 +122,15 @@ export function renderTable(
   // cli-table3 draws it: compact (one rule under the header, none between rows), each column at the
   // width chosen above, cells already cut to it (cli-table3's own cut is the fallback, same ellipsis)
   const Table = loadTable();
+  // the heading's colour is ours: cli-table3's colours library decides by itself whether stdout takes colour
+  const cyan = (h: string) => (styled ? `\u001b[36m${h}\u001b[39m` : h);
   const t = new Table({
-    head: visible.map((i) => all[0]![i]!),
+    head: visible.map((i) => cyan(all[0]![i]!)),
     colWidths: widths.map((w) => w + 2),
     colAligns: visible.map((i) => align[i] ?? 'left'),
     truncate: ELLIPSIS,
     wordWrap: false,
-    style: { compact: true, 'padding-left': 1, 'padding-right': 1, head: styled ? ['cyan'] : [], border: styled ? ['grey'] : [] },
+    style: { compact: true, 'padding-left': 1, 'padding-right': 1, head: [], border: [] },
     ...(styled ? {} : { chars: PLAIN_CHARS }),
   });
   for (const r of all.slice(1))
